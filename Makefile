@@ -1,0 +1,44 @@
+# `make run` and `make test` set everything up on a fresh machine, then run.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+BABEL  := $(VENV)/bin/pybabel
+PORT   ?= 5000
+export FLASK_APP := workshop
+
+.PHONY: setup run test translations extract-messages bench clean
+
+setup: $(VENV)/.installed node_modules/.installed translations
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Catalogues (.po) are kept in git; the compiled .mo files are built here.
+translations: $(VENV)/.installed
+	$(BABEL) compile --statistics -d translations 2>&1 | grep -v '^$$' || true
+
+# For developers: gather new strings into the catalogues.
+extract-messages: $(VENV)/.installed
+	$(BABEL) extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+run: setup
+	$(VENV)/bin/flask db upgrade
+	PORT=$(PORT) $(PY) -m workshop.serve
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) benchmarks/send_to_projector.py
+	$(PY) benchmarks/page_weight.py
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,93 @@
+// Live updates for the projector, control and phone screens.
+// The server pushes "swap" messages (HTML rendered once per room); this file
+// applies them, counts the timer down to the server's end time, and after any
+// (re)connection re-renders the screen from the database so nothing is missed.
+(function () {
+  "use strict";
+  const body = document.body;
+  let clockOffset = 0; // server clock minus this device's clock, in ms
+
+  function nodeFrom(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function apply(swap) {
+    const existing = document.getElementById(swap.id);
+    if (swap.op === "remove") {
+      if (existing) existing.remove();
+      return;
+    }
+    const node = nodeFrom(swap.html);
+    if (!node) return;
+    if (existing) {
+      existing.replaceWith(node);
+    } else if (swap.op === "upsert") {
+      const parent = document.querySelector(swap.parent);
+      if (!parent) return;
+      parent.append(node);
+    } else {
+      return;
+    }
+    htmx.process(node);
+    tick();
+  }
+
+  // Re-render every live element from the server (after a reconnect).
+  function refresh() {
+    return fetch(body.dataset.refreshUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        const template = document.createElement("template");
+        template.innerHTML = html;
+        for (const node of Array.from(template.content.children)) {
+          if (node.id) apply({ op: "replace", id: node.id, html: node.outerHTML });
+        }
+      })
+      .catch(() => new Promise((resolve) => setTimeout(() => resolve(refresh()), 2000)));
+  }
+
+  function format(ms) {
+    const total = Math.max(0, Math.ceil(ms / 1000));
+    const minutes = Math.floor(total / 60);
+    const seconds = String(total % 60).padStart(2, "0");
+    return minutes + ":" + seconds;
+  }
+
+  function tick() {
+    const now = Date.now() + clockOffset;
+    for (const timer of document.querySelectorAll(".timer[data-ends-at]")) {
+      const left = Number(timer.dataset.endsAt) - now;
+      timer.textContent = format(left);
+      timer.classList.toggle("is-ending", left < 30000);
+      timer.classList.toggle("is-over", left <= 0);
+    }
+  }
+
+  function showConnection(online) {
+    const line = document.getElementById("connection");
+    if (!line) return;
+    line.textContent = online ? line.dataset.onlineText : line.dataset.offlineText;
+    line.classList.toggle("is-offline", !online);
+  }
+
+  const socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+  socket.on("connect", () => {
+    const room = { workshop: body.dataset.workshop, audience: body.dataset.audience, lang: body.dataset.lang };
+    socket.emit("watch", room, (answer) => {
+      if (!answer || !answer.ok) { showConnection(false); return; }
+      clockOffset = answer.server_now - Date.now();
+      showConnection(true);
+      refresh().then(() => document.dispatchEvent(new CustomEvent("live:connected")));
+    });
+  });
+  socket.on("disconnect", () => showConnection(false));
+  socket.on("swap", (message) => {
+    clockOffset = message.server_now - Date.now();
+    message.swaps.forEach(apply);
+  });
+
+  tick();
+  setInterval(tick, 250);
+})();

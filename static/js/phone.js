@@ -1,0 +1,78 @@
+// Sending an idea from a phone on flaky Wi-Fi. Each submission carries a key;
+// until the server has answered, the text and key are kept (in localStorage,
+// so a reload or a re-rendered form keeps them) and sent again when the
+// connection is back. The server stores a key once, so a resend never doubles.
+(function () {
+  "use strict";
+  const storageKey = "pending-idea:" + location.pathname;
+  let retryTimer = null;
+
+  function newKey() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes); // works on plain http, unlike randomUUID
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function form() { return document.getElementById("idea-form"); }
+  function pending() {
+    try { return JSON.parse(localStorage.getItem(storageKey)); } catch (e) { return null; }
+  }
+  function setPending(value) {
+    if (value) localStorage.setItem(storageKey, JSON.stringify(value));
+    else localStorage.removeItem(storageKey);
+  }
+  function say(text) {
+    const line = document.getElementById("form-message");
+    if (line) line.textContent = text;
+  }
+
+  // Put a pending idea back into a freshly rendered form.
+  function restore() {
+    const f = form(), waiting = pending();
+    if (f && waiting && !f.elements.text.value) {
+      f.elements.text.value = waiting.text;
+      f.elements.key.value = waiting.key;
+    }
+  }
+
+  // Give a submission its key just before htmx sends it (capture runs first).
+  document.addEventListener("submit", (event) => {
+    const f = event.target;
+    if (f.id !== "idea-form") return;
+    if (!f.elements.key.value) f.elements.key.value = newKey();
+    setPending({ text: f.elements.text.value, key: f.elements.key.value });
+  }, true);
+
+  // The server answered (stored, or refused with a message): nothing to resend.
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.elt === form() && event.detail.xhr && event.detail.xhr.status) setPending(null);
+  });
+
+  document.body.addEventListener("idea-sent", () => {
+    const f = form();
+    clearTimeout(retryTimer);
+    setPending(null);
+    if (!f) return;
+    f.reset();
+    f.elements.key.value = "";
+    say("");
+  });
+
+  function retry() {
+    restore();
+    const f = form();
+    if (f && pending()) htmx.trigger(f, "submit");
+  }
+
+  // No answer at all: keep everything and send again soon.
+  document.body.addEventListener("htmx:sendError", (event) => {
+    const f = form();
+    if (!f || event.detail.elt !== f) return;
+    say(f.dataset.offlineText);
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(retry, 3000);
+  });
+  window.addEventListener("online", retry);
+  document.addEventListener("live:connected", retry);
+  document.addEventListener("DOMContentLoaded", restore);
+})();

@@ -1,0 +1,191 @@
+"""Fixtures: an app on SQLite and on PostgreSQL (schema from the migrations),
+clients, and small helpers to sign in, create a workshop and join it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+# The instance folder (secret key, SQLite file) of the test run, set before any app exists.
+os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="workshop-tests-"))
+
+REQUIRE_SERVICES = os.environ.get("WORKSHOP_REQUIRE_SERVICES") == "1"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+PASSWORD = "a long enough password"
+
+
+def missing_service(reason: str):
+    """Skip on a laptop without the service; fail in CI, which must run everything."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (CI sets WORKSHOP_REQUIRE_SERVICES=1: this test must run)")
+    pytest.skip(reason)
+
+
+def postgres_reachable() -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), connect_timeout=2):
+            return True
+    except psycopg.Error:
+        return False
+
+
+def base_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SOCKETIO_MESSAGE_QUEUE": None,
+        "SERVER_NAME": "workshop.test",
+    }
+
+
+def migrate(app) -> None:
+    from flask_migrate import upgrade
+
+    from workshop.extensions import db
+
+    with app.app_context():
+        upgrade()
+        # Closing every connection checkpoints SQLite's WAL into the file we copy.
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file, copied for each test (faster than migrating each time)."""
+    from workshop import create_app
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    migrate(create_app(base_config(f"sqlite:///{path}")))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated():
+    if not postgres_reachable():
+        missing_service(f"PostgreSQL is not reachable at {POSTGRES_URL}")
+    import sqlalchemy as sa
+
+    from workshop import create_app
+
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    migrate(create_app(base_config(POSTGRES_URL)))
+    return POSTGRES_URL
+
+
+def empty_postgres(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = conn.execute(sa.text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )).scalars().all()
+        if tables:
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path, sqlite_template):
+    if request.param == "sqlite":
+        path = tmp_path / "workshop.sqlite"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_migrated")
+    empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    from workshop import create_app
+    from workshop.extensions import db
+
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- helpers ----------------------------------------------------------------
+
+def make_user(email="facilitator@example.org", role="facilitator", name="Camille"):
+    from workshop.accounts.logic import create_user
+
+    return create_user(email, name, PASSWORD, role=role)
+
+
+def sign_in(client, email="facilitator@example.org"):
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.data
+    return response
+
+
+def make_workshop(owner, prompts=("How could our region welcome international students into work?",),
+                  groups=("Étudiant·e international·e", "Employeur / entreprise", "Recherche"),
+                  language="fr", title="Atelier de co-création"):
+    from workshop.workshops.logic import create_workshop
+
+    return create_workshop(owner, title, language, list(groups), list(prompts))
+
+
+def open_first_activity(workshop):
+    from workshop.workshops.logic import open_activity
+
+    open_activity(workshop, workshop.activities[0])
+    return workshop.activities[0]
+
+
+def join(client, workshop, nickname="Alex", group_index=0):
+    group = workshop.groups[group_index].id if workshop.groups else None
+    response = client.post(f"/j/{workshop.join_code}", data={"nickname": nickname, "group": group})
+    assert response.status_code == 302, response.data
+    return response
+
+
+@pytest.fixture
+def facilitator(app):
+    return make_user()
+
+
+@pytest.fixture
+def workshop(facilitator):
+    return make_workshop(facilitator)
+
+
+@pytest.fixture
+def facilitator_client(app, facilitator):
+    client = app.test_client()
+    sign_in(client)
+    return client
+
+
+@pytest.fixture
+def phone(app, workshop):
+    """A participant's phone that has joined the workshop."""
+    client = app.test_client()
+    join(client, workshop)
+    return client

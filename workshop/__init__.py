@@ -1,0 +1,69 @@
+"""Live co-creation workshops for living labs."""
+
+from __future__ import annotations
+
+import os
+import typing
+
+if typing.TYPE_CHECKING:
+    from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; nothing runs at import time.
+
+    Imports happen in here so that `workshop.serve` can monkey-patch the
+    standard library for gevent before Flask and friends are loaded.
+    """
+    from flask import Flask
+
+    from workshop import config
+    from workshop.config import PROJECT_ROOT
+
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(config.load(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    from workshop import database, i18n, security, templating, vendor
+    from workshop.extensions import babel, compress, csrf, limiter, login_manager, migrate, socketio, db
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    login_manager.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "gevent"),
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # The control and projector pages need the signed-in user on the socket.
+        manage_session=True,
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []) or None,
+    )
+    security.init_app(app)
+    i18n.init_app(app)
+    vendor.init_app(app)
+    templating.init_app(app)
+
+    from workshop.accounts import cli as accounts_cli
+    from workshop.accounts.views import bp as accounts_bp
+    from workshop.ideas.views import bp as ideas_bp
+    from workshop.participants.views import bp as participants_bp
+    from workshop.workshops.views import bp as workshops_bp
+    from workshop import live  # noqa: F401  (registers the socket handlers)
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(workshops_bp)
+    app.register_blueprint(participants_bp)
+    app.register_blueprint(ideas_bp)
+    accounts_cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Facilitator, coordinator and admin accounts: sign-in, first run, create-user."""

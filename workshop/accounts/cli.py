@@ -1,0 +1,31 @@
+"""`workshop create-user`: accounts from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from workshop.accounts import logic
+from workshop.accounts.models import ROLES
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", default="")
+@click.option("--role", type=click.Choice(ROLES), default="facilitator", show_default=True)
+@click.password_option()
+def create_user_command(email: str, name: str, role: str, password: str) -> None:
+    """Create a facilitator, coordinator or admin account."""
+    try:
+        user = logic.create_user(email, name, password, role=role)
+    except logic.AccountError as error:
+        raise click.ClickException({
+            "invalid_email": "That email address is not valid.",
+            "short_password": f"The password needs {logic.MIN_PASSWORD_LENGTH} characters or more.",
+            "email_taken": "An account with this email already exists.",
+        }.get(error.args[0], str(error))) from None
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_user_command)

@@ -1,0 +1,73 @@
+"""Settings, read from the environment once, here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Keep the key stable across restarts: phones keep their identity in a
+    signed cookie, and a new key on every start would sign them all out."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance_path / 'workshop.sqlite'}"
+    # Hosting platforms still hand out the old scheme; SQLAlchemy wants the driver.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def load(instance_path: str) -> dict:
+    """The app's configuration for this environment."""
+    instance = Path(instance_path)
+    secure = os.environ.get("SECURE_COOKIES", "0") == "1"
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Socket.IO message queue: set it when running several workers.
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Phones keep their participant identity for a month: people come back
+        # to a workshop on a second day, or after their battery died.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "WTF_CSRF_TIME_LIMIT": None,  # a workshop lasts a day; the token lives with the session
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        "COMPRESS_MIMETYPES": [
+            "text/html", "text/css", "application/javascript", "text/javascript",
+            "application/json", "image/svg+xml",
+        ],
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_MIN_SIZE": 500,
+        "VENDOR_DIR": str(PROJECT_ROOT / "node_modules"),
+        # Limits, each overridable for a big forum behind one NAT address.
+        "JOIN_FAILURE_LIMIT": os.environ.get("JOIN_FAILURE_LIMIT", "20 per minute"),
+        "IDEA_LIMIT": os.environ.get("IDEA_LIMIT", "20 per minute"),
+    }

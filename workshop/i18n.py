@@ -1,0 +1,39 @@
+"""Language: French first, English second, chosen per person."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, Flask, g, redirect, request, session
+from flask_babel import get_locale
+
+LANGUAGES = ("fr", "en")
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The person's own choice, else the workshop's language on its pages, else French."""
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return g.get("workshop_language") or "fr"
+
+
+@bp.post("/lang/<code>")
+def switch(code: str):
+    if code in LANGUAGES:
+        session["lang"] = code
+    target = request.form.get("next") or "/"
+    # Only ever go back to a page of this site.
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/"):
+        target = "/"
+    return redirect(target)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def language_context():
+        return {"current_lang": str(get_locale()), "languages": LANGUAGES}

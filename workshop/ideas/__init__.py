@@ -1,0 +1,1 @@
+"""Ideas: sent from phones, shown on the wall, moderated by the facilitator."""

@@ -1,0 +1,137 @@
+"""Idea rules: sending (once, even when a phone resends) and moderation."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from workshop.extensions import db
+from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
+from workshop.participants.models import Participant
+from workshop.workshops.models import Activity
+
+
+class IdeaRejected(ValueError):
+    """The idea was not stored; `code` says why, for a translated message."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def clean_text(text: str) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise IdeaRejected("empty")
+    if len(text) > MAX_IDEA_LENGTH:
+        raise IdeaRejected("too_long")
+    return text
+
+
+def clean_key(key: str) -> str:
+    key = (key or "").strip()
+    if not 8 <= len(key) <= 64 or not all(ch.isalnum() or ch in "-_" for ch in key):
+        raise IdeaRejected("bad_key")
+    return key
+
+
+def _find_sent(participant: Participant, key: str) -> Idea | None:
+    return db.session.scalar(
+        select(Idea).where(Idea.participant_id == participant.id, Idea.submission_key == key)
+    )
+
+
+def submit_idea(participant: Participant, activity: Activity, text: str, key: str) -> tuple[Idea, bool]:
+    """Store an idea once per submission key; returns (idea, newly_stored).
+
+    A resend of an already-stored submission returns the stored idea, even if
+    the activity has closed since: the phone only missed our answer.
+    """
+    key = clean_key(key)
+    already = _find_sent(participant, key)
+    if already is not None:
+        return already, False
+    text = clean_text(text)
+    if activity.workshop_id != participant.workshop_id or activity.kind != "ideas":
+        raise IdeaRejected("wrong_activity")
+    db.session.refresh(activity)  # the facilitator may have closed it a moment ago
+    if not activity.is_open:
+        raise IdeaRejected("closed")
+    idea = Idea(
+        activity_id=activity.id, participant_id=participant.id,
+        submission_key=key, text=text, original_text=text,
+    )
+    db.session.add(idea)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two resends raced; the other one stored it.
+        db.session.rollback()
+        already = _find_sent(participant, key)
+        if already is None:
+            raise
+        return already, False
+    return idea, True
+
+
+def wall(activity: Activity, include_hidden: bool = False) -> list[Idea]:
+    """The ideas shown for an activity, oldest first; merged duplicates are
+    folded into the idea they joined."""
+    query = (
+        select(Idea)
+        .where(Idea.activity_id == activity.id, Idea.merged_into_id.is_(None))
+        .options(
+            selectinload(Idea.participant).selectinload(Participant.group),
+            selectinload(Idea.merged).selectinload(Idea.participant),
+        )
+        .order_by(Idea.id)
+    )
+    if not include_hidden:
+        query = query.where(Idea.hidden.is_(False))
+    return list(db.session.scalars(query))
+
+
+def ideas_of(participant: Participant, activity: Activity) -> list[Idea]:
+    return list(db.session.scalars(
+        select(Idea)
+        .where(Idea.participant_id == participant.id, Idea.activity_id == activity.id)
+        .order_by(Idea.id.desc())
+    ))
+
+
+def idea_in(workshop_id: int, idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.activity.workshop_id != workshop_id:
+        raise IdeaRejected("unknown_idea")
+    return idea
+
+
+def hide(idea: Idea) -> None:
+    idea.hidden = True
+    db.session.commit()
+
+
+def restore(idea: Idea) -> None:
+    idea.hidden = False
+    db.session.commit()
+
+
+def edit_text(idea: Idea, text: str) -> None:
+    """Fix a typo; the text as sent stays in original_text."""
+    idea.text = clean_text(text)
+    db.session.commit()
+
+
+def merge(target: Idea, duplicates: list[Idea]) -> Idea:
+    """Fold duplicates into target; it then counts every author of them all."""
+    for duplicate in duplicates:
+        if duplicate.id == target.id or duplicate.activity_id != target.activity_id:
+            raise IdeaRejected("bad_merge")
+        # Keep the tree one level deep: what was merged into the duplicate follows it.
+        for earlier in list(duplicate.merged):
+            earlier.merged_into_id = target.id
+        duplicate.merged_into_id = target.id
+    db.session.commit()
+    db.session.refresh(target)
+    return target

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, make_response, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from workshop import live
+from workshop.extensions import limiter
+from workshop.ideas import logic
+from workshop.participants import logic as participants
+from workshop.participants.views import workshop_by_code
+from workshop.workshops.views import facilitated
+
+bp = Blueprint("ideas", __name__)
+
+
+def rejection_message(code: str) -> str:
+    return {
+        "empty": _("Your idea is empty: write something first."),
+        "too_long": _("Your idea is too long: 500 characters at most."),
+        "closed": _("This activity is closed: your idea was not sent."),
+        "wrong_activity": _("This activity does not take ideas."),
+        "bad_key": _("Reload the page and send your idea again."),
+        "unknown_idea": _("This idea no longer exists."),
+        "bad_merge": _("Choose two different ideas of the same activity to merge."),
+    }.get(code, _("This could not be done."))
+
+
+def message_fragment(message: str, status: int = 422):
+    """An error an htmx form shows in its message area, not a swap of the target."""
+    response = make_response(render_template("_message.html", message=message), status)
+    response.headers["HX-Retarget"] = "#form-message"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def idea_limit() -> str:
+    return current_app.config["IDEA_LIMIT"]
+
+
+def participant_key() -> str:
+    # Per phone, not per address: a venue's phones share one address.
+    known = session.get(participants.SESSION_KEY, {})
+    ids = ",".join(str(known[k]) for k in sorted(known))
+    return f"participant:{ids}" if ids else f"address:{request.remote_addr}"
+
+
+@bp.post("/j/<code>/ideas")
+@limiter.limit(idea_limit, key_func=participant_key)
+def send(code: str):
+    workshop = workshop_by_code(code)
+    participant = participants.current(workshop)
+    if participant is None:
+        return message_fragment(_("Join the workshop first."), 403)
+    activity = workshop.current_activity
+    if activity is None:
+        return message_fragment(rejection_message("closed"))
+    try:
+        idea, stored_now = logic.submit_idea(
+            participant, activity, request.form.get("text", ""), request.form.get("key", ""))
+    except logic.IdeaRejected as rejected:
+        return message_fragment(rejection_message(rejected.code))
+    if stored_now:
+        live.idea_changed(idea)
+        response = make_response(render_template("participants/_my_idea.html", idea=idea))
+    else:
+        # A resend of something already stored: the phone shows it already.
+        response = make_response("")
+        response.headers["HX-Reswap"] = "none"
+    response.headers["HX-Trigger"] = "idea-sent"
+    return response
+
+
+def moderated(workshop_id: int, idea_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        return workshop, logic.idea_in(workshop.id, idea_id)
+    except logic.IdeaRejected:
+        abort(404)
+
+
+def control_card(idea):
+    return render_template("ideas/_card_control.html", idea=idea, workshop=idea.activity.workshop)
+
+
+@bp.post("/w/<int:workshop_id>/ideas/<int:idea_id>/<any(hide, restore):action>")
+@login_required
+def hide_or_restore(workshop_id: int, idea_id: int, action: str):
+    _workshop, idea = moderated(workshop_id, idea_id)
+    logic.hide(idea) if action == "hide" else logic.restore(idea)
+    live.idea_changed(idea)
+    return control_card(idea)
+
+
+@bp.route("/w/<int:workshop_id>/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(workshop_id: int, idea_id: int):
+    _workshop, idea = moderated(workshop_id, idea_id)
+    if request.method == "GET":
+        return render_template("ideas/_edit.html", idea=idea)
+    try:
+        logic.edit_text(idea, request.form.get("text", ""))
+    except logic.IdeaRejected as rejected:
+        return render_template("ideas/_edit.html", idea=idea,
+                               error=rejection_message(rejected.code)), 422
+    live.idea_changed(idea)
+    return control_card(idea)
+
+
+@bp.get("/w/<int:workshop_id>/ideas/<int:idea_id>")
+@login_required
+def card(workshop_id: int, idea_id: int):
+    """The control card again, e.g. when an edit is cancelled."""
+    _workshop, idea = moderated(workshop_id, idea_id)
+    return control_card(idea)
+
+
+@bp.post("/w/<int:workshop_id>/ideas/merge")
+@login_required
+def merge(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    ids = sorted({int(i) for i in request.form.getlist("idea") if i.isdigit()})
+    if len(ids) < 2:
+        return message_fragment(rejection_message("bad_merge"))
+    try:
+        chosen = [logic.idea_in(workshop.id, i) for i in ids]
+        # The oldest idea stays; later duplicates fold into it.
+        target = logic.merge(chosen[0], chosen[1:])
+    except logic.IdeaRejected as rejected:
+        return message_fragment(rejection_message(rejected.code))
+    live.idea_changed(target, removed_ids=ids[1:])
+    response = make_response(render_template("workshops/_wall.html", workshop=workshop, audience="control"))
+    response.headers["HX-Retarget"] = "#wall"
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response

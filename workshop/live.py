@@ -1,0 +1,134 @@
+"""Live pushes over Socket.IO.
+
+Clients send one event, `watch`, to subscribe to a workshop's room for their
+audience and language; every command goes over HTTP. Each change is rendered
+once per room (audience × language) and broadcast as a list of swaps that the
+small client in static/js/live.js applies.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_login import current_user
+from flask_socketio import join_room
+
+from workshop.extensions import db, socketio
+from workshop.i18n import LANGUAGES
+from workshop.participants import logic as participants
+from workshop.workshops.logic import can_facilitate
+from workshop.workshops.models import Workshop
+
+AUDIENCES = ("projector", "control", "phones")
+FACILITATOR_AUDIENCES = ("projector", "control")
+
+
+def room(workshop_id: int, audience: str, lang: str) -> str:
+    return f"workshop:{workshop_id}:{audience}:{lang}"
+
+
+def server_now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def may_watch(workshop: Workshop, audience: str) -> bool:
+    """Projector and control rooms carry moderation: facilitators only."""
+    if audience in FACILITATOR_AUDIENCES:
+        return can_facilitate(current_user, workshop)
+    if audience == "phones":
+        return participants.current(workshop) is not None
+    return False
+
+
+@socketio.on("watch")
+def watch(data):
+    if not isinstance(data, dict):
+        return {"ok": False, "error": "bad_request"}
+    try:
+        workshop_id = int(data.get("workshop"))
+    except (TypeError, ValueError):
+        return {"ok": False, "error": "bad_request"}
+    audience = data.get("audience")
+    lang = data.get("lang") if data.get("lang") in LANGUAGES else "fr"
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None or not may_watch(workshop, audience):
+        return {"ok": False, "error": "forbidden"}
+    join_room(room(workshop.id, audience, lang))
+    return {"ok": True, "server_now": server_now_ms()}
+
+
+# --- broadcasting ----------------------------------------------------------
+
+Swap = dict
+Render = Callable[[str], list[Swap]]
+
+
+def broadcast(workshop_id: int, audiences: Iterable[str], render: Render) -> None:
+    """Render the swaps once per (audience, language) room and emit them."""
+    now = server_now_ms()
+    for audience in audiences:
+        for lang in LANGUAGES:
+            with force_locale(lang):
+                swaps = render(audience)
+            if swaps:
+                socketio.emit("swap", {"swaps": swaps, "server_now": now},
+                              to=room(workshop_id, audience, lang))
+
+
+def replace(element_id: str, html: str) -> Swap:
+    return {"op": "replace", "id": element_id, "html": html}
+
+
+def upsert(element_id: str, parent: str, html: str) -> Swap:
+    return {"op": "upsert", "id": element_id, "parent": parent, "html": html}
+
+
+def remove(element_id: str) -> Swap:
+    return {"op": "remove", "id": element_id}
+
+
+def idea_card(idea, audience: str) -> str:
+    template = "ideas/_card_control.html" if audience == "control" else "ideas/_card.html"
+    return render_template(template, idea=idea, workshop=idea.activity.workshop)
+
+
+def idea_changed(idea, removed_ids: Iterable[int] = ()) -> None:
+    """An idea was added or moderated: update it, or take it off the wall."""
+    removed = [remove(f"idea-{i}") for i in removed_ids]
+
+    def render(audience: str) -> list[Swap]:
+        if audience == "projector" and not idea.on_wall:
+            return [remove(f"idea-{idea.id}"), *removed]
+        return [upsert(f"idea-{idea.id}", "#wall", idea_card(idea, audience)), *removed]
+
+    broadcast(idea.activity.workshop_id, FACILITATOR_AUDIENCES, render)
+
+
+def stage_changed(workshop: Workshop) -> None:
+    """Another activity opened or closed: every screen switches."""
+
+    def render(audience: str) -> list[Swap]:
+        if audience == "phones":
+            return [replace("activity-panel", render_template(
+                "participants/_activity_panel.html", workshop=workshop))]
+        return [replace("stage", render_template(
+            f"workshops/_{audience}_stage.html", workshop=workshop))]
+
+    broadcast(workshop.id, AUDIENCES, render)
+
+
+def timer_changed(workshop: Workshop) -> None:
+    html = render_template("workshops/_timer.html", workshop=workshop)
+    # The countdown has no words, so one render serves every room.
+    broadcast(workshop.id, AUDIENCES, lambda _audience: [replace("timer", html)])
+
+
+def count_changed(workshop: Workshop, count: int) -> None:
+    def render(_audience: str) -> list[Swap]:
+        return [replace("participant-count", render_template(
+            "workshops/_participant_count.html", count=count))]
+
+    broadcast(workshop.id, FACILITATOR_AUDIENCES, render)

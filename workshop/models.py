@@ -1,0 +1,7 @@
+"""Every model in one import, for Alembic and for the shell. Each model lives
+with its feature; this module only gathers them."""
+
+from workshop.accounts.models import User  # noqa: F401
+from workshop.ideas.models import Idea  # noqa: F401
+from workshop.participants.models import Participant  # noqa: F401
+from workshop.workshops.models import Activity, StakeholderGroup, Workshop  # noqa: F401

@@ -1,0 +1,51 @@
+"""Joining a workshop, and finding the phone's participant again."""
+
+from __future__ import annotations
+
+from flask import session
+
+from workshop.extensions import db
+from workshop.participants.models import Participant
+from workshop.workshops.models import Workshop
+
+MAX_NICKNAME_LENGTH = 40
+SESSION_KEY = "participants"  # workshop id -> participant id, in the signed cookie
+
+
+class JoinError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def join(workshop: Workshop, nickname: str, group_id: int | None, language: str | None = None) -> Participant:
+    """A new participant; an empty nickname means anonymous."""
+    nickname = " ".join((nickname or "").split()) or None
+    if nickname and len(nickname) > MAX_NICKNAME_LENGTH:
+        raise JoinError("nickname_too_long")
+    if group_id is not None and group_id not in {g.id for g in workshop.groups}:
+        raise JoinError("unknown_group")
+    participant = Participant(
+        workshop_id=workshop.id, nickname=nickname, group_id=group_id, language=language
+    )
+    db.session.add(participant)
+    db.session.commit()
+    return participant
+
+
+def remember(participant: Participant) -> None:
+    """Keep the identity on this phone: a reload, or coming back later, finds it."""
+    known = dict(session.get(SESSION_KEY, {}))
+    known[str(participant.workshop_id)] = participant.id
+    session[SESSION_KEY] = known
+    session.permanent = True
+
+
+def current(workshop: Workshop) -> Participant | None:
+    participant_id = session.get(SESSION_KEY, {}).get(str(workshop.id))
+    if participant_id is None:
+        return None
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.workshop_id != workshop.id:
+        return None
+    return participant

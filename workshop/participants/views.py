@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from workshop import live
+from workshop.extensions import limiter
+from workshop.ideas import logic as ideas
+from workshop.participants import logic
+from workshop.workshops import logic as workshops
+from workshop.workshops.models import Workshop
+
+bp = Blueprint("participants", __name__)
+
+
+def join_failure_limit() -> str:
+    return current_app.config["JOIN_FAILURE_LIMIT"]
+
+
+def workshop_by_code(code: str) -> Workshop:
+    workshop = workshops.find_by_code(code)
+    if workshop is None:
+        abort(404)
+    g.workshop_language = workshop.language
+    return workshop
+
+
+@bp.route("/join", methods=["GET", "POST"])
+# Only wrong codes count, so a whole venue behind one address can still join.
+@limiter.limit(join_failure_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 404)
+def enter_code():
+    """Typed join code, for people who cannot scan."""
+    if request.method == "POST":
+        workshop = workshops.find_by_code(request.form.get("code", ""))
+        if workshop is None:
+            return render_template("participants/enter_code.html",
+                                   error=_("No workshop has this code. Check it on the screen and try again."),
+                                   code=request.form.get("code", "")), 404
+        return redirect(url_for("participants.join", code=workshop.join_code))
+    return render_template("participants/enter_code.html")
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+@limiter.limit(join_failure_limit, deduct_when=lambda r: r.status_code == 404)
+def join(code: str):
+    workshop = workshops.find_by_code(code)
+    if workshop is None:
+        return render_template("participants/enter_code.html",
+                               error=_("No workshop has this code. Check it on the screen and try again."),
+                               code=code), 404
+    g.workshop_language = workshop.language
+    if logic.current(workshop) is not None:
+        return redirect(url_for("participants.phone", code=workshop.join_code))
+    error = None
+    if request.method == "POST":
+        group_id = request.form.get("group", type=int)
+        try:
+            participant = logic.join(workshop, request.form.get("nickname", ""), group_id,
+                                     language=request.form.get("lang") or None)
+        except logic.JoinError as failure:
+            error = {
+                "nickname_too_long": _("A nickname has 40 characters at most."),
+                "unknown_group": _("Choose a group from the list."),
+            }[failure.code]
+        else:
+            logic.remember(participant)
+            live.count_changed(workshop, workshops.participant_count(workshop))
+            return redirect(url_for("participants.phone", code=workshop.join_code))
+    return render_template("participants/join.html", workshop=workshop, error=error), (422 if error else 200)
+
+
+def joined(code: str):
+    """The workshop and this phone's participant, or a redirect to join."""
+    workshop = workshop_by_code(code)
+    participant = logic.current(workshop)
+    return workshop, participant
+
+
+@bp.get("/j/<code>/phone")
+def phone(code: str):
+    workshop, participant = joined(code)
+    if participant is None:
+        return redirect(url_for("participants.join", code=workshop.join_code))
+    return render_template("participants/phone.html", workshop=workshop, participant=participant)
+
+
+@bp.get("/j/<code>/panel")
+def panel(code: str):
+    """The activity panel, re-rendered from the database after a reconnect."""
+    workshop, participant = joined(code)
+    if participant is None:
+        abort(403)
+    return render_template("participants/_activity_panel.html", workshop=workshop)
+
+
+@bp.get("/j/<code>/mine")
+def mine(code: str):
+    """This phone's own ideas for the activity on screen."""
+    workshop, participant = joined(code)
+    if participant is None:
+        abort(403)
+    activity = workshop.current_activity
+    own = ideas.ideas_of(participant, activity) if activity else []
+    return render_template("participants/_my_ideas.html", ideas=own)

@@ -1,0 +1,134 @@
+"""Workshop rules: creation, who may facilitate, the agenda and the timer."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from workshop.extensions import db
+from workshop.participants.models import Participant
+from workshop.workshops.models import Activity, StakeholderGroup, Workshop
+
+# Letters and digits that cannot be misread from the back of a room (no 0/O, 1/I/L).
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# 31**6 is about 887 million codes; with failures rate-limited, guessing a live one is hopeless.
+JOIN_CODE_LENGTH = 6
+MAX_TIMER_MINUTES = 180
+
+DEFAULT_GROUPS = {
+    "fr": [
+        "Étudiant·e international·e", "Employeur / entreprise", "Établissement d'enseignement",
+        "Organisme communautaire", "Municipalité / ministère", "Recherche", "Citoyen·ne", "Autre",
+    ],
+    "en": [
+        "International student", "Employer / business", "Educational institution",
+        "Community organisation", "Municipality / ministry", "Research", "Citizen", "Other",
+    ],
+}
+
+
+class WorkshopError(ValueError):
+    """A rule was broken; `code` names which, for a translated message."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def utcnow() -> datetime:
+    # Naive UTC throughout: SQLite keeps no time zone, and PostgreSQL must agree.
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_join_code() -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if db.session.scalar(select(Workshop.id).where(Workshop.join_code == code)) is None:
+            return code
+
+
+def normalise_join_code(raw: str) -> str:
+    """People type codes in lower case, with spaces or a dash."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())[:16]
+
+
+def find_by_code(raw: str) -> Workshop | None:
+    return db.session.scalar(select(Workshop).where(Workshop.join_code == normalise_join_code(raw)))
+
+
+def create_workshop(owner, title: str, language: str, groups: list[str], prompts: list[str]) -> Workshop:
+    title = title.strip()
+    groups = [g.strip() for g in groups if g.strip()]
+    prompts = [p.strip() for p in prompts if p.strip()]
+    if not title:
+        raise WorkshopError("title_required")
+    if language not in ("fr", "en"):
+        raise WorkshopError("unknown_language")
+    if not prompts:
+        raise WorkshopError("prompt_required")
+    workshop = Workshop(title=title, language=language, join_code=new_join_code(), owner=owner)
+    workshop.groups = [StakeholderGroup(name=name, position=i) for i, name in enumerate(groups)]
+    workshop.activities = [
+        Activity(kind="ideas", prompt=prompt, position=i) for i, prompt in enumerate(prompts)
+    ]
+    db.session.add(workshop)
+    db.session.commit()
+    return workshop
+
+
+def can_facilitate(user, workshop: Workshop) -> bool:
+    """Only the workshop's owner, or an admin, runs it."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_admin or workshop.owner_id == user.id
+
+
+def workshops_of(user) -> list[Workshop]:
+    query = select(Workshop).order_by(Workshop.created_at.desc(), Workshop.id.desc())
+    if not user.is_admin:
+        query = query.where(Workshop.owner_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def activity_of(workshop: Workshop, activity_id: int) -> Activity:
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.workshop_id != workshop.id:
+        raise WorkshopError("unknown_activity")
+    return activity
+
+
+def open_activity(workshop: Workshop, activity: Activity) -> None:
+    """Put an activity on every screen; one is open at a time."""
+    for other in workshop.activities:
+        if other.state == "open" and other.id != activity.id:
+            other.state = "closed"
+    activity.state = "open"
+    workshop.current_activity = activity
+    db.session.commit()
+
+
+def close_activity(workshop: Workshop, activity: Activity) -> None:
+    activity.state = "closed"
+    workshop.timer_ends_at = None
+    db.session.commit()
+
+
+def start_timer(workshop: Workshop, minutes: float) -> datetime:
+    if not 0 < minutes <= MAX_TIMER_MINUTES:
+        raise WorkshopError("timer_range")
+    workshop.timer_ends_at = utcnow() + timedelta(minutes=minutes)
+    db.session.commit()
+    return workshop.timer_ends_at
+
+
+def stop_timer(workshop: Workshop) -> None:
+    workshop.timer_ends_at = None
+    db.session.commit()
+
+
+def participant_count(workshop: Workshop) -> int:
+    return db.session.scalar(
+        select(func.count(Participant.id)).where(Participant.workshop_id == workshop.id)
+    )

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workshop.extensions import db
+
+ACTIVITY_KINDS = ("ideas",)
+# An activity is pending until the facilitator opens it; closing it keeps it on
+# screen (phones show "closed") until another one opens.
+ACTIVITY_STATES = ("pending", "open", "closed")
+
+
+class Workshop(db.Model):
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="fr")
+    join_code: Mapped[str] = mapped_column(String(16), unique=True, index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    current_activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", use_alter=True, name="fk_workshops_current_activity")
+    )
+    # The server owns the countdown: every screen counts to the same instant.
+    timer_ends_at: Mapped[datetime | None]
+    # Pseudonymous by default: the projector shows ideas without nicknames.
+    show_names_on_projector: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    owner = relationship("User")
+    groups: Mapped[list[StakeholderGroup]] = relationship(
+        back_populates="workshop", order_by="StakeholderGroup.position",
+        cascade="all, delete-orphan",
+    )
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="workshop", order_by="Activity.position",
+        cascade="all, delete-orphan", foreign_keys="Activity.workshop_id",
+    )
+    current_activity: Mapped[Activity | None] = relationship(
+        foreign_keys=[current_activity_id], post_update=True
+    )
+
+
+class StakeholderGroup(db.Model):
+    __tablename__ = "stakeholder_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="groups")
+
+
+class Activity(db.Model):
+    """One step of the agenda; idea generation carries its prompt question."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(20), default="ideas")
+    prompt: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+
+    workshop: Mapped[Workshop] = relationship(
+        back_populates="activities", foreign_keys=[workshop_id]
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from workshop import live, qr
+from workshop.extensions import db
+from workshop.workshops import logic
+from workshop.workshops.models import Workshop
+
+bp = Blueprint("workshops", __name__)
+
+
+class WorkshopForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    language = SelectField(_l("Language of the participants"),
+                           choices=[("fr", "Français"), ("en", "English")])
+    groups = TextAreaField(_l("Stakeholder groups, one per line"))
+    prompts = TextAreaField(
+        _l("Idea-generation questions, one per line (each becomes an activity of the agenda)"),
+        validators=[DataRequired()],
+    )
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def facilitated(workshop_id: int) -> Workshop:
+    """The workshop, if the signed-in person runs it; refused otherwise."""
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        abort(404)
+    if not logic.can_facilitate(current_user, workshop):
+        abort(403)
+    g.workshop_language = workshop.language
+    return workshop
+
+
+def join_url(workshop: Workshop) -> str:
+    # Behind a proxy or on a venue network, PUBLIC_URL says what phones can reach.
+    base = current_app.config["PUBLIC_URL"] or request.host_url
+    return f"{base.rstrip('/')}/j/{workshop.join_code}"
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("workshops/index.html", workshops=logic.workshops_of(current_user))
+
+
+@bp.route("/workshops/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = WorkshopForm()
+    if request.method == "GET":
+        language = request.args.get("language", "fr")
+        form.language.data = language if language in logic.DEFAULT_GROUPS else "fr"
+        form.groups.data = "\n".join(logic.DEFAULT_GROUPS[form.language.data])
+    if form.validate_on_submit():
+        try:
+            workshop = logic.create_workshop(
+                current_user, form.title.data, form.language.data,
+                lines(form.groups.data), lines(form.prompts.data),
+            )
+        except logic.WorkshopError as error:
+            form.prompts.errors = [workshop_error_message(error.code)]
+        else:
+            return redirect(url_for("workshops.control", workshop_id=workshop.id))
+    return render_template("workshops/new.html", form=form)
+
+
+@bp.get("/w/<int:workshop_id>/control")
+@login_required
+def control(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    return render_template("workshops/control.html", workshop=workshop,
+                           join_url=join_url(workshop),
+                           count=logic.participant_count(workshop))
+
+
+@bp.get("/w/<int:workshop_id>/projector")
+@login_required
+def projector(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    url = join_url(workshop)
+    return render_template("workshops/projector.html", workshop=workshop, join_url=url,
+                           qr_svg=qr.svg(url), count=logic.participant_count(workshop))
+
+
+@bp.get("/w/<int:workshop_id>/stage/<audience>")
+@login_required
+def stage(workshop_id: int, audience: str):
+    """What a reconnecting projector or control view re-renders from the database."""
+    workshop = facilitated(workshop_id)
+    if audience not in live.FACILITATOR_AUDIENCES:
+        abort(404)
+    return render_template("workshops/_live_state.html", workshop=workshop, audience=audience,
+                           count=logic.participant_count(workshop))
+
+
+@bp.post("/w/<int:workshop_id>/activities/<int:activity_id>/<any(open, close):action>")
+@login_required
+def switch_activity(workshop_id: int, activity_id: int, action: str):
+    workshop = facilitated(workshop_id)
+    try:
+        activity = logic.activity_of(workshop, activity_id)
+    except logic.WorkshopError:
+        abort(404)
+    if action == "open":
+        logic.open_activity(workshop, activity)
+    else:
+        logic.close_activity(workshop, activity)
+    live.stage_changed(workshop)
+    live.timer_changed(workshop)
+    return render_template("workshops/_agenda.html", workshop=workshop)
+
+
+@bp.post("/w/<int:workshop_id>/timer")
+@login_required
+def timer(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    minutes = request.form.get("minutes", type=float)
+    if minutes is None:
+        logic.stop_timer(workshop)
+    else:
+        try:
+            logic.start_timer(workshop, minutes)
+        except logic.WorkshopError as error:
+            return render_template("_message.html", message=workshop_error_message(error.code)), 422
+    live.timer_changed(workshop)
+    return render_template("workshops/_timer.html", workshop=workshop)
+
+
+def workshop_error_message(code: str) -> str:
+    return {
+        "title_required": _("Give the workshop a title."),
+        "prompt_required": _("Write at least one idea-generation question."),
+        "unknown_language": _("Choose French or English."),
+        "timer_range": _("A timer runs from 1 to 180 minutes."),
+    }.get(code, _("This could not be done."))
