@@ -8,6 +8,7 @@ import shutil
 import tempfile
 
 import pytest
+from flask.testing import FlaskClient
 
 # The instance folder (secret key, SQLite file) of the test run, set before any app exists.
 os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="workshop-tests-"))
@@ -42,6 +43,7 @@ def base_config(database_url: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SOCKETIO_MESSAGE_QUEUE": None,
+        "SOCKETIO_ASYNC_HANDLERS": False,
         "SERVER_NAME": "workshop.test",
     }
 
@@ -108,16 +110,39 @@ def database_url(request, tmp_path, sqlite_template):
     return url
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production. Without this,
+    requests reuse the test's pushed context and share `g` (and with it the
+    signed-in user) across clients."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def new_app(config: dict):
+    from workshop import create_app
+
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
 @pytest.fixture
 def app(database_url):
-    from workshop import create_app
     from workshop.extensions import db
 
-    app = create_app(base_config(database_url))
+    app = new_app(base_config(database_url))
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def limited_app(app, database_url):
+    """The same database, with rate limits on (they are off elsewhere in tests)."""
+    return new_app({**base_config(database_url), "RATELIMIT_ENABLED": True})
 
 
 @pytest.fixture

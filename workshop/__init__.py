@@ -30,7 +30,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from workshop import database, i18n, security, templating, vendor
+    from workshop import database, errors, i18n, security, templating, vendor
+    # Socket handlers must be declared before socketio.init_app: declared
+    # later, Flask-SocketIO binds them to that one server only, and the next
+    # app (every test makes one) would have none.
+    from workshop import live  # noqa: F401
     from workshop.extensions import babel, compress, csrf, limiter, login_manager, migrate, socketio, db
 
     db.init_app(app)
@@ -45,6 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "gevent"),
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # Tests run handlers inline: the test client never yields to gevent.
+        async_handlers=app.config.get("SOCKETIO_ASYNC_HANDLERS", True),
         # The control and projector pages need the signed-in user on the socket.
         manage_session=True,
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []) or None,
@@ -53,13 +59,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     vendor.init_app(app)
     templating.init_app(app)
+    errors.init_app(app)
 
     from workshop.accounts import cli as accounts_cli
     from workshop.accounts.views import bp as accounts_bp
     from workshop.ideas.views import bp as ideas_bp
     from workshop.participants.views import bp as participants_bp
     from workshop.workshops.views import bp as workshops_bp
-    from workshop import live  # noqa: F401  (registers the socket handlers)
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(workshops_bp)

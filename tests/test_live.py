@@ -1,0 +1,171 @@
+"""Socket.IO: who may watch which room, and what each screen is pushed."""
+
+import pytest
+
+from tests.conftest import join, make_user, make_workshop, open_first_activity, sign_in
+from workshop.extensions import socketio
+
+
+def socket_for(app, http_client):
+    # Its own app context, like every real connection (see IsolatedClient).
+    with app.app_context():
+        return socketio.test_client(app, flask_test_client=http_client)
+
+
+def emit(app, client, *args):
+    with app.app_context():
+        return client.emit(*args, callback=True)
+
+
+def watcher(app, http_client, workshop, audience, lang="fr"):
+    client = socket_for(app, http_client)
+    answer = emit(app, client, "watch", {"workshop": workshop.id, "audience": audience, "lang": lang})
+    return client, answer
+
+
+def swaps(client):
+    return [swap for message in client.get_received() if message["name"] == "swap"
+            for swap in message["args"][0]["swaps"]]
+
+
+def send(phone, workshop, text, key):
+    response = phone.post(f"/j/{workshop.join_code}/ideas", data={"text": text, "key": key})
+    assert response.status_code == 200, response.data
+    return response
+
+
+@pytest.mark.parametrize("audience", ["projector", "control"])
+def test_facilitator_rooms_refuse_everyone_else(app, workshop, facilitator_client, audience):
+    anonymous = app.test_client()
+    participant = app.test_client()
+    join(participant, workshop)
+    other = app.test_client()
+    make_user("other@example.org")
+    sign_in(other, "other@example.org")
+    for http_client in (anonymous, participant, other):
+        client, answer = watcher(app, http_client, workshop, audience)
+        assert answer == {"ok": False, "error": "forbidden"}
+    _, answer = watcher(app, facilitator_client, workshop, audience)
+    assert answer["ok"] is True
+
+
+def test_phone_room_is_for_this_workshops_participants(app, workshop, facilitator, phone):
+    other_workshop = make_workshop(facilitator, title="Other")
+    stranger = app.test_client()
+    join(stranger, other_workshop)
+    assert watcher(app, phone, workshop, "phones")[1]["ok"] is True
+    assert watcher(app, stranger, workshop, "phones")[1] == {"ok": False, "error": "forbidden"}
+    assert watcher(app, app.test_client(), workshop, "phones")[1]["ok"] is False
+
+
+@pytest.mark.parametrize("payload", [None, "x", {"workshop": "abc"}, {"workshop": 1, "audience": "admin"}])
+def test_malformed_watch_requests_are_refused(app, facilitator_client, workshop, payload):
+    answer = emit(app, socket_for(app, facilitator_client), "watch", payload)
+    assert answer["ok"] is False
+
+
+def test_a_new_idea_reaches_projector_and_control_but_not_phones(app, workshop, facilitator_client, phone):
+    open_first_activity(workshop)
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    control, _ = watcher(app, facilitator_client, workshop, "control")
+    other_phone, _ = watcher(app, phone, workshop, "phones")
+    for client in (projector, control, other_phone):
+        client.get_received()
+    send(phone, workshop, "Un café-rencontre employeurs", "k-000000001")
+    [on_projector] = swaps(projector)
+    assert on_projector["op"] == "upsert" and on_projector["parent"] == "#wall"
+    assert "Un café-rencontre employeurs" in on_projector["html"]
+    assert "idea-select" not in on_projector["html"]  # no moderation on the projector
+    [on_control] = swaps(control)
+    assert "idea-select" in on_control["html"] and "Alex" in on_control["html"]
+    assert swaps(other_phone) == []
+
+
+def test_a_resend_is_not_pushed_twice(app, workshop, facilitator_client, phone):
+    open_first_activity(workshop)
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+    send(phone, workshop, "Once", "k-000000001")
+    send(phone, workshop, "Once", "k-000000001")
+    assert len(swaps(projector)) == 1
+
+
+def test_hiding_removes_from_projector_and_marks_on_control(app, workshop, facilitator_client, phone):
+    open_first_activity(workshop)
+    send(phone, workshop, "Hide me", "k-000000001")
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    control, _ = watcher(app, facilitator_client, workshop, "control")
+    projector.get_received(), control.get_received()
+    from workshop.ideas.models import Idea
+    from workshop.extensions import db
+
+    idea = db.session.query(Idea).one()
+    facilitator_client.post(f"/w/{workshop.id}/ideas/{idea.id}/hide")
+    assert swaps(projector) == [{"op": "remove", "id": f"idea-{idea.id}"}]
+    [on_control] = swaps(control)
+    assert "is-hidden" in on_control["html"]
+    facilitator_client.post(f"/w/{workshop.id}/ideas/{idea.id}/restore")
+    [back] = swaps(projector)
+    assert back["op"] == "upsert" and "Hide me" in back["html"]
+
+
+def test_opening_and_closing_switch_every_phone_in_its_language(app, workshop, facilitator_client):
+    french, english = app.test_client(), app.test_client()
+    join(french, workshop, "Fr")
+    join(english, workshop, "En")
+    fr_socket, _ = watcher(app, french, workshop, "phones", "fr")
+    en_socket, _ = watcher(app, english, workshop, "phones", "en")
+    activity = workshop.activities[0]
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open")
+    fr_panel = [s for s in swaps(fr_socket) if s["id"] == "activity-panel"][0]["html"]
+    en_panel = [s for s in swaps(en_socket) if s["id"] == "activity-panel"][0]["html"]
+    assert activity.prompt in fr_panel and "idea-form" in fr_panel
+    assert "Envoyer mon idée" in fr_panel and "Send my idea" in en_panel
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/close")
+    closed = [s for s in swaps(fr_socket) if s["id"] == "activity-panel"][0]["html"]
+    assert "idea-form" not in closed and "fermée" in closed
+
+
+def test_the_timer_is_pushed_with_the_server_end_time(app, workshop, facilitator_client, phone):
+    phone_socket, _ = watcher(app, phone, workshop, "phones")
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    facilitator_client.post(f"/w/{workshop.id}/timer", data={"minutes": "2"})
+    from workshop.extensions import db
+    from workshop.templating import epoch_ms
+
+    db.session.refresh(workshop)
+    ends = str(epoch_ms(workshop.timer_ends_at))
+    for client in (phone_socket, projector):
+        [timer] = [s for s in swaps(client) if s["id"] == "timer"]
+        assert f'data-ends-at="{ends}"' in timer["html"]
+
+
+def test_a_new_participant_updates_the_count(app, workshop, facilitator_client):
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+    join(app.test_client(), workshop)
+    join(app.test_client(), workshop)
+    counts = [s["html"] for s in swaps(projector) if s["id"] == "participant-count"]
+    assert '<span class="count-number">2</span>' in counts[-1]
+
+
+def test_a_screen_that_reconnects_sees_what_it_missed(app, workshop, facilitator_client, phone):
+    open_first_activity(workshop)
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.disconnect()
+    send(phone, workshop, "Sent while the projector was away", "k-000000001")
+    projector, answer = watcher(app, facilitator_client, workshop, "projector")
+    assert answer["ok"]
+    # live.js re-renders from this URL after every (re)connection.
+    state = facilitator_client.get(f"/w/{workshop.id}/stage/projector").get_data(as_text=True)
+    assert "Sent while the projector was away" in state
+    assert 'id="timer"' in state and 'id="participant-count"' in state
+
+
+def test_a_phone_that_reconnects_gets_the_current_panel(app, workshop, facilitator_client, phone):
+    activity = open_first_activity(workshop)
+    send(phone, workshop, "Mine", "k-000000001")
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/close")
+    panel = phone.get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
+    assert "idea-form" not in panel and "fermée" in panel
+    assert "Mine" in phone.get(f"/j/{workshop.join_code}/mine").get_data(as_text=True)

@@ -1,0 +1,70 @@
+from tests.conftest import join
+from workshop.extensions import db
+from workshop.participants.models import Participant
+
+
+def test_join_with_nickname_and_group(client, workshop):
+    page = client.get(f"/j/{workshop.join_code}").get_data(as_text=True)
+    assert "Employeur / entreprise" in page
+    response = client.post(f"/j/{workshop.join_code}",
+                           data={"nickname": " Alex ", "group": workshop.groups[1].id})
+    assert response.headers["Location"].endswith(f"/j/{workshop.join_code}/phone")
+    participant = db.session.query(Participant).one()
+    assert (participant.nickname, participant.group_id) == ("Alex", workshop.groups[1].id)
+
+
+def test_anonymous_is_allowed(client, workshop):
+    client.post(f"/j/{workshop.join_code}", data={"nickname": "", "group": workshop.groups[0].id})
+    assert db.session.query(Participant).one().nickname is None
+    assert "anonyme" in client.get(f"/j/{workshop.join_code}/phone").get_data(as_text=True)
+
+
+def test_coming_back_keeps_the_same_identity(client, workshop):
+    join(client, workshop)
+    # Reloading the join link, or the phone page, finds the same participant.
+    assert client.get(f"/j/{workshop.join_code}").headers["Location"].endswith("/phone")
+    assert client.get(f"/j/{workshop.join_code}/phone").status_code == 200
+    assert db.session.query(Participant).count() == 1
+
+
+def test_a_group_from_another_workshop_is_refused(client, workshop, facilitator):
+    from tests.conftest import make_workshop
+
+    other = make_workshop(facilitator)
+    response = client.post(f"/j/{workshop.join_code}", data={"group": other.groups[0].id})
+    assert response.status_code == 422
+    assert db.session.query(Participant).count() == 0
+
+
+def test_a_too_long_nickname_is_refused_with_a_message(client, workshop):
+    response = client.post(f"/j/{workshop.join_code}", data={"nickname": "x" * 41, "group": workshop.groups[0].id})
+    assert response.status_code == 422
+    assert "40" in response.get_data(as_text=True)
+
+
+def test_a_wrong_code_says_so(client, workshop):
+    response = client.post("/join", data={"code": "ZZZZZZ"})
+    assert response.status_code == 404
+    assert "Aucun atelier" in response.get_data(as_text=True)
+    assert client.post("/join", data={"code": workshop.join_code.lower()}).status_code == 302
+
+
+def test_repeated_wrong_codes_are_slowed_down(limited_app, workshop):
+    client = limited_app.test_client()
+    statuses = [client.post("/join", data={"code": "WRONG9"}).status_code for _ in range(25)]
+    assert statuses[:20] == [404] * 20
+    assert statuses[20:] == [429] * 5
+    slowed = client.post("/join", data={"code": "WRONG9"})
+    assert "Trop de tentatives" in slowed.get_data(as_text=True)
+
+
+def test_right_codes_do_not_count_against_a_venue(limited_app, workshop):
+    """A whole room behind one NAT address joins without hitting the wrong-code limit."""
+    statuses = [limited_app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}).status_code
+                for _ in range(40)]
+    assert set(statuses) == {302}
+
+
+def test_the_phone_page_needs_a_joined_participant(client, workshop):
+    assert client.get(f"/j/{workshop.join_code}/phone").headers["Location"].endswith(f"/j/{workshop.join_code}")
+    assert client.get(f"/j/{workshop.join_code}/panel").status_code == 403

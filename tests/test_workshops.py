@@ -1,0 +1,146 @@
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import make_user, make_workshop, sign_in
+from workshop.extensions import db
+from workshop.workshops import logic
+from workshop.workshops.models import Workshop
+
+
+def test_create_workshop_from_the_form(facilitator_client, facilitator):
+    form = facilitator_client.get("/workshops/new").get_data(as_text=True)
+    assert "Employeur / entreprise" in form  # the default groups, ready to edit
+    response = facilitator_client.post("/workshops/new", data={
+        "title": "Forum régional", "language": "en",
+        "groups": "Student\n\nEmployer\n", "prompts": "First question?\nSecond question?",
+    })
+    assert response.status_code == 302
+    workshop = db.session.query(Workshop).one()
+    assert workshop.owner_id == facilitator.id and workshop.language == "en"
+    assert [g.name for g in workshop.groups] == ["Student", "Employer"]
+    assert [a.prompt for a in workshop.activities] == ["First question?", "Second question?"]
+    assert all(a.state == "pending" for a in workshop.activities)
+
+
+def test_a_workshop_needs_a_prompt(facilitator_client):
+    response = facilitator_client.post("/workshops/new", data={"title": "T", "language": "fr", "prompts": "  \n "})
+    assert response.status_code == 200
+    assert db.session.query(Workshop).count() == 0
+
+
+def test_join_codes_are_unambiguous_and_unique(app, facilitator):
+    codes = {make_workshop(facilitator).join_code for _ in range(20)}
+    assert len(codes) == 20
+    for code in codes:
+        assert len(code) == logic.JOIN_CODE_LENGTH
+        assert set(code) <= set(logic.JOIN_CODE_ALPHABET)
+        assert not set(code) & set("01ILO")
+
+
+def test_a_code_typed_loosely_still_finds_the_workshop(workshop):
+    loose = workshop.join_code.lower()[:3] + " - " + workshop.join_code.lower()[3:]
+    assert logic.find_by_code(loose).id == workshop.id
+
+
+def test_opening_an_activity_closes_the_other(facilitator):
+    workshop = make_workshop(facilitator, prompts=("One?", "Two?"))
+    first, second = workshop.activities
+    logic.open_activity(workshop, first)
+    logic.open_activity(workshop, second)
+    assert (first.state, second.state) == ("closed", "open")
+    assert workshop.current_activity_id == second.id
+
+
+def test_timer_end_is_held_by_the_server(workshop):
+    before = logic.utcnow()
+    ends = logic.start_timer(workshop, 5)
+    assert timedelta(minutes=4, seconds=59) < ends - before < timedelta(minutes=5, seconds=1)
+    with pytest.raises(logic.WorkshopError):
+        logic.start_timer(workshop, 0)
+    logic.stop_timer(workshop)
+    assert workshop.timer_ends_at is None
+
+
+def test_control_and_projector_show_the_join_code(facilitator_client, workshop):
+    control = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
+    projector = facilitator_client.get(f"/w/{workshop.id}/projector").get_data(as_text=True)
+    assert workshop.join_code in control and workshop.join_code in projector
+    assert "<svg" in projector  # the QR code, drawn on the server
+
+
+def test_timer_route_validates_minutes(facilitator_client, workshop):
+    assert facilitator_client.post(f"/w/{workshop.id}/timer", data={"minutes": "900"}).status_code == 422
+    assert facilitator_client.post(f"/w/{workshop.id}/timer", data={"minutes": "3"}).status_code == 200
+    db.session.refresh(workshop)
+    assert workshop.timer_ends_at is not None
+
+
+# --- every facilitator action, refused to everyone else ----------------------
+
+def facilitator_actions(workshop):
+    activity = workshop.activities[0]
+    return [
+        ("get", f"/w/{workshop.id}/control", None),
+        ("get", f"/w/{workshop.id}/projector", None),
+        ("get", f"/w/{workshop.id}/stage/projector", None),
+        ("get", f"/w/{workshop.id}/stage/control", None),
+        ("post", f"/w/{workshop.id}/activities/{activity.id}/open", None),
+        ("post", f"/w/{workshop.id}/activities/{activity.id}/close", None),
+        ("post", f"/w/{workshop.id}/timer", {"minutes": "5"}),
+        ("post", f"/w/{workshop.id}/timer", {}),
+    ]
+
+
+def idea_actions(workshop, idea_id, other_id):
+    return [
+        ("post", f"/w/{workshop.id}/ideas/{idea_id}/hide", None),
+        ("post", f"/w/{workshop.id}/ideas/{idea_id}/restore", None),
+        ("get", f"/w/{workshop.id}/ideas/{idea_id}/edit", None),
+        ("post", f"/w/{workshop.id}/ideas/{idea_id}/edit", {"text": "defaced"}),
+        ("get", f"/w/{workshop.id}/ideas/{idea_id}", None),
+        ("post", f"/w/{workshop.id}/ideas/merge", {"idea": [idea_id, other_id]}),
+    ]
+
+
+@pytest.fixture
+def outsiders(app, workshop):
+    """Anonymous, a participant of this workshop, and a facilitator of another one."""
+    from tests.conftest import join
+
+    anonymous = app.test_client()
+    participant = app.test_client()
+    join(participant, workshop)
+    other = app.test_client()
+    make_user("other@example.org")
+    sign_in(other, "other@example.org")
+    return {"anonymous": anonymous, "participant": participant, "other facilitator": other}
+
+
+def test_every_facilitator_action_is_refused_to_others(app, workshop, outsiders):
+    from workshop.ideas.logic import submit_idea
+    from workshop.participants.models import Participant
+    from workshop.workshops.logic import open_activity
+
+    open_activity(workshop, workshop.activities[0])
+    author = db.session.query(Participant).first()
+    idea, _ = submit_idea(author, workshop.activities[0], "An idea", "key-00000001")
+    other, _ = submit_idea(author, workshop.activities[0], "Another", "key-00000002")
+    actions = facilitator_actions(workshop) + idea_actions(workshop, idea.id, other.id)
+    for who, client in outsiders.items():
+        for method, url, data in actions:
+            response = getattr(client, method)(url, data=data)
+            assert response.status_code in (302, 401, 403), (who, method, url, response.status_code)
+            if response.status_code == 302:
+                assert "/login" in response.headers["Location"], (who, url)
+    db.session.refresh(idea)
+    db.session.refresh(workshop)
+    assert idea.text == "An idea" and not idea.hidden and other.merged_into_id is None
+    assert workshop.timer_ends_at is None and workshop.activities[0].state == "open"
+
+
+def test_an_admin_may_run_any_workshop(app, workshop):
+    make_user("admin@example.org", role="admin")
+    admin = app.test_client()
+    sign_in(admin, "admin@example.org")
+    assert admin.get(f"/w/{workshop.id}/control").status_code == 200
