@@ -66,6 +66,7 @@
   }
 
   function showConnection(online) {
+    body.dataset.live = online ? "connected" : "offline";
     const line = document.getElementById("connection");
     if (!line) return;
     line.textContent = online ? line.dataset.onlineText : line.dataset.offlineText;

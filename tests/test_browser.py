@@ -1,0 +1,174 @@
+"""Real journeys in headless Chromium (Debian's package) against a real gevent
+server: a facilitator, a projector and phones, with websockets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import missing_service
+from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PROJECTOR = {"width": 1920, "height": 1080}
+SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")  # set to keep screenshots of each screen
+XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        missing_service(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    env = prepare_database(tmp_path)
+    server = ServerProcess(env).start()
+    yield server
+    server.stop()
+
+
+def shot(page, name):
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
+
+
+def sign_in_and_create_workshop(browser, server, groups_kept=3):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    control = context.new_page()
+    control.goto(f"{server.url}/login")
+    control.fill("input[name=email]", FACILITATOR_EMAIL)
+    control.fill("input[name=password]", FACILITATOR_PASSWORD)
+    control.click("button.primary")
+    control.click("text=Nouvel atelier")
+    control.fill("input[name=title]", "Laboratoire vivant — insertion socioprofessionnelle")
+    control.fill("textarea[name=prompts]", "Comment mieux accueillir les étudiant·e·s internationaux·ales dans l'emploi en région ?")
+    shot(control, "01-new-workshop")
+    control.click("button.primary")
+    control.wait_for_url("**/control")
+    control.wait_for_selector("body[data-live=connected]")
+    code = control.inner_text(".code").strip()
+    projector = context.new_page()
+    projector.set_viewport_size(PROJECTOR)
+    projector.goto(control.url.replace("/control", "/projector"))
+    projector.wait_for_selector("body[data-live=connected]")
+    return context, control, projector, code
+
+
+def join_by_code(browser, server, code, nickname, group_label):
+    context = browser.new_context(**PHONE)
+    phone = context.new_page()
+    phone.goto(f"{server.url}/join")
+    phone.fill("input[name=code]", code.lower())
+    phone.click("button.primary")
+    phone.fill("input[name=nickname]", nickname)
+    phone.check(f"label:has-text('{group_label}') input")
+    phone.click("button.primary")
+    phone.wait_for_url("**/phone")
+    phone.wait_for_selector("body[data-live=connected]")
+    # Nothing wider than the phone: a wider page makes the browser zoom out.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    return context, phone
+
+
+def send_idea(phone, text):
+    phone.fill("#idea-text", text)
+    phone.click("#idea-form button")
+
+
+def test_a_live_session_from_phones_to_projector(browser, server):
+    context, control, projector, code = sign_in_and_create_workshop(browser, server)
+    shot(projector, "02-projector-waiting")
+    phones = [
+        join_by_code(browser, server, code, "Amina", "Étudiant·e international·e"),
+        join_by_code(browser, server, code, "Marc", "Employeur / entreprise"),
+        join_by_code(browser, server, code, "", "Recherche"),  # anonymous
+    ]
+    projector.wait_for_selector(".participant-count .count-number:text('3')")
+    shot(phones[0][1], "03-phone-waiting")
+
+    control.click("#agenda button:has-text('Ouvrir')")
+    for _, phone in phones:
+        phone.wait_for_selector("#idea-form", timeout=5000)  # switched live, no reload
+
+    ideas = ["Jumelage étudiant·e–employeur dès la première session",
+             "Une foire de l'emploi bilingue à Saguenay", XSS]
+    for (_, phone), text in zip(phones, ideas):
+        send_idea(phone, text)
+    for text in ideas[:2]:
+        projector.locator(".wall .idea", has_text=text).wait_for(timeout=5000)
+    expect(projector.locator(".wall .idea")).to_have_count(3)
+    phones[0][1].locator("#my-ideas-list li", has_text=ideas[0]).wait_for()
+    shot(phones[0][1], "04-phone-sending")
+    shot(projector, "05-projector-wall")
+    shot(control, "06-control-moderation")
+
+    # Shown as text, never run, on every screen.
+    for page in [projector, control] + [phone for _, phone in phones]:
+        assert page.evaluate("window.__pwned") is None
+    assert projector.locator(".wall .idea-text", has_text="onerror").count() == 1
+
+    # Hidden on the control view: gone from the projector, kept on control.
+    card = control.locator(".idea", has_text="foire de l'emploi")
+    card.locator("button:has-text('Masquer')").click()
+    projector.locator(".wall .idea", has_text="foire de l").wait_for(state="detached", timeout=5000)
+    control.locator(".idea.is-hidden", has_text="foire de l").wait_for()
+
+    # Closing switches every phone live; a send from a stale form is refused clearly.
+    control.click("#agenda button:has-text('Fermer')")
+    for _, phone in phones:
+        phone.wait_for_selector(".notice:has-text('fermée')", timeout=5000)
+    shot(phones[1][1], "07-phone-closed")
+    assert projector.locator(".wall .idea").count() == 2
+    for phone_context, _ in phones:
+        phone_context.close()
+    context.close()
+
+
+def test_nothing_is_lost_through_a_dropped_connection_and_a_server_restart(browser, server):
+    context, control, projector, code = sign_in_and_create_workshop(browser, server)
+    phone_context, phone = join_by_code(browser, server, code, "Léa", "Recherche")
+    control.click("#agenda button:has-text('Ouvrir')")
+    phone.wait_for_selector("#idea-form")
+
+    # The phone loses the network mid-send: the idea is kept and sent once when back.
+    phone_context.set_offline(True)
+    send_idea(phone, "Envoyée hors ligne")
+    phone.wait_for_selector("#form-message:has-text('Pas de connexion')", timeout=5000)
+    phone_context.set_offline(False)
+    projector.wait_for_selector(".wall .idea:has-text('Envoyée hors ligne')", timeout=15000)
+    phone.wait_for_selector("#my-ideas-list li:has-text('Envoyée hors ligne')", timeout=15000)
+
+    # The server restarts (a crash): screens reconnect and carry on from the database.
+    server.kill()
+    phone.wait_for_selector("body[data-live=offline]", timeout=10000)
+    server.start()
+    for page in (phone, projector, control):
+        page.wait_for_selector("body[data-live=connected]", timeout=20000)
+    send_idea(phone, "Après le redémarrage")
+    projector.wait_for_selector(".wall .idea:has-text('Après le redémarrage')", timeout=10000)
+    phone.reload()
+    # Same identity after a reload: both ideas are still "mine".
+    expect(phone.locator("#my-ideas-list li")).to_have_count(2)
+    assert projector.locator(".wall .idea:has-text('Envoyée hors ligne')").count() == 1
+    phone_context.close()
+    context.close()
