@@ -37,7 +37,7 @@ test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) benchmarks/send_to_projector.py
+	$(PY) benchmarks/load.py --phones 50
 	$(PY) benchmarks/page_weight.py
 
 clean:

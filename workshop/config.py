@@ -64,7 +64,6 @@ def load(instance_path: str) -> dict:
             "text/html", "text/css", "application/javascript", "text/javascript",
             "application/json", "image/svg+xml",
         ],
-        "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "VENDOR_DIR": str(PROJECT_ROOT / "node_modules"),
         # Limits, each overridable for a big forum behind one NAT address.
