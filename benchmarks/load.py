@@ -145,7 +145,7 @@ async def measure(base: str, args) -> dict:
     async def phone_sends(phone: Phone):
         for n in range(args.ideas):
             await asyncio.sleep(random.uniform(0, args.spread / args.ideas))
-            text = f"Idée {phone.index}-{n} : un jumelage étudiant·e–employeur"
+            text = f"Idée {phone.index}-{n}, un jumelage étudiant·e–employeur"
             sent[text] = time.perf_counter()
             try:
                 statuses.append(await phone.send(text))

@@ -4,6 +4,7 @@ server: a facilitator, a projector and phones, with websockets."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -109,6 +110,15 @@ def test_a_live_session_from_phones_to_projector(browser, server):
     control.click("#agenda button:has-text('Ouvrir')")
     for _, phone in phones:
         phone.wait_for_selector("#idea-form", timeout=5000)  # switched live, no reload
+
+    # A 5-minute timer: the server holds the end, every screen counts to it.
+    control.click(".timer-controls button:has-text('5 min')")
+    countdowns = []
+    for page in (projector, phones[0][1]):
+        expect(page.locator("#timer")).to_have_text(re.compile(r"^[45]:\d\d$"), timeout=5000)
+        countdowns.append(page.inner_text("#timer"))
+    seconds = [int(m) * 60 + int(s) for m, s in (c.split(":") for c in countdowns)]
+    assert abs(seconds[0] - seconds[1]) <= 1
 
     ideas = ["Jumelage étudiant·e–employeur dès la première session",
              "Une foire de l'emploi bilingue à Saguenay", XSS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from flask import Flask
@@ -14,6 +15,16 @@ def epoch_ms(moment: datetime) -> int:
     return int(moment.replace(tzinfo=timezone.utc).timestamp() * 1000)
 
 
+HIGH_PUNCTUATION = re.compile(r"\s+([?!:;»])")
+
+
+def french_spacing(text: str) -> str:
+    """Tie French high punctuation to its word ("région ?") so that a
+    question mark never wraps alone onto a line of the projector."""
+    return HIGH_PUNCTUATION.sub("\u202f\\1", text or "")
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["french_spacing"] = french_spacing
     app.jinja_env.globals["wall"] = wall
     app.jinja_env.filters["epoch_ms"] = epoch_ms
