@@ -62,28 +62,32 @@ def migrate(app) -> None:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     """A migrated SQLite file, copied for each test (faster than migrating each time)."""
-    from workshop import create_app
-
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    migrate(create_app(base_config(f"sqlite:///{path}")))
+    migrate(new_app(base_config(f"sqlite:///{path}")))
     return path
 
 
 @pytest.fixture(scope="session")
 def postgres_migrated():
+    """A schema of its own for this test run, so that runs in parallel (CI,
+    a colleague, a helper) never see each other's tables; dropped at the end."""
     if not postgres_reachable():
         missing_service(f"PostgreSQL is not reachable at {POSTGRES_URL}")
+    import secrets
+
     import sqlalchemy as sa
 
-    from workshop import create_app
-
+    schema = f"test_{secrets.token_hex(4)}"
     engine = sa.create_engine(POSTGRES_URL)
     with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    migrate(new_app(base_config(url)))
+    yield url
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()
-    migrate(create_app(base_config(POSTGRES_URL)))
-    return POSTGRES_URL
 
 
 def empty_postgres(url: str) -> None:
@@ -92,7 +96,8 @@ def empty_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         tables = conn.execute(sa.text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename <> 'alembic_version'"
         )).scalars().all()
         if tables:
             conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
