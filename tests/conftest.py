@@ -44,6 +44,7 @@ def base_config(database_url: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "SOCKETIO_MESSAGE_QUEUE": None,
         "SOCKETIO_ASYNC_HANDLERS": False,
+        "GROUPING_INLINE": True,  # the server runs it in the background
         "SERVER_NAME": "workshop.test",
     }
 

@@ -182,3 +182,70 @@ def test_nothing_is_lost_through_a_dropped_connection_and_a_server_restart(brows
     assert projector.locator(".wall .idea:has-text('Envoyée hors ligne')").count() == 1
     phone_context.close()
     context.close()
+
+
+def seed_ideas(server, code, texts):
+    """Ideas typed in by many phones, written straight to the server's database."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from workshop import create_app\n"
+        "from workshop.extensions import db\n"
+        "from workshop.ideas.logic import submit_idea\n"
+        "from workshop.participants.models import Participant\n"
+        "from workshop.workshops.logic import find_by_code\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        f"    workshop = find_by_code({code!r})\n"
+        "    for n, text in enumerate(sys.stdin.read().split('\\n')):\n"
+        "        author = Participant(workshop_id=workshop.id, group_id=workshop.groups[n % len(workshop.groups)].id)\n"
+        "        db.session.add(author)\n"
+        "        db.session.commit()\n"
+        "        submit_idea(author, workshop.current_activity, text, f'seed-{n:06d}')\n"
+    )
+    subprocess.run([sys.executable, "-c", script], input="\n".join(texts), text=True, env=server.env,
+                   cwd=Path(__file__).resolve().parent.parent, check=True)
+
+
+def ccc_ideas(count):
+    import csv
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "ccc_proposals.csv"
+    if not path.exists():
+        pytest.skip(f"{path} is not beside the project")
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [row["text"][:200] for row in rows[::max(1, len(rows) // count)]][:count]
+
+
+def test_grouping_ideas_into_themes_live(browser, server):
+    context, control, projector, code = sign_in_and_create_workshop(browser, server)
+    control.click("#agenda button:has-text('Ouvrir')")
+    seed_ideas(server, code, ccc_ideas(36))
+    control.reload()
+    control.wait_for_selector("body[data-live=connected]")
+    expect(control.locator("#wall .idea")).to_have_count(36)
+
+    control.fill("input[name=k]", "4")
+    control.click("button:has-text('Regrouper les idées')")
+    expect(projector.locator(".themes .theme")).to_have_count(4, timeout=20000)
+    expect(control.locator(".themes .theme .theme-tools")).to_have_count(4)
+    expect(projector.locator(".themes .idea")).to_have_count(36)
+    shot(projector, "08-projector-themes")
+
+    # Renaming on the control view shows on the projector at once.
+    first = control.locator(".themes .theme").first
+    first.locator("summary").click()
+    first.locator("input[name=label]").fill("Alimentation durable")
+    first.locator("button:has-text('Renommer')").click()
+    expect(projector.locator(".theme-label").first).to_contain_text("Alimentation durable")
+
+    # Moving an idea with the card's menu (the touch-screen way).
+    card = control.locator(".themes .theme").nth(1).locator(".idea").first
+    idea_id = card.get_attribute("id")
+    card.locator(".move-select").select_option(label="Alimentation durable")
+    expect(projector.locator(f".themes .theme").first.locator(f"#{idea_id}")).to_have_count(1, timeout=5000)
+    shot(control, "09-control-themes")
+    context.close()

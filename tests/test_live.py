@@ -169,3 +169,15 @@ def test_a_phone_that_reconnects_gets_the_current_panel(app, workshop, facilitat
     panel = phone.get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
     assert "idea-form" not in panel and "fermée" in panel
     assert "Mine" in phone.get(f"/j/{workshop.join_code}/mine").get_data(as_text=True)
+
+
+def test_a_pushed_stage_keeps_each_screens_own_cards(app, workshop, facilitator_client, phone):
+    activity = open_first_activity(workshop)
+    send(phone, workshop, "Une idée", "k-000000001")
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    control, _ = watcher(app, facilitator_client, workshop, "control")
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/close")
+    [on_control] = [s for s in swaps(control) if s["id"] == "stage"]
+    [on_projector] = [s for s in swaps(projector) if s["id"] == "stage"]
+    assert "idea-select" in on_control["html"] and "Masquer" in on_control["html"]
+    assert "idea-select" not in on_projector["html"]

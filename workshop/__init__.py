@@ -62,14 +62,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     from workshop.accounts import cli as accounts_cli
+    from workshop.themes import cli as themes_cli
     from workshop.accounts.views import bp as accounts_bp
     from workshop.ideas.views import bp as ideas_bp
     from workshop.participants.views import bp as participants_bp
+    from workshop.themes.views import bp as themes_bp
     from workshop.workshops.views import bp as workshops_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(participants_bp)
     app.register_blueprint(ideas_bp)
+    app.register_blueprint(themes_bp)
     accounts_cli.init_app(app)
+    themes_cli.init_app(app)
     return app

@@ -132,3 +132,19 @@ def count_changed(workshop: Workshop, count: int) -> None:
             "workshops/_participant_count.html", count=count))]
 
     broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
+
+
+def grouping_progress(workshop: Workshop, done: int, total: int) -> None:
+    """The progress bar while the tool groups ideas (done of total features computed)."""
+    def render(_audience: str) -> list[Swap]:
+        return [replace("grouping-status", render_template(
+            "themes/_grouping_status.html", running=True, done=done, total=total))]
+
+    broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
+
+
+def grouping_failed(workshop: Workshop) -> None:
+    def render(_audience: str) -> list[Swap]:
+        return [replace("grouping-status", render_template("themes/_grouping_status.html", failed=True))]
+
+    broadcast(workshop.id, FACILITATOR_AUDIENCES, render)

@@ -4,4 +4,5 @@ with its feature; this module only gathers them."""
 from workshop.accounts.models import User  # noqa: F401
 from workshop.ideas.models import Idea  # noqa: F401
 from workshop.participants.models import Participant  # noqa: F401
+from workshop.themes.models import Theme  # noqa: F401
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop  # noqa: F401

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from flask import Flask
 
 from workshop.ideas.logic import wall
+from workshop.themes.logic import grouped_wall
 
 
 def epoch_ms(moment: datetime) -> int:
@@ -27,4 +28,5 @@ def french_spacing(text: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["french_spacing"] = french_spacing
     app.jinja_env.globals["wall"] = wall
+    app.jinja_env.globals["grouped_wall"] = grouped_wall
     app.jinja_env.filters["epoch_ms"] = epoch_ms

@@ -120,6 +120,7 @@ def restore(idea: Idea) -> None:
 def edit_text(idea: Idea, text: str) -> None:
     """Fix a typo; the text as sent stays in original_text."""
     idea.text = clean_text(text)
+    idea.features = None  # computed again from the new text at the next grouping
     db.session.commit()
 
 

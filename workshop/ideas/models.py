@@ -28,6 +28,14 @@ class Idea(db.Model):
     hidden: Mapped[bool] = mapped_column(default=False)
     # A merged duplicate stays in the record and points at the idea it joined.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes.id", ondelete="SET NULL", name="fk_ideas_theme_id"), index=True
+    )
+    # Place within its theme, most central first (as the grouping ordered it).
+    theme_position: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Text features for grouping (analysis.clustering.TextFeatures as JSON),
+    # computed once and kept: grouping 1,000 ideas must not redo them.
+    features: Mapped[str | None] = mapped_column(Text, deferred=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     participant = relationship("Participant")

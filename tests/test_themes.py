@@ -1,0 +1,179 @@
+"""Grouping an activity's ideas into themes, with the facilitator in control."""
+
+import pytest
+
+from tests.conftest import open_first_activity
+from tests.test_live import swaps, watcher
+from workshop.extensions import db
+from workshop.ideas import logic as ideas
+from workshop.ideas.models import Idea
+from workshop.participants.models import Participant
+from workshop.themes import logic
+from workshop.themes.models import Theme
+
+IDEAS = [
+    "Jumelage entre étudiants internationaux et employeurs de la région",
+    "Programme de jumelage étudiant-employeur dès la première session",
+    "Mentorat par des employeurs pour les étudiants étrangers",
+    "Logement abordable près du campus pour les nouveaux arrivants",
+    "Aide à la recherche de logement à l'arrivée à Saguenay",
+    "Résidences étudiantes et logement temporaire à prix réduit",
+    "Cours de français adaptés au milieu de travail",
+    "Ateliers de conversation en français avec des bénévoles",
+]
+
+
+@pytest.fixture
+def activity_with_ideas(workshop):
+    activity = open_first_activity(workshop)
+    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+    for n, text in enumerate(IDEAS):
+        ideas.submit_idea(author, activity, text, f"key-{n:08d}")
+    return activity
+
+
+def group_url(workshop, activity, action="group"):
+    return f"/w/{workshop.id}/activities/{activity.id}/{action}"
+
+
+def test_grouping_puts_every_visible_idea_in_one_theme(facilitator_client, workshop, activity_with_ideas):
+    hidden = db.session.query(Idea).first()
+    ideas.hide(hidden)
+    response = facilitator_client.post(group_url(workshop, activity_with_ideas), data={"k": "3"})
+    assert response.status_code == 200
+    db.session.expire_all()
+    themes = db.session.query(Theme).all()
+    assert len(themes) == 3 and all(t.label for t in themes)
+    visible = [i for i in db.session.query(Idea) if not i.hidden]
+    assert all(i.theme_id is not None for i in visible)
+    assert db.session.get(Idea, hidden.id).theme_id is None
+    assert activity_with_ideas.grouping_started_at is None
+    page = response.get_data(as_text=True)
+    assert all(t.label in page or t.label.replace(" ?", "\u202f?") in page for t in themes)
+
+
+def test_text_features_are_computed_once_and_kept(workshop, activity_with_ideas):
+    calls = []
+
+    def counting_vectorise(texts):
+        from analysis.clustering import vectorise
+
+        calls.append(len(texts))
+        return vectorise(texts)
+
+    wall = ideas.wall(activity_with_ideas)
+    logic.ensure_features(wall, compute=counting_vectorise)
+    logic.ensure_features(wall, compute=counting_vectorise)
+    assert calls == [len(IDEAS)]
+    ideas.edit_text(wall[0], "Un tout autre texte")
+    logic.ensure_features(wall, compute=counting_vectorise)
+    assert calls == [len(IDEAS), 1]  # only the edited idea again
+
+
+def test_seed_themes_name_the_groups_and_add_other(facilitator_client, workshop, activity_with_ideas):
+    facilitator_client.post(group_url(workshop, activity_with_ideas),
+                            data={"seed_themes": "Emploi\nLogement\nFrançais"})
+    labels = [t.label for t in db.session.query(Theme).order_by(Theme.position)]
+    assert labels[:3] == ["Emploi", "Logement", "Français"]
+    assert set(labels[3:]) <= {"Autre"}
+
+
+@pytest.mark.parametrize("data, message", [({"k": "0"}, "de 1 à 30"), ({"k": "abc"}, "de 1 à 30"),
+                                           ({"seed_themes": "\n".join("x" * 13)}, "12")])
+def test_bad_grouping_options_are_refused_clearly(facilitator_client, workshop, activity_with_ideas, data, message):
+    response = facilitator_client.post(group_url(workshop, activity_with_ideas), data=data)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.query(Theme).count() == 0
+
+
+def test_grouping_an_empty_wall_says_what_to_do(facilitator_client, workshop):
+    activity = open_first_activity(workshop)
+    response = facilitator_client.post(group_url(workshop, activity))
+    assert response.status_code == 422 and "aucune idée" in response.get_data(as_text=True).lower()
+
+
+def test_a_second_grouping_while_one_runs_is_refused(facilitator_client, workshop, activity_with_ideas):
+    logic.start_grouping(activity_with_ideas)
+    response = facilitator_client.post(group_url(workshop, activity_with_ideas))
+    assert response.status_code == 422 and "déjà" in response.get_data(as_text=True)
+
+
+def test_the_projector_shows_labelled_groups_live(app, facilitator_client, workshop, activity_with_ideas):
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+    facilitator_client.post(group_url(workshop, activity_with_ideas), data={"k": "2"})
+    [stage] = [s for s in swaps(projector) if s["id"] == "stage"]
+    labels = [t.label for t in db.session.query(Theme)]
+    assert 'class="theme"' in stage["html"] and all(label.split(" ")[0] in stage["html"] for label in labels)
+
+
+def test_facilitator_renames_moves_merges_and_splits(app, facilitator_client, workshop, activity_with_ideas):
+    facilitator_client.post(group_url(workshop, activity_with_ideas), data={"k": "3"})
+    first, second, third = (t.id for t in db.session.query(Theme).order_by(Theme.position))
+    base = f"/w/{workshop.id}"
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+
+    assert facilitator_client.post(f"{base}/themes/{first}/rename", data={"label": "Emploi et stages"}).status_code == 200
+    assert "Emploi et stages" in [s for s in swaps(projector) if s["id"] == "stage"][0]["html"]
+    assert facilitator_client.post(f"{base}/themes/{first}/rename", data={"label": " "}).status_code == 422
+
+    idea = db.session.query(Idea).filter_by(theme_id=second).first()
+    facilitator_client.post(f"{base}/ideas/{idea.id}/move", data={"theme": str(third)})
+    facilitator_client.post(f"{base}/ideas/{idea.id}/move", data={"theme": ""})  # back to unsorted
+    db.session.expire_all()
+    assert db.session.get(Idea, idea.id).theme_id is None
+
+    facilitator_client.post(f"{base}/themes/{second}/merge", data={"into": str(third)})
+    db.session.expire_all()
+    assert db.session.get(Theme, second) is None
+    assert db.session.query(Idea).filter_by(theme_id=second).count() == 0
+
+    chosen = [i.id for i in db.session.query(Idea).filter_by(theme_id=third).limit(2)]
+    facilitator_client.post(f"{base}/activities/{activity_with_ideas.id}/split",
+                            data={"idea": [str(i) for i in chosen], "label": "Nouveau"})
+    new = db.session.query(Theme).filter_by(label="Nouveau").one()
+    assert sorted(i.id for i in db.session.query(Idea).filter_by(theme_id=new.id)) == sorted(chosen)
+
+    facilitator_client.post(f"{base}/activities/{activity_with_ideas.id}/ungroup")
+    assert db.session.query(Theme).count() == 0
+
+
+def test_a_new_idea_after_grouping_lands_in_the_unsorted_column(app, facilitator_client, phone, workshop,
+                                                                 activity_with_ideas):
+    facilitator_client.post(group_url(workshop, activity_with_ideas), data={"k": "2"})
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+    phone.post(f"/j/{workshop.join_code}/ideas", data={"text": "Une idée tardive", "key": "late-key-01"})
+    [card] = swaps(projector)
+    assert card["parent"] == "#wall"
+    stage = facilitator_client.get(f"/w/{workshop.id}/stage/projector").get_data(as_text=True)
+    assert 'id="wall"' in stage and "Une idée tardive" in stage
+
+
+def test_theme_actions_are_refused_to_others(app, workshop, activity_with_ideas, facilitator_client):
+    from tests.conftest import join, make_user, sign_in
+
+    facilitator_client.post(group_url(workshop, activity_with_ideas), data={"k": "2"})
+    theme = db.session.query(Theme).first()
+    idea = db.session.query(Idea).first()
+    participant = app.test_client()
+    join(participant, workshop)
+    other = app.test_client()
+    make_user("other@example.org")
+    sign_in(other, "other@example.org")
+    actions = [
+        (group_url(workshop, activity_with_ideas), {}),
+        (group_url(workshop, activity_with_ideas, "ungroup"), {}),
+        (group_url(workshop, activity_with_ideas, "split"), {"idea": [str(idea.id)]}),
+        (f"/w/{workshop.id}/themes/{theme.id}/rename", {"label": "Pirate"}),
+        (f"/w/{workshop.id}/themes/{theme.id}/merge", {"into": str(theme.id)}),
+        (f"/w/{workshop.id}/ideas/{idea.id}/move", {"theme": ""}),
+    ]
+    for client in (app.test_client(), participant, other):
+        for url, data in actions:
+            assert client.post(url, data=data).status_code in (302, 401, 403), url
+    db.session.expire_all()
+    assert db.session.query(Theme).count() == 2 and db.session.get(Theme, theme.id).label != "Pirate"

@@ -1,0 +1,36 @@
+"""`workshop cluster FILE.csv`: group ideas gathered elsewhere (sticky notes
+typed into a spreadsheet) with the same method as the live session."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from analysis.clustering import cluster_csv
+
+
+@click.command("cluster")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--k", type=click.IntRange(1, 200), default=None, help="Number of themes (default: automatic).")
+@click.option("--text-column", default="text", show_default=True, help="Column holding the idea text.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the result (default: standard output).")
+def cluster_command(csv_file: Path, k: int | None, text_column: str, out: Path | None) -> None:
+    """Write every row of CSV_FILE, in order, with `cluster` and `cluster_label` added."""
+    try:
+        result = cluster_csv(csv_file, out if out else sys.stdout, k=k, text_column=text_column)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    summary = f"{len(result.clusters)} themes ({result.method})"
+    if out:
+        summary += f" written to {out}"
+    click.echo(summary, err=True)
+    for cluster in result.clusters:
+        click.echo(f"  {len(cluster.members):4d}  {cluster.label}", err=True)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(cluster_command)

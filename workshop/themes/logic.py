@@ -1,0 +1,173 @@
+"""Theme rules: grouping an activity's ideas with analysis.clustering, and the
+facilitator's edits (rename, move, merge, split, clear)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import delete, select, update
+
+from analysis import clustering
+from workshop.extensions import db
+from workshop.ideas.logic import wall
+from workshop.ideas.models import Idea
+from workshop.themes.models import MAX_LABEL_LENGTH, Theme
+from workshop.workshops.logic import utcnow
+from workshop.workshops.models import Activity
+
+FEATURE_BATCH = 200  # ideas whose features are computed between two progress reports
+MAX_SEED_THEMES = 12
+
+
+class ThemeError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def start_grouping(activity: Activity) -> None:
+    """Mark the activity as being grouped; refuse a second run meanwhile."""
+    if activity.grouping_started_at is not None:
+        raise ThemeError("already_grouping")
+    if not wall(activity):
+        raise ThemeError("no_ideas")
+    activity.grouping_started_at = utcnow()
+    db.session.commit()
+
+
+def parse_request(k: str | None, seed_themes: str | None) -> tuple[int | None, list[str]]:
+    """The facilitator's options: a number of themes (or automatic) and theme names."""
+    seeds = [line.strip()[:MAX_LABEL_LENGTH] for line in (seed_themes or "").splitlines() if line.strip()]
+    if len(seeds) > MAX_SEED_THEMES:
+        raise ThemeError("too_many_seeds")
+    if not k or not k.strip():
+        return None, seeds
+    try:
+        number = int(k)
+    except ValueError:
+        raise ThemeError("bad_k") from None
+    if not 1 <= number <= 30:
+        raise ThemeError("bad_k")
+    return number, seeds
+
+
+def ensure_features(ideas: list[Idea], compute=clustering.vectorise, progress: Progress | None = None) -> None:
+    """Compute the text features the grouping needs, once per idea, and keep them."""
+    missing = [idea for idea in ideas if idea.features is None]
+    for start in range(0, len(missing), FEATURE_BATCH):
+        batch = missing[start:start + FEATURE_BATCH]
+        for idea, features in zip(batch, compute([idea.text for idea in batch])):
+            idea.features = features.to_json()
+        db.session.commit()
+        if progress:
+            progress(start + len(batch), len(missing))
+
+
+def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dict[str, str],
+          run=lambda fn, *a, **kw: fn(*a, **kw), progress: Progress | None = None) -> list[Theme]:
+    """Replace the activity's themes by a fresh grouping of its visible ideas.
+
+    `run` executes the CPU-heavy steps (a thread pool under gevent); `labels`
+    translates the analysis package's bilingual fallback labels.
+    """
+    try:
+        ideas = wall(activity)
+        ensure_features(ideas, compute=lambda texts: run(clustering.vectorise, texts), progress=progress)
+        features = [clustering.TextFeatures.from_json(idea.features) for idea in ideas]
+        result = run(clustering.cluster_ideas, features, k=k, seed_themes=seed_themes or None,
+                     seed=activity.id)
+        clear(activity, commit=False)
+        themes = []
+        for position, cluster in enumerate(result.clusters):
+            theme = Theme(activity_id=activity.id, position=position,
+                          label=labels.get(cluster.label, cluster.label)[:MAX_LABEL_LENGTH])
+            db.session.add(theme)
+            db.session.flush()
+            for rank, member in enumerate(cluster.members):
+                ideas[member].theme_id, ideas[member].theme_position = theme.id, rank
+            themes.append(theme)
+        return themes
+    finally:
+        activity.grouping_started_at = None
+        db.session.commit()
+
+
+def clear(activity: Activity, commit: bool = True) -> None:
+    """Back to an ungrouped wall."""
+    db.session.execute(update(Idea).where(Idea.activity_id == activity.id).values(theme_id=None, theme_position=0))
+    db.session.execute(delete(Theme).where(Theme.activity_id == activity.id))
+    db.session.expire(activity, ["themes"])
+    if commit:
+        db.session.commit()
+
+
+def theme_in(activity: Activity, theme_id: int) -> Theme:
+    theme = db.session.get(Theme, theme_id)
+    if theme is None or theme.activity_id != activity.id:
+        raise ThemeError("unknown_theme")
+    return theme
+
+
+def rename(theme: Theme, label: str) -> None:
+    label = " ".join((label or "").split())
+    if not label:
+        raise ThemeError("empty_label")
+    if len(label) > MAX_LABEL_LENGTH:
+        raise ThemeError("long_label")
+    theme.label = label
+    db.session.commit()
+
+
+def move(idea: Idea, theme: Theme | None) -> None:
+    """Put an idea in another theme (None: back to the unsorted ideas), last in it."""
+    if theme is not None and theme.activity_id != idea.activity_id:
+        raise ThemeError("unknown_theme")
+    idea.theme_id = theme.id if theme else None
+    idea.theme_position = 1 + max(
+        (i.theme_position for i in members(theme)), default=-1) if theme else 0
+    db.session.commit()
+
+
+def members(theme: Theme | None) -> list[Idea]:
+    if theme is None:
+        return []
+    return list(db.session.scalars(select(Idea).where(Idea.theme_id == theme.id)))
+
+
+def merge(target: Theme, other: Theme) -> None:
+    """Fold one theme into another; the other's ideas follow, after the target's."""
+    if target.id == other.id or target.activity_id != other.activity_id:
+        raise ThemeError("bad_merge")
+    offset = 1 + max((i.theme_position for i in members(target)), default=-1)
+    for idea in members(other):
+        idea.theme_id, idea.theme_position = target.id, offset + idea.theme_position
+    db.session.delete(other)
+    db.session.commit()
+
+
+def split(activity: Activity, ideas: list[Idea], label: str) -> Theme:
+    """A new theme made of the chosen ideas."""
+    if not ideas or any(idea.activity_id != activity.id for idea in ideas):
+        raise ThemeError("nothing_selected")
+    position = 1 + max((t.position for t in activity.themes), default=-1)
+    theme = Theme(activity_id=activity.id, label=label[:MAX_LABEL_LENGTH], position=position)
+    db.session.add(theme)
+    db.session.flush()
+    for rank, idea in enumerate(ideas):
+        idea.theme_id, idea.theme_position = theme.id, rank
+    db.session.commit()
+    return theme
+
+
+def grouped_wall(activity: Activity, include_hidden: bool = False) -> list[tuple[Theme | None, list[Idea]]]:
+    """The wall as (theme, ideas) pairs in theme order, unsorted ideas last."""
+    by_theme: dict[int | None, list[Idea]] = {}
+    for idea in sorted(wall(activity, include_hidden=include_hidden), key=lambda i: (i.theme_position, i.id)):
+        by_theme.setdefault(idea.theme_id, []).append(idea)
+    groups: list[tuple[Theme | None, list[Idea]]] = [(t, by_theme.get(t.id, [])) for t in activity.themes]
+    if by_theme.get(None) or not activity.themes:
+        groups.append((None, by_theme.get(None, [])))
+    return groups

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from analysis import clustering
+from workshop import live
+from workshop.extensions import db, socketio
+from workshop.ideas import logic as ideas
+from workshop.ideas.views import message_fragment
+from workshop.themes import logic
+from workshop.workshops.logic import activity_of
+from workshop.workshops.models import Activity
+from workshop.workshops.views import facilitated
+
+bp = Blueprint("themes", __name__)
+log = logging.getLogger(__name__)
+
+
+def error_message(code: str) -> str:
+    return {
+        "already_grouping": _("The ideas are being grouped already: wait for the result."),
+        "no_ideas": _("There are no visible ideas to group yet."),
+        "bad_k": _("Choose a number of themes from 1 to 30, or leave it empty for automatic."),
+        "too_many_seeds": _("Type 12 theme names at most."),
+        "unknown_theme": _("This theme no longer exists."),
+        "empty_label": _("A theme needs a name."),
+        "long_label": _("A theme name has 80 characters at most."),
+        "bad_merge": _("Choose another theme to merge with."),
+        "nothing_selected": _("Tick the ideas that should form the new theme first."),
+    }.get(code, _("This could not be done."))
+
+
+def fallback_labels(language: str) -> dict[str, str]:
+    """The analysis package's bilingual fallback labels, in the workshop's language."""
+    with force_locale(language):
+        return {clustering.OTHER_LABEL: _("Other"), clustering.EMPTY_LABEL: _("No text")}
+
+
+def off_loop(fn, *args, **kwargs):
+    """CPU-heavy work in a real thread under gevent, so sockets keep flowing."""
+    from gevent import monkey
+
+    if monkey.is_module_patched("threading"):
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(fn, args, kwargs)
+    return fn(*args, **kwargs)
+
+
+def run_grouping(app, activity_id: int, k: int | None, seeds: list[str]) -> None:
+    # A request context of its own: templates build URLs, and the request that
+    # started the grouping has long answered.
+    with app.test_request_context("/"):
+        activity = db.session.get(Activity, activity_id)
+        workshop = activity.workshop
+        try:
+            logic.group(activity, k, seeds, fallback_labels(workshop.language), run=off_loop,
+                        progress=lambda done, total: live.grouping_progress(workshop, done, total))
+        except Exception:
+            log.exception("grouping failed for activity %s", activity_id)
+            db.session.rollback()
+            live.grouping_failed(workshop)
+        else:
+            live.stage_changed(workshop)
+
+
+def facilitated_activity(workshop_id: int, activity_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        return workshop, activity_of(workshop, activity_id)
+    except ValueError:
+        abort(404)
+
+
+def stage_answer(workshop):
+    """The acting control view gets the new stage at once; the others by push."""
+    live.stage_changed(workshop)
+    return render_template("workshops/_control_stage.html", workshop=workshop)
+
+
+@bp.post("/w/<int:workshop_id>/activities/<int:activity_id>/group")
+@login_required
+def group(workshop_id: int, activity_id: int):
+    workshop, activity = facilitated_activity(workshop_id, activity_id)
+    try:
+        k, seeds = logic.parse_request(request.form.get("k"), request.form.get("seed_themes"))
+        logic.start_grouping(activity)
+    except logic.ThemeError as error:
+        return message_fragment(error_message(error.code))
+    app = current_app._get_current_object()
+    if app.config.get("GROUPING_INLINE"):
+        run_grouping(app, activity.id, k, seeds)
+        db.session.refresh(activity)
+        return render_template("workshops/_control_stage.html", workshop=workshop)
+    # Progress and result reach every screen by push, in order; an answer
+    # rendered now could arrive after the result and put the old wall back.
+    live.grouping_progress(workshop, 0, 0)
+    socketio.start_background_task(run_grouping, app, activity.id, k, seeds)
+    return "", 202, {"HX-Reswap": "none"}
+
+
+@bp.post("/w/<int:workshop_id>/activities/<int:activity_id>/ungroup")
+@login_required
+def ungroup(workshop_id: int, activity_id: int):
+    workshop, activity = facilitated_activity(workshop_id, activity_id)
+    logic.clear(activity)
+    return stage_answer(workshop)
+
+
+@bp.post("/w/<int:workshop_id>/activities/<int:activity_id>/split")
+@login_required
+def split(workshop_id: int, activity_id: int):
+    workshop, activity = facilitated_activity(workshop_id, activity_id)
+    try:
+        chosen = [ideas.idea_in(workshop.id, int(i)) for i in request.form.getlist("idea") if i.isdigit()]
+        logic.split(activity, chosen, request.form.get("label") or _("New theme"))
+    except (logic.ThemeError, ideas.IdeaRejected) as error:
+        return message_fragment(error_message(error.code))
+    return stage_answer(workshop)
+
+
+def facilitated_theme(workshop_id: int, theme_id: int):
+    workshop = facilitated(workshop_id)
+    activity = workshop.current_activity
+    try:
+        return workshop, logic.theme_in(activity, theme_id) if activity else abort(404)
+    except logic.ThemeError:
+        abort(404)
+
+
+@bp.post("/w/<int:workshop_id>/themes/<int:theme_id>/rename")
+@login_required
+def rename(workshop_id: int, theme_id: int):
+    workshop, theme = facilitated_theme(workshop_id, theme_id)
+    try:
+        logic.rename(theme, request.form.get("label", ""))
+    except logic.ThemeError as error:
+        return message_fragment(error_message(error.code))
+    return stage_answer(workshop)
+
+
+@bp.post("/w/<int:workshop_id>/themes/<int:theme_id>/merge")
+@login_required
+def merge(workshop_id: int, theme_id: int):
+    workshop, theme = facilitated_theme(workshop_id, theme_id)
+    try:
+        target = logic.theme_in(workshop.current_activity, request.form.get("into", type=int) or 0)
+        logic.merge(target, theme)
+    except logic.ThemeError as error:
+        return message_fragment(error_message(error.code))
+    return stage_answer(workshop)
+
+
+@bp.post("/w/<int:workshop_id>/ideas/<int:idea_id>/move")
+@login_required
+def move(workshop_id: int, idea_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        idea = ideas.idea_in(workshop.id, idea_id)
+        theme_id = request.form.get("theme", type=int)
+        theme = logic.theme_in(idea.activity, theme_id) if theme_id else None
+        logic.move(idea, theme)
+    except (logic.ThemeError, ideas.IdeaRejected) as error:
+        return message_fragment(error_message(error.code))
+    return stage_answer(workshop)
