@@ -66,7 +66,7 @@
   }
 
   function showConnection(online) {
-    body.dataset.live = online ? "connected" : "offline";
+    if (!online) body.dataset.live = "offline";
     const line = document.getElementById("connection");
     if (!line) return;
     line.textContent = online ? line.dataset.onlineText : line.dataset.offlineText;
@@ -80,7 +80,11 @@
       if (!answer || !answer.ok) { showConnection(false); return; }
       clockOffset = answer.server_now - Date.now();
       showConnection(true);
-      refresh().then(() => document.dispatchEvent(new CustomEvent("live:connected")));
+      refresh().then(() => {
+        // "connected" once the screen shows the database's current state.
+        body.dataset.live = "connected";
+        document.dispatchEvent(new CustomEvent("live:connected"));
+      });
     });
   });
   socket.on("disconnect", () => showConnection(false));
