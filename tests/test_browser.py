@@ -232,7 +232,11 @@ def test_grouping_ideas_into_themes_live(browser, server):
     control.click("button:has-text('Regrouper les idées')")
     expect(projector.locator(".themes .theme")).to_have_count(4, timeout=20000)
     expect(control.locator(".themes .theme .theme-tools")).to_have_count(4)
-    expect(projector.locator(".themes .idea")).to_have_count(36)
+    expect(control.locator(".themes .idea")).to_have_count(36)
+    # The projector keeps to an overview: each theme's most central ideas, and how many more.
+    expect(projector.locator(".themes .idea")).to_have_count(12)
+    more = [int(re.search(r"\d+", text).group()) for text in projector.locator(".theme-more").all_inner_texts()]
+    assert sum(more) == 36 - 12
     shot(projector, "08-projector-themes")
 
     # Renaming on the control view shows on the projector at once.
@@ -246,6 +250,8 @@ def test_grouping_ideas_into_themes_live(browser, server):
     card = control.locator(".themes .theme").nth(1).locator(".idea").first
     idea_id = card.get_attribute("id")
     card.locator(".move-select").select_option(label="Alimentation durable")
-    expect(projector.locator(f".themes .theme").first.locator(f"#{idea_id}")).to_have_count(1, timeout=5000)
+    expect(control.locator(".themes .theme").first.locator(f"#{idea_id}")).to_have_count(1, timeout=5000)
+    first_count = control.locator(".themes .theme").first.locator(".idea").count()
+    expect(projector.locator(".theme-count").first).to_contain_text(str(first_count))
     shot(control, "09-control-themes")
     context.close()

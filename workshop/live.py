@@ -102,7 +102,8 @@ def idea_changed(idea, removed_ids: Iterable[int] = ()) -> None:
     def render(audience: str) -> list[Swap]:
         if audience == "projector" and not idea.on_wall:
             return [remove(f"idea-{idea.id}"), *removed]
-        return [upsert(f"idea-{idea.id}", "#wall", idea_card(idea, audience)), *removed]
+        parent = f"#theme-{idea.theme_id}-ideas" if idea.theme_id else "#wall"
+        return [upsert(f"idea-{idea.id}", parent, idea_card(idea, audience)), *removed]
 
     broadcast(idea.activity.workshop_id, FACILITATOR_AUDIENCES, render)
 
