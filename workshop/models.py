@@ -5,4 +5,5 @@ from workshop.accounts.models import User  # noqa: F401
 from workshop.ideas.models import Idea  # noqa: F401
 from workshop.participants.models import Participant  # noqa: F401
 from workshop.themes.models import Theme  # noqa: F401
+from workshop.voting.models import Ballot, Project, Round, RoundItem  # noqa: F401
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop  # noqa: F401

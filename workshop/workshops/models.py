@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import db
 
-ACTIVITY_KINDS = ("ideas",)
+ACTIVITY_KINDS = ("ideas", "vote")
 # An activity is pending until the facilitator opens it; closing it keeps it on
 # screen (phones show "closed") until another one opens.
 ACTIVITY_STATES = ("pending", "open", "closed")
@@ -77,6 +77,8 @@ class Activity(db.Model):
     themes: Mapped[list["Theme"]] = relationship(  # noqa: F821
         "Theme", order_by="Theme.position", cascade="all, delete-orphan"
     )
+
+    round: Mapped["Round | None"] = relationship("Round", uselist=False, viewonly=True)  # noqa: F821
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,218 @@
+"""Voting rules: rounds over ideas, themes or a previous shortlist; ballots
+saved by compare-and-set; results from analysis.tally; priorities and orphans."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from analysis import tally
+from workshop.extensions import db
+from workshop.ideas.logic import wall
+from workshop.participants.models import Participant
+from workshop.voting.models import VOTE_KINDS, Ballot, Project, Round, RoundItem
+from workshop.workshops.models import Activity, StakeholderGroup, Workshop
+
+SOURCES = ("ideas", "themes", "shortlist")
+SAVE_ATTEMPTS = 8
+NO_GROUP = ""
+
+
+class VoteRejected(ValueError):
+    """Nothing was stored; `code` (and `limit`) say why, for a translated message."""
+
+    def __init__(self, code: str, limit: int | None = None):
+        super().__init__(code)
+        self.code, self.limit = code, limit
+
+
+def latest_ideas_activity(workshop: Workshop) -> Activity | None:
+    ideas_activities = [a for a in workshop.activities if a.kind == "ideas" and a.state != "pending"]
+    return ideas_activities[-1] if ideas_activities else None
+
+
+def _project_for_idea(workshop: Workshop, idea) -> Project:
+    found = db.session.scalar(select(Project).where(Project.idea_id == idea.id))
+    return found or Project(workshop_id=workshop.id, title=idea.text, idea_id=idea.id)
+
+
+def _project_for_theme(workshop: Workshop, theme) -> Project:
+    found = db.session.scalar(select(Project).where(Project.theme_id == theme.id))
+    return found or Project(workshop_id=workshop.id, title=theme.label, theme_id=theme.id)
+
+
+def candidates(workshop: Workshop, source: str, previous: Round | None = None, carry: int | None = None) -> list[Project]:
+    """The projects a new round runs over."""
+    if source == "shortlist":
+        if previous is None:
+            raise VoteRejected("no_previous_round")
+        chosen = shortlist(previous, carry or 0)
+        by_id = {item.project_id: item.project for item in previous.items}
+        return [by_id[i] for i in (*chosen.carried, *chosen.tied)]
+    activity = latest_ideas_activity(workshop)
+    if activity is None:
+        raise VoteRejected("no_ideas")
+    if source == "themes":
+        if not activity.themes:
+            raise VoteRejected("no_themes")
+        return [_project_for_theme(workshop, theme) for theme in activity.themes]
+    if source == "ideas":
+        return [_project_for_idea(workshop, idea) for idea in wall(activity)]
+    raise VoteRejected("bad_source")
+
+
+def create_round(workshop: Workshop, title: str, kind: str, projects: list[Project], *,
+                 dots: int = 5, max_per_item: int = 3, top_k: int = 3, show_live: bool = False,
+                 impact_label: str = "", feasibility_label: str = "", previous: Round | None = None) -> Round:
+    """A new agenda activity holding a round over the given projects."""
+    if kind not in VOTE_KINDS:
+        raise VoteRejected("bad_kind")
+    if len(projects) < 2:
+        raise VoteRejected("too_few_items")
+    if not (1 <= dots <= 100 and 1 <= max_per_item <= dots and 1 <= top_k <= len(projects)):
+        raise VoteRejected("bad_rules")
+    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    activity = Activity(workshop_id=workshop.id, kind="vote", prompt=title.strip() or kind, position=position)
+    db.session.add(activity)
+    db.session.flush()
+    round_ = Round(activity_id=activity.id, kind=kind, dots_per_participant=dots, max_dots_per_item=max_per_item,
+                   top_k=top_k, show_live_results=show_live, impact_label=impact_label[:40],
+                   feasibility_label=feasibility_label[:40], previous_round_id=previous.id if previous else None)
+    db.session.add_all(projects)
+    db.session.flush()
+    round_.items = [RoundItem(project_id=p.id, position=i) for i, p in enumerate(projects)]
+    db.session.add(round_)
+    db.session.commit()
+    return round_
+
+
+def rules(round_: Round) -> tally.RoundRules:
+    return tally.RoundRules(
+        items=tuple(item.project_id for item in round_.items),
+        dots_per_participant=round_.dots_per_participant,
+        max_dots_per_item=round_.max_dots_per_item,
+        top_k=round_.top_k,
+        max_approvals=round_.top_k,
+    )
+
+
+def _decode(kind: str, raw: str):
+    """Ballot JSON as analysis.tally expects it (JSON keys are strings)."""
+    data = json.loads(raw or "null")
+    if kind == "dots":
+        return {int(k): v for k, v in (data or {}).items()}
+    if kind == "impact_feasibility":
+        return {int(k): tuple(v) for k, v in (data or {}).items()}
+    return list(data or [])
+
+
+def empty_ballot(kind: str):
+    return {} if kind in ("dots", "impact_feasibility") else []
+
+
+def ballot_of(round_: Round, participant: Participant):
+    row = db.session.scalar(select(Ballot).where(Ballot.round_id == round_.id,
+                                                 Ballot.participant_id == participant.id))
+    return _decode(round_.kind, row.content) if row else empty_ballot(round_.kind)
+
+
+def save_ballot(round_: Round, participant: Participant, change: Callable):
+    """Apply change(current ballot) -> new ballot, validated, as one compare-and-set.
+
+    Concurrent requests from one phone each read the ballot and write it only if
+    nobody wrote in between; the loser reads again. So a budget can never be
+    overspent and no acknowledged change is lost, on SQLite as on PostgreSQL.
+    """
+    if round_.activity.workshop_id != participant.workshop_id:
+        raise VoteRejected("wrong_workshop")
+    for _attempt in range(SAVE_ATTEMPTS):
+        db.session.refresh(round_.activity)
+        if not round_.activity.is_open:
+            raise VoteRejected("closed")
+        row = db.session.scalar(select(Ballot).where(Ballot.round_id == round_.id,
+                                                     Ballot.participant_id == participant.id))
+        current = _decode(round_.kind, row.content) if row else empty_ballot(round_.kind)
+        new = change(current)
+        try:
+            tally.validate_ballot(round_.kind, new, rules(round_))
+        except tally.BallotError as error:
+            db.session.rollback()
+            raise VoteRejected(error.code, error.limit) from None
+        encoded = json.dumps(new if not isinstance(new, dict) else {str(k): v for k, v in new.items()})
+        try:
+            if row is None:
+                db.session.add(Ballot(round_id=round_.id, participant_id=participant.id, content=encoded, version=1))
+                db.session.commit()
+                return new
+            written = db.session.execute(
+                update(Ballot).where(Ballot.id == row.id, Ballot.version == row.version)
+                .values(content=encoded, version=row.version + 1)
+            ).rowcount
+            if written == 1:
+                db.session.commit()
+                return new
+            db.session.rollback()
+        except (IntegrityError, OperationalError):
+            # Another request inserted first, or SQLite's snapshot went stale: read again.
+            db.session.rollback()
+    raise VoteRejected("busy")
+
+
+def move_dots(round_: Round, participant: Participant, project_id: int, delta: int):
+    """Add (or take back) dots on one item."""
+    if round_.kind != "dots" or delta not in (-1, 1):
+        raise VoteRejected("malformed")
+
+    def change(ballot: dict) -> dict:
+        ballot = dict(ballot)
+        ballot[project_id] = ballot.get(project_id, 0) + delta
+        if ballot[project_id] < 0:
+            raise VoteRejected("invalid_dots")
+        if ballot[project_id] == 0:
+            del ballot[project_id]
+        return ballot
+
+    return save_ballot(round_, participant, change)
+
+
+def dots_left(round_: Round, ballot: dict) -> int:
+    return round_.dots_per_participant - sum(ballot.values())
+
+
+def results(round_: Round) -> tally.TallyResult:
+    """Every item's total, voters and breakdown by stakeholder group; ties share a rank."""
+    rows = db.session.execute(
+        select(Ballot.participant_id, Ballot.content, StakeholderGroup.name)
+        .join(Participant, Participant.id == Ballot.participant_id)
+        .outerjoin(StakeholderGroup, StakeholderGroup.id == Participant.group_id)
+        .where(Ballot.round_id == round_.id)
+    ).all()
+    ballots = [tally.Ballot(participant_id=pid, group=group or NO_GROUP, content=_decode(round_.kind, content))
+               for pid, content, group in rows]
+    return tally.tally(round_.kind, ballots, rules(round_), validate=False)
+
+
+def shortlist(round_: Round, n: int) -> tally.Shortlist:
+    return tally.top_n(results(round_), n)
+
+
+def retain(workshop: Workshop, project_ids: list[int]) -> None:
+    """Mark the chosen projects as priorities; every other candidate of the
+    workshop becomes a candidate orphan project."""
+    projects = list(db.session.scalars(select(Project).where(Project.workshop_id == workshop.id)))
+    chosen = set(project_ids)
+    if not chosen or not chosen <= {p.id for p in projects}:
+        raise VoteRejected("bad_retain")
+    for project in projects:
+        project.status = "priority" if project.id in chosen else "orphan_candidate"
+    db.session.commit()
+
+
+def round_of(workshop: Workshop, round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.activity.workshop_id != workshop.id:
+        raise VoteRejected("unknown_round")
+    return round_

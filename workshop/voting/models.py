@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workshop.extensions import db
+
+VOTE_KINDS = ("dots", "impact_feasibility", "ranking", "approval")
+# candidate: in the funnel; priority: retained by the facilitator;
+# orphan_candidate: not retained at the end, offered to partners later.
+PROJECT_STATUSES = ("candidate", "priority", "orphan_candidate")
+
+
+class Project(db.Model):
+    """Something the room votes on: an idea or a theme made a candidate project."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="candidate")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Round(db.Model):
+    """A voting round; it is the content of an agenda activity of kind "vote"."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="dots")
+    dots_per_participant: Mapped[int] = mapped_column(default=5)
+    max_dots_per_item: Mapped[int] = mapped_column(default=3)
+    top_k: Mapped[int] = mapped_column(default=3)  # ranking: how many places; approval: how many choices
+    impact_label: Mapped[str] = mapped_column(String(40), default="")
+    feasibility_label: Mapped[str] = mapped_column(String(40), default="")
+    # Hidden by default: live bars invite a bandwagon.
+    show_live_results: Mapped[bool] = mapped_column(default=False)
+    previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+
+    activity = relationship("Activity")
+    items: Mapped[list[RoundItem]] = relationship(order_by="RoundItem.position", cascade="all, delete-orphan")
+
+
+class RoundItem(db.Model):
+    __tablename__ = "round_items"
+    __table_args__ = (UniqueConstraint("round_id", "project_id", name="uq_round_items"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    project: Mapped[Project] = relationship()
+
+
+class Ballot(db.Model):
+    """A participant's whole ballot for a round, in one row: a budget is a
+    property of one row, so no two requests can overspend it together. The
+    version makes every change a compare-and-set."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("round_id", "participant_id", name="uq_ballots_round_participant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    content: Mapped[str] = mapped_column(Text, default="{}")  # JSON, as analysis.tally expects
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
