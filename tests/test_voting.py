@@ -161,3 +161,129 @@ def test_other_vote_kinds_validate_their_ballots(workshop, voting_round, kind, b
 def test_a_round_needs_two_items(workshop, voting_round):
     with pytest.raises(logic.VoteRejected, match="too_few_items"):
         logic.create_round(workshop, "t", "dots", [voting_round.items[0].project])
+
+
+# --- over HTTP and sockets ------------------------------------------------------
+
+def add_round(facilitator_client, workshop, **fields):
+    data = {"title": "Priorités", "source": "ideas", "kind": "dots", "dots": "3", "max_per_item": "2", "top_k": "2",
+            **fields}
+    response = facilitator_client.post(f"/w/{workshop.id}/rounds", data=data)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db.session.expire_all()
+    return [a for a in workshop.activities if a.kind == "vote"][-1]
+
+
+@pytest.fixture
+def ideas_sent(workshop, phone):
+    activity = open_first_activity(workshop)
+    for n, text in enumerate(["Jumelage", "Logement", "Français"]):
+        phone.post(f"/j/{workshop.join_code}/ideas", data={"text": text, "key": f"key-{n:08d}"})
+    close_activity(workshop, activity)
+    return activity
+
+
+def dot(client, workshop, round_, project_id, delta=1):
+    return client.post(f"/j/{workshop.join_code}/rounds/{round_.id}/dots",
+                       data={"project": str(project_id), "delta": str(delta)})
+
+
+def test_a_dots_round_over_http(app, facilitator_client, phone, workshop, ideas_sent):
+    from tests.test_live import swaps, watcher
+
+    activity = add_round(facilitator_client, workshop)
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open")
+    round_ = activity.round
+    first = round_.items[0].project_id
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+
+    panel = phone.get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
+    assert "my-ballot" in panel
+    answer = dot(phone, workshop, round_, first).get_data(as_text=True)
+    assert "2 gommettes restantes" in answer
+    dot(phone, workshop, round_, first)
+    refused = dot(phone, workshop, round_, first)
+    assert refused.status_code == 422 and "2 gommettes au maximum" in refused.get_data(as_text=True)
+
+    # Results are hidden on the projector while the vote is open…
+    [stage] = [s for s in swaps(projector) if s["id"] == "stage"][-1:]
+    assert "1 bulletin" in stage["html"] and "<meter" not in stage["html"]
+    # …and shown when it closes, with the breakdown on the control view.
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/close")
+    [stage] = [s for s in swaps(projector) if s["id"] == "stage"][-1:]
+    assert "<meter" in stage["html"]
+    control = facilitator_client.get(f"/w/{workshop.id}/stage/control").get_data(as_text=True)
+    assert "Par groupe de parties prenantes" in control
+    assert dot(phone, workshop, round_, first, -1).status_code == 422  # closed
+
+
+def test_someone_joining_mid_round_can_vote(app, facilitator_client, workshop, ideas_sent):
+    from tests.conftest import join
+
+    activity = add_round(facilitator_client, workshop)
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open")
+    late = app.test_client()
+    join(late, workshop, nickname="Tard")
+    assert dot(late, workshop, activity.round, activity.round.items[1].project_id).status_code == 200
+
+
+def test_retaining_priorities_marks_the_rest_orphan_candidates(facilitator_client, workshop, ideas_sent):
+    activity = add_round(facilitator_client, workshop)
+    keep = activity.round.items[0].project_id
+    response = facilitator_client.post(f"/w/{workshop.id}/projects/retain", data={"project": [str(keep)]})
+    assert response.status_code == 200
+    statuses = sorted(p.status for p in db.session.query(Project))
+    assert statuses == ["orphan_candidate", "orphan_candidate", "priority"]
+
+
+def test_a_round_needs_ideas_first(facilitator_client, workshop):
+    response = facilitator_client.post(f"/w/{workshop.id}/rounds", data={"source": "ideas", "kind": "dots"})
+    assert response.status_code == 422 and "aucune idée" in response.get_data(as_text=True)
+
+
+def test_voting_commands_are_refused_to_others(app, workshop, ideas_sent, facilitator_client):
+    from tests.conftest import join, make_user, sign_in
+
+    activity = add_round(facilitator_client, workshop)
+    participant = app.test_client()
+    join(participant, workshop)
+    other = app.test_client()
+    make_user("other@example.org")
+    sign_in(other, "other@example.org")
+    for client in (app.test_client(), participant, other):
+        assert client.post(f"/w/{workshop.id}/rounds", data={"source": "ideas"}).status_code in (302, 401, 403)
+        assert client.post(f"/w/{workshop.id}/projects/retain",
+                           data={"project": [str(activity.round.items[0].project_id)]}).status_code in (302, 401, 403)
+    # A phone that has not joined cannot vote.
+    assert dot(app.test_client(), workshop, activity.round, activity.round.items[0].project_id).status_code == 403
+    assert db.session.query(Project).filter_by(status="priority").count() == 0
+
+
+def test_concurrent_http_requests_never_overspend(app, phone, facilitator_client, workshop, ideas_sent):
+    """Many requests at once from one phone (double taps, retries) over real HTTP routes."""
+    activity = add_round(facilitator_client, workshop, dots="3", max_per_item="3")
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open")
+    round_id = activity.round.id
+    items = [item.project_id for item in activity.round.items]
+    cookie = phone.get_cookie("session", domain="workshop.test").value
+    statuses = []
+    barrier = threading.Barrier(10)
+
+    def tap(n):
+        client = app.test_client()
+        client.set_cookie("session", cookie, domain="workshop.test")
+        barrier.wait()
+        statuses.append(client.post(f"/j/{workshop.join_code}/rounds/{round_id}/dots",
+                                    data={"project": str(items[n % len(items)]), "delta": "1"}).status_code)
+
+    threads = [threading.Thread(target=tap, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    ballot = db.session.query(Ballot).one()
+    import json
+
+    assert sum(json.loads(ballot.content).values()) == statuses.count(200) == 3
+    assert set(statuses) <= {200, 422}

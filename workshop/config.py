@@ -47,6 +47,9 @@ def load(instance_path: str) -> dict:
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis gone for a moment: count in this process's memory meanwhile
+        # (and go back to Redis once it answers) rather than refuse every request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Phones keep their participant identity for a month: people come back
         # to a workshop on a second day, or after their battery died.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),

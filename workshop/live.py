@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_login import current_user
 from flask_socketio import join_room
@@ -108,8 +108,8 @@ def idea_changed(idea, removed_ids: Iterable[int] = ()) -> None:
     broadcast(idea.activity.workshop_id, FACILITATOR_AUDIENCES, render)
 
 
-def stage_changed(workshop: Workshop) -> None:
-    """Another activity opened or closed: every screen switches."""
+def stage_changed(workshop: Workshop, audiences: Iterable[str] = AUDIENCES) -> None:
+    """Another activity opened or closed (or its content changed): screens switch."""
 
     def render(audience: str) -> list[Swap]:
         if audience == "phones":
@@ -118,7 +118,7 @@ def stage_changed(workshop: Workshop) -> None:
         return [replace("stage", render_template(
             f"workshops/_{audience}_stage.html", workshop=workshop))]
 
-    broadcast(workshop.id, AUDIENCES, render)
+    broadcast(workshop.id, audiences, render)
 
 
 def timer_changed(workshop: Workshop) -> None:
@@ -149,3 +149,30 @@ def grouping_failed(workshop: Workshop) -> None:
         return [replace("grouping-status", render_template("themes/_grouping_status.html", failed=True))]
 
     broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
+
+
+# Ballots arrive by the hundred: the projector's results are re-rendered at most
+# every RESULTS_PUSH_INTERVAL seconds per round (per process), not per vote.
+_results_pending: set[int] = set()
+
+
+def results_changed(round_) -> None:
+    interval = current_app.config.get("RESULTS_PUSH_INTERVAL", 0.5)
+    if not interval:
+        stage_changed(round_.activity.workshop, audiences=FACILITATOR_AUDIENCES)
+        return
+    if round_.id in _results_pending:
+        return
+    _results_pending.add(round_.id)
+    socketio.start_background_task(_push_results_later, current_app._get_current_object(), round_.id, interval)
+
+
+def _push_results_later(app, round_id: int, interval: float) -> None:
+    socketio.sleep(interval)
+    _results_pending.discard(round_id)
+    with app.test_request_context("/"):
+        from workshop.voting.models import Round
+
+        round_ = db.session.get(Round, round_id)
+        if round_ is not None:
+            stage_changed(round_.activity.workshop, audiences=FACILITATOR_AUDIENCES)

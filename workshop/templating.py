@@ -9,6 +9,7 @@ from flask import Flask
 
 from workshop.ideas.logic import wall
 from workshop.themes.logic import grouped_wall
+from workshop.voting.logic import results as round_results
 
 
 def epoch_ms(moment: datetime) -> int:
@@ -25,8 +26,14 @@ def french_spacing(text: str) -> str:
     return HIGH_PUNCTUATION.sub("\u202f\\1", text or "")
 
 
+def projects_by_id(round_) -> dict:
+    return {item.project_id: item.project for item in round_.items}
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["projects_by_id"] = projects_by_id
     app.jinja_env.filters["french_spacing"] = french_spacing
     app.jinja_env.globals["wall"] = wall
     app.jinja_env.globals["grouped_wall"] = grouped_wall
+    app.jinja_env.globals["round_results"] = round_results
     app.jinja_env.filters["epoch_ms"] = epoch_ms

@@ -1,11 +1,20 @@
 """For gunicorn with gevent-websocket workers (several processes share
-PostgreSQL and the Redis message queue):
+PostgreSQL and the Redis message queue), one worker per process and port:
 
-    gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker -w 1 workshop.wsgi:app
+    gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker -w 1 \
+        --bind 127.0.0.1:8001 --worker-connections 2000 workshop.wsgi:app
 
-gunicorn's gevent workers patch the standard library themselves.
+See docs/deploy.md. gunicorn's gevent workers patch the standard library
+before they import this module (as long as --preload is not used); the
+Socket.IO message queue's Redis client needs a patched socket module, so
+patch here too if nobody did (harmless when already patched).
 """
 
-from workshop import create_app
+from gevent import monkey
+
+if not monkey.is_module_patched("socket"):
+    monkey.patch_all()
+
+from workshop import create_app  # noqa: E402
 
 app = create_app()
