@@ -255,3 +255,57 @@ def test_grouping_ideas_into_themes_live(browser, server):
     expect(projector.locator(".theme-count").first).to_contain_text(str(first_count))
     shot(control, "09-control-themes")
     context.close()
+
+
+def test_four_phones_vote_with_dots_and_the_facilitator_retains_priorities(browser, server):
+    context, control, projector, code = sign_in_and_create_workshop(browser, server)
+    control.click("#agenda button:has-text('Ouvrir')")
+    seed_ideas(server, code, ["Jumelage étudiant·e–employeur", "Logement à l'arrivée", "Cours de français au travail",
+                              "Foire de l'emploi bilingue"])
+    groups = ["Étudiant·e international·e", "Employeur / entreprise", "Étudiant·e international·e", "Recherche"]
+    phones = [join_by_code(browser, server, code, f"P{n}", group) for n, group in enumerate(groups)]
+
+    control.click("#agenda button:has-text('Fermer')")
+    control.click(".new-round summary")
+    control.fill(".new-round input[name=dots]", "3")
+    control.fill(".new-round input[name=max_per_item]", "2")
+    control.click(".new-round button.primary")
+    control.locator("#agenda .agenda-item", has_text="Quels projets").locator("button:has-text('Ouvrir')").click()
+
+    # Each phone spends its 3 dots; students favour the first idea, others the second.
+    plans = [[0, 0, 2], [1, 1, 3], [0, 0, 1], [1, 2, 3]]
+    for (_, phone), plan in zip(phones, plans):
+        phone.locator(".ballot-item").first.wait_for(timeout=5000)
+        for item in plan:
+            phone.locator(".ballot-item").nth(item).locator("button[aria-label='Ajouter une gommette']").click()
+            phone.wait_for_timeout(150)  # one tap at a time, as a thumb does
+        expect(phone.locator(".budget")).to_contain_text("0 gommette restante")
+    shot(phones[0][1], "10-phone-dots")
+    expect(projector.locator(".results-summary")).to_contain_text("4 bulletins", timeout=5000)
+    assert projector.locator("meter").count() == 0  # hidden while the vote is open
+
+    control.locator("#agenda .agenda-item", has_text="Quels projets").locator("button:has-text('Fermer')").click()
+    expect(projector.locator(".result")).to_have_count(4, timeout=5000)
+    expect(projector.locator(".result").first).to_contain_text("Jumelage")
+    shot(projector, "11-projector-results")
+    table = control.locator(".by-group")
+    expect(table).to_contain_text("Employeur / entreprise")
+    headers = table.locator("thead th").all_inner_texts()
+    students = headers.index("Étudiant·e international·e") - 1  # the first header names the items
+    first_row = table.locator("tbody tr").first
+    assert first_row.locator("td").all_inner_texts()[students] == "4"  # both students' 2 dots each on it
+
+    # Retaining two priorities marks the two others as candidate orphan projects.
+    control.locator(".retain label", has_text="Jumelage").locator("input").check()
+    control.locator(".retain label", has_text="Logement").locator("input").check()
+    control.click("button:has-text('Retenir les projets cochés')")
+    expect(projector.locator(".result.is-priority")).to_have_count(2, timeout=5000)
+    import sqlite3
+
+    database = sqlite3.connect(server.env["DATABASE_URL"].replace("sqlite:///", ""))
+    statuses = sorted(row[0] for row in database.execute("SELECT status FROM projects"))
+    assert statuses == ["orphan_candidate", "orphan_candidate", "priority", "priority"]
+    shot(control, "12-control-results")
+    for phone_context, _ in phones:
+        phone_context.close()
+    context.close()
