@@ -287,3 +287,44 @@ def test_concurrent_http_requests_never_overspend(app, phone, facilitator_client
 
     assert sum(json.loads(ballot.content).values()) == statuses.count(200) == 3
     assert set(statuses) <= {200, 422}
+
+
+def save(client, workshop, round_, data):
+    return client.post(f"/j/{workshop.join_code}/rounds/{round_.id}/ballot", data=data)
+
+
+@pytest.mark.parametrize("kind", ["approval", "ranking", "impact_feasibility"])
+def test_whole_ballot_kinds_over_http(facilitator_client, phone, workshop, ideas_sent, kind):
+    activity = add_round(facilitator_client, workshop, kind=kind, top_k="2",
+                         impact_label="Retombées", feasibility_label="Coût")
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open")
+    round_ = activity.round
+    a, b, c = (item.project_id for item in round_.items)
+    good = {"approval": {"project": [str(a), str(b)]},
+            "ranking": {"place1": str(b), "place2": str(a)},
+            "impact_feasibility": {f"impact{a}": "5", f"feasibility{a}": "4", f"impact{b}": "2", f"feasibility{b}": "1"}}[kind]
+    bad = {"approval": {"project": [str(a), str(b), str(c)]},
+           "ranking": {"place1": str(a), "place2": str(a)},
+           "impact_feasibility": {f"impact{a}": "5"}}[kind]
+    assert save(phone, workshop, round_, good).status_code == 200
+    refused = save(phone, workshop, round_, bad)
+    assert refused.status_code == 422 and 'role="alert"' in refused.get_data(as_text=True)
+    result = logic.results(round_)
+    assert result.ballots == 1
+    winner = {"approval": a, "ranking": b, "impact_feasibility": a}[kind]
+    assert result.items[0].item_id == winner
+    page = facilitator_client.get(f"/w/{workshop.id}/stage/control").get_data(as_text=True)
+    if kind == "impact_feasibility":
+        assert "<svg" in page and "Retombées" in page and "Coût" in page  # the 2×2 matrix, criteria renamed
+    unknown = {"approval": {"project": ["999999"]}, "ranking": {"place1": "999999"}}.get(kind)
+    if unknown:
+        assert save(phone, workshop, round_, unknown).status_code == 422
+
+
+def test_a_round_over_the_ideas_of_one_theme(facilitator_client, workshop, ideas_sent):
+    from workshop.themes import logic as themes
+
+    themes.split(ideas_sent, ideas.wall(ideas_sent)[:2], "Accueil")
+    theme = ideas_sent.themes[0]
+    activity = add_round(facilitator_client, workshop, source=f"theme:{theme.id}")
+    assert sorted(item.project.title for item in activity.round.items) == ["Jumelage", "Logement"]

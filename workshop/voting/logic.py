@@ -16,7 +16,7 @@ from workshop.participants.models import Participant
 from workshop.voting.models import VOTE_KINDS, Ballot, Project, Round, RoundItem
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
 
-SOURCES = ("ideas", "themes", "shortlist")
+SOURCES = ("ideas", "themes", "theme", "shortlist")
 SAVE_ATTEMPTS = 8
 NO_GROUP = ""
 
@@ -44,8 +44,10 @@ def _project_for_theme(workshop: Workshop, theme) -> Project:
     return found or Project(workshop_id=workshop.id, title=theme.label, theme_id=theme.id)
 
 
-def candidates(workshop: Workshop, source: str, previous: Round | None = None, carry: int | None = None) -> list[Project]:
-    """The projects a new round runs over."""
+def candidates(workshop: Workshop, source: str, previous: Round | None = None, carry: int | None = None,
+               theme_id: int | None = None) -> list[Project]:
+    """The projects a new round runs over: all visible ideas, the themes, the
+    ideas of one theme, or the top of the previous round."""
     if source == "shortlist":
         if previous is None:
             raise VoteRejected("no_previous_round")
@@ -61,6 +63,11 @@ def candidates(workshop: Workshop, source: str, previous: Round | None = None, c
         return [_project_for_theme(workshop, theme) for theme in activity.themes]
     if source == "ideas":
         return [_project_for_idea(workshop, idea) for idea in wall(activity)]
+    if source == "theme":
+        chosen = [idea for idea in wall(activity) if theme_id is not None and idea.theme_id == theme_id]
+        if not chosen:
+            raise VoteRejected("no_themes")
+        return [_project_for_idea(workshop, idea) for idea in chosen]
     raise VoteRejected("bad_source")
 
 

@@ -47,8 +47,12 @@ def create(workshop_id: int):
         previous = None
         if form.get("source") == "shortlist":
             previous = latest_round(workshop)
-        projects = logic.candidates(workshop, form.get("source", "ideas"), previous=previous,
-                                    carry=form.get("carry", type=int))
+        source = form.get("source", "ideas")
+        theme_id = None
+        if source.startswith("theme:"):  # one theme's ideas
+            source, theme_id = "theme", int(source.split(":", 1)[1]) if source[6:].isdigit() else None
+        projects = logic.candidates(workshop, source, previous=previous,
+                                    carry=form.get("carry", type=int), theme_id=theme_id)
         logic.create_round(
             workshop, form.get("title", ""), form.get("kind", "dots"), projects,
             dots=form.get("dots", 5, type=int), max_per_item=form.get("max_per_item", 3, type=int),
