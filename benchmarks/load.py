@@ -1,22 +1,30 @@
-"""Send-to-projector time with N phones connected to a real server.
+"""Send-to-projector time with N phones connected to real servers.
 
     .venv/bin/python benchmarks/load.py --phones 50 --ideas 2
+    .venv/bin/python benchmarks/load.py --phones 50 200 --database-url postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python benchmarks/load.py --phones 50 200 --servers 2 \\
+        --database-url postgresql://postgres@127.0.0.1:5432/test --redis-url redis://127.0.0.1:6379/6
 
-Starts a gevent server on a fresh database (SQLite, or --database-url),
-signs a facilitator in, creates and opens a workshop, connects a projector
-and N phones (each an HTTP session plus a Socket.IO connection), then every
-phone sends ideas over HTTP at random moments within --spread seconds. The
-projector records when each idea appears. Prints p50/p95/p99 latency,
-throughput, errors, and the counts of lost and duplicated ideas.
+Starts one gevent server (or --servers 2, sharing PostgreSQL and Redis as the
+Socket.IO message queue and rate-limit store) on a fresh database (SQLite, or
+--database-url: for PostgreSQL a scratch schema is made and dropped, unless
+the URL already sets a search_path), signs a facilitator in, creates and
+opens a workshop, connects a projector (to the first server) and N phones
+(each an HTTP session plus a Socket.IO connection, spread round-robin over
+the servers), then every phone sends ideas over HTTP at random moments
+within --spread seconds. The projector records when each idea appears.
+Prints p50/p95/p99 latency, throughput, errors, the counts of lost and
+duplicated ideas, and the CPU used by the servers and by this generator
+(which shares the machine's cores with them).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import html
+import contextlib
+import os
 import random
-import re
 import secrets
 import statistics
 import sys
@@ -25,118 +33,88 @@ import time
 from pathlib import Path
 
 import aiohttp
-import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database  # noqa: E402
+from tests.live_server import (  # noqa: E402,F401 - re-exported for older callers
+    CSRF_FIELD,
+    CSRF_HEADER,
+    FACILITATOR_EMAIL,
+    FACILITATOR_PASSWORD,
+    IDEA_TEXT,
+    Phone,
+    Projector,
+    ServerProcess,
+    cookie_header,
+    csrf_token,
+    facilitator_opens_workshop,
+    prepare_database,
+    scratch_schema,
+)
 
-CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
-IDEA_TEXT = re.compile(r'class="idea-text">(.*?)</p>', re.S)
-
-
-def cookie_header(session: aiohttp.ClientSession) -> str:
-    return "; ".join(f"{c.key}={c.value}" for c in session.cookie_jar)
-
-
-async def csrf_token(session, url) -> str:
-    async with session.get(url) as response:
-        page = await response.text()
-    match = CSRF_FIELD.search(page)
-    return match.group(1) or match.group(2)
-
-
-async def facilitator_opens_workshop(base: str):
-    session = aiohttp.ClientSession(base, cookie_jar=aiohttp.CookieJar(unsafe=True))
-    token = await csrf_token(session, "/login")
-    await session.post("/login", data={"email": FACILITATOR_EMAIL, "password": FACILITATOR_PASSWORD,
-                                       "csrf_token": token})
-    token = await csrf_token(session, "/workshops/new")
-    async with session.post("/workshops/new", allow_redirects=False, data={
-        "title": "Benchmark", "language": "fr", "csrf_token": token,
-        "groups": "Étudiant·e\nEmployeur\nRecherche", "prompts": "Une idée ?",
-    }) as response:
-        control_url = response.headers["Location"]
-    async with session.get(control_url) as response:
-        page = await response.text()
-    code = re.search(r'class="code">([A-Z0-9]+)<', page).group(1)
-    open_url = re.search(r'hx-post="([^"]+/open)"', page).group(1)
-    header_token = CSRF_HEADER.search(page).group(1)
-    await session.post(open_url, headers={"X-CSRFToken": header_token, "HX-Request": "true"})
-    workshop_id = int(re.search(r"/w/(\d+)/", control_url).group(1))
-    return session, workshop_id, code
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-class Phone:
-    def __init__(self, base: str, code: str, index: int):
-        self.base, self.code, self.index = base, code, index
-        self.http = aiohttp.ClientSession(base, cookie_jar=aiohttp.CookieJar(unsafe=True))
-        self.socket = socketio.AsyncClient(reconnection=True)
-        self.token = ""
-        self.workshop_id = 0
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
-    async def join(self):
-        async with self.http.get(f"/j/{self.code}") as response:
-            page = await response.text()
-        token = CSRF_FIELD.search(page)
-        token = token.group(1) or token.group(2)
-        group = re.findall(r'name="group" value="(\d+)"', page)
-        async with self.http.post(f"/j/{self.code}", data={
-            "nickname": f"p{self.index}", "group": random.choice(group), "csrf_token": token,
-        }) as response:
-            page = await response.text()
-        self.token = CSRF_HEADER.search(page).group(1)
-        self.workshop_id = int(re.search(r'data-workshop="(\d+)"', page).group(1))
 
-    async def connect(self):
-        await self.socket.connect(self.base, headers={"Cookie": cookie_header(self.http)},
-                                  transports=["websocket"])
-        answer = await self.socket.call("watch", {"workshop": self.workshop_id, "audience": "phones",
-                                                  "lang": "fr"})
-        assert answer["ok"], answer
+def flush_redis(url: str) -> None:
+    import redis
 
-    async def send(self, text: str) -> int:
-        async with self.http.post(f"/j/{self.code}/ideas", data={"text": text, "key": secrets.token_hex(8)},
-                                  headers={"X-CSRFToken": self.token, "HX-Request": "true"}) as response:
-            await response.read()
-            return response.status
-
-    async def close(self):
-        await self.socket.disconnect()
-        await self.http.close()
+    redis.Redis.from_url(url).flushdb()  # only the index in the URL
 
 
 async def run(args) -> dict:
     instance = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
-    env = prepare_database(instance, args.database_url)
-    server = ServerProcess(env, extra_env={"IDEA_LIMIT": "10000 per minute"}).start()
-    try:
-        return await measure(server.url, args)
-    finally:
-        server.stop()
+    with contextlib.ExitStack() as stack:
+        database_url = args.database_url
+        if database_url and database_url.startswith("postgres") and "search_path" not in database_url:
+            database_url = stack.enter_context(scratch_schema(database_url, prefix="bench"))
+        env = prepare_database(instance, database_url)
+        extra = {"IDEA_LIMIT": "10000 per minute"}
+        if args.servers > 1:
+            flush_redis(args.redis_url)
+            stack.callback(flush_redis, args.redis_url)
+            extra.update({"SOCKETIO_MESSAGE_QUEUE": args.redis_url, "RATELIMIT_STORAGE_URI": args.redis_url,
+                          "SECRET_KEY": secrets.token_urlsafe(32)})
+        servers = []
+        stack.callback(lambda: [server.stop() for server in servers])
+        for _ in range(args.servers):
+            servers.append(ServerProcess(env, extra_env=extra).start())
+        result = await measure([server.url for server in servers], args,
+                               [server.process.pid for server in servers])
+        result["servers"] = args.servers
+        result["database"] = "postgresql" if database_url else "sqlite"
+        return result
 
 
-async def measure(base: str, args) -> dict:
-    facilitator, workshop_id, code = await facilitator_opens_workshop(base)
-    seen: dict[str, list[float]] = {}
-    projector = socketio.AsyncClient()
+async def measure(bases: str | list[str], args, server_pids: list[int] = ()) -> dict:
+    bases = [bases] if isinstance(bases, str) else bases
+    facilitator, workshop_id, code = await facilitator_opens_workshop(bases[0])
+    projector = await Projector(bases[0], facilitator, workshop_id).connect()
+    seen = projector.seen
 
-    @projector.on("swap")
-    def on_swap(message):
-        now = time.perf_counter()
-        for swap in message["swaps"]:
-            if swap["op"] == "upsert" and swap["id"].startswith("idea-"):
-                text = html.unescape(IDEA_TEXT.search(swap["html"]).group(1))
-                seen.setdefault(text, []).append(now)
+    phones = [Phone(bases[i % len(bases)], code, i) for i in range(args.phones)]
+    ready: list[Phone] = []
+    join_errors = 0
 
-    await projector.connect(base, headers={"Cookie": cookie_header(facilitator)}, transports=["websocket"])
-    assert (await projector.call("watch", {"workshop": workshop_id, "audience": "projector", "lang": "fr"}))["ok"]
+    async def arrive(phone: Phone) -> None:
+        nonlocal join_errors
+        try:
+            await phone.join()
+            await phone.connect()
+            ready.append(phone)
+        except Exception:  # noqa: BLE001 - counted, the run goes on with the others
+            join_errors += 1
 
-    phones = [Phone(base, code, i) for i in range(args.phones)]
     started = time.perf_counter()
     for batch in range(0, len(phones), 50):  # a room arrives in waves, not all in one millisecond
-        await asyncio.gather(*(p.join() for p in phones[batch:batch + 50]))
-        await asyncio.gather(*(p.connect() for p in phones[batch:batch + 50]))
+        await asyncio.gather(*(arrive(p) for p in phones[batch:batch + 50]))
     join_seconds = time.perf_counter() - started
 
     sent: dict[str, float] = {}
@@ -147,29 +125,33 @@ async def measure(base: str, args) -> dict:
             await asyncio.sleep(random.uniform(0, args.spread / args.ideas))
             text = f"Idée {phone.index}-{n}, un jumelage étudiant·e–employeur"
             sent[text] = time.perf_counter()
-            try:
-                statuses.append(await phone.send(text))
-            except aiohttp.ClientError:
-                statuses.append(0)
+            statuses.append(await phone.send(text))
 
+    cpu_before = [cpu_seconds(pid) for pid in server_pids]
+    own_before = time.process_time()
     send_started = time.perf_counter()
-    await asyncio.gather(*(phone_sends(p) for p in phones))
+    await asyncio.gather(*(phone_sends(p) for p in ready))
     deadline = time.perf_counter() + 10
     while len(seen) < len(sent) and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)
     send_seconds = time.perf_counter() - send_started
+    server_cpu = [(cpu_seconds(pid) - before) / send_seconds * 100
+                  for pid, before in zip(server_pids, cpu_before)]
+    own_cpu = (time.process_time() - own_before) / send_seconds * 100
 
     latencies = sorted((seen[t][0] - sent[t]) * 1000 for t in sent if t in seen)
     result = {
-        "phones": args.phones, "ideas": len(sent), "join_s": join_seconds,
+        "phones": args.phones, "ideas": len(sent), "join_s": join_seconds, "join_errors": join_errors,
         "errors": sum(1 for s in statuses if s != 200),
         "lost": sum(1 for t in sent if t not in seen),
         "duplicated": sum(1 for t in seen if len(seen[t]) > 1),
         "throughput": len(latencies) / send_seconds if send_seconds else 0,
         "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
+        "server_cpu": "+".join(f"{c:.0f}" for c in server_cpu) or "-", "generator_cpu": own_cpu,
     }
-    await projector.disconnect()
-    await asyncio.gather(*(p.close() for p in phones))
+    await projector.close()
+    for batch in range(0, len(phones), 100):
+        await asyncio.gather(*(p.close() for p in phones[batch:batch + 100]), return_exceptions=True)
     await facilitator.close()
     return result
 
@@ -188,15 +170,23 @@ def main() -> None:
     parser.add_argument("--ideas", type=int, default=2, help="ideas per phone")
     parser.add_argument("--spread", type=float, default=5.0, help="seconds over which phones send")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="worker processes; more than 1 needs PostgreSQL (--database-url) and Redis")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6",
+                        help="message queue and rate-limit store with --servers 2 (this index is flushed)")
     args = parser.parse_args()
-    print("| phones | ideas | p50 ms | p95 ms | p99 ms | ideas/s | errors | lost | duplicated | join s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    if args.servers > 1 and not (args.database_url or "").startswith("postgres"):
+        parser.error("--servers 2 needs a shared database: --database-url postgresql://...")
+    print("| servers | database | phones | ideas | p50 ms | p95 ms | p99 ms | ideas/s | errors | lost "
+          "| duplicated | join s | join errors | server CPU % | generator CPU % |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for phones in args.phones:
         one = argparse.Namespace(**{**vars(args), "phones": phones})
         r = asyncio.run(run(one))
-        print(f"| {r['phones']} | {r['ideas']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
-              f"{r['throughput']:.1f} | {r['errors']} | {r['lost']} | {r['duplicated']} | {r['join_s']:.1f} |",
-              flush=True)
+        print(f"| {r['servers']} | {r['database']} | {r['phones']} | {r['ideas']} | {r['p50']:.1f} | "
+              f"{r['p95']:.1f} | {r['p99']:.1f} | {r['throughput']:.1f} | {r['errors']} | {r['lost']} | "
+              f"{r['duplicated']} | {r['join_s']:.1f} | {r['join_errors']} | {r['server_cpu']} | "
+              f"{r['generator_cpu']:.0f} |", flush=True)
 
 
 if __name__ == "__main__":

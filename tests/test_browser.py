@@ -120,6 +120,10 @@ def test_a_live_session_from_phones_to_projector(browser, server):
     seconds = [int(m) * 60 + int(s) for m, s in (c.split(":") for c in countdowns)]
     assert abs(seconds[0] - seconds[1]) <= 1
 
+    # An idea of only spaces passes the browser's check: the server's message shows.
+    send_idea(phones[0][1], "   ")
+    expect(phones[0][1].locator("#form-message")).to_contain_text("vide", timeout=5000)
+
     ideas = ["Jumelage étudiant·e–employeur dès la première session",
              "Une foire de l'emploi bilingue à Saguenay", XSS]
     for (_, phone), text in zip(phones, ideas):

@@ -233,6 +233,7 @@ def test_retaining_priorities_marks_the_rest_orphan_candidates(facilitator_clien
     keep = activity.round.items[0].project_id
     response = facilitator_client.post(f"/w/{workshop.id}/projects/retain", data={"project": [str(keep)]})
     assert response.status_code == 200
+    db.session.expire_all()  # the request changed them in its own session
     statuses = sorted(p.status for p in db.session.query(Project))
     assert statuses == ["orphan_candidate", "orphan_candidate", "priority"]
 

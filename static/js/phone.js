@@ -43,9 +43,17 @@
     setPending({ text: f.elements.text.value, key: f.elements.key.value });
   }, true);
 
-  // The server answered (stored, or refused with a message): nothing to resend.
+  // The server answered. Stored, or refused with a message: nothing to resend.
+  // 503 (its database is out for a moment): keep the idea, resend when it says.
   document.body.addEventListener("htmx:afterRequest", (event) => {
-    if (event.detail.elt === form() && event.detail.xhr && event.detail.xhr.status) setPending(null);
+    const xhr = event.detail.xhr;
+    if (event.detail.elt !== form() || !xhr || !xhr.status) return;
+    if (xhr.status === 503) {
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(retry, 1000 * (Number(xhr.getResponseHeader("Retry-After")) || 5));
+      return;
+    }
+    setPending(null);
   });
 
   document.body.addEventListener("idea-sent", () => {

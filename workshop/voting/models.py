@@ -45,7 +45,9 @@ class Round(db.Model):
     previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
 
     activity = relationship("Activity")
-    items: Mapped[list[RoundItem]] = relationship(order_by="RoundItem.position", cascade="all, delete-orphan")
+    # Every screen of a round lists its items with their project: load them together.
+    items: Mapped[list[RoundItem]] = relationship(order_by="RoundItem.position", cascade="all, delete-orphan",
+                                                  lazy="selectin")
 
 
 class RoundItem(db.Model):
@@ -57,7 +59,7 @@ class RoundItem(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     position: Mapped[int] = mapped_column(default=0)
 
-    project: Mapped[Project] = relationship()
+    project: Mapped[Project] = relationship(lazy="joined")
 
 
 class Ballot(db.Model):
