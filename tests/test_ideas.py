@@ -28,7 +28,7 @@ def test_an_idea_sent_from_a_phone_is_stored_and_returned(phone, workshop):
     open_first_activity(workshop)
     response = send(phone, workshop, "  Un  jumelage   étudiant-employeur ")
     assert response.status_code == 200
-    assert response.headers["HX-Trigger"] == "idea-sent"
+    assert response.headers["HX-Trigger"] == "sent"
     assert "Un jumelage étudiant-employeur" in response.get_data(as_text=True)
     assert stored_texts() == ["Un jumelage étudiant-employeur"]
 

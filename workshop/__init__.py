@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.participants.views import bp as participants_bp
     from workshop.themes.views import bp as themes_bp
     from workshop.voting.views import bp as voting_bp
+    from workshop.hats.views import bp as hats_bp
     from workshop.workshops.views import bp as workshops_bp
 
     app.register_blueprint(accounts_bp)
@@ -76,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(ideas_bp)
     app.register_blueprint(themes_bp)
     app.register_blueprint(voting_bp)
+    app.register_blueprint(hats_bp)
     accounts_cli.init_app(app)
     themes_cli.init_app(app)
     return app

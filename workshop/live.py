@@ -176,3 +176,15 @@ def _push_results_later(app, round_id: int, interval: float) -> None:
         round_ = db.session.get(Round, round_id)
         if round_ is not None:
             stage_changed(round_.activity.workshop, audiences=FACILITATOR_AUDIENCES)
+
+
+def hat_comment_changed(workshop: Workshop, note) -> None:
+    """A hat comment arrived or was moderated: it goes in its hat's column."""
+    def render(audience: str) -> list[Swap]:
+        if audience == "projector" and note.hidden:
+            return [remove(f"hat-comment-{note.id}")]
+        template = "hats/_comment_control.html" if audience == "control" else "hats/_comment.html"
+        return [upsert(f"hat-comment-{note.id}", f"#hat-col-{note.hat}",
+                       render_template(template, note=note, workshop=workshop))]
+
+    broadcast(workshop.id, FACILITATOR_AUDIENCES, render)

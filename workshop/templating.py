@@ -32,6 +32,15 @@ def projects_by_id(round_) -> dict:
 
 
 def init_app(app: Flask) -> None:
+    from workshop.hats import logic as hats
+    from workshop.hats.hats import LOOKS, look
+
+    from workshop.voting.logic import workshop_projects
+
+    app.jinja_env.globals["workshop_projects"] = workshop_projects
+    app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS, hat_wearers=hats.wearers,
+                                 hat_comments=hats.comments_by_hat, hat_assignment=hats.assignment,
+                                 hat_people=hats.people, sequence_hat=hats.sequence_hat)
     app.jinja_env.globals["projects_by_id"] = projects_by_id
     app.jinja_env.filters["french_spacing"] = french_spacing
     app.jinja_env.globals["wall"] = wall

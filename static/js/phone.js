@@ -1,4 +1,5 @@
-// Sending an idea from a phone on flaky Wi-Fi. Each submission carries a key;
+// Sending from a phone on flaky Wi-Fi (ideas, hat comments: any form marked
+// data-resend). Each submission carries a key;
 // until the server has answered, the text and key are kept (in localStorage,
 // so a reload or a re-rendered form keeps them) and sent again when the
 // connection is back. The server stores a key once, so a resend never doubles.
@@ -13,7 +14,7 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
-  function form() { return document.getElementById("idea-form"); }
+  function form() { return document.querySelector("form[data-resend]"); }
   function pending() {
     try { return JSON.parse(localStorage.getItem(storageKey)); } catch (e) { return null; }
   }
@@ -38,7 +39,7 @@
   // Give a submission its key just before htmx sends it (capture runs first).
   document.addEventListener("submit", (event) => {
     const f = event.target;
-    if (f.id !== "idea-form") return;
+    if (!f.matches || !f.matches("form[data-resend]")) return;
     if (!f.elements.key.value) f.elements.key.value = newKey();
     setPending({ text: f.elements.text.value, key: f.elements.key.value });
   }, true);
@@ -56,7 +57,7 @@
     setPending(null);
   });
 
-  document.body.addEventListener("idea-sent", () => {
+  document.body.addEventListener("sent", () => {
     const f = form();
     clearTimeout(retryTimer);
     setPending(null);

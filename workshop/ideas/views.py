@@ -67,7 +67,7 @@ def send(code: str):
         # A resend of something already stored: the phone shows it already.
         response = make_response("")
         response.headers["HX-Reswap"] = "none"
-    response.headers["HX-Trigger"] = "idea-sent"
+    response.headers["HX-Trigger"] = "sent"
     return response
 
 

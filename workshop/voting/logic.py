@@ -218,6 +218,13 @@ def retain(workshop: Workshop, project_ids: list[int]) -> None:
     db.session.commit()
 
 
+def workshop_projects(workshop: Workshop) -> list[Project]:
+    """The workshop's candidate projects, priorities first."""
+    order = {"priority": 0, "candidate": 1, "orphan_candidate": 2}
+    projects = db.session.scalars(select(Project).where(Project.workshop_id == workshop.id)).all()
+    return sorted(projects, key=lambda p: (order.get(p.status, 3), p.id))
+
+
 def round_of(workshop: Workshop, round_id: int) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None or round_.activity.workshop_id != workshop.id:

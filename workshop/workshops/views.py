@@ -114,6 +114,10 @@ def switch_activity(workshop_id: int, activity_id: int, action: str):
         abort(404)
     if action == "open":
         logic.open_activity(workshop, activity)
+        if activity.kind == "hats":
+            from workshop.hats.logic import hand_out
+
+            hand_out(activity.hats)
     else:
         logic.close_activity(workshop, activity)
     live.stage_changed(workshop)

@@ -1,0 +1,170 @@
+"""Six thinking hats in a session: hats handed out, comments under one's own hat."""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import join, make_user, sign_in
+from tests.test_live import emit, socket_for, swaps, watcher
+from workshop.extensions import db
+from workshop.hats import logic
+from workshop.hats.models import HatAssignment, HatComment, HatsActivity
+from workshop.participants.models import Participant
+
+CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("hat", logic.HAT_IDS)
+def test_text_on_every_hat_colour_meets_wcag_aa(hat):
+    rule = re.search(rf"\.hat-{hat} \{{ background: (#[0-9a-f]{{6}}); color: (#[0-9a-f]{{6}});", CSS.read_text())
+    background, text = rule.groups()
+    lighter, darker = sorted([luminance(background), luminance(text)], reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 4.5
+
+
+def phones(app, workshop, count):
+    clients = []
+    for n in range(count):
+        client = app.test_client()
+        join(client, workshop, nickname=f"P{n}", group_index=n % len(workshop.groups))
+        clients.append(client)
+    return clients
+
+
+def add_hats(facilitator_client, workshop, mode="balanced", subjects="Le jumelage étudiant·e–employeur"):
+    response = facilitator_client.post(f"/w/{workshop.id}/hats", data={"mode": mode, "subjects": subjects})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db.session.expire_all()
+    hats = db.session.query(HatsActivity).order_by(HatsActivity.id.desc()).first()
+    facilitator_client.post(f"/w/{workshop.id}/activities/{hats.activity_id}/open")
+    db.session.expire_all()
+    return hats
+
+
+def my_hat(phone, workshop, hats):
+    page = phone.get(f"/j/{workshop.join_code}/hats/{hats.id}/mine").get_data(as_text=True)
+    return re.search(r'name="hat" value="(\w+)"', page).group(1), page
+
+
+def comment(phone, workshop, hats, hat, text, key):
+    return phone.post(f"/j/{workshop.join_code}/hats/{hats.id}/comments", data={"hat": hat, "text": text, "key": key})
+
+
+def test_balanced_hats_give_six_phones_six_hats(app, facilitator_client, workshop):
+    clients = phones(app, workshop, 6)
+    hats = add_hats(facilitator_client, workshop)
+    worn = [my_hat(phone, workshop, hats)[0] for phone in clients]
+    assert sorted(worn) == sorted(logic.HAT_IDS)
+    _, page = my_hat(clients[0], workshop, hats)
+    assert "Vous portez" in page and "hat-card" in page
+
+
+def test_a_comment_lands_in_its_hat_column_and_a_forged_hat_is_refused(app, facilitator_client, workshop):
+    phone = phones(app, workshop, 1)[0]
+    hats = add_hats(facilitator_client, workshop)
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+    hat, _page = my_hat(phone, workshop, hats)
+    assert comment(phone, workshop, hats, hat, "Il manque des données sur les stages", "k-000000001").status_code == 200
+    [pushed] = swaps(projector)
+    assert pushed["parent"] == f"#hat-col-{hat}" and "stages" in pushed["html"]
+    forged = next(h for h in logic.HAT_IDS if h != hat)
+    refused = comment(phone, workshop, hats, forged, "Sous un autre chapeau", "k-000000002")
+    assert refused.status_code == 409 and "plus votre chapeau" in refused.get_data(as_text=True)
+    assert [c.hat for c in db.session.query(HatComment)] == [hat]
+
+
+def test_comments_cannot_be_sent_by_socket_event(app, facilitator_client, workshop):
+    phone = phones(app, workshop, 1)[0]
+    hats = add_hats(facilitator_client, workshop)
+    socket = socket_for(app, phone)
+    answer = emit(app, socket, "comment", {"hats": hats.id, "hat": "white", "text": "Par le socket"})
+    assert answer is None  # no such event: commands go over HTTP, CSRF-checked
+    assert db.session.query(HatComment).count() == 0
+
+
+def test_a_late_joiner_keeps_the_balance(app, facilitator_client, workshop):
+    clients = phones(app, workshop, 7)
+    hats = add_hats(facilitator_client, workshop)
+    late = phones(app, workshop, 1)[0]
+    my_hat(late, workshop, hats)
+    counts = Counter(logic.assignment(hats).values())
+    assert len(counts) == 6 and max(counts.values()) - min(counts.values()) <= 1
+    assert sum(counts.values()) == 8 and len(clients) == 7
+
+
+def test_sequence_moves_the_whole_room_to_the_next_hat(app, facilitator_client, workshop):
+    clients = phones(app, workshop, 3)
+    hats = add_hats(facilitator_client, workshop, mode="sequence")
+    assert {my_hat(p, workshop, hats)[0] for p in clients} == {"blue"}
+    projector = facilitator_client.get(f"/w/{workshop.id}/stage/projector").get_data(as_text=True)
+    assert "hat-now" in projector
+    facilitator_client.post(f"/w/{workshop.id}/hats/{hats.id}/advance")
+    assert {my_hat(p, workshop, hats)[0] for p in clients} == {"white"}
+
+
+def test_rotation_gives_everyone_a_hat_not_yet_worn(app, facilitator_client, workshop):
+    clients = phones(app, workshop, 6)
+    hats = add_hats(facilitator_client, workshop, mode="rotation")
+    worn = {n: [my_hat(p, workshop, hats)[0]] for n, p in enumerate(clients)}
+    for _round in range(5):
+        assert facilitator_client.post(f"/w/{workshop.id}/hats/{hats.id}/next-round").status_code == 200
+        db.session.expire_all()
+        for n, phone in enumerate(clients):
+            hat = my_hat(phone, workshop, hats)[0]
+            assert hat not in worn[n]
+            worn[n].append(hat)
+    assert all(sorted(h) == sorted(logic.HAT_IDS) for h in worn.values())
+
+
+def test_manual_mode_and_rebalance(app, facilitator_client, workshop):
+    phones(app, workshop, 3)
+    hats = add_hats(facilitator_client, workshop, mode="manual")
+    person = db.session.query(Participant).first()
+    facilitator_client.post(f"/w/{workshop.id}/hats/{hats.id}/assign", data={"participant": person.id, "hat": "green"})
+    db.session.expire_all()
+    assert logic.assignment(hats)[person.id] == "green"
+    refused = facilitator_client.post(f"/w/{workshop.id}/hats/{hats.id}/assign", data={"participant": person.id, "hat": "pink"})
+    assert refused.status_code == 422
+
+
+def test_hidden_comments_leave_the_projector_and_stay_in_the_record(app, facilitator_client, workshop):
+    phone = phones(app, workshop, 1)[0]
+    hats = add_hats(facilitator_client, workshop)
+    hat, _ = my_hat(phone, workshop, hats)
+    comment(phone, workshop, hats, hat, "À masquer", "k-000000001")
+    note = db.session.query(HatComment).one()
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+    facilitator_client.post(f"/w/{workshop.id}/hat-comments/{note.id}/hide")
+    assert swaps(projector) == [{"op": "remove", "id": f"hat-comment-{note.id}"}]
+    csv = facilitator_client.get(f"/w/{workshop.id}/hats/{hats.id}/subjects/{hats.current_subject_id}.csv")
+    lines = csv.get_data(as_text=True).splitlines()
+    assert lines[0] == "subject,hat,comment,stakeholder_group,time,hidden"
+    assert "À masquer" in lines[1] and hat in lines[1] and "Étudiant·e international·e" in lines[1]
+
+
+def test_hats_actions_are_refused_to_others(app, facilitator_client, workshop):
+    participant = phones(app, workshop, 1)[0]
+    hats = add_hats(facilitator_client, workshop, mode="sequence")
+    make_user("other@example.org")
+    other = app.test_client()
+    sign_in(other, "other@example.org")
+    base = f"/w/{workshop.id}/hats/{hats.id}"
+    for client in (app.test_client(), participant, other):
+        for url, data in [(f"/w/{workshop.id}/hats", {"subjects": "x"}), (f"{base}/advance", {}),
+                          (f"{base}/rebalance", {}), (f"{base}/next-round", {}),
+                          (f"{base}/assign", {"participant": "1", "hat": "red"})]:
+            assert client.post(url, data=data).status_code in (302, 401, 403), url
+        assert client.get(f"{base}/subjects/{hats.current_subject_id}.csv").status_code in (302, 401, 403)
+    db.session.expire_all()
+    assert db.session.get(HatsActivity, hats.id).sequence_step == 0
+    assert db.session.query(HatsActivity).count() == 1

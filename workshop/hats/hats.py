@@ -1,0 +1,36 @@
+"""The six hats as people see them: name, symbol, frame and colours.
+
+Colour never tells hats apart on its own: each has a name and a symbol too.
+The colours live in static/css/app.css (.hat-white …), chosen for WCAG AA
+contrast (4.5:1); tests/test_hats.py reads them there and checks the ratios.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from analysis.hat_assignment import DEFAULT_SEQUENCE, HATS, Hat  # noqa: F401
+
+
+@dataclass(frozen=True)
+class HatLook:
+    id: str
+    name: object  # lazy string: rendered in the reader's language
+    frame: object
+    symbol: str
+
+
+LOOKS = {
+    "white": HatLook("white", _l("White hat"), _l("Facts, data: what we know and what is missing."), "≡"),
+    "red": HatLook("red", _l("Red hat"), _l("Feelings, intuitions, gut reactions."), "♥"),
+    "black": HatLook("black", _l("Black hat"), _l("Caution, risks: why it could fail."), "▲"),
+    "yellow": HatLook("yellow", _l("Yellow hat"), _l("Benefits, optimism, value."), "☀"),
+    "green": HatLook("green", _l("Green hat"), _l("Creativity, alternatives, new ideas."), "✦"),
+    "blue": HatLook("blue", _l("Blue hat"), _l("Process, overview, next steps."), "◎"),
+}
+
+
+def look(hat: str) -> HatLook:
+    return LOOKS[hat]

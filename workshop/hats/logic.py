@@ -1,0 +1,237 @@
+"""Six-hats rules: handing hats out (balanced, sequence, rotation, manual),
+late joiners, re-balancing, and comments made only under one's own hat."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from analysis import hat_assignment as assign
+from workshop.extensions import db
+from workshop.hats.models import HAT_MODES, HatAssignment, HatComment, HatsActivity, HatSubject
+from workshop.ideas.logic import IdeaRejected, clean_key, clean_text
+from workshop.participants.models import Participant
+from workshop.voting.models import Project
+from workshop.workshops.models import Activity, Workshop
+
+HAT_IDS = tuple(hat.value for hat in assign.HATS)
+
+
+class HatsRejected(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def create(workshop: Workshop, typed_subjects: list[str], project_ids: list[int], mode: str) -> HatsActivity:
+    """A six-hats activity on projects of the workshop and/or typed subjects."""
+    if mode not in HAT_MODES:
+        raise HatsRejected("bad_mode")
+    projects = [db.session.get(Project, pid) for pid in project_ids]
+    if any(p is None or p.workshop_id != workshop.id for p in projects):
+        raise HatsRejected("unknown_subject")
+    titles = [(p.title, p.id) for p in projects] + [(t.strip(), None) for t in typed_subjects if t.strip()]
+    if not titles:
+        raise HatsRejected("no_subject")
+    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    activity = Activity(workshop_id=workshop.id, kind="hats", position=position, prompt=titles[0][0][:300])
+    db.session.add(activity)
+    db.session.flush()
+    hats = HatsActivity(activity_id=activity.id, mode=mode)
+    hats.subjects = [HatSubject(title=title, project_id=pid, position=i) for i, (title, pid) in enumerate(titles)]
+    db.session.add(hats)
+    db.session.flush()
+    hats.current_subject = hats.subjects[0]
+    db.session.commit()
+    return hats
+
+
+def people(hats: HatsActivity) -> list[tuple[int, int | None]]:
+    """Everyone in the workshop, with their stakeholder group."""
+    return [tuple(row) for row in db.session.execute(
+        select(Participant.id, Participant.group_id).where(Participant.workshop_id == hats.activity.workshop_id)
+    )]
+
+
+def sequence_hat(hats: HatsActivity) -> str:
+    """Sequence mode: the hat the whole room wears now."""
+    return assign.hat_for_step(hats.sequence_step).value
+
+
+def assignment(hats: HatsActivity) -> dict[int, str]:
+    """Who wears which hat now (current subject and round)."""
+    if hats.mode == "sequence":
+        hat = sequence_hat(hats)
+        return {pid: hat for pid, _group in people(hats)}
+    rows = db.session.execute(select(HatAssignment.participant_id, HatAssignment.hat).where(
+        HatAssignment.subject_id == hats.current_subject_id, HatAssignment.round_no == hats.round_no)).all()
+    return dict(rows)
+
+
+def _store(hats: HatsActivity, hats_by_participant: dict[int, object]) -> None:
+    existing = {row.participant_id: row for row in db.session.scalars(select(HatAssignment).where(
+        HatAssignment.subject_id == hats.current_subject_id, HatAssignment.round_no == hats.round_no))}
+    for pid, hat in hats_by_participant.items():
+        value = getattr(hat, "value", hat)
+        if pid in existing:
+            existing[pid].hat = value
+        else:
+            db.session.add(HatAssignment(subject_id=hats.current_subject_id, participant_id=pid,
+                                         round_no=hats.round_no, hat=value))
+    db.session.commit()
+
+
+def hand_out(hats: HatsActivity) -> None:
+    """Give everyone a hat for the current subject, balanced across hats and groups."""
+    if hats.mode == "sequence" or assignment(hats):
+        return
+    _store(hats, assign.balanced(people(hats), seed=f"{hats.current_subject_id}:{hats.round_no}"))
+
+
+def hat_of(hats: HatsActivity, participant: Participant) -> str:
+    """This participant's hat now; a late joiner gets one that keeps the balance."""
+    current = assignment(hats)
+    if participant.id in current:
+        return current[participant.id]
+    groups = dict(people(hats))
+    hat = assign.add_late_joiner({p: assign.Hat(h) for p, h in current.items()}, groups,
+                                 (participant.id, participant.group_id), seed=hats.current_subject_id).value
+    db.session.add(HatAssignment(subject_id=hats.current_subject_id, participant_id=participant.id,
+                                 round_no=hats.round_no, hat=hat))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same phone asked twice at once
+        db.session.rollback()
+        return assignment(hats)[participant.id]
+    return hat
+
+
+def advance(hats: HatsActivity) -> None:
+    """Sequence mode: the whole room moves to the next hat."""
+    if hats.mode != "sequence":
+        raise HatsRejected("wrong_mode")
+    if hats.sequence_step + 1 >= len(assign.DEFAULT_SEQUENCE):
+        raise HatsRejected("sequence_done")
+    hats.sequence_step += 1
+    db.session.commit()
+
+
+def next_round(hats: HatsActivity) -> None:
+    """Rotation: everyone gets a hat not yet worn on this subject."""
+    if hats.mode != "rotation":
+        raise HatsRejected("wrong_mode")
+    history: dict[int, list] = {}
+    for pid, hat in db.session.execute(select(HatAssignment.participant_id, HatAssignment.hat).where(
+            HatAssignment.subject_id == hats.current_subject_id).order_by(HatAssignment.round_no)):
+        history.setdefault(pid, []).append(assign.Hat(hat))
+    new = assign.rotation(history, people(hats), seed=f"{hats.current_subject_id}:{hats.round_no + 1}")
+    hats.round_no += 1
+    _store(hats, new)
+
+
+def rebalance(hats: HatsActivity) -> None:
+    """Restore the balance (after people left or joined), moving as few as possible."""
+    if hats.mode == "sequence":
+        raise HatsRejected("wrong_mode")
+    present = dict(people(hats))
+    current = {p: assign.Hat(h) for p, h in assignment(hats).items() if p in present}
+    _store(hats, assign.rebalance(current, present, seed=hats.current_subject_id))
+
+
+def set_hat(hats: HatsActivity, participant_id: int, hat: str) -> None:
+    """Manual mode: the facilitator chooses someone's hat."""
+    if hat not in HAT_IDS:
+        raise HatsRejected("bad_hat")
+    if participant_id not in dict(people(hats)):
+        raise HatsRejected("unknown_participant")
+    _store(hats, {participant_id: hat})
+
+
+def switch_subject(hats: HatsActivity, subject_id: int) -> None:
+    subject = db.session.get(HatSubject, subject_id)
+    if subject is None or subject.hats_activity_id != hats.id:
+        raise HatsRejected("unknown_subject")
+    hats.current_subject, hats.round_no, hats.sequence_step = subject, 0, 0
+    db.session.commit()
+    hand_out(hats)
+
+
+def comment(hats: HatsActivity, participant: Participant, claimed_hat: str, text: str, key: str):
+    """Store a comment under the participant's own current hat; returns (comment, newly_stored)."""
+    try:
+        key = clean_key(key)
+        already = db.session.scalar(select(HatComment).where(
+            HatComment.participant_id == participant.id, HatComment.submission_key == key))
+        if already is not None:
+            return already, False
+        text = clean_text(text)
+    except IdeaRejected as rejected:
+        raise HatsRejected(rejected.code) from None
+    db.session.refresh(hats.activity)
+    if not hats.activity.is_open:
+        raise HatsRejected("closed")
+    if claimed_hat != hat_of(hats, participant):
+        raise HatsRejected("not_your_hat")
+    note = HatComment(subject_id=hats.current_subject_id, participant_id=participant.id, hat=claimed_hat,
+                      text=text, submission_key=key)
+    db.session.add(note)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return db.session.scalar(select(HatComment).where(
+            HatComment.participant_id == participant.id, HatComment.submission_key == key)), False
+    return note, True
+
+
+def comments_by_hat(subject: HatSubject, include_hidden: bool = False) -> dict[str, list[HatComment]]:
+    query = select(HatComment).where(HatComment.subject_id == subject.id).order_by(HatComment.id)
+    if not include_hidden:
+        query = query.where(HatComment.hidden.is_(False))
+    columns: dict[str, list[HatComment]] = {hat: [] for hat in HAT_IDS}
+    for note in db.session.scalars(query):
+        columns[note.hat].append(note)
+    return columns
+
+
+def wearers(hats: HatsActivity) -> dict[str, int]:
+    counts = {hat: 0 for hat in HAT_IDS}
+    for hat in assignment(hats).values():
+        counts[hat] += 1
+    return counts
+
+
+def comment_in(workshop: Workshop, comment_id: int) -> HatComment:
+    note = db.session.get(HatComment, comment_id)
+    subject = note and db.session.get(HatSubject, note.subject_id)
+    hats = subject and db.session.get(HatsActivity, subject.hats_activity_id)
+    if hats is None or hats.activity.workshop_id != workshop.id:
+        raise HatsRejected("unknown_comment")
+    return note
+
+
+def set_hidden(note: HatComment, hidden: bool) -> None:
+    note.hidden = hidden
+    db.session.commit()
+
+
+def export_csv(subject: HatSubject) -> str:
+    """The subject's hats record: subject, hat, comment, stakeholder group, time."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["subject", "hat", "comment", "stakeholder_group", "time", "hidden"])
+    for note in db.session.scalars(select(HatComment).where(HatComment.subject_id == subject.id)
+                                   .order_by(HatComment.id)):
+        group = note.participant.group.name if note.participant.group else ""
+        writer.writerow([subject.title, note.hat, note.text, group, note.created_at.isoformat(), note.hidden])
+    return out.getvalue()
+
+
+def hats_of(workshop: Workshop, hats_id: int) -> HatsActivity:
+    hats = db.session.get(HatsActivity, hats_id)
+    if hats is None or hats.activity.workshop_id != workshop.id:
+        raise HatsRejected("unknown_activity")
+    return hats

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from workshop import live
+from workshop.extensions import limiter
+from workshop.hats import logic
+from workshop.ideas.views import idea_limit, message_fragment, participant_key, rejection_message
+from workshop.participants import logic as participants
+from workshop.participants.views import workshop_by_code
+from workshop.workshops.views import facilitated
+
+bp = Blueprint("hats", __name__)
+
+
+def error_message(code: str) -> str:
+    return {
+        "not_your_hat": _("This is not your hat any more: your phone shows your new hat; comment under it."),
+        "closed": _("This activity is closed: your comment was not sent."),
+        "no_subject": _("Choose a project or type a subject."),
+        "unknown_subject": _("This subject is not part of the workshop."),
+        "wrong_mode": _("This does not apply to the chosen assignment mode."),
+        "sequence_done": _("This was the last hat of the sequence."),
+        "bad_hat": _("Choose one of the six hats."),
+        "unknown_participant": _("This person is not in the workshop."),
+        "bad_mode": _("Choose an assignment mode."),
+    }.get(code) or rejection_message(code)
+
+
+# --- facilitator -------------------------------------------------------------------
+
+@bp.post("/w/<int:workshop_id>/hats")
+@login_required
+def create(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        logic.create(workshop, (request.form.get("subjects") or "").splitlines(),
+                     [int(i) for i in request.form.getlist("project") if i.isdigit()],
+                     request.form.get("mode", "balanced"))
+    except logic.HatsRejected as error:
+        return message_fragment(error_message(error.code))
+    return render_template("workshops/_agenda.html", workshop=workshop)
+
+
+def facilitated_hats(workshop_id: int, hats_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        return workshop, logic.hats_of(workshop, hats_id)
+    except logic.HatsRejected:
+        abort(404)
+
+
+@bp.post('/w/<int:workshop_id>/hats/<int:hats_id>/<any("advance", "next-round", "rebalance", "subject", "assign"):action>')
+@login_required
+def steer(workshop_id: int, hats_id: int, action: str):
+    """Every facilitator move on hats: the whole room follows live."""
+    workshop, hats = facilitated_hats(workshop_id, hats_id)
+    try:
+        if action == "advance":
+            logic.advance(hats)
+        elif action == "next-round":
+            logic.next_round(hats)
+        elif action == "rebalance":
+            logic.rebalance(hats)
+        elif action == "subject":
+            logic.switch_subject(hats, request.form.get("subject", type=int) or 0)
+        else:
+            logic.set_hat(hats, request.form.get("participant", type=int) or 0, request.form.get("hat", ""))
+    except logic.HatsRejected as error:
+        return message_fragment(error_message(error.code))
+    live.stage_changed(workshop)
+    return render_template("workshops/_control_stage.html", workshop=workshop)
+
+
+@bp.post("/w/<int:workshop_id>/hat-comments/<int:comment_id>/<any(hide, restore):action>")
+@login_required
+def moderate(workshop_id: int, comment_id: int, action: str):
+    workshop = facilitated(workshop_id)
+    try:
+        note = logic.comment_in(workshop, comment_id)
+    except logic.HatsRejected:
+        abort(404)
+    logic.set_hidden(note, action == "hide")
+    live.hat_comment_changed(workshop, note)
+    return render_template("hats/_comment_control.html", note=note, workshop=workshop)
+
+
+@bp.get("/w/<int:workshop_id>/hats/<int:hats_id>/subjects/<int:subject_id>.csv")
+@login_required
+def export(workshop_id: int, hats_id: int, subject_id: int):
+    _workshop, hats = facilitated_hats(workshop_id, hats_id)
+    subject = next((s for s in hats.subjects if s.id == subject_id), None)
+    if subject is None:
+        abort(404)
+    response = make_response(logic.export_csv(subject))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="hats-subject-{subject.id}.csv"'
+    return response
+
+
+# --- participant ---------------------------------------------------------------------
+
+def hats_phone(code: str, hats_id: int):
+    workshop = workshop_by_code(code)
+    participant = participants.current(workshop)
+    if participant is None:
+        abort(403)
+    try:
+        return participant, logic.hats_of(workshop, hats_id)
+    except logic.HatsRejected:
+        abort(404)
+
+
+def my_hat(hats, participant, status: int = 200, error: str | None = None):
+    return render_template("hats/_my_hat.html", hats=hats, hat=logic.hat_of(hats, participant),
+                           error=error), status
+
+
+@bp.get("/j/<code>/hats/<int:hats_id>/mine")
+def mine(code: str, hats_id: int):
+    participant, hats = hats_phone(code, hats_id)
+    return my_hat(hats, participant)
+
+
+@bp.post("/j/<code>/hats/<int:hats_id>/comments")
+@limiter.limit(idea_limit, key_func=participant_key)
+def send(code: str, hats_id: int):
+    participant, hats = hats_phone(code, hats_id)
+    try:
+        note, stored_now = logic.comment(hats, participant, request.form.get("hat", ""),
+                                         request.form.get("text", ""), request.form.get("key", ""))
+    except logic.HatsRejected as error:
+        if error.code == "not_your_hat":
+            # Show the phone its real hat, with the reason.
+            return my_hat(hats, participant, 409, error_message(error.code))
+        return message_fragment(error_message(error.code))
+    if stored_now:
+        live.hat_comment_changed(hats.activity.workshop, note)
+    response = make_response(render_template("hats/_my_comment.html", note=note))
+    if not stored_now:
+        response.headers["HX-Reswap"] = "none"
+    response.headers["HX-Trigger"] = "sent"
+    return response
