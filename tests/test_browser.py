@@ -313,3 +313,43 @@ def test_four_phones_vote_with_dots_and_the_facilitator_retains_priorities(brows
     for phone_context, _ in phones:
         phone_context.close()
     context.close()
+
+
+def test_six_phones_wear_six_hats_and_rotation_changes_them_live(browser, server):
+    context, control, projector, code = sign_in_and_create_workshop(browser, server)
+    groups = ["Étudiant·e international·e", "Employeur / entreprise", "Recherche"] * 2
+    phones = [join_by_code(browser, server, code, f"H{n}", group) for n, group in enumerate(groups)]
+    control.click(".new-round summary >> text=Ajouter une activité des six chapeaux")
+    control.fill("textarea[name=subjects]", "Un programme de jumelage étudiant·e–employeur")
+    control.select_option("select[name=mode]", "rotation")
+    control.click("button:has-text('Ajouter à l')")
+    control.locator("#agenda .agenda-item", has_text="jumelage").locator("button:has-text('Ouvrir')").click()
+
+    def hats_worn():
+        worn = []
+        for _, phone in phones:
+            phone.locator(".hat-card").wait_for(timeout=10000)
+            worn.append(phone.locator("input[name=hat]").get_attribute("value"))
+        return worn
+
+    first = hats_worn()
+    assert sorted(first) == ["black", "blue", "green", "red", "white", "yellow"]
+    shot(phones[0][1], "13-phone-hat")
+
+    # Each phone comments; the comment lands in its hat's column on the projector.
+    for (_, phone), hat in zip(phones, first):
+        phone.fill("#hat-text", f"Sous le chapeau {hat}")
+        phone.click("#my-hat button.primary")
+    for hat in first:
+        expect(projector.locator(f"#hat-col-{hat} .hat-comment")).to_have_text(f"Sous le chapeau {hat}", timeout=5000)
+    shot(projector, "14-projector-hats")
+
+    # A new round: every phone changes hat, live, to one it has not worn.
+    control.click("button:has-text('Nouveau tour')")
+    for (_, phone), old in zip(phones, first):
+        expect(phone.locator("input[name=hat]")).not_to_have_value(old, timeout=10000)
+    second = hats_worn()
+    assert sorted(second) == sorted(first) and all(a != b for a, b in zip(first, second))
+    for phone_context, _ in phones:
+        phone_context.close()
+    context.close()

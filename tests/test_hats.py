@@ -168,3 +168,19 @@ def test_hats_actions_are_refused_to_others(app, facilitator_client, workshop):
     db.session.expire_all()
     assert db.session.get(HatsActivity, hats.id).sequence_step == 0
     assert db.session.query(HatsActivity).count() == 1
+
+
+def test_subjects_can_be_ideas_projects_or_typed(app, facilitator_client, workshop, phone):
+    from tests.conftest import open_first_activity
+    from workshop.hats.models import HatSubject
+    from workshop.ideas.models import Idea
+
+    open_first_activity(workshop)
+    phone.post(f"/j/{workshop.join_code}/ideas", data={"text": "Un mentorat par les pairs", "key": "k-000000001"})
+    idea = db.session.query(Idea).one()
+    response = facilitator_client.post(f"/w/{workshop.id}/hats",
+                                       data={"mode": "balanced", "idea": [str(idea.id)], "subjects": "Un sujet tapé"})
+    assert response.status_code == 200
+    assert [s.title for s in db.session.query(HatSubject).order_by(HatSubject.position)] == \
+        ["Un mentorat par les pairs", "Un sujet tapé"]
+    assert facilitator_client.post(f"/w/{workshop.id}/hats", data={"mode": "balanced"}).status_code == 422

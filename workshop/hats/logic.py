@@ -13,6 +13,7 @@ from analysis import hat_assignment as assign
 from workshop.extensions import db
 from workshop.hats.models import HAT_MODES, HatAssignment, HatComment, HatsActivity, HatSubject
 from workshop.ideas.logic import IdeaRejected, clean_key, clean_text
+from workshop.ideas.models import Idea
 from workshop.participants.models import Participant
 from workshop.voting.models import Project
 from workshop.workshops.models import Activity, Workshop
@@ -26,14 +27,19 @@ class HatsRejected(ValueError):
         self.code = code
 
 
-def create(workshop: Workshop, typed_subjects: list[str], project_ids: list[int], mode: str) -> HatsActivity:
-    """A six-hats activity on projects of the workshop and/or typed subjects."""
+def create(workshop: Workshop, typed_subjects: list[str], project_ids: list[int], mode: str,
+           idea_ids: list[int] = ()) -> HatsActivity:
+    """A six-hats activity on projects or ideas of the workshop, and/or typed subjects."""
     if mode not in HAT_MODES:
         raise HatsRejected("bad_mode")
     projects = [db.session.get(Project, pid) for pid in project_ids]
     if any(p is None or p.workshop_id != workshop.id for p in projects):
         raise HatsRejected("unknown_subject")
-    titles = [(p.title, p.id) for p in projects] + [(t.strip(), None) for t in typed_subjects if t.strip()]
+    ideas = [db.session.get(Idea, iid) for iid in idea_ids]
+    if any(i is None or i.activity.workshop_id != workshop.id for i in ideas):
+        raise HatsRejected("unknown_subject")
+    titles = ([(p.title, p.id) for p in projects] + [(i.text, None) for i in ideas]
+              + [(t.strip(), None) for t in typed_subjects if t.strip()])
     if not titles:
         raise HatsRejected("no_subject")
     position = 1 + max((a.position for a in workshop.activities), default=-1)

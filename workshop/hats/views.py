@@ -38,7 +38,8 @@ def create(workshop_id: int):
     try:
         logic.create(workshop, (request.form.get("subjects") or "").splitlines(),
                      [int(i) for i in request.form.getlist("project") if i.isdigit()],
-                     request.form.get("mode", "balanced"))
+                     request.form.get("mode", "balanced"),
+                     idea_ids=[int(i) for i in request.form.getlist("idea") if i.isdigit()])
     except logic.HatsRejected as error:
         return message_fragment(error_message(error.code))
     return render_template("workshops/_agenda.html", workshop=workshop)
