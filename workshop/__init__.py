@@ -69,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.themes.views import bp as themes_bp
     from workshop.voting.views import bp as voting_bp
     from workshop.hats.views import bp as hats_bp
+    from workshop.cells.views import bp as cells_bp
     from workshop.workshops.views import bp as workshops_bp
 
     app.register_blueprint(accounts_bp)
@@ -78,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(themes_bp)
     app.register_blueprint(voting_bp)
     app.register_blueprint(hats_bp)
+    app.register_blueprint(cells_bp)
     accounts_cli.init_app(app)
     themes_cli.init_app(app)
     return app

@@ -2,6 +2,7 @@
 with its feature; this module only gathers them."""
 
 from workshop.accounts.models import User  # noqa: F401
+from workshop.cells.models import Cell, CellLogEntry, CellMember, CellPreference, CellSignup  # noqa: F401
 from workshop.hats.models import HatAssignment, HatComment, HatsActivity, HatSubject  # noqa: F401
 from workshop.ideas.models import Idea  # noqa: F401
 from workshop.participants.models import Participant  # noqa: F401

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import db
 
-ACTIVITY_KINDS = ("ideas", "vote", "hats")
+ACTIVITY_KINDS = ("ideas", "vote", "hats", "cells")
 # An activity is pending until the facilitator opens it; closing it keeps it on
 # screen (phones show "closed") until another one opens.
 ACTIVITY_STATES = ("pending", "open", "closed")
@@ -80,6 +80,7 @@ class Activity(db.Model):
 
     round: Mapped["Round | None"] = relationship("Round", uselist=False, viewonly=True)  # noqa: F821
     hats: Mapped["HatsActivity | None"] = relationship("HatsActivity", uselist=False, viewonly=True)  # noqa: F821
+    signup: Mapped["CellSignup | None"] = relationship("CellSignup", uselist=False, viewonly=True)  # noqa: F821
 
     @property
     def is_open(self) -> bool:

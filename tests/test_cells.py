@@ -1,0 +1,154 @@
+"""Innovation cells: sign-up, capacities, assignment, cell pages and logs."""
+
+import threading
+
+import pytest
+
+from tests.conftest import join, make_user, sign_in
+from tests.test_live import swaps, watcher
+from workshop.cells import logic
+from workshop.cells.models import CellLogEntry, CellMember, CellSignup
+from workshop.extensions import db
+from workshop.voting.models import Project
+
+
+@pytest.fixture
+def priorities(workshop):
+    projects = [Project(workshop_id=workshop.id, title=t, status="priority")
+                for t in ("Jumelage", "Logement", "Français")]
+    db.session.add_all(projects + [Project(workshop_id=workshop.id, title="Orphelin", status="orphan_candidate")])
+    db.session.commit()
+    return projects
+
+
+def open_signup(facilitator_client, workshop, mode="first_come", capacity="2"):
+    response = facilitator_client.post(f"/w/{workshop.id}/cells", data={"mode": mode, "capacity": capacity})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db.session.expire_all()
+    signup = db.session.query(CellSignup).order_by(CellSignup.id.desc()).first()
+    facilitator_client.post(f"/w/{workshop.id}/activities/{signup.activity_id}/open")
+    db.session.expire_all()
+    return signup
+
+
+def phones(app, workshop, count):
+    clients = []
+    for n in range(count):
+        client = app.test_client()
+        join(client, workshop, nickname=f"C{n}", group_index=n % len(workshop.groups))
+        clients.append(client)
+    return clients
+
+
+def sign(phone, workshop, signup, **data):
+    return phone.post(f"/j/{workshop.join_code}/cells/{signup.id}/join", data=data)
+
+
+def test_one_cell_per_retained_priority(facilitator_client, workshop, priorities):
+    signup = open_signup(facilitator_client, workshop)
+    assert [c.project.title for c in signup.cells] == ["Jumelage", "Logement", "Français"]
+
+
+def test_cells_need_priorities_first(facilitator_client, workshop):
+    response = facilitator_client.post(f"/w/{workshop.id}/cells", data={"mode": "first_come"})
+    assert response.status_code == 422 and "priorit" in response.get_data(as_text=True)
+
+
+def test_first_come_full_closed_and_twice_are_refused_clearly(app, facilitator_client, workshop, priorities):
+    signup = open_signup(facilitator_client, workshop, capacity="1")
+    first, second = phones(app, workshop, 2)
+    cell = signup.cells[0]
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+    assert sign(first, workshop, signup, cell=cell.id).status_code == 200
+    assert any("1 places prises sur 1" in s["html"] for s in swaps(projector))
+    again = sign(first, workshop, signup, cell=signup.cells[1].id)
+    assert again.status_code == 422 and "déjà dans une cellule" in again.get_data(as_text=True)
+    full = sign(second, workshop, signup, cell=cell.id)
+    assert full.status_code == 422 and "complète" in full.get_data(as_text=True)
+    facilitator_client.post(f"/w/{workshop.id}/activities/{signup.activity_id}/close")
+    closed = sign(second, workshop, signup, cell=signup.cells[1].id)
+    assert closed.status_code == 422 and "fermée" in closed.get_data(as_text=True)
+    assert db.session.query(CellMember).count() == 1
+
+
+def test_the_last_seat_goes_to_one_phone_only(app, facilitator_client, workshop, priorities):
+    signup = open_signup(facilitator_client, workshop, capacity="2")
+    clients = phones(app, workshop, 8)
+    cell_id, signup_id = signup.cells[0].id, signup.id
+    statuses, barrier = [], threading.Barrier(8)
+
+    def race(client):
+        barrier.wait()
+        statuses.append(client.post(f"/j/{workshop.join_code}/cells/{signup_id}/join",
+                                    data={"cell": str(cell_id)}).status_code)
+
+    threads = [threading.Thread(target=race, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert statuses.count(200) == 2 and db.session.query(CellMember).filter_by(cell_id=cell_id).count() == 2
+
+
+def test_contacts_only_with_consent(app, facilitator_client, workshop, priorities):
+    signup = open_signup(facilitator_client, workshop, capacity="")
+    yes, no = phones(app, workshop, 2)
+    cell = signup.cells[0]
+    sign(yes, workshop, signup, cell=cell.id, consent="1", name="Amina", email="amina@example.org")
+    sign(no, workshop, signup, cell=cell.id, name="Secret", email="secret@example.org")
+    csv = facilitator_client.get(f"/w/{workshop.id}/cell/{cell.id}/contacts.csv").get_data(as_text=True)
+    assert "amina@example.org" in csv and "secret" not in csv.lower()
+    assert db.session.query(CellMember).filter_by(contact_email="secret@example.org").count() == 0
+
+
+def test_ranked_preferences_then_assignment(app, facilitator_client, workshop, priorities):
+    signup = open_signup(facilitator_client, workshop, mode="ranked", capacity="2")
+    a, b, c = (cell.id for cell in signup.cells)
+    clients = phones(app, workshop, 6)
+    rankings = [(a, b, c), (a, c, b), (a, b, c), (b, a, c), (c, b, a), (b, c, a)]
+    for client, ranking in zip(clients, rankings):
+        data = {f"place{n + 1}": str(cell) for n, cell in enumerate(ranking)}
+        assert sign(client, workshop, signup, **data).status_code == 200
+    duplicate = sign(clients[0], workshop, signup, place1=str(a), place2=str(a))
+    assert duplicate.status_code == 422
+    assert facilitator_client.post(f"/w/{workshop.id}/cells/{signup.id}/assign").status_code == 200
+    db.session.expire_all()
+    counts = {cell.id: len(cell.members) for cell in db.session.get(CellSignup, signup.id).cells}
+    assert counts == {a: 2, b: 2, c: 2}
+    placed = {m.participant.nickname: m.cell_id for m in db.session.query(CellMember)}
+    first_choices = sum(1 for n, ranking in enumerate(rankings) if placed[f"C{n}"] == ranking[0])
+    assert first_choices >= 5  # three want a with two seats: one of them gets a second choice
+    again = sign(clients[0], workshop, signup, place1=str(b))
+    answer = again.get_data(as_text=True)
+    assert again.status_code == 422 and "Vous êtes dans la cellule" in answer and "déjà été réparties" in answer
+
+
+def test_cell_page_and_private_log(app, facilitator_client, workshop, priorities):
+    signup = open_signup(facilitator_client, workshop)
+    cell = signup.cells[0]
+    page = facilitator_client.get(f"/w/{workshop.id}/cell/{cell.id}").get_data(as_text=True)
+    assert "Jumelage" in page and cell.log_token in page
+    member = app.test_client()
+    assert member.post(f"/c/{cell.log_token}", data={"author": "Amina", "body": "Première rencontre le 3 décembre"}).status_code == 200
+    assert member.post(f"/c/{cell.log_token}", data={"author": "", "body": ""}).status_code == 422
+    assert member.get("/c/not-a-token").status_code == 404
+    assert db.session.query(CellLogEntry).one().author == "Amina"
+    assert "Première rencontre" in facilitator_client.get(f"/w/{workshop.id}/cell/{cell.id}").get_data(as_text=True)
+
+
+def test_cells_actions_are_refused_to_others(app, facilitator_client, workshop, priorities):
+    signup = open_signup(facilitator_client, workshop, mode="ranked")
+    participant = phones(app, workshop, 1)[0]
+    make_user("other@example.org")
+    other = app.test_client()
+    sign_in(other, "other@example.org")
+    cell = signup.cells[0]
+    for client in (app.test_client(), participant, other):
+        assert client.post(f"/w/{workshop.id}/cells", data={"mode": "first_come"}).status_code in (302, 401, 403)
+        assert client.post(f"/w/{workshop.id}/cells/{signup.id}/assign").status_code in (302, 401, 403)
+        assert client.get(f"/w/{workshop.id}/cell/{cell.id}").status_code in (302, 401, 403)
+        assert client.get(f"/w/{workshop.id}/cell/{cell.id}/contacts.csv").status_code in (302, 401, 403)
+    assert sign(app.test_client(), workshop, signup, place1=str(cell.id)).status_code == 403
+    db.session.expire_all()
+    assert not db.session.get(CellSignup, signup.id).assigned

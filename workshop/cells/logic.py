@@ -1,0 +1,221 @@
+"""Cell rules: sign-up first come first served, or ranked preferences then an
+assignment (analysis.cell_assignment); members, contacts with consent, logs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from analysis.cell_assignment import assign_cells
+from workshop.cells.models import SIGNUP_MODES, Cell, CellLogEntry, CellMember, CellPreference, CellSignup
+from workshop.extensions import db
+from workshop.participants.models import Participant
+from workshop.voting.models import Project
+from workshop.workshops.models import Activity, Workshop
+
+MAX_CAPACITY = 500
+
+
+class CellsRejected(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def create(workshop: Workshop, mode: str, capacity: int | None, show_nicknames: bool = False) -> CellSignup:
+    """A sign-up with one cell per retained priority."""
+    if mode not in SIGNUP_MODES:
+        raise CellsRejected("bad_mode")
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise CellsRejected("bad_capacity")
+    priorities = db.session.scalars(select(Project).where(
+        Project.workshop_id == workshop.id, Project.status == "priority").order_by(Project.id)).all()
+    if not priorities:
+        raise CellsRejected("no_priorities")
+    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    activity = Activity(workshop_id=workshop.id, kind="cells", position=position, prompt="cells")
+    db.session.add(activity)
+    db.session.flush()
+    signup = CellSignup(activity_id=activity.id, mode=mode, show_nicknames=show_nicknames)
+    signup.cells = [Cell(project_id=p.id, capacity=capacity, position=i) for i, p in enumerate(priorities)]
+    db.session.add(signup)
+    db.session.commit()
+    return signup
+
+
+def _contact(consent: bool, name: str, email: str) -> tuple[bool, str | None, str | None]:
+    name, email = (name or "").strip()[:120], (email or "").strip()[:254]
+    if not consent:
+        return False, None, None  # nothing kept without consent
+    if email and "@" not in email:
+        raise CellsRejected("bad_email")
+    return True, name or None, email or None
+
+
+def _check_open(signup: CellSignup) -> None:
+    db.session.refresh(signup.activity)
+    if not signup.activity.is_open:
+        raise CellsRejected("closed")
+
+
+def membership(signup: CellSignup, participant: Participant) -> CellMember | None:
+    return db.session.scalar(select(CellMember).where(CellMember.signup_id == signup.id,
+                                                      CellMember.participant_id == participant.id))
+
+
+def join(signup: CellSignup, participant: Participant, cell_id: int, consent: bool = False,
+         name: str = "", email: str = "") -> CellMember:
+    """First come, first served: one cell per phone, never over capacity."""
+    if signup.mode != "first_come":
+        raise CellsRejected("wrong_mode")
+    _check_open(signup)
+    cell = next((c for c in signup.cells if c.id == cell_id), None)
+    if cell is None:
+        raise CellsRejected("unknown_cell")
+    if membership(signup, participant) is not None:
+        raise CellsRejected("already_member")
+    consent, name, email = _contact(consent, name, email)
+    # Lock the cell (PostgreSQL) or take SQLite's write lock with the insert,
+    # then count in the same transaction: two phones never take one last seat.
+    db.session.execute(select(Cell.id).where(Cell.id == cell.id).with_for_update())
+    member = CellMember(signup_id=signup.id, cell_id=cell.id, participant_id=participant.id,
+                        contact_consent=consent, contact_name=name, contact_email=email)
+    db.session.add(member)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise CellsRejected("already_member") from None
+    taken = db.session.scalar(select(func.count(CellMember.id)).where(CellMember.cell_id == cell.id))
+    if cell.capacity is not None and taken > cell.capacity:
+        db.session.rollback()
+        raise CellsRejected("full")
+    db.session.commit()
+    return member
+
+
+def prefer(signup: CellSignup, participant: Participant, ranking: list[int], consent: bool = False,
+           name: str = "", email: str = "") -> CellPreference:
+    """Ranked mode: the participant's cells, best first (changeable until assignment)."""
+    if signup.mode != "ranked":
+        raise CellsRejected("wrong_mode")
+    _check_open(signup)
+    if signup.assigned:
+        raise CellsRejected("already_assigned")
+    known = {c.id for c in signup.cells}
+    if not ranking or len(set(ranking)) != len(ranking) or not set(ranking) <= known:
+        raise CellsRejected("bad_ranking")
+    consent, name, email = _contact(consent, name, email)
+    row = db.session.scalar(select(CellPreference).where(CellPreference.signup_id == signup.id,
+                                                         CellPreference.participant_id == participant.id))
+    if row is None:
+        row = CellPreference(signup_id=signup.id, participant_id=participant.id)
+        db.session.add(row)
+    row.ranking, row.contact_consent, row.contact_name, row.contact_email = json.dumps(ranking), consent, name, email
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same phone twice at once: the other answer stands
+        db.session.rollback()
+        raise CellsRejected("busy") from None
+    return row
+
+
+def run_assignment(signup: CellSignup) -> dict:
+    """Ranked mode: place everyone who ranked, within capacities, groups mixed."""
+    if signup.mode != "ranked":
+        raise CellsRejected("wrong_mode")
+    if signup.assigned:
+        raise CellsRejected("already_assigned")
+    rows = db.session.scalars(select(CellPreference).where(CellPreference.signup_id == signup.id)).all()
+    if not rows:
+        raise CellsRejected("no_preferences")
+    groups = dict(db.session.execute(select(Participant.id, Participant.group_id).where(
+        Participant.id.in_([r.participant_id for r in rows]))).all())
+    result = assign_cells({r.participant_id: json.loads(r.ranking) for r in rows}, groups,
+                          {c.id: c.capacity for c in signup.cells}, seed=signup.id)
+    by_participant = {r.participant_id: r for r in rows}
+    for participant_id, cell_id in result.cell_by_participant.items():
+        row = by_participant[participant_id]
+        db.session.add(CellMember(signup_id=signup.id, cell_id=cell_id, participant_id=participant_id,
+                                  contact_consent=row.contact_consent, contact_name=row.contact_name,
+                                  contact_email=row.contact_email))
+    signup.assigned = True
+    db.session.commit()
+    return {"placed": len(result.cell_by_participant), "unassigned": list(result.unassigned),
+            "first_choice": result.stats.choice_counts.get(1, 0)}
+
+
+def preferences_of(signup: CellSignup, participant: Participant) -> list[int]:
+    row = db.session.scalar(select(CellPreference).where(CellPreference.signup_id == signup.id,
+                                                         CellPreference.participant_id == participant.id))
+    return json.loads(row.ranking) if row else []
+
+
+def add_log(cell: Cell, author: str, body: str) -> CellLogEntry:
+    author, body = " ".join((author or "").split())[:120], (body or "").strip()
+    if not author or not body:
+        raise CellsRejected("empty_log")
+    if len(body) > 5000:
+        raise CellsRejected("long_log")
+    entry = CellLogEntry(cell_id=cell.id, author=author, body=body)
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def log_of(cell: Cell) -> list[CellLogEntry]:
+    return list(db.session.scalars(select(CellLogEntry).where(CellLogEntry.cell_id == cell.id)
+                                   .order_by(CellLogEntry.id.desc())))
+
+
+def contacts_csv(cell: Cell) -> str:
+    """Members who agreed to share their contact details, and only them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["cell", "name", "email", "stakeholder_group"])
+    for member in cell.members:
+        if member.contact_consent:
+            group = member.participant.group.name if member.participant.group else ""
+            writer.writerow([cell.project.title, member.contact_name or "", member.contact_email or "", group])
+    return out.getvalue()
+
+
+def cell_by_token(token: str) -> Cell | None:
+    return db.session.scalar(select(Cell).where(Cell.log_token == token))
+
+
+def signup_of(workshop: Workshop, signup_id: int) -> CellSignup:
+    signup = db.session.get(CellSignup, signup_id)
+    if signup is None or signup.activity.workshop_id != workshop.id:
+        raise CellsRejected("unknown_signup")
+    return signup
+
+
+def cell_of(workshop: Workshop, cell_id: int) -> Cell:
+    cell = db.session.get(Cell, cell_id)
+    if cell is None:
+        raise CellsRejected("unknown_cell")
+    signup_of(workshop, cell.signup_id)
+    return cell
+
+
+def lineage(cell: Cell) -> tuple[list, list]:
+    """The ideas and the six-hats comments that led to the cell's priority."""
+    from workshop.hats.models import HatComment, HatSubject
+    from workshop.ideas.models import Idea
+
+    project = cell.project
+    ideas = []
+    if project.idea_id:
+        ideas = [db.session.get(Idea, project.idea_id)]
+    elif project.theme_id:
+        ideas = list(db.session.scalars(select(Idea).where(Idea.theme_id == project.theme_id,
+                                                           Idea.hidden.is_(False)).order_by(Idea.theme_position)))
+    comments = list(db.session.scalars(
+        select(HatComment).join(HatSubject, HatSubject.id == HatComment.subject_id)
+        .where(HatSubject.project_id == project.id, HatComment.hidden.is_(False)).order_by(HatComment.id)))
+    return ideas, comments

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from workshop import live
+from workshop.cells import logic
+from workshop.extensions import limiter
+from workshop.ideas.views import message_fragment
+from workshop.participants import logic as participants
+from workshop.participants.views import workshop_by_code
+from workshop.workshops.views import facilitated
+
+bp = Blueprint("cells", __name__)
+
+
+def error_message(code: str) -> str:
+    return {
+        "full": _("This cell is full: choose another one."),
+        "closed": _("The sign-up is closed: nothing was changed."),
+        "already_member": _("You are already in a cell: one cell per person."),
+        "already_assigned": _("The cells have been assigned already."),
+        "bad_ranking": _("Put each cell at most once in your order."),
+        "bad_email": _("This email address does not look right."),
+        "no_priorities": _("Retain priority projects first: one cell per priority."),
+        "bad_capacity": _("A capacity goes from 1 to 500, or stays empty for no limit."),
+        "no_preferences": _("Nobody has given preferences yet."),
+        "empty_log": _("Write your name and a note."),
+        "long_log": _("A note has 5,000 characters at most."),
+        "unknown_cell": _("This cell does not exist."),
+        "wrong_mode": _("This does not apply to this sign-up."),
+        "busy": _("Many changes at once: try again."),
+    }.get(code, _("This could not be done."))
+
+
+# --- facilitator -------------------------------------------------------------------
+
+@bp.post("/w/<int:workshop_id>/cells")
+@login_required
+def create(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        logic.create(workshop, request.form.get("mode", "first_come"), request.form.get("capacity", type=int),
+                     show_nicknames=bool(request.form.get("show_nicknames")))
+    except logic.CellsRejected as error:
+        return message_fragment(error_message(error.code))
+    return render_template("workshops/_agenda.html", workshop=workshop)
+
+
+@bp.post("/w/<int:workshop_id>/cells/<int:signup_id>/assign")
+@login_required
+def assign(workshop_id: int, signup_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        logic.run_assignment(logic.signup_of(workshop, signup_id))
+    except logic.CellsRejected as error:
+        return message_fragment(error_message(error.code))
+    live.stage_changed(workshop)
+    return render_template("workshops/_control_stage.html", workshop=workshop)
+
+
+def facilitated_cell(workshop_id: int, cell_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        return workshop, logic.cell_of(workshop, cell_id)
+    except logic.CellsRejected:
+        abort(404)
+
+
+@bp.get("/w/<int:workshop_id>/cell/<int:cell_id>")
+@login_required
+def page(workshop_id: int, cell_id: int):
+    workshop, cell = facilitated_cell(workshop_id, cell_id)
+    return render_template("cells/page.html", workshop=workshop, cell=cell, log=logic.log_of(cell),
+                           log_url=url_for("cells.log", token=cell.log_token, _external=True))
+
+
+@bp.get("/w/<int:workshop_id>/cell/<int:cell_id>/contacts.csv")
+@login_required
+def contacts(workshop_id: int, cell_id: int):
+    _workshop, cell = facilitated_cell(workshop_id, cell_id)
+    response = make_response(logic.contacts_csv(cell))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="cell-{cell.id}-contacts.csv"'
+    return response
+
+
+# --- members after the workshop: a private link, no account --------------------------
+
+@bp.route("/c/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def log(token: str):
+    cell = logic.cell_by_token(token)
+    if cell is None:
+        abort(404)
+    error = None
+    if request.method == "POST":
+        try:
+            logic.add_log(cell, request.form.get("author", ""), request.form.get("body", ""))
+        except logic.CellsRejected as rejected:
+            error = error_message(rejected.code)
+    return render_template("cells/log.html", cell=cell, log=logic.log_of(cell), error=error), (422 if error else 200)
+
+
+# --- participant ----------------------------------------------------------------------
+
+def cells_phone(code: str, signup_id: int):
+    workshop = workshop_by_code(code)
+    participant = participants.current(workshop)
+    if participant is None:
+        abort(403)
+    try:
+        return workshop, participant, logic.signup_of(workshop, signup_id)
+    except logic.CellsRejected:
+        abort(404)
+
+
+def my_cell(signup, participant, error: str | None = None, status: int = 200):
+    return render_template("cells/_my_cell.html", signup=signup, member=logic.membership(signup, participant),
+                           ranking=logic.preferences_of(signup, participant), error=error), status
+
+
+@bp.get("/j/<code>/cells/<int:signup_id>/mine")
+def mine(code: str, signup_id: int):
+    _workshop, participant, signup = cells_phone(code, signup_id)
+    return my_cell(signup, participant)
+
+
+@bp.post("/j/<code>/cells/<int:signup_id>/join")
+def join(code: str, signup_id: int):
+    workshop, participant, signup = cells_phone(code, signup_id)
+    form = request.form
+    try:
+        if signup.mode == "first_come":
+            logic.join(signup, participant, form.get("cell", type=int) or 0, bool(form.get("consent")),
+                       form.get("name", ""), form.get("email", ""))
+        else:
+            ranking = [int(form[f"place{n}"]) for n in range(1, len(signup.cells) + 1)
+                       if form.get(f"place{n}", "").isdigit()]
+            logic.prefer(signup, participant, ranking, bool(form.get("consent")),
+                         form.get("name", ""), form.get("email", ""))
+    except logic.CellsRejected as error:
+        return my_cell(signup, participant, error_message(error.code), 422)
+    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
+    return my_cell(signup, participant)
