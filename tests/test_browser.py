@@ -353,3 +353,68 @@ def test_six_phones_wear_six_hats_and_rotation_changes_them_live(browser, server
     for phone_context, _ in phones:
         phone_context.close()
     context.close()
+
+
+def seed_priorities(server, code, titles):
+    """Priorities retained earlier in the session, written to the server's database."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from workshop import create_app\n"
+        "from workshop.extensions import db\n"
+        "from workshop.voting.models import Project\n"
+        "from workshop.workshops.logic import find_by_code\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        f"    workshop = find_by_code({code!r})\n"
+        "    for title in sys.stdin.read().split('\\n'):\n"
+        "        db.session.add(Project(workshop_id=workshop.id, title=title, status='priority'))\n"
+        "    db.session.commit()\n"
+    )
+    subprocess.run([sys.executable, "-c", script], input="\n".join(titles), text=True, env=server.env,
+                   cwd=Path(__file__).resolve().parent.parent, check=True)
+
+
+def test_six_phones_rank_three_cells_of_two(browser, server):
+    context, control, projector, code = sign_in_and_create_workshop(browser, server)
+    titles = ["Jumelage étudiant·e–employeur", "Accueil et logement", "Français au travail"]
+    seed_priorities(server, code, titles)
+    groups = ["Étudiant·e international·e", "Employeur / entreprise", "Recherche"] * 2
+    phones = [join_by_code(browser, server, code, f"K{n}", group) for n, group in enumerate(groups)]
+    control.reload()
+    control.wait_for_selector("body[data-live=connected]")
+    control.click(".new-round summary >> text=Ajouter l'inscription aux cellules")
+    control.select_option(".new-round select[name=mode] >> nth=-1", "ranked")
+    control.fill("input[name=capacity]", "2")
+    control.click(".new-round button:has-text('Ajouter à l') >> nth=-1")
+    control.locator("#agenda .agenda-item", has_text="Cellules").locator("button:has-text('Ouvrir')").click()
+
+    # First choices: three want the first cell, two the second, one the third.
+    first_choice = [0, 0, 0, 1, 1, 2]
+    for (_, phone), first in zip(phones, first_choice):
+        phone.locator("#my-cell select[name=place1]").wait_for(timeout=10000)
+        order = [first] + [i for i in range(3) if i != first]
+        for place, index in enumerate(order, start=1):
+            phone.select_option(f"#my-cell select[name=place{place}]", label=titles[index])
+        phone.click("#my-cell button.primary")
+        expect(phone.locator("#my-cell")).to_contain_text("préférences sont enregistrées", timeout=5000)
+    shot(phones[0][1], "15-phone-cells")
+
+    control.click("button:has-text('Répartir dans les cellules')")
+    expect(projector.locator(".cell .cell-count")).to_contain_text(["2 places prises sur 2"] * 3, timeout=5000)
+    shot(projector, "16-projector-cells")
+    placed_first = 0
+    for (_, phone), first in zip(phones, first_choice):
+        phone.reload()
+        expect(phone.locator("#my-cell .notice")).to_contain_text("Vous êtes dans la cellule", timeout=5000)
+        placed_first += titles[first] in phone.inner_text("#my-cell .notice")
+    assert placed_first == 5  # the third cell needed one person who preferred another
+
+    control.locator(".cell", has_text=titles[0]).locator("a:has-text('Page de la cellule')").click()
+    expect(control.locator("h1")).to_contain_text(titles[0])
+    expect(control.locator("section.card").first.locator("li")).to_have_count(2)
+    for phone_context, _ in phones:
+        phone_context.close()
+    context.close()

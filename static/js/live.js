@@ -93,6 +93,12 @@
     message.swaps.forEach(apply);
   });
 
+  // A command that went through clears the last refusal shown.
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const line = document.getElementById("form-message");
+    if (line && event.detail.successful && event.detail.target !== line) line.textContent = "";
+  });
+
   tick();
   setInterval(tick, 250);
 })();
