@@ -30,3 +30,12 @@ def test_htmx_commands_need_the_header_token(csrf_app, workshop):
     assert phone.post(url, data={"text": "Sans jeton", "key": "k-000000001"}).status_code == 400
     assert phone.post(url, data={"text": "Avec jeton", "key": "k-000000002"},
                       headers={"X-CSRFToken": header_token}).status_code == 200
+
+
+def test_a_stale_token_gets_a_clear_message(csrf_app, workshop):
+    client = csrf_app.test_client()
+    response = client.post(f"/j/{workshop.join_code}/ideas", data={"text": "x", "key": "k-000000001"},
+                           headers={"HX-Request": "true", "X-CSRFToken": "stale"})
+    assert response.status_code == 400
+    assert response.headers["HX-Retarget"] == "#form-message"
+    assert "rechargez-la" in response.get_data(as_text=True)

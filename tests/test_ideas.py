@@ -67,7 +67,7 @@ def test_a_resend_with_the_same_key_is_stored_once(phone, workshop):
     first = send(phone, workshop, "Mentorat", key="retry-key-123")
     again = send(phone, workshop, "Mentorat", key="retry-key-123")
     assert first.status_code == again.status_code == 200
-    assert again.headers["HX-Reswap"] == "none"  # the phone already shows it
+    assert "Mentorat" in again.get_data(as_text=True)  # the lost answer, again
     assert stored_texts() == ["Mentorat"]
     send(phone, workshop, "Mentorat", key="another-key-1")
     assert stored_texts() == ["Mentorat", "Mentorat"]
@@ -181,3 +181,36 @@ def test_html_in_ideas_is_shown_as_text_everywhere(facilitator_client, phone, wo
         html = page.get_data(as_text=True)
         assert payload not in html
         assert escaped in html  # shown, as text
+
+
+def test_a_resend_for_a_closed_activity_never_lands_under_the_next_one(facilitator, phone, workshop):
+    from tests.conftest import make_workshop  # noqa: F401
+    from workshop.workshops.logic import create_workshop, open_activity
+
+    two = create_workshop(facilitator, "Deux questions", "fr", ["G"], ["Question A ?", "Question B ?"])
+    join(phone, two)
+    first, second = two.activities
+    open_activity(two, first)
+    open_activity(two, second)  # the facilitator moved on while the phone was offline
+    late = phone.post(f"/j/{two.join_code}/ideas", data={"text": "Pour A", "key": "k-000000001",
+                                                         "activity": str(first.id)})
+    assert late.status_code == 422 and "fermée" in late.get_data(as_text=True)
+    assert stored_texts() == []
+
+
+def test_a_stale_screen_cannot_merge_an_idea_merged_already(workshop):
+    activity = open_first_activity(workshop)
+    a, b, c = (author(workshop, n) for n in "ABC")
+    first, _ = logic.submit_idea(a, activity, "Un", "k-000000001")
+    second, _ = logic.submit_idea(b, activity, "Deux", "k-000000002")
+    third, _ = logic.submit_idea(c, activity, "Trois", "k-000000003")
+    logic.merge(first, [second])
+    with pytest.raises(logic.IdeaRejected):
+        logic.merge(second, [third])  # second is no longer on the wall
+    with pytest.raises(logic.IdeaRejected):
+        logic.merge(third, [second])
+
+
+def test_a_signed_out_facilitators_button_is_sent_to_sign_in(client, workshop):
+    response = client.post(f"/w/{workshop.id}/timer", data={"minutes": "3"}, headers={"HX-Request": "true"})
+    assert response.status_code == 401 and response.headers["HX-Redirect"].endswith("/login")

@@ -68,3 +68,22 @@ def test_right_codes_do_not_count_against_a_venue(limited_app, workshop):
 def test_the_phone_page_needs_a_joined_participant(client, workshop):
     assert client.get(f"/j/{workshop.join_code}/phone").headers["Location"].endswith(f"/j/{workshop.join_code}")
     assert client.get(f"/j/{workshop.join_code}/panel").status_code == 403
+
+
+def test_a_group_must_be_chosen_when_the_workshop_has_groups(client, workshop):
+    response = client.post(f"/j/{workshop.join_code}", data={"nickname": "Sans groupe"})
+    assert response.status_code == 422 and "groupe" in response.get_data(as_text=True)
+    assert db.session.query(Participant).count() == 0
+
+
+def test_only_known_languages_are_kept(client, workshop):
+    client.post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id, "lang": "x" * 300})
+    assert db.session.query(Participant).one().language is None
+
+
+def test_phone_routes_tell_a_guesser_nothing(client, workshop):
+    """An unknown code answers like a known code the phone has not joined."""
+    for path in ("panel", "mine"):
+        assert client.get(f"/j/{workshop.join_code}/{path}").status_code == 403
+        assert client.get(f"/j/ZZZZZZ/{path}").status_code == 403
+    assert client.get("/j/ZZZZZZ/phone").headers["Location"].endswith("/j/ZZZZZZ")

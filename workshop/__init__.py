@@ -70,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.voting.views import bp as voting_bp
     from workshop.hats.views import bp as hats_bp
     from workshop.cells.views import bp as cells_bp
+    from workshop.privacy import bp as privacy_bp
     from workshop.workshops.views import bp as workshops_bp
 
     app.register_blueprint(accounts_bp)
@@ -80,6 +81,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(voting_bp)
     app.register_blueprint(hats_bp)
     app.register_blueprint(cells_bp)
+    app.register_blueprint(privacy_bp)
+    if app.config.get("PROXY_FIX"):
+        # Behind one reverse proxy: the phone's own address (for rate limits) and scheme.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     accounts_cli.init_app(app)
     themes_cli.init_app(app)
     return app

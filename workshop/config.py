@@ -63,6 +63,7 @@ def load(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        "PROXY_FIX": os.environ.get("PROXY_FIX", "0") == "1",
         "COMPRESS_MIMETYPES": [
             "text/html", "text/css", "application/javascript", "text/javascript",
             "application/json", "image/svg+xml",

@@ -23,14 +23,25 @@ def messages() -> dict[int, str]:
     }
 
 
-def answer(status: int):
-    message = messages().get(status, messages()[500])
+def message_fragment(message: str, status: int = 422):
+    """A refusal an htmx form shows in the page's message area (#form-message),
+    instead of swapping it into the form's target."""
+    response = make_response(render_template("_message.html", message=message), status)
+    response.headers["HX-Retarget"] = "#form-message"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def answer(status: int, message: str | None = None):
+    message = message or messages().get(status, messages()[500])
     if request.headers.get("HX-Request"):
-        response = make_response(render_template("_message.html", message=message), status)
-        response.headers["HX-Retarget"] = "#form-message"
-        response.headers["HX-Reswap"] = "innerHTML"
-        return response
+        return message_fragment(message, status)
     return render_template("error.html", message=message, status=status), status
+
+
+def csrf_failed(_error):
+    # A page left open for hours, or a session lost: the form's token no longer matches.
+    return answer(400, _("This page is out of date: reload it, then try again. Nothing was saved."))
 
 
 def database_unavailable(error: Exception):
@@ -46,16 +57,18 @@ def database_unavailable(error: Exception):
     current_app.logger.warning("database unavailable: %s", error)
     # A bare message, even for a full page: the base layout would ask the
     # database for the signed-in user.
-    response = make_response(render_template("_message.html", message=messages()[503]), 503)
-    if request.headers.get("HX-Request"):
-        response.headers["HX-Retarget"] = "#form-message"
-        response.headers["HX-Reswap"] = "innerHTML"
+    response = message_fragment(messages()[503], 503)
+    if not request.headers.get("HX-Request"):
+        del response.headers["HX-Retarget"], response.headers["HX-Reswap"]
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def init_app(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    app.register_error_handler(CSRFError, csrf_failed)
     for status in (403, 404, 429, 500):
         app.register_error_handler(status, lambda error, status=status: answer(status))
     for unreachable in (OperationalError, InterfaceError, PoolTimeout):

@@ -188,3 +188,11 @@ def hat_comment_changed(workshop: Workshop, note) -> None:
                        render_template(template, note=note, workshop=workshop))]
 
     broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
+
+
+def cells_changed(workshop: Workshop, signup) -> None:
+    """Cells fill up: the whole stage for facilitators, only the list for
+    phones (their own sign-up form stays as the person left it)."""
+    stage_changed(workshop, audiences=FACILITATOR_AUDIENCES)
+    broadcast(workshop.id, ["phones"], lambda _audience: [replace("cells-list", render_template(
+        "cells/_cells.html", signup=signup, workshop=workshop, audience="phones"))])

@@ -5,7 +5,6 @@
 // connection is back. The server stores a key once, so a resend never doubles.
 (function () {
   "use strict";
-  const storageKey = "pending-idea:" + location.pathname;
   let retryTimer = null;
 
   function newKey() {
@@ -15,12 +14,20 @@
   }
 
   function form() { return document.querySelector("form[data-resend]"); }
+  // One pending submission per form (activity, hat…), never carried to another question.
+  function storageKey() {
+    const f = form();
+    return f ? "pending:" + location.pathname + ":" + f.dataset.pendingKey : null;
+  }
   function pending() {
-    try { return JSON.parse(localStorage.getItem(storageKey)); } catch (e) { return null; }
+    const key = storageKey();
+    try { return key ? JSON.parse(localStorage.getItem(key)) : null; } catch (e) { return null; }
   }
   function setPending(value) {
-    if (value) localStorage.setItem(storageKey, JSON.stringify(value));
-    else localStorage.removeItem(storageKey);
+    const key = storageKey();
+    if (!key) return;
+    if (value) localStorage.setItem(key, JSON.stringify(value));
+    else localStorage.removeItem(key);
   }
   function say(text) {
     const line = document.getElementById("form-message");
@@ -44,17 +51,22 @@
     setPending({ text: f.elements.text.value, key: f.elements.key.value });
   }, true);
 
-  // The server answered. Stored, or refused with a message: nothing to resend.
-  // 503 (its database is out for a moment): keep the idea, resend when it says.
+  // Stored (200) or refused for good with a message (409, 422): nothing to resend.
+  // Anything else (429, 5xx, a proxy's 502): keep it and send again later,
+  // when the server says (Retry-After) or after a few seconds.
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const xhr = event.detail.xhr;
     if (event.detail.elt !== form() || !xhr || !xhr.status) return;
-    if (xhr.status === 503) {
-      clearTimeout(retryTimer);
-      retryTimer = setTimeout(retry, 1000 * (Number(xhr.getResponseHeader("Retry-After")) || 5));
-      return;
-    }
-    setPending(null);
+    if ([200, 409, 422].includes(xhr.status)) { setPending(null); return; }
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(retry, 1000 * (Number(xhr.getResponseHeader("Retry-After")) || 5));
+  });
+
+  // A resend the server had already stored answers with the same card: show it once.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const incoming = event.detail.serverResponse || "";
+    const match = incoming.match(/id="(mine-\d+|my-comment-\d+)"/);
+    if (match && document.getElementById(match[1])) event.detail.shouldSwap = false;
   });
 
   document.body.addEventListener("sent", () => {

@@ -39,7 +39,8 @@ def unauthorized():
     # Pages send people to sign in; commands (htmx, forms) are refused outright.
     if request.method == "GET" and not request.headers.get("HX-Request"):
         return redirect(url_for("accounts.login", next=request.full_path))
-    return _("Sign in first."), 401
+    # An htmx button of a signed-out facilitator: go to sign in, don't swap text in.
+    return _("Sign in first."), 401, {"HX-Redirect": url_for("accounts.login")}
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from flask_login import login_required
 from workshop import live
 from workshop.cells import logic
 from workshop.extensions import limiter
-from workshop.ideas.views import message_fragment
+from workshop.errors import message_fragment
 from workshop.participants import logic as participants
 from workshop.participants.views import workshop_by_code
 from workshop.workshops.views import facilitated
@@ -53,10 +53,11 @@ def create(workshop_id: int):
 def assign(workshop_id: int, signup_id: int):
     workshop = facilitated(workshop_id)
     try:
-        logic.run_assignment(logic.signup_of(workshop, signup_id))
+        signup = logic.signup_of(workshop, signup_id)
+        logic.run_assignment(signup)
     except logic.CellsRejected as error:
         return message_fragment(error_message(error.code))
-    live.stage_changed(workshop)
+    live.stage_changed(workshop)  # every phone learns its cell
     return render_template("workshops/_control_stage.html", workshop=workshop)
 
 
@@ -142,5 +143,5 @@ def join(code: str, signup_id: int):
                          form.get("name", ""), form.get("email", ""))
     except logic.CellsRejected as error:
         return my_cell(signup, participant, error_message(error.code), 422)
-    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
+    live.cells_changed(workshop, signup)
     return my_cell(signup, participant)

@@ -7,7 +7,8 @@ from flask_login import login_required
 from workshop import live
 from workshop.extensions import limiter
 from workshop.hats import logic
-from workshop.ideas.views import idea_limit, message_fragment, participant_key, rejection_message
+from workshop.errors import message_fragment
+from workshop.ideas.views import idea_limit, participant_key, rejection_message
 from workshop.participants import logic as participants
 from workshop.participants.views import workshop_by_code
 from workshop.workshops.views import facilitated
@@ -140,7 +141,5 @@ def send(code: str, hats_id: int):
     if stored_now:
         live.hat_comment_changed(hats.activity.workshop, note)
     response = make_response(render_template("hats/_my_comment.html", note=note))
-    if not stored_now:
-        response.headers["HX-Reswap"] = "none"
     response.headers["HX-Trigger"] = "sent"
     return response

@@ -126,6 +126,8 @@ def edit_text(idea: Idea, text: str) -> None:
 
 def merge(target: Idea, duplicates: list[Idea]) -> Idea:
     """Fold duplicates into target; it then counts every author of them all."""
+    if target.merged_into_id is not None or any(d.merged_into_id is not None for d in duplicates):
+        raise IdeaRejected("bad_merge")  # a stale screen: one of them was merged already
     for duplicate in duplicates:
         if duplicate.id == target.id or duplicate.activity_id != target.activity_id:
             raise IdeaRejected("bad_merge")

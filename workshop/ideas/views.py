@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from workshop import live
+from workshop.errors import message_fragment
 from workshop.extensions import limiter
 from workshop.ideas import logic
 from workshop.participants import logic as participants
@@ -26,14 +27,6 @@ def rejection_message(code: str) -> str:
     }.get(code, _("This could not be done."))
 
 
-def message_fragment(message: str, status: int = 422):
-    """An error an htmx form shows in its message area, not a swap of the target."""
-    response = make_response(render_template("_message.html", message=message), status)
-    response.headers["HX-Retarget"] = "#form-message"
-    response.headers["HX-Reswap"] = "innerHTML"
-    return response
-
-
 def idea_limit() -> str:
     return current_app.config["IDEA_LIMIT"]
 
@@ -53,7 +46,9 @@ def send(code: str):
     if participant is None:
         return message_fragment(_("Join the workshop first."), 403)
     activity = workshop.current_activity
-    if activity is None:
+    sent_for = request.form.get("activity", type=int)
+    if activity is None or (sent_for is not None and sent_for != activity.id):
+        # Written for an activity that is no longer on screen (a resend after a drop).
         return message_fragment(rejection_message("closed"))
     try:
         idea, stored_now = logic.submit_idea(
@@ -62,11 +57,9 @@ def send(code: str):
         return message_fragment(rejection_message(rejected.code))
     if stored_now:
         live.idea_changed(idea)
-        response = make_response(render_template("participants/_my_idea.html", idea=idea))
-    else:
-        # A resend of something already stored: the phone shows it already.
-        response = make_response("")
-        response.headers["HX-Reswap"] = "none"
+    # A resend of something already stored gets the same card: its first answer
+    # was lost on the way, and phone.js skips a card it already shows.
+    response = make_response(render_template("participants/_my_idea.html", idea=idea))
     response.headers["HX-Trigger"] = "sent"
     return response
 
@@ -128,7 +121,8 @@ def merge(workshop_id: int):
         logic.merge(chosen[0], chosen[1:])
     except logic.IdeaRejected as rejected:
         return message_fragment(rejection_message(rejected.code))
-    live.stage_changed(workshop)
+    # Phones show no wall: re-rendering them would wipe what people are typing.
+    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
     response = make_response(render_template("workshops/_control_stage.html", workshop=workshop))
     response.headers["HX-Retarget"] = "#stage"
     response.headers["HX-Reswap"] = "outerHTML"

@@ -23,8 +23,10 @@ def join(workshop: Workshop, nickname: str, group_id: int | None, language: str 
     nickname = " ".join((nickname or "").split()) or None
     if nickname and len(nickname) > MAX_NICKNAME_LENGTH:
         raise JoinError("nickname_too_long")
-    if group_id is not None and group_id not in {g.id for g in workshop.groups}:
-        raise JoinError("unknown_group")
+    if workshop.groups and group_id not in {g.id for g in workshop.groups}:
+        raise JoinError("unknown_group")  # also when none was chosen
+    if language not in ("fr", "en"):
+        language = None
     participant = Participant(
         workshop_id=workshop.id, nickname=nickname, group_id=group_id, language=language
     )

@@ -18,11 +18,19 @@ def join_failure_limit() -> str:
 
 
 def workshop_by_code(code: str) -> Workshop:
+    """The workshop of a phone route. An unknown code is answered like a known
+    one the phone has not joined (403), so these routes tell a guesser nothing;
+    only the join pages, which are rate-limited, say that a code is wrong."""
     workshop = workshops.find_by_code(code)
     if workshop is None:
-        abort(404)
+        abort(403)
     g.workshop_language = workshop.language
     return workshop
+
+
+def wrong_code(code: str):
+    error = _("No workshop has this code. Check it on the screen and try again.")
+    return render_template("participants/enter_code.html", error=error, code=code), 404
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -33,9 +41,7 @@ def enter_code():
     if request.method == "POST":
         workshop = workshops.find_by_code(request.form.get("code", ""))
         if workshop is None:
-            return render_template("participants/enter_code.html",
-                                   error=_("No workshop has this code. Check it on the screen and try again."),
-                                   code=request.form.get("code", "")), 404
+            return wrong_code(request.form.get("code", ""))
         return redirect(url_for("participants.join", code=workshop.join_code))
     return render_template("participants/enter_code.html")
 
@@ -45,9 +51,7 @@ def enter_code():
 def join(code: str):
     workshop = workshops.find_by_code(code)
     if workshop is None:
-        return render_template("participants/enter_code.html",
-                               error=_("No workshop has this code. Check it on the screen and try again."),
-                               code=code), 404
+        return wrong_code(code)
     g.workshop_language = workshop.language
     if logic.current(workshop) is not None:
         return redirect(url_for("participants.phone", code=workshop.join_code))
@@ -56,7 +60,7 @@ def join(code: str):
         group_id = request.form.get("group", type=int)
         try:
             participant = logic.join(workshop, request.form.get("nickname", ""), group_id,
-                                     language=request.form.get("lang") or None)
+                                     language=request.form.get("lang"))
         except logic.JoinError as failure:
             error = {
                 "nickname_too_long": _("A nickname has 40 characters at most."),
@@ -70,7 +74,7 @@ def join(code: str):
 
 
 def joined(code: str):
-    """The workshop and this phone's participant, or a redirect to join."""
+    """The workshop and this phone's participant (None if it has not joined)."""
     workshop = workshop_by_code(code)
     participant = logic.current(workshop)
     return workshop, participant
@@ -78,9 +82,12 @@ def joined(code: str):
 
 @bp.get("/j/<code>/phone")
 def phone(code: str):
-    workshop, participant = joined(code)
+    workshop = workshops.find_by_code(code)
+    participant = logic.current(workshop) if workshop else None
     if participant is None:
-        return redirect(url_for("participants.join", code=workshop.join_code))
+        # Known or not, the code goes through the (rate-limited) join page.
+        return redirect(url_for("participants.join", code=code))
+    g.workshop_language = workshop.language
     return render_template("participants/phone.html", workshop=workshop, participant=participant)
 
 

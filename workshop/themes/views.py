@@ -11,7 +11,7 @@ from analysis import clustering
 from workshop import live
 from workshop.extensions import db, socketio
 from workshop.ideas import logic as ideas
-from workshop.ideas.views import message_fragment
+from workshop.errors import message_fragment
 from workshop.themes import logic
 from workshop.workshops.logic import activity_of
 from workshop.workshops.models import Activity
@@ -66,7 +66,7 @@ def run_grouping(app, activity_id: int, k: int | None, seeds: list[str]) -> None
             db.session.rollback()
             live.grouping_failed(workshop)
         else:
-            live.stage_changed(workshop)
+            live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
 
 
 def facilitated_activity(workshop_id: int, activity_id: int):
@@ -78,8 +78,9 @@ def facilitated_activity(workshop_id: int, activity_id: int):
 
 
 def stage_answer(workshop):
-    """The acting control view gets the new stage at once; the others by push."""
-    live.stage_changed(workshop)
+    """The acting control view gets the new stage at once; the projector by push.
+    Phones show no wall, and re-rendering them would wipe what people type."""
+    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
     return render_template("workshops/_control_stage.html", workshop=workshop)
 
 

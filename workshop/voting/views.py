@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from workshop import live
-from workshop.ideas.views import message_fragment
+from workshop.errors import message_fragment
 from workshop.participants import logic as participants
 from workshop.participants.views import workshop_by_code
 from workshop.voting import logic
@@ -78,7 +78,7 @@ def retain(workshop_id: int):
         logic.retain(workshop, [int(i) for i in request.form.getlist("project") if i.isdigit()])
     except logic.VoteRejected as error:
         return message_fragment(rejection_message(error))
-    live.stage_changed(workshop)
+    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
     return render_template("workshops/_control_stage.html", workshop=workshop)
 
 
