@@ -87,3 +87,28 @@ def test_phone_routes_tell_a_guesser_nothing(client, workshop):
         assert client.get(f"/j/{workshop.join_code}/{path}").status_code == 403
         assert client.get(f"/j/ZZZZZZ/{path}").status_code == 403
     assert client.get("/j/ZZZZZZ/phone").headers["Location"].endswith("/j/ZZZZZZ")
+
+
+def test_participant_data_export_and_purge(app, facilitator_client, workshop):
+    """Law 25: what identifies people can be exported, then purged; ideas stay."""
+    from tests.conftest import open_first_activity
+    from workshop.ideas.models import Idea
+
+    phone = app.test_client()
+    join(phone, workshop, nickname="Amina")
+    open_first_activity(workshop)
+    phone.post(f"/j/{workshop.join_code}/ideas", data={"text": "Mon idée", "key": "k-000000001"})
+    exported = facilitator_client.get(f"/w/{workshop.id}/privacy/participants.json").get_json()
+    [person] = exported["participants"]
+    assert person["nickname"] == "Amina" and person["ideas"] == ["Mon idée"]
+    refused = facilitator_client.post(f"/w/{workshop.id}/privacy", data={"confirm": "wrong"})
+    assert "Tapez le code" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.query(Participant).one().nickname == "Amina"
+    facilitator_client.post(f"/w/{workshop.id}/privacy", data={"confirm": workshop.join_code})
+    db.session.expire_all()
+    assert db.session.query(Participant).one().nickname is None
+    assert db.session.query(Idea).one().text == "Mon idée"
+    for client in (app.test_client(), phone):
+        assert client.get(f"/w/{workshop.id}/privacy/participants.json").status_code in (302, 401, 403)
+        assert client.post(f"/w/{workshop.id}/privacy", data={"confirm": workshop.join_code}).status_code in (302, 401, 403)

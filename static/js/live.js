@@ -34,8 +34,13 @@
     tick();
   }
 
+  // Swaps that arrive while a resync is fetching wait, then apply on top of
+  // it: the resync was rendered earlier and must not undo them.
+  let held = null;
+
   // Re-render every live element from the server (after a reconnect).
   function refresh() {
+    held = held || [];
     return fetch(body.dataset.refreshUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
       .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
       .then((html) => {
@@ -44,6 +49,9 @@
         for (const node of Array.from(template.content.children)) {
           if (node.id) apply({ op: "replace", id: node.id, html: node.outerHTML });
         }
+        const waiting = held || [];
+        held = null;
+        waiting.forEach(apply);
       })
       .catch(() => new Promise((resolve) => setTimeout(() => resolve(refresh()), 2000)));
   }
@@ -90,7 +98,8 @@
   socket.on("disconnect", () => showConnection(false));
   socket.on("swap", (message) => {
     clockOffset = message.server_now - Date.now();
-    message.swaps.forEach(apply);
+    if (held) held.push(...message.swaps);
+    else message.swaps.forEach(apply);
   });
 
   // A command that went through clears the last refusal shown.

@@ -1,0 +1,79 @@
+"""Every facilitator route and socket room, tried by everyone who is not the
+workshop's facilitator. New routes under /w/<workshop_id>/ join the matrix by
+themselves: nobody has to remember to add them here."""
+
+import pytest
+from werkzeug.routing import AnyConverter, IntegerConverter
+
+from tests.conftest import join, make_user, make_workshop, sign_in
+from tests.test_live import watcher
+
+REFUSED = (302, 401, 403)
+
+
+def facilitator_routes(app, workshop_id):
+    """(method, url) for every route under /w/<workshop_id>/, with sample values."""
+    adapter = app.url_map.bind("workshop.test")
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/w/<int:workshop_id>"):
+            continue
+        values = {}
+        for name, converter in rule._converters.items():
+            if isinstance(converter, AnyConverter):
+                values[name] = sorted(converter.items)[0]
+            elif isinstance(converter, IntegerConverter):
+                values[name] = workshop_id if name == "workshop_id" else 1
+            else:
+                values[name] = "control"
+        url = adapter.build(rule.endpoint, values, force_external=False)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, url
+
+
+@pytest.fixture
+def people(app, workshop, facilitator):
+    participant = app.test_client()
+    join(participant, workshop)
+    elsewhere = app.test_client()
+    join(elsewhere, make_workshop(facilitator, title="Another workshop"))
+    other_facilitator = app.test_client()
+    make_user("other@example.org")
+    sign_in(other_facilitator, "other@example.org")
+    coordinator = app.test_client()
+    make_user("coordination@example.org", role="coordinator")
+    sign_in(coordinator, "coordination@example.org")
+    return {"anonymous": app.test_client(), "participant": participant, "participant elsewhere": elsewhere,
+            "facilitator of another workshop": other_facilitator, "coordinator": coordinator}
+
+
+def test_the_matrix_covers_every_feature(app, workshop):
+    urls = " ".join(url for _method, url in facilitator_routes(app, workshop.id))
+    for feature in ("/control", "/ideas/", "/themes/", "/rounds", "/hats", "/cells", "/privacy", "/timer"):
+        assert feature in urls, feature
+
+
+def test_every_facilitator_route_refuses_everyone_else(app, workshop, people):
+    routes = list(facilitator_routes(app, workshop.id))
+    assert len(routes) > 30
+    for who, client in people.items():
+        for method, url in routes:
+            status = client.open(url, method=method, data={}).status_code
+            assert status in REFUSED, (who, method, url, status)
+
+
+def test_an_admin_may_use_every_route(app, workshop):
+    make_user("admin@example.org", role="admin")
+    admin = app.test_client()
+    sign_in(admin, "admin@example.org")
+    for method, url in facilitator_routes(app, workshop.id):
+        status = admin.open(url, method=method, data={}).status_code
+        assert status not in (401, 403), (method, url, status)
+
+
+@pytest.mark.parametrize("audience", ["projector", "control", "phones"])
+def test_socket_rooms_matrix(app, workshop, people, facilitator_client, audience):
+    allowed = {"projector": set(), "control": set(), "phones": {"participant"}}[audience]
+    for who, client in people.items():
+        _socket, answer = watcher(app, client, workshop, audience)
+        assert answer["ok"] is (who in allowed), (who, audience)
+    assert watcher(app, facilitator_client, workshop, audience)[1]["ok"] is (audience != "phones")
