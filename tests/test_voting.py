@@ -329,3 +329,19 @@ def test_a_round_over_the_ideas_of_one_theme(facilitator_client, workshop, ideas
     theme = ideas_sent.themes[0]
     activity = add_round(facilitator_client, workshop, source=f"theme:{theme.id}")
     assert sorted(item.project.title for item in activity.round.items) == ["Jumelage", "Logement"]
+
+
+def test_votes_are_rate_limited_with_a_clear_message(limited_app, facilitator_client, workshop, ideas_sent):
+    from tests.conftest import join
+
+    limited_app.config["VOTE_LIMIT"] = "3 per minute"
+    activity = add_round(facilitator_client, workshop, dots="5", max_per_item="5")
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open")
+    phone = limited_app.test_client()
+    join(phone, workshop, nickname="Rapide")
+    item = activity.round.items[0].project_id
+    statuses = [dot(phone, workshop, activity.round, item).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = phone.post(f"/j/{workshop.join_code}/rounds/{activity.round.id}/dots",
+                         data={"project": str(item), "delta": "1"}, headers={"HX-Request": "true"})
+    assert refused.headers["HX-Retarget"] == "#form-message" and "Trop de tentatives" in refused.get_data(as_text=True)

@@ -73,4 +73,6 @@ def load(instance_path: str) -> dict:
         # Limits, each overridable for a big forum behind one NAT address.
         "JOIN_FAILURE_LIMIT": os.environ.get("JOIN_FAILURE_LIMIT", "20 per minute"),
         "IDEA_LIMIT": os.environ.get("IDEA_LIMIT", "20 per minute"),
+        # A dot is one request: a phone spending and moving dots taps quickly.
+        "VOTE_LIMIT": os.environ.get("VOTE_LIMIT", "120 per minute"),
     }

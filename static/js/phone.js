@@ -31,7 +31,14 @@
   }
   function say(text) {
     const line = document.getElementById("form-message");
-    if (line) line.textContent = text;
+    if (!line) return;
+    line.textContent = "";
+    if (text) {
+      const message = document.createElement("p");
+      message.className = "message message-error";
+      message.textContent = text;
+      line.append(message);
+    }
   }
 
   // Put a pending idea back into a freshly rendered form.

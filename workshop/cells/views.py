@@ -8,6 +8,7 @@ from workshop import live
 from workshop.cells import logic
 from workshop.extensions import limiter
 from workshop.errors import message_fragment
+from workshop.ideas.views import participant_key
 from workshop.participants import logic as participants
 from workshop.participants.views import workshop_by_code
 from workshop.workshops.views import facilitated
@@ -129,6 +130,7 @@ def mine(code: str, signup_id: int):
 
 
 @bp.post("/j/<code>/cells/<int:signup_id>/join")
+@limiter.limit("30 per minute", key_func=participant_key)
 def join(code: str, signup_id: int):
     workshop, participant, signup = cells_phone(code, signup_id)
     form = request.form

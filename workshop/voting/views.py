@@ -6,6 +6,8 @@ from flask_login import login_required
 
 from workshop import live
 from workshop.errors import message_fragment
+from workshop.extensions import limiter
+from workshop.ideas.views import participant_key
 from workshop.participants import logic as participants
 from workshop.participants.views import workshop_by_code
 from workshop.voting import logic
@@ -106,7 +108,14 @@ def ballot(code: str, round_id: int):
     return my_ballot(round_, participant)
 
 
+def vote_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["VOTE_LIMIT"]
+
+
 @bp.post("/j/<code>/rounds/<int:round_id>/dots")
+@limiter.limit(vote_limit, key_func=participant_key)
 def dots(code: str, round_id: int):
     _workshop, participant, round_ = voting_phone(code, round_id)
     try:
@@ -119,6 +128,7 @@ def dots(code: str, round_id: int):
 
 
 @bp.post("/j/<code>/rounds/<int:round_id>/ballot")
+@limiter.limit(vote_limit, key_func=participant_key)
 def save(code: str, round_id: int):
     """Approval, ranking and impact × feasibility: the whole ballot at once."""
     _workshop, participant, round_ = voting_phone(code, round_id)
