@@ -1,0 +1,129 @@
+"""The session report in headless Chromium (Debian's package) against a real
+server, with realistic content: the 146 proposals of the Convention citoyenne
+pour le climat as ideas. Printed to PDF through the browser; the screenshot
+and the first PDF page are kept in /tmp for a person to look at."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import base_config, missing_service, new_app
+from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+from tests.test_reports import build_session
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PROPOSALS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ccc_proposals.csv"
+SCREENSHOT = Path(os.environ.get("REPORT_SCREENSHOT", "/tmp/report.png"))
+PDF = Path(os.environ.get("REPORT_PDF", "/tmp/report.pdf"))
+THEME_LABELS = {"SE_NOURRIR": "Se nourrir", "SE_DEPLACER": "Se déplacer", "PRODUIRE": "Produire et travailler",
+                "SE_LOGER": "Se loger", "CONSOMMER": "Consommer", "CONSTITUTION": "Constitution"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        missing_service(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+def proposals() -> list[dict]:
+    if not PROPOSALS.exists():
+        pytest.skip(f"the realistic ideas are missing: {PROPOSALS} (../shared/data/ccc_proposals.csv)")
+    with PROPOSALS.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A real server whose database holds a finished session built from the proposals.
+    Some ideas are left unsorted (the last of each theme) so that section shows too."""
+    rows = proposals()
+    env = prepare_database(tmp_path)
+    app = new_app(base_config(env["DATABASE_URL"]))
+    labels = list(THEME_LABELS)
+    last_of_theme = {row["theme"]: n for n, row in enumerate(rows)}
+    with app.app_context():
+        from workshop.accounts.models import User
+        from workshop.extensions import db
+        from workshop.workshops.logic import create_workshop
+
+        owner = db.session.scalar(db.select(User).where(User.email == FACILITATOR_EMAIL))
+        workshop = create_workshop(
+            owner, "Convention citoyenne — atelier de synthèse", "fr",
+            ["Étudiant·e international·e", "Employeur / entreprise", "Établissement d'enseignement",
+             "Organisme communautaire", "Municipalité / ministère", "Recherche", "Citoyen·ne"],
+            ["Quelles mesures pour réduire les émissions d'au moins 40 % d'ici 2030, dans un esprit de justice sociale ?"])
+        theme_of = [None if last_of_theme[row["theme"]] == n else labels.index(row["theme"])
+                    for n, row in enumerate(rows)]
+        build_session(workshop, texts=[row["text"] for row in rows], people=60,
+                      theme_labels=[THEME_LABELS[t] for t in labels], theme_of=theme_of, first_source="themes")
+        workshop_id = workshop.id
+        db.session.remove()
+        db.engine.dispose()
+    server = ServerProcess(env).start()
+    server.workshop_id = workshop_id
+    server.idea_count = len(rows)
+    yield server
+    server.stop()
+
+
+def test_the_report_renders_and_prints_to_a_multi_page_pdf(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text else None)
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=email]", FACILITATOR_EMAIL)
+    page.fill("input[name=password]", FACILITATOR_PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{server.url}/")
+    response = page.goto(f"{server.url}/w/{server.workshop_id}/report")
+    assert response.status == 200
+
+    assert page.locator("h1").inner_text().startswith("Convention citoyenne")
+    assert page.locator("svg.chart").count() >= 2
+    assert page.locator("#funnel svg.chart rect").count() >= 4  # ideas, two rounds, priorities
+    # Every visible idea: all proposals but the hidden one (and the merged duplicate folded in).
+    assert page.locator("#ideas .report-ideas > li").count() == server.idea_count - 1
+    assert page.locator("#ideas h4").count() == 7  # six themes and the unsorted ideas
+    assert page.locator("#rounds .by-group").count() == 2
+    assert page.locator("#priorities .report-projects li").count() >= 2
+    assert not violations, violations
+    page.screenshot(path=str(SCREENSHOT), full_page=False)
+
+    page.pdf(path=str(PDF), format="A4", print_background=False)
+    for tool in ("pdfinfo", "pdftotext", "pdftoppm"):
+        if not shutil.which(tool):
+            missing_service(f"{tool} is missing (apt-get install poppler-utils)")
+    info = subprocess.run(["pdfinfo", str(PDF)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages > 1, info
+    text = subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Convention citoyenne" in text
+    assert "Rapport" in text or "Session report" in text or "report" in text.lower()
+    assert "Se nourrir" in text
+    # Printed without the navigation bar or the export buttons.
+    first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(PDF), "-"],
+                                capture_output=True, text=True, check=True).stdout
+    assert "CSV" not in first_page
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(PDF), str(PDF.with_suffix(""))],
+                   check=True)
+    context.close()

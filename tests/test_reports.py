@@ -1,0 +1,326 @@
+"""Session report, exports (CSV, XLSX, JSON), import and the program view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from tests.conftest import join, make_user, open_first_activity, sign_in
+from workshop.extensions import db
+from workshop.ideas import logic as ideas
+from workshop.participants.models import Participant
+from workshop.themes.models import Theme
+from workshop.voting import logic as voting
+from workshop.workshops.logic import close_activity, open_activity
+
+IDEAS = [
+    "Jumelage étudiant·e–employeur dès la première session",
+    "Une foire de l'emploi bilingue à Saguenay",
+    "Des stages rémunérés dans les PME de la région",
+    "Un guichet unique pour les permis de travail",
+    "Du mentorat par des diplômé·e·s internationaux·ales",
+    "Des cours de français en milieu de travail",
+    "=HYPERLINK(\"http://example.org\",\"click\")",  # a spreadsheet must show it as text
+]
+
+
+def build_session(workshop, texts=IDEAS, people=9, theme_labels=("Emploi", "Accueil"), themed_share=0.8,
+                  theme_of=None, first_source="ideas"):
+    """A realistic finished session: ideas (one hidden, one edited, one merged), themes
+    (some ideas unsorted, or as `theme_of` says: a label index per text, None for
+    unsorted), a dots round over the ideas (or the themes), a ranking round over its
+    top, priorities retained. Returns the rounds."""
+    activity = open_first_activity(workshop)
+    group_ids = [g.id for g in workshop.groups]
+    crowd = [Participant(workshop_id=workshop.id, nickname=f"Nick{n}", group_id=group_ids[n % len(group_ids)])
+             for n in range(people)]
+    crowd.append(Participant(workshop_id=workshop.id, nickname=None, group_id=None))  # no group, no nickname
+    db.session.add_all(crowd)
+    db.session.commit()
+    sent = [ideas.submit_idea(crowd[n % len(crowd)], activity, text, f"key-{n:08d}")[0]
+            for n, text in enumerate(texts)]
+    duplicate = ideas.submit_idea(crowd[1], activity, texts[0] + " !", "key-duplicate")[0]
+    ideas.merge(sent[0], [duplicate])
+    ideas.edit_text(sent[1], texts[1] + " (édité)")
+    ideas.hide(sent[2])
+    themes = [Theme(activity_id=activity.id, label=label, position=i) for i, label in enumerate(theme_labels)]
+    db.session.add_all(themes)
+    db.session.flush()
+    themed = int(len(sent) * themed_share)
+    for n, idea in enumerate(sent):
+        index = (n % len(themes) if n < themed else None) if theme_of is None else theme_of[n]
+        idea.theme_id = themes[index].id if index is not None else None
+        idea.theme_position = n
+    db.session.commit()
+    close_activity(workshop, activity)
+
+    first = voting.create_round(workshop, "Premier tri", "dots", voting.candidates(workshop, first_source),
+                                dots=3, max_per_item=2)
+    open_activity(workshop, first.activity)
+    items = [item.project_id for item in first.items]
+    for n, person in enumerate(crowd):
+        voting.move_dots(first, person, items[n % 3], +1)
+        voting.move_dots(first, person, items[(n + 1) % 4], +1)
+    close_activity(workshop, first.activity)
+
+    second = voting.create_round(workshop, "Choix final", "ranking", voting.candidates(workshop, "shortlist", first, 3),
+                                 top_k=2, previous=first)
+    open_activity(workshop, second.activity)
+    finalists = [item.project_id for item in second.items]
+    for n, person in enumerate(crowd[:6]):
+        order = [finalists[n % len(finalists)], finalists[(n + 1) % len(finalists)]]
+        voting.save_ballot(second, person, lambda _current, order=order: order)
+    close_activity(workshop, second.activity)
+    voting.retain(workshop, finalists[:2])
+    return first, second
+
+
+@pytest.fixture
+def session(workshop):
+    return build_session(workshop)
+
+
+def routes(workshop_id):
+    return [f"/w/{workshop_id}/report", f"/w/{workshop_id}/export/ideas.csv", f"/w/{workshop_id}/export/votes.csv",
+            f"/w/{workshop_id}/export/workshop.json", f"/w/{workshop_id}/export/workshop.xlsx"]
+
+
+def read_csv(response):
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+# --------------------------------------------------------------------------- who may see it
+
+def test_anonymous_people_and_phones_are_sent_to_sign_in(app, client, workshop):
+    phone = app.test_client()
+    join(phone, workshop)
+    for url in routes(workshop.id) + ["/program", "/workshops/import"]:
+        for visitor in (client, phone):
+            response = visitor.get(url)
+            assert response.status_code == 302 and "/login" in response.headers["Location"], url
+
+
+def test_another_facilitator_is_refused(app, workshop, session):
+    make_user("other@example.org")
+    other = app.test_client()
+    sign_in(other, "other@example.org")
+    for url in routes(workshop.id):
+        assert other.get(url).status_code == 403, url
+    assert other.get("/w/99999/report").status_code == 404
+
+
+def test_the_program_is_for_coordinators_and_admins(app, facilitator_client, workshop, session):
+    assert facilitator_client.get("/program").status_code == 403
+    for role in ("coordinator", "admin"):
+        make_user(f"{role}@example.org", role=role)
+        client = app.test_client()
+        sign_in(client, f"{role}@example.org")
+        client.post("/lang/en")
+        page = client.get("/program")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert workshop.title in html and "<svg" in html
+        assert re.search(r"<td>2</td>\s*<td>\d+</td>\s*</tr>", html)  # 2 priorities, then the orphan count
+
+
+# --------------------------------------------------------------------------- the report page
+
+def test_the_report_shows_every_section(facilitator_client, workshop, session):
+    facilitator_client.post("/lang/en")
+    response = facilitator_client.get(f"/w/{workshop.id}/report")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for heading in ("Agenda", "Participation by stakeholder group", "Ideas by theme", "Voting funnel",
+                    "Voting results", "Six thinking hats comments", "Retained priorities",
+                    "Candidate orphan projects"):
+        assert heading in html, heading
+    assert "No hats comments recorded in this report." in html
+    # Visible ideas by theme, unsorted last; the hidden one and the merged duplicate are not shown.
+    assert html.index("Emploi") < html.index("Accueil") < html.index("Unsorted ideas")
+    assert IDEAS[2] not in html and IDEAS[0] + " !" not in html
+    assert "=HYPERLINK(&#34;" in html or "=HYPERLINK(&quot;" in html  # escaped, shown as text
+    # The funnel: 6 visible ideas, 6 candidates, 3 finalists, 2 priorities.
+    assert "6 → 6 → 3 → 2" in html
+    assert html.count("<svg") >= 2 and 'role="img"' in html
+    # The content-security policy: no inline script or style.
+    assert "style=" not in html and "<style" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    # Pseudonymous: no nickname anywhere in the report.
+    assert "Nick1" not in html
+    assert "By stakeholder group" in html
+
+
+def test_the_report_of_an_empty_workshop(facilitator_client, workshop):
+    facilitator_client.post("/lang/en")
+    html = facilitator_client.get(f"/w/{workshop.id}/report").get_data(as_text=True)
+    assert "No voting round." in html and "No priority retained yet." in html
+    assert "<svg" in html
+
+
+# --------------------------------------------------------------------------- CSV and XLSX
+
+def test_ideas_csv_has_the_record_without_nicknames(facilitator_client, workshop, session):
+    response = facilitator_client.get(f"/w/{workshop.id}/export/ideas.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = read_csv(response)
+    assert list(rows[0]) == ["idea", "activity", "text", "original_text", "theme", "hidden", "merged_into",
+                             "participant", "group", "created_at"]
+    assert len(rows) == len(IDEAS) + 1  # the merged duplicate stays in the record
+    by_text = {r["original_text"]: r for r in rows}
+    edited = by_text[IDEAS[1]]
+    assert edited["text"] == IDEAS[1] + " (édité)"
+    assert by_text[IDEAS[2]]["hidden"] == "yes"
+    assert by_text[IDEAS[0] + " !"]["merged_into"] == by_text[IDEAS[0]]["idea"] == "I1"
+    assert by_text[IDEAS[0]]["theme"] == "Emploi" and by_text[IDEAS[1]]["theme"] == "Accueil"
+    assert by_text[IDEAS[0]]["group"] == "Étudiant·e international·e"
+    assert all(re.fullmatch(r"P\d+", r["participant"]) for r in rows)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", rows[0]["created_at"])
+    # A formula typed as an idea stays text in a spreadsheet.
+    assert by_text["'" + IDEAS[6]]["text"].startswith("'=")
+    body = response.get_data(as_text=True)
+    assert "Nick" not in body
+
+    named = read_csv(facilitator_client.get(f"/w/{workshop.id}/export/ideas.csv?names=1"))
+    assert named[0]["nickname"] == "Nick0"
+
+
+def test_votes_csv_has_one_row_per_ballot_and_item(facilitator_client, workshop, session):
+    first, second = session
+    rows = read_csv(facilitator_client.get(f"/w/{workshop.id}/export/votes.csv"))
+    assert list(rows[0]) == ["round", "round_title", "round_kind", "item", "item_title", "participant", "group",
+                             "content"]
+    dots = [r for r in rows if r["round"] == "1"]
+    assert {r["round_kind"] for r in dots} == {"dots"} and dots[0]["round_title"] == "Premier tri"
+    assert sum(int(r["content"]) for r in dots) == 2 * 10  # ten people, two dots each
+    ranking = [r for r in rows if r["round"] == "2"]
+    assert len(ranking) == 6 * 2 and {r["content"] for r in ranking} == {"1", "2"}
+    assert all(re.fullmatch(r"J\d+", r["item"]) and re.fullmatch(r"P\d+", r["participant"]) for r in rows)
+    assert any(r["group"] == "" for r in dots)  # the participant without a group
+
+
+def test_the_workbook_has_one_sheet_per_csv(facilitator_client, workshop, session):
+    from openpyxl import load_workbook
+
+    response = facilitator_client.get(f"/w/{workshop.id}/export/workshop.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["ideas", "votes"]
+    csv_ideas = read_csv(facilitator_client.get(f"/w/{workshop.id}/export/ideas.csv"))
+    sheet = list(book["ideas"].values)
+    assert list(sheet[0]) == list(csv_ideas[0])
+    assert len(sheet) == len(csv_ideas) + 1
+    texts = [row[2] for row in sheet[1:]]
+    assert IDEAS[6] in texts  # kept as text, not turned into a formula
+    cell = next(c for c in book["ideas"]["C"] if c.value == IDEAS[6])
+    assert cell.data_type == "s"
+    assert len(list(book["votes"].values)) == len(read_csv(facilitator_client.get(
+        f"/w/{workshop.id}/export/votes.csv"))) + 1
+
+
+# --------------------------------------------------------------------------- JSON round trip
+
+def export(client, workshop_id, names=False):
+    response = client.get(f"/w/{workshop_id}/export/workshop.json" + ("?names=1" if names else ""))
+    assert response.status_code == 200
+    return response.get_json(force=True)
+
+
+def upload(client, document):
+    raw = document if isinstance(document, bytes) else json.dumps(document).encode()
+    return client.post("/workshops/import", data={"file": (io.BytesIO(raw), "workshop.json")},
+                       content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("names", [False, True])
+def test_json_export_and_import_round_trip(facilitator_client, workshop, session, names):
+    from workshop.reports.logic import round_trip_view
+    from workshop.workshops.models import Workshop
+
+    first = export(facilitator_client, workshop.id, names)
+    assert first["format"] == "atelier-workshop" and first["version"] == 1
+    assert len(first["ideas"]) == len(IDEAS) + 1 and len(first["activities"]) == 3
+    assert (first["participants"][0]["nickname"] == "Nick0") is names
+    response = upload(facilitator_client, first)
+    assert response.status_code == 302
+    new_id = int(re.search(r"/w/(\d+)/report", response.headers["Location"]).group(1))
+    assert new_id != workshop.id
+    restored = db.session.get(Workshop, new_id)
+    assert restored.owner_id == workshop.owner_id and restored.join_code != workshop.join_code
+    second = export(facilitator_client, new_id, names)
+    assert second["source"]["workshop_id"] == new_id
+    assert round_trip_view(second) == round_trip_view(first)
+    # The restored workshop works: same results, same report.
+    facilitator_client.post("/lang/en")
+    old = facilitator_client.get(f"/w/{workshop.id}/report").get_data(as_text=True)
+    new = facilitator_client.get(f"/w/{new_id}/report").get_data(as_text=True)
+    def article(html):
+        return re.sub(r"/w/\d+/", "/w/N/", html[html.index("<article"):html.index("</article>")])
+
+    assert article(old) == article(new)
+
+
+def test_the_importer_owns_the_restored_workshop(app, facilitator_client, workshop, session):
+    document = export(facilitator_client, workshop.id)
+    other_user = make_user("other@example.org")
+    other = app.test_client()
+    sign_in(other, "other@example.org")
+    response = upload(other, document)
+    assert response.status_code == 302
+    new_id = int(re.search(r"/w/(\d+)/report", response.headers["Location"]).group(1))
+    assert other.get(f"/w/{new_id}/report").status_code == 200
+    assert facilitator_client.get(f"/w/{new_id}/report").status_code == 403
+    from workshop.workshops.models import Workshop
+
+    assert db.session.get(Workshop, new_id).owner_id == other_user.id
+
+
+@pytest.mark.parametrize("damage", ["not json", "wrong format", "bad ref", "overspent ballot", "bad kind"])
+def test_a_damaged_file_is_refused_and_nothing_is_stored(facilitator_client, workshop, session, damage):
+    from workshop.workshops.models import Workshop
+
+    document = export(facilitator_client, workshop.id)
+    if damage == "not json":
+        document = b"{not json"
+    elif damage == "wrong format":
+        document["format"] = "something-else"
+    elif damage == "bad ref":
+        document["ideas"][0]["participant"] = "P999"
+    elif damage == "overspent ballot":
+        ballot = document["activities"][1]["round"]["ballots"][0]
+        ballot["content"] = {ref: 2 for ref in document["activities"][1]["round"]["items"]}
+    elif damage == "bad kind":
+        document["activities"][0]["kind"] = "unknown"
+    before = db.session.query(Workshop).count()
+    response = upload(facilitator_client, document)
+    assert response.status_code == 400
+    assert db.session.query(Workshop).count() == before
+
+
+def test_an_import_without_a_file_says_so(facilitator_client):
+    facilitator_client.post("/lang/en")
+    assert facilitator_client.get("/workshops/import").status_code == 200
+    response = facilitator_client.post("/workshops/import", data={}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Choose a JSON file" in response.get_data(as_text=True)
+
+
+def test_charts_are_black_and_white_readable():
+    from workshop.reports.charts import Bar, bar_chart, funnel_chart
+    from workshop.reports.logic import FunnelStep
+
+    svg = str(funnel_chart([FunnelStep("Ideas", 58, "ideas"), FunnelStep("Round 1", 8, "round"),
+                            FunnelStep("Priorities", 3, "priorities")], "Funnel"))
+    for number in ("58", "8", "3"):
+        assert f">{number}</text>" in svg
+    assert "url(#funnel-hatch)" in svg and "url(#funnel-dots)" in svg
+    assert "style" not in svg
+    escaped = str(bar_chart([Bar("<script>x</script>", 1)], "<b>", "x"))
+    assert "<script>" not in escaped and "&lt;script&gt;" in escaped
+    assert ">0</text>" in str(bar_chart([Bar("none", 0)], "t", "z"))

@@ -1,0 +1,1 @@
+"""Session report, exports (CSV, XLSX, JSON) and import, and the program view."""

@@ -1,0 +1,125 @@
+"""The session report, its exports and import (facilitator of the workshop),
+and the program view across workshops (coordinators and admins)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from workshop.reports import charts, logic
+from workshop.workshops.views import facilitated
+
+bp = Blueprint("reports", __name__)
+
+PROGRAM_ROLES = ("coordinator", "admin")
+
+
+def kind_label(kind: str) -> str:
+    return {"ideas": _("Idea generation"), "vote": _("Voting round"), "hats": _("Six thinking hats"),
+            "cells": _("Innovation cells")}.get(kind, kind)
+
+
+def state_label(state: str) -> str:
+    return {"pending": _("not run"), "open": _("open"), "closed": _("done")}.get(state, state)
+
+
+def vote_kind_label(kind: str) -> str:
+    return {"dots": _("Dots"), "approval": _("Approval"), "ranking": _("Ranking"),
+            "impact_feasibility": _("Impact × feasibility")}.get(kind, kind)
+
+
+def with_names() -> bool:
+    """Nicknames only when asked for (?names=1): exports are pseudonymous by default."""
+    return request.args.get("names") == "1"
+
+
+def download(body, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/w/<int:workshop_id>/report")
+@login_required
+def report(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    data = logic.report(workshop)
+    funnel_svg = charts.funnel_chart(data.funnel, _("Voting funnel"))
+    participation_svg = charts.bar_chart(
+        [charts.Bar(row.name, row.participants) for row in data.participation],
+        _("Participants by stakeholder group"), "participation")
+    return render_template("reports/report.html", workshop=workshop, data=data, funnel_svg=funnel_svg,
+                           participation_svg=participation_svg, kind_label=kind_label,
+                           state_label=state_label, vote_kind_label=vote_kind_label)
+
+
+@bp.get("/w/<int:workshop_id>/export/ideas.csv")
+@login_required
+def ideas_csv(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    header, rows = logic.idea_rows(workshop, names=with_names())
+    return download(logic.to_csv(header, rows), "text/csv", f"workshop-{workshop.id}-ideas.csv")
+
+
+@bp.get("/w/<int:workshop_id>/export/votes.csv")
+@login_required
+def votes_csv(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    header, rows = logic.vote_rows(workshop)
+    return download(logic.to_csv(header, rows), "text/csv", f"workshop-{workshop.id}-votes.csv")
+
+
+@bp.get("/w/<int:workshop_id>/export/workshop.xlsx")
+@login_required
+def workbook(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    return download(logic.to_xlsx(workshop, names=with_names()),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    f"workshop-{workshop.id}.xlsx")
+
+
+@bp.get("/w/<int:workshop_id>/export/workshop.json")
+@login_required
+def workshop_json(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    body = json.dumps(logic.export_json(workshop, names=with_names()), ensure_ascii=False, indent=1)
+    return download(body, "application/json", f"workshop-{workshop.id}.json")
+
+
+@bp.route("/workshops/import", methods=["GET", "POST"])
+@login_required
+def import_workshop():
+    """Restore a JSON export as a new workshop of the signed-in person."""
+    problem = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            problem = _("Choose a JSON file exported from a workshop.")
+        else:
+            try:
+                document = logic.parse(upload.read(logic.MAX_IMPORT_BYTES + 1))
+                workshop = logic.import_json(document, current_user)
+            except logic.ImportProblem as error:
+                problem = _("This file cannot be restored (%(detail)s): nothing was imported.",
+                            detail=error.detail)
+            else:
+                return redirect(url_for("reports.report", workshop_id=workshop.id))
+    return render_template("reports/import.html", problem=problem), (400 if problem else 200)
+
+
+@bp.get("/program")
+@login_required
+def program():
+    if current_user.role not in PROGRAM_ROLES:
+        abort(403)
+    rows = logic.program()
+    chart = charts.bar_chart(
+        [charts.Bar(f"{row.workshop.created_at:%Y-%m-%d} · {row.workshop.title}", row.ideas) for row in rows],
+        _("Ideas per workshop, oldest first"), "program")
+    totals = {key: sum(getattr(r, key) for r in rows)
+              for key in ("participants", "ideas", "projects", "priorities", "orphan_candidates")}
+    return render_template("reports/program.html", rows=rows, chart=chart, totals=totals)
