@@ -72,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.cells.views import bp as cells_bp
     from workshop.privacy import bp as privacy_bp
     from workshop.reports.views import bp as reports_bp
+    from workshop.orphans.views import bp as orphans_bp
     from workshop.workshops.views import bp as workshops_bp
 
     app.register_blueprint(accounts_bp)
@@ -84,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(cells_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(orphans_bp)
     if app.config.get("PROXY_FIX"):
         # Behind one reverse proxy: the phone's own address (for rate limits) and scheme.
         from werkzeug.middleware.proxy_fix import ProxyFix

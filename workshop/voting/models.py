@@ -21,6 +21,9 @@ class Project(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
     title: Mapped[str] = mapped_column(Text)
+    # Written by the coordinator for partner organisations.
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    needs: Mapped[str] = mapped_column(Text, default="", server_default="")
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="candidate")

@@ -1,0 +1,165 @@
+"""Orphan projects: the adoption pipeline, partner organisations, the public
+catalogue, follow-ups and figures, and who may do what."""
+
+import pytest
+from werkzeug.routing import AnyConverter, IntegerConverter
+
+from tests.conftest import join, make_user, sign_in
+from workshop.extensions import db
+from workshop.orphans import logic, pipeline
+from workshop.orphans.models import Adoption, Interest, Organisation
+from workshop.voting.models import Project
+
+
+@pytest.mark.parametrize("current, target, note, ok", [
+    ("proposed", "interested", "", True),
+    ("interested", "realised", "", True),  # forward moves are free, even skipping
+    ("realised", "proposed", "", False),  # reopening needs a note
+    ("realised", "proposed", "Le partenaire reprend", True),
+    ("adopted", "interested", "", False),  # going back needs a note
+    ("in_progress", "abandoned", "", True),
+    ("declined", "interested", "", False),
+    ("proposed", "proposed", "x", False),
+    ("proposed", "unknown", "x", False),
+])
+def test_stage_rules(current, target, note, ok):
+    if ok:
+        pipeline.check_move(current, target, note)
+    else:
+        with pytest.raises(pipeline.StageRefused):
+            pipeline.check_move(current, target, note)
+
+
+@pytest.fixture
+def orphan(workshop):
+    project = Project(workshop_id=workshop.id, title="Une foire de l'emploi bilingue", status="orphan_candidate")
+    db.session.add(project)
+    db.session.commit()
+    return project
+
+
+@pytest.fixture
+def partners(app):
+    return [logic.save_organisation(None, {"name": name, "kind": kind, "territory": territory, "interests": interests})
+            for name, kind, territory, interests in [
+                ("Carrefour emploi", "community", "MRC du Fjord-du-Saguenay", "emploi, immigration, foire"),
+                ("Cégep régional", "education", "Saguenay", "stages, étudiants internationaux"),
+            ]]
+
+
+@pytest.fixture
+def coordinator_client(app):
+    make_user("coordination@example.org", role="coordinator")
+    client = app.test_client()
+    sign_in(client, "coordination@example.org")
+    return client
+
+
+def test_adopted_by_one_declines_the_others_with_a_dated_timeline(orphan, partners):
+    first = logic.offer(orphan, partners[0], "coord@example.org")
+    second = logic.offer(orphan, partners[1], "coord@example.org")
+    assert first.next_follow_up is not None  # every open adoption has a follow-up date
+    logic.move(first, "interested", "Appel le 2 décembre", "coord@example.org")
+    logic.move(first, "adopted", "", "coord@example.org")
+    assert (first.stage, second.stage) == ("adopted", "declined")
+    assert [e.stage_to for e in first.events] == ["proposed", "interested", "adopted"]
+    assert second.events[-1].note.endswith("Carrefour emploi") and second.next_follow_up is None
+    with pytest.raises(logic.OrphansRejected, match="note_required"):
+        logic.move(first, "proposed", "", "coord@example.org")
+    with pytest.raises(logic.OrphansRejected, match="already_offered"):
+        logic.offer(orphan, partners[0], "coord@example.org")
+
+
+def test_archiving_keeps_history(orphan, partners):
+    adoption = logic.offer(orphan, partners[0], "coord@example.org")
+    logic.archive(partners[0])
+    assert db.session.get(Adoption, adoption.id).organisation.archived
+    assert partners[0] not in logic.organisations() and partners[0] in logic.organisations(include_archived=True)
+    with pytest.raises(logic.OrphansRejected):
+        logic.offer(orphan, partners[0], "coord@example.org")
+
+
+def test_public_catalogue_interest_then_confirmation(app, coordinator_client, orphan):
+    visitor = app.test_client()
+    page = visitor.get("/catalogue").get_data(as_text=True)
+    assert "foire de l" in page and "Nous sommes intéressés" in page
+    incomplete = visitor.post(f"/catalogue/{orphan.id}/interest", data={"organisation": "Club", "email": "nope"})
+    assert incomplete.status_code == 422 and db.session.query(Interest).count() == 0
+    sent = visitor.post(f"/catalogue/{orphan.id}/interest", data={
+        "organisation": "Chambre de commerce", "contact": "Alex Tremblay", "email": "alex@example.org",
+        "message": "Nous aimerions en discuter."})
+    assert sent.status_code == 200 and "Merci" in sent.get_data(as_text=True)
+    assert logic.figures()["interested"] == 0  # it counts only once confirmed
+    interest = db.session.query(Interest).one()
+    coordinator_client.post(f"/orphans/interests/{interest.id}/confirm")
+    db.session.expire_all()
+    adoption = db.session.query(Adoption).one()
+    assert adoption.stage == "interested" and adoption.organisation.name == "Chambre de commerce"
+    assert logic.figures()["interested"] == 1
+
+
+def test_interest_form_is_rate_limited(limited_app, orphan):
+    client = limited_app.test_client()
+    data = {"organisation": "Org", "contact": "A", "email": "a@example.org"}
+    statuses = [client.post(f"/catalogue/{orphan.id}/interest", data=data).status_code for _ in range(6)]
+    assert statuses[:5] == [200] * 5 and statuses[5] == 429
+
+
+def test_exports_figures_and_calendar(coordinator_client, orphan, partners):
+    adoption = logic.offer(orphan, partners[0], "coord@example.org")
+    logic.move(adoption, "adopted", "", "coord@example.org")
+    figures = logic.figures()
+    assert (figures["proposed"], figures["adopted"], figures["median_days_to_adoption"]) == (1, 1, 0)
+    assert figures["by_kind"] == {"community": 1}
+    logic.move(adoption, "realised", "", "coord@example.org")
+    second = logic.offer(orphan, partners[1], "coord@example.org")
+    ics = coordinator_client.get("/orphans/follow-ups.ics").get_data(as_text=True)
+    assert ics.startswith("BEGIN:VCALENDAR") and f"UID:adoption-{second.id}@workshop" in ics
+    assert f"UID:adoption-{adoption.id}@" not in ics  # closed adoptions need no follow-up
+    csv = coordinator_client.get("/orphans/pipeline.csv").get_data(as_text=True)
+    assert "Carrefour emploi" in csv and "realised" in csv
+    dashboard = coordinator_client.get("/orphans").get_data(as_text=True)
+    assert "Tableau par étape" in dashboard and "<svg" in dashboard
+
+
+def test_organisations_csv_round_trip(coordinator_client, partners):
+    exported = coordinator_client.get("/orphans/organisations.csv").get_data(as_text=True)
+    db.session.query(Organisation).update({"territory": "changé"})
+    db.session.commit()
+    from io import BytesIO
+
+    response = coordinator_client.post("/orphans/organisations/import",
+                                       data={"file": (BytesIO(exported.encode()), "orgs.csv")},
+                                       content_type="multipart/form-data")
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert sorted(o.territory for o in db.session.query(Organisation)) == ["MRC du Fjord-du-Saguenay", "Saguenay"]
+    assert db.session.query(Organisation).count() == 2  # updated by name, not duplicated
+
+
+def orphan_routes(app):
+    adapter = app.url_map.bind("workshop.test")
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/orphans"):
+            continue
+        values = {name: (sorted(c.items)[0] if isinstance(c, AnyConverter) else 1)
+                  for name, c in rule._converters.items() if isinstance(c, (AnyConverter, IntegerConverter))}
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, adapter.build(rule.endpoint, values)
+
+
+def test_only_coordinators_and_admins_change_orphan_projects(app, facilitator_client, workshop, orphan, partners):
+    participant = app.test_client()
+    join(participant, workshop)
+    routes = list(orphan_routes(app))
+    assert len(routes) >= 12
+    for who, client in {"anonymous": app.test_client(), "participant": participant,
+                        "facilitator": facilitator_client}.items():
+        for method, url in routes:
+            assert client.open(url, method=method, data={}).status_code in (302, 401, 403), (who, method, url)
+    db.session.expire_all()
+    assert db.session.query(Adoption).count() == 0 and not any(o.archived for o in db.session.query(Organisation))
+    make_user("admin@example.org", role="admin")
+    admin = app.test_client()
+    sign_in(admin, "admin@example.org")
+    assert admin.get("/orphans").status_code == 200
