@@ -418,3 +418,70 @@ def test_six_phones_rank_three_cells_of_two(browser, server):
     for phone_context, _ in phones:
         phone_context.close()
     context.close()
+
+
+def test_an_orphan_project_is_offered_and_adopted(browser, server):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-m", "flask", "create-user", "--email", "coordination@example.org",
+                    "--role", "coordinator", "--password", FACILITATOR_PASSWORD],
+                   env={**server.env, "FLASK_APP": "workshop"}, cwd=root, check=True, capture_output=True)
+    context, control, _projector, code = sign_in_and_create_workshop(browser, server)
+    seed_priorities(server, code, ["Jumelage étudiant·e–employeur"])
+    subprocess.run([sys.executable, "-c",
+                    "from workshop import create_app\nfrom workshop.extensions import db\n"
+                    "from workshop.voting.models import Project\napp = create_app()\n"
+                    "with app.app_context():\n"
+                    "    p = db.session.query(Project).one(); p.status = 'orphan_candidate'\n"
+                    "    p.description = 'Une foire de l emploi bilingue pour les étudiant·e·s internationaux·ales.'\n"
+                    "    db.session.commit()\n"], env=server.env, cwd=root, check=True)
+    context.close()
+
+    coordination = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = coordination.new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=email]", "coordination@example.org")
+    page.fill("input[name=password]", FACILITATOR_PASSWORD)
+    page.click("button.primary")
+    page.goto(f"{server.url}/orphans/organisations")
+    for name, kind, interests in [("Carrefour jeunesse-emploi", "community", "emploi, foire, étudiants"),
+                                  ("Chambre de commerce", "business", "recrutement, employeurs")]:
+        page.fill("form.stack input[name=name]", name)
+        page.select_option("form.stack select[name=kind]", kind)
+        page.fill("form.stack textarea[name=interests]", interests)
+        page.click("form.stack button.primary")
+    page.goto(f"{server.url}/orphans")
+    page.click("text=Jumelage étudiant·e–employeur")
+    for name in ("Carrefour jeunesse-emploi", "Chambre de commerce"):
+        page.select_option("select[name=organisation]", label=name)
+        page.click("button:has-text('Offrir')")
+    expect(page.locator("article.adoption")).to_have_count(2)
+    project_url = page.url
+
+    partner = browser.new_context(**PHONE).new_page()
+    partner.goto(f"{server.url}/catalogue")
+    partner.click("summary:has-text('Nous sommes intéressés')")
+    partner.fill("input[name=organisation]", "Chambre de commerce")
+    partner.fill("input[name=contact]", "Alex Tremblay")
+    partner.fill("input[name=email]", "alex@example.org")
+    partner.fill("textarea[name=message]", "Nous pouvons accueillir la foire.")
+    partner.click("form button.primary")
+    expect(partner.locator(".notice")).to_contain_text("Merci")
+
+    page.goto(f"{server.url}/orphans")
+    figures = page.locator(".figure-value")
+    before = figures.all_inner_texts()
+    page.click("button:has-text('Confirmer')")
+    page.goto(project_url)
+    chamber = page.locator("article.adoption", has_text="Chambre de commerce")
+    expect(chamber.locator(".badge")).to_have_text("intéressé")
+    chamber.locator("select[name=stage]").select_option("adopted")
+    chamber.locator("button:has-text('Enregistrer le changement')").click()
+    expect(page.locator("article.adoption", has_text="Carrefour").locator(".badge")).to_have_text("décliné")
+    page.goto(f"{server.url}/orphans")
+    after = page.locator(".figure-value").all_inner_texts()
+    assert (before[1], before[2]) == ("0", "0") and (after[1], after[2]) == ("1", "1")  # with interest, adopted
+    shot(page, "17-orphans-dashboard")
+    coordination.close()
