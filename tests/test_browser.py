@@ -484,4 +484,9 @@ def test_an_orphan_project_is_offered_and_adopted(browser, server):
     after = page.locator(".figure-value").all_inner_texts()
     assert (before[1], before[2]) == ("0", "0") and (after[1], after[2]) == ("1", "1")  # with interest, adopted
     shot(page, "17-orphans-dashboard")
+
+    # On a desktop, a card is dragged to the next stage.
+    card = page.locator(".board-column[data-stage=adopted] .board-card")
+    card.drag_to(page.locator(".board-column[data-stage=in_progress]"))
+    expect(page.locator(".board-column[data-stage=in_progress] .board-card")).to_have_count(1, timeout=5000)
     coordination.close()

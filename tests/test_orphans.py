@@ -163,3 +163,31 @@ def test_only_coordinators_and_admins_change_orphan_projects(app, facilitator_cl
     admin = app.test_client()
     sign_in(admin, "admin@example.org")
     assert admin.get("/orphans").status_code == 200
+
+
+def test_project_page_shows_its_origin(coordinator_client, workshop, orphan, partners):
+    from workshop.hats import logic as hats
+    from workshop.participants.models import Participant
+
+    person = Participant(workshop_id=workshop.id, group_id=workshop.groups[0].id)
+    db.session.add(person)
+    db.session.commit()
+    six = hats.create(workshop, [], [orphan.id], "sequence")
+    from workshop.workshops.logic import open_activity
+
+    open_activity(workshop, six.activity)
+    hats.comment(six, person, "blue", "Prochaine étape : un comité", "k-000000001")
+    page = coordinator_client.get(f"/orphans/projects/{orphan.id}").get_data(as_text=True)
+    assert "Origine" in page and workshop.title in page and "Prochaine étape" in page
+
+
+def test_a_board_drag_moves_forward_and_explains_a_refusal(coordinator_client, orphan, partners):
+    adoption = logic.offer(orphan, partners[0], "coord@example.org")
+    moved = coordinator_client.post(f"/orphans/adoptions/{adoption.id}/move", data={"stage": "adopted"},
+                                    headers={"HX-Request": "true"})
+    assert moved.status_code == 204 and moved.headers["HX-Refresh"] == "true"
+    refused = coordinator_client.post(f"/orphans/adoptions/{adoption.id}/move", data={"stage": "proposed"},
+                                      headers={"HX-Request": "true"})
+    assert refused.status_code == 422 and "note" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Adoption, adoption.id).stage == "adopted"

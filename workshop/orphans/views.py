@@ -83,7 +83,8 @@ def project(project_id: int):
         message = _("Saved.")
     return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
                            organisations=logic.organisations(), suggestions=suggestions_for(found),
-                           stages=pipeline.STAGES, message=message)
+                           stages=pipeline.STAGES, message=message, origin=logic.origin(found),
+                           kinds=ORGANISATION_KINDS)
 
 
 def suggestions_for(project: Project):
@@ -111,7 +112,8 @@ def offer(project_id: int):
     except logic.OrphansRejected as error:
         return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
                                organisations=logic.organisations(), suggestions=suggestions_for(found),
-                               stages=pipeline.STAGES, error=error_message(error.code)), 422
+                               stages=pipeline.STAGES, error=error_message(error.code), origin=logic.origin(found),
+                               kinds=ORGANISATION_KINDS), 422
     return redirect(url_for("orphans.project", project_id=found.id))
 
 
@@ -123,9 +125,16 @@ def move(adoption_id: int):
         logic.move(adoption, request.form.get("stage", ""), request.form.get("note", ""), who(),
                    parse_date(request.form.get("next_follow_up")))
     except logic.OrphansRejected as error:
+        if request.headers.get("HX-Request"):  # a drag on the board
+            from workshop.errors import message_fragment
+
+            return message_fragment(error_message(error.code))
         return render_template("orphans/project.html", project=adoption.project,
                                adoptions=logic.adoptions_of(adoption.project), organisations=logic.organisations(),
-                               suggestions=[], stages=pipeline.STAGES, error=error_message(error.code)), 422
+                               suggestions=[], stages=pipeline.STAGES, error=error_message(error.code),
+                               origin=logic.origin(adoption.project), kinds=ORGANISATION_KINDS), 422
+    if request.headers.get("HX-Request"):
+        return "", 204, {"HX-Refresh": "true"}
     return redirect(request.form.get("back") or url_for("orphans.project", project_id=adoption.project_id))
 
 
