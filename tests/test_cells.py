@@ -152,3 +152,15 @@ def test_cells_actions_are_refused_to_others(app, facilitator_client, workshop, 
     assert sign(app.test_client(), workshop, signup, place1=str(cell.id)).status_code == 403
     db.session.expire_all()
     assert not db.session.get(CellSignup, signup.id).assigned
+
+
+def test_each_cell_has_its_own_optional_capacity(app, facilitator_client, workshop, priorities):
+    signup = open_signup(facilitator_client, workshop, capacity="")
+    first, second = signup.cells[0].id, signup.cells[1].id
+    assert facilitator_client.post(f"/w/{workshop.id}/cell/{first}/capacity", data={"capacity": "1"}).status_code == 200
+    a, b = phones(app, workshop, 2)
+    assert sign(a, workshop, signup, cell=first).status_code == 200
+    assert sign(b, workshop, signup, cell=first).status_code == 422  # full at one
+    assert sign(b, workshop, signup, cell=second).status_code == 200  # no limit there
+    too_small = facilitator_client.post(f"/w/{workshop.id}/cell/{second}/capacity", data={"capacity": "0"})
+    assert too_small.status_code == 422

@@ -98,6 +98,16 @@ def join(signup: CellSignup, participant: Participant, cell_id: int, consent: bo
     return member
 
 
+def set_capacity(cell: Cell, capacity: int | None) -> None:
+    """Change one cell's capacity (None: no limit); never below its members."""
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise CellsRejected("bad_capacity")
+    if capacity is not None and capacity < len(cell.members):
+        raise CellsRejected("below_members")
+    cell.capacity = capacity
+    db.session.commit()
+
+
 def prefer(signup: CellSignup, participant: Participant, ranking: list[int], consent: bool = False,
            name: str = "", email: str = "") -> CellPreference:
     """Ranked mode: the participant's cells, best first (changeable until assignment)."""

@@ -32,6 +32,7 @@ def error_message(code: str) -> str:
         "unknown_cell": _("This cell does not exist."),
         "wrong_mode": _("This does not apply to this sign-up."),
         "busy": _("Many changes at once: try again."),
+        "below_members": _("This cell has more members than that already."),
     }.get(code, _("This could not be done."))
 
 
@@ -68,6 +69,19 @@ def facilitated_cell(workshop_id: int, cell_id: int):
         return workshop, logic.cell_of(workshop, cell_id)
     except logic.CellsRejected:
         abort(404)
+
+
+@bp.post("/w/<int:workshop_id>/cell/<int:cell_id>/capacity")
+@login_required
+def capacity(workshop_id: int, cell_id: int):
+    workshop, cell = facilitated_cell(workshop_id, cell_id)
+    try:
+        logic.set_capacity(cell, request.form.get("capacity", type=int))
+    except logic.CellsRejected as error:
+        return message_fragment(error_message(error.code))
+    signup = logic.signup_of(workshop, cell.signup_id)
+    live.cells_changed(workshop, signup)
+    return render_template("workshops/_control_stage.html", workshop=workshop)
 
 
 @bp.get("/w/<int:workshop_id>/cell/<int:cell_id>")
