@@ -82,8 +82,10 @@ def wall(activity: Activity, include_hidden: bool = False) -> list[Idea]:
         select(Idea)
         .where(Idea.activity_id == activity.id, Idea.merged_into_id.is_(None))
         .options(
+            # Cards show every author and their group, merged duplicates included.
             selectinload(Idea.participant).selectinload(Participant.group),
-            selectinload(Idea.merged).selectinload(Idea.participant),
+            selectinload(Idea.merged).selectinload(Idea.participant).selectinload(Participant.group),
+            selectinload(Idea.merged).selectinload(Idea.merged),
         )
         .order_by(Idea.id)
     )
