@@ -198,6 +198,16 @@ def join(client, workshop, nickname="Alex", group_index=0):
     return response
 
 
+def joined_phones(app, workshop, count, prefix="P"):
+    """count phones joined to the workshop, their groups taken in turn."""
+    clients = []
+    for n in range(count):
+        client = app.test_client()
+        join(client, workshop, nickname=f"{prefix}{n}", group_index=n % len(workshop.groups))
+        clients.append(client)
+    return clients
+
+
 @pytest.fixture
 def facilitator(app):
     return make_user()
@@ -221,3 +231,29 @@ def phone(app, workshop):
     client = app.test_client()
     join(client, workshop)
     return client
+
+
+# --- real browser -------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    import shutil
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        missing_service(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            # No background networking: this machine reaches no outside host.
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield launched
+        launched.close()

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tests.conftest import join, make_user, sign_in
+from tests.conftest import join, joined_phones, make_user, sign_in
 from tests.test_live import swaps, watcher
 from workshop.cells import logic
 from workshop.cells.models import CellLogEntry, CellMember, CellSignup
@@ -32,12 +32,7 @@ def open_signup(facilitator_client, workshop, mode="first_come", capacity="2"):
 
 
 def phones(app, workshop, count):
-    clients = []
-    for n in range(count):
-        client = app.test_client()
-        join(client, workshop, nickname=f"C{n}", group_index=n % len(workshop.groups))
-        clients.append(client)
-    return clients
+    return joined_phones(app, workshop, count, prefix="C")
 
 
 def sign(phone, workshop, signup, **data):

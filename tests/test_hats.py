@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import join, make_user, sign_in
+from tests.conftest import join, joined_phones, make_user, sign_in
 from tests.test_live import emit, socket_for, swaps, watcher
 from workshop.extensions import db
 from workshop.hats import logic
@@ -31,12 +31,7 @@ def test_text_on_every_hat_colour_meets_wcag_aa(hat):
 
 
 def phones(app, workshop, count):
-    clients = []
-    for n in range(count):
-        client = app.test_client()
-        join(client, workshop, nickname=f"P{n}", group_index=n % len(workshop.groups))
-        clients.append(client)
-    return clients
+    return joined_phones(app, workshop, count, prefix="P")
 
 
 def add_hats(facilitator_client, workshop, mode="balanced", subjects="Le jumelage étudiant·e–employeur"):

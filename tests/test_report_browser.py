@@ -19,7 +19,6 @@ from tests.test_reports import build_session
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PROPOSALS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ccc_proposals.csv"
 SCREENSHOT = Path(os.environ.get("REPORT_SCREENSHOT", "/tmp/report.png"))
 PDF = Path(os.environ.get("REPORT_PDF", "/tmp/report.pdf"))
@@ -27,20 +26,6 @@ THEME_LABELS = {"SE_NOURRIR": "Se nourrir", "SE_DEPLACER": "Se déplacer", "PROD
                 "SE_LOGER": "Se loger", "CONSOMMER": "Consommer", "CONSTITUTION": "Constitution"}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        missing_service(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
 
 
 def proposals() -> list[dict]:

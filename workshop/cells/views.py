@@ -9,8 +9,7 @@ from workshop.cells import logic
 from workshop.extensions import limiter
 from workshop.errors import message_fragment
 from workshop.ideas.views import participant_key
-from workshop.participants import logic as participants
-from workshop.participants.views import workshop_by_code
+from workshop.participants.views import joined
 from workshop.workshops.views import facilitated
 
 bp = Blueprint("cells", __name__)
@@ -122,10 +121,7 @@ def log(token: str):
 # --- participant ----------------------------------------------------------------------
 
 def cells_phone(code: str, signup_id: int):
-    workshop = workshop_by_code(code)
-    participant = participants.current(workshop)
-    if participant is None:
-        abort(403)
+    workshop, participant = joined(code)
     try:
         return workshop, participant, logic.signup_of(workshop, signup_id)
     except logic.CellsRejected:

@@ -9,8 +9,7 @@ from workshop.extensions import limiter
 from workshop.hats import logic
 from workshop.errors import message_fragment
 from workshop.ideas.views import idea_limit, participant_key, rejection_message
-from workshop.participants import logic as participants
-from workshop.participants.views import workshop_by_code
+from workshop.participants.views import joined
 from workshop.workshops.views import facilitated
 
 bp = Blueprint("hats", __name__)
@@ -105,10 +104,7 @@ def export(workshop_id: int, hats_id: int, subject_id: int):
 # --- participant ---------------------------------------------------------------------
 
 def hats_phone(code: str, hats_id: int):
-    workshop = workshop_by_code(code)
-    participant = participants.current(workshop)
-    if participant is None:
-        abort(403)
+    workshop, participant = joined(code)
     try:
         return participant, logic.hats_of(workshop, hats_id)
     except logic.HatsRejected:

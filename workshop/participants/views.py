@@ -74,9 +74,11 @@ def join(code: str):
 
 
 def joined(code: str):
-    """The workshop and this phone's participant (None if it has not joined)."""
+    """The workshop and this phone's participant; refused (403) if it has not joined."""
     workshop = workshop_by_code(code)
     participant = logic.current(workshop)
+    if participant is None:
+        abort(403)
     return workshop, participant
 
 
@@ -94,9 +96,7 @@ def phone(code: str):
 @bp.get("/j/<code>/panel")
 def panel(code: str):
     """The activity panel, re-rendered from the database after a reconnect."""
-    workshop, participant = joined(code)
-    if participant is None:
-        abort(403)
+    workshop, _participant = joined(code)
     return render_template("participants/_activity_panel.html", workshop=workshop)
 
 
@@ -104,8 +104,6 @@ def panel(code: str):
 def mine(code: str):
     """This phone's own ideas for the activity on screen."""
     workshop, participant = joined(code)
-    if participant is None:
-        abort(403)
     activity = workshop.current_activity
     own = ideas.ideas_of(participant, activity) if activity else []
     return render_template("participants/_my_ideas.html", ideas=own)

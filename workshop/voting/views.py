@@ -8,8 +8,7 @@ from workshop import live
 from workshop.errors import message_fragment
 from workshop.extensions import limiter
 from workshop.ideas.views import participant_key
-from workshop.participants import logic as participants
-from workshop.participants.views import workshop_by_code
+from workshop.participants.views import joined
 from workshop.voting import logic
 from workshop.workshops.views import facilitated
 
@@ -87,10 +86,7 @@ def retain(workshop_id: int):
 # --- participant -------------------------------------------------------------
 
 def voting_phone(code: str, round_id: int):
-    workshop = workshop_by_code(code)
-    participant = participants.current(workshop)
-    if participant is None:
-        abort(403)
+    workshop, participant = joined(code)
     try:
         return workshop, participant, logic.round_of(workshop, round_id)
     except logic.VoteRejected:
