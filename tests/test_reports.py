@@ -17,6 +17,8 @@ from workshop.themes.models import Theme
 from workshop.voting import logic as voting
 from workshop.workshops.logic import close_activity, open_activity
 
+HATS_COLUMNS = ["activity", "subject", "hat", "comment", "hidden", "participant", "group", "created_at"]
+
 IDEAS = [
     "Jumelage étudiant·e–employeur dès la première session",
     "Une foire de l'emploi bilingue à Saguenay",
@@ -86,7 +88,8 @@ def session(workshop):
 
 def routes(workshop_id):
     return [f"/w/{workshop_id}/report", f"/w/{workshop_id}/export/ideas.csv", f"/w/{workshop_id}/export/votes.csv",
-            f"/w/{workshop_id}/export/workshop.json", f"/w/{workshop_id}/export/workshop.xlsx"]
+            f"/w/{workshop_id}/export/hats.csv", f"/w/{workshop_id}/export/workshop.json",
+            f"/w/{workshop_id}/export/workshop.xlsx"]
 
 
 def read_csv(response):
@@ -211,7 +214,7 @@ def test_the_workbook_has_one_sheet_per_csv(facilitator_client, workshop, sessio
     response = facilitator_client.get(f"/w/{workshop.id}/export/workshop.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["ideas", "votes"]
+    assert book.sheetnames == ["ideas", "votes", "hats"]
     csv_ideas = read_csv(facilitator_client.get(f"/w/{workshop.id}/export/ideas.csv"))
     sheet = list(book["ideas"].values)
     assert list(sheet[0]) == list(csv_ideas[0])
@@ -222,6 +225,7 @@ def test_the_workbook_has_one_sheet_per_csv(facilitator_client, workshop, sessio
     assert cell.data_type == "s"
     assert len(list(book["votes"].values)) == len(read_csv(facilitator_client.get(
         f"/w/{workshop.id}/export/votes.csv"))) + 1
+    assert list(book["hats"].values) == [tuple(HATS_COLUMNS)]  # no hats activity: the header only
 
 
 # --------------------------------------------------------------------------- JSON round trip
@@ -324,3 +328,185 @@ def test_charts_are_black_and_white_readable():
     escaped = str(bar_chart([Bar("<script>x</script>", 1)], "<b>", "x"))
     assert "<script>" not in escaped and "&lt;script&gt;" in escaped
     assert ">0</text>" in str(bar_chart([Bar("none", 0)], "t", "z"))
+
+
+# --------------------------------------------------------------------------- six hats and orphan adoption
+
+HAT_NOTES = [  # (hat, text, hidden)
+    ("white", "Il manque des chiffres sur les stages en PME", False),
+    ("white", "Combien d'étudiant·e·s restent après leurs études ?", False),
+    ("black", "Le financement risque de manquer", False),
+    ("green", "=SUM(A1:A9) à masquer", True),
+    ("yellow", "Une région plus attirante", False),
+]
+
+
+def add_hats_comments(workshop, notes=HAT_NOTES):
+    """A six-hats activity on two subjects; comments on the first, none on the second."""
+    from workshop.hats import logic as hats_logic
+    from workshop.hats.models import HatComment
+
+    hats = hats_logic.create(workshop, ["Le jumelage étudiant·e–employeur", "Un sujet sans commentaire"], [],
+                             "balanced")
+    people = db.session.query(Participant).filter_by(workshop_id=workshop.id).order_by(Participant.id).all()
+    if not people:
+        people = [Participant(workshop_id=workshop.id, nickname="Nick0", group_id=workshop.groups[0].id)]
+        db.session.add_all(people)
+        db.session.flush()
+    subject = hats.subjects[0]
+    for n, (hat, text, hidden) in enumerate(notes):
+        db.session.add(HatComment(subject_id=subject.id, participant_id=people[n % len(people)].id, hat=hat,
+                                  text=text, submission_key=f"hat-{n:08d}", hidden=hidden))
+    db.session.commit()
+    return hats
+
+
+def hats_section(html):
+    return html[html.index('id="hats"'):html.index('id="priorities"')]
+
+
+def test_the_report_shows_hats_comments_under_their_hat(facilitator_client, workshop, session):
+    add_hats_comments(workshop)
+    facilitator_client.post("/lang/en")
+    html = facilitator_client.get(f"/w/{workshop.id}/report").get_data(as_text=True)
+    section = hats_section(html)
+    assert "No hats comments recorded in this report." not in section
+    assert "Le jumelage étudiant·e–employeur" in section and "Un sujet sans commentaire" in section
+    # Each comment sits under its hat, named and with its symbol (not colour alone).
+    blocks = dict(re.findall(r'<div class="report-hat" data-hat="(\w+)">(.*?)</div>', section, re.S))
+    assert set(blocks) == {"white", "black", "yellow"}  # green's only comment is hidden
+    assert "White hat" in blocks["white"] and "≡" in blocks["white"] and "(2)" in blocks["white"]
+    assert "Il manque des chiffres sur les stages en PME" in blocks["white"]
+    assert "Le financement risque de manquer" in blocks["black"] and "Black hat" in blocks["black"]
+    assert "▲" in blocks["black"]
+    # The hidden comment is nowhere in the report; the counts leave it out too.
+    assert "à masquer" not in html
+    counts = re.search(r'<table class="report-table report-hat-counts">(.*?)</table>', section, re.S).group(1)
+    heads = re.findall(r'<th scope="col" data-hat="(\w+)">.*?</th>', counts)
+    cells = [int(n) for n in re.findall(r"<td>(\d+)</td>", counts)]
+    assert dict(zip(heads, cells)) == {"white": 2, "red": 0, "black": 1, "yellow": 1, "green": 0, "blue": 0}
+    assert "Green hat" in counts and "✦" in counts
+    assert "4 comments" in section and "No comment on this subject." in section
+    assert "Nick0" not in html and "style=" not in html
+
+
+def test_the_orphan_section_shows_where_adoption_stands(facilitator_client, workshop, session):
+    from workshop.orphans import logic as orphans
+    from workshop.voting.models import Project
+
+    projects = db.session.query(Project).filter_by(workshop_id=workshop.id).order_by(Project.id).all()
+    orphan = next(p for p in projects if p.status == "orphan_candidate")
+    priority = next(p for p in projects if p.status == "priority")
+    partner = orphans.save_organisation(None, {"name": "Carrefour jeunesse-emploi", "kind": "community",
+                                               "territory": "MRC du Fjord-du-Saguenay"})
+    college = orphans.save_organisation(None, {"name": "Cégep de Jonquière", "kind": "education"})
+    adoption = orphans.offer(orphan, partner, "coord@example.org")
+    orphans.move(adoption, "interested", "Appel le 2 décembre", "coord@example.org")
+    realised = orphans.offer(priority, college, "coord@example.org")
+    orphans.move(realised, "adopted", "", "coord@example.org")
+    orphans.move(realised, "realised", "", "coord@example.org")
+
+    facilitator_client.post("/lang/en")
+    html = facilitator_client.get(f"/w/{workshop.id}/report").get_data(as_text=True)
+    section = html[html.index('id="orphans"'):]
+    assert "No adoption follow-up recorded yet." not in section
+    row = re.search(r"<tr><th scope=\"row\">Carrefour jeunesse-emploi</th>(.*?)</tr>", section, re.S).group(1)
+    assert "community organisation" in row and "MRC du Fjord-du-Saguenay" in row and "interested" in row
+    assert adoption.next_follow_up.isoformat() in row  # an open adoption: its next follow-up
+    done = re.search(r"<tr><th scope=\"row\">Cégep de Jonquière</th>(.*?)</tr>", section, re.S).group(1)
+    assert "realised" in done and "educational institution" in done
+    # The orphan candidates come first, then the retained priorities; other projects are not offered yet.
+    assert section.index("Carrefour jeunesse-emploi") < section.index("Retained priorities")
+    assert section.index("Retained priorities") < section.index("Cégep de Jonquière")
+    others = [p for p in projects if p.status == "orphan_candidate" and p.id != orphan.id]
+    assert ("Not offered to any organisation yet." in section) is bool(others)
+
+
+def test_the_orphan_section_without_any_offer(facilitator_client, workshop, session):
+    facilitator_client.post("/lang/en")
+    html = facilitator_client.get(f"/w/{workshop.id}/report").get_data(as_text=True)
+    section = html[html.index('id="orphans"'):]
+    assert "No adoption follow-up recorded yet." in section
+    assert "Not offered to any organisation yet." in section
+
+
+def test_hats_csv_has_every_comment_without_nicknames(app, facilitator_client, workshop, session):
+    add_hats_comments(workshop)
+    response = facilitator_client.get(f"/w/{workshop.id}/export/hats.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = read_csv(response)
+    assert list(rows[0]) == HATS_COLUMNS
+    assert [(r["hat"], r["comment"].lstrip("'"), r["hidden"] == "yes") for r in rows] == HAT_NOTES
+    first = rows[0]
+    assert first["subject"] == "Le jumelage étudiant·e–employeur"
+    assert first["activity"] == "Le jumelage étudiant·e–employeur"  # the activity's prompt
+    assert first["group"] == "Étudiant·e international·e"
+    assert re.fullmatch(r"P\d+", first["participant"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", first["created_at"])
+    # The hidden comment stays in the record, marked; a formula stays text.
+    assert rows[3]["hidden"] == "yes" and rows[3]["comment"].startswith("'=")
+    assert "Nick" not in response.get_data(as_text=True)
+    named = read_csv(facilitator_client.get(f"/w/{workshop.id}/export/hats.csv?names=1"))
+    assert named[0]["nickname"] == "Nick0"
+
+    make_user("other@example.org")
+    other = app.test_client()
+    sign_in(other, "other@example.org")
+    assert other.get(f"/w/{workshop.id}/export/hats.csv").status_code == 403
+    phone = app.test_client()
+    join(phone, workshop, nickname="Curious")
+    refused = phone.get(f"/w/{workshop.id}/export/hats.csv")
+    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+
+
+def test_the_workbook_has_a_hats_sheet(facilitator_client, workshop, session):
+    from openpyxl import load_workbook
+
+    add_hats_comments(workshop)
+    book = load_workbook(io.BytesIO(facilitator_client.get(f"/w/{workshop.id}/export/workshop.xlsx").data))
+    assert book.sheetnames == ["ideas", "votes", "hats"]
+    sheet = list(book["hats"].values)
+    csv_rows = read_csv(facilitator_client.get(f"/w/{workshop.id}/export/hats.csv"))
+    assert list(sheet[0]) == HATS_COLUMNS and len(sheet) == len(csv_rows) + 1
+    assert [row[3] for row in sheet[1:]] == [text for _hat, text, _hidden in HAT_NOTES]
+    cell = next(c for c in book["hats"]["D"] if str(c.value).startswith("=SUM"))
+    assert cell.data_type == "s"  # text, not a formula
+    assert not any("Nick" in str(v) for row in sheet for v in row)
+
+
+def test_the_program_shows_adoption_figures(app, facilitator, workshop, session):
+    from tests.conftest import make_workshop
+    from workshop.orphans import logic as orphans
+    from workshop.voting.models import Project
+
+    projects = db.session.query(Project).filter_by(workshop_id=workshop.id).order_by(Project.id).all()
+    orphan = next(p for p in projects if p.status == "orphan_candidate")
+    partners = [orphans.save_organisation(None, {"name": name, "kind": "business"})
+                for name in ("Alpha inc.", "Bêta coop", "Gamma")]
+    first = orphans.offer(orphan, partners[0], "coord@example.org")
+    orphans.offer(orphan, partners[1], "coord@example.org")
+    orphans.move(first, "adopted", "", "coord@example.org")  # declines the other offer
+    orphans.move(first, "realised", "", "coord@example.org")
+    elsewhere = make_workshop(facilitator, title="Second atelier")
+    other_project = Project(workshop_id=elsewhere.id, title="Un projet d'un autre atelier", status="orphan_candidate")
+    db.session.add(other_project)
+    db.session.commit()
+    later = orphans.offer(other_project, partners[2], "coord@example.org")
+    orphans.move(later, "interested", "", "coord@example.org")
+
+    make_user("coordinator@example.org", role="coordinator")
+    client = app.test_client()
+    sign_in(client, "coordinator@example.org")
+    client.post("/lang/en")
+    html = client.get("/program").get_data(as_text=True)
+    section = html[html.index('id="adoption-title"'):]
+    assert "No adoption follow-up recorded yet." not in section
+    figures = dict((label.strip(), int(value)) for value, label in
+                   re.findall(r'<span class="figure-value">(\d+)</span>([^<]+)</li>', section))
+    assert figures["offers"] == 3 and figures["with interest"] == 1
+    assert figures["adopted"] == 1 and figures["realised"] == 1
+    table = section[section.index("<tbody>"):section.index("</tbody>")]
+    assert re.search(re.escape(workshop.title) + r"</th>\s*<td>2</td><td>0</td><td>1</td><td>1</td>", table)
+    assert re.search(r"Second atelier</th>\s*<td>1</td><td>1</td><td>0</td><td>0</td>", table)
+    assert re.search(r"<td>3</td><td>1</td><td>1</td><td>1</td></tr></tfoot>", section)

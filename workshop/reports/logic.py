@@ -28,7 +28,11 @@ from sqlalchemy import func, select
 
 from analysis import tally
 from workshop.extensions import db
+from workshop.hats.logic import comments_by_hat
+from workshop.hats.models import HatComment, HatsActivity, HatSubject
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
+from workshop.orphans import logic as orphans
+from workshop.orphans.models import Adoption
 from workshop.participants.models import Participant
 from workshop.themes.logic import grouped_wall
 from workshop.themes.models import MAX_LABEL_LENGTH, Theme
@@ -116,6 +120,28 @@ class FunnelStep:
 
 
 @dataclass
+class HatsSubjectReport:
+    subject: HatSubject
+    columns: list[tuple[str, list[HatComment]]]  # all six hats in order, visible comments only
+
+    @property
+    def total(self) -> int:
+        return sum(len(notes) for _hat, notes in self.columns)
+
+
+@dataclass
+class HatsSection:
+    activity: Activity
+    subjects: list[HatsSubjectReport]
+
+
+@dataclass
+class ProjectAdoption:
+    project: Project
+    adoptions: list[Adoption]  # one per organisation it was offered to, oldest offer first
+
+
+@dataclass
 class Report:
     workshop: Workshop
     participants: int
@@ -126,6 +152,16 @@ class Report:
     priorities: list[Project]
     orphan_candidates: list[Project]
     other_projects: list[Project]
+    hats_sections: list[HatsSection] = field(default_factory=list)
+    adoption: list[ProjectAdoption] = field(default_factory=list)  # orphan candidates, then priorities
+
+    @property
+    def hats_comments(self) -> int:
+        return sum(subject.total for section in self.hats_sections for subject in section.subjects)
+
+    @property
+    def adoptions(self) -> int:
+        return sum(len(entry.adoptions) for entry in self.adoption)
 
 
 def visible_idea_count(workshop: Workshop) -> int:
@@ -167,8 +203,36 @@ def funnel(workshop: Workshop) -> list[FunnelStep]:
     return steps
 
 
+def hats_activities(workshop: Workshop) -> list[HatsActivity]:
+    """The workshop's six-hats activities, in agenda order."""
+    order = {a.id: a.position for a in workshop.activities if a.kind == "hats"}
+    found = db.session.scalars(select(HatsActivity).where(HatsActivity.activity_id.in_(list(order) or [-1])))
+    return sorted(found, key=lambda h: (order[h.activity_id], h.activity_id))
+
+
+def hats_sections(workshop: Workshop) -> list[HatsSection]:
+    """Per six-hats activity and subject, the visible comments under each hat (hidden ones left out)."""
+    return [HatsSection(activity=hats.activity,
+                        subjects=[HatsSubjectReport(subject, list(comments_by_hat(subject).items()))
+                                  for subject in hats.subjects])
+            for hats in hats_activities(workshop)]
+
+
+def adoption_status(projects: list[Project]) -> list[ProjectAdoption]:
+    """Where each project's adoption stands: every organisation it was offered to and its stage."""
+    ids = [p.id for p in projects]
+    by_project: dict[int, list[Adoption]] = {pid: [] for pid in ids}
+    if ids:
+        for adoption in db.session.scalars(select(Adoption).where(Adoption.project_id.in_(ids))
+                                           .order_by(Adoption.id)):
+            by_project[adoption.project_id].append(adoption)
+    return [ProjectAdoption(p, by_project[p.id]) for p in projects]
+
+
 def report(workshop: Workshop) -> Report:
     projects = workshop_projects(workshop)
+    orphan_candidates = [p for p in projects if p.status == "orphan_candidate"]
+    priorities = [p for p in projects if p.status == "priority"]
     return Report(
         workshop=workshop,
         participants=len(participants_of(workshop)),
@@ -176,9 +240,11 @@ def report(workshop: Workshop) -> Report:
         idea_sections=[(a, grouped_wall(a)) for a in workshop.activities if a.kind == "ideas"],
         rounds=rounds_of(workshop),
         funnel=funnel(workshop),
-        priorities=[p for p in projects if p.status == "priority"],
-        orphan_candidates=[p for p in projects if p.status == "orphan_candidate"],
+        priorities=priorities,
+        orphan_candidates=orphan_candidates,
         other_projects=[p for p in projects if p.status == "candidate"],
+        hats_sections=hats_sections(workshop),
+        adoption=adoption_status(orphan_candidates + priorities),
     )
 
 
@@ -192,6 +258,28 @@ class ProgramRow:
     projects: int
     priorities: int
     orphan_candidates: int
+    # Adoption of the workshop's projects, counted as in orphans.logic.figures(): offers made,
+    # offers that reached "interested" / "adopted" at some point, and offers now "realised".
+    offers: int = 0
+    interested: int = 0
+    adopted: int = 0
+    realised: int = 0
+
+
+ADOPTION_FIGURES = ("offers", "interested", "adopted", "realised")
+
+
+def adoption_by_workshop() -> dict[int, dict[str, int]]:
+    """Per workshop (through each project's workshop_id), the adoption figures of its projects."""
+    counts: dict[int, dict[str, int]] = {}
+    for adoption in orphans.all_adoptions():
+        reached = {e.stage_to for e in adoption.events}
+        row = counts.setdefault(adoption.project.workshop_id, dict.fromkeys(ADOPTION_FIGURES, 0))
+        row["offers"] += 1
+        row["interested"] += "interested" in reached
+        row["adopted"] += "adopted" in reached
+        row["realised"] += adoption.stage == "realised"
+    return counts
 
 
 def program() -> list[ProgramRow]:
@@ -207,11 +295,13 @@ def program() -> list[ProgramRow]:
             select(Project.workshop_id, Project.status, func.count(Project.id))
             .group_by(Project.workshop_id, Project.status)).all():
         projects.setdefault(workshop_id, {})[status] = count
+    adoption = adoption_by_workshop()
     return [ProgramRow(
         workshop=w, participants=people.get(w.id, 0), ideas=ideas.get(w.id, 0),
         projects=sum(projects.get(w.id, {}).values()),
         priorities=projects.get(w.id, {}).get("priority", 0),
         orphan_candidates=projects.get(w.id, {}).get("orphan_candidate", 0),
+        **adoption.get(w.id, {}),
     ) for w in workshops]
 
 
@@ -220,6 +310,7 @@ def program() -> list[ProgramRow]:
 IDEA_COLUMNS = ("idea", "activity", "text", "original_text", "theme", "hidden", "merged_into",
                 "participant", "group", "created_at")
 VOTE_COLUMNS = ("round", "round_title", "round_kind", "item", "item_title", "participant", "group", "content")
+HATS_COLUMNS = ("activity", "subject", "hat", "comment", "hidden", "participant", "group", "created_at")
 
 
 def _time(moment: datetime | None) -> str:
@@ -276,6 +367,28 @@ def vote_rows(workshop: Workshop) -> tuple[list[str], list[list]]:
     return list(VOTE_COLUMNS), rows
 
 
+def hats_rows(workshop: Workshop, names: bool = False) -> tuple[list[str], list[list]]:
+    """Every six-hats comment of the workshop, hidden ones included (the record) and marked so:
+    by activity in agenda order, subject, then oldest first. The hat is its id ("white"…)."""
+    refs = refs_of(workshop)
+    people = {p.id: p for p in participants_of(workshop)}
+    header = list(HATS_COLUMNS) + (["nickname"] if names else [])
+    rows = []
+    for hats in hats_activities(workshop):
+        for subject in hats.subjects:
+            notes = db.session.scalars(select(HatComment).where(HatComment.subject_id == subject.id)
+                                       .order_by(HatComment.id))
+            for note in notes:
+                author = people.get(note.participant_id)
+                row = [hats.activity.prompt, subject.title, note.hat, note.text, "yes" if note.hidden else "no",
+                       refs.participants.get(note.participant_id, ""),
+                       author.group.name if author and author.group else "", _time(note.created_at)]
+                if names:
+                    row.append((author.nickname or "") if author else "")
+                rows.append(row)
+    return header, rows
+
+
 def _safe_cell(value):
     """A participant's text must never become a spreadsheet formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -293,12 +406,14 @@ def to_csv(header: list[str], rows: list[list]) -> str:
 
 
 def to_xlsx(workshop: Workshop, names: bool = False) -> bytes:
-    """One sheet per CSV export: "ideas" and "votes"."""
+    """One sheet per CSV export: "ideas", "votes" and "hats"."""
     from openpyxl import Workbook
 
     book = Workbook()
     book.remove(book.active)
-    for title, (header, rows) in (("ideas", idea_rows(workshop, names)), ("votes", vote_rows(workshop))):
+    sheets = (("ideas", idea_rows(workshop, names)), ("votes", vote_rows(workshop)),
+              ("hats", hats_rows(workshop, names)))
+    for title, (header, rows) in sheets:
         sheet = book.create_sheet(title)
         sheet.append(header)
         for row in rows:

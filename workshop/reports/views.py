@@ -9,6 +9,8 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from workshop.orphans import logic as orphans
+from workshop.orphans.pipeline import is_open as adoption_is_open
 from workshop.reports import charts, logic
 from workshop.workshops.views import facilitated
 
@@ -54,7 +56,8 @@ def report(workshop_id: int):
         _("Participants by stakeholder group"), "participation")
     return render_template("reports/report.html", workshop=workshop, data=data, funnel_svg=funnel_svg,
                            participation_svg=participation_svg, kind_label=kind_label,
-                           state_label=state_label, vote_kind_label=vote_kind_label)
+                           state_label=state_label, vote_kind_label=vote_kind_label,
+                           adoption_is_open=adoption_is_open)
 
 
 @bp.get("/w/<int:workshop_id>/export/ideas.csv")
@@ -71,6 +74,14 @@ def votes_csv(workshop_id: int):
     workshop = facilitated(workshop_id)
     header, rows = logic.vote_rows(workshop)
     return download(logic.to_csv(header, rows), "text/csv", f"workshop-{workshop.id}-votes.csv")
+
+
+@bp.get("/w/<int:workshop_id>/export/hats.csv")
+@login_required
+def hats_csv(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    header, rows = logic.hats_rows(workshop, names=with_names())
+    return download(logic.to_csv(header, rows), "text/csv", f"workshop-{workshop.id}-hats.csv")
 
 
 @bp.get("/w/<int:workshop_id>/export/workshop.xlsx")
@@ -121,5 +132,7 @@ def program():
         [charts.Bar(f"{row.workshop.created_at:%Y-%m-%d} · {row.workshop.title}", row.ideas) for row in rows],
         _("Ideas per workshop, oldest first"), "program")
     totals = {key: sum(getattr(r, key) for r in rows)
-              for key in ("participants", "ideas", "projects", "priorities", "orphan_candidates")}
-    return render_template("reports/program.html", rows=rows, chart=chart, totals=totals)
+              for key in ("participants", "ideas", "projects", "priorities", "orphan_candidates",
+                          *logic.ADOPTION_FIGURES)}
+    return render_template("reports/program.html", rows=rows, chart=chart, totals=totals,
+                           figures=orphans.figures())
