@@ -244,11 +244,11 @@ def upload(client, document):
 
 @pytest.mark.parametrize("names", [False, True])
 def test_json_export_and_import_round_trip(facilitator_client, workshop, session, names):
-    from workshop.reports.logic import round_trip_view
+    from workshop.reports.archive import round_trip_view
     from workshop.workshops.models import Workshop
 
     first = export(facilitator_client, workshop.id, names)
-    assert first["format"] == "atelier-workshop" and first["version"] == 1
+    assert first["format"] == "atelier-workshop" and first["version"] == 2
     assert len(first["ideas"]) == len(IDEAS) + 1 and len(first["activities"]) == 3
     assert (first["participants"][0]["nickname"] == "Nick0") is names
     response = upload(facilitator_client, first)
@@ -510,3 +510,123 @@ def test_the_program_shows_adoption_figures(app, facilitator, workshop, session)
     assert re.search(re.escape(workshop.title) + r"</th>\s*<td>2</td><td>0</td><td>1</td><td>1</td>", table)
     assert re.search(r"Second atelier</th>\s*<td>1</td><td>1</td><td>0</td><td>0</td>", table)
     assert re.search(r"<td>3</td><td>1</td><td>1</td><td>1</td></tr></tfoot>", section)
+
+
+# --------------------------------------------------------------------------- JSON v2: hats and cells too
+
+def add_hats_and_cells(workshop):
+    """After the session: a six-hats activity on a priority and a typed subject, with hats
+    handed out and comments (one hidden); a ranked cell sign-up, assigned, with a contact
+    shared by consent and a log entry; a description on a priority."""
+    from workshop.cells import logic as cells_logic
+    from workshop.hats import logic as hats_logic
+    from workshop.hats.models import HatComment
+    from workshop.voting.models import Project
+
+    priorities = db.session.query(Project).filter_by(workshop_id=workshop.id, status="priority").all()
+    priorities[0].description = "Un jumelage suivi pendant toute la première année."
+    priorities[0].needs = "Des employeurs volontaires"
+    hats = hats_logic.create(workshop, ["Un sujet tapé"], [priorities[0].id], "balanced")
+    hats_logic.hand_out(hats)
+    people = db.session.query(Participant).filter_by(workshop_id=workshop.id).order_by(Participant.id).all()
+    worn = hats_logic.assignment(hats)
+    for n, person in enumerate(people[:4]):
+        db.session.add(HatComment(subject_id=hats.current_subject_id, participant_id=person.id, hat=worn[person.id],
+                                  text=f"Commentaire {n}", submission_key=f"hat-{n:08d}", hidden=n == 3))
+    db.session.commit()
+    signup = cells_logic.create(workshop, "ranked", capacity=3)
+    open_activity(workshop, signup.activity)
+    cell_ids = [c.id for c in signup.cells]
+    for n, person in enumerate(people[:5]):
+        consent = n == 0
+        cells_logic.prefer(signup, person, cell_ids[n % 2:] + cell_ids[:n % 2], consent=consent,
+                           name="Ada Lovelace" if consent else "", email="ada@example.org" if consent else "")
+    cells_logic.run_assignment(signup)
+    cells_logic.add_log(signup.cells[0], "Ada", "Première rencontre le 3 décembre")
+    close_activity(workshop, signup.activity)
+    return hats, signup
+
+
+def activity_of(document, kind):
+    return next(a for a in document["activities"] if a["kind"] == kind)
+
+
+@pytest.mark.parametrize("names", [False, True])
+def test_json_round_trip_keeps_hats_and_cells(facilitator_client, workshop, session, names):
+    from workshop.cells.models import Cell, CellSignup
+    from workshop.reports.archive import round_trip_view
+    from workshop.workshops.models import Activity
+
+    _hats, signup = add_hats_and_cells(workshop)
+    first = export(facilitator_client, workshop.id, names)
+    assert first["version"] == 2 and "omitted" not in first
+    assert [a["kind"] for a in first["activities"]] == ["ideas", "vote", "vote", "hats", "cells"]
+    hats = activity_of(first, "hats")["hats"]
+    assert [s["title"] for s in hats["subjects"]][1] == "Un sujet tapé"
+    assert hats["subjects"][0]["project"] is not None and hats["current_subject"] == hats["subjects"][0]["ref"]
+    assert len(hats["subjects"][0]["hats_worn"]) == len(first["participants"])
+    assert [c["hidden"] for c in hats["subjects"][0]["comments"]] == [False, False, False, True]
+    cells = activity_of(first, "cells")["cells"]
+    assert cells["assigned"] and sum(len(c["members"]) for c in cells["cells"]) == 5
+    shared = [m for c in cells["cells"] for m in c["members"] if m["contact_consent"]]
+    assert len(shared) == 1 and (shared[0]["contact_email"] == "ada@example.org") is names
+    assert (cells["cells"][0]["log"][0]["author"] == "Ada") is names
+    assert "Ada" not in json.dumps(first) or names  # no name, no contact without asking
+    assert any(p["description"].startswith("Un jumelage") for p in first["projects"])
+
+    response = upload(facilitator_client, first)
+    assert response.status_code == 302
+    new_id = int(re.search(r"/w/(\d+)/report", response.headers["Location"]).group(1))
+    second = export(facilitator_client, new_id, names)
+    assert round_trip_view(second) == round_trip_view(first)
+    # A copy gets its own private log links: an old link never opens it.
+    restored_activity = db.session.query(Activity).filter_by(workshop_id=new_id, kind="cells").one()
+    restored = db.session.query(CellSignup).filter_by(activity_id=restored_activity.id).one()
+    old_tokens = {c.log_token for c in signup.cells}
+    assert old_tokens.isdisjoint(c.log_token for c in db.session.query(Cell).filter_by(signup_id=restored.id))
+    # The restored report reads the same, hats comments included.
+    facilitator_client.post("/lang/en")
+
+    def article(html):
+        return re.sub(r"/w/\d+/", "/w/N/", html[html.index("<article"):html.index("</article>")])
+
+    old = facilitator_client.get(f"/w/{workshop.id}/report").get_data(as_text=True)
+    new = facilitator_client.get(f"/w/{new_id}/report").get_data(as_text=True)
+    assert "Commentaire 0" in new and "Commentaire 3" not in new
+    assert article(old) == article(new)
+
+
+def test_a_version_1_document_still_imports(facilitator_client, workshop, session):
+    document = export(facilitator_client, workshop.id)
+    document["version"] = 1
+    for project in document["projects"]:
+        del project["description"], project["needs"]
+    response = upload(facilitator_client, document)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("damage", ["forged hat", "hats on an ideas activity", "cell over capacity",
+                                    "member twice", "unknown cell in a ranking"])
+def test_damaged_hats_or_cells_are_refused_and_nothing_is_stored(facilitator_client, workshop, session, damage):
+    from workshop.workshops.models import Workshop
+
+    add_hats_and_cells(workshop)
+    document = export(facilitator_client, workshop.id)
+    hats = activity_of(document, "hats")["hats"]
+    cells = activity_of(document, "cells")["cells"]
+    if damage == "forged hat":
+        hats["subjects"][0]["comments"][0]["hat"] = "purple"
+    elif damage == "hats on an ideas activity":
+        activity_of(document, "ideas")["hats"] = hats
+    elif damage == "cell over capacity":
+        cells["cells"][0]["capacity"] = 1
+        cells["cells"][0]["members"] = cells["cells"][0]["members"] + cells["cells"][1]["members"]
+        cells["cells"][1]["members"] = []
+    elif damage == "member twice":
+        cells["cells"][1]["members"].append(cells["cells"][0]["members"][0])
+    elif damage == "unknown cell in a ranking":
+        cells["preferences"][0]["ranking"] = ["C99"]
+    before = db.session.query(Workshop).count()
+    response = upload(facilitator_client, document)
+    assert response.status_code == 400
+    assert db.session.query(Workshop).count() == before

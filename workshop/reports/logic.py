@@ -1,18 +1,11 @@
-"""What a session report shows, and a workshop's exports and import.
+"""What a session report shows, the tables it exports and the program view.
 
 Exports never carry nicknames unless asked (`names=True`): participants are
 pseudonymous, known in every export by a reference that holds within one
 workshop only ("P1", "P2"… in the order they joined). Ideas, themes,
-activities and projects get references the same way ("I1", "T1", "A1",
-"J1"), so the CSV files, the XLSX workbook and the JSON document agree.
-
-The JSON round trip: `export_json(import_json(export_json(w)))` equals
-`export_json(w)` once `round_trip_view` has dropped the parts that name one
-database row: the top-level "source" (original workshop id, join code and
-owner) and "exported_at". Everything else is restored as it was, timestamps
-included. Not restored (and so not exported): the running timer, a grouping in
-progress, the grouping features cache, and the six-hats and cells activities,
-whose content format v1 does not cover yet (their count is in "omitted").
+activities, projects, six-hats subjects and cells get references the same way
+("I1", "T1", "A1", "J1", "S1", "C1"), so the CSV files, the XLSX workbook and
+the JSON document (`archive.py`) agree.
 """
 
 from __future__ import annotations
@@ -26,26 +19,19 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from analysis import tally
+from workshop.cells.models import CellSignup
 from workshop.extensions import db
 from workshop.hats.logic import comments_by_hat
 from workshop.hats.models import HatComment, HatsActivity, HatSubject
-from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
+from workshop.ideas.models import Idea
 from workshop.orphans import logic as orphans
 from workshop.orphans.models import Adoption
 from workshop.participants.models import Participant
 from workshop.themes.logic import grouped_wall
-from workshop.themes.models import MAX_LABEL_LENGTH, Theme
 from workshop.voting.logic import workshop_projects
-from workshop.voting.models import PROJECT_STATUSES, VOTE_KINDS, Ballot, Project, Round, RoundItem
-from workshop.workshops.logic import new_join_code, utcnow
-from workshop.workshops.models import ACTIVITY_STATES, Activity, StakeholderGroup, Workshop
+from workshop.voting.models import Ballot, Project, Round
+from workshop.workshops.models import Activity, Workshop
 
-FORMAT = "atelier-workshop"
-FORMAT_VERSION = 1
-# Activity kinds whose content the JSON format carries; the others are counted in "omitted".
-EXPORTED_KINDS = ("ideas", "vote")
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 # Spreadsheets run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,15 +47,13 @@ class Refs:
     themes: dict[int, str] = field(default_factory=dict)
     ideas: dict[int, str] = field(default_factory=dict)
     projects: dict[int, str] = field(default_factory=dict)
+    subjects: dict[int, str] = field(default_factory=dict)  # six-hats subjects
+    cells: dict[int, str] = field(default_factory=dict)
 
 
 def _numbered(prefix: str, ids) -> dict[int, str]:
     """References in the given order: the order in which an import recreates the rows."""
     return {id_: f"{prefix}{n}" for n, id_ in enumerate(ids, start=1)}
-
-
-def exported_activities(workshop: Workshop) -> list[Activity]:
-    return [a for a in workshop.activities if a.kind in EXPORTED_KINDS]
 
 
 def participants_of(workshop: Workshop) -> list[Participant]:
@@ -88,13 +72,19 @@ def projects_of(workshop: Workshop) -> list[Project]:
 
 
 def refs_of(workshop: Workshop) -> Refs:
-    activities = exported_activities(workshop)
+    activities = workshop.activities
+    hats = hats_activities(workshop)
+    signups = db.session.scalars(select(CellSignup).where(
+        CellSignup.activity_id.in_([a.id for a in activities if a.kind == "cells"] or [-1]))).all()
     return Refs(
         participants=_numbered("P", [p.id for p in participants_of(workshop)]),
         activities=_numbered("A", [a.id for a in activities]),
         themes=_numbered("T", [t.id for a in activities for t in a.themes]),
         ideas=_numbered("I", [i.id for i in ideas_of(workshop)]),
         projects=_numbered("J", [p.id for p in projects_of(workshop)]),
+        subjects=_numbered("S", [s.id for h in hats for s in h.subjects]),
+        cells=_numbered("C", [c.id for signup in sorted(signups, key=lambda s: s.activity.position)
+                              for c in signup.cells]),
     )
 
 
@@ -426,327 +416,3 @@ def to_xlsx(workshop: Workshop, names: bool = False) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-# --------------------------------------------------------------------------- JSON export
-
-def _ts(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def _ballot_content(kind: str, content: str, projects: dict[int, str]):
-    data = json.loads(content or "null")
-    if kind in ("dots", "impact_feasibility"):
-        return {projects[int(k)]: v for k, v in (data or {}).items()}
-    return [projects[int(p)] for p in (data or [])]
-
-
-def export_json(workshop: Workshop, names: bool = False) -> dict:
-    """The whole workshop as a document `import_json` restores (see the module's docstring)."""
-    refs = refs_of(workshop)
-    groups = {g.id: g.name for g in workshop.groups}
-    activities = []
-    for activity in exported_activities(workshop):
-        entry = {"ref": refs.activities[activity.id], "kind": activity.kind, "prompt": activity.prompt,
-                 "state": activity.state,
-                 "themes": [{"ref": refs.themes[t.id], "label": t.label, "created_at": _ts(t.created_at)}
-                            for t in activity.themes]}
-        round_ = activity.round if activity.kind == "vote" else None
-        if round_ is not None:
-            previous = db.session.get(Round, round_.previous_round_id) if round_.previous_round_id else None
-            ballots = db.session.scalars(select(Ballot).where(Ballot.round_id == round_.id)
-                                         .order_by(Ballot.participant_id))
-            entry["round"] = {
-                "kind": round_.kind, "dots_per_participant": round_.dots_per_participant,
-                "max_dots_per_item": round_.max_dots_per_item, "top_k": round_.top_k,
-                "impact_label": round_.impact_label, "feasibility_label": round_.feasibility_label,
-                "show_live_results": round_.show_live_results,
-                "previous": refs.activities.get(previous.activity_id) if previous else None,
-                "items": [refs.projects[item.project_id] for item in round_.items],
-                "ballots": [{"participant": refs.participants[b.participant_id],
-                             "content": _ballot_content(round_.kind, b.content, refs.projects),
-                             "version": b.version, "updated_at": _ts(b.updated_at)} for b in ballots],
-            }
-        activities.append(entry)
-    current = workshop.current_activity_id
-    return {
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "exported_at": _ts(utcnow()),
-        "source": {"workshop_id": workshop.id, "join_code": workshop.join_code,
-                   "owner": workshop.owner.email if workshop.owner else None},
-        "omitted": {kind: sum(1 for a in workshop.activities if a.kind == kind)
-                    for kind in ("hats", "cells") if any(a.kind == kind for a in workshop.activities)},
-        "names_included": names,
-        "workshop": {"title": workshop.title, "language": workshop.language,
-                     "show_names_on_projector": workshop.show_names_on_projector,
-                     "created_at": _ts(workshop.created_at),
-                     "current_activity": refs.activities.get(current) if current else None},
-        "groups": [g.name for g in workshop.groups],
-        "participants": [{"ref": refs.participants[p.id], "nickname": p.nickname if names else None,
-                          "group": groups.get(p.group_id), "language": p.language,
-                          "joined_at": _ts(p.joined_at)} for p in participants_of(workshop)],
-        "activities": activities,
-        "ideas": [{"ref": refs.ideas[i.id], "activity": refs.activities[i.activity_id],
-                   "participant": refs.participants[i.participant_id], "submission_key": i.submission_key,
-                   "text": i.text, "original_text": i.original_text, "hidden": i.hidden,
-                   "merged_into": refs.ideas.get(i.merged_into_id), "theme": refs.themes.get(i.theme_id),
-                   "theme_position": i.theme_position, "created_at": _ts(i.created_at)}
-                  for i in ideas_of(workshop) if i.activity_id in refs.activities],
-        "projects": [{"ref": refs.projects[p.id], "title": p.title, "idea": refs.ideas.get(p.idea_id),
-                      "theme": refs.themes.get(p.theme_id), "status": p.status, "created_at": _ts(p.created_at)}
-                     for p in projects_of(workshop)],
-    }
-
-
-def round_trip_view(document: dict) -> dict:
-    """The part of an export that a round trip keeps identical."""
-    return {k: v for k, v in document.items() if k not in ("source", "exported_at")}
-
-
-# --------------------------------------------------------------------------- JSON import
-
-class ImportProblem(ValueError):
-    """The document cannot be restored; nothing was stored. `detail` says where."""
-
-    def __init__(self, detail: str):
-        super().__init__(detail)
-        self.detail = detail
-
-
-def _text(value, limit: int, where: str, *, empty: bool = False) -> str:
-    if not isinstance(value, str) or len(value) > limit or (not empty and not value.strip()):
-        raise ImportProblem(where)
-    return value
-
-
-def _flag(value, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise ImportProblem(where)
-    return value
-
-
-def _whole(value, where: str, low: int = 0, high: int = 10**6) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ImportProblem(where)
-    return value
-
-
-def _moment(value, where: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ImportProblem(where) from None
-    return moment.replace(tzinfo=None)
-
-
-def _list(value, where: str) -> list:
-    if not isinstance(value, list):
-        raise ImportProblem(where)
-    return value
-
-
-def _ref(table: dict, value, where: str, *, optional: bool = False):
-    if value is None and optional:
-        return None
-    if not isinstance(value, str) or value not in table:
-        raise ImportProblem(where)
-    return table[value]
-
-
-def parse(raw: bytes | str) -> dict:
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportProblem("too_large")
-    try:
-        document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ImportProblem("not_json") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ImportProblem("format")
-    if document.get("version") != FORMAT_VERSION:
-        raise ImportProblem("version")
-    return document
-
-
-def import_json(document: dict, owner) -> Workshop:
-    """Restore an export as a new workshop owned by `owner`, with a new join code.
-    All or nothing: on any problem nothing is stored and ImportProblem says where."""
-    try:
-        workshop = _restore(document, owner)
-    except ImportProblem:
-        db.session.rollback()
-        raise
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
-        db.session.rollback()
-        raise ImportProblem("malformed") from None
-    db.session.commit()
-    return workshop
-
-
-def _restore(doc: dict, owner) -> Workshop:
-    info = doc["workshop"]
-    language = info["language"]
-    if language not in ("fr", "en"):
-        raise ImportProblem("workshop.language")
-    workshop = Workshop(title=_text(info["title"], 200, "workshop.title"), language=language,
-                        join_code=new_join_code(), owner_id=owner.id,
-                        show_names_on_projector=_flag(info["show_names_on_projector"], "workshop.show_names"))
-    created = _moment(info.get("created_at"), "workshop.created_at")
-    if created:
-        workshop.created_at = created
-    groups = {}
-    for position, name in enumerate(_list(doc["groups"], "groups")):
-        group = StakeholderGroup(name=_text(name, 120, "groups"), position=position)
-        if name in groups:
-            raise ImportProblem("groups.duplicate")
-        groups[name] = group
-    workshop.groups = list(groups.values())
-    db.session.add(workshop)
-    db.session.flush()
-
-    people = {}
-    for entry in _list(doc["participants"], "participants"):
-        nickname = entry.get("nickname")
-        person = Participant(workshop_id=workshop.id,
-                             nickname=_text(nickname, 40, "participants.nickname") if nickname is not None else None,
-                             group_id=_ref(groups, entry.get("group"), "participants.group", optional=True).id
-                             if entry.get("group") is not None else None,
-                             language=entry.get("language") if entry.get("language") in ("fr", "en") else None)
-        joined = _moment(entry.get("joined_at"), "participants.joined_at")
-        if joined:
-            person.joined_at = joined
-        _unique(people, entry["ref"], person, "participants.ref")
-    db.session.add_all(people.values())
-
-    activities, themes, rounds = {}, {}, []
-    for position, entry in enumerate(_list(doc["activities"], "activities")):
-        kind, state = entry["kind"], entry["state"]
-        if kind not in EXPORTED_KINDS or state not in ACTIVITY_STATES:
-            raise ImportProblem("activities.kind")
-        activity = Activity(workshop_id=workshop.id, position=position, kind=kind, state=state,
-                            prompt=_text(entry["prompt"], 5000, "activities.prompt"))
-        db.session.add(activity)
-        _unique(activities, entry["ref"], activity, "activities.ref")
-        for theme_position, theme_entry in enumerate(_list(entry["themes"], "themes")):
-            theme = Theme(label=_text(theme_entry["label"], MAX_LABEL_LENGTH, "themes.label"),
-                          position=theme_position)
-            theme_created = _moment(theme_entry.get("created_at"), "themes.created_at")
-            if theme_created:
-                theme.created_at = theme_created
-            activity.themes.append(theme)
-            _unique(themes, theme_entry["ref"], theme, "themes.ref")
-        if entry.get("round") is not None:
-            if kind != "vote":
-                raise ImportProblem("activities.round")
-            rounds.append((activity, entry["round"]))
-    db.session.flush()
-
-    ideas, merges = {}, []
-    for entry in _list(doc["ideas"], "ideas"):
-        activity = _ref(activities, entry["activity"], "ideas.activity")
-        theme = _ref(themes, entry.get("theme"), "ideas.theme", optional=True)
-        if theme is not None and theme.activity_id != activity.id:
-            raise ImportProblem("ideas.theme")
-        idea = Idea(activity_id=activity.id, participant_id=_ref(people, entry["participant"], "ideas.participant").id,
-                    submission_key=_text(entry["submission_key"], 64, "ideas.submission_key"),
-                    text=_text(entry["text"], MAX_IDEA_LENGTH * 4, "ideas.text"),
-                    original_text=_text(entry["original_text"], MAX_IDEA_LENGTH * 4, "ideas.original_text"),
-                    hidden=_flag(entry["hidden"], "ideas.hidden"), theme_id=theme.id if theme else None,
-                    theme_position=_whole(entry.get("theme_position", 0), "ideas.theme_position"))
-        created = _moment(entry.get("created_at"), "ideas.created_at")
-        if created:
-            idea.created_at = created
-        _unique(ideas, entry["ref"], idea, "ideas.ref")
-        merges.append((idea, entry.get("merged_into")))
-    db.session.add_all(ideas.values())
-    db.session.flush()
-    for idea, target in merges:
-        if target is not None:
-            joined = _ref(ideas, target, "ideas.merged_into")
-            if joined is idea or joined.activity_id != idea.activity_id:
-                raise ImportProblem("ideas.merged_into")
-            idea.merged_into_id = joined.id
-
-    projects = {}
-    for entry in _list(doc["projects"], "projects"):
-        if entry["status"] not in PROJECT_STATUSES:
-            raise ImportProblem("projects.status")
-        idea = _ref(ideas, entry.get("idea"), "projects.idea", optional=True)
-        theme = _ref(themes, entry.get("theme"), "projects.theme", optional=True)
-        project = Project(workshop_id=workshop.id, title=_text(entry["title"], 5000, "projects.title"),
-                          idea_id=idea.id if idea else None, theme_id=theme.id if theme else None,
-                          status=entry["status"])
-        created = _moment(entry.get("created_at"), "projects.created_at")
-        if created:
-            project.created_at = created
-        _unique(projects, entry["ref"], project, "projects.ref")
-    db.session.add_all(projects.values())
-    db.session.flush()
-
-    restored_rounds: dict[int, Round] = {}
-    for activity, entry in rounds:
-        kind = entry["kind"]
-        if kind not in VOTE_KINDS:
-            raise ImportProblem("round.kind")
-        previous_activity = _ref(activities, entry.get("previous"), "round.previous", optional=True)
-        previous = restored_rounds.get(previous_activity.id) if previous_activity else None
-        if previous_activity is not None and previous is None:
-            raise ImportProblem("round.previous")
-        round_ = Round(activity_id=activity.id, kind=kind,
-                       dots_per_participant=_whole(entry["dots_per_participant"], "round.dots", 1, 100),
-                       max_dots_per_item=_whole(entry["max_dots_per_item"], "round.max_dots", 1, 100),
-                       top_k=_whole(entry["top_k"], "round.top_k", 1, 10**4),
-                       impact_label=_text(entry["impact_label"], 40, "round.impact_label", empty=True),
-                       feasibility_label=_text(entry["feasibility_label"], 40, "round.feasibility_label", empty=True),
-                       show_live_results=_flag(entry["show_live_results"], "round.show_live_results"),
-                       previous_round_id=previous.id if previous else None)
-        items = [_ref(projects, ref, "round.items") for ref in _list(entry["items"], "round.items")]
-        if len({p.id for p in items}) != len(items):
-            raise ImportProblem("round.items")
-        round_.items = [RoundItem(project_id=p.id, position=i) for i, p in enumerate(items)]
-        db.session.add(round_)
-        db.session.flush()
-        restored_rounds[activity.id] = round_
-        rules = tally.RoundRules(items=tuple(p.id for p in items), dots_per_participant=round_.dots_per_participant,
-                                 max_dots_per_item=round_.max_dots_per_item, top_k=round_.top_k,
-                                 max_approvals=round_.top_k)
-        voters = set()
-        for ballot_entry in _list(entry["ballots"], "round.ballots"):
-            person = _ref(people, ballot_entry["participant"], "ballots.participant")
-            if person.id in voters:
-                raise ImportProblem("ballots.participant")
-            voters.add(person.id)
-            content = ballot_entry["content"]
-            if kind in ("dots", "impact_feasibility"):
-                if not isinstance(content, dict):
-                    raise ImportProblem("ballots.content")
-                decoded = {_ref(projects, k, "ballots.content").id:
-                           (tuple(v) if kind == "impact_feasibility" else v) for k, v in content.items()}
-                encoded = json.dumps({str(k): list(v) if isinstance(v, tuple) else v for k, v in decoded.items()})
-            else:
-                decoded = [_ref(projects, p, "ballots.content").id for p in _list(content, "ballots.content")]
-                encoded = json.dumps(decoded)
-            try:
-                tally.validate_ballot(kind, decoded, rules)
-            except tally.BallotError:
-                raise ImportProblem("ballots.content") from None
-            ballot = Ballot(round_id=round_.id, participant_id=person.id, content=encoded,
-                            version=_whole(ballot_entry.get("version", 1), "ballots.version"))
-            updated = _moment(ballot_entry.get("updated_at"), "ballots.updated_at")
-            if updated:
-                ballot.updated_at = updated
-            db.session.add(ballot)
-
-    current = info.get("current_activity")
-    if current is not None:
-        workshop.current_activity_id = _ref(activities, current, "workshop.current_activity").id
-    db.session.flush()
-    return workshop
-
-
-def _unique(table: dict, ref, value, where: str) -> None:
-    if not isinstance(ref, str) or ref in table:
-        raise ImportProblem(where)
-    table[ref] = value

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from workshop.orphans import logic as orphans
 from workshop.orphans.pipeline import is_open as adoption_is_open
-from workshop.reports import charts, logic
+from workshop.reports import archive, charts, logic
 from workshop.workshops.views import facilitated
 
 bp = Blueprint("reports", __name__)
@@ -97,7 +97,7 @@ def workbook(workshop_id: int):
 @login_required
 def workshop_json(workshop_id: int):
     workshop = facilitated(workshop_id)
-    body = json.dumps(logic.export_json(workshop, names=with_names()), ensure_ascii=False, indent=1)
+    body = json.dumps(archive.export_json(workshop, names=with_names()), ensure_ascii=False, indent=1)
     return download(body, "application/json", f"workshop-{workshop.id}.json")
 
 
@@ -112,9 +112,9 @@ def import_workshop():
             problem = _("Choose a JSON file exported from a workshop.")
         else:
             try:
-                document = logic.parse(upload.read(logic.MAX_IMPORT_BYTES + 1))
-                workshop = logic.import_json(document, current_user)
-            except logic.ImportProblem as error:
+                document = archive.parse(upload.read(archive.MAX_IMPORT_BYTES + 1))
+                workshop = archive.import_json(document, current_user)
+            except archive.ImportProblem as error:
                 problem = _("This file cannot be restored (%(detail)s): nothing was imported.",
                             detail=error.detail)
             else:
