@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import base_config, missing_service, new_app
 from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
-from tests.test_reports import build_session
+from tests.test_reports import add_hats_and_cells, build_session
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +30,32 @@ THEME_LABELS = {"SE_NOURRIR": "Se nourrir", "SE_DEPLACER": "Se déplacer", "PROD
 
 def proposals() -> list[dict]:
     if not PROPOSALS.exists():
-        pytest.skip(f"the realistic ideas are missing: {PROPOSALS} (../shared/data/ccc_proposals.csv)")
+        missing_service(f"the realistic ideas are missing: {PROPOSALS} (../shared/data/ccc_proposals.csv)")
     with PROPOSALS.open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def offer_the_first_orphan(workshop):
+    """Weeks later: the first orphan candidate offered to a partner, who said it is interested."""
+    from workshop.extensions import db
+    from workshop.orphans import logic as orphans
+    from workshop.voting.models import Project
+
+    orphan = db.session.scalars(db.select(Project).where(Project.workshop_id == workshop.id,
+                                                         Project.status == "orphan_candidate")
+                                .order_by(Project.id)).first()
+    partner = orphans.save_organisation(None, {"name": "Carrefour jeunesse-emploi du Fjord", "kind": "community",
+                                               "territory": "MRC du Fjord-du-Saguenay"})
+    orphans.move(orphans.offer(orphan, partner, "coordination@example.org"), "interested", "", "coordination@example.org")
+
+
+def ink(pgm: Path) -> float:
+    """The share of dark pixels on a page rendered as a binary PGM (P5) by pdftoppm -gray."""
+    data = pgm.read_bytes()
+    fields, rest = data.split(maxsplit=4)[:4], data.split(maxsplit=4)[4]
+    width, height = int(fields[1]), int(fields[2])
+    pixels = rest[:width * height]
+    return sum(1 for value in pixels if value < 128) / len(pixels)
 
 
 @pytest.fixture
@@ -59,6 +82,8 @@ def server(tmp_path):
                     for n, row in enumerate(rows)]
         build_session(workshop, texts=[row["text"] for row in rows], people=60,
                       theme_labels=[THEME_LABELS[t] for t in labels], theme_of=theme_of, first_source="themes")
+        add_hats_and_cells(workshop)
+        offer_the_first_orphan(workshop)
         workshop_id = workshop.id
         db.session.remove()
         db.engine.dispose()
@@ -91,6 +116,13 @@ def test_the_report_renders_and_prints_to_a_multi_page_pdf(browser, server):
     assert page.locator("#ideas h4").count() == 7  # six themes and the unsorted ideas
     assert page.locator("#rounds .by-group").count() == 2
     assert page.locator("#priorities .report-projects li").count() >= 2
+    # Hats comments under named hats (symbol and name, not colour alone); the hidden one left out.
+    hats = page.locator("#hats")
+    assert hats.locator(".report-hat").count() >= 1 and "Commentaire 0" in hats.inner_text()
+    assert "Commentaire 3" not in hats.inner_text()
+    assert hats.locator(".report-hat h5").first.inner_text().split()[0] in list("≡♥▲☀✦◎")
+    # Where the orphan project's adoption stands.
+    assert "Carrefour jeunesse-emploi du Fjord" in page.locator("#orphans").inner_text()
     assert not violations, violations
     page.screenshot(path=str(SCREENSHOT), full_page=False)
 
@@ -103,12 +135,19 @@ def test_the_report_renders_and_prints_to_a_multi_page_pdf(browser, server):
     assert pages > 1, info
     text = subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
     assert "Convention citoyenne" in text
-    assert "Rapport" in text or "Session report" in text or "report" in text.lower()
-    assert "Se nourrir" in text
+    assert "RAPPORT DE SÉANCE" in text.upper()  # French by default; the kicker is set in capitals
+    assert "Se nourrir" in text and "Commentaire 0" in text and "Carrefour" in text and "intéressé" in text
     # Printed without the navigation bar or the export buttons.
     first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(PDF), "-"],
                                 capture_output=True, text=True, check=True).stdout
     assert "CSV" not in first_page
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(PDF), str(PDF.with_suffix(""))],
-                   check=True)
+    # Every page, rendered: kept as PNG for a person to look at, and none of them blank.
+    pages_dir = PDF.with_suffix("")
+    shutil.rmtree(pages_dir, ignore_errors=True)
+    pages_dir.mkdir(parents=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(PDF), str(pages_dir / "page")], check=True)
+    subprocess.run(["pdftoppm", "-gray", "-r", "30", str(PDF), str(pages_dir / "gray")], check=True)
+    grays = sorted(pages_dir.glob("gray-*.pgm"))
+    assert len(grays) == pages == len(list(pages_dir.glob("page-*.png")))
+    assert all(ink(gray) > 0.002 for gray in grays), [ink(gray) for gray in grays]
     context.close()

@@ -593,6 +593,7 @@ def test_json_round_trip_keeps_hats_and_cells(facilitator_client, workshop, sess
     old = facilitator_client.get(f"/w/{workshop.id}/report").get_data(as_text=True)
     new = facilitator_client.get(f"/w/{new_id}/report").get_data(as_text=True)
     assert "Commentaire 0" in new and "Commentaire 3" not in new
+    assert not re.search(r"</span>\s*cells\s*<span", new)  # the sign-up's internal prompt stays internal
     assert article(old) == article(new)
 
 
