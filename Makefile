@@ -27,7 +27,7 @@ translations: $(VENV)/.installed
 # For developers: gather new strings into the catalogues.
 extract-messages: $(VENV)/.installed
 	$(BABEL) extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(PY) translations/update.py
 
 run: setup
 	$(VENV)/bin/flask db upgrade

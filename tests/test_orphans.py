@@ -110,6 +110,7 @@ def test_exports_figures_and_calendar(coordinator_client, orphan, partners):
     logic.move(adoption, "adopted", "", "coord@example.org")
     figures = logic.figures()
     assert (figures["proposed"], figures["adopted"], figures["median_days_to_adoption"]) == (1, 1, 0)
+    assert figures["interested"] == 1  # straight from proposed to adopted: of interest, in effect
     assert figures["by_kind"] == {"community": 1}
     logic.move(adoption, "realised", "", "coord@example.org")
     second = logic.offer(orphan, partners[1], "coord@example.org")
@@ -191,3 +192,68 @@ def test_a_board_drag_moves_forward_and_explains_a_refusal(coordinator_client, o
     assert refused.status_code == 422 and "note" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Adoption, adoption.id).stage == "adopted"
+
+
+def test_skipped_stages_count_as_reached():
+    assert pipeline.reached(["proposed", "in_progress"]) == {"proposed", "interested", "adopted", "in_progress"}
+    assert pipeline.reached(["proposed", "declined"]) == {"proposed", "declined"}
+    assert pipeline.reached(["proposed", "interested", "declined"]) == {"proposed", "interested", "declined"}
+
+
+def test_the_coordinator_edits_description_and_needs(coordinator_client, orphan):
+    coordinator_client.post("/lang/en")
+    url = f"/orphans/projects/{orphan.id}"
+    saved = coordinator_client.post(url, data={"description": "  Une foire annuelle, bilingue.  ", "needs": "Une salle"})
+    assert saved.status_code == 200 and "Saved." in saved.get_data(as_text=True)
+    db.session.expire_all()
+    assert (orphan.description, orphan.needs) == ("Une foire annuelle, bilingue.", "Une salle")
+    too_long = "x" * (logic.MAX_DESCRIPTION_LENGTH + 1)
+    refused = coordinator_client.post(url, data={"description": too_long, "needs": "Deux salles"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "limited to 5000 characters" in page
+    assert too_long in page and "Deux salles" in page  # what was typed comes back
+    db.session.expire_all()
+    assert orphan.needs == "Une salle"  # nothing half-saved
+
+
+def test_suggestions_give_their_reason_and_follow_the_filters(coordinator_client, orphan, partners):
+    logic.describe(orphan, "Une foire de l'emploi pour l'immigration et les nouveaux arrivants.", "")
+    page = coordinator_client.get(f"/orphans/projects/{orphan.id}").get_data(as_text=True)
+    suggestions = page[page.index('class="suggestions"'):]
+    suggestions = suggestions[:suggestions.index("</ol>")]
+    assert "Carrefour emploi" in suggestions
+    terms = suggestions[suggestions.index("Carrefour emploi"):].split("</li>")[0]
+    assert "emploi" in terms and "foire" in terms  # the shared terms are the reason
+    by_kind = coordinator_client.get(f"/orphans/projects/{orphan.id}?kind=education").get_data(as_text=True)
+    assert "Carrefour emploi</strong>" not in by_kind
+    by_territory = coordinator_client.get(
+        f"/orphans/projects/{orphan.id}?territory=MRC+du+Fjord-du-Saguenay").get_data(as_text=True)
+    assert "Carrefour emploi</strong>" in by_territory and "Cégep régional</strong>" not in by_territory
+
+
+def test_an_organisation_page_lists_the_projects_that_fit_it(coordinator_client, orphan, partners):
+    page = coordinator_client.get(f"/orphans/organisations/{partners[0].id}").get_data(as_text=True)
+    assert f"/orphans/projects/{orphan.id}" in page and "foire" in page
+    unrelated = coordinator_client.get(f"/orphans/organisations/{partners[1].id}").get_data(as_text=True)
+    assert f"/orphans/projects/{orphan.id}" not in unrelated
+
+
+@pytest.mark.parametrize("back, lands", [("/orphans", "/orphans"), ("//evil.example/x", None),
+                                         ("https://evil.example/", None), ("/\\evil.example", None)])
+def test_after_a_move_the_way_back_stays_on_this_site(coordinator_client, orphan, partners, back, lands):
+    adoption = logic.offer(orphan, partners[0], "coord@example.org")
+    response = coordinator_client.post(f"/orphans/adoptions/{adoption.id}/move",
+                                       data={"stage": "interested", "back": back})
+    assert response.status_code == 302
+    assert response.headers["Location"] == (lands or f"/orphans/projects/{orphan.id}")
+
+
+def test_an_interest_without_the_csrf_token_is_refused(database_url, orphan):
+    from tests.conftest import base_config, new_app
+
+    app = new_app({**base_config(database_url), "WTF_CSRF_ENABLED": True})
+    visitor = app.test_client()
+    response = visitor.post(f"/catalogue/{orphan.id}/interest", data={
+        "organisation": "Chambre de commerce", "contact": "Alex", "email": "alex@example.org", "message": "Oui"})
+    assert response.status_code == 400
+    assert db.session.query(Interest).count() == 0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, Flask, g, redirect, request, session
 from flask_babel import get_locale
+
+from workshop.security import local_target
 
 LANGUAGES = ("fr", "en")
 bp = Blueprint("i18n", __name__)
@@ -23,12 +23,7 @@ def select_locale() -> str:
 def switch(code: str):
     if code in LANGUAGES:
         session["lang"] = code
-    target = request.form.get("next") or "/"
-    # Only ever go back to a page of this site.
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/"):
-        target = "/"
-    return redirect(target)
+    return redirect(local_target(request.form.get("next"), "/"))
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from flask import Flask
 
 # Every page works under this policy: no inline script or style anywhere.
@@ -26,3 +28,14 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+
+def local_target(target: str | None, default: str) -> str:
+    """Where to send someone back to: a path of this site, else `default`.
+    "//host" and "/\\host" are other sites to a browser, so they are refused too."""
+    target = target or ""
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return default
+    return target
+

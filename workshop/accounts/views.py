@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, Length
 from workshop.accounts import logic
 from workshop.accounts.models import User
 from workshop.extensions import db, limiter, login_manager
+from workshop.security import local_target
 
 bp = Blueprint("accounts", __name__)
 
@@ -53,8 +54,7 @@ def login():
         user = logic.authenticate(form.email.data, form.password.data)
         if user:
             login_user(user, remember=True)
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+            return redirect(local_target(request.args.get("next"), "/"))
         flash(_("Wrong email or password."), "error")
     return render_template("accounts/login.html", form=form)
 

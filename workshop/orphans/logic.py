@@ -21,6 +21,9 @@ FOLLOW_UP_AFTER = timedelta(days=14)  # a first follow-up two weeks after an off
 ORGANISATION_FIELDS = ("name", "kind", "sector", "territory", "contact_name", "contact_email", "mission", "interests")
 
 
+MAX_DESCRIPTION_LENGTH = 5000
+
+
 class OrphansRejected(ValueError):
     def __init__(self, code: str):
         super().__init__(code)
@@ -54,6 +57,15 @@ def save_organisation(organisation: Organisation | None, data: dict) -> Organisa
     db.session.add(organisation)
     db.session.commit()
     return organisation
+
+
+def describe(project: Project, description: str | None, needs: str | None) -> None:
+    """The coordinator's words for partner organisations: what the project is, what it needs."""
+    description, needs = (description or "").strip(), (needs or "").strip()
+    if len(description) > MAX_DESCRIPTION_LENGTH or len(needs) > MAX_DESCRIPTION_LENGTH:
+        raise OrphansRejected("long_description")
+    project.description, project.needs = description, needs
+    db.session.commit()
 
 
 def archive(organisation: Organisation) -> None:
@@ -173,10 +185,10 @@ def follow_ups(today: date | None = None) -> tuple[list[Adoption], list[Adoption
 def figures() -> dict:
     """Dashboard figures over every adoption."""
     adoptions = all_adoptions()
-    reached = {a.id: {e.stage_to for e in a.events} for a in adoptions}
+    reached = {a.id: pipeline.reached(e.stage_to for e in a.events) for a in adoptions}
     days = []
     for a in adoptions:
-        adopted = next((e.at for e in a.events if e.stage_to == "adopted"), None)
+        adopted = pipeline.adopted_at(a.events)
         if adopted:
             days.append((adopted - a.events[0].at).days)
     adopted_ids = [a for a in adoptions if "adopted" in reached[a.id]]

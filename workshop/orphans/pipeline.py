@@ -33,3 +33,17 @@ def check_move(current: str, target: str, note: str) -> None:
 
 def is_open(stage: str) -> bool:
     return stage in OPEN
+
+
+def reached(stages_to) -> set[str]:
+    """The forward stages an adoption went through, counting the ones it skipped:
+    an offer moved straight from proposed to adopted was, in effect, of interest."""
+    seen = set(stages_to)
+    furthest = max((FORWARD.index(s) for s in seen if s in FORWARD), default=-1)
+    return seen | set(FORWARD[:furthest + 1])
+
+
+def adopted_at(events) -> object | None:
+    """When the adoption first reached adopted or beyond (events oldest first)."""
+    return next((e.at for e in events if e.stage_to in FORWARD[FORWARD.index("adopted"):]), None)
+

@@ -7,9 +7,12 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from analysis import matching
+
 from workshop.extensions import db, limiter
 from workshop.orphans import logic, pipeline
 from workshop.orphans.models import ORGANISATION_KINDS, Adoption, Interest, Organisation
+from workshop.security import local_target
 from workshop.voting.models import Project
 
 bp = Blueprint("orphans", __name__)
@@ -29,6 +32,8 @@ def error_message(code: str) -> str:
         "interest_incomplete": _("Give your organisation's name, your name and a valid email."),
         "closed_adoption": _("This adoption is closed: no follow-up needed."),
         "csv_columns": _("The CSV needs at least a “name” column (the export's columns work)."),
+        "long_description": _("The description and the needs are limited to %(num)d characters each.",
+                              num=logic.MAX_DESCRIPTION_LENGTH),
     }.get(code, _("This could not be done."))
 
 
@@ -71,28 +76,29 @@ def dashboard():
                            today=date.today())
 
 
+def project_page(found: Project, status: int = 200, **extra):
+    """The project's page: origin, description, offers and the organisations that fit it."""
+    return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
+                           organisations=logic.organisations(), suggestions=suggestions_for(found),
+                           stages=pipeline.STAGES, origin=logic.origin(found), kinds=ORGANISATION_KINDS,
+                           **extra), status
+
+
 @bp.route("/orphans/projects/<int:project_id>", methods=["GET", "POST"])
 @coordinator_required
 def project(project_id: int):
     found = db.session.get(Project, project_id) or abort(404)
-    message = None
     if request.method == "POST":
-        found.description = (request.form.get("description") or "").strip()
-        found.needs = (request.form.get("needs") or "").strip()
-        db.session.commit()
-        message = _("Saved.")
-    return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
-                           organisations=logic.organisations(), suggestions=suggestions_for(found),
-                           stages=pipeline.STAGES, message=message, origin=logic.origin(found),
-                           kinds=ORGANISATION_KINDS)
+        try:
+            logic.describe(found, request.form.get("description"), request.form.get("needs"))
+        except logic.OrphansRejected as error:  # the typed text comes back, nothing is lost
+            return project_page(found, 422, error=error_message(error.code), draft=request.form)
+        return project_page(found, message=_("Saved."))
+    return project_page(found)
 
 
 def suggestions_for(project: Project):
     """Organisations most likely to adopt it, with the reason shown."""
-    try:
-        from analysis import matching
-    except ImportError:  # the matching module is optional
-        return []
     orgs = logic.organisations()
     matches = matching.organisations_for(
         matching.Project(project.id, project.title, project.description or ""),
@@ -110,10 +116,7 @@ def offer(project_id: int):
     try:
         logic.offer(found, organisation, who(), request.form.get("note", ""))
     except logic.OrphansRejected as error:
-        return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
-                               organisations=logic.organisations(), suggestions=suggestions_for(found),
-                               stages=pipeline.STAGES, error=error_message(error.code), origin=logic.origin(found),
-                               kinds=ORGANISATION_KINDS), 422
+        return project_page(found, 422, error=error_message(error.code))
     return redirect(url_for("orphans.project", project_id=found.id))
 
 
@@ -129,13 +132,11 @@ def move(adoption_id: int):
             from workshop.errors import message_fragment
 
             return message_fragment(error_message(error.code))
-        return render_template("orphans/project.html", project=adoption.project,
-                               adoptions=logic.adoptions_of(adoption.project), organisations=logic.organisations(),
-                               suggestions=[], stages=pipeline.STAGES, error=error_message(error.code),
-                               origin=logic.origin(adoption.project), kinds=ORGANISATION_KINDS), 422
+        return project_page(adoption.project, 422, error=error_message(error.code))
     if request.headers.get("HX-Request"):
         return "", 204, {"HX-Refresh": "true"}
-    return redirect(request.form.get("back") or url_for("orphans.project", project_id=adoption.project_id))
+    return redirect(local_target(request.form.get("back"),
+                                 url_for("orphans.project", project_id=adoption.project_id)))
 
 
 @bp.route("/orphans/organisations", methods=["GET", "POST"])
@@ -163,18 +164,12 @@ def organisation(organisation_id: int):
             logic.save_organisation(found, request.form)
         except logic.OrphansRejected as rejected:
             error = error_message(rejected.code)
-    fitting = []
-    try:
-        from analysis import matching
-
-        projects = logic.orphan_projects()
-        by_id = {p.id: p for p in projects}
-        fitting = [(by_id[m.id], m) for m in matching.projects_for(
-            matching.Organisation(found.id, found.name, found.kind, found.sector, found.territory, found.mission,
-                                  found.interests),
-            [matching.Project(p.id, p.title, p.description or "") for p in projects], limit=5) if m.score > 0]
-    except ImportError:
-        pass
+    projects = logic.orphan_projects()
+    by_id = {p.id: p for p in projects}
+    fitting = [(by_id[m.id], m) for m in matching.projects_for(
+        matching.Organisation(found.id, found.name, found.kind, found.sector, found.territory, found.mission,
+                              found.interests),
+        [matching.Project(p.id, p.title, p.description or "") for p in projects], limit=5) if m.score > 0]
     return render_template("orphans/organisation.html", organisation=found, kinds=ORGANISATION_KINDS,
                            fitting=fitting, error=error), (422 if error else 200)
 

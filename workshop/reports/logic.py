@@ -25,6 +25,7 @@ from workshop.hats.logic import comments_by_hat
 from workshop.hats.models import HatComment, HatsActivity, HatSubject
 from workshop.ideas.models import Idea
 from workshop.orphans import logic as orphans
+from workshop.orphans import pipeline
 from workshop.orphans.models import Adoption
 from workshop.participants.models import Participant
 from workshop.themes.logic import grouped_wall
@@ -263,7 +264,7 @@ def adoption_by_workshop() -> dict[int, dict[str, int]]:
     """Per workshop (through each project's workshop_id), the adoption figures of its projects."""
     counts: dict[int, dict[str, int]] = {}
     for adoption in orphans.all_adoptions():
-        reached = {e.stage_to for e in adoption.events}
+        reached = pipeline.reached(e.stage_to for e in adoption.events)
         row = counts.setdefault(adoption.project.workshop_id, dict.fromkeys(ADOPTION_FIGURES, 0))
         row["offers"] += 1
         row["interested"] += "interested" in reached
