@@ -177,3 +177,86 @@ def test_theme_actions_are_refused_to_others(app, workshop, activity_with_ideas,
             assert client.post(url, data=data).status_code in (302, 401, 403), url
     db.session.expire_all()
     assert db.session.query(Theme).count() == 2 and db.session.get(Theme, theme.id).label != "Pirate"
+
+
+# --------------------------------------------------------------------------- features paid as ideas arrive
+
+def test_features_are_computed_soon_after_an_idea_arrives(app, workshop):
+    import time
+
+    from analysis.clustering import TextFeatures, embedding_available
+    from tests.conftest import join
+    from workshop.extensions import socketio
+
+    app.config.update(FEATURES_ON_ARRIVAL=True, FEATURES_BATCH_DELAY=0)
+    open_first_activity(workshop)
+    phone = app.test_client()
+    join(phone, workshop)
+    sent = phone.post(f"/j/{workshop.join_code}/ideas", data={"text": "Des stages payés en région", "key": "k-00000001"})
+    assert sent.status_code == 200
+    idea = db.session.query(Idea).one()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        if db.session.get(Idea, idea.id).features is not None:
+            break
+        socketio.sleep(0.1)  # the app's async mode is gevent: its background work runs while we wait
+    stored = db.session.get(Idea, idea.id).features
+    assert stored is not None, "no features a minute after the idea arrived"
+    features = TextFeatures.from_json(stored)
+    assert "stag" in " ".join(features.stems)
+    assert (features.embedding is not None) is embedding_available()
+
+
+def test_features_of_a_text_edited_meanwhile_are_not_stored(workshop, activity_with_ideas):
+    from sqlalchemy import update
+
+    from workshop.themes import features
+
+    idea = db.session.query(Idea).order_by(Idea.id).first()
+
+    def edit_while_computing(fn, texts):
+        # The facilitator fixes a typo while the thread computes from the old text.
+        db.session.execute(update(Idea).where(Idea.id == idea.id).values(text="Texte corrigé", features=None))
+        db.session.commit()
+        return fn(texts, embed=False)
+
+    assert features.compute([idea.id], run=edit_while_computing) == 1
+    db.session.expire_all()
+    assert db.session.get(Idea, idea.id).features is None  # the old text's features never land
+    assert features.compute([idea.id], run=lambda fn, texts: fn(texts, embed=False)) == 1
+    db.session.expire_all()
+    assert "corrig" in db.session.get(Idea, idea.id).features
+
+
+def test_a_burst_without_features_is_grouped_by_words_at_once(monkeypatch, workshop, activity_with_ideas):
+    used = {}
+
+    def spy(fn, *args, **kwargs):
+        used.setdefault(fn.__name__, []).append(kwargs)
+        return fn(*args, **kwargs)
+
+    monkeypatch.setattr(logic, "EMBED_AT_PRESS_MAX", 3)
+    themes = logic.group(activity_with_ideas, 3, [], {}, run=spy)
+    assert len(themes) == 3
+    assert used["vectorise"] == [{"embed": False}] and used["cluster_ideas"][0]["method"] == "tfidf"
+    db.session.expire_all()
+    assert all(i.features is None for i in db.session.query(Idea))  # nothing stored half-made
+
+
+def test_a_few_late_ideas_are_completed_at_press(workshop, activity_with_ideas):
+    from analysis.clustering import embedding_available
+
+    wall = ideas.wall(activity_with_ideas)
+    logic.ensure_features(wall[:-2])  # as if computed on arrival, but for the last two
+    used = {}
+
+    def spy(fn, *args, **kwargs):
+        used.setdefault(fn.__name__, []).append((len(args[0]), kwargs))
+        return fn(*args, **kwargs)
+
+    logic.group(activity_with_ideas, 3, [], {}, run=spy)
+    assert used["vectorise"] == [(2, {})]  # only the two missing ones
+    assert used["cluster_ideas"][0][1]["method"] == ("auto" if embedding_available() else "tfidf")
+    db.session.expire_all()
+    assert all(i.features is not None for i in db.session.query(Idea))

@@ -16,6 +16,9 @@ from workshop.workshops.logic import utcnow
 from workshop.workshops.models import Activity
 
 FEATURE_BATCH = 200  # ideas whose features are computed between two progress reports
+# Ideas still without features when the button is pressed that are embedded
+# then (~30 ms each on two cores); with more missing, this grouping goes by words.
+EMBED_AT_PRESS_MAX = 60
 MAX_SEED_THEMES = 12
 
 
@@ -66,6 +69,32 @@ def ensure_features(ideas: list[Idea], compute=clustering.vectorise, progress: P
             progress(start + len(batch), len(missing))
 
 
+def grouping_features(activity: Activity, ideas: list[Idea], run, progress: Progress | None = None
+                      ) -> tuple[list[clustering.TextFeatures], str]:
+    """Every idea's features, and the method that fits them.
+
+    Features are computed as ideas arrive (themes.features). A few late ones
+    are embedded now (their meaning is worth a second or two); when many are
+    missing (a burst just before the button was pressed, or a restart), the
+    grouping goes by words for this once rather than make the room wait
+    ~30 ms an idea, and the missing features are not stored half-made."""
+    # One query: the column is deferred, and 1,000 lazy loads cost more than the clustering.
+    stored = dict(db.session.execute(select(Idea.id, Idea.features).where(
+        Idea.activity_id == activity.id, Idea.features.is_not(None))).all())
+    missing = [idea for idea in ideas if idea.id not in stored]
+    if len(missing) <= EMBED_AT_PRESS_MAX:
+        ensure_features(missing, compute=lambda texts: run(clustering.vectorise, texts), progress=progress)
+        stored.update((idea.id, idea.features) for idea in missing)
+        late = {}
+    else:
+        late = dict(zip((idea.id for idea in missing),
+                        run(clustering.vectorise, [idea.text for idea in missing], embed=False)))
+    features = [late[idea.id] if idea.id in late else clustering.TextFeatures.from_json(stored[idea.id])
+                for idea in ideas]
+    embedded = all(f.embedding is not None for f in features)
+    return features, ("auto" if embedded else "tfidf")
+
+
 def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dict[str, str],
           run=lambda fn, *a, **kw: fn(*a, **kw), progress: Progress | None = None) -> list[Theme]:
     """Replace the activity's themes by a fresh grouping of its visible ideas.
@@ -75,20 +104,20 @@ def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dic
     """
     try:
         ideas = wall(activity)
-        ensure_features(ideas, compute=lambda texts: run(clustering.vectorise, texts), progress=progress)
-        features = [clustering.TextFeatures.from_json(idea.features) for idea in ideas]
+        features, method = grouping_features(activity, ideas, run, progress)
         result = run(clustering.cluster_ideas, features, k=k, seed_themes=seed_themes or None,
-                     seed=activity.id)
+                     seed=activity.id, method=method)
         clear(activity, commit=False)
-        themes = []
-        for position, cluster in enumerate(result.clusters):
-            theme = Theme(activity_id=activity.id, position=position,
-                          label=labels.get(cluster.label, cluster.label)[:MAX_LABEL_LENGTH])
-            db.session.add(theme)
-            db.session.flush()
-            for rank, member in enumerate(cluster.members):
-                ideas[member].theme_id, ideas[member].theme_position = theme.id, rank
-            themes.append(theme)
+        themes = [Theme(activity_id=activity.id, position=position,
+                        label=labels.get(cluster.label, cluster.label)[:MAX_LABEL_LENGTH])
+                  for position, cluster in enumerate(result.clusters)]
+        db.session.add_all(themes)
+        db.session.flush()
+        # One statement for every idea's place, not one flush per idea.
+        db.session.execute(update(Idea), [
+            {"id": ideas[member].id, "theme_id": theme.id, "theme_position": rank}
+            for theme, cluster in zip(themes, result.clusters) for rank, member in enumerate(cluster.members)])
+        db.session.expire_all()
         return themes
     finally:
         activity.grouping_started_at = None
