@@ -9,9 +9,12 @@ from tests.conftest import join, make_user, make_workshop, sign_in
 from tests.test_live import watcher
 
 REFUSED = (302, 401, 403)
+# What coordinators read of every workshop weeks later (its record); they act on none.
+READ_BY_COORDINATORS = {"reports.report", "reports.ideas_csv", "reports.votes_csv", "reports.hats_csv",
+                        "reports.workbook", "reports.workshop_json", "cells.page", "cells.contacts"}
 
 
-def facilitator_routes(app, workshop_id):
+def facilitator_routes(app, workshop_id, with_endpoint=False):
     """(method, url) for every route under /w/<workshop_id>/, with sample values."""
     adapter = app.url_map.bind("workshop.test")
     for rule in app.url_map.iter_rules():
@@ -27,7 +30,7 @@ def facilitator_routes(app, workshop_id):
                 values[name] = "control"
         url = adapter.build(rule.endpoint, values, force_external=False)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield method, url
+            yield (method, url, rule.endpoint) if with_endpoint else (method, url)
 
 
 @pytest.fixture
@@ -53,12 +56,43 @@ def test_the_matrix_covers_every_feature(app, workshop):
 
 
 def test_every_facilitator_route_refuses_everyone_else(app, workshop, people):
-    routes = list(facilitator_routes(app, workshop.id))
+    routes = list(facilitator_routes(app, workshop.id, with_endpoint=True))
     assert len(routes) > 30
+    assert READ_BY_COORDINATORS <= {endpoint for _method, _url, endpoint in routes}
     for who, client in people.items():
-        for method, url in routes:
+        for method, url, endpoint in routes:
+            if who == "coordinator" and method == "GET" and endpoint in READ_BY_COORDINATORS:
+                continue  # test_coordinators_read_the_record_and_act_on_nothing
             status = client.open(url, method=method, data={}).status_code
             assert status in REFUSED, (who, method, url, status)
+
+
+def test_coordinators_read_the_record_and_act_on_nothing(app, workshop, people, facilitator):
+    from workshop.cells.models import Cell, CellSignup
+    from workshop.extensions import db
+    from workshop.voting.models import Project
+    from workshop.workshops.models import Activity
+
+    project = Project(workshop_id=workshop.id, title="Une priorité", status="priority")
+    activity = Activity(workshop_id=workshop.id, kind="cells", prompt="cells", position=9)
+    db.session.add_all([project, activity])
+    db.session.flush()
+    signup = CellSignup(activity_id=activity.id, cells=[Cell(project_id=project.id)])
+    db.session.add(signup)
+    db.session.commit()
+    cell_id = signup.cells[0].id
+    coordinator = people["coordinator"]
+    for method, url, endpoint in facilitator_routes(app, workshop.id, with_endpoint=True):
+        if endpoint in READ_BY_COORDINATORS and method == "GET":
+            url = url.replace("/cell/1", f"/cell/{cell_id}")
+            assert coordinator.get(url).status_code == 200, url
+    report = coordinator.get(f"/w/{workshop.id}/report").get_data(as_text=True)
+    assert f"/w/{workshop.id}/control" not in report  # no way into the control view
+    assert f"/w/{workshop.id}/cell/{cell_id}" in report  # the priority leads to its cell
+    page = coordinator.get(f"/w/{workshop.id}/cell/{cell_id}").get_data(as_text=True)
+    assert f"/w/{workshop.id}/report" in page and f"/w/{workshop.id}/control" not in page
+    # Not a facilitator elsewhere: a facilitator of another workshop still reads nothing here.
+    assert people["facilitator of another workshop"].get(f"/w/{workshop.id}/report").status_code == 403
 
 
 def test_an_admin_may_use_every_route(app, workshop):

@@ -159,3 +159,105 @@ def test_each_cell_has_its_own_optional_capacity(app, facilitator_client, worksh
     assert sign(b, workshop, signup, cell=second).status_code == 200  # no limit there
     too_small = facilitator_client.post(f"/w/{workshop.id}/cell/{second}/capacity", data={"capacity": "0"})
     assert too_small.status_code == 422
+
+
+def test_the_facilitator_sees_the_outcome_and_places_the_left_out_by_hand(app, facilitator_client, workshop,
+                                                                          priorities):
+    signup = open_signup(facilitator_client, workshop, mode="ranked", capacity="1")
+    a, b, c = (cell.id for cell in signup.cells)
+    clients = phones(app, workshop, 4)
+    # Four people for three seats: the assignment fills every seat, one person is left out.
+    for client, ranking in zip(clients, [(a,), (a, b), (b,), (a, b)]):
+        data = {f"place{n + 1}": str(cell) for n, cell in enumerate(ranking)}
+        assert sign(client, workshop, signup, **data).status_code == 200
+    facilitator_client.post("/lang/en")
+    stage = facilitator_client.post(f"/w/{workshop.id}/cells/{signup.id}/assign").get_data(as_text=True)
+    assert "3 people placed" in stage and "2 got their first choice" in stage
+    assert "1 person could not be placed" in stage
+    db.session.expire_all()
+    result = logic.outcome(db.session.get(CellSignup, signup.id))
+    assert result["placed"] == 3 and len(result["unplaced"]) == 1
+    left_out = result["unplaced"][0]
+    assert f'name="participant" value="{left_out.id}"' in stage
+    full = facilitator_client.post(f"/w/{workshop.id}/cells/{signup.id}/place",
+                                   data={"participant": left_out.id, "cell": a})
+    assert "This cell is full" in full.get_data(as_text=True)
+    facilitator_client.post(f"/w/{workshop.id}/cell/{c}/capacity", data={"capacity": "2"})
+    placed = facilitator_client.post(f"/w/{workshop.id}/cells/{signup.id}/place",
+                                     data={"participant": left_out.id, "cell": c})
+    assert placed.status_code == 200 and "Everyone who ranked the cells has a place." in placed.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.query(CellMember).filter_by(participant_id=left_out.id).one().cell_id == c
+    twice = facilitator_client.post(f"/w/{workshop.id}/cells/{signup.id}/place",
+                                    data={"participant": left_out.id, "cell": b})
+    assert "in a cell already" in twice.get_data(as_text=True)
+    other = make_workshop_participant(workshop)
+    stranger = facilitator_client.post(f"/w/{workshop.id}/cells/{signup.id}/place", data={"participant": other, "cell": c})
+    assert "not in this workshop" in stranger.get_data(as_text=True)
+
+
+def make_workshop_participant(workshop):
+    from tests.conftest import make_workshop
+    from workshop.participants.models import Participant
+
+    elsewhere = make_workshop(workshop.owner, title="Ailleurs")
+    person = Participant(workshop_id=elsewhere.id, nickname="Ailleurs")
+    db.session.add(person)
+    db.session.commit()
+    return person.id
+
+
+@pytest.mark.parametrize("names_shown", [False, True])
+def test_members_show_by_group_unless_the_workshop_shows_names(app, facilitator_client, workshop, priorities,
+                                                               names_shown):
+    workshop.show_names_on_projector = names_shown
+    db.session.commit()
+    form = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
+    checkbox = form[form.index('name="show_nicknames"'):].split(">")[0]
+    assert ("checked" in checkbox) is names_shown  # the workshop's privacy setting is the default
+    response = facilitator_client.post(f"/w/{workshop.id}/cells", data={
+        "mode": "first_come", "capacity": "3", **({"show_nicknames": "1"} if names_shown else {})})
+    assert response.status_code == 200
+    db.session.expire_all()
+    signup = db.session.query(CellSignup).one()
+    facilitator_client.post(f"/w/{workshop.id}/activities/{signup.activity_id}/open")
+    phone = phones(app, workshop, 1)[0]
+    assert sign(phone, workshop, signup, cell=str(signup.cells[0].id)).status_code == 200
+    projector = facilitator_client.get(f"/w/{workshop.id}/projector").get_data(as_text=True)
+    members = projector[projector.index('class="cell-members"'):].split("</ul>")[0]
+    assert ("C0" in members) is names_shown
+    assert workshop.groups[0].name in members
+
+
+def test_the_cell_page_shows_where_its_priority_comes_from(app, facilitator_client, workshop, priorities):
+    from workshop.hats.models import HatComment, HatsActivity, HatSubject
+    from workshop.ideas.models import Idea
+    from workshop.participants.models import Participant
+    from workshop.themes.models import Theme
+    from workshop.workshops.models import Activity
+
+    ideas_activity = workshop.activities[0]
+    author = Participant(workshop_id=workshop.id, nickname="Auteur")
+    theme = Theme(activity_id=ideas_activity.id, label="Jumelage")
+    db.session.add_all([author, theme])
+    db.session.flush()
+    db.session.add_all([Idea(activity_id=ideas_activity.id, participant_id=author.id, submission_key=f"k-{n:08d}",
+                             text=text, original_text=text, theme_id=theme.id, hidden=hidden)
+                        for n, (text, hidden) in enumerate([("Parrainage par des employeurs", False),
+                                                            ("Idée masquée", True)])])
+    priorities[0].theme_id = theme.id
+    hats_activity = Activity(workshop_id=workshop.id, kind="hats", prompt="Jumelage", position=5)
+    db.session.add(hats_activity)
+    db.session.flush()
+    hats = HatsActivity(activity_id=hats_activity.id,
+                        subjects=[HatSubject(title="Jumelage", project_id=priorities[0].id)])
+    db.session.add(hats)
+    db.session.flush()
+    db.session.add(HatComment(subject_id=hats.subjects[0].id, participant_id=author.id, hat="black",
+                              text="Trouver assez d'employeurs", submission_key="h-00000001"))
+    db.session.commit()
+    signup = open_signup(facilitator_client, workshop)
+    cell = next(c for c in signup.cells if c.project_id == priorities[0].id)
+    page = facilitator_client.get(f"/w/{workshop.id}/cell/{cell.id}").get_data(as_text=True)
+    assert "Parrainage par des employeurs" in page and "Idée masquée" not in page
+    assert "Trouver assez d&#39;employeurs" in page or "Trouver assez d'employeurs" in page

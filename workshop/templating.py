@@ -35,10 +35,10 @@ def init_app(app: Flask) -> None:
     from workshop.hats import logic as hats
     from workshop.hats.hats import LOOKS, look
 
-    from workshop.cells.logic import lineage
+    from workshop.cells.logic import lineage, outcome
     from workshop.voting.logic import workshop_projects
 
-    app.jinja_env.globals["cell_lineage"] = lineage
+    app.jinja_env.globals.update(cell_lineage=lineage, cells_outcome=outcome)
 
     app.jinja_env.globals["workshop_projects"] = workshop_projects
     app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS, hat_wearers=hats.wearers,

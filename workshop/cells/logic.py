@@ -159,6 +159,52 @@ def run_assignment(signup: CellSignup) -> dict:
             "first_choice": result.stats.choice_counts.get(1, 0)}
 
 
+def outcome(signup: CellSignup) -> dict:
+    """After a ranked assignment: how many were placed, how many got their first
+    choice, and who ranked cells but has no place (the facilitator places them)."""
+    members = {m.participant_id: m.cell_id for c in signup.cells for m in c.members}
+    rankings = {r.participant_id: json.loads(r.ranking) for r in db.session.scalars(
+        select(CellPreference).where(CellPreference.signup_id == signup.id))}
+    unplaced = [pid for pid in sorted(rankings) if pid not in members]
+    people = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.id.in_(unplaced or [-1])))}
+    return {"placed": len(members),
+            "first_choice": sum(1 for pid, cell_id in members.items() if rankings.get(pid, [None])[0] == cell_id),
+            "unplaced": [people[pid] for pid in unplaced]}
+
+
+def place(signup: CellSignup, participant_id: int, cell_id: int) -> CellMember:
+    """The facilitator puts someone in a cell by hand (someone the assignment could not
+    place, or who signs up on paper): within capacity, once per sign-up, with the
+    contact details they consented to when ranking."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.workshop_id != signup.activity.workshop_id:
+        raise CellsRejected("unknown_participant")
+    cell = next((c for c in signup.cells if c.id == cell_id), None)
+    if cell is None:
+        raise CellsRejected("unknown_cell")
+    if membership(signup, participant) is not None:
+        raise CellsRejected("already_placed")
+    preference = db.session.scalar(select(CellPreference).where(CellPreference.signup_id == signup.id,
+                                                                CellPreference.participant_id == participant.id))
+    db.session.execute(select(Cell.id).where(Cell.id == cell.id).with_for_update())
+    member = CellMember(signup_id=signup.id, cell_id=cell.id, participant_id=participant.id,
+                        contact_consent=bool(preference and preference.contact_consent),
+                        contact_name=preference.contact_name if preference else None,
+                        contact_email=preference.contact_email if preference else None)
+    db.session.add(member)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise CellsRejected("already_placed") from None
+    taken = db.session.scalar(select(func.count(CellMember.id)).where(CellMember.cell_id == cell.id))
+    if cell.capacity is not None and taken > cell.capacity:
+        db.session.rollback()
+        raise CellsRejected("full_for_facilitator")
+    db.session.commit()
+    return member
+
+
 def preferences_of(signup: CellSignup, participant: Participant) -> list[int]:
     row = db.session.scalar(select(CellPreference).where(CellPreference.signup_id == signup.id,
                                                          CellPreference.participant_id == participant.id))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from workshop import live
 from workshop.cells import logic
@@ -10,7 +10,8 @@ from workshop.extensions import limiter
 from workshop.errors import message_fragment
 from workshop.ideas.views import participant_key
 from workshop.participants.views import joined
-from workshop.workshops.views import facilitated
+from workshop.workshops.logic import can_facilitate
+from workshop.workshops.views import facilitated, readable
 
 bp = Blueprint("cells", __name__)
 
@@ -32,6 +33,9 @@ def error_message(code: str) -> str:
         "wrong_mode": _("This does not apply to this sign-up."),
         "busy": _("Many changes at once: try again."),
         "below_members": _("This cell has more members than that already."),
+        "already_placed": _("This person is in a cell already."),
+        "unknown_participant": _("This person is not in this workshop."),
+        "full_for_facilitator": _("This cell is full: raise its number of places first, or choose another cell."),
     }.get(code, _("This could not be done."))
 
 
@@ -62,8 +66,23 @@ def assign(workshop_id: int, signup_id: int):
     return render_template("workshops/_control_stage.html", workshop=workshop)
 
 
-def facilitated_cell(workshop_id: int, cell_id: int):
+@bp.post("/w/<int:workshop_id>/cells/<int:signup_id>/place")
+@login_required
+def place(workshop_id: int, signup_id: int):
     workshop = facilitated(workshop_id)
+    try:
+        signup = logic.signup_of(workshop, signup_id)
+        logic.place(signup, request.form.get("participant", type=int) or 0, request.form.get("cell", type=int) or 0)
+    except logic.CellsRejected as error:
+        return message_fragment(error_message(error.code))
+    live.cells_changed(workshop, signup)
+    live.stage_changed(workshop)  # the placed phone learns its cell
+    return render_template("workshops/_control_stage.html", workshop=workshop)
+
+
+def facilitated_cell(workshop_id: int, cell_id: int, reading: bool = False):
+    """The cell, for its workshop's facilitator (or, reading only, a coordinator)."""
+    workshop = readable(workshop_id) if reading else facilitated(workshop_id)
     try:
         return workshop, logic.cell_of(workshop, cell_id)
     except logic.CellsRejected:
@@ -86,15 +105,16 @@ def capacity(workshop_id: int, cell_id: int):
 @bp.get("/w/<int:workshop_id>/cell/<int:cell_id>")
 @login_required
 def page(workshop_id: int, cell_id: int):
-    workshop, cell = facilitated_cell(workshop_id, cell_id)
+    workshop, cell = facilitated_cell(workshop_id, cell_id, reading=True)
     return render_template("cells/page.html", workshop=workshop, cell=cell, log=logic.log_of(cell),
-                           log_url=url_for("cells.log", token=cell.log_token, _external=True))
+                           log_url=url_for("cells.log", token=cell.log_token, _external=True),
+                           facilitating=can_facilitate(current_user, workshop))
 
 
 @bp.get("/w/<int:workshop_id>/cell/<int:cell_id>/contacts.csv")
 @login_required
 def contacts(workshop_id: int, cell_id: int):
-    _workshop, cell = facilitated_cell(workshop_id, cell_id)
+    _workshop, cell = facilitated_cell(workshop_id, cell_id, reading=True)
     response = make_response(logic.contacts_csv(cell))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="cell-{cell.id}-contacts.csv"'

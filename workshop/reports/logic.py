@@ -19,7 +19,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from workshop.cells.models import CellSignup
+from workshop.cells.models import Cell, CellSignup
 from workshop.extensions import db
 from workshop.hats.logic import comments_by_hat
 from workshop.hats.models import HatComment, HatsActivity, HatSubject
@@ -144,6 +144,7 @@ class Report:
     orphan_candidates: list[Project]
     other_projects: list[Project]
     hats_sections: list[HatsSection] = field(default_factory=list)
+    cells: dict[int, list[Cell]] = field(default_factory=dict)  # by project: where its members went
     adoption: list[ProjectAdoption] = field(default_factory=list)  # orphan candidates, then priorities
 
     @property
@@ -209,6 +210,15 @@ def hats_sections(workshop: Workshop) -> list[HatsSection]:
             for hats in hats_activities(workshop)]
 
 
+def cells_by_project(workshop: Workshop) -> dict[int, list[Cell]]:
+    """The innovation cells formed around the workshop's projects, by project."""
+    found: dict[int, list[Cell]] = {}
+    for cell in db.session.scalars(select(Cell).join(CellSignup).join(Activity, Activity.id == CellSignup.activity_id)
+                                   .where(Activity.workshop_id == workshop.id).order_by(Cell.id)):
+        found.setdefault(cell.project_id, []).append(cell)
+    return found
+
+
 def adoption_status(projects: list[Project]) -> list[ProjectAdoption]:
     """Where each project's adoption stands: every organisation it was offered to and its stage."""
     ids = [p.id for p in projects]
@@ -235,6 +245,7 @@ def report(workshop: Workshop) -> Report:
         orphan_candidates=orphan_candidates,
         other_projects=[p for p in projects if p.status == "candidate"],
         hats_sections=hats_sections(workshop),
+        cells=cells_by_project(workshop),
         adoption=adoption_status(orphan_candidates + priorities),
     )
 

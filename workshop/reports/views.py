@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 from workshop.orphans import logic as orphans
 from workshop.orphans.pipeline import is_open as adoption_is_open
 from workshop.reports import archive, charts, logic
-from workshop.workshops.views import facilitated
+from workshop.workshops.logic import can_facilitate, can_read
+from workshop.workshops.views import readable
 
 bp = Blueprint("reports", __name__)
 
@@ -48,7 +49,7 @@ def download(body, mimetype: str, filename: str) -> Response:
 @bp.get("/w/<int:workshop_id>/report")
 @login_required
 def report(workshop_id: int):
-    workshop = facilitated(workshop_id)
+    workshop = readable(workshop_id)
     data = logic.report(workshop)
     funnel_svg = charts.funnel_chart(data.funnel, _("Voting funnel"))
     participation_svg = charts.bar_chart(
@@ -57,13 +58,14 @@ def report(workshop_id: int):
     return render_template("reports/report.html", workshop=workshop, data=data, funnel_svg=funnel_svg,
                            participation_svg=participation_svg, kind_label=kind_label,
                            state_label=state_label, vote_kind_label=vote_kind_label,
-                           adoption_is_open=adoption_is_open)
+                           adoption_is_open=adoption_is_open,
+                           facilitating=can_facilitate(current_user, workshop))
 
 
 @bp.get("/w/<int:workshop_id>/export/ideas.csv")
 @login_required
 def ideas_csv(workshop_id: int):
-    workshop = facilitated(workshop_id)
+    workshop = readable(workshop_id)
     header, rows = logic.idea_rows(workshop, names=with_names())
     return download(logic.to_csv(header, rows), "text/csv", f"workshop-{workshop.id}-ideas.csv")
 
@@ -71,7 +73,7 @@ def ideas_csv(workshop_id: int):
 @bp.get("/w/<int:workshop_id>/export/votes.csv")
 @login_required
 def votes_csv(workshop_id: int):
-    workshop = facilitated(workshop_id)
+    workshop = readable(workshop_id)
     header, rows = logic.vote_rows(workshop)
     return download(logic.to_csv(header, rows), "text/csv", f"workshop-{workshop.id}-votes.csv")
 
@@ -79,7 +81,7 @@ def votes_csv(workshop_id: int):
 @bp.get("/w/<int:workshop_id>/export/hats.csv")
 @login_required
 def hats_csv(workshop_id: int):
-    workshop = facilitated(workshop_id)
+    workshop = readable(workshop_id)
     header, rows = logic.hats_rows(workshop, names=with_names())
     return download(logic.to_csv(header, rows), "text/csv", f"workshop-{workshop.id}-hats.csv")
 
@@ -87,7 +89,7 @@ def hats_csv(workshop_id: int):
 @bp.get("/w/<int:workshop_id>/export/workshop.xlsx")
 @login_required
 def workbook(workshop_id: int):
-    workshop = facilitated(workshop_id)
+    workshop = readable(workshop_id)
     return download(logic.to_xlsx(workshop, names=with_names()),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     f"workshop-{workshop.id}.xlsx")
@@ -96,7 +98,7 @@ def workbook(workshop_id: int):
 @bp.get("/w/<int:workshop_id>/export/workshop.json")
 @login_required
 def workshop_json(workshop_id: int):
-    workshop = facilitated(workshop_id)
+    workshop = readable(workshop_id)
     body = json.dumps(archive.export_json(workshop, names=with_names()), ensure_ascii=False, indent=1)
     return download(body, "application/json", f"workshop-{workshop.id}.json")
 
@@ -134,5 +136,5 @@ def program():
     totals = {key: sum(getattr(r, key) for r in rows)
               for key in ("participants", "ideas", "projects", "priorities", "orphan_candidates",
                           *logic.ADOPTION_FIGURES)}
-    return render_template("reports/program.html", rows=rows, chart=chart, totals=totals,
+    return render_template("reports/program.html", rows=rows, chart=chart, totals=totals, can_read=can_read,
                            figures=orphans.figures())

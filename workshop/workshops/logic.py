@@ -85,6 +85,14 @@ def can_facilitate(user, workshop: Workshop) -> bool:
     return user.is_admin or workshop.owner_id == user.id
 
 
+def can_read(user, workshop: Workshop) -> bool:
+    """Its facilitator, and the coordinators who follow up on every workshop weeks
+    later, read its report, exports and cell pages; only the facilitator acts on it."""
+    if can_facilitate(user, workshop):
+        return True
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.role == "coordinator")
+
+
 def workshops_of(user) -> list[Workshop]:
     query = select(Workshop).order_by(Workshop.created_at.desc(), Workshop.id.desc())
     if not user.is_admin:

@@ -42,6 +42,17 @@ def facilitated(workshop_id: int) -> Workshop:
     return workshop
 
 
+def readable(workshop_id: int) -> Workshop:
+    """The workshop, if the signed-in person may read its record (logic.can_read)."""
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        abort(404)
+    if not logic.can_read(current_user, workshop):
+        abort(403)
+    g.workshop_language = workshop.language
+    return workshop
+
+
 def join_url(workshop: Workshop) -> str:
     # Behind a proxy or on a venue network, PUBLIC_URL says what phones can reach.
     base = current_app.config["PUBLIC_URL"] or request.host_url
