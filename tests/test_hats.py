@@ -179,3 +179,57 @@ def test_subjects_can_be_ideas_projects_or_typed(app, facilitator_client, worksh
     assert [s.title for s in db.session.query(HatSubject).order_by(HatSubject.position)] == \
         ["Un mentorat par les pairs", "Un sujet tapé"]
     assert facilitator_client.post(f"/w/{workshop.id}/hats", data={"mode": "balanced"}).status_code == 422
+
+
+def test_leavers_do_not_break_the_balance_and_the_facilitator_rebalances(app, facilitator_client, workshop):
+    clients = phones(app, workshop, 12)
+    hats = add_hats(facilitator_client, workshop)
+    for client in clients:
+        my_hat(client, workshop, hats)
+    before = logic.wearers(hats)
+    assert set(before.values()) == {2}
+    # Both wearers of one hat leave from their phones.
+    worn = logic.assignment(hats)
+    gone_hat = worn[db.session.query(Participant).order_by(Participant.id).first().id]
+    leavers = [pid for pid, hat in worn.items() if hat == gone_hat]
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    people = db.session.query(Participant).order_by(Participant.id).all()  # joined in the clients' order
+    for client, person in zip(clients, people):
+        if person.id in leavers:
+            assert client.post(f"/j/{workshop.join_code}/leave").status_code == 302
+            assert client.get(f"/j/{workshop.join_code}/phone").status_code == 302  # back to joining
+    db.session.expire_all()
+    assert logic.wearers(hats)[gone_hat] == 0 and sum(logic.wearers(hats).values()) == 10
+    pushed = {swap["id"]: swap["html"] for swap in swaps(projector) if swap["id"].startswith("hat-wearers-")}
+    assert f"hat-wearers-{gone_hat}" in pushed and ">0 personne<" in pushed[f"hat-wearers-{gone_hat}"]
+    # A late joiner takes the empty hat; re-balancing evens the rest out, moving as few as possible.
+    late = phones(app, workshop, 1)[0]
+    assert my_hat(late, workshop, hats)[0] == gone_hat
+    kept = logic.assignment(hats)
+    assert facilitator_client.post(f"/w/{workshop.id}/hats/{hats.id}/rebalance").status_code == 200
+    db.session.expire_all()
+    counts = logic.wearers(hats)
+    assert max(counts.values()) - min(counts.values()) <= 1
+    present = {pid for pid in logic.assignment(hats) if pid not in leavers}
+    moved = sum(1 for pid in present if logic.assignment(hats)[pid] != kept.get(pid))
+    assert moved <= 2
+    # The projector counts people still here; the ideas of those who left stay.
+    from workshop.workshops.logic import participant_count
+
+    assert participant_count(workshop) == 11
+
+
+def test_the_facilitator_moves_the_room_to_another_subject(app, facilitator_client, workshop):
+    phones(app, workshop, 6)
+    hats = add_hats(facilitator_client, workshop, subjects="Premier sujet\nDeuxième sujet")
+    first, second = hats.subjects
+    assert hats.current_subject_id == first.id
+    stage = facilitator_client.post(f"/w/{workshop.id}/hats/{hats.id}/subject", data={"subject": second.id})
+    assert stage.status_code == 200 and "Deuxième sujet" in stage.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(HatsActivity, hats.id).current_subject_id == second.id
+    elsewhere = add_hats(facilitator_client, workshop, subjects="Un autre atelier de chapeaux")
+    refused = facilitator_client.post(f"/w/{workshop.id}/hats/{hats.id}/subject",
+                                      data={"subject": elsewhere.subjects[0].id})
+    db.session.expire_all()
+    assert db.session.get(HatsActivity, hats.id).current_subject_id == second.id, refused.get_data(as_text=True)

@@ -15,6 +15,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_login import current_user
 from flask_socketio import join_room
+from sqlalchemy import select
 
 from workshop.extensions import db, socketio
 from workshop.i18n import LANGUAGES
@@ -151,31 +152,67 @@ def grouping_failed(workshop: Workshop) -> None:
     broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
 
 
-# Ballots arrive by the hundred: the projector's results are re-rendered at most
-# every RESULTS_PUSH_INTERVAL seconds per round (per process), not per vote.
-_results_pending: set[int] = set()
+# Ballots and hats arrive by the hundred: some screens are re-rendered at most
+# every RESULTS_PUSH_INTERVAL seconds per subject (per process), not per event.
+_pending: set[tuple] = set()
+
+
+def _coalesced(key: tuple, push: Callable[[], None]) -> None:
+    """Run `push` now in tests (interval 0), else once after the interval, however
+    many times it was asked for meanwhile; it reads the database when it runs."""
+    interval = current_app.config.get("RESULTS_PUSH_INTERVAL", 0.5)
+    if not interval:
+        push()
+        return
+    if key in _pending:
+        return
+    _pending.add(key)
+    socketio.start_background_task(_push_later, current_app._get_current_object(), key, push, interval)
+
+
+def _push_later(app, key: tuple, push: Callable[[], None], interval: float) -> None:
+    socketio.sleep(interval)
+    _pending.discard(key)
+    with app.test_request_context("/"):
+        push()
 
 
 def results_changed(round_) -> None:
-    interval = current_app.config.get("RESULTS_PUSH_INTERVAL", 0.5)
-    if not interval:
-        stage_changed(round_.activity.workshop, audiences=FACILITATOR_AUDIENCES)
-        return
-    if round_.id in _results_pending:
-        return
-    _results_pending.add(round_.id)
-    socketio.start_background_task(_push_results_later, current_app._get_current_object(), round_.id, interval)
+    round_id = round_.id
 
-
-def _push_results_later(app, round_id: int, interval: float) -> None:
-    socketio.sleep(interval)
-    _results_pending.discard(round_id)
-    with app.test_request_context("/"):
+    def push():
         from workshop.voting.models import Round
 
-        round_ = db.session.get(Round, round_id)
-        if round_ is not None:
-            stage_changed(round_.activity.workshop, audiences=FACILITATOR_AUDIENCES)
+        found = db.session.get(Round, round_id)
+        if found is not None:
+            stage_changed(found.activity.workshop, audiences=FACILITATOR_AUDIENCES)
+
+    _coalesced(("results", round_id), push)
+
+
+def hat_wearers_changed(workshop: Workshop) -> None:
+    """Someone got a hat late, or left: each hat's count of wearers on the big screens."""
+    workshop_id = workshop.id
+
+    def push():
+        from workshop.hats.models import HatsActivity
+        from workshop.hats.logic import wearers
+
+        found = db.session.get(Workshop, workshop_id)
+        activity = found.current_activity if found else None
+        if activity is None or activity.kind != "hats":
+            return
+        hats = db.session.scalar(select(HatsActivity).where(HatsActivity.activity_id == activity.id))
+        counts = wearers(hats)
+        broadcast(workshop_id, FACILITATOR_AUDIENCES, lambda _audience: [
+            replace(f"hat-wearers-{hat}", render_template("hats/_wearers.html", hat=hat, count=count))
+            for hat, count in counts.items()])
+
+    _coalesced(("wearers", workshop_id), push)
+
+
+def people_left(workshop: Workshop) -> None:
+    hat_wearers_changed(workshop)
 
 
 def hat_comment_changed(workshop: Workshop, note) -> None:

@@ -56,9 +56,10 @@ def create(workshop: Workshop, typed_subjects: list[str], project_ids: list[int]
 
 
 def people(hats: HatsActivity) -> list[tuple[int, int | None]]:
-    """Everyone in the workshop, with their stakeholder group."""
+    """Everyone still in the workshop (not those who left), with their stakeholder group."""
     return [tuple(row) for row in db.session.execute(
-        select(Participant.id, Participant.group_id).where(Participant.workshop_id == hats.activity.workshop_id)
+        select(Participant.id, Participant.group_id).where(Participant.workshop_id == hats.activity.workshop_id,
+                                                           Participant.left_at.is_(None))
     )]
 
 
@@ -103,7 +104,8 @@ def hat_of(hats: HatsActivity, participant: Participant) -> str:
     if participant.id in current:
         return current[participant.id]
     groups = dict(people(hats))
-    hat = assign.add_late_joiner({p: assign.Hat(h) for p, h in current.items()}, groups,
+    here = {p: assign.Hat(h) for p, h in current.items() if p in groups}  # those who left count no more
+    hat = assign.add_late_joiner(here, groups,
                                  (participant.id, participant.group_id), seed=hats.current_subject_id).value
     db.session.add(HatAssignment(subject_id=hats.current_subject_id, participant_id=participant.id,
                                  round_no=hats.round_no, hat=hat))
@@ -204,9 +206,11 @@ def comments_by_hat(subject: HatSubject, include_hidden: bool = False) -> dict[s
 
 
 def wearers(hats: HatsActivity) -> dict[str, int]:
+    """How many of the people still here wear each hat now."""
+    present = dict(people(hats))
     counts = {hat: 0 for hat in HAT_IDS}
-    for hat in assignment(hats).values():
-        counts[hat] += 1
+    for pid, hat in assignment(hats).items():
+        counts[hat] += pid in present
     return counts
 
 

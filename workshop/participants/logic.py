@@ -43,11 +43,22 @@ def remember(participant: Participant) -> None:
     session.permanent = True
 
 
+def leave(participant: Participant) -> None:
+    """The person leaves the workshop: marked, forgotten by this phone; what they sent stays."""
+    from workshop.workshops.logic import utcnow
+
+    participant.left_at = utcnow()
+    db.session.commit()
+    known = dict(session.get(SESSION_KEY, {}))
+    known.pop(str(participant.workshop_id), None)
+    session[SESSION_KEY] = known
+
+
 def current(workshop: Workshop) -> Participant | None:
     participant_id = session.get(SESSION_KEY, {}).get(str(workshop.id))
     if participant_id is None:
         return None
     participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.workshop_id != workshop.id:
+    if participant is None or participant.workshop_id != workshop.id or participant.left_at is not None:
         return None
     return participant

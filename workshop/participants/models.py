@@ -19,6 +19,9 @@ class Participant(db.Model):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder_groups.id"))
     language: Mapped[str | None] = mapped_column(String(2))
     joined_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Set when the person leaves from their phone: hats are handed out among
+    # those still here, and the projector counts them no more. Their ideas stay.
+    left_at: Mapped[datetime | None]
 
     workshop = relationship("Workshop")
     group = relationship("StakeholderGroup")

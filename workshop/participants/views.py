@@ -82,6 +82,15 @@ def joined(code: str):
     return workshop, participant
 
 
+@bp.post("/j/<code>/leave")
+def leave(code: str):
+    workshop, participant = joined(code)
+    logic.leave(participant)
+    live.count_changed(workshop, workshops.participant_count(workshop))
+    live.people_left(workshop)
+    return redirect(url_for("participants.join", code=workshop.join_code, left=1))
+
+
 @bp.get("/j/<code>/phone")
 def phone(code: str):
     workshop = workshops.find_by_code(code)

@@ -137,6 +137,8 @@ def stop_timer(workshop: Workshop) -> None:
 
 
 def participant_count(workshop: Workshop) -> int:
+    """The people in the room: those who joined and have not left."""
     return db.session.scalar(
-        select(func.count(Participant.id)).where(Participant.workshop_id == workshop.id)
+        select(func.count(Participant.id)).where(Participant.workshop_id == workshop.id,
+                                                 Participant.left_at.is_(None))
     )
