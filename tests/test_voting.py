@@ -1,5 +1,6 @@
 """Voting rounds: ballots, budgets under concurrency, results, the funnel."""
 
+import re
 import threading
 
 import pytest
@@ -345,3 +346,74 @@ def test_votes_are_rate_limited_with_a_clear_message(limited_app, facilitator_cl
     refused = phone.post(f"/j/{workshop.join_code}/rounds/{activity.round.id}/dots",
                          data={"project": str(item), "delta": "1"}, headers={"HX-Request": "true"})
     assert refused.headers["HX-Retarget"] == "#form-message" and "Trop de tentatives" in refused.get_data(as_text=True)
+
+
+def test_phones_see_the_choices_left_for_approval_and_ranking(facilitator_client, phone, workshop, ideas_sent):
+    phone.post("/lang/en")
+    for kind, data, before, after in [
+            ("approval", lambda a, b: {"project": [str(a)]}, "2 choices left", "1 choice left"),
+            ("ranking", lambda a, b: {"place1": str(b)}, "2 places left to fill", "1 place left to fill")]:
+        activity = add_round(facilitator_client, workshop, kind=kind, top_k="2")
+        facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open")
+        round_ = activity.round
+        a, b, _c = (item.project_id for item in round_.items)
+        assert before in phone.get(f"/j/{workshop.join_code}/rounds/{round_.id}/ballot").get_data(as_text=True)
+        assert after in save(phone, workshop, round_, data(a, b)).get_data(as_text=True)
+        facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/close")
+
+
+def test_the_breakdown_of_impact_feasibility_gives_each_group_its_means(app, facilitator_client, workshop, ideas_sent):
+    from tests.conftest import joined_phones
+
+    activity = add_round(facilitator_client, workshop, kind="impact_feasibility")
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open")
+    round_ = activity.round
+    a, b, _c = (item.project_id for item in round_.items)
+    phones = joined_phones(app, workshop, 3)  # one per group, in the groups' order
+    for client, impact, feasibility in zip(phones, (5, 1, 2), (1, 5, 4)):
+        assert save(client, workshop, round_, {f"impact{a}": str(impact), f"feasibility{a}": str(feasibility),
+                                               f"impact{b}": "3", f"feasibility{b}": "3"}).status_code == 200
+    facilitator_client.post("/lang/en")
+    page = facilitator_client.get(f"/w/{workshop.id}/stage/control").get_data(as_text=True)
+    table = page[page.index('class="by-group"'):page.index("</table>", page.index('class="by-group"'))]
+    assert "mean impact / mean feasibility" in table
+    title = round_.items[0].project.title
+    row = table[table.index(f'<th scope="row">{title}'):].split("</tr>")[0]
+    cells = [" ".join(cell.split()) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    group_names = [n.strip() for n in re.findall(r'<th scope="col">([^<]+)<small', table)]
+    by_group = dict(zip(group_names, cells))
+    assert by_group[workshop.groups[0].name].startswith("5.0 / 1.0")  # means, never a total of 0
+    assert by_group[workshop.groups[1].name].startswith("1.0 / 5.0")
+    assert by_group[workshop.groups[2].name].startswith("2.0 / 4.0")
+    assert "1 ballot" in table and "voter" in table
+
+
+def test_result_pushes_are_coalesced(app, facilitator_client, phone, workshop, ideas_sent):
+    from tests.test_live import swaps, watcher
+    from workshop.extensions import socketio
+
+    app.config["RESULTS_PUSH_INTERVAL"] = 0.3
+    activity = add_round(facilitator_client, workshop, dots="5", max_per_item="5")
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open")
+    round_ = activity.round
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+    for n in range(5):
+        assert dot(phone, workshop, round_, round_.items[n % 3].project_id).status_code == 200
+    assert [s for s in swaps(projector) if s["id"] == "stage"] == []  # five votes, nothing pushed yet
+    socketio.sleep(0.6)
+    stages = [s for s in swaps(projector) if s["id"] == "stage"]
+    assert len(stages) == 1 and "1 bulletin" in stages[0]["html"]  # one push for the five, from the database
+
+
+def test_live_bars_when_the_round_shows_them(app, facilitator_client, phone, workshop, ideas_sent):
+    from tests.test_live import swaps, watcher
+
+    activity = add_round(facilitator_client, workshop, show_live="1")
+    facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open")
+    round_ = activity.round
+    assert round_.show_live_results
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    dot(phone, workshop, round_, round_.items[0].project_id)
+    [stage] = [s for s in swaps(projector) if s["id"] == "stage"][-1:]
+    assert '<meter min="0" max="1.0" value="1.0">' in stage["html"]  # the bars move while the vote is open
