@@ -17,6 +17,10 @@ from analysis.clustering import (
 )
 from analysis.text import STOP_WORDS, analyse, guess_language, normalise, strip_accents
 
+# Bad input goes through both paths: the fast one by words, and the app's default
+# (sentence embeddings when the encoder is installed, as it is with the project).
+BOTH_METHODS = pytest.mark.parametrize("method", ["tfidf", "auto"])
+
 FOOD = [
     "Servir des repas bio et locaux dans les cantines scolaires",
     "Plus de légumes locaux à la cantine de l'école",
@@ -119,37 +123,42 @@ def test_features_round_trip_and_same_result():
     assert cluster_ideas(back, k=3, method="tfidf") == cluster_ideas(IDEAS, k=3, method="tfidf")
 
 
-def test_empty_input():
-    res = cluster_ideas([], method="tfidf")
+@BOTH_METHODS
+def test_empty_input(method):
+    res = cluster_ideas([], method=method)
     assert res.clusters == [] and res.duplicates == [] and res.k_chosen == 0
 
 
-def test_one_idea():
-    res = cluster_ideas(["Un seul projet"], method="tfidf")
+@BOTH_METHODS
+def test_one_idea(method):
+    res = cluster_ideas(["Un seul projet"], method=method)
     assert len(res.clusters) == 1 and res.clusters[0].members == [0]
-    res = cluster_ideas(["Un seul projet"], k=5, method="tfidf")
+    res = cluster_ideas(["Un seul projet"], k=5, method=method)
     assert res.clusters[0].members == [0]
 
 
-def test_identical_ideas():
-    res = cluster_ideas(["Plus de vélos"] * 6, method="tfidf")
+@BOTH_METHODS
+def test_identical_ideas(method):
+    res = cluster_ideas(["Plus de vélos"] * 6, method=method)
     assert len(res.clusters) == 1 and sorted(res.clusters[0].members) == list(range(6))
     assert {(0, j) for j in range(1, 6)} <= {(i, j) for i, j, _ in res.duplicates}
 
 
-def test_emoji_only_and_blank_ideas():
+@BOTH_METHODS
+def test_emoji_only_and_blank_ideas(method):
     texts = ["🚲🚲", "🍎", "   ", ""] + IDEAS
-    res = cluster_ideas(texts, k=3, method="tfidf")
+    res = cluster_ideas(texts, k=3, method=method)
     assert sorted(m for c in res.clusters for m in c.members) == list(range(len(texts)))
     empty = [c for c in res.clusters if set(c.members) & {0, 1, 2, 3}]
     assert len(empty) == 1 and empty[0].label
-    only_emoji = cluster_ideas(["🚲", "🍎🍎"], method="tfidf")
+    only_emoji = cluster_ideas(["🚲", "🍎🍎"], method=method)
     assert sorted(only_emoji.clusters[0].members) == [0, 1]
 
 
-def test_very_long_idea():
+@BOTH_METHODS
+def test_very_long_idea(method):
     texts = IDEAS + ["vélo " * 50_000]
-    res = cluster_ideas(texts, k=3, method="tfidf")
+    res = cluster_ideas(texts, k=3, method=method)
     assert sorted(m for c in res.clusters for m in c.members) == list(range(len(texts)))
 
 
@@ -160,7 +169,7 @@ def test_bad_k():
         cluster_ideas(IDEAS, method="nope")
 
 
-@pytest.mark.slow  # needs "slow" registered in pyproject markers (lead)
+@pytest.mark.slow
 def test_twenty_thousand_ideas():
     texts = [f"{IDEAS[i % len(IDEAS)]} {i % 97}" for i in range(20_000)]
     res = cluster_ideas(texts, method="tfidf")
@@ -227,3 +236,25 @@ def test_embedding_method_groups_paraphrases_across_languages():
     assert res == cluster_ideas(texts, k=2, method="embedding")
     routed = cluster_ideas(texts, seed_themes=["logement", "vélo"], method="embedding")
     assert 1 in routed.clusters[0].members and 3 in routed.clusters[1].members
+
+
+def test_the_cluster_command_writes_every_row_in_order(tmp_path):
+    from click.testing import CliRunner
+
+    from workshop.themes.cli import cluster_command
+
+    source = tmp_path / "notes.csv"
+    with source.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "idée"])
+        for n, text in enumerate(IDEAS):
+            writer.writerow([n, text])
+    out = tmp_path / "clusters.csv"
+    result = CliRunner().invoke(cluster_command, [str(source), "--k", "3", "--text-column", "idée", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["idée"] for r in rows] == IDEAS and [r["id"] for r in rows] == [str(n) for n in range(len(IDEAS))]
+    assert len({r["cluster"] for r in rows}) == 3 and all(r["cluster_label"] for r in rows)
+    missing = CliRunner().invoke(cluster_command, [str(source), "--text-column", "texte"])
+    assert missing.exit_code != 0 and "texte" in missing.output

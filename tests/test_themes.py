@@ -260,3 +260,24 @@ def test_a_few_late_ideas_are_completed_at_press(workshop, activity_with_ideas):
     assert used["cluster_ideas"][0][1]["method"] == ("auto" if embedding_available() else "tfidf")
     db.session.expire_all()
     assert all(i.features is not None for i in db.session.query(Idea))
+
+
+def test_near_duplicates_are_offered_for_merging_after_a_grouping(facilitator_client, workshop, activity_with_ideas):
+    author = db.session.query(Participant).first()
+    twin, _ = ideas.submit_idea(author, activity_with_ideas, "Jumelage entre étudiants internationaux et employeurs "
+                                "de notre région", "key-twin0001")
+    original = db.session.query(Idea).filter(Idea.text == IDEAS[0]).one()
+    facilitator_client.post("/lang/en")
+    stage = facilitator_client.post(group_url(workshop, activity_with_ideas), data={"k": "3"}).get_data(as_text=True)
+    assert "1 possible duplicate" in stage
+    pair = stage[stage.index('class="duplicate-pair"'):].split("</li>")[0]
+    assert f'value="{original.id}"' in pair and f'value="{twin.id}"' in pair and "de notre région" in pair
+    merged = facilitator_client.post(f"/w/{workshop.id}/ideas/merge", data={"idea": [original.id, twin.id]})
+    assert merged.status_code == 200
+    assert "possible duplicate" not in merged.get_data(as_text=True)  # merged: no longer offered
+    db.session.expire_all()
+    assert db.session.get(Idea, twin.id).merged_into_id == original.id
+    ungrouped = facilitator_client.post(group_url(workshop, activity_with_ideas, "ungroup"))
+    assert ungrouped.status_code == 200
+    db.session.expire_all()
+    assert activity_with_ideas.duplicate_pairs is None

@@ -417,3 +417,28 @@ def test_live_bars_when_the_round_shows_them(app, facilitator_client, phone, wor
     dot(phone, workshop, round_, round_.items[0].project_id)
     [stage] = [s for s in swaps(projector) if s["id"] == "stage"][-1:]
     assert '<meter min="0" max="1.0" value="1.0">' in stage["html"]  # the bars move while the vote is open
+
+
+def test_a_theme_or_a_single_idea_becomes_a_candidate_project(facilitator_client, workshop, ideas_sent):
+    from workshop.ideas.models import Idea
+    from workshop.themes.models import Theme
+
+    ideas_ = db.session.query(Idea).order_by(Idea.id).all()
+    theme = Theme(activity_id=ideas_sent.id, label="Accueil")
+    db.session.add(theme)
+    db.session.flush()
+    ideas_[0].theme_id = ideas_[1].theme_id = theme.id
+    db.session.commit()
+    control = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
+    assert f'value="theme:{theme.id}"' in control and f'value="idea:{ideas_[2].id}"' in control
+    activity = add_round(facilitator_client, workshop, source="picked",
+                         pick=[f"theme:{theme.id}", f"idea:{ideas_[2].id}"])
+    items = [item.project for item in activity.round.items]
+    assert [p.title for p in items] == ["Accueil", "Français"]
+    assert items[0].theme_id == theme.id and items[1].idea_id == ideas_[2].id
+    facilitator_client.post("/lang/en")
+    nothing = facilitator_client.post(f"/w/{workshop.id}/rounds", data={"source": "picked", "kind": "dots"})
+    assert "Tick the themes and ideas to vote on first." in nothing.get_data(as_text=True)
+    stale = facilitator_client.post(f"/w/{workshop.id}/rounds",
+                                    data={"source": "picked", "kind": "dots", "pick": ["idea:999999", "theme:1"]})
+    assert "no longer exists" in stale.get_data(as_text=True)

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from flask import Flask
 
 from workshop.ideas.logic import wall
-from workshop.themes.logic import grouped_wall
+from workshop.themes.logic import duplicate_suggestions, grouped_wall
 from workshop.voting.logic import latest_ideas_activity
 from workshop.voting.logic import results as round_results
 
@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["french_spacing"] = french_spacing
     app.jinja_env.globals["wall"] = wall
     app.jinja_env.globals["grouped_wall"] = grouped_wall
+    app.jinja_env.globals["duplicate_suggestions"] = duplicate_suggestions
     app.jinja_env.globals["round_results"] = round_results
     app.jinja_env.globals["latest_ideas_activity"] = latest_ideas_activity
     app.jinja_env.filters["epoch_ms"] = epoch_ms

@@ -3,6 +3,7 @@ facilitator's edits (rename, move, merge, split, clear)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from sqlalchemy import delete, select, update
@@ -15,6 +16,7 @@ from workshop.themes.models import MAX_LABEL_LENGTH, Theme
 from workshop.workshops.logic import utcnow
 from workshop.workshops.models import Activity
 
+MAX_DUPLICATE_SUGGESTIONS = 20  # near-duplicate pairs offered for merging after a grouping
 FEATURE_BATCH = 200  # ideas whose features are computed between two progress reports
 # Ideas still without features when the button is pressed that are embedded
 # then (~30 ms each on two cores); with more missing, this grouping goes by words.
@@ -117,17 +119,31 @@ def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dic
         db.session.execute(update(Idea), [
             {"id": ideas[member].id, "theme_id": theme.id, "theme_position": rank}
             for theme, cluster in zip(themes, result.clusters) for rank, member in enumerate(cluster.members)])
-        db.session.expire_all()
+        pairs = [[ideas[i].id, ideas[j].id, round(similarity, 2)]
+                 for i, j, similarity in result.duplicates[:MAX_DUPLICATE_SUGGESTIONS]]
+        db.session.expire_all()  # the ideas changed underneath the session
+        activity.duplicate_pairs = json.dumps(pairs)
         return themes
     finally:
         activity.grouping_started_at = None
         db.session.commit()
 
 
+def duplicate_suggestions(activity: Activity) -> list[tuple[Idea, Idea, float]]:
+    """The last grouping's near-duplicates still worth a look: both ideas visible and not merged since."""
+    pairs = json.loads(activity.duplicate_pairs or "[]")
+    ids = {idea_id for a, b, _s in pairs for idea_id in (a, b)}
+    ideas = {idea.id: idea for idea in db.session.scalars(select(Idea).where(Idea.id.in_(ids or [-1])))}
+    return [(ideas[a], ideas[b], similarity) for a, b, similarity in pairs
+            if a in ideas and b in ideas and not (ideas[a].hidden or ideas[b].hidden)
+            and ideas[a].merged_into_id is None and ideas[b].merged_into_id is None]
+
+
 def clear(activity: Activity, commit: bool = True) -> None:
     """Back to an ungrouped wall."""
     db.session.execute(update(Idea).where(Idea.activity_id == activity.id).values(theme_id=None, theme_position=0))
     db.session.execute(delete(Theme).where(Theme.activity_id == activity.id))
+    activity.duplicate_pairs = None
     db.session.expire(activity, ["themes"])
     if commit:
         db.session.commit()

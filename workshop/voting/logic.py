@@ -45,9 +45,10 @@ def _project_for_theme(workshop: Workshop, theme) -> Project:
 
 
 def candidates(workshop: Workshop, source: str, previous: Round | None = None, carry: int | None = None,
-               theme_id: int | None = None) -> list[Project]:
+               theme_id: int | None = None, picked: list[tuple[str, int]] = ()) -> list[Project]:
     """The projects a new round runs over: all visible ideas, the themes, the
-    ideas of one theme, or the top of the previous round."""
+    ideas of one theme, the themes and ideas the facilitator picked one by one
+    (("theme", id) or ("idea", id)), or the top of the previous round."""
     if source == "shortlist":
         if previous is None:
             raise VoteRejected("no_previous_round")
@@ -68,6 +69,20 @@ def candidates(workshop: Workshop, source: str, previous: Round | None = None, c
         if not chosen:
             raise VoteRejected("no_themes")
         return [_project_for_idea(workshop, idea) for idea in chosen]
+    if source == "picked":
+        themes = {theme.id: theme for theme in activity.themes}
+        ideas = {idea.id: idea for idea in wall(activity)}
+        projects = []
+        for kind, item_id in dict.fromkeys(picked):  # each once, in the order picked
+            if kind == "theme" and item_id in themes:
+                projects.append(_project_for_theme(workshop, themes[item_id]))
+            elif kind == "idea" and item_id in ideas:
+                projects.append(_project_for_idea(workshop, ideas[item_id]))
+            else:
+                raise VoteRejected("unknown_pick")
+        if not projects:
+            raise VoteRejected("nothing_picked")
+        return projects
     raise VoteRejected("bad_source")
 
 

@@ -30,6 +30,8 @@ def rejection_message(error: logic.VoteRejected) -> str:
         "busy": _("Many votes at once: try again."),
         "no_ideas": _("There are no ideas to vote on yet."),
         "no_themes": _("Group the ideas into themes first."),
+        "nothing_picked": _("Tick the themes and ideas to vote on first."),
+        "unknown_pick": _("One of the ticked items no longer exists: reload and tick again."),
         "no_previous_round": _("There is no previous round to carry from."),
         "too_few_items": _("A vote needs at least two items."),
         "bad_rules": _("Check the numbers: dots, dots per item and places must fit the items."),
@@ -52,8 +54,10 @@ def create(workshop_id: int):
         theme_id = None
         if source.startswith("theme:"):  # one theme's ideas
             source, theme_id = "theme", int(source.split(":", 1)[1]) if source[6:].isdigit() else None
+        picked = [(kind, int(item_id)) for kind, _sep, item_id in (p.partition(":") for p in form.getlist("pick"))
+                  if item_id.isdigit()]
         projects = logic.candidates(workshop, source, previous=previous,
-                                    carry=form.get("carry", type=int), theme_id=theme_id)
+                                    carry=form.get("carry", type=int), theme_id=theme_id, picked=picked)
         logic.create_round(
             workshop, form.get("title", ""), form.get("kind", "dots"), projects,
             dots=form.get("dots", 5, type=int), max_per_item=form.get("max_per_item", 3, type=int),

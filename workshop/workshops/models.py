@@ -73,6 +73,9 @@ class Activity(db.Model):
 
     # Set while the tool groups this activity's ideas (a progress bar shows).
     grouping_started_at: Mapped[datetime | None]
+    # The last grouping's near-duplicate pairs, offered to the facilitator to
+    # merge: JSON [[idea id, idea id, similarity], ...], most similar first.
+    duplicate_pairs: Mapped[str | None] = mapped_column(Text)
 
     themes: Mapped[list["Theme"]] = relationship(  # noqa: F821
         "Theme", order_by="Theme.position", cascade="all, delete-orphan"
