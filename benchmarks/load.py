@@ -13,9 +13,15 @@ opens a workshop, connects a projector (to the first server) and N phones
 (each an HTTP session plus a Socket.IO connection, spread round-robin over
 the servers), then every phone sends ideas over HTTP at random moments
 within --spread seconds. The projector records when each idea appears.
+With --drop F, a fraction F of the phones lose their socket once at a random
+moment and come back (venue Wi-Fi), and lose the answer to one send, which
+they send again with the same key. Then, with --votes N, the facilitator
+closes the ideas, opens a dots round over 12 of them (live bars) and every
+phone places N dots, one request each.
 Prints p50/p95/p99 latency, throughput, errors, the counts of lost and
-duplicated ideas, and the CPU used by the servers and by this generator
-(which shares the machine's cores with them).
+duplicated ideas, the votes per second with their errors and how far the
+projector lagged behind the last vote, and the CPU used by the servers and by
+this generator (which shares the machine's cores with them).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import asyncio
 import contextlib
 import os
 import random
+import re
 import secrets
 import statistics
 import sys
@@ -32,7 +39,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.live_server import (  # noqa: E402,F401 - re-exported for older callers
@@ -120,12 +126,18 @@ async def measure(bases: str | list[str], args, server_pids: list[int] = ()) -> 
     sent: dict[str, float] = {}
     statuses: list[int] = []
 
+    droppers = set(random.sample(range(len(ready)), int(len(ready) * args.drop)))
+
     async def phone_sends(phone: Phone):
+        drops = phone.index in droppers
+        drop_at, lost_at = (random.randrange(args.ideas), random.randrange(args.ideas)) if drops else (-1, -1)
         for n in range(args.ideas):
             await asyncio.sleep(random.uniform(0, args.spread / args.ideas))
+            if n == drop_at:
+                await phone.drop_and_return(random.uniform(0.2, 2.0))
             text = f"Idée {phone.index}-{n}, un jumelage étudiant·e–employeur"
             sent[text] = time.perf_counter()
-            statuses.append(await phone.send(text))
+            statuses.append(await (phone.send_answer_lost(text) if n == lost_at else phone.send(text)))
 
     cpu_before = [cpu_seconds(pid) for pid in server_pids]
     own_before = time.process_time()
@@ -140,7 +152,10 @@ async def measure(bases: str | list[str], args, server_pids: list[int] = ()) -> 
     own_cpu = (time.process_time() - own_before) / send_seconds * 100
 
     latencies = sorted((seen[t][0] - sent[t]) * 1000 for t in sent if t in seen)
-    result = {
+    stored = await projector.wall()  # re-rendered from the database: each idea once?
+    votes = await vote(bases[0], facilitator, workshop_id, code, ready, args) if args.votes else {}
+    result = {**votes,
+        "stored": len(stored), "stored_missing": sum(1 for t in sent if t not in stored),
         "phones": args.phones, "ideas": len(sent), "join_s": join_seconds, "join_errors": join_errors,
         "errors": sum(1 for s in statuses if s != 200),
         "lost": sum(1 for t in sent if t not in seen),
@@ -156,6 +171,62 @@ async def measure(bases: str | list[str], args, server_pids: list[int] = ()) -> 
     return result
 
 
+async def vote(base: str, facilitator, workshop_id: int, code: str, phones: list[Phone], args) -> dict:
+    """Close the ideas, open a dots round over 12 of them, every phone places its dots."""
+    import socketio
+
+    from voting import SCORES
+
+    control = f"{base}/w/{workshop_id}/control"
+    page = await (await facilitator.get(control)).text()
+    headers = {"X-CSRFToken": CSRF_HEADER.search(page).group(1), "HX-Request": "true"}
+    await (await facilitator.post(base + re.search(r'hx-post="([^"]+/close)"', page).group(1), headers=headers)).read()
+    page = await (await facilitator.get(control)).text()
+    picked = [f"idea:{i}" for i in dict.fromkeys(re.findall(r'id="idea-(\d+)"', page))][:12]
+    await (await facilitator.post(f"{base}/w/{workshop_id}/rounds", headers=headers, data={
+        "title": "Priorités", "source": "picked", "pick": picked, "kind": "dots", "dots": str(args.votes),
+        "max_per_item": str(args.votes), "top_k": "3", "show_live": "1"})).read()
+    page = await (await facilitator.get(control)).text()
+    await (await facilitator.post(base + re.findall(r'hx-post="([^"]+/open)"', page)[-1], headers=headers)).read()
+    panel = await (await phones[0].http.get(f"{base}/j/{code}/panel")).text()
+    round_id = int(re.search(r"/rounds/(\d+)/ballot", panel).group(1))
+    ballot = await (await phones[0].http.get(f"{base}/j/{code}/rounds/{round_id}/ballot")).text()
+    items = [int(i) for i in re.findall(r'"project": (\d+), "delta": 1', ballot)]
+
+    shown: list[tuple[float, int]] = []
+    projector = socketio.AsyncClient()
+    projector.on("swap", lambda message: [shown.append((time.perf_counter(), sum(
+        int(n) for n in SCORES.findall(swap["html"])))) for swap in message["swaps"] if swap["id"] == "stage"])
+    await projector.connect(base, headers={"Cookie": cookie_header(facilitator)}, transports=["websocket"])
+    await projector.call("watch", {"workshop": workshop_id, "audience": "projector", "lang": "fr"})
+    statuses: list[int] = []
+    last_ack = 0.0
+
+    async def place_dots(phone: Phone):
+        nonlocal last_ack
+        for _ in range(args.votes):
+            await asyncio.sleep(random.uniform(0, args.spread / args.votes))
+            async with phone.http.post(f"{phone.base}/j/{code}/rounds/{round_id}/dots",
+                                       data={"project": str(random.choice(items)), "delta": "1"},
+                                       headers={"X-CSRFToken": phone.token, "HX-Request": "true"}) as answer:
+                await answer.read()
+                statuses.append(answer.status)
+                last_ack = max(last_ack, time.perf_counter())
+
+    started = time.perf_counter()
+    await asyncio.gather(*(place_dots(phone) for phone in phones))
+    elapsed = time.perf_counter() - started
+    accepted = statuses.count(200)
+    deadline = time.perf_counter() + 10
+    while not (shown and shown[-1][1] >= accepted) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.02)
+    caught_up = next((t for t, n in shown if n >= accepted), None)
+    await projector.disconnect()
+    return {"votes": len(statuses), "votes_per_s": len(statuses) / elapsed,
+            "vote_errors": len(statuses) - accepted,
+            "vote_lag_ms": (caught_up - last_ack) * 1000 if caught_up else float("nan")}
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -169,6 +240,9 @@ def main() -> None:
     parser.add_argument("--phones", type=int, nargs="+", default=[50])
     parser.add_argument("--ideas", type=int, default=2, help="ideas per phone")
     parser.add_argument("--spread", type=float, default=5.0, help="seconds over which phones send")
+    parser.add_argument("--drop", type=float, default=0.1,
+                        help="share of phones whose socket drops once and whose answer to one send is lost")
+    parser.add_argument("--votes", type=int, default=3, help="dots per phone in the round after the ideas (0: none)")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--servers", type=int, default=1,
                         help="worker processes; more than 1 needs PostgreSQL (--database-url) and Redis")
@@ -177,15 +251,19 @@ def main() -> None:
     args = parser.parse_args()
     if args.servers > 1 and not (args.database_url or "").startswith("postgres"):
         parser.error("--servers 2 needs a shared database: --database-url postgresql://...")
+    print(f"phones dropping once: {args.drop:.0%}; dots per phone: {args.votes}; spread: {args.spread:.0f} s")
     print("| servers | database | phones | ideas | p50 ms | p95 ms | p99 ms | ideas/s | errors | lost "
-          "| duplicated | join s | join errors | server CPU % | generator CPU % |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| duplicated | stored once | votes/s | vote errors | projector behind last vote ms "
+          "| join s | join errors | server CPU % | generator CPU % |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for phones in args.phones:
         one = argparse.Namespace(**{**vars(args), "phones": phones})
         r = asyncio.run(run(one))
         print(f"| {r['servers']} | {r['database']} | {r['phones']} | {r['ideas']} | {r['p50']:.1f} | "
               f"{r['p95']:.1f} | {r['p99']:.1f} | {r['throughput']:.1f} | {r['errors']} | {r['lost']} | "
-              f"{r['duplicated']} | {r['join_s']:.1f} | {r['join_errors']} | {r['server_cpu']} | "
+              f"{r['duplicated']} | {'yes' if r['stored'] == r['ideas'] and not r['stored_missing'] else 'NO'} | "
+              f"{r.get('votes_per_s', 0):.0f} | {r.get('vote_errors', '-')} | {r.get('vote_lag_ms', float('nan')):.0f} | "
+              f"{r['join_s']:.1f} | {r['join_errors']} | {r['server_cpu']} | "
               f"{r['generator_cpu']:.0f} |", flush=True)
 
 

@@ -8,6 +8,7 @@ load benchmark drive them, over aiohttp and python-socketio's AsyncClient."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import re
@@ -370,6 +371,23 @@ class Phone:
             await self.socket.disconnect()
         self.socket = socketio.AsyncClient(reconnection=True)
         await self.connect()
+
+    async def drop_and_return(self, away: float) -> None:
+        """Venue Wi-Fi drops: the socket goes, and comes back `away` seconds later
+        (a new connection, as the browser makes one), watching the room again."""
+        import socketio
+
+        with contextlib.suppress(Exception):
+            await self.socket.disconnect()
+        await asyncio.sleep(away)
+        self.socket = socketio.AsyncClient(reconnection=True)
+        await self.connect()
+
+    async def send_answer_lost(self, text: str) -> int:
+        """A send whose answer is lost on the way: phone.js sends it again with the same key."""
+        key = secrets.token_hex(8)
+        await self.send(text, key)
+        return await self.send(text, key)
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):

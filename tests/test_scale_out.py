@@ -158,6 +158,44 @@ def test_an_idea_sent_through_one_worker_reaches_projectors_on_both(servers):
     asyncio.run(scenario())
 
 
+def test_phones_dropping_and_returning_at_random_lose_and_duplicate_nothing(servers):
+    """Venue Wi-Fi: phones on both workers lose their socket at random moments and
+    come back; some answers are lost and the same submission is sent again."""
+    import random
+
+    async def scenario():
+        rng = random.Random(7)
+        facilitator, _workshop_id, code, on_a, on_b = await session_on(servers, "Wi-Fi de salle")
+        bases = [servers.a.url, servers.b.url]
+        phones = await phones_on(bases, code, 6) + await phones_on(bases[::-1], code, 6, first_index=6)
+        texts: list[str] = []
+
+        async def session(phone: Phone) -> None:
+            for n in range(4):
+                await asyncio.sleep(rng.uniform(0, 0.3))
+                if rng.random() < 0.4:
+                    await phone.drop_and_return(rng.uniform(0.05, 0.5))
+                text = f"Téléphone {phone.index} idée {n} {secrets.token_hex(3)}"
+                texts.append(text)
+                lost_answer = rng.random() < 0.3
+                status = await (phone.send_answer_lost(text) if lost_answer else phone.send(text))
+                assert status == 200, (text, status)
+
+        try:
+            await asyncio.gather(*(session(phone) for phone in phones))
+            everything = set(texts)
+            for projector in (on_a, on_b):
+                assert await until(lambda p=projector: everything <= set(p.seen)), \
+                    f"missing on {projector.base}: {everything - set(projector.seen)}"
+                assert all(len(projector.seen[t]) == 1 for t in texts), "an idea arrived twice"
+                assert await projector.wall() == everything  # the database holds each once
+        finally:
+            await close_all(*phones, on_a, on_b)
+            await facilitator.close()
+
+    asyncio.run(scenario())
+
+
 def test_a_stage_change_made_on_one_worker_reaches_phones_on_the_other(servers):
     """The facilitator closes the activity through A; a phone connected to B switches."""
     async def scenario():

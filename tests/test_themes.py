@@ -181,31 +181,33 @@ def test_theme_actions_are_refused_to_others(app, workshop, activity_with_ideas,
 
 # --------------------------------------------------------------------------- features paid as ideas arrive
 
-def test_features_are_computed_soon_after_an_idea_arrives(app, workshop):
-    import time
-
+def test_the_features_worker_computes_what_arrived(app, workshop):
     from analysis.clustering import TextFeatures, embedding_available
     from tests.conftest import join
-    from workshop.extensions import socketio
+    from workshop.themes import features
 
-    app.config.update(FEATURES_ON_ARRIVAL=True, FEATURES_BATCH_DELAY=0)
     open_first_activity(workshop)
     phone = app.test_client()
     join(phone, workshop)
-    sent = phone.post(f"/j/{workshop.join_code}/ideas", data={"text": "Des stages payés en région", "key": "k-00000001"})
-    assert sent.status_code == 200
-    idea = db.session.query(Idea).one()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        db.session.expire_all()
-        if db.session.get(Idea, idea.id).features is not None:
-            break
-        socketio.sleep(0.1)  # the app's async mode is gevent: its background work runs while we wait
-    stored = db.session.get(Idea, idea.id).features
-    assert stored is not None, "no features a minute after the idea arrived"
-    features = TextFeatures.from_json(stored)
-    assert "stag" in " ".join(features.stems)
-    assert (features.embedding is not None) is embedding_available()
+    for n, text in enumerate(["Des stages payés en région", "Un guichet unique pour les permis"]):
+        assert phone.post(f"/j/{workshop.join_code}/ideas", data={"text": text, "key": f"k-0000000{n}"}).status_code == 200
+    assert len(features.waiting()) == 2
+    assert features.work_once() == 2
+    assert features.waiting() == [] and features.work_once() == 0
+    stored = TextFeatures.from_json(db.session.query(Idea).order_by(Idea.id).first().features)
+    assert "stag" in " ".join(stored.stems)
+    assert (stored.embedding is not None) is embedding_available()
+
+
+def test_the_features_worker_stops_with_the_server_that_started_it(app, workshop):
+    import os
+    import time
+
+    from workshop.themes import features
+
+    started = time.monotonic()
+    features.work_forever(app, idle_wait=0.01, parent=os.getppid() + 1_000_000)  # not our parent: ends at once
+    assert time.monotonic() - started < 30
 
 
 def test_features_of_a_text_edited_meanwhile_are_not_stored(workshop, activity_with_ideas):

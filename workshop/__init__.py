@@ -20,6 +20,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop import config
     from workshop.config import PROJECT_ROOT
 
+    # scikit-learn's joblib counts the CPU cores by running `lscpu` in a
+    # subprocess the first time k-means runs. From a worker thread of a gevent
+    # server that fork goes wrong, and the forked copy of the server keeps
+    # reading its parent's Redis socket: pushes between workers got lost.
+    # Telling joblib the count means it never forks.
+    os.environ.setdefault("LOKY_MAX_CPU_COUNT", str(os.cpu_count() or 1))
+
     app = Flask(
         __name__,
         instance_path=os.environ.get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),

@@ -73,10 +73,10 @@ def load(instance_path: str) -> dict:
         # Limits, each overridable for a big forum behind one NAT address.
         "JOIN_FAILURE_LIMIT": os.environ.get("JOIN_FAILURE_LIMIT", "20 per minute"),
         "IDEA_LIMIT": os.environ.get("IDEA_LIMIT", "20 per minute"),
-        # Each idea's grouping features (its sentence embedding) are computed in the
-        # background soon after it arrives; tests switch it off to stay quiet.
-        "FEATURES_ON_ARRIVAL": True,
-        "FEATURES_BATCH_DELAY": 1.0,
+        # `make run` starts the features worker beside the server: each idea's
+        # grouping features (its sentence embedding) are computed as it arrives.
+        # 0 when the worker runs on its own (several workers: see docs/deploy.md).
+        "FEATURES_ON_ARRIVAL": os.environ.get("FEATURES_ON_ARRIVAL", "1") == "1",
         # A dot is one request: a phone spending and moving dots taps quickly.
         "VOTE_LIMIT": os.environ.get("VOTE_LIMIT", "120 per minute"),
     }

@@ -8,14 +8,26 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import atexit  # noqa: E402
 import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 
 from workshop import create_app  # noqa: E402
 from workshop.extensions import socketio  # noqa: E402
 
 
+def start_features_worker() -> None:
+    """Each new idea's grouping features, computed beside the server (workshop/themes/features.py)."""
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "workshop", "features-worker",
+                               "--parent", str(os.getpid())])
+    atexit.register(worker.terminate)
+
+
 def main() -> None:
     app = create_app()
+    if app.config["FEATURES_ON_ARRIVAL"]:
+        start_features_worker()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     with app.app_context():

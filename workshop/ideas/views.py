@@ -10,7 +10,6 @@ from workshop.extensions import limiter
 from workshop.ideas import logic
 from workshop.participants import logic as participants
 from workshop.participants.views import workshop_by_code
-from workshop.themes import features
 from workshop.workshops.views import facilitated
 
 bp = Blueprint("ideas", __name__)
@@ -58,7 +57,6 @@ def send(code: str):
         return message_fragment(rejection_message(rejected.code))
     if stored_now:
         live.idea_changed(idea)
-        features.idea_arrived(current_app._get_current_object(), idea.id)
     # A resend of something already stored gets the same card: its first answer
     # was lost on the way, and phone.js skips a card it already shows.
     response = make_response(render_template("participants/_my_idea.html", idea=idea))
@@ -99,7 +97,6 @@ def edit(workshop_id: int, idea_id: int):
         return render_template("ideas/_edit.html", idea=idea,
                                error=rejection_message(rejected.code)), 422
     live.idea_changed(idea)
-    features.idea_arrived(current_app._get_current_object(), idea.id)  # from the fixed text
     return control_card(idea)
 
 

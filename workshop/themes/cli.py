@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from analysis.clustering import cluster_csv
 
@@ -32,5 +33,22 @@ def cluster_command(csv_file: Path, k: int | None, text_column: str, out: Path |
         click.echo(f"  {len(cluster.members):4d}  {cluster.label}", err=True)
 
 
+@click.command("features-worker")
+@click.option("--parent", type=int, default=None, help="Stop when this process is gone (set by `make run`).")
+@with_appcontext
+def features_worker_command(parent: int | None) -> None:
+    """Compute the grouping features of ideas as they arrive (see workshop/themes/features.py)."""
+    from flask import current_app
+
+    from workshop.themes.features import work_forever
+
+    import os
+
+    os.nice(10)  # the web server's sockets come first
+    click.echo("Features worker: computing each new idea's grouping features.", err=True)
+    work_forever(current_app._get_current_object(), parent=parent)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(cluster_command)
+    app.cli.add_command(features_worker_command)

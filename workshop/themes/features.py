@@ -3,30 +3,36 @@ after it arrives and kept with it.
 
 The sentence embedding costs about 30 ms an idea on a 2-core machine: 1,000
 ideas would make the facilitator wait half a minute after pressing "group
-ideas". So it is paid while the session runs, in batches, in a real thread
-(the event loop keeps serving sockets), and the grouping only clusters.
-Nothing depends on it having run: a grouping computes what is still missing
-(themes.logic.group), so a restart or a lost batch costs time, never ideas.
+ideas". So it is paid while the session runs, by a separate process, the
+features worker (`workshop features-worker`; `make run` starts one beside the
+server), which picks up ideas without features every second or so.
+
+Why a process and not a thread of the web server: the encoder running in a
+gevent server's thread pool made pushes between workers go missing through
+Redis (tests/test_scale_out.py caught it), and CPU-bound work in the server
+process also slows every socket. A process of its own shares nothing with the
+event loop; the operating system schedules it at a lower priority.
+
+Nothing depends on it running: a grouping computes what is still missing
+(themes.logic.group), so a stopped worker costs time, never ideas.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 
 from sqlalchemy import select, update
 
 from analysis import clustering
-from workshop.extensions import db, socketio
+from workshop.extensions import db
 from workshop.ideas.models import Idea
 
 log = logging.getLogger(__name__)
 
 BATCH = 64  # ideas embedded in one go: a burst of sends becomes one batch
-
-# Per process: ideas sent here and not yet computed, and whether a drain runs.
-_pending: set[int] = set()
-_draining = False
-_warm = False
+IDLE_WAIT = 1.0  # seconds between two looks when nothing is waiting
 
 
 def off_loop(fn, *args, **kwargs):
@@ -40,43 +46,16 @@ def off_loop(fn, *args, **kwargs):
     return fn(*args, **kwargs)
 
 
-def idea_arrived(app, idea_id: int) -> None:
-    """Note a new (or newly edited) idea; its features follow within a few seconds."""
-    global _draining
-    if not app.config.get("FEATURES_ON_ARRIVAL", True):
-        return
-    _pending.add(idea_id)
-    if not _draining:
-        _draining = True
-        socketio.start_background_task(_drain, app)
+def waiting(limit: int = BATCH) -> list[int]:
+    """Ideas still without features, oldest first."""
+    return list(db.session.scalars(select(Idea.id).where(Idea.features.is_(None)).order_by(Idea.id).limit(limit)))
 
 
-def _drain(app) -> None:
-    global _draining, _warm
-    try:
-        if not _warm:  # once per process, while the session runs rather than at the button
-            off_loop(clustering.warm_up)
-            _warm = True
-        while _pending:
-            # A short wait gathers a burst of sends into one batch.
-            socketio.sleep(app.config.get("FEATURES_BATCH_DELAY", 1.0))
-            batch = sorted(_pending)[:BATCH]
-            _pending.difference_update(batch)
-            with app.app_context():
-                try:
-                    compute(batch)
-                except Exception:  # the grouping will compute them: nothing is lost
-                    log.exception("computing features failed for %d ideas", len(batch))
-                    db.session.rollback()
-    finally:
-        _draining = False
-
-
-def compute(idea_ids: list[int], run=off_loop) -> int:
+def compute(idea_ids: list[int], run=lambda fn, *a, **kw: fn(*a, **kw)) -> int:
     """Compute and store the features of these ideas that have none; returns how many."""
     rows = db.session.execute(select(Idea.id, Idea.text).where(
         Idea.id.in_(idea_ids), Idea.features.is_(None))).all()
-    db.session.commit()  # no transaction held open while the thread works
+    db.session.commit()  # no transaction held open while the encoder works
     if not rows:
         return 0
     computed = run(clustering.vectorise, [text for _id, text in rows])
@@ -87,3 +66,32 @@ def compute(idea_ids: list[int], run=off_loop) -> int:
                            .values(features=features.to_json()))
     db.session.commit()
     return len(rows)
+
+
+def work_once() -> int:
+    """One pass of the worker: the next batch of waiting ideas; returns how many were computed."""
+    ids = waiting()
+    if not ids:
+        return 0
+    try:
+        return compute(ids)
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def work_forever(app, idle_wait: float = IDLE_WAIT, parent: int | None = None) -> None:
+    """The features worker's loop: compute what waits, else look again a moment later.
+    With `parent`, it ends when that process (the server that started it) is gone."""
+    with app.app_context():
+        clustering.warm_up()  # the first grouping of the session should not pay for the imports
+        while parent is None or os.getppid() == parent:
+            try:
+                done = work_once()
+            except Exception:  # a database hiccup: log it and try again, the ideas still wait
+                log.exception("computing features failed")
+                done = 0
+            finally:
+                db.session.remove()
+            if not done:
+                time.sleep(idle_wait)
