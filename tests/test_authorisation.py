@@ -111,3 +111,65 @@ def test_socket_rooms_matrix(app, workshop, people, facilitator_client, audience
         _socket, answer = watcher(app, client, workshop, audience)
         assert answer["ok"] is (who in allowed), (who, audience)
     assert watcher(app, facilitator_client, workshop, audience)[1]["ok"] is (audience != "phones")
+
+
+# --- phone routes: a phone acts only in the workshop it joined -------------------------
+
+def phone_routes(app, code: str, ids: dict):
+    """(method, url) for every route under /j/<code>/ but the join page, with the given ids."""
+    adapter = app.url_map.bind("workshop.test")
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/j/<code>/"):
+            continue
+        values = {name: (code if name == "code" else ids[name]) for name in rule.arguments}
+        url = adapter.build(rule.endpoint, values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, url
+
+
+def furnish(workshop):
+    """A round, a six-hats activity and a cell sign-up in the workshop; their ids."""
+    from workshop.cells import logic as cells
+    from workshop.extensions import db
+    from workshop.hats import logic as hats
+    from workshop.ideas import logic as ideas
+    from workshop.participants.models import Participant
+    from workshop.voting import logic as voting
+    from workshop.workshops.logic import close_activity, open_activity
+
+    author = Participant(workshop_id=workshop.id, nickname="Auteur", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+    activity = workshop.activities[0]
+    open_activity(workshop, activity)
+    for n, text in enumerate(["Jumelage", "Logement", "Français"]):
+        ideas.submit_idea(author, activity, text, f"furnish-{n:04d}")
+    close_activity(workshop, activity)
+    round_ = voting.create_round(workshop, "Tour", "dots", voting.candidates(workshop, "ideas"))
+    voting.retain(workshop, [item.project_id for item in round_.items[:2]])
+    six = hats.create(workshop, ["Un sujet"], [], "balanced")
+    signup = cells.create(workshop, "first_come", None)
+    return {"round_id": round_.id, "hats_id": six.id, "signup_id": signup.id}
+
+
+def test_phones_act_only_in_the_workshop_they_joined(app, workshop, facilitator, people):
+    from workshop.extensions import db
+    from workshop.ideas.models import Idea
+
+    other = make_workshop(facilitator, title="Un autre atelier")
+    ours, theirs = furnish(workshop), furnish(other)
+    before = db.session.query(Idea).count()
+    routes = list(phone_routes(app, workshop.join_code, ours))
+    assert len(routes) >= 10 and any("/rounds/" in url for _m, url in routes)
+    # Anonymous visitors and phones of another workshop: refused on every phone route.
+    for who in ("anonymous", "participant elsewhere", "facilitator of another workshop", "coordinator"):
+        for method, url in routes:
+            status = people[who].open(url, method=method, data={"text": "x", "key": "k-00000001"}).status_code
+            assert status in (302, 403, 404), (who, method, url, status)
+    # Our phone, pointed at the other workshop's round, hats or cells: not found, nothing stored.
+    phone = people["participant"]
+    for method, url in phone_routes(app, workshop.join_code, theirs):
+        if any(f"/{part}/" in url for part in ("rounds", "hats", "cells")):
+            status = phone.open(url, method=method, data={"project": "1", "delta": "1", "cell": "1"}).status_code
+            assert status in (403, 404, 409, 422), (method, url, status)
+    assert db.session.query(Idea).count() == before

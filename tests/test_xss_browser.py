@@ -65,8 +65,20 @@ with app.app_context():
     open_activity(w, signup.activity)
     cells.join(signup, people[0], signup.cells[0].id, True, p["x"][1][:120], "x@example.org")
     cells.add_log(signup.cells[0], p["x"][2], p["x"][3])
+    # Weeks later: the coordinator's orphan projects, partners and their words.
+    from workshop.accounts.logic import create_user
+    from workshop.orphans import logic as orphans
+    create_user("coordination@example.org", p["x"][4][:80], "a long enough password", role="coordinator")
+    orphan = next(project for project in voting.workshop_projects(w) if project.status == "orphan_candidate")
+    orphans.describe(orphan, p["x"][0], p["x"][1])
+    partner = orphans.save_organisation(None, {"name": p["x"][2], "kind": "community", "sector": p["x"][3],
+                                               "territory": p["x"][4][:120], "mission": p["x"][5],
+                                               "interests": " ".join(p["x"]), "contact_name": p["x"][0][:120]})
+    adoption = orphans.offer(orphan, partner, "coordination@example.org", p["x"][1])
+    orphans.move(adoption, "interested", p["x"][2], "coordination@example.org")
+    orphans.express_interest(orphan, p["x"][3][:200], p["x"][4][:120], "x@example.org", p["x"][5])
     print(json.dumps({"workshop": w.id, "code": w.join_code, "cell": signup.cells[0].id,
-                      "token": signup.cells[0].log_token,
+                      "token": signup.cells[0].log_token, "orphan": orphan.id, "partner": partner.id,
                       "activities": [a.id for a in w.activities]}))
 '''
 
@@ -129,9 +141,24 @@ def test_hostile_text_everywhere_stays_text(browser, server):  # noqa: F811
     for url in (f"{base}/cell/{seeded['cell']}", f"{server.url}/c/{seeded['token']}", f"{base}/privacy", f"{server.url}/"):
         control.goto(url)
         assert_inert(control, url)
-    report = control.request.get(f"{base}/report")
-    if report.status == 200:  # the report page, where it exists
-        control.goto(f"{base}/report")
-        assert_inert(control, "report")
+    assert control.goto(f"{base}/report").status == 200
+    assert_inert(control, "report")
+    assert "<script>window.__pwned" in control.inner_text("body")  # shown, as text
+    # The coordinator's screens and the partners' public catalogue.
+    coordinator_context = browser.new_context(viewport=PROJECTOR)
+    coordinator = watched(coordinator_context)
+    coordinator.goto(f"{server.url}/login")
+    coordinator.fill("input[name=email]", "coordination@example.org")
+    coordinator.fill("input[name=password]", "a long enough password")
+    coordinator.click("button.primary")
+    for url in ("/orphans", f"/orphans/projects/{seeded['orphan']}", f"/orphans/organisations/{seeded['partner']}",
+                "/orphans/organisations", "/program", "/catalogue", f"/w/{seeded['workshop']}/report"):
+        assert coordinator.goto(f"{server.url}{url}").status == 200, url
+        assert_inert(coordinator, url)
+    assert "<script>window.__pwned" in coordinator.inner_text("body")
+    public = watched(phone_context)
+    public.goto(f"{server.url}/catalogue")
+    assert_inert(public, "catalogue")
     facilitator.close()
+    coordinator_context.close()
     phone_context.close()
