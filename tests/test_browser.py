@@ -210,7 +210,8 @@ def ccc_ideas(count):
 def test_grouping_ideas_into_themes_live(browser, server):
     context, control, projector, code = sign_in_and_create_workshop(browser, server)
     control.click("#agenda button:has-text('Ouvrir')")
-    seed_ideas(server, code, ccc_ideas(36))
+    ideas = ccc_ideas(35)
+    seed_ideas(server, code, ideas + [ideas[0].rstrip(".") + " !"])  # a near-duplicate of the first
     control.reload()
     control.wait_for_selector("body[data-live=connected]")
     expect(control.locator("#wall .idea")).to_have_count(36)
@@ -220,10 +221,17 @@ def test_grouping_ideas_into_themes_live(browser, server):
     expect(projector.locator(".themes .theme")).to_have_count(4, timeout=20000)
     expect(control.locator(".themes .theme .theme-tools")).to_have_count(4)
     expect(control.locator(".themes .idea")).to_have_count(36)
+    # The near-duplicate is offered for merging; the screenshot shows it before the merge.
+    expect(control.locator(".duplicate-pair")).to_have_count(1)
+    expect(control.locator(".duplicates summary")).to_contain_text("1 doublon possible")
+    shot(control, "09b-control-duplicates")
+    control.click(".duplicate-pair button")
+    expect(control.locator(".duplicate-pair")).to_have_count(0, timeout=5000)
+    expect(control.locator(".themes .idea:not(.is-hidden)")).to_have_count(35)
     # The projector keeps to an overview: each theme's most central ideas, and how many more.
     expect(projector.locator(".themes .idea")).to_have_count(12)
     more = [int(re.search(r"\d+", text).group()) for text in projector.locator(".theme-more").all_inner_texts()]
-    assert sum(more) == 36 - 12
+    assert sum(more) == 35 - 12  # after the merge
     shot(projector, "08-projector-themes")
 
     # Renaming on the control view shows on the projector at once.
@@ -277,10 +285,12 @@ def test_four_phones_vote_with_dots_and_the_facilitator_retains_priorities(brows
     shot(projector, "11-projector-results")
     table = control.locator(".by-group")
     expect(table).to_contain_text("Employeur / entreprise")
-    headers = table.locator("thead th").all_inner_texts()
+    headers = [h.split("\n")[0].strip() for h in table.locator("thead th").all_inner_texts()]
     students = headers.index("Étudiant·e international·e") - 1  # the first header names the items
+    assert "2 bulletins" in table.locator("thead th").nth(students + 1).inner_text()
     first_row = table.locator("tbody tr").first
-    assert first_row.locator("td").all_inner_texts()[students] == "4"  # both students' 2 dots each on it
+    cell = first_row.locator("td").all_inner_texts()[students].split()
+    assert cell[:3] == ["4", "2", "votant·e·s"]  # both students' 2 dots each on it, and how many of them voted
 
     # Retaining two priorities marks the two others as candidate orphan projects.
     control.locator(".retain label", has_text="Jumelage").locator("input").check()
