@@ -79,6 +79,13 @@ def join(signup: CellSignup, participant: Participant, cell_id: int, consent: bo
     if membership(signup, participant) is not None:
         raise CellsRejected("already_member")
     consent, name, email = _contact(consent, name, email)
+    return _seat(signup, cell, participant, (consent, name, email), taken_code="already_member", full_code="full")
+
+
+def _seat(signup: CellSignup, cell: Cell, participant: Participant, contact: tuple, taken_code: str,
+          full_code: str) -> CellMember:
+    """Give the participant a seat in the cell, or none: never over capacity, once per sign-up."""
+    consent, name, email = contact
     # Lock the cell (PostgreSQL) or take SQLite's write lock with the insert,
     # then count in the same transaction: two phones never take one last seat.
     db.session.execute(select(Cell.id).where(Cell.id == cell.id).with_for_update())
@@ -89,11 +96,11 @@ def join(signup: CellSignup, participant: Participant, cell_id: int, consent: bo
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise CellsRejected("already_member") from None
+        raise CellsRejected(taken_code) from None
     taken = db.session.scalar(select(func.count(CellMember.id)).where(CellMember.cell_id == cell.id))
     if cell.capacity is not None and taken > cell.capacity:
         db.session.rollback()
-        raise CellsRejected("full")
+        raise CellsRejected(full_code)
     db.session.commit()
     return member
 
@@ -186,23 +193,9 @@ def place(signup: CellSignup, participant_id: int, cell_id: int) -> CellMember:
         raise CellsRejected("already_placed")
     preference = db.session.scalar(select(CellPreference).where(CellPreference.signup_id == signup.id,
                                                                 CellPreference.participant_id == participant.id))
-    db.session.execute(select(Cell.id).where(Cell.id == cell.id).with_for_update())
-    member = CellMember(signup_id=signup.id, cell_id=cell.id, participant_id=participant.id,
-                        contact_consent=bool(preference and preference.contact_consent),
-                        contact_name=preference.contact_name if preference else None,
-                        contact_email=preference.contact_email if preference else None)
-    db.session.add(member)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise CellsRejected("already_placed") from None
-    taken = db.session.scalar(select(func.count(CellMember.id)).where(CellMember.cell_id == cell.id))
-    if cell.capacity is not None and taken > cell.capacity:
-        db.session.rollback()
-        raise CellsRejected("full_for_facilitator")
-    db.session.commit()
-    return member
+    contact = ((preference.contact_consent, preference.contact_name, preference.contact_email) if preference
+               else (False, None, None))
+    return _seat(signup, cell, participant, contact, taken_code="already_placed", full_code="full_for_facilitator")
 
 
 def preferences_of(signup: CellSignup, participant: Participant) -> list[int]:

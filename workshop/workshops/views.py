@@ -33,21 +33,19 @@ def lines(text: str) -> list[str]:
 
 def facilitated(workshop_id: int) -> Workshop:
     """The workshop, if the signed-in person runs it; refused otherwise."""
-    workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None:
-        abort(404)
-    if not logic.can_facilitate(current_user, workshop):
-        abort(403)
-    g.workshop_language = workshop.language
-    return workshop
+    return _workshop_if(workshop_id, logic.can_facilitate)
 
 
 def readable(workshop_id: int) -> Workshop:
     """The workshop, if the signed-in person may read its record (logic.can_read)."""
+    return _workshop_if(workshop_id, logic.can_read)
+
+
+def _workshop_if(workshop_id: int, allowed) -> Workshop:
     workshop = db.session.get(Workshop, workshop_id)
     if workshop is None:
         abort(404)
-    if not logic.can_read(current_user, workshop):
+    if not allowed(current_user, workshop):
         abort(403)
     g.workshop_language = workshop.language
     return workshop
