@@ -127,6 +127,7 @@ async def measure(bases: str | list[str], args, server_pids: list[int] = ()) -> 
     statuses: list[int] = []
 
     droppers = set(random.sample(range(len(ready)), int(len(ready) * args.drop)))
+    reconnect_failures: list[int] = []
 
     async def phone_sends(phone: Phone):
         drops = phone.index in droppers
@@ -134,7 +135,10 @@ async def measure(bases: str | list[str], args, server_pids: list[int] = ()) -> 
         for n in range(args.ideas):
             await asyncio.sleep(random.uniform(0, args.spread / args.ideas))
             if n == drop_at:
-                await phone.drop_and_return(random.uniform(0.2, 2.0))
+                try:
+                    await phone.drop_and_return(random.uniform(0.2, 2.0))
+                except ConnectionError:
+                    reconnect_failures.append(phone.index)  # its sends still go over HTTP
             text = f"Idée {phone.index}-{n}, un jumelage étudiant·e–employeur"
             sent[text] = time.perf_counter()
             statuses.append(await (phone.send_answer_lost(text) if n == lost_at else phone.send(text)))
@@ -154,7 +158,7 @@ async def measure(bases: str | list[str], args, server_pids: list[int] = ()) -> 
     latencies = sorted((seen[t][0] - sent[t]) * 1000 for t in sent if t in seen)
     stored = await projector.wall()  # re-rendered from the database: each idea once?
     votes = await vote(bases[0], facilitator, workshop_id, code, ready, args) if args.votes else {}
-    result = {**votes,
+    result = {**votes, "reconnect_failures": len(reconnect_failures),
         "stored": len(stored), "stored_missing": sum(1 for t in sent if t not in stored),
         "phones": args.phones, "ideas": len(sent), "join_s": join_seconds, "join_errors": join_errors,
         "errors": sum(1 for s in statuses if s != 200),
@@ -254,8 +258,8 @@ def main() -> None:
     print(f"phones dropping once: {args.drop:.0%}; dots per phone: {args.votes}; spread: {args.spread:.0f} s")
     print("| servers | database | phones | ideas | p50 ms | p95 ms | p99 ms | ideas/s | errors | lost "
           "| duplicated | stored once | votes/s | vote errors | projector behind last vote ms "
-          "| join s | join errors | server CPU % | generator CPU % |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| join s | join errors | failed reconnects | server CPU % | generator CPU % |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for phones in args.phones:
         one = argparse.Namespace(**{**vars(args), "phones": phones})
         r = asyncio.run(run(one))
@@ -263,7 +267,7 @@ def main() -> None:
               f"{r['p95']:.1f} | {r['p99']:.1f} | {r['throughput']:.1f} | {r['errors']} | {r['lost']} | "
               f"{r['duplicated']} | {'yes' if r['stored'] == r['ideas'] and not r['stored_missing'] else 'NO'} | "
               f"{r.get('votes_per_s', 0):.0f} | {r.get('vote_errors', '-')} | {r.get('vote_lag_ms', float('nan')):.0f} | "
-              f"{r['join_s']:.1f} | {r['join_errors']} | {r['server_cpu']} | "
+              f"{r['join_s']:.1f} | {r['join_errors']} | {r['reconnect_failures']} | {r['server_cpu']} | "
               f"{r['generator_cpu']:.0f} |", flush=True)
 
 

@@ -380,8 +380,16 @@ class Phone:
         with contextlib.suppress(Exception):
             await self.socket.disconnect()
         await asyncio.sleep(away)
-        self.socket = socketio.AsyncClient(reconnection=True)
-        await self.connect()
+        for attempt in range(5):  # as the browser does: again, a little later each time
+            self.socket = socketio.AsyncClient(reconnection=True)
+            try:
+                await self.connect()
+                return
+            except Exception:  # noqa: BLE001 - a busy server refused this one; the next try may pass
+                with contextlib.suppress(Exception):
+                    await self.socket.disconnect()
+                await asyncio.sleep(0.5 * 2 ** attempt)
+        raise ConnectionError(f"phone {self.index} could not reconnect")
 
     async def send_answer_lost(self, text: str) -> int:
         """A send whose answer is lost on the way: phone.js sends it again with the same key."""

@@ -44,7 +44,7 @@ def features_worker_command(parent: int | None) -> None:
 
     import os
 
-    os.nice(10)  # the web server's sockets come first
+    os.nice(19)  # the web server's sockets come first; the worker catches up after a burst
     click.echo("Features worker: computing each new idea's grouping features.", err=True)
     work_forever(current_app._get_current_object(), parent=parent)
 
