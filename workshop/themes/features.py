@@ -68,7 +68,9 @@ def compute(idea_ids: list[int], run=lambda fn, *a, **kw: fn(*a, **kw)) -> int:
         # cleared the features, and they must come from the new text.
         db.session.execute(update(Idea).where(Idea.id == idea_id, Idea.text == text, Idea.features.is_(None))
                            .values(features=features.to_json()))
-    db.session.commit()
+        # One short transaction per idea: this process runs at the lowest priority, and a
+        # transaction it held open across several statements kept the server's commits waiting.
+        db.session.commit()
     return len(rows)
 
 
