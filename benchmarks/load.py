@@ -210,12 +210,8 @@ async def vote(base: str, facilitator, workshop_id: int, code: str, phones: list
         nonlocal last_ack
         for _ in range(args.votes):
             await asyncio.sleep(random.uniform(0, args.spread / args.votes))
-            async with phone.http.post(f"{phone.base}/j/{code}/rounds/{round_id}/dots",
-                                       data={"project": str(random.choice(items)), "delta": "1"},
-                                       headers={"X-CSRFToken": phone.token, "HX-Request": "true"}) as answer:
-                await answer.read()
-                statuses.append(answer.status)
-                last_ack = max(last_ack, time.perf_counter())
+            statuses.append(await phone.place_dot(round_id, random.choice(items)))
+            last_ack = max(last_ack, time.perf_counter())
 
     started = time.perf_counter()
     await asyncio.gather(*(place_dots(phone) for phone in phones))

@@ -101,12 +101,8 @@ async def measure(base: str, args) -> dict:
         nonlocal last_ack
         for item in random.sample(items, args.dots):
             async with gate:
-                async with voter.http.post(f"{base}/j/{code}/rounds/{round_id}/dots",
-                                           data={"project": str(item), "delta": "1"},
-                                           headers={"X-CSRFToken": voter.token, "HX-Request": "true"}) as answer:
-                    await answer.read()
-                    statuses.append(answer.status)
-                    last_ack = max(last_ack, time.perf_counter())
+                statuses.append(await voter.place_dot(round_id, item))
+                last_ack = max(last_ack, time.perf_counter())
 
     started = time.perf_counter()
     await asyncio.gather(*(spend(v) for v in voters))

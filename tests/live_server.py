@@ -391,6 +391,14 @@ class Phone:
                 await asyncio.sleep(0.5 * 2 ** attempt)
         raise ConnectionError(f"phone {self.index} could not reconnect")
 
+    async def place_dot(self, round_id: int, project_id: int) -> int:
+        """One dot on one item of a dots round; returns the HTTP status."""
+        async with self.http.post(f"{self.base}/j/{self.code}/rounds/{round_id}/dots",
+                                  data={"project": str(project_id), "delta": "1"},
+                                  headers={"X-CSRFToken": self.token, "HX-Request": "true"}) as answer:
+            await answer.read()
+            return answer.status
+
     async def send_answer_lost(self, text: str) -> int:
         """A send whose answer is lost on the way: phone.js sends it again with the same key."""
         key = secrets.token_hex(8)

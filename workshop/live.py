@@ -211,10 +211,6 @@ def hat_wearers_changed(workshop: Workshop) -> None:
     _coalesced(("wearers", workshop_id), push)
 
 
-def people_left(workshop: Workshop) -> None:
-    hat_wearers_changed(workshop)
-
-
 def hat_comment_changed(workshop: Workshop, note) -> None:
     """A hat comment arrived or was moderated: it goes in its hat's column."""
     def render(audience: str) -> list[Swap]:

@@ -100,9 +100,14 @@ def hand_out(hats: HatsActivity) -> None:
 
 def hat_of(hats: HatsActivity, participant: Participant) -> str:
     """This participant's hat now; a late joiner gets one that keeps the balance."""
+    return take_hat(hats, participant)[0]
+
+
+def take_hat(hats: HatsActivity, participant: Participant) -> tuple[str, bool]:
+    """(this participant's hat, whether it was handed out just now to a late joiner)."""
     current = assignment(hats)
     if participant.id in current:
-        return current[participant.id]
+        return current[participant.id], False
     groups = dict(people(hats))
     here = {p: assign.Hat(h) for p, h in current.items() if p in groups}  # those who left count no more
     hat = assign.add_late_joiner(here, groups,
@@ -111,10 +116,10 @@ def hat_of(hats: HatsActivity, participant: Participant) -> str:
                                  round_no=hats.round_no, hat=hat))
     try:
         db.session.commit()
-    except IntegrityError:  # the same phone asked twice at once
+    except IntegrityError:  # the same phone asked twice at once: the other request handed it out
         db.session.rollback()
-        return assignment(hats)[participant.id]
-    return hat
+        return assignment(hats)[participant.id], False
+    return hat, True
 
 
 def advance(hats: HatsActivity) -> None:

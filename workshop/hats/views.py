@@ -112,9 +112,8 @@ def hats_phone(code: str, hats_id: int):
 
 
 def my_hat(hats, participant, status: int = 200, error: str | None = None):
-    had_one = participant.id in logic.assignment(hats)
-    hat = logic.hat_of(hats, participant)
-    if not had_one:  # a late joiner: the big screens count one more wearer
+    hat, late = logic.take_hat(hats, participant)
+    if late:  # the big screens count one more wearer
         live.hat_wearers_changed(hats.activity.workshop)
     return render_template("hats/_my_hat.html", hats=hats, hat=hat, error=error), status
 

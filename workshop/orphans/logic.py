@@ -182,6 +182,16 @@ def follow_ups(today: date | None = None) -> tuple[list[Adoption], list[Adoption
     return sorted(overdue, key=lambda a: a.next_follow_up), sorted(due, key=lambda a: a.next_follow_up)
 
 
+def counts(adoptions: list[Adoption]) -> dict[str, int]:
+    """Offers made, and how many reached "interested", "adopted" (skipped stages count)
+    or are "realised" now: the dashboard's figures, also per workshop in the program view."""
+    reached = [pipeline.reached(e.stage_to for e in a.events) for a in adoptions]
+    return {"proposed": len(adoptions),
+            "interested": sum("interested" in r for r in reached),
+            "adopted": sum("adopted" in r for r in reached),
+            "realised": sum(a.stage == "realised" for a in adoptions)}
+
+
 def figures() -> dict:
     """Dashboard figures over every adoption."""
     adoptions = all_adoptions()
@@ -193,10 +203,7 @@ def figures() -> dict:
             days.append((adopted - a.events[0].at).days)
     adopted_ids = [a for a in adoptions if "adopted" in reached[a.id]]
     return {
-        "proposed": len(adoptions),
-        "interested": sum(1 for a in adoptions if "interested" in reached[a.id]),
-        "adopted": len(adopted_ids),
-        "realised": sum(1 for a in adoptions if a.stage == "realised"),
+        **counts(adoptions),
         "median_days_to_adoption": statistics.median(days) if days else None,
         "by_kind": Counter(a.organisation.kind for a in adopted_ids),
         "by_territory": Counter(a.organisation.territory or "—" for a in adopted_ids),

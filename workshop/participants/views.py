@@ -87,7 +87,7 @@ def leave(code: str):
     workshop, participant = joined(code)
     logic.leave(participant)
     live.count_changed(workshop, workshops.participant_count(workshop))
-    live.people_left(workshop)
+    live.hat_wearers_changed(workshop)  # if hats are worn now, one fewer
     return redirect(url_for("participants.join", code=workshop.join_code, left=1))
 
 

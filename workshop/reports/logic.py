@@ -25,7 +25,6 @@ from workshop.hats.logic import comments_by_hat
 from workshop.hats.models import HatComment, HatsActivity, HatSubject
 from workshop.ideas.models import Idea
 from workshop.orphans import logic as orphans
-from workshop.orphans import pipeline
 from workshop.orphans.models import Adoption
 from workshop.participants.models import Participant
 from workshop.themes.logic import grouped_wall
@@ -262,26 +261,21 @@ class ProgramRow:
     orphan_candidates: int
     # Adoption of the workshop's projects, counted as in orphans.logic.figures(): offers made,
     # offers that reached "interested" / "adopted" at some point, and offers now "realised".
-    offers: int = 0
+    proposed: int = 0  # offers made
     interested: int = 0
     adopted: int = 0
     realised: int = 0
 
 
-ADOPTION_FIGURES = ("offers", "interested", "adopted", "realised")
+ADOPTION_FIGURES = ("proposed", "interested", "adopted", "realised")  # as orphans.counts() names them
 
 
 def adoption_by_workshop() -> dict[int, dict[str, int]]:
     """Per workshop (through each project's workshop_id), the adoption figures of its projects."""
-    counts: dict[int, dict[str, int]] = {}
+    by_workshop: dict[int, list] = {}
     for adoption in orphans.all_adoptions():
-        reached = pipeline.reached(e.stage_to for e in adoption.events)
-        row = counts.setdefault(adoption.project.workshop_id, dict.fromkeys(ADOPTION_FIGURES, 0))
-        row["offers"] += 1
-        row["interested"] += "interested" in reached
-        row["adopted"] += "adopted" in reached
-        row["realised"] += adoption.stage == "realised"
-    return counts
+        by_workshop.setdefault(adoption.project.workshop_id, []).append(adoption)
+    return {workshop_id: orphans.counts(adoptions) for workshop_id, adoptions in by_workshop.items()}
 
 
 def program() -> list[ProgramRow]:

@@ -39,17 +39,6 @@ IDLE_WAIT = 1.0  # seconds between two looks when nothing is waiting
 DUTY_REST = 1.0
 
 
-def off_loop(fn, *args, **kwargs):
-    """CPU-heavy work in a real thread under gevent, so sockets keep flowing."""
-    from gevent import monkey
-
-    if monkey.is_module_patched("threading"):
-        import gevent
-
-        return gevent.get_hub().threadpool.apply(fn, args, kwargs)
-    return fn(*args, **kwargs)
-
-
 def waiting(limit: int = BATCH) -> list[int]:
     """Ideas still without features, oldest first."""
     return list(db.session.scalars(select(Idea.id).where(Idea.features.is_(None)).order_by(Idea.id).limit(limit)))

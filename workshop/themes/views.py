@@ -13,7 +13,6 @@ from workshop.extensions import db, socketio
 from workshop.ideas import logic as ideas
 from workshop.errors import message_fragment
 from workshop.themes import logic
-from workshop.themes.features import off_loop
 from workshop.workshops.logic import activity_of
 from workshop.workshops.models import Activity
 from workshop.workshops.views import facilitated
@@ -40,6 +39,19 @@ def fallback_labels(language: str) -> dict[str, str]:
     """The analysis package's bilingual fallback labels, in the workshop's language."""
     with force_locale(language):
         return {clustering.OTHER_LABEL: _("Other"), clustering.EMPTY_LABEL: _("No text")}
+
+
+def off_loop(fn, *args, **kwargs):
+    """CPU-heavy work in a real thread under gevent, so sockets keep flowing.
+    Only the grouping's clustering runs here (a second or so): the encoder did too
+    once, and pushes between workers went missing (see themes/features.py)."""
+    from gevent import monkey
+
+    if monkey.is_module_patched("threading"):
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(fn, args, kwargs)
+    return fn(*args, **kwargs)
 
 
 def run_grouping(app, activity_id: int, k: int | None, seeds: list[str]) -> None:
