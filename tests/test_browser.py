@@ -398,6 +398,10 @@ def test_six_phones_rank_three_cells_of_two(browser, server):
     control.click("button:has-text('Répartir dans les cellules')")
     expect(projector.locator(".cell .cell-count")).to_contain_text(["2 places prises sur 2"] * 3, timeout=5000)
     shot(projector, "16-projector-cells")
+    # The facilitator sees how the assignment went, in words.
+    expect(control.locator(".cells-outcome")).to_contain_text("6 personnes placées")
+    expect(control.locator(".cells-outcome")).to_contain_text("Toutes les personnes qui ont classé les cellules ont une place.")
+    shot(control, "16b-control-cells")
     placed_first = 0
     for (_, phone), first in zip(phones, first_choice):
         phone.reload()
