@@ -81,6 +81,27 @@ def test_a_new_idea_reaches_projector_and_control_but_not_phones(app, workshop, 
     assert swaps(other_phone) == []
 
 
+def test_one_process_renders_only_for_rooms_someone_watches(app, workshop, facilitator_client, phone, monkeypatch):
+    from workshop import live
+
+    open_first_activity(workshop)
+    projector, _ = watcher(app, facilitator_client, workshop, "projector", lang="en")
+    projector.get_received()
+    rendered = []
+    card = live.idea_card
+    monkeypatch.setattr(live, "idea_card", lambda idea, audience: rendered.append(audience) or card(idea, audience))
+    send(phone, workshop, "A welcome desk", "k-000000001")
+    assert rendered == ["projector"]  # no control screen, no French projector: nothing else rendered
+    assert "A welcome desk" in swaps(projector)[0]["html"]
+    # With a message queue, other workers' screens are unknown here: every room is rendered.
+    app.config["SOCKETIO_MESSAGE_QUEUE"] = "redis://unused"
+    with app.app_context():
+        assert live.watched(live.room(workshop.id, "control", "fr"))
+    app.config["SOCKETIO_MESSAGE_QUEUE"] = None
+    with app.app_context():
+        assert not live.watched(live.room(workshop.id, "control", "fr"))
+
+
 def test_a_resend_is_not_pushed_twice(app, workshop, facilitator_client, phone):
     open_first_activity(workshop)
     projector, _ = watcher(app, facilitator_client, workshop, "projector")

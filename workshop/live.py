@@ -67,11 +67,23 @@ Swap = dict
 Render = Callable[[str], list[Swap]]
 
 
+def watched(room_name: str) -> bool:
+    """Whether anyone may be in a room. One process knows its rooms; with a
+    message queue the other workers' screens are unknown here, so every room
+    counts. Most rooms are empty (a French session has no English projector),
+    and rendering for nobody was a good part of each idea's cost."""
+    if current_app.config["SOCKETIO_MESSAGE_QUEUE"]:
+        return True
+    return bool(socketio.server.manager.rooms.get("/", {}).get(room_name))
+
+
 def broadcast(workshop_id: int, audiences: Iterable[str], render: Render) -> None:
     """Render the swaps once per (audience, language) room and emit them."""
     now = server_now_ms()
     for audience in audiences:
         for lang in LANGUAGES:
+            if not watched(room(workshop_id, audience, lang)):
+                continue
             with force_locale(lang):
                 swaps = render(audience)
             if swaps:

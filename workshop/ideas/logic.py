@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from workshop.database import commit_keeping_loaded
 from workshop.extensions import db
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
 from workshop.participants.models import Participant
@@ -55,16 +56,19 @@ def submit_idea(participant: Participant, activity: Activity, text: str, key: st
     text = clean_text(text)
     if activity.workshop_id != participant.workshop_id or activity.kind != "ideas":
         raise IdeaRejected("wrong_activity")
-    db.session.refresh(activity)  # the facilitator may have closed it a moment ago
+    # `activity` was read in this request, so a close committed before it is seen.
     if not activity.is_open:
         raise IdeaRejected("closed")
     idea = Idea(
-        activity_id=activity.id, participant_id=participant.id,
+        activity=activity, participant=participant,
         submission_key=key, text=text, original_text=text,
+        merged=[],  # known empty: the cards need not ask
     )
     db.session.add(idea)
     try:
-        db.session.commit()
+        # The cards rendered next for every screen read the idea, its author
+        # and its activity as they are now: no need to load them again.
+        commit_keeping_loaded()
     except IntegrityError:
         # Two resends raced; the other one stored it.
         db.session.rollback()
