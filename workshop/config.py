@@ -35,6 +35,19 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _engine_options(url: str) -> dict:
+    options = {"pool_pre_ping": True}
+    if not url.startswith("sqlite"):
+        # Under gevent every request in flight holds a connection until it
+        # answers. SQLAlchemy's default (5 kept, 10 more made and closed
+        # again) made a 1,000-phone room queue for connections and open a new
+        # PostgreSQL backend for most sends. Per worker; keep the workers'
+        # total under PostgreSQL's max_connections (100 by default).
+        options["pool_size"] = int(os.environ.get("DATABASE_POOL_SIZE", "30"))
+        options["max_overflow"] = int(os.environ.get("DATABASE_POOL_OVERFLOW", "10"))
+    return options
+
+
 def load(instance_path: str) -> dict:
     """The app's configuration for this environment."""
     instance = Path(instance_path)
@@ -42,7 +55,7 @@ def load(instance_path: str) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(_database_url(instance)),
         # Socket.IO message queue: set it when running several workers.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -16,5 +16,7 @@ if not monkey.is_module_patched("socket"):
     monkey.patch_all()
 
 from workshop import create_app  # noqa: E402
+from workshop.serve import settle_memory  # noqa: E402
 
 app = create_app()
+settle_memory()

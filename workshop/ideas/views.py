@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request, session
+from flask import Blueprint, abort, current_app, g, make_response, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -41,10 +41,12 @@ def participant_key() -> str:
 @bp.post("/j/<code>/ideas")
 @limiter.limit(idea_limit, key_func=participant_key)
 def send(code: str):
-    workshop = workshop_by_code(code)
-    participant = participants.current(workshop)
+    participant = participants.current_by_code(code)
     if participant is None:
+        workshop_by_code(code)  # an unknown code is refused like the others
         return message_fragment(_("Join the workshop first."), 403)
+    workshop = participant.workshop
+    g.workshop_language = workshop.language
     activity = workshop.current_activity
     sent_for = request.form.get("activity", type=int)
     if activity is None or (sent_for is not None and sent_for != activity.id):
