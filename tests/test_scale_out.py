@@ -43,6 +43,7 @@ REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::
                "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile",
                "/var/log/redis/ci.log"]
 PUSH_TIMEOUT = 5.0
+ROOMS_REFRESH = 1  # seconds: workers share which rooms have screens this often (10 in production)
 
 
 def flush_redis() -> None:
@@ -61,6 +62,7 @@ class Cluster:
             "RATELIMIT_STORAGE_URI": REDIS_URL,
             "IDEA_LIMIT": "10000 per minute",
             "SECRET_KEY": "scale-out-" + secrets.token_hex(16),  # one key: a cookie works on every worker
+            "WATCHED_ROOMS_REFRESH": str(ROOMS_REFRESH),
         }
         self.a = ServerProcess(env, extra_env=self.extra)
         self.b = ServerProcess(env, extra_env=self.extra)
@@ -153,6 +155,33 @@ def test_an_idea_sent_through_one_worker_reaches_projectors_on_both(servers):
                 assert await projector.wall() >= everything
         finally:
             await close_all(phone_a, phone_b, on_a, on_b)
+            await facilitator.close()
+
+    asyncio.run(scenario())
+
+
+def test_workers_render_only_for_rooms_with_a_screen_on_some_worker(servers):
+    """Rendering for rooms nobody watches is skipped, never for one watched on the other worker."""
+    import redis
+
+    from workshop.live import ROOMS_KEY
+
+    async def scenario():
+        facilitator, workshop_id, code, on_a, on_b = await session_on(servers, "Salles vides")
+        phone, = await phones_on([servers.b.url], code, 1)
+        try:
+            await asyncio.sleep(2.5 * ROOMS_REFRESH)  # past the grace period: workers skip empty rooms now
+            shared = redis.Redis.from_url(REDIS_URL).hgetall(ROOMS_KEY)
+            rooms = {name for key, value in shared.items() if key != b"_since"
+                     for name in value.decode().split(" ")[1:]}
+            assert f"workshop:{workshop_id}:projector:fr" in rooms
+            assert f"workshop:{workshop_id}:phones:fr" in rooms
+            assert f"workshop:{workshop_id}:projector:en" not in rooms  # nobody: never rendered
+            text = f"Par B seulement {secrets.token_hex(3)}"
+            assert await phone.send(text) == 200
+            assert await until(lambda: text in on_a.seen and text in on_b.seen), "a watched room was skipped"
+        finally:
+            await close_all(phone, on_a, on_b)
             await facilitator.close()
 
     asyncio.run(scenario())

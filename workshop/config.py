@@ -58,6 +58,8 @@ def load(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(_database_url(instance)),
         # Socket.IO message queue: set it when running several workers.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        # Several workers: how often each tells the others which rooms have screens (workshop/live.py).
+        "WATCHED_ROOMS_REFRESH": float(os.environ.get("WATCHED_ROOMS_REFRESH", "10")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis gone for a moment: count in this process's memory meanwhile

@@ -8,7 +8,9 @@ small client in static/js/live.js applies.
 
 from __future__ import annotations
 
+import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable
 
 from flask import current_app, render_template
@@ -22,6 +24,8 @@ from workshop.i18n import LANGUAGES
 from workshop.participants import logic as participants
 from workshop.workshops.logic import can_facilitate
 from workshop.workshops.models import Workshop
+
+log = logging.getLogger(__name__)
 
 AUDIENCES = ("projector", "control", "phones")
 FACILITATOR_AUDIENCES = ("projector", "control")
@@ -58,7 +62,96 @@ def watch(data):
     if workshop is None or not may_watch(workshop, audience):
         return {"ok": False, "error": "forbidden"}
     join_room(room(workshop.id, audience, lang))
+    share_rooms()  # before the answer: from now on every worker renders for this room
     return {"ok": True, "server_now": server_now_ms()}
+
+
+# --- which rooms have screens -------------------------------------------------
+# Most rooms are empty (a French session has no English projector), and
+# rendering for nobody was a good part of each idea's cost. One process knows
+# its own sockets' rooms. With a message queue, each worker also keeps its
+# rooms in a Redis hash (worker -> rooms, with the time written), when a screen
+# watches and every WATCHED_ROOMS_REFRESH seconds, and a broadcast renders
+# for the rooms of every worker heard from lately. A room a screen has left
+# may still be rendered for a while; a room with a screen is never skipped.
+# Until the hash is older than a refresh (Redis restarted: some workers have
+# not written theirs again yet), or when Redis cannot say, every room counts.
+
+ROOMS_KEY = "workshop:rooms-with-screens"
+_SINCE = "_since"
+WORKER = uuid.uuid4().hex  # this process
+_refreshing = False
+
+
+def local_rooms() -> set[str]:
+    rooms = socketio.server.manager.rooms.get("/", {})
+    return {name for name, members in rooms.items() if isinstance(name, str)
+            and name.startswith("workshop:") and members}
+
+
+def _rooms_store():
+    """The Redis of the message queue, or None when there is no queue (or not Redis)."""
+    url = current_app.config["SOCKETIO_MESSAGE_QUEUE"]
+    if not url or not url.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    store = current_app.extensions.get("rooms_store")
+    if store is None:
+        import redis
+
+        store = current_app.extensions["rooms_store"] = redis.Redis.from_url(
+            url, socket_timeout=1, socket_connect_timeout=1)
+    return store
+
+
+def share_rooms() -> None:
+    """Write this worker's rooms to Redis (several workers only)."""
+    global _refreshing
+    store = _rooms_store()
+    if store is None:
+        return
+    now = time.time()
+    try:
+        with store.pipeline() as pipe:
+            pipe.hsetnx(ROOMS_KEY, _SINCE, now)
+            pipe.hset(ROOMS_KEY, WORKER, f"{now} " + " ".join(sorted(local_rooms())))
+            pipe.execute()
+    except Exception:  # noqa: BLE001 - Redis away: broadcasts render every room meanwhile
+        log.warning("could not share this worker's rooms", exc_info=True)
+    if not _refreshing:
+        _refreshing = True
+        socketio.start_background_task(_share_rooms_forever, current_app._get_current_object())
+
+
+def _share_rooms_forever(app) -> None:
+    while True:
+        socketio.sleep(app.config["WATCHED_ROOMS_REFRESH"])
+        with app.app_context():
+            share_rooms()
+
+
+def rooms_with_screens() -> set[str] | None:
+    """The rooms someone may be watching; None when it cannot be known (render all)."""
+    if not current_app.config["SOCKETIO_MESSAGE_QUEUE"]:
+        return local_rooms()
+    store = _rooms_store()
+    if store is None:
+        return None
+    try:
+        shared = store.hgetall(ROOMS_KEY)
+    except Exception:  # noqa: BLE001
+        log.warning("could not read the rooms with screens", exc_info=True)
+        return None
+    refresh = current_app.config["WATCHED_ROOMS_REFRESH"]
+    now = time.time()
+    since = shared.pop(_SINCE.encode(), None)
+    if since is None or now - float(since) < 1.5 * refresh:
+        return None
+    rooms: set[str] = set()
+    for value in shared.values():
+        written, *names = value.decode().split(" ")
+        if now - float(written) < 6 * refresh:  # older: a worker that is gone
+            rooms.update(names)
+    return rooms
 
 
 # --- broadcasting ----------------------------------------------------------
@@ -67,22 +160,13 @@ Swap = dict
 Render = Callable[[str], list[Swap]]
 
 
-def watched(room_name: str) -> bool:
-    """Whether anyone may be in a room. One process knows its rooms; with a
-    message queue the other workers' screens are unknown here, so every room
-    counts. Most rooms are empty (a French session has no English projector),
-    and rendering for nobody was a good part of each idea's cost."""
-    if current_app.config["SOCKETIO_MESSAGE_QUEUE"]:
-        return True
-    return bool(socketio.server.manager.rooms.get("/", {}).get(room_name))
-
-
 def broadcast(workshop_id: int, audiences: Iterable[str], render: Render) -> None:
     """Render the swaps once per (audience, language) room and emit them."""
     now = server_now_ms()
+    screens = rooms_with_screens()
     for audience in audiences:
         for lang in LANGUAGES:
-            if not watched(room(workshop_id, audience, lang)):
+            if screens is not None and room(workshop_id, audience, lang) not in screens:
                 continue
             with force_locale(lang):
                 swaps = render(audience)
