@@ -75,10 +75,12 @@ def join(code: str):
 
 def joined(code: str):
     """The workshop and this phone's participant; refused (403) if it has not joined."""
-    workshop = workshop_by_code(code)
-    participant = logic.current(workshop)
+    participant = logic.current_by_code(code)  # one query: every phone request comes this way
     if participant is None:
+        workshop_by_code(code)  # an unknown code is refused the same way
         abort(403)
+    workshop = participant.workshop
+    g.workshop_language = workshop.language
     return workshop, participant
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from analysis import tally
+from workshop.database import commit_keeping_loaded
 from workshop.extensions import db
 from workshop.ideas.logic import wall
 from workshop.participants.models import Participant
@@ -150,8 +151,9 @@ def save_ballot(round_: Round, participant: Participant, change: Callable):
     """
     if round_.activity.workshop_id != participant.workshop_id:
         raise VoteRejected("wrong_workshop")
-    for _attempt in range(SAVE_ATTEMPTS):
-        db.session.refresh(round_.activity)
+    for attempt in range(SAVE_ATTEMPTS):
+        if attempt:  # read in this request the first time; a retry comes after a rollback
+            db.session.refresh(round_.activity)
         if not round_.activity.is_open:
             raise VoteRejected("closed")
         row = db.session.scalar(select(Ballot).where(Ballot.round_id == round_.id,
@@ -165,16 +167,18 @@ def save_ballot(round_: Round, participant: Participant, change: Callable):
             raise VoteRejected(error.code, error.limit) from None
         encoded = json.dumps(new if not isinstance(new, dict) else {str(k): v for k, v in new.items()})
         try:
+            # The answer shows the round again: keep what is loaded across the commit.
             if row is None:
                 db.session.add(Ballot(round_id=round_.id, participant_id=participant.id, content=encoded, version=1))
-                db.session.commit()
+                commit_keeping_loaded()
                 return new
             written = db.session.execute(
                 update(Ballot).where(Ballot.id == row.id, Ballot.version == row.version)
                 .values(content=encoded, version=row.version + 1)
             ).rowcount
             if written == 1:
-                db.session.commit()
+                db.session.expire(row)  # written around the ORM: read it again if asked
+                commit_keeping_loaded()
                 return new
             db.session.rollback()
         except (IntegrityError, OperationalError):

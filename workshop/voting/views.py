@@ -97,9 +97,11 @@ def voting_phone(code: str, round_id: int):
         abort(404)
 
 
-def my_ballot(round_, participant, error: str | None = None, status: int = 200):
-    return render_template("voting/_my_ballot.html", round=round_, ballot=logic.ballot_of(round_, participant),
-                           error=error), status
+def my_ballot(round_, participant, error: str | None = None, status: int = 200, ballot=None):
+    """The phone's ballot fragment; `ballot` when it was just saved (no need to read it again)."""
+    if ballot is None:
+        ballot = logic.ballot_of(round_, participant)
+    return render_template("voting/_my_ballot.html", round=round_, ballot=ballot, error=error), status
 
 
 @bp.get("/j/<code>/rounds/<int:round_id>/ballot")
@@ -119,12 +121,12 @@ def vote_limit() -> str:
 def dots(code: str, round_id: int):
     _workshop, participant, round_ = voting_phone(code, round_id)
     try:
-        logic.move_dots(round_, participant, request.form.get("project", type=int),
-                        request.form.get("delta", type=int))
+        saved = logic.move_dots(round_, participant, request.form.get("project", type=int),
+                                request.form.get("delta", type=int))
     except logic.VoteRejected as error:
         return my_ballot(round_, participant, rejection_message(error), 422)
     live.results_changed(round_)
-    return my_ballot(round_, participant)
+    return my_ballot(round_, participant, ballot=saved)
 
 
 @bp.post("/j/<code>/rounds/<int:round_id>/ballot")
@@ -134,11 +136,11 @@ def save(code: str, round_id: int):
     _workshop, participant, round_ = voting_phone(code, round_id)
     try:
         new = ballot_from_form(round_, request.form)
-        logic.save_ballot(round_, participant, lambda _current: new)
+        saved = logic.save_ballot(round_, participant, lambda _current: new)
     except logic.VoteRejected as error:
         return my_ballot(round_, participant, rejection_message(error), 422)
     live.results_changed(round_)
-    return my_ballot(round_, participant)
+    return my_ballot(round_, participant, ballot=saved)
 
 
 def ballot_from_form(round_, form):
