@@ -30,11 +30,11 @@ def commit_keeping_loaded() -> None:
     time on PostgreSQL. Use it only where what is loaded was just read or
     written by this request, so that it is what the database now holds."""
     session = db.session()
-    session.expire_on_commit = False
+    expiring, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
     finally:
-        session.expire_on_commit = True
+        session.expire_on_commit = expiring
 
 
 def init_app(app: Flask) -> None:

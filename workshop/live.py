@@ -12,6 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from threading import Lock
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -103,20 +104,24 @@ def _rooms_store():
     return store
 
 
+_sharing = Lock()  # one write at a time: an older list written last would hide a newer room
+
+
 def share_rooms() -> None:
     """Write this worker's rooms to Redis (several workers only)."""
     global _refreshing
     store = _rooms_store()
     if store is None:
         return
-    now = time.time()
-    try:
-        with store.pipeline() as pipe:
-            pipe.hsetnx(ROOMS_KEY, _SINCE, now)
-            pipe.hset(ROOMS_KEY, WORKER, f"{now} " + " ".join(sorted(local_rooms())))
-            pipe.execute()
-    except Exception:  # noqa: BLE001 - Redis away: broadcasts render every room meanwhile
-        log.warning("could not share this worker's rooms", exc_info=True)
+    with _sharing:  # the list is made inside: what is written last is the newest
+        try:
+            now = time.time()
+            with store.pipeline() as pipe:
+                pipe.hsetnx(ROOMS_KEY, _SINCE, now)
+                pipe.hset(ROOMS_KEY, WORKER, f"{now} " + " ".join(sorted(local_rooms())))
+                pipe.execute()
+        except Exception:  # noqa: BLE001 - Redis away: broadcasts render every room meanwhile
+            log.warning("could not share this worker's rooms", exc_info=True)
     if not _refreshing:
         _refreshing = True
         socketio.start_background_task(_share_rooms_forever, current_app._get_current_object())
@@ -125,8 +130,11 @@ def share_rooms() -> None:
 def _share_rooms_forever(app) -> None:
     while True:
         socketio.sleep(app.config["WATCHED_ROOMS_REFRESH"])
-        with app.app_context():
-            share_rooms()
+        try:
+            with app.app_context():
+                share_rooms()
+        except Exception:  # noqa: BLE001 - never stop refreshing: other workers would skip our rooms
+            log.exception("sharing this worker's rooms failed")
 
 
 def rooms_with_screens() -> set[str] | None:
@@ -146,7 +154,7 @@ def rooms_with_screens() -> set[str] | None:
     since = shared.pop(_SINCE.encode(), None)
     if since is None or now - float(since) < 1.5 * refresh:
         return None
-    rooms: set[str] = set()
+    rooms = local_rooms()  # this worker's own screens, whatever Redis holds
     for value in shared.values():
         written, *names = value.decode().split(" ")
         if now - float(written) < 6 * refresh:  # older: a worker that is gone

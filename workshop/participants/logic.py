@@ -43,15 +43,20 @@ def current_by_code(code: str) -> Participant | None:
     this way, and on PostgreSQL each query is a round trip."""
     from workshop.workshops.logic import normalise_join_code
 
-    ids = [i for i in session.get(SESSION_KEY, {}).values() if isinstance(i, int)]
+    known = session.get(SESSION_KEY, {})
+    ids = [i for i in known.values() if isinstance(i, int)]
     if not ids:
         return None
-    return db.session.scalar(
+    participant = db.session.scalar(
         select(Participant).join(Participant.workshop)
         .where(Participant.id.in_(ids), Participant.left_at.is_(None),
                Workshop.join_code == normalise_join_code(code))
         .options(contains_eager(Participant.workshop).joinedload(Workshop.current_activity))
     )
+    # As current(): the phone's participant for *this* workshop, as the cookie records it.
+    if participant is None or known.get(str(participant.workshop_id)) != participant.id:
+        return None
+    return participant
 
 
 def remember(participant: Participant) -> None:
