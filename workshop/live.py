@@ -75,7 +75,7 @@ def watch(data):
 # watches and every WATCHED_ROOMS_REFRESH seconds, and a broadcast renders
 # for the rooms of every worker heard from lately. A room a screen has left
 # may still be rendered for a while; a room with a screen is never skipped.
-# Until the hash is older than a refresh (Redis restarted: some workers have
+# Until the hash is 1.5 refreshes old (Redis restarted: some workers have
 # not written theirs again yet), or when Redis cannot say, every room counts.
 
 ROOMS_KEY = "workshop:rooms-with-screens"

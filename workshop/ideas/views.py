@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, make_response, render_template, request, session
+from flask import Blueprint, abort, current_app, make_response, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -9,7 +9,7 @@ from workshop.errors import message_fragment
 from workshop.extensions import limiter
 from workshop.ideas import logic
 from workshop.participants import logic as participants
-from workshop.participants.views import workshop_by_code
+from workshop.participants.views import phone_participant
 from workshop.workshops.views import facilitated
 
 bp = Blueprint("ideas", __name__)
@@ -41,13 +41,10 @@ def participant_key() -> str:
 @bp.post("/j/<code>/ideas")
 @limiter.limit(idea_limit, key_func=participant_key)
 def send(code: str):
-    participant = participants.current_by_code(code)
+    participant = phone_participant(code)
     if participant is None:
-        workshop_by_code(code)  # an unknown code is refused like the others
         return message_fragment(_("Join the workshop first."), 403)
-    workshop = participant.workshop
-    g.workshop_language = workshop.language
-    activity = workshop.current_activity
+    activity = participant.workshop.current_activity
     sent_for = request.form.get("activity", type=int)
     if activity is None or (sent_for is not None and sent_for != activity.id):
         # Written for an activity that is no longer on screen (a resend after a drop).

@@ -73,15 +73,24 @@ def join(code: str):
     return render_template("participants/join.html", workshop=workshop, error=error), (422 if error else 200)
 
 
+def phone_participant(code: str):
+    """This phone's participant in the workshop of this code, or None if it has
+    not joined (an unknown code is refused, 403, like in workshop_by_code).
+    One query: every phone request comes this way."""
+    participant = logic.current_by_code(code)
+    if participant is None:
+        workshop_by_code(code)
+        return None
+    g.workshop_language = participant.workshop.language
+    return participant
+
+
 def joined(code: str):
     """The workshop and this phone's participant; refused (403) if it has not joined."""
-    participant = logic.current_by_code(code)  # one query: every phone request comes this way
+    participant = phone_participant(code)
     if participant is None:
-        workshop_by_code(code)  # an unknown code is refused the same way
         abort(403)
-    workshop = participant.workshop
-    g.workshop_language = workshop.language
-    return workshop, participant
+    return participant.workshop, participant
 
 
 @bp.post("/j/<code>/leave")
