@@ -61,6 +61,12 @@ DUPLICATE_THRESHOLD = 0.8  # TF-IDF cosine at or above which two ideas are near-
 MAX_DUPLICATE_PAIRS = 5000
 K_SEARCH_SAMPLE = 500  # the automatic k is searched on at most this many ideas
 K_SEARCH_DIMENSIONS = 64  # ...projected on this many principal components
+# Neighbourhood smoothing before k-means (see _smooth_by_neighbours): each idea moves
+# SMOOTHING_WEIGHT of the way towards the mean of its SMOOTHING_NEIGHBOURS nearest ideas,
+# SMOOTHING_STEPS times. Measured in benchmarks/clustering_quality.py (--no-smoothing to compare).
+SMOOTHING_NEIGHBOURS = 10
+SMOOTHING_STEPS = 4
+SMOOTHING_WEIGHT = 0.5
 OTHER_LABEL = "Autre / Other"
 EMPTY_LABEL = "Sans texte / No text"
 
@@ -264,6 +270,42 @@ def _lexical_matrix(feats: Sequence[TextFeatures], seed: int, X_words) -> np.nda
     return _normalize_rows(Z)
 
 
+def _nearest_neighbours(Z: np.ndarray, m: int, chunk: int = 1024) -> np.ndarray:
+    """Indices of each row's ``m`` most cosine-similar other rows (rows of ``Z`` are unit length).
+
+    Works in row chunks so that 10,000 ideas never hold a 10,000 x 10,000 matrix."""
+    Z32 = Z.astype(np.float32)
+    out = np.empty((Z.shape[0], m), dtype=np.int64)
+    for start in range(0, Z.shape[0], chunk):
+        sims = Z32[start : start + chunk] @ Z32.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, start + rows] = -np.inf  # not its own neighbour
+        out[start : start + chunk] = np.argpartition(-sims, m - 1, axis=1)[:, :m]
+    return out
+
+
+def _smooth_by_neighbours(Z: np.ndarray, m: int = SMOOTHING_NEIGHBOURS, steps: int = SMOOTHING_STEPS,
+                          weight: float = SMOOTHING_WEIGHT) -> np.ndarray:
+    """Pull each idea towards its nearest neighbours before k-means.
+
+    A sentence embedding mixes what an idea is about with how it is worded
+    ("Interdire...", "Mettre en place..."); averaging an idea with the ideas
+    nearest to it, a few times over the same neighbour graph, keeps what they
+    share (the subject) and damps what is particular to one wording. This is
+    the feature propagation of simplified graph convolution (Wu et al., 2019)
+    on a k-nearest-neighbour graph. Measured on four labelled sets in
+    benchmarks/clustering_quality.py: it lifts NMI on every one of them.
+    """
+    n = Z.shape[0]
+    m = min(m, n - 1)
+    if m < 1 or steps < 1:
+        return Z
+    nn = _nearest_neighbours(Z, m)
+    for _ in range(steps):
+        Z = _normalize_rows((1 - weight) * Z + weight * Z[nn].mean(axis=1))
+    return Z
+
+
 def _choose_k(Z: np.ndarray, n_distinct: int, seed: int) -> int:
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
@@ -410,6 +452,7 @@ def cluster_ideas(
     seed: int = 0,
     method: str = "auto",
     duplicate_threshold: float = DUPLICATE_THRESHOLD,
+    smoothing: bool = True,
 ) -> ClusteringResult:
     """Group ideas into themes.
 
@@ -419,6 +462,8 @@ def cluster_ideas(
     nearest theme, or to an "Autre / Other" group when it fits none (``k`` is ignored).
     ``seed``: random seed (same input and seed -> same result).
     ``method``: "auto", "embedding" or "tfidf" (see module docstring).
+    ``smoothing``: pull each idea towards its nearest neighbours before k-means
+    (see :func:`_smooth_by_neighbours`); False only to measure what it brings.
     Ideas without any word (empty, emoji only) form their own "Sans texte / No text" group.
     Raises ValueError for a non-positive ``k`` or an unknown method.
     """
@@ -446,7 +491,7 @@ def cluster_ideas(
 
     groups: list[list[int]] = []
     if has_words:
-        Zw = Z[has_words]
+        Zw = _smooth_by_neighbours(Z[has_words]) if smoothing else Z[has_words]
         n_distinct = len({feats[i].key for i in has_words})
         kk = min(k, n_distinct) if k is not None else _choose_k(Zw, n_distinct, seed)
         if kk <= 1:
@@ -472,7 +517,8 @@ def cluster_ideas(
     if wordless:
         clusters.append(Cluster(label=EMPTY_LABEL, members=sorted(wordless), keywords=[],
                                 centrality=[1.0] * len(wordless)))
-    return ClusteringResult(clusters, duplicates, len(clusters), chosen + "+kmeans" + ("" if k else "+silhouette"))
+    how = chosen + ("+neighbours" if smoothing else "") + "+kmeans" + ("" if k else "+silhouette")
+    return ClusteringResult(clusters, duplicates, len(clusters), how)
 
 
 def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed, threshold=None):

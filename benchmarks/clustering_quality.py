@@ -3,9 +3,15 @@
 Data sets:
 - ccc: /work/shared/data/ccc_proposals.csv (146 French proposals, label = theme, 6 themes);
   override with --ccc PATH.
-- chatterbot-en: the English part of the public ``chatterbot-corpus`` PyPI package
+- chatterbot (en): the English part of the public ``chatterbot-corpus`` PyPI package
   (labels = the corpus's own category of each YAML file; we keep its 13 topical categories,
   at most 60 conversations each; text = prompt + first reply). Skipped if not installed.
+- chatterbot (it), chatterbot (es): the same corpus's Italian (12 topical categories) and
+  Spanish (5) parts. Held out: no setting of the clustering was chosen by looking at them;
+  they say whether a method holds on data it was not tuned on.
+
+Each method is scored with and without the neighbourhood smoothing that runs before
+k-means (``cluster_ideas(..., smoothing=False)`` is the plain k-means of earlier versions).
 
 Usage: python benchmarks/clustering_quality.py [--seeds 3] [--methods tfidf,embedding]
 """
@@ -18,6 +24,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -30,6 +37,13 @@ from analysis.clustering import cluster_ideas, embedding_available, vectorise  #
 
 CHATTER_CATEGORIES = ("ai", "coding", "emotion", "food", "literature", "money", "movies", "politics",
                       "psychology", "science", "sports", "tech_support", "trivia")
+# held-out sets: the topical categories of the Italian and Spanish parts (bot profile,
+# greetings and small talk left out, as in English)
+HELD_OUT = (
+    ("chatterbot (it)", "italian", ("ai", "emotion", "food", "gossip", "humor", "literature", "money",
+                                    "movies", "politics", "psychology", "science", "sports")),
+    ("chatterbot (es)", "spanish", ("IA", "dinero", "emociones", "psicologia", "trivia")),
+)
 
 
 def load_ccc(path: str) -> tuple[list[str], list[str]]:
@@ -39,15 +53,16 @@ def load_ccc(path: str) -> tuple[list[str], list[str]]:
     return [r["text"] for r in rows], [r["theme"] for r in rows]
 
 
-def load_chatterbot(cap: int = 60) -> tuple[list[str], list[str]] | None:
-    """Return (texts, category labels) from chatterbot-corpus (English), or None if absent."""
+def load_chatterbot(lang: str = "english", categories: Sequence[str] = CHATTER_CATEGORIES,
+                    cap: int = 60) -> tuple[list[str], list[str]] | None:
+    """Return (texts, category labels) from chatterbot-corpus in ``lang``, or None if absent."""
     try:
         import chatterbot_corpus
     except ImportError:
         return None
-    base = Path(chatterbot_corpus.__file__).parent / "data" / "english"
+    base = Path(chatterbot_corpus.__file__).parent / "data" / lang
     texts, labels = [], []
-    for cat in CHATTER_CATEGORIES:
+    for cat in categories:
         convs, cur = [], None
         for ln in (base / f"{cat}.yml").read_text(encoding="utf-8").splitlines():
             if ln.startswith("- - "):
@@ -87,8 +102,10 @@ def main(argv=None) -> None:
     ch = load_chatterbot()
     if ch:
         sets.append(("chatterbot (en)",) + ch)
+        sets += [(name,) + load_chatterbot(lang, cats) for name, lang, cats in HELD_OUT]
     else:
-        print("chatterbot-corpus not installed: English set skipped (pip install chatterbot-corpus)")
+        print("chatterbot-corpus not installed: English, Italian and Spanish sets skipped "
+              "(pip install chatterbot-corpus)")
     print("| data set | n | true k | method | k | k chosen | NMI | ARI | seconds |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, texts, y in sets:
@@ -103,18 +120,19 @@ def main(argv=None) -> None:
             t0 = time.perf_counter()
             feats[method] = vectorise(texts, embed=embed)
             t_feat = time.perf_counter() - t0
-            for k in (k_true, None):
+            for k, smoothing in ((k_true, True), (None, True), (k_true, False), (None, False)):
                 scores, ks, t = [], [], 0.0
                 for s in range(args.seeds):
                     t0 = time.perf_counter()
-                    res = cluster_ideas(feats[method], k=k, seed=s, method=method)
+                    res = cluster_ideas(feats[method], k=k, seed=s, method=method, smoothing=smoothing)
                     t += time.perf_counter() - t0
                     p = res.assignments(len(texts))
                     scores.append((normalized_mutual_info_score(y, p), adjusted_rand_score(y, p)))
                     ks.append(res.k_chosen)
                 m = np.mean(scores, axis=0)
                 kdesc = "given" if k else "auto"
-                print(f"| {name} | {len(texts)} | {k_true} | {method} | {kdesc} | {'/'.join(map(str, ks))} "
+                label = method if smoothing else f"{method}, no smoothing"
+                print(f"| {name} | {len(texts)} | {k_true} | {label} | {kdesc} | {'/'.join(map(str, ks))} "
                       f"| {m[0]:.3f} | {m[1]:.3f} | {t / args.seeds:.2f} (+{t_feat:.1f} features) |")
     print(f"\nmean over seeds 0..{args.seeds - 1}; NMI/ARI from sklearn.metrics")
 
