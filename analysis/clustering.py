@@ -109,13 +109,21 @@ class TextFeatures:
 
     ``stems``: content-word stems in order; ``surface``: stem -> first surface word
     (for labels); ``key``: normalised text used to spot exact duplicates;
-    ``embedding``: sentence embedding (list of floats) or None.
+    ``embedding``: sentence embedding (a float32 vector) or None.
     """
 
     stems: list[str]
     surface: dict[str, str]
     key: str
-    embedding: list[float] | None = None
+    embedding: np.ndarray | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TextFeatures):
+            return NotImplemented
+        same_vector = (self.embedding is None and other.embedding is None) or (
+            self.embedding is not None and other.embedding is not None
+            and np.array_equal(self.embedding, other.embedding))
+        return (self.stems, self.surface, self.key) == (other.stems, other.surface, other.key) and same_vector
 
     def to_json(self) -> str:
         """Serialise to a compact JSON string (embedding as base64 float32)."""
@@ -134,7 +142,8 @@ class TextFeatures:
         d = json.loads(data)
         emb = None
         if "e" in d:
-            emb = np.frombuffer(base64.b64decode(d["e"]), dtype="<f4").astype(float).tolist()
+            # kept as a numpy vector: 1,000 Python lists of 512 floats cost more than the clustering
+            emb = np.frombuffer(base64.b64decode(d["e"]), dtype="<f4")
         return cls(stems=list(d["s"]), surface=dict(d["f"]), key=d["k"], embedding=emb)
 
     from_bytes = from_json
@@ -176,7 +185,7 @@ def vectorise(texts: Sequence[str], embed: bool | None = None) -> list[TextFeatu
     if embed and texts:
         vecs = _embed(texts)
         for f, v in zip(feats, vecs):
-            f.embedding = v.astype(float).tolist()
+            f.embedding = v.astype(np.float32)
     return feats
 
 
@@ -300,9 +309,13 @@ def _smooth_by_neighbours(Z: np.ndarray, m: int = SMOOTHING_NEIGHBOURS, steps: i
     m = min(m, n - 1)
     if m < 1 or steps < 1:
         return Z
+    from scipy.sparse import csr_matrix
+
+    # the neighbour mean as one sparse product: each row holds 1/m at its m neighbours
     nn = _nearest_neighbours(Z, m)
+    mean_of_neighbours = csr_matrix((np.full(n * m, 1.0 / m), nn.ravel(), np.arange(0, n * m + 1, m)), shape=(n, n))
     for _ in range(steps):
-        Z = _normalize_rows((1 - weight) * Z + weight * Z[nn].mean(axis=1))
+        Z = _normalize_rows((1 - weight) * Z + weight * (mean_of_neighbours @ Z))
     return Z
 
 
@@ -343,25 +356,30 @@ def _labels_for(groups: list[list[int]], feats: Sequence[TextFeatures], X_words,
     binary = (X_words > 0).astype(np.float64)
     df_all = np.asarray(binary.sum(axis=0)).ravel()
     n = X_words.shape[0]
-    surface_counts: dict[str, Counter] = defaultdict(Counter)
-    for f in feats:
-        for s, w in f.surface.items():
-            surface_counts[s][w] += 1
-    out = []
+    candidates = []
     for g in groups:
         if not g:
-            out.append([])
+            candidates.append([])
             continue
         df_g = np.asarray(binary[g].sum(axis=0)).ravel()
         # share of the group using the term, lifted by how specific the term is
         score = (df_g / len(g)) * np.log1p(n / (1.0 + df_all - df_g + df_g * 0.5))
         score[df_g < min(2, len(g))] = 0.0
         order = np.lexsort((np.arange(len(vocab)), -score))
+        candidates.append([vocab[j] for j in order[: n_terms * 3] if score[j] > 0])
+    # each stem is shown as its most frequent surface word; counted only for the
+    # few stems that may appear in a label (counting every stem costs more than the clustering)
+    wanted = {stem for terms in candidates for stem in terms}
+    surface_counts: dict[str, Counter] = defaultdict(Counter)
+    for f in feats:
+        for stem, word in f.surface.items():
+            if stem in wanted:
+                surface_counts[stem][word] += 1
+    out = []
+    for stems in candidates:
         terms = []
-        for j in order[: n_terms * 3]:
-            if score[j] <= 0:
-                break
-            word = surface_counts[vocab[j]].most_common(1)[0][0] if surface_counts[vocab[j]] else vocab[j]
+        for stem in stems:
+            word = surface_counts[stem].most_common(1)[0][0] if surface_counts[stem] else stem
             if word not in terms:
                 terms.append(word)
             if len(terms) == n_terms:
@@ -421,7 +439,7 @@ def _as_features(items: Sequence[str | TextFeatures], embed: bool) -> list[TextF
             src = [items[i] if not isinstance(items[i], TextFeatures) else feats[i].key for i in missing]
             vecs = _embed([_clip(t) for t in src])
             for i, v in zip(missing, vecs):
-                feats[i] = TextFeatures(feats[i].stems, feats[i].surface, feats[i].key, v.astype(float).tolist())
+                feats[i] = TextFeatures(feats[i].stems, feats[i].surface, feats[i].key, v.astype(np.float32))
     return feats
 
 
@@ -482,7 +500,7 @@ def cluster_ideas(
     wordless = [i for i, f in enumerate(feats) if not f.stems]
 
     if chosen == "embedding":
-        Z = _normalize_rows(np.asarray([f.embedding for f in feats], dtype=np.float64))
+        Z = _normalize_rows(np.vstack([f.embedding for f in feats]).astype(np.float64))
     else:
         Z = _lexical_matrix(feats, seed, X_words)
 

@@ -5,10 +5,11 @@ the ccc proposals recombined, see clustering_speed.py); their features are
 computed as the app does when ideas arrive (workshop.themes.features.compute,
 timed per idea), then the grouping runs as the button runs it
 (workshop.themes.logic.group: read the wall, parse the stored features,
-cluster, store the themes). Prints a Markdown table with the seconds of the
-button press, automatic and given k, and the process's peak resident memory.
+cluster, store the themes). Each press is repeated (--presses, 3 by default)
+and the table gives the median and the slowest, automatic and given k, with
+the process's peak resident memory.
 
-Usage: python benchmarks/grouping_in_app.py [--sizes 1000,10000] [--words-only]
+Usage: python benchmarks/grouping_in_app.py [--sizes 1000,10000] [--presses 3] [--words-only]
 (--words-only: features without sentence embeddings, the fast path.)
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -74,6 +76,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ccc", default=str(ROOT.parent / "shared" / "data" / "ccc_proposals.csv"))
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--presses", type=int, default=3)
     parser.add_argument("--words-only", action="store_true")
     args = parser.parse_args(argv)
 
@@ -81,8 +84,9 @@ def main(argv=None) -> None:
 
     embed = embedding_available() and not args.words_only
     print(f"features: {'sentence embedding + words' if embed else 'words only'}")
-    print("| ideas | features on arrival (ms per idea) | k | button press (s) | themes | peak RSS MiB |")
-    print("|---|---|---|---|---|---|")
+    print("| ideas | features on arrival (ms per idea) | k | button press, median (s) | slowest (s) "
+          "| themes | peak RSS MiB |")
+    print("|---|---|---|---|---|---|---|")
     for n in map(int, args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             app = scratch_app(Path(folder))
@@ -97,12 +101,14 @@ def main(argv=None) -> None:
                 activity = workshop.activities[0]
                 per_idea = fill(activity, synthetic_ideas(n, args.ccc), embed)
                 for k in (None, 8):
-                    db.session.expire_all()
-                    started = time.perf_counter()
-                    themes = logic.group(activity, k, [], {})
-                    seconds = time.perf_counter() - started
-                    print(f"| {n} | {per_idea:.1f} | {k or 'auto'} | {seconds:.2f} | {len(themes)} | {peak_mib():.0f} |",
-                          flush=True)
+                    times = []
+                    for _ in range(args.presses):
+                        db.session.expire_all()
+                        started = time.perf_counter()
+                        themes = logic.group(activity, k, [], {})
+                        times.append(time.perf_counter() - started)
+                    print(f"| {n} | {per_idea:.1f} | {k or 'auto'} | {statistics.median(times):.2f} | {max(times):.2f} "
+                          f"| {len(themes)} | {peak_mib():.0f} |", flush=True)
                 db.session.remove()
                 db.engine.dispose()
 

@@ -79,20 +79,24 @@ def submit_idea(participant: Participant, activity: Activity, text: str, key: st
     return idea, True
 
 
-def wall(activity: Activity, include_hidden: bool = False) -> list[Idea]:
+def wall(activity: Activity, include_hidden: bool = False, with_authors: bool = True) -> list[Idea]:
     """The ideas shown for an activity, oldest first; merged duplicates are
-    folded into the idea they joined."""
+    folded into the idea they joined.
+
+    ``with_authors=False`` skips loading authors and merged duplicates (the
+    grouping needs neither, and at 1,000 ideas they cost a fifth of a second)."""
     query = (
         select(Idea)
         .where(Idea.activity_id == activity.id, Idea.merged_into_id.is_(None))
-        .options(
+        .order_by(Idea.id)
+    )
+    if with_authors:
+        query = query.options(
             # Cards show every author and their group, merged duplicates included.
             selectinload(Idea.participant).selectinload(Participant.group),
             selectinload(Idea.merged).selectinload(Idea.participant).selectinload(Participant.group),
             selectinload(Idea.merged).selectinload(Idea.merged),
         )
-        .order_by(Idea.id)
-    )
     if not include_hidden:
         query = query.where(Idea.hidden.is_(False))
     return list(db.session.scalars(query))

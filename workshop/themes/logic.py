@@ -105,7 +105,7 @@ def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dic
     translates the analysis package's bilingual fallback labels.
     """
     try:
-        ideas = wall(activity)
+        ideas = wall(activity, with_authors=False)
         features, method = grouping_features(activity, ideas, run, progress)
         result = run(clustering.cluster_ideas, features, k=k, seed_themes=seed_themes or None,
                      seed=activity.id, method=method)
