@@ -13,7 +13,7 @@ Data sets:
 Each method is scored with and without the neighbourhood smoothing that runs before
 k-means (``cluster_ideas(..., smoothing=False)`` is the plain k-means of earlier versions).
 
-Usage: python benchmarks/clustering_quality.py [--seeds 3] [--methods tfidf,embedding]
+Usage: python benchmarks/clustering_quality.py [--seeds 10] [--methods tfidf,embedding]
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def main(argv=None) -> None:
     """Run the benchmark and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ccc", default="/work/shared/data/ccc_proposals.csv")
-    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--methods", default="tfidf,embedding" if embedding_available() else "tfidf")
     args = ap.parse_args(argv)
     sets = []
