@@ -17,7 +17,8 @@ character 3-5-grams, reduced by LSA (truncated SVD), + k-means. Needs nothing be
 scikit-learn.
 Both smooth the vectors over a 10-nearest-neighbour graph before k-means (each idea
 moves halfway towards the mean of its neighbours, four times; see
-:func:`_smooth_by_neighbours`), which lifts NMI on every labelled set of the benchmark. ``"auto"`` (default) picks ``"embedding"`` when the encoder is installed and
+:func:`_smooth_by_neighbours`). With the embedding this lifts NMI on every labelled
+set of the benchmark. ``"auto"`` (default) picks ``"embedding"`` when the encoder is installed and
 either every text already carries an embedding or there are at most
 :data:`AUTO_EMBED_MAX` texts; otherwise ``"tfidf"``. The choice depends on the input
 only, so results are deterministic.
@@ -36,7 +37,9 @@ import io
 import json
 import math
 import os
+import threading
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Sequence
 
@@ -70,6 +73,9 @@ K_SEARCH_DIMENSIONS = 64  # ...projected on this many principal components
 SMOOTHING_NEIGHBOURS = 10
 SMOOTHING_STEPS = 4
 SMOOTHING_WEIGHT = 0.5
+# Below this many ideas a neighbourhood of ten is most of the set: smoothing would pull every
+# idea towards the same mean (with two ideas, onto the same point), so plain k-means is used.
+SMOOTHING_MIN_IDEAS = 3 * SMOOTHING_NEIGHBOURS
 # Threads for the numeric libraries (BLAS, OpenMP) while clustering. On this 2-core machine one
 # thread clusters 1,000 ideas in 0.28 s and two take 0.5-0.8 s (they wait on each other), and
 # 10,000 ideas take 4.1 s against 3.8 s; one thread also leaves the other core to the server.
@@ -286,17 +292,20 @@ def _lexical_matrix(feats: Sequence[TextFeatures], seed: int, X_words) -> np.nda
     return _normalize_rows(Z)
 
 
-def _nearest_neighbours(Z: np.ndarray, m: int, chunk: int = 1024) -> np.ndarray:
+def _nearest_neighbours(Z: np.ndarray, m: int, chunk: int | None = None) -> np.ndarray:
     """Indices of each row's ``m`` most cosine-similar other rows (rows of ``Z`` are unit length).
 
-    Works in row chunks so that 10,000 ideas never hold a 10,000 x 10,000 matrix."""
+    Works in row chunks of about four million similarities, so that 10,000 (or 50,000) ideas
+    never hold an n x n matrix."""
+    n = Z.shape[0]
+    chunk = chunk or max(32, min(1024, 4_000_000 // max(n, 1)))
     Z32 = Z.astype(np.float32)
-    out = np.empty((Z.shape[0], m), dtype=np.int64)
-    for start in range(0, Z.shape[0], chunk):
+    out = np.empty((n, m), dtype=np.int64)
+    for start in range(0, n, chunk):
         sims = Z32[start : start + chunk] @ Z32.T
         rows = np.arange(sims.shape[0])
         sims[rows, start + rows] = -np.inf  # not its own neighbour
-        out[start : start + chunk] = np.argpartition(-sims, m - 1, axis=1)[:, :m]
+        out[start : start + chunk] = np.argpartition(sims, n - m, axis=1)[:, n - m :]
     return out
 
 
@@ -310,11 +319,11 @@ def _smooth_by_neighbours(Z: np.ndarray, m: int = SMOOTHING_NEIGHBOURS, steps: i
     share (the subject) and damps what is particular to one wording. This is
     the feature propagation of simplified graph convolution (Wu et al., 2019)
     on a k-nearest-neighbour graph. Measured on four labelled sets in
-    benchmarks/clustering_quality.py: it lifts NMI on every one of them.
+    benchmarks/clustering_quality.py: with the sentence embedding it lifts NMI
+    on every one of them.
     """
     n = Z.shape[0]
-    m = min(m, n - 1)
-    if m < 1 or steps < 1:
+    if n < SMOOTHING_MIN_IDEAS or m < 1 or steps < 1:
         return Z
     from scipy.sparse import csr_matrix
 
@@ -500,11 +509,41 @@ def cluster_ideas(
     if not items:
         return ClusteringResult([], [], 0, chosen)
     feats = _as_features(items, embed=(chosen == "embedding"))  # the encoder keeps its threads
-    import sklearn.cluster  # noqa: F401  (loads the OpenMP runtime that the limit below must see)
+    with _few_threads():
+        return _cluster(feats, k, seed_themes, seed, chosen, duplicate_threshold, smoothing)
+
+
+_THREADS_LOCK = threading.Lock()
+_BLAS_USERS = 0
+_BLAS_LIMIT = None
+
+
+@contextmanager
+def _few_threads():
+    """Hold BLAS and OpenMP to :data:`NUMERIC_THREADS` while a clustering runs.
+
+    OpenMP's thread count belongs to the calling thread, so each call sets and restores its
+    own. BLAS's belongs to the process: two groupings at once (two workshops, two server
+    threads) share one BLAS limit, set by the first in and lifted by the last out, so neither
+    restores the other's setting halfway through."""
+    global _BLAS_USERS, _BLAS_LIMIT
+    import sklearn.cluster  # noqa: F401  (loads the OpenMP runtime that the limit must see)
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=NUMERIC_THREADS):
-        return _cluster(feats, k, seed_themes, seed, chosen, duplicate_threshold, smoothing)
+    with _THREADS_LOCK:
+        if _BLAS_USERS == 0:
+            _BLAS_LIMIT = threadpool_limits(limits=NUMERIC_THREADS, user_api="blas")
+        _BLAS_USERS += 1
+    openmp = threadpool_limits(limits=NUMERIC_THREADS, user_api="openmp")
+    try:
+        yield
+    finally:
+        openmp.restore_original_limits()
+        with _THREADS_LOCK:
+            _BLAS_USERS -= 1
+            if _BLAS_USERS == 0:
+                _BLAS_LIMIT.restore_original_limits()
+                _BLAS_LIMIT = None
 
 
 def _cluster(feats: list[TextFeatures], k, seed_themes, seed, chosen, duplicate_threshold,

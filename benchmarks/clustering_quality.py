@@ -7,8 +7,8 @@ Data sets:
   (labels = the corpus's own category of each YAML file; we keep its 13 topical categories,
   at most 60 conversations each; text = prompt + first reply). Skipped if not installed.
 - chatterbot (it), chatterbot (es): the same corpus's Italian (12 topical categories) and
-  Spanish (5) parts. Held out: no setting of the clustering was chosen by looking at them;
-  they say whether a method holds on data it was not tuned on.
+  Spanish (5) parts. They were scored while the smoothing's setting was searched but not
+  used to pick it: they say whether a method holds on data it was not tuned on.
 
 Each method is scored with and without the neighbourhood smoothing that runs before
 k-means (``cluster_ideas(..., smoothing=False)`` is the plain k-means of earlier versions).

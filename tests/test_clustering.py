@@ -324,3 +324,35 @@ def test_smoothing_brings_the_ccc_themes_closer():
 
     smoothed, plain = nmi(True), nmi(False)
     assert smoothed >= 0.32 and smoothed > plain + 0.05
+
+
+@BOTH_METHODS
+def test_two_different_ideas_asked_for_two_groups_get_two(method):
+    res = cluster_ideas(["Plus de pistes cyclables en ville", "Des repas bio à la cantine"], k=2, method=method)
+    assert _partition(res) == [[0], [1]]
+
+
+def test_features_with_a_vector_compare_by_value_and_survive_storage():
+    import numpy as np
+
+    f = TextFeatures(["velo"], {"velo": "vélo"}, "vélo", np.array([0.25, -1.5, 3.0], dtype=np.float32))
+    back = TextFeatures.from_bytes(f.to_bytes())
+    assert back == f and back.embedding.dtype == np.float32
+    assert back != TextFeatures(["velo"], {"velo": "vélo"}, "vélo", np.array([0.25, -1.5, 2.0], dtype=np.float32))
+    assert back != TextFeatures(["velo"], {"velo": "vélo"}, "vélo", None)
+
+
+def test_clustering_gives_the_process_its_threads_back_even_when_two_run_at_once():
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    cluster_ideas(IDEAS, k=3, method="tfidf")  # loads every numeric library first
+    before = [(lib["prefix"], lib["num_threads"]) for lib in threadpool_info()]
+    texts = [f"{IDEAS[i % len(IDEAS)]} {i}" for i in range(400)]
+    runs = [threading.Thread(target=cluster_ideas, args=(texts,), kwargs={"method": "tfidf"}) for _ in range(3)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+    assert [(lib["prefix"], lib["num_threads"]) for lib in threadpool_info()] == before

@@ -79,17 +79,19 @@ def submit_idea(participant: Participant, activity: Activity, text: str, key: st
     return idea, True
 
 
+def _shown(activity: Activity, include_hidden: bool = False):
+    """The condition for an activity's ideas on the wall (merged duplicates are folded in)."""
+    shown = (Idea.activity_id == activity.id) & Idea.merged_into_id.is_(None)
+    return shown if include_hidden else shown & Idea.hidden.is_(False)
+
+
 def wall(activity: Activity, include_hidden: bool = False, with_authors: bool = True) -> list[Idea]:
     """The ideas shown for an activity, oldest first; merged duplicates are
     folded into the idea they joined.
 
     ``with_authors=False`` skips loading authors and merged duplicates (the
     grouping needs neither, and at 1,000 ideas they cost a fifth of a second)."""
-    query = (
-        select(Idea)
-        .where(Idea.activity_id == activity.id, Idea.merged_into_id.is_(None))
-        .order_by(Idea.id)
-    )
+    query = select(Idea).where(_shown(activity, include_hidden)).order_by(Idea.id)
     if with_authors:
         query = query.options(
             # Cards show every author and their group, merged duplicates included.
@@ -97,9 +99,12 @@ def wall(activity: Activity, include_hidden: bool = False, with_authors: bool = 
             selectinload(Idea.merged).selectinload(Idea.participant).selectinload(Participant.group),
             selectinload(Idea.merged).selectinload(Idea.merged),
         )
-    if not include_hidden:
-        query = query.where(Idea.hidden.is_(False))
     return list(db.session.scalars(query))
+
+
+def has_ideas(activity: Activity) -> bool:
+    """Whether the wall shows at least one idea (without loading any)."""
+    return db.session.scalar(select(select(Idea.id).where(_shown(activity)).exists()))
 
 
 def ideas_of(participant: Participant, activity: Activity) -> list[Idea]:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 
 from analysis import clustering
 from workshop.extensions import db
-from workshop.ideas.logic import wall
+from workshop.ideas.logic import has_ideas, wall
 from workshop.ideas.models import Idea
 from workshop.themes.models import MAX_LABEL_LENGTH, Theme
 from workshop.workshops.logic import utcnow
@@ -37,7 +37,7 @@ def start_grouping(activity: Activity) -> None:
     """Mark the activity as being grouped; refuse a second run meanwhile."""
     if activity.grouping_started_at is not None:
         raise ThemeError("already_grouping")
-    if not wall(activity):
+    if not has_ideas(activity):
         raise ThemeError("no_ideas")
     activity.grouping_started_at = utcnow()
     db.session.commit()
