@@ -82,6 +82,13 @@ def send_idea(phone, text):
 def test_a_live_session_from_phones_to_projector(browser, server):
     context, control, projector, code = sign_in_and_create_workshop(browser, server)
     shot(projector, "02-projector-waiting")
+    # The widest code the alphabet allows stays on one line of the join panel (read from the back).
+    one_line = projector.eval_on_selector(".join-code", """code => {
+        const shown = code.textContent; code.textContent = 'WMWMWM';
+        const box = code.getBoundingClientRect(), style = getComputedStyle(code);
+        const fits = box.height < 1.6 * parseFloat(style.fontSize) && code.scrollWidth <= code.clientWidth;
+        code.textContent = shown; return fits; }""")
+    assert one_line
     phones = [
         join_by_code(browser, server, code, "Amina", "Étudiant·e international·e"),
         join_by_code(browser, server, code, "Marc", "Employeur / entreprise"),
