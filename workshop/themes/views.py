@@ -43,8 +43,11 @@ def fallback_labels(language: str) -> dict[str, str]:
 
 def off_loop(fn, *args, **kwargs):
     """CPU-heavy work in a real thread under gevent, so sockets keep flowing.
-    Only the grouping's clustering runs here (a second or so): the encoder did too
-    once, and pushes between workers went missing (see themes/features.py)."""
+    The grouping runs here: its clustering (half a second at 1,000 ideas, on one
+    numeric thread) and the embedding of at most 60 ideas the features worker has
+    not reached yet. The encoder once ran here for every idea as it arrived, and
+    pushes between workers went missing (see themes/features.py); moving the
+    grouping into the features worker would remove the last of it."""
     from gevent import monkey
 
     if monkey.is_module_patched("threading"):
