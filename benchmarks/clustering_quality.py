@@ -37,9 +37,9 @@ from analysis.clustering import cluster_ideas, embedding_available, vectorise  #
 
 CHATTER_CATEGORIES = ("ai", "coding", "emotion", "food", "literature", "money", "movies", "politics",
                       "psychology", "science", "sports", "tech_support", "trivia")
-# held-out sets: the topical categories of the Italian and Spanish parts (bot profile,
-# greetings and small talk left out, as in English)
-HELD_OUT = (
+# the topical categories of the Italian and Spanish parts (bot profile, greetings and
+# small talk left out, as in English); not used to pick the smoothing's setting
+OTHER_LANGUAGES = (
     ("chatterbot (it)", "italian", ("ai", "emotion", "food", "gossip", "humor", "literature", "money",
                                     "movies", "politics", "psychology", "science", "sports")),
     ("chatterbot (es)", "spanish", ("IA", "dinero", "emociones", "psicologia", "trivia")),
@@ -102,7 +102,7 @@ def main(argv=None) -> None:
     ch = load_chatterbot()
     if ch:
         sets.append(("chatterbot (en)",) + ch)
-        sets += [(name,) + load_chatterbot(lang, cats) for name, lang, cats in HELD_OUT]
+        sets += [(name,) + load_chatterbot(lang, cats) for name, lang, cats in OTHER_LANGUAGES]
     else:
         print("chatterbot-corpus not installed: English, Italian and Spanish sets skipped "
               "(pip install chatterbot-corpus)")

@@ -3,9 +3,11 @@ clients, and small helpers to sign in, create a workshop and join it."""
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -24,6 +26,17 @@ def missing_service(reason: str):
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (CI sets WORKSHOP_REQUIRE_SERVICES=1: this test must run)")
     pytest.skip(reason)
+
+
+CCC_PROPOSALS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ccc_proposals.csv"
+
+
+def ccc_proposals() -> list[dict]:
+    """The public ccc proposals (../shared/data/ccc_proposals.csv): theme, objective, text."""
+    if not CCC_PROPOSALS.exists():
+        missing_service(f"the realistic ideas are missing: {CCC_PROPOSALS} (../shared/data/ccc_proposals.csv)")
+    with CCC_PROPOSALS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def postgres_reachable() -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import ccc_proposals
 from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
 
 pytestmark = pytest.mark.browser
@@ -204,13 +205,7 @@ def seed_ideas(server, code, texts):
 
 
 def ccc_ideas(count):
-    import csv
-
-    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "ccc_proposals.csv"
-    if not path.exists():
-        pytest.skip(f"{path} is not beside the project")
-    with open(path, encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = ccc_proposals()
     return [row["text"][:200] for row in rows[::max(1, len(rows) // count)]][:count]
 
 

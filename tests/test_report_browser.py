@@ -5,7 +5,6 @@ and the first PDF page are kept in /tmp for a person to look at."""
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import subprocess
@@ -13,26 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import base_config, missing_service, new_app
+from tests.conftest import base_config, ccc_proposals, missing_service, new_app
 from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
 from tests.test_reports import add_hats_and_cells, build_session
 
 pytestmark = pytest.mark.browser
 
-PROPOSALS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ccc_proposals.csv"
 SCREENSHOT = Path(os.environ.get("REPORT_SCREENSHOT", "/tmp/report.png"))
 PDF = Path(os.environ.get("REPORT_PDF", "/tmp/report.pdf"))
 THEME_LABELS = {"SE_NOURRIR": "Se nourrir", "SE_DEPLACER": "Se déplacer", "PRODUIRE": "Produire et travailler",
                 "SE_LOGER": "Se loger", "CONSOMMER": "Consommer", "CONSTITUTION": "Constitution"}
 
 
-
-
-def proposals() -> list[dict]:
-    if not PROPOSALS.exists():
-        missing_service(f"the realistic ideas are missing: {PROPOSALS} (../shared/data/ccc_proposals.csv)")
-    with PROPOSALS.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def offer_the_first_orphan(workshop):
@@ -62,7 +53,7 @@ def ink(pgm: Path) -> float:
 def server(tmp_path):
     """A real server whose database holds a finished session built from the proposals.
     Some ideas are left unsorted (the last of each theme) so that section shows too."""
-    rows = proposals()
+    rows = ccc_proposals()
     env = prepare_database(tmp_path)
     app = new_app(base_config(env["DATABASE_URL"]))
     labels = list(THEME_LABELS)
