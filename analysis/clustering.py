@@ -488,6 +488,7 @@ def cluster_ideas(
     method: str = "auto",
     duplicate_threshold: float = DUPLICATE_THRESHOLD,
     smoothing: bool = True,
+    language: str | None = None,
 ) -> ClusteringResult:
     """Group ideas into themes.
 
@@ -637,6 +638,101 @@ def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed,
     return ClusteringResult(clusters, duplicates, len(themes), chosen + "+seed-themes")
 
 
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def _read_csv_text(in_path) -> tuple[str, bool]:
+    """The file's text and whether it began with a byte-order mark. UTF-8 first; a file
+    that is not UTF-8 is read as Windows-1252 (what a French Excel saves)."""
+    if hasattr(in_path, "read"):
+        content = in_path.read()
+        if isinstance(content, bytes):
+            content = _decode(content)
+    else:
+        with open(in_path, "rb") as fh:
+            content = _decode(fh.read())
+    return content.lstrip("\ufeff"), content.startswith("\ufeff")
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _header_delimiter(content: str) -> str:
+    """The separator of the header row: the most frequent of comma, semicolon and tab outside
+    quotes in the first line (a comma when none appears). The header alone is read, not a
+    sample of rows: a quote or a separator inside a field far down cannot mislead it."""
+    counts = Counter()
+    quoted = False
+    for ch in content:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "\r\n":
+            break
+        elif not quoted and ch in CSV_DELIMITERS:
+            counts[ch] += 1
+    return max(CSV_DELIMITERS, key=lambda d: (counts[d], d == ",")) if counts else ","
+
+
+def _csv_dialect(delimiter: str, line_end: str) -> type[csv.Dialect]:
+    """RFC 4180 quoting with the file's own separator and line end: a field holding a quote,
+    a separator or a line break is quoted, its quotes doubled."""
+
+    class Dialect(csv.excel):
+        pass
+
+    Dialect.delimiter = delimiter
+    Dialect.lineterminator = line_end
+    Dialect.quoting = csv.QUOTE_MINIMAL
+    Dialect.doublequote = True
+    Dialect.quotechar = '"'
+    return Dialect
+
+
+def read_csv_rows(content: str, text_column: str) -> tuple[list[str], list[dict], type[csv.Dialect]]:
+    """Parse a CSV export: (column names, rows, the dialect to write it back with).
+
+    Raises ValueError saying what is wrong in the file and on which line."""
+    if not content.strip():
+        raise ValueError("the CSV file is empty: expected a header row with a "
+                         f"{text_column!r} column and one row per idea")
+    first_end = min((i for i in (content.find("\r\n"), content.find("\n")) if i >= 0), default=-1)
+    line_end = "\r\n" if first_end >= 0 and content[first_end] == "\r" else "\n"
+    dialect = _csv_dialect(_header_delimiter(content), line_end)
+    reader = csv.reader(io.StringIO(content, newline=""), dialect=dialect, strict=True)
+    try:
+        table = list(reader)
+    except csv.Error as error:
+        raise ValueError(f"the CSV file cannot be read at line {reader.line_num}: {error}. "
+                         "A field that holds a quote must be quoted and its quotes doubled "
+                         '(""like this"").') from None
+    while table and not any(cell.strip() for cell in table[-1]):
+        table.pop()  # blank lines at the end
+    fields = [name.strip() for name in table[0]] if table else []
+    if text_column not in fields:
+        sep = {",": "comma", ";": "semicolon", "\t": "tab"}[dialect.delimiter]
+        raise ValueError(f"column {text_column!r} not found in the CSV; columns are: "
+                         f"{', '.join(fields) or '(none)'} (read with a {sep} as separator). "
+                         "Use --text-column to pick one.")
+    for extra in ("cluster", "cluster_label"):
+        if extra in fields:
+            raise ValueError(f"the CSV already has a {extra!r} column; rename it first")
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
+            raise ValueError(f"row {number} of the CSV has {len(cells)} fields but the header has "
+                             f"{len(fields)}: is a field holding a {dialect.delimiter!r} left unquoted?")
+        rows.append({f: (cells[i] if i < len(cells) else "") for i, f in enumerate(fields)})
+    if not rows:
+        raise ValueError("the CSV has a header but no rows: nothing to cluster")
+    return fields, rows, dialect
+
+
 def cluster_csv(
     in_path: str | os.PathLike | IO[str],
     out_path: str | os.PathLike | IO[str],
@@ -644,48 +740,31 @@ def cluster_csv(
     text_column: str = "text",
     seed: int = 0,
     method: str = "auto",
+    language: str | None = None,
 ) -> ClusteringResult:
     """Cluster the ``text_column`` of a CSV and write every row, in input order, with two
     added columns ``cluster`` (1-based group number) and ``cluster_label``.
 
-    Paths or open text files are accepted. Raises ValueError with a helpful message for an
-    empty file, a missing column, or a file that already has those column names.
-    Returns the :class:`ClusteringResult`.
+    Paths or open files are accepted. The separator (comma, semicolon or tab) is read from
+    the header row; the output keeps the input's separator, line ends and byte-order mark,
+    and quotes every field that needs it. Raises ValueError saying what is wrong for an
+    empty file, a missing column, a badly quoted field, a row longer than the header, or a
+    file that already has those column names. Returns the :class:`ClusteringResult`.
     """
-    if hasattr(in_path, "read"):
-        content = in_path.read()
-    else:
-        with open(in_path, encoding="utf-8-sig", newline="") as fh:
-            content = fh.read()
-    if not content.strip():
-        raise ValueError("the CSV file is empty: expected a header row with a "
-                         f"{text_column!r} column and one row per idea")
-    sample = content[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")), dialect=dialect)
-    fields = list(reader.fieldnames or [])
-    if text_column not in fields:
-        raise ValueError(f"column {text_column!r} not found in the CSV; columns are: "
-                         f"{', '.join(fields) or '(none)'}. Use --text-column to pick one.")
-    for extra in ("cluster", "cluster_label"):
-        if extra in fields:
-            raise ValueError(f"the CSV already has a {extra!r} column; rename it first")
-    rows = list(reader)
-    if not rows:
-        raise ValueError("the CSV has a header but no rows: nothing to cluster")
+    content, bom = _read_csv_text(in_path)
+    fields, rows, dialect = read_csv_rows(content, text_column)
     texts = [r.get(text_column) or "" for r in rows]
-    result = cluster_ideas(texts, k=k, seed=seed, method=method)
+    result = cluster_ideas(texts, k=k, seed=seed, method=method, language=language)
     assign = result.assignments(len(rows))
     out_fields = fields + ["cluster", "cluster_label"]
 
     def write(fh):
+        if bom:
+            fh.write("\ufeff")
         w = csv.DictWriter(fh, fieldnames=out_fields, dialect=dialect, extrasaction="ignore")
         w.writeheader()
         for r, a in zip(rows, assign):
-            r = {f: r.get(f, "") for f in fields}
+            r = dict(r)
             r["cluster"] = a + 1 if a >= 0 else ""
             r["cluster_label"] = result.clusters[a].label if a >= 0 else ""
             w.writerow(r)
