@@ -9,7 +9,8 @@ full size"):
   or `.matrix-key` (an entry of the impact × feasibility legend);
 - the fitting (static/js/projector.js) hides an item with the class
   `fit-hidden` (display: none); such an item is left out, not clipped;
-- a list that may leave items out has an id and `data-fit-list`; the server
+- a list that may leave items out has an id and `data-fit-list` (each of its
+  children is one item); the server
   may already leave some out, and says how many in `data-omitted`;
 - its "more" line is `.more-line[data-more-for="<the list's id>"]`; its text
   holds the number of items left out (server-omitted + fit-hidden) as its
@@ -42,8 +43,7 @@ def smallest_font_px(page) -> tuple[float, str]:
     """The smallest rendered font size (CSS px) of visible text in
     `main.projector-grid`, and the element that carries it. SVG text counts at
     its size on screen (its font-size times the drawing's scale)."""
-    size, where = page.evaluate(_VISIBLE_JS + """
-    () => {
+    size, where = page.evaluate("(selector) => {" + _VISIBLE_JS + """
       const root = document.querySelector('main.projector-grid');
       if (!root) return [0, 'no main.projector-grid'];
       let best = [Infinity, 'no visible text'];
@@ -68,8 +68,7 @@ def clipped_items(page) -> list[str]:
     ancestor that clips (overflow other than visible), or whose own text is
     cut inside them (an overflow-hidden part, e.g. a line clamp, that holds
     more than it shows)."""
-    return page.evaluate(_VISIBLE_JS + """
-    (selector) => {
+    return page.evaluate("(selector) => {" + _VISIBLE_JS + """
       const root = document.querySelector('main.projector-grid') || document.body;
       const out = [];
       const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
@@ -105,12 +104,11 @@ def untold_hidden(page) -> list[str]:
     for each `[data-fit-list]`, the items left out (server-omitted plus
     fit-hidden) must equal the first number of its visible "more" line, and a
     list that leaves nothing out must show no "more" line."""
-    return page.evaluate(_VISIBLE_JS + """
-    (selector) => {
+    return page.evaluate("(selector) => {" + _VISIBLE_JS + """
       const out = [];
       for (const list of document.querySelectorAll('[data-fit-list]')) {
         if (!isVisible(list) && !list.querySelector(selector)) continue;
-        const items = Array.from(list.children).filter(el => el.matches(selector));
+        const items = Array.from(list.children);
         const hidden = items.filter(el => !isVisible(el)).length + Number(list.dataset.omitted || 0);
         const line = list.id ? document.querySelector('.more-line[data-more-for="' + list.id + '"]') : null;
         const shown = line && isVisible(line);
@@ -122,3 +120,28 @@ def untold_hidden(page) -> list[str]:
       return out;
     }
     """, ITEMS)
+
+
+def broken_words(page) -> list[str]:
+    """Words of visible text in `main.projector-grid` that wrap across two
+    lines (a word cut in the middle: "Employe/ur")."""
+    return page.evaluate("(selector) => {" + _VISIBLE_JS + """
+      const root = document.querySelector('main.projector-grid');
+      if (!root) return [];
+      const out = [];
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!el || el instanceof SVGElement || !isVisible(el)) continue;
+        const text = node.textContent;
+        for (const match of text.matchAll(/[^\\s\\u00ad\\u200b\\/-]{2,}/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          const lines = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+          if (lines.size > 1) out.push(match[0] + ' in ' + describe(el));
+        }
+      }
+      return out;
+    }
+    """)
