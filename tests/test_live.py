@@ -203,3 +203,28 @@ def test_a_pushed_stage_keeps_each_screens_own_cards(app, workshop, facilitator_
     [on_projector] = [s for s in swaps(projector) if s["id"] == "stage"]
     assert "idea-select" in on_control["html"] and "Masquer" in on_control["html"]
     assert "idea-select" not in on_projector["html"]
+
+
+def test_a_phone_back_from_offline_redraws_the_timer_from_the_server(app, workshop, facilitator_client):
+    """A phone away while the timer stopped shows no countdown once back; one
+    away while a timer started shows it (live.js swaps #timer from /panel)."""
+    from tests.conftest import joined_phones
+    from workshop.extensions import db
+    from workshop.templating import epoch_ms
+
+    phones = joined_phones(app, workshop, 40)
+    open_first_activity(workshop)
+    facilitator_client.post(f"/w/{workshop.id}/timer", data={"minutes": "3"})
+    for phone in phones:
+        state = phone.get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
+        assert 'id="timer"' in state and "data-ends-at" in state and 'id="activity-panel"' in state
+    # Phone 5 drops off; the timer is stopped meanwhile; it comes back and re-renders.
+    facilitator_client.post(f"/w/{workshop.id}/timer", data={})
+    state = phones[5].get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
+    assert 'id="timer"' in state and "data-ends-at" not in state and "is-idle" in state
+    # Phone 6 drops off; a 5-minute timer starts meanwhile: back, it counts to the server's end.
+    facilitator_client.post(f"/w/{workshop.id}/timer", data={"minutes": "5"})
+    db.session.expire_all()
+    db.session.refresh(workshop)
+    state = phones[6].get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
+    assert f'data-ends-at="{epoch_ms(workshop.timer_ends_at)}"' in state

@@ -112,3 +112,62 @@ def test_participant_data_export_and_purge(app, facilitator_client, workshop):
     for client in (app.test_client(), phone):
         assert client.get(f"/w/{workshop.id}/privacy/participants.json").status_code in (302, 401, 403)
         assert client.post(f"/w/{workshop.id}/privacy", data={"confirm": workshop.join_code}).status_code in (302, 401, 403)
+
+
+def participants_here(workshop):
+    from workshop.workshops.logic import participant_count
+
+    return participant_count(workshop)
+
+
+def test_leaving_needs_a_confirmation(app, workshop):
+    from tests.conftest import joined_phones
+
+    phones = joined_phones(app, workshop, 40)
+    phone = phones[7]
+    page = phone.get(f"/j/{workshop.join_code}/phone").get_data(as_text=True)
+    # The page's leave button only opens the question; the form inside it confirms.
+    assert '<details class="leave">' in page and 'name="confirm" value="yes"' in page
+    # A tap that posts without the confirmation (an old page, a stray submit) only asks.
+    asked = phone.post(f"/j/{workshop.join_code}/leave")
+    assert asked.status_code == 200 and "Quitter cet atelier ?" in asked.get_data(as_text=True)
+    assert phone.get(f"/j/{workshop.join_code}/leave").status_code == 200
+    assert participants_here(workshop) == 40
+    assert phone.get(f"/j/{workshop.join_code}/phone").status_code == 200
+    left = phone.post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"})
+    assert left.headers["Location"].endswith(f"/j/{workshop.join_code}?left=1")
+    assert participants_here(workshop) == 39
+    assert phone.get(f"/j/{workshop.join_code}/phone").headers["Location"].endswith(f"/j/{workshop.join_code}")
+    assert phone.get(f"/j/{workshop.join_code}/panel").status_code == 403
+    # Someone else's phone cannot make anybody leave.
+    assert app.test_client().post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"}).status_code == 403
+    assert participants_here(workshop) == 39
+
+
+def test_the_same_phone_joining_again_is_the_same_person(app, workshop):
+    from tests.conftest import joined_phones, open_first_activity
+    from workshop.ideas.models import Idea
+
+    phones = joined_phones(app, workshop, 40)
+    activity = open_first_activity(workshop)
+    for n, phone in enumerate(phones):
+        phone.post(f"/j/{workshop.join_code}/ideas", data={"text": f"Idée {n}", "key": f"k-{n:09d}"})
+    phone = phones[3]
+    before = db.session.query(Idea).filter_by(text="Idée 3").one().participant_id
+    phone.post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"})
+    assert participants_here(workshop) == 39
+    # Back, with another nickname and group: the same row, their ideas still "mine".
+    response = phone.post(f"/j/{workshop.join_code}", data={"nickname": "De retour", "group": workshop.groups[2].id})
+    assert response.headers["Location"].endswith("/phone")
+    db.session.expire_all()
+    assert db.session.query(Participant).count() == 40
+    back = db.session.get(Participant, before)
+    assert (back.left_at, back.nickname, back.group_id) == (None, "De retour", workshop.groups[2].id)
+    assert participants_here(workshop) == 40
+    assert "Idée 3" in phone.get(f"/j/{workshop.join_code}/mine").get_data(as_text=True)
+    assert "De retour" in phone.get(f"/j/{workshop.join_code}/phone").get_data(as_text=True)
+    assert phone.post(f"/j/{workshop.join_code}/ideas",
+                      data={"text": "Encore une", "key": "k-back00001", "activity": activity.id}).status_code == 200
+    # Another phone joining is someone new.
+    join(app.test_client(), workshop, nickname="Nouveau")
+    assert db.session.query(Participant).count() == 41

@@ -20,8 +20,11 @@ class JoinError(ValueError):
         self.code = code
 
 
-def join(workshop: Workshop, nickname: str, group_id: int | None, language: str | None = None) -> Participant:
-    """A new participant; an empty nickname means anonymous."""
+def join(workshop: Workshop, nickname: str, group_id: int | None, language: str | None = None,
+         returning: Participant | None = None) -> Participant:
+    """A new participant; an empty nickname means anonymous. Someone `returning`
+    (this phone left the workshop earlier) is the same row again, with the
+    nickname and group given now: their ideas, hats and ballots stay theirs."""
     nickname = " ".join((nickname or "").split()) or None
     if nickname and len(nickname) > MAX_NICKNAME_LENGTH:
         raise JoinError("nickname_too_long")
@@ -29,10 +32,15 @@ def join(workshop: Workshop, nickname: str, group_id: int | None, language: str 
         raise JoinError("unknown_group")  # also when none was chosen
     if language not in ("fr", "en"):
         language = None
-    participant = Participant(
-        workshop_id=workshop.id, nickname=nickname, group_id=group_id, language=language
-    )
-    db.session.add(participant)
+    if returning is not None and returning.workshop_id == workshop.id:
+        participant = returning
+        participant.left_at = None
+        participant.nickname, participant.group_id, participant.language = nickname, group_id, language
+    else:
+        participant = Participant(
+            workshop_id=workshop.id, nickname=nickname, group_id=group_id, language=language
+        )
+        db.session.add(participant)
     db.session.commit()
     return participant
 
@@ -68,14 +76,24 @@ def remember(participant: Participant) -> None:
 
 
 def leave(participant: Participant) -> None:
-    """The person leaves the workshop: marked, forgotten by this phone; what they sent stays."""
+    """The person leaves the workshop: marked as gone; what they sent stays.
+    The phone keeps the id in its cookie, so joining again from it is the
+    same person (see returning()); current() no longer finds a left participant."""
     from workshop.workshops.logic import utcnow
 
     participant.left_at = utcnow()
     db.session.commit()
-    known = dict(session.get(SESSION_KEY, {}))
-    known.pop(str(participant.workshop_id), None)
-    session[SESSION_KEY] = known
+
+
+def returning(workshop: Workshop) -> Participant | None:
+    """The participant this phone was before it left this workshop, if any."""
+    participant_id = session.get(SESSION_KEY, {}).get(str(workshop.id))
+    if participant_id is None:
+        return None
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.workshop_id != workshop.id or participant.left_at is None:
+        return None
+    return participant
 
 
 def current(workshop: Workshop) -> Participant | None:

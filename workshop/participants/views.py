@@ -60,7 +60,7 @@ def join(code: str):
         group_id = request.form.get("group", type=int)
         try:
             participant = logic.join(workshop, request.form.get("nickname", ""), group_id,
-                                     language=request.form.get("lang"))
+                                     language=request.form.get("lang"), returning=logic.returning(workshop))
         except logic.JoinError as failure:
             error = {
                 "nickname_too_long": _("A nickname has 40 characters at most."),
@@ -93,9 +93,13 @@ def joined(code: str):
     return participant.workshop, participant
 
 
-@bp.post("/j/<code>/leave")
+@bp.route("/j/<code>/leave", methods=["GET", "POST"])
 def leave(code: str):
+    """Leaving takes two steps: a tap that lands on the leave button by mistake
+    (the ballot above it grows and shrinks) only asks; `confirm` leaves."""
     workshop, participant = joined(code)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template("participants/leave.html", workshop=workshop, participant=participant)
     logic.leave(participant)
     live.count_changed(workshop, workshops.participant_count(workshop))
     live.hat_wearers_changed(workshop)  # if hats are worn now, one fewer
@@ -115,9 +119,10 @@ def phone(code: str):
 
 @bp.get("/j/<code>/panel")
 def panel(code: str):
-    """The activity panel, re-rendered from the database after a reconnect."""
+    """What a reconnecting phone re-renders from the database: the activity
+    panel and the timer (stopped or started while the phone was away)."""
     workshop, _participant = joined(code)
-    return render_template("participants/_activity_panel.html", workshop=workshop)
+    return render_template("participants/_live_state.html", workshop=workshop)
 
 
 @bp.get("/j/<code>/mine")
