@@ -59,3 +59,49 @@ def test_the_workshop_language_is_its_participants_default(app, facilitator):
     # The person's own choice wins over the workshop's language.
     phone.post("/lang/fr", data={"next": "/"})
     assert "Vous y êtes" in phone.get(f"/j/{english.join_code}/phone").get_data(as_text=True)
+
+
+def test_the_projector_speaks_the_workshops_language_not_the_facilitators(app, facilitator):
+    """An English-speaking facilitator runs a French workshop: the projector (page,
+    re-render and socket room) is French; the control view stays in English."""
+    from tests.conftest import sign_in
+    from tests.test_live import swaps, watcher
+
+    french = make_workshop(facilitator)
+    client = app.test_client()
+    sign_in(client)
+    client.post("/lang/en", data={"next": "/"})
+    projector = client.get(f"/w/{french.id}/projector").get_data(as_text=True)
+    assert '<html lang="fr">' in projector and 'data-lang="fr"' in projector
+    assert "Rejoignez-nous sur" in projector and "Join at" not in projector
+    stage = client.get(f"/w/{french.id}/stage/projector").get_data(as_text=True)
+    assert "participant·e" in stage and "scan the code" not in stage
+    control = client.get(f"/w/{french.id}/control").get_data(as_text=True)
+    assert '<html lang="en">' in control and 'data-lang="en"' in control
+    assert "Open the projector view" in control
+    control_stage = client.get(f"/w/{french.id}/stage/control").get_data(as_text=True)
+    assert "participant·e" not in control_stage and "participants" in control_stage
+    # What the projector's room is pushed is French too.
+    socket, answer = watcher(app, client, french, "projector", "fr")
+    assert answer["ok"]
+    join(app.test_client(), french)
+    [count] = [s["html"] for s in swaps(socket) if s["id"] == "participant-count"]
+    assert "participant·e" in count
+
+
+def test_an_english_workshop_has_an_english_projector_for_a_french_facilitator(app, facilitator):
+    from tests.conftest import sign_in
+
+    english = make_workshop(facilitator, language="en", groups=("Student", "Employer"))
+    client = app.test_client()
+    sign_in(client)
+    client.post("/lang/fr", data={"next": "/"})
+    projector = client.get(f"/w/{english.id}/projector").get_data(as_text=True)
+    assert '<html lang="en">' in projector and 'data-lang="en"' in projector and "Join at" in projector
+    assert 'lang="fr"' in client.get(f"/w/{english.id}/control").get_data(as_text=True)
+    # Its phones default to English; a participant's own choice still wins on their phone.
+    phone = app.test_client()
+    join(phone, english)
+    assert 'data-lang="en"' in phone.get(f"/j/{english.join_code}/phone").get_data(as_text=True)
+    phone.post("/lang/fr", data={"next": "/"})
+    assert 'data-lang="fr"' in phone.get(f"/j/{english.join_code}/phone").get_data(as_text=True)

@@ -1,11 +1,24 @@
-// Sending from a phone on flaky Wi-Fi (ideas, hat comments: any form marked
-// data-resend). Each submission carries a key;
-// until the server has answered, the text and key are kept (in localStorage,
-// so a reload or a re-rendered form keeps them) and sent again when the
-// connection is back. The server stores a key once, so a resend never doubles.
+// A phone never loses what its participant typed.
+//
+// Sending on flaky Wi-Fi (ideas, hat comments: any form marked data-resend):
+// each submission carries a key; until the server has answered, the text and
+// key are kept (in localStorage, so a reload or a re-rendered form keeps them)
+// and sent again when the connection is back. The server stores a key once,
+// so a resend never doubles.
+//
+// Drafts: what is typed is saved as it is typed, per workshop. A re-rendered
+// form gets it back; when its question goes away (closed, another subject,
+// another hat) or the server refuses it for good, the text is kept on the
+// phone and shown above the activity, with Copy, "Put it in the answer box"
+// (when a question is open) and Dismiss, until the participant dismisses it.
 (function () {
   "use strict";
+  const page = location.pathname; // one workshop's phone page
+  const DRAFT = "draft:" + page;
+  const KEPT = "kept:" + page;
   let retryTimer = null;
+  // The send behind each request, found again when its form is gone from the page.
+  const requests = new WeakMap();
 
   function newKey() {
     const bytes = new Uint8Array(16);
@@ -13,22 +26,40 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
+  function read(name) {
+    try { return JSON.parse(localStorage.getItem(name)); } catch (e) { return null; }
+  }
+  function write(name, value) {
+    try {
+      if (value == null) localStorage.removeItem(name);
+      else localStorage.setItem(name, JSON.stringify(value));
+    } catch (e) { /* storage full or refused: the page still works, unkept */ }
+  }
+
   function form() { return document.querySelector("form[data-resend]"); }
+  function formKey(f) { return f ? f.dataset.pendingKey : null; }
+
   // One pending submission per form (activity, hat…), never carried to another question.
-  function storageKey() {
-    const f = form();
-    return f ? "pending:" + location.pathname + ":" + f.dataset.pendingKey : null;
+  function pending(key) { return key ? read("pending:" + page + ":" + key) : null; }
+  function setPending(key, value) { if (key) write("pending:" + page + ":" + key, value); }
+
+  // The text being typed, and which form it belongs to.
+  function draft() { return read(DRAFT); }
+  function setDraft(value) { write(DRAFT, value && value.text && value.text.trim() ? value : null); }
+
+  // Texts whose question went away, shown until dismissed.
+  function kept() { return read(KEPT) || []; }
+  function setKept(list) { write(KEPT, list.length ? list : null); }
+  function keep(text, refusal) {
+    if (!text || !text.trim()) return;
+    const list = kept();
+    const same = list.find((item) => item.text === text);
+    if (same) same.refusal = refusal || same.refusal || "";
+    else list.push({ text: text, refusal: refusal || "" });
+    setKept(list);
   }
-  function pending() {
-    const key = storageKey();
-    try { return key ? JSON.parse(localStorage.getItem(key)) : null; } catch (e) { return null; }
-  }
-  function setPending(value) {
-    const key = storageKey();
-    if (!key) return;
-    if (value) localStorage.setItem(key, JSON.stringify(value));
-    else localStorage.removeItem(key);
-  }
+  function unkeep(text) { setKept(kept().filter((item) => item.text !== text)); }
+
   function say(text) {
     const line = document.getElementById("form-message");
     if (!line) return;
@@ -41,30 +72,167 @@
     }
   }
 
-  // Put a pending idea back into a freshly rendered form.
+  // Put a pending send, else the draft, back into a freshly rendered form.
   function restore() {
-    const f = form(), waiting = pending();
-    if (f && waiting && !f.elements.text.value) {
+    const f = form();
+    if (!f || f.elements.text.value) return;
+    const waiting = pending(formKey(f)), typed = draft();
+    if (waiting) {
       f.elements.text.value = waiting.text;
       f.elements.key.value = waiting.key;
+    } else if (typed && typed.form === formKey(f)) {
+      f.elements.text.value = typed.text;
     }
   }
+
+  // After any change of the page: a draft whose form went away is kept.
+  function reconcile() {
+    if (document.querySelector("#my-hat[hx-trigger]")) return; // a hat's form is on its way
+    const typed = draft(), f = form();
+    if (typed && typed.form !== formKey(f)) {
+      keep(typed.text, typed.refusal);
+      setPending(typed.form, null); // never resent to a question no longer asked
+      setDraft(null);
+    }
+    restore();
+    showKept();
+  }
+
+  let shown = null;
+  function showKept() {
+    const box = document.getElementById("kept-drafts");
+    const template = document.getElementById("kept-draft-template");
+    if (!box || !template) return;
+    const list = kept(), open = Boolean(form());
+    const signature = JSON.stringify([list, open]);
+    if (signature === shown) return; // unchanged: keep focus and the "Copied." feedback
+    shown = signature;
+    box.textContent = "";
+    list.forEach((item, index) => {
+      const card = template.content.firstElementChild.cloneNode(true);
+      card.dataset.index = String(index);
+      card.classList.toggle("is-refused", Boolean(item.refusal));
+      card.querySelector(".kept-draft-why").textContent = item.refusal || box.dataset.unsentText;
+      card.querySelector(".kept-draft-text").textContent = item.text;
+      card.querySelector("[data-kept=put]").hidden = !open;
+      box.append(card);
+    });
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    // Plain http on a venue network: the old way.
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.append(area);
+    area.select();
+    const done = document.execCommand("copy");
+    area.remove();
+    return done ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("[data-kept]");
+    if (button) {
+      const card = button.closest(".kept-draft");
+      const item = kept()[Number(card.dataset.index)];
+      if (!item) return;
+      const action = button.dataset.kept;
+      if (action === "copy") {
+        const label = button.textContent;
+        copy(item.text).then(() => {
+          button.textContent = document.getElementById("kept-drafts").dataset.copiedText;
+          setTimeout(() => { button.textContent = label; }, 2000);
+        }, () => {});
+        return;
+      }
+      if (action === "put") {
+        const f = form();
+        if (!f) return;
+        const area = f.elements.text;
+        area.value = area.value.trim() ? area.value + "\n" + item.text : item.text;
+        setDraft({ text: area.value, form: formKey(f) });
+        area.focus();
+      }
+      unkeep(item.text); // put in the box, or dismissed
+      showKept();
+      return;
+    }
+    // "Stay" in the leave confirmation closes it, without a reload.
+    const stay = event.target.closest && event.target.closest("details [data-stay]");
+    if (stay) {
+      event.preventDefault();
+      stay.closest("details").open = false;
+    }
+  });
+
+  document.addEventListener("input", (event) => {
+    const field = event.target, f = field.form;
+    if (!f || !f.matches("form[data-resend]") || field.name !== "text") return;
+    setDraft({ text: field.value, form: formKey(f) });
+  });
 
   // Give a submission its key just before htmx sends it (capture runs first).
   document.addEventListener("submit", (event) => {
     const f = event.target;
     if (!f.matches || !f.matches("form[data-resend]")) return;
     if (!f.elements.key.value) f.elements.key.value = newKey();
-    setPending({ text: f.elements.text.value, key: f.elements.key.value });
+    setPending(formKey(f), { text: f.elements.text.value, key: f.elements.key.value });
+    const typed = draft();
+    setDraft({ text: f.elements.text.value, form: formKey(f), refusal: typed && typed.refusal });
   }, true);
+
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const f = event.detail.elt;
+    if (f && f.matches && f.matches("form[data-resend]") && event.detail.xhr) {
+      requests.set(event.detail.xhr, { form: formKey(f), text: f.elements.text.value });
+    }
+  });
+
+  function refusalOf(xhr) {
+    const template = document.createElement("template");
+    template.innerHTML = xhr.responseText || "";
+    const message = template.content.querySelector(".message-error, [role=alert]");
+    return message ? message.textContent.trim() : "";
+  }
+
+  // A refusal for good: the text stays, with the server's reason.
+  function refused(sent, reason) {
+    const f = form();
+    if (f && formKey(f) === sent.form) {
+      // Still on screen, in its form, with the reason in #form-message; kept
+      // with that reason if the form goes away before the person acts.
+      const typed = draft();
+      if (typed && typed.form === sent.form) setDraft({ ...typed, refusal: reason });
+      return;
+    }
+    keep(sent.text, reason);
+    showKept();
+  }
 
   // Stored (200) or refused for good with a message (409, 422): nothing to resend.
   // Anything else (429, 5xx, a proxy's 502): keep it and send again later,
   // when the server says (Retry-After) or after a few seconds.
+  // (When the form has left the page, htmx tells its nearest remaining parent.)
   document.body.addEventListener("htmx:afterRequest", (event) => {
-    const xhr = event.detail.xhr;
-    if (event.detail.elt !== form() || !xhr || !xhr.status) return;
-    if ([200, 409, 422].includes(xhr.status)) { setPending(null); return; }
+    const xhr = event.detail.xhr, sent = xhr && requests.get(xhr);
+    if (!sent || !xhr.status) return;
+    requests.delete(xhr);
+    if (xhr.status === 200) {
+      setPending(sent.form, null);
+      const typed = draft();
+      if (typed && typed.form === sent.form) setDraft(null);
+      unkeep(sent.text); // stored after all, though its question went away meanwhile
+      showKept();
+      return;
+    }
+    if (xhr.status === 409 || xhr.status === 422) {
+      setPending(sent.form, null);
+      refused(sent, refusalOf(xhr));
+      return;
+    }
     clearTimeout(retryTimer);
     retryTimer = setTimeout(retry, 1000 * (Number(xhr.getResponseHeader("Retry-After")) || 5));
   });
@@ -76,11 +244,14 @@
     if (match && document.getElementById(match[1])) event.detail.shouldSwap = false;
   });
 
-  document.body.addEventListener("sent", () => {
-    const f = form();
+  // Triggered by the server's answer on the form that sent (only while it is on the page).
+  document.body.addEventListener("sent", (event) => {
+    const f = event.target;
     clearTimeout(retryTimer);
-    setPending(null);
-    if (!f) return;
+    if (!f.matches || !f.matches("form[data-resend]")) return;
+    setPending(formKey(f), null);
+    const typed = draft();
+    if (typed && typed.form === formKey(f)) setDraft(null);
     f.reset();
     f.elements.key.value = "";
     say("");
@@ -89,7 +260,7 @@
   function retry() {
     restore();
     const f = form();
-    if (f && pending()) htmx.trigger(f, "submit");
+    if (f && pending(formKey(f))) htmx.trigger(f, "submit");
   }
 
   // No answer at all: keep everything and send again soon.
@@ -102,5 +273,20 @@
   });
   window.addEventListener("online", retry);
   document.addEventListener("live:connected", retry);
-  document.addEventListener("DOMContentLoaded", restore);
+
+  // Forms come and go with pushes and reloads; look again after each change
+  // (changes inside the kept texts are this file's own).
+  let scheduled = false;
+  function changed(mutations) {
+    const box = document.getElementById("kept-drafts");
+    if (box && mutations.every((m) => box.contains(m.target))) return;
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => { scheduled = false; reconcile(); }, 0);
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    reconcile();
+    const main = document.querySelector("main") || document.body;
+    new MutationObserver(changed).observe(main, { childList: true, subtree: true });
+  });
 })();

@@ -1,0 +1,302 @@
+"""A phone never loses anything, in headless Chromium against a real gevent
+server: its timer after a drop, the text being typed when the question goes
+away, an idea refused after a drop, and leaving (two steps, and coming back as
+the same person). The workshop is real size: 40 participants, three questions
+and a six-hats activity; the facilitator acts over HTTP, as its buttons do."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+SMALL_PHONE = {"width": 360, "height": 640}
+SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")  # set to keep screenshots of each screen
+OTHERS = 39  # participants joined from other phones; with the browser phone, 40
+
+PROMPTS = ["Comment mieux accueillir les étudiant·e·s internationaux·ales en région ?",
+           "Quels obstacles à l'emploi voyez-vous ?",
+           "Qui devrait porter ces projets ?"]
+SUBJECTS = ["Un programme de jumelage étudiant·e–employeur", "Une foire de l'emploi bilingue"]
+
+SETUP = """
+import json, sys
+from workshop import create_app
+from workshop.extensions import db
+from workshop.accounts.models import User
+from workshop.hats.logic import create as create_hats
+from workshop.participants.models import Participant
+from workshop.workshops.logic import create_workshop
+setup = json.loads(sys.stdin.read())
+app = create_app()
+with app.app_context():
+    owner = db.session.query(User).filter_by(email=setup["email"]).one()
+    workshop = create_workshop(owner, "Laboratoire vivant", "fr",
+                               ["Étudiant·e international·e", "Employeur / entreprise", "Recherche"], setup["prompts"])
+    create_hats(workshop, setup["subjects"], [], "balanced")
+    for n in range(setup["others"]):
+        db.session.add(Participant(workshop_id=workshop.id, nickname=f"P{n}",
+                                   group_id=workshop.groups[n % 3].id))
+    db.session.commit()
+    db.session.refresh(workshop)
+    hats = [a for a in workshop.activities if a.kind == "hats"][0].hats
+    print(json.dumps({"id": workshop.id, "code": workshop.join_code,
+                      "questions": [a.id for a in workshop.activities if a.kind == "ideas"],
+                      "hats_activity": hats.activity_id, "hats": hats.id,
+                      "subjects": [s.id for s in hats.subjects]}))
+"""
+
+
+@pytest.fixture
+def server(tmp_path):
+    env = prepare_database(tmp_path)
+    server = ServerProcess(env).start()
+    yield server
+    server.stop()
+
+
+def shot(page, name, element=None):
+    """The phone at 390×844 and 360×640, scrolled to what the screen is about."""
+    if not SCREENSHOTS:
+        return
+    Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+    for size in (PHONE["viewport"], SMALL_PHONE):
+        page.set_viewport_size(size)
+        if element is not None:
+            page.locator(element).first.scroll_into_view_if_needed()
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{size['width']}x{size['height']}.png"))
+    page.set_viewport_size(PHONE["viewport"])
+
+
+class Facilitator:
+    """The facilitator's browser session: acts with the same posts as the control view's buttons."""
+
+    def __init__(self, browser, server):
+        self.base = server.url
+        self.context = browser.new_context(viewport={"width": 1366, "height": 768})
+        page = self.context.new_page()
+        page.goto(f"{server.url}/login")
+        page.fill("input[name=email]", FACILITATOR_EMAIL)
+        page.fill("input[name=password]", FACILITATOR_PASSWORD)
+        page.click("button.primary")
+        page.wait_for_url(f"{server.url}/")
+        self.workshop = json.loads(subprocess.run(
+            [sys.executable, "-c", SETUP], env=server.env, cwd=ROOT, check=True, text=True, capture_output=True,
+            input=json.dumps({"email": FACILITATOR_EMAIL, "prompts": PROMPTS, "subjects": SUBJECTS,
+                              "others": OTHERS}),
+        ).stdout)
+        page.goto(f"{server.url}/w/{self.workshop['id']}/control")
+        self.token = json.loads(page.get_attribute("body", "hx-headers"))["X-CSRFToken"]
+        self.page = page
+        self.projector = self.context.new_page()
+        self.projector.set_viewport_size({"width": 1920, "height": 1080})
+        self.projector.goto(f"{server.url}/w/{self.workshop['id']}/projector")
+        self.projector.wait_for_selector("body[data-live=connected]")
+
+    def post(self, path, **form):
+        response = self.page.request.post(f"{self.base}/w/{self.workshop['id']}{path}", form=form,
+                                          headers={"X-CSRFToken": self.token, "HX-Request": "true"})
+        assert response.ok, (path, response.status, response.text()[:300])
+
+    def open(self, activity_id):
+        self.post(f"/activities/{activity_id}/open")
+
+    def close(self, activity_id):
+        self.post(f"/activities/{activity_id}/close")
+
+    def count(self):
+        return self.projector.locator("#participant-count .count-number")
+
+
+def join(browser, server, code, nickname, context=None):
+    context = context or browser.new_context(**PHONE)
+    phone = context.pages[0] if context.pages else context.new_page()
+    phone.goto(f"{server.url}/j/{code}")
+    phone.fill("input[name=nickname]", nickname)
+    phone.check("label:has-text('Recherche') input")
+    phone.click("button.primary")
+    phone.wait_for_url("**/phone")
+    phone.wait_for_selector("body[data-live=connected]")
+    return context, phone
+
+
+def offline(context, phone):
+    context.set_offline(True)
+    phone.wait_for_selector("body[data-live=offline]", timeout=10000)
+
+
+def back_online(context, phone):
+    context.set_offline(False)
+    phone.wait_for_selector("body[data-live=connected]", timeout=20000)
+
+
+def test_a_phone_back_online_shows_the_timer_as_the_server_holds_it(browser, server):
+    facilitator = Facilitator(browser, server)
+    code = facilitator.workshop["code"]
+    context, phone = join(browser, server, code, "Léa")
+    expect(facilitator.count()).to_have_text("40")
+    facilitator.open(facilitator.workshop["questions"][0])
+    facilitator.post("/timer", minutes="5")
+    expect(phone.locator("#timer")).to_have_text(re.compile(r"^[45]:\d\d$"), timeout=5000)
+
+    # Away while the timer is stopped: back, no countdown left on the phone.
+    offline(context, phone)
+    facilitator.post("/timer")
+    expect(facilitator.projector.locator("#timer")).to_be_hidden(timeout=5000)
+    phone.wait_for_timeout(1500)
+    expect(phone.locator("#timer")).to_be_visible()  # still counting: it missed the stop
+    back_online(context, phone)
+    expect(phone.locator("#timer")).to_be_hidden(timeout=5000)
+
+    # Away while a timer starts: back, it counts down with everyone.
+    offline(context, phone)
+    facilitator.post("/timer", minutes="3")
+    phone.wait_for_timeout(1500)
+    expect(phone.locator("#timer")).to_be_hidden()
+    back_online(context, phone)
+    expect(phone.locator("#timer")).to_have_text(re.compile(r"^[23]:\d\d$"), timeout=5000)
+    projector_left = facilitator.projector.inner_text("#timer")
+    phone_left = phone.inner_text("#timer")
+    seconds = [int(m) * 60 + int(s) for m, s in (t.split(":") for t in (projector_left, phone_left))]
+    assert abs(seconds[0] - seconds[1]) <= 1
+    context.close()
+    facilitator.context.close()
+
+
+def test_a_draft_survives_a_close_and_a_subject_change(browser, server):
+    facilitator = Facilitator(browser, server)
+    workshop = facilitator.workshop
+    context, phone = join(browser, server, workshop["code"], "Amina")
+    first, second, _third = workshop["questions"]
+    facilitator.open(first)
+    draft = "Un parrainage par des employeur·e·s de la région, dès l'arrivée"
+    phone.fill("#idea-text", draft)
+
+    # The question closes while the text is being typed: it is kept, with a way to copy it.
+    facilitator.close(first)
+    kept = phone.locator("#kept-drafts .kept-draft")
+    expect(kept).to_have_count(1, timeout=5000)
+    expect(kept.locator(".kept-draft-text")).to_have_text(draft)
+    expect(kept.locator("[data-kept=copy]")).to_be_visible()
+    expect(kept.locator("[data-kept=put]")).to_be_hidden()  # no question open
+    shot(phone, "phone-kept-draft-closed", "#kept-drafts")
+    phone.reload()  # kept on the phone, not in the page
+    phone.wait_for_selector("body[data-live=connected]")
+    expect(kept.locator(".kept-draft-text")).to_have_text(draft)
+
+    # The next question opens: the kept text goes into its answer box, and is sent there.
+    facilitator.open(second)
+    expect(kept.locator("[data-kept=put]")).to_be_visible(timeout=5000)
+    shot(phone, "phone-kept-draft-next-question", "#kept-drafts")
+    kept.locator("[data-kept=put]").click()
+    expect(kept).to_have_count(0)
+    expect(phone.locator("#idea-text")).to_have_value(draft)
+    phone.click("#idea-form button")
+    phone.locator("#my-ideas-list li", has_text="parrainage").wait_for(timeout=5000)
+    facilitator.projector.locator(".wall .idea", has_text="parrainage").wait_for(timeout=5000)
+    assert phone.evaluate("localStorage.length") == 0  # nothing left over once sent
+
+    # A half-written hats comment when the subject changes: kept, and offered to the new subject.
+    facilitator.close(second)
+    facilitator.open(workshop["hats_activity"])
+    phone.locator("#hat-text").wait_for(timeout=10000)
+    comment = "Qui trouve les employeur·e·s prêt·e·s à s'engager ?"
+    phone.fill("#hat-text", comment)
+    facilitator.post(f"/hats/{workshop['hats']}/subject", subject=str(workshop["subjects"][1]))
+    expect(phone.locator(".phone-prompt")).to_contain_text("foire", timeout=5000)
+    expect(kept.locator(".kept-draft-text")).to_have_text(comment, timeout=5000)
+    expect(kept.locator("[data-kept=put]")).to_be_visible()
+    expect(phone.locator("#hat-text")).to_have_value("")
+    shot(phone, "phone-kept-comment-subject", "#kept-drafts")
+    # Copy works on plain http too (no clipboard API there): the button says so.
+    kept.locator("[data-kept=copy]").click()
+    expect(kept.locator("[data-kept=copy]")).to_have_text("Copié.")
+    kept.locator("[data-kept=dismiss]").click()
+    expect(kept).to_have_count(0)
+    context.close()
+    facilitator.context.close()
+
+
+def test_a_refused_offline_idea_stays_until_dismissed(browser, server):
+    facilitator = Facilitator(browser, server)
+    workshop = facilitator.workshop
+    context, phone = join(browser, server, workshop["code"], "Marc")
+    facilitator.open(workshop["questions"][0])
+    phone.wait_for_selector("#idea-form")
+    offline(context, phone)
+    idea = "Un guichet unique pour les démarches d'immigration et d'emploi"
+    phone.fill("#idea-text", idea)
+    phone.click("#idea-form button")
+    phone.wait_for_selector("#form-message:has-text('Pas de connexion')", timeout=5000)
+    facilitator.close(workshop["questions"][0])  # while the phone is away
+
+    back_online(context, phone)
+    refused = phone.locator("#kept-drafts .kept-draft")
+    expect(refused).to_have_count(1, timeout=10000)
+    expect(refused.locator(".kept-draft-text")).to_have_text(idea)
+    expect(refused).to_contain_text("fermée")  # the server's reason, or the phone's
+    phone.wait_for_timeout(6000)  # it used to vanish after 2 to 5 s
+    expect(refused.locator(".kept-draft-text")).to_have_text(idea)
+    shot(phone, "phone-refused-offline-idea", "#kept-drafts")
+    facilitator.projector.wait_for_timeout(200)
+    assert facilitator.projector.locator(".wall .idea", has_text="guichet unique").count() == 0
+    refused.locator("[data-kept=dismiss]").click()
+    expect(refused).to_have_count(0)
+    phone.reload()
+    phone.wait_for_selector("body[data-live=connected]")
+    phone.wait_for_timeout(500)
+    expect(refused).to_have_count(0)
+    context.close()
+    facilitator.context.close()
+
+
+def test_leaving_asks_first_and_the_same_phone_comes_back_as_itself(browser, server):
+    facilitator = Facilitator(browser, server)
+    workshop = facilitator.workshop
+    context, phone = join(browser, server, workshop["code"], "Sofia")
+    expect(facilitator.count()).to_have_text("40")
+    facilitator.open(workshop["questions"][0])
+    phone.fill("#idea-text", "Des stages courts dans les PME")
+    phone.click("#idea-form button")
+    phone.locator("#my-ideas-list li", has_text="stages courts").wait_for(timeout=5000)
+
+    # The button sits at the page end, below a separator, far from the activity.
+    leave = phone.locator("details.leave")
+    panel_bottom = phone.eval_on_selector("#activity-panel", "e => e.getBoundingClientRect().bottom")
+    leave_top = phone.eval_on_selector("details.leave", "e => e.getBoundingClientRect().top")
+    assert leave_top - panel_bottom >= 48
+    leave.locator("summary").click()
+    confirm = leave.locator(".leave-confirm")
+    expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text("Quitter cet atelier ?")
+    assert phone.url.endswith("/phone")
+    expect(facilitator.count()).to_have_text("40")
+    shot(phone, "phone-leave-confirmation", "details.leave")
+    confirm.locator("a:has-text('Rester')").click()
+    expect(confirm).to_be_hidden()
+    assert phone.url.endswith("/phone")
+
+    leave.locator("summary").click()
+    confirm.locator("button:has-text('Oui, quitter')").click()
+    phone.wait_for_url(re.compile(r"/j/\w+\?left=1$"))
+    expect(facilitator.count()).to_have_text("39", timeout=5000)
+
+    # Joining again from the same phone: the same person, their idea still "mine".
+    join(browser, server, workshop["code"], "Sofia B.", context=context)
+    expect(phone.locator(".who")).to_contain_text("Sofia B.")
+    expect(phone.locator("#my-ideas-list li", has_text="stages courts")).to_have_count(1, timeout=5000)
+    expect(facilitator.count()).to_have_text("40", timeout=5000)
+    context.close()
+    facilitator.context.close()
