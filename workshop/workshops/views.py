@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -98,8 +101,11 @@ def control(workshop_id: int):
 def projector(workshop_id: int):
     workshop = facilitated(workshop_id)
     url = join_url(workshop)
-    return render_template("workshops/projector.html", workshop=workshop, join_url=url,
-                           qr_svg=qr.svg(url), count=logic.participant_count(workshop))
+    # The room reads the projector: it speaks the workshop's language, not the
+    # facilitator's own choice (its socket room follows, through data-lang).
+    with force_locale(workshop.language):
+        return render_template("workshops/projector.html", workshop=workshop, join_url=url,
+                               qr_svg=qr.svg(url), count=logic.participant_count(workshop))
 
 
 @bp.get("/w/<int:workshop_id>/stage/<audience>")
@@ -109,8 +115,10 @@ def stage(workshop_id: int, audience: str):
     workshop = facilitated(workshop_id)
     if audience not in live.FACILITATOR_AUDIENCES:
         abort(404)
-    return render_template("workshops/_live_state.html", workshop=workshop, audience=audience,
-                           count=logic.participant_count(workshop))
+    # As projector(): the projector in the workshop's language, the control view in the facilitator's.
+    with force_locale(workshop.language) if audience == "projector" else nullcontext():
+        return render_template("workshops/_live_state.html", workshop=workshop, audience=audience,
+                               count=logic.participant_count(workshop))
 
 
 @bp.post("/w/<int:workshop_id>/activities/<int:activity_id>/<any(open, close):action>")
