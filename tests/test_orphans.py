@@ -55,15 +55,21 @@ def coordinator_client(app):
     return client
 
 
-def test_adopted_by_one_declines_the_others_with_a_dated_timeline(orphan, partners):
+def test_adopted_by_one_declines_the_others_only_when_told_with_a_dated_timeline(orphan, partners):
     first = logic.offer(orphan, partners[0], "coord@example.org")
     second = logic.offer(orphan, partners[1], "coord@example.org")
     assert first.next_follow_up is not None  # every open adoption has a follow-up date
     logic.move(first, "interested", "Appel le 2 décembre", "coord@example.org")
-    logic.move(first, "adopted", "", "coord@example.org")
+    with pytest.raises(logic.OrphansRejected, match="others_choice_required"):
+        logic.move(first, "adopted", "", "coord@example.org")  # never a silent decline
+    with pytest.raises(logic.OrphansRejected, match="decline_note_required"):
+        logic.move(first, "adopted", "", "coord@example.org", others="decline")
+    assert (first.stage, second.stage) == ("interested", "proposed")
+    logic.move(first, "adopted", "Le Carrefour porte le projet", "coord@example.org", others="decline")
     assert (first.stage, second.stage) == ("adopted", "declined")
     assert [e.stage_to for e in first.events] == ["proposed", "interested", "adopted"]
-    assert second.events[-1].note.endswith("Carrefour emploi") and second.next_follow_up is None
+    assert second.events[-1].note == "Le Carrefour porte le projet" and second.next_follow_up is None
+    assert second.events[-1].reason == "adopted_elsewhere"
     with pytest.raises(logic.OrphansRejected, match="note_required"):
         logic.move(first, "proposed", "", "coord@example.org")
     with pytest.raises(logic.OrphansRejected, match="already_offered"):
@@ -80,6 +86,8 @@ def test_archiving_keeps_history(orphan, partners):
 
 
 def test_public_catalogue_interest_then_confirmation(app, coordinator_client, orphan):
+    logic.describe(orphan, "Une foire annuelle pour les nouveaux arrivants.", "")
+    logic.publish(orphan, True, "coord@example.org")
     visitor = app.test_client()
     page = visitor.get("/catalogue").get_data(as_text=True)
     assert "foire de l" in page and "Nous sommes intéressés" in page
@@ -98,11 +106,22 @@ def test_public_catalogue_interest_then_confirmation(app, coordinator_client, or
     assert logic.figures()["interested"] == 1
 
 
-def test_interest_form_is_rate_limited(limited_app, orphan):
-    client = limited_app.test_client()
+def test_interest_form_is_rate_limited_per_organisation_not_per_room(limited_app, orphan):
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, "coord@example.org")
+    client = limited_app.test_client()  # one Wi-Fi address for the whole forum room
     data = {"organisation": "Org", "contact": "A", "email": "a@example.org"}
-    statuses = [client.post(f"/catalogue/{orphan.id}/interest", data=data).status_code for _ in range(6)]
-    assert statuses[:5] == [200] * 5 and statuses[5] == 429
+    statuses = [client.post(f"/catalogue/{orphan.id}/interest", data=data).status_code for _ in range(11)]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429
+    refused = client.post(f"/catalogue/{orphan.id}/interest", data=data)
+    assert "minute" in refused.get_data(as_text=True) and int(refused.headers["Retry-After"]) > 60
+    others = [client.post(f"/catalogue/{orphan.id}/interest", data={
+        "organisation": f"Organisme {n}", "contact": "B", "email": f"b{n}@example.org"}).status_code for n in range(15)]
+    assert others == [200] * 15  # the room's other partners are not blocked
+    for _ in range(12):  # failures (a typo in the email) do not count
+        client.post(f"/catalogue/{orphan.id}/interest", data={"organisation": "Typo", "contact": "C", "email": "x"})
+    assert client.post(f"/catalogue/{orphan.id}/interest", data={
+        "organisation": "Typo", "contact": "C", "email": "c@example.org"}).status_code == 200
 
 
 def test_exports_figures_and_calendar(coordinator_client, orphan, partners):
@@ -115,8 +134,8 @@ def test_exports_figures_and_calendar(coordinator_client, orphan, partners):
     logic.move(adoption, "realised", "", "coord@example.org")
     second = logic.offer(orphan, partners[1], "coord@example.org")
     ics = coordinator_client.get("/orphans/follow-ups.ics").get_data(as_text=True)
-    assert ics.startswith("BEGIN:VCALENDAR") and f"UID:adoption-{second.id}@workshop" in ics
-    assert f"UID:adoption-{adoption.id}@" not in ics  # closed adoptions need no follow-up
+    assert ics.startswith("BEGIN:VCALENDAR") and f"UID:adoption-{second.id}-" in ics
+    assert f"UID:adoption-{adoption.id}-" not in ics  # closed adoptions need no follow-up
     csv = coordinator_client.get("/orphans/pipeline.csv").get_data(as_text=True)
     assert "Carrefour emploi" in csv and "realised" in csv
     dashboard = coordinator_client.get("/orphans").get_data(as_text=True)
@@ -134,7 +153,7 @@ def test_organisations_csv_round_trip(coordinator_client, partners):
                                        content_type="multipart/form-data")
     assert response.status_code == 200
     db.session.expire_all()
-    assert sorted(o.territory for o in db.session.query(Organisation)) == ["MRC du Fjord-du-Saguenay", "Saguenay"]
+    assert sorted(o.territory for o in db.session.query(Organisation)) == ["Le Fjord-du-Saguenay", "Saguenay"]
     assert db.session.query(Organisation).count() == 2  # updated by name, not duplicated
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import statistics
+import unicodedata
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from workshop.extensions import db
 from workshop.orphans import pipeline
-from workshop.orphans.models import ORGANISATION_KINDS, Adoption, AdoptionEvent, Interest, Organisation
+from workshop.orphans.models import (DECLINE_REASONS, ENTRY_KINDS, ORGANISATION_KINDS, Adoption, AdoptionEvent, Interest,
+                                     Listing, Organisation, ProgressUpdate)
 from workshop.voting.models import Project
 from workshop.workshops.logic import utcnow
 
@@ -30,6 +33,28 @@ class OrphansRejected(ValueError):
         self.code = code
 
 
+QUEBEC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")  # 15/03/2027: day first, as written in Québec
+ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")  # 2027-03-15, the form's date field
+
+
+def parse_date(raw: str | None) -> date | None:
+    """A date as a coordinator types it in Québec (2027-03-15 or 15/03/2027);
+    None when left empty; refused, never silently replaced, otherwise."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if found := ISO_DATE.match(raw):
+        year, month, day = found.groups()
+    elif found := QUEBEC_DATE.match(raw):
+        day, month, year = found.groups()
+    else:
+        raise OrphansRejected("bad_date")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise OrphansRejected("bad_date") from None
+
+
 def can_coordinate(user) -> bool:
     return bool(user and getattr(user, "is_authenticated", False) and user.role in ("coordinator", "admin"))
 
@@ -39,12 +64,57 @@ def orphan_projects(include_all: bool = False) -> list[Project]:
     return list(db.session.scalars(select(Project).where(Project.status.in_(statuses)).order_by(Project.id)))
 
 
+# Types as people write them (normalised), for the import and the forms.
+KIND_SYNONYMS = {
+    "entreprise": "business", "commerce": "business", "compagnie": "business", "cooperative": "business",
+    "organisme": "community", "organisme communautaire": "community", "communautaire": "community",
+    "obnl": "community", "osbl": "community", "association": "community", "community organisation": "community",
+    "education": "education", "etablissement d enseignement": "education", "cegep": "education",
+    "universite": "education", "ecole": "education", "centre de services scolaire": "education",
+    "educational institution": "education",
+    "municipalite": "municipality", "ville": "municipality", "mrc": "municipality", "municipalite mrc": "municipality",
+    "municipality rcm": "municipality", "rcm": "municipality",
+    "ministere": "ministry", "gouvernement": "ministry", "recherche": "research", "autre": "other",
+}
+# The RCMs of Saguenay–Lac-Saint-Jean (and Ville de Saguenay, which counts as one): the default list.
+TERRITORIES = ("Le Domaine-du-Roy", "Maria-Chapdelaine", "Lac-Saint-Jean-Est", "Le Fjord-du-Saguenay", "Saguenay")
+TERRITORY_SYNONYMS = {"domaine du roy": "Le Domaine-du-Roy", "roberval": "Le Domaine-du-Roy",
+                      "saint felicien": "Le Domaine-du-Roy", "dolbeau mistassini": "Maria-Chapdelaine",
+                      "alma": "Lac-Saint-Jean-Est", "fjord du saguenay": "Le Fjord-du-Saguenay",
+                      "mrc du fjord du saguenay": "Le Fjord-du-Saguenay", "ville de saguenay": "Saguenay",
+                      "chicoutimi": "Saguenay", "jonquiere": "Saguenay", "la baie": "Saguenay"}
+
+
+def kind_of(raw: str | None) -> str | None:
+    """A type as typed ("municipalité", "OBNL", "education") → its code; None if unknown."""
+    key = normalised(raw or "")
+    if not key:
+        return "other"
+    if key in ORGANISATION_KINDS:
+        return key
+    return KIND_SYNONYMS.get(key)
+
+
+def territory_of(raw: str | None) -> str:
+    """A territory as typed → its name on the list ("MRC de Maria-Chapdelaine",
+    "alma"); kept as typed when it is not a known one."""
+    typed = " ".join((raw or "").split())
+    key = normalised(typed)
+    for name in TERRITORIES:
+        short = normalised(name).removeprefix("le ")
+        if key in (normalised(name), short, f"mrc {short}", f"mrc de {short}", f"mrc du {short}",
+                   f"mrc de {normalised(name)}"):
+            return name
+    return TERRITORY_SYNONYMS.get(key.removeprefix("mrc ").removeprefix("du ").removeprefix("de "),
+                                  TERRITORY_SYNONYMS.get(key, typed))
+
+
 def save_organisation(organisation: Organisation | None, data: dict) -> Organisation:
     name = " ".join((data.get("name") or "").split())
     if not name:
         raise OrphansRejected("name_required")
-    kind = data.get("kind") or "other"
-    if kind not in ORGANISATION_KINDS:
+    kind = kind_of(data.get("kind"))
+    if kind is None:
         raise OrphansRejected("bad_kind")
     email = (data.get("contact_email") or "").strip()
     if email and "@" not in email:
@@ -54,6 +124,7 @@ def save_organisation(organisation: Organisation | None, data: dict) -> Organisa
         value = (data.get(field) or "").strip()
         setattr(organisation, field, value)
     organisation.name, organisation.kind = name[:200], kind
+    organisation.territory = territory_of(organisation.territory)[:120]
     db.session.add(organisation)
     db.session.commit()
     return organisation
@@ -97,30 +168,85 @@ def offer(project: Project, organisation: Organisation, by: str, note: str = "")
     return adoption
 
 
-def move(adoption: Adoption, stage: str, note: str, by: str, next_follow_up: date | None = None) -> None:
-    """Change an adoption's stage, dated, with who and why. When one organisation
-    adopts, the project's other open offers are declined, with a note saying so."""
+OTHERS_CHOICES = ("co_adopt", "keep", "decline")  # what adopting does to the project's other open offers
+
+
+def other_open_offers(adoption: Adoption) -> list[Adoption]:
+    """The project's other offers still waiting for an answer (proposed or interested)."""
+    return [o for o in adoptions_of(adoption.project)
+            if o.id != adoption.id and o.stage in ("proposed", "interested")]
+
+
+def move(adoption: Adoption, stage: str, note: str, by: str, next_follow_up: date | None = None,
+         others: str | None = None, reason: str = "") -> None:
+    """Change an adoption's stage, dated, with who and why. Declining or abandoning
+    says why (one of DECLINE_REASONS). Adopting while other offers are open needs
+    the coordinator's choice for them: co-adopters, kept open, or declined with a
+    note; never declined silently."""
+    note = (note or "").strip()
     try:
-        pipeline.check_move(adoption.stage, stage, note or "")
+        pipeline.check_move(adoption.stage, stage, note)
     except pipeline.StageRefused as refused:
         raise OrphansRejected(refused.code) from None
-    adoption.events.append(AdoptionEvent(stage_from=adoption.stage, stage_to=stage, note=(note or "").strip(), by=by))
-    adoption.stage = stage
-    adoption.next_follow_up = next_follow_up if pipeline.is_open(stage) else None
-    if pipeline.is_open(stage) and adoption.next_follow_up is None:
-        adoption.next_follow_up = date.today() + FOLLOW_UP_AFTER
-    if stage == "adopted":
-        for other in adoptions_of(adoption.project):
-            if other.id != adoption.id and pipeline.is_open(other.stage):
-                other.events.append(AdoptionEvent(stage_from=other.stage, stage_to="declined", by=by,
-                                                  note=f"→ {adoption.organisation.name}"))
-                other.stage, other.next_follow_up = "declined", None
+    if stage in ("declined", "abandoned") and reason not in DECLINE_REASONS:
+        raise OrphansRejected("reason_required")
+    waiting = other_open_offers(adoption) if stage == "adopted" else []
+    if waiting and others not in OTHERS_CHOICES:
+        raise OrphansRejected("others_choice_required")
+    if waiting and others == "decline" and not note:
+        raise OrphansRejected("decline_note_required")
+    _change_stage(adoption, stage, note, by, next_follow_up, reason if stage in ("declined", "abandoned") else "")
+    for other in waiting:
+        if others == "co_adopt":
+            _change_stage(other, "adopted", f"{note} (co-adoption: {adoption.organisation.name})".strip(), by)
+        elif others == "decline":
+            _change_stage(other, "declined", note, by, reason="adopted_elsewhere")
     db.session.commit()
 
 
-def set_follow_up(adoption: Adoption, when: date | None) -> None:
+def _change_stage(adoption: Adoption, stage: str, note: str, by: str, next_follow_up: date | None = None,
+                  reason: str = "") -> None:
+    adoption.events.append(AdoptionEvent(stage_from=adoption.stage, stage_to=stage, note=note, by=by, kind="stage",
+                                         reason=reason))
+    adoption.stage = stage
+    adoption.next_follow_up = (next_follow_up or date.today() + FOLLOW_UP_AFTER) if pipeline.is_open(stage) else None
+
+
+def log_contact(adoption: Adoption, kind: str, note: str, by: str, contact: str = "", on: date | None = None,
+                next_follow_up: date | None = None) -> AdoptionEvent:
+    """A call, an email, a meeting or a note on the offer's timeline, without
+    changing its stage; it may move the next follow-up too."""
+    if kind not in ENTRY_KINDS:
+        raise OrphansRejected("unknown_entry")
+    note, contact = (note or "").strip(), " ".join((contact or "").split())[:200]
+    if not note:
+        raise OrphansRejected("entry_note_required")
+    if next_follow_up and not pipeline.is_open(adoption.stage):
+        raise OrphansRejected("closed_adoption")
+    entry = AdoptionEvent(stage_from=adoption.stage, stage_to=adoption.stage, kind=kind, note=note[:5000],
+                          contact=contact, by=by)
+    if on is not None:
+        entry.at = datetime.combine(on, time(12))
+    adoption.events.append(entry)
+    if next_follow_up:
+        adoption.next_follow_up = next_follow_up
+    db.session.commit()
+    return entry
+
+
+def timeline(adoption: Adoption) -> list[AdoptionEvent]:
+    """The offer's entries by date (a call logged late sits where it happened)."""
+    return sorted(adoption.events, key=lambda e: (e.at or datetime.max, e.id or 0))
+
+
+def set_follow_up(adoption: Adoption, when: date | None, by: str = "") -> None:
+    """Reschedule the next follow-up at any time, kept on the timeline."""
     if not pipeline.is_open(adoption.stage):
         raise OrphansRejected("closed_adoption")
+    if when is None:
+        raise OrphansRejected("bad_date")
+    adoption.events.append(AdoptionEvent(stage_from=adoption.stage, stage_to=adoption.stage, kind="follow_up",
+                                         note=when.isoformat(), by=by or "—"))
     adoption.next_follow_up = when
     db.session.commit()
 
@@ -133,10 +259,96 @@ def all_adoptions() -> list[Adoption]:
     return list(db.session.scalars(select(Adoption).order_by(Adoption.id)))
 
 
+ADOPTED_STAGES = ("adopted", "in_progress", "realised")
+
+
+def adopters(project: Project) -> list[Adoption]:
+    """The offers that carry the project now (co-adopters included)."""
+    return [a for a in adoptions_of(project) if a.stage in ADOPTED_STAGES]
+
+
+def listing(project: Project) -> Listing | None:
+    return db.session.get(Listing, project.id)
+
+
+def needs_partner(project: Project) -> bool:
+    return project.status == "orphan_candidate" and not adopters(project)
+
+
+def original_of(project: Project) -> Project | None:
+    """The project this one is an imported copy of: the import restores titles and
+    timestamps, so an earlier project with both is its original."""
+    # Compared here, not in SQL: SQLite stores the default and a restored timestamp as different strings.
+    same_title = db.session.scalars(select(Project).where(Project.title == project.title, Project.id < project.id)
+                                    .order_by(Project.id))
+    return next((p for p in same_title if p.created_at == project.created_at), None)
+
+
+def publish(project: Project, published: bool, by: str) -> None:
+    """The coordinator's switch: in the catalogue only when described and still
+    looking for a partner; withdrawn at any time."""
+    if published and not (project.description or "").strip():
+        raise OrphansRejected("description_required")
+    if published and not needs_partner(project):
+        raise OrphansRejected("not_offered")
+    entry = listing(project) or Listing(project_id=project.id)
+    entry.published, entry.changed_by, entry.changed_at = published, by, utcnow()
+    db.session.add(entry)
+    db.session.commit()
+
+
+def catalogue_projects() -> list[Project]:
+    """Published projects that still need a partner; adopted ones move to their progress page."""
+    published = select(Project).join(Listing, Listing.project_id == Project.id).where(
+        Listing.published.is_(True), Project.status == "orphan_candidate").order_by(Project.id)
+    carried = set(db.session.scalars(select(Adoption.project_id).where(Adoption.stage.in_(ADOPTED_STAGES))))
+    return [p for p in db.session.scalars(published) if p.id not in carried]
+
+
+def progress_projects() -> list[Project]:
+    """Projects carried by a partner: each has a public progress page."""
+    ids = select(Adoption.project_id).where(Adoption.stage.in_(ADOPTED_STAGES))
+    return list(db.session.scalars(select(Project).where(Project.id.in_(ids)).order_by(Project.id)))
+
+
+def progress(project: Project) -> dict | None:
+    """The public progress page's data (None when no partner carries it): the
+    furthest stage, the partners, the dated public updates and where the idea came from."""
+    carrying = adopters(project)
+    if not carrying:
+        return None
+    from workshop.themes.models import Theme
+    from workshop.workshops.models import Workshop
+
+    stage = max((a.stage for a in carrying), key=pipeline.FORWARD.index)
+    updates = list(db.session.scalars(select(ProgressUpdate).where(ProgressUpdate.project_id == project.id)
+                                      .order_by(ProgressUpdate.at.desc(), ProgressUpdate.id.desc())))
+    return {"project": project, "stage": stage, "partners": [a.organisation for a in carrying],
+            "since": min(pipeline.adopted_at(a.events) or a.created_at for a in carrying),
+            "updates": updates, "workshop": db.session.get(Workshop, project.workshop_id),
+            "theme": db.session.get(Theme, project.theme_id) if project.theme_id else None}
+
+
+def add_progress_update(project: Project, text: str, by: str, on: date | None = None) -> ProgressUpdate:
+    text = (text or "").strip()
+    if not text:
+        raise OrphansRejected("update_required")
+    if len(text) > MAX_DESCRIPTION_LENGTH:
+        raise OrphansRejected("long_description")
+    if not adopters(project):
+        raise OrphansRejected("not_adopted")
+    update = ProgressUpdate(project_id=project.id, text=text, by=by)
+    if on is not None:
+        update.at = datetime.combine(on, time(12))
+    db.session.add(update)
+    db.session.commit()
+    return update
+
+
 def express_interest(project: Project, organisation_name: str, contact_name: str, contact_email: str,
                      message: str) -> Interest:
     """From the public catalogue; it counts once a coordinator confirms it."""
-    if project.status not in ("orphan_candidate",):
+    if project not in catalogue_projects():
         raise OrphansRejected("not_offered")
     name, contact = " ".join(organisation_name.split())[:200], " ".join(contact_name.split())[:120]
     email = contact_email.strip()[:254]
@@ -154,14 +366,47 @@ def pending_interests() -> list[Interest]:
                                                           Interest.dismissed.is_(False)).order_by(Interest.id)))
 
 
-def confirm_interest(interest: Interest, by: str) -> Adoption:
-    """The organisation (found by name, or created) moves to "interested" for the project."""
-    organisation = db.session.scalar(select(Organisation).where(Organisation.name == interest.organisation_name,
-                                                                Organisation.archived.is_(False)))
+def normalised(name: str) -> str:
+    """A name as matching sees it: no case, no accents, no punctuation."""
+    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().casefold()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def _core(name: str) -> str:
+    # "Cégep de Jonquière (SAI)" and "Cégep de Jonquière" are one organisation.
+    return normalised(re.sub(r"\([^)]*\)", " ", name or ""))
+
+
+def matching_organisations(name: str, email: str = "") -> list[Organisation]:
+    """Existing organisations that are probably this one: same name once case,
+    accents and punctuation are set aside (a parenthesis dropped), or same contact email."""
+    core, email = _core(name), (email or "").strip().casefold()
+    found = []
+    for organisation in organisations(include_archived=True):
+        if organisation.merged_into_id:
+            continue
+        same_email = bool(email) and organisation.contact_email.strip().casefold() == email
+        if same_email or (core and _core(organisation.name) == core):
+            found.append(organisation)
+    return sorted(found, key=lambda o: (o.archived, normalised(o.name) != normalised(name), o.id))
+
+
+def confirm_interest(interest: Interest, by: str, organisation: Organisation | None = None,
+                     create: bool = False) -> Adoption:
+    """The interest counts: linked to the organisation the coordinator chose, else
+    to the one that matches (name or email), else to a new one; its offer moves
+    to "interested"."""
+    if organisation is None and not create:
+        matches = matching_organisations(interest.organisation_name, interest.contact_email)
+        organisation = matches[0] if matches else None
     if organisation is None:
         organisation = save_organisation(None, {"name": interest.organisation_name,
                                                 "contact_name": interest.contact_name,
                                                 "contact_email": interest.contact_email})
+    if organisation.archived:
+        organisation.archived = False  # a partner who comes back is active again
+    if not organisation.contact_email and not organisation.contact_name:
+        organisation.contact_name, organisation.contact_email = interest.contact_name, interest.contact_email
     adoption = db.session.scalar(select(Adoption).where(Adoption.project_id == interest.project_id,
                                                         Adoption.organisation_id == organisation.id))
     if adoption is None:
@@ -173,10 +418,74 @@ def confirm_interest(interest: Interest, by: str) -> Adoption:
     return adoption
 
 
-def follow_ups(today: date | None = None) -> tuple[list[Adoption], list[Adoption]]:
+def unarchive(organisation: Organisation) -> None:
+    if organisation.merged_into_id:
+        raise OrphansRejected("merged")
+    organisation.archived = False
+    db.session.commit()
+
+
+def merge(source: Organisation, target: Organisation, by: str) -> None:
+    """Two rows for one organisation: the target keeps every offer and every
+    line of their timelines; the source stays, archived, pointing to it."""
+    if source.id == target.id or target.merged_into_id:
+        raise OrphansRejected("merge_same")
+    for adoption in list(db.session.scalars(select(Adoption).where(Adoption.organisation_id == source.id))):
+        kept = db.session.scalar(select(Adoption).where(Adoption.project_id == adoption.project_id,
+                                                        Adoption.organisation_id == target.id))
+        if kept is None:
+            adoption.organisation_id = target.id
+            continue
+        for event in list(adoption.events):  # one offer per pair: the timelines join
+            adoption.events.remove(event)
+            kept.events.append(event)
+        kept.events.append(AdoptionEvent(stage_from=kept.stage, stage_to=kept.stage, kind="note", by=by,
+                                         note=f"{source.name} → {target.name}"))
+        db.session.flush()
+        db.session.delete(adoption)
+    for field in ORGANISATION_FIELDS:
+        if not getattr(target, field) and getattr(source, field):
+            setattr(target, field, getattr(source, field))
+    source.archived, source.merged_into_id = True, target.id
+    db.session.commit()
+
+
+def offers_of(organisation: Organisation) -> list[Adoption]:
+    return list(db.session.scalars(select(Adoption).where(Adoption.organisation_id == organisation.id)
+                                   .order_by(Adoption.id)))
+
+
+BOARD_FILTERS = ("workshop", "territory", "kind", "stage", "organisation")
+
+
+def filtered(adoptions: list[Adoption], filters: dict) -> list[Adoption]:
+    """The board's filters: by workshop, territory, type of organisation, stage and organisation."""
+    tests = {
+        "workshop": lambda a, v: str(a.project.workshop_id) == v,
+        "territory": lambda a, v: a.organisation.territory == v,
+        "kind": lambda a, v: a.organisation.kind == v,
+        "stage": lambda a, v: a.stage == v,
+        "organisation": lambda a, v: str(a.organisation_id) == v,
+    }
+    for key, value in filters.items():
+        if value and key in tests:
+            adoptions = [a for a in adoptions if tests[key](a, value)]
+    return adoptions
+
+
+def workshop_titles() -> dict[int, str]:
+    """Titles are shown with their workshop: two workshops often yield the same title."""
+    from workshop.workshops.models import Workshop
+
+    return dict(db.session.execute(select(Workshop.id, Workshop.title)).all())
+
+
+def follow_ups(today: date | None = None, adoptions: list[Adoption] | None = None
+               ) -> tuple[list[Adoption], list[Adoption]]:
     """(overdue, due within a week) open adoptions."""
     today = today or date.today()
-    open_ones = [a for a in all_adoptions() if pipeline.is_open(a.stage) and a.next_follow_up]
+    open_ones = [a for a in (all_adoptions() if adoptions is None else adoptions)
+                 if pipeline.is_open(a.stage) and a.next_follow_up]
     overdue = [a for a in open_ones if a.next_follow_up < today]
     due = [a for a in open_ones if today <= a.next_follow_up <= today + timedelta(days=7)]
     return sorted(overdue, key=lambda a: a.next_follow_up), sorted(due, key=lambda a: a.next_follow_up)
@@ -222,20 +531,87 @@ def pipeline_csv() -> str:
     return out.getvalue()
 
 
-def follow_ups_ics(now=None) -> str:
-    """Every open adoption's next follow-up as an all-day calendar event."""
+def ics_text(value: str) -> str:
+    """An iCalendar TEXT value: backslash, semicolon, comma and newlines escaped."""
+    for char in ("\\", ";", ","):
+        value = value.replace(char, "\\" + char)
+    return value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "")
+
+
+def ics_fold(line: str) -> list[str]:
+    """RFC 5545: content lines of at most 75 octets, continued after CRLF and a space;
+    never split inside a UTF-8 character."""
+    folded, current, size, limit = [], "", 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            folded.append(current)
+            current, size, limit = " ", 1, 75
+        current += char
+        size += width
+    return [*folded, current]
+
+
+def follow_ups_ics(now=None, install: str = "workshop", link=None) -> str:
+    """Every open adoption's next follow-up as an all-day calendar event; UIDs
+    unique across installs (`install` names this one), a description and a link."""
     stamp = (now or utcnow()).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//living-lab workshop//orphan projects//FR"]
+    titles = workshop_titles()
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//living-lab workshop//orphan projects//FR",
+             "CALSCALE:GREGORIAN", "X-WR-CALNAME:" + ics_text("Projets orphelins : suivis")]
     for a in all_adoptions():
         if not (pipeline.is_open(a.stage) and a.next_follow_up):
             continue
-        summary = f"{a.project.title[:60]} — {a.organisation.name}".replace("\n", " ")
-        for char in ("\\", ";", ","):
-            summary = summary.replace(char, "\\" + char)
-        lines += ["BEGIN:VEVENT", f"UID:adoption-{a.id}@workshop", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{a.next_follow_up.strftime('%Y%m%d')}", f"SUMMARY:{summary}", "END:VEVENT"]
+        summary = f"{a.project.title[:60]} — {a.organisation.name}"
+        url = link(a) if link else ""
+        last = timeline(a)[-1] if a.events else None
+        description = "\n".join(filter(None, [
+            a.project.title, f"{a.organisation.name} · {a.stage}",
+            titles.get(a.project.workshop_id, ""),
+            f"{last.at:%Y-%m-%d}: {last.note}" if last and last.note else "", url]))
+        end = a.next_follow_up + timedelta(days=1)
+        event = ["BEGIN:VEVENT", f"UID:adoption-{a.id}-{install}", f"DTSTAMP:{stamp}",
+                 f"DTSTART;VALUE=DATE:{a.next_follow_up:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}",
+                 f"SUMMARY:{ics_text(summary)}", f"DESCRIPTION:{ics_text(description)}"]
+        if url:
+            event.append(f"URL:{url}")
+        lines += [*event, "END:VEVENT"]
     lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+    return "".join(part + "\r\n" for line in lines for part in ics_fold(line))
+
+
+def calendar_feed(user, renew: bool = False):
+    """The coordinator's private calendar address (made on first use; renew revokes the old one)."""
+    import secrets
+
+    from workshop.orphans.models import CalendarFeed
+
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    if feed is None or renew:
+        feed = feed or CalendarFeed(user_id=user.id)
+        feed.token = secrets.token_urlsafe(32)
+        db.session.add(feed)
+        db.session.commit()
+    return feed
+
+
+def revoke_calendar_feed(user) -> None:
+    from workshop.orphans.models import CalendarFeed
+
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    if feed is not None:
+        db.session.delete(feed)
+        db.session.commit()
+
+
+def calendar_owner(token: str):
+    """The account a calendar token belongs to, if it still coordinates."""
+    from workshop.accounts.models import User
+    from workshop.orphans.models import CalendarFeed
+
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token)) if token else None
+    user = db.session.get(User, feed.user_id) if feed else None
+    return user if user is not None and user.role in ("coordinator", "admin") else None
 
 
 def organisations_csv() -> str:
@@ -247,21 +623,66 @@ def organisations_csv() -> str:
     return out.getvalue()
 
 
-def import_organisations(text: str) -> int:
-    """Add (or update, by name) organisations from a CSV with the export's columns."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if "name" not in (reader.fieldnames or []):
-        raise OrphansRejected("csv_columns")
-    count = 0
-    rows = list(reader)
-    for row in rows:
-        if not (row.get("name") or "").strip():
+# The import's headers as Excel users write them (normalised), in French or English.
+IMPORT_HEADERS = {
+    "name": "name", "nom": "name", "organisation": "name", "organisme": "name", "nom de l organisation": "name",
+    "kind": "kind", "type": "kind", "type d organisation": "kind", "categorie": "kind",
+    "sector": "sector", "secteur": "sector", "territory": "territory", "territoire": "territory", "mrc": "territory",
+    "contact name": "contact_name", "contact": "contact_name", "personne contact": "contact_name",
+    "personne ressource": "contact_name", "contact email": "contact_email", "courriel": "contact_email",
+    "email": "contact_email", "e mail": "contact_email", "courriel du contact": "contact_email",
+    "adresse courriel": "contact_email", "mission": "mission", "interests": "interests", "interets": "interests",
+    "champs d interet": "interests", "archived": "archived", "archive": "archived", "archivee": "archived",
+}
+
+
+class ImportRefused(OrphansRejected):
+    """A refused import, with what is wrong: the line and the value, or the headers found."""
+
+    def __init__(self, code: str, **detail):
+        super().__init__(code)
+        self.detail = detail
+
+
+def read_spreadsheet_text(data: bytes) -> str:
+    """What Excel writes: UTF-8 (with or without byte-order mark) or Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def import_organisations(data: bytes | str) -> int:
+    """Add (or update, by normalised name) organisations from a CSV: the export's
+    columns, or Excel's French CSV (semicolons, French headers, Windows-1252).
+    All or nothing: a refusal says which line and what."""
+    text = read_spreadsheet_text(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, [])
+    fields = [IMPORT_HEADERS.get(normalised(h)) for h in header]
+    if "name" not in fields:
+        raise ImportRefused("csv_columns", found=", ".join(h.strip() for h in header if h.strip()) or "—")
+    rows = []
+    for line, values in enumerate(reader, start=2):
+        row = {f: v.strip() for f, v in zip(fields, values) if f}
+        if not row.get("name"):
             continue
-        existing = db.session.scalar(select(Organisation).where(Organisation.name == row["name"].strip()))
-        row = {**row, "kind": row.get("kind") if row.get("kind") in ORGANISATION_KINDS else "other"}
-        save_organisation(existing, row)
-        count += 1
-    return count
+        kind = kind_of(row.get("kind"))
+        if kind is None:
+            raise ImportRefused("csv_kind", line=line, value=row.get("kind"))
+        email = row.get("contact_email", "")
+        if email and "@" not in email:
+            raise ImportRefused("csv_email", line=line, value=email)
+        rows.append({**row, "kind": kind})
+    by_name = {normalised(o.name): o for o in organisations(include_archived=True) if not o.merged_into_id}
+    for row in rows:
+        existing = by_name.get(normalised(row["name"]))
+        organisation = save_organisation(existing, {**({f: getattr(existing, f) for f in ORGANISATION_FIELDS}
+                                                       if existing else {}), **row})
+        by_name[normalised(organisation.name)] = organisation
+    return len(rows)
 
 
 def origin(project: Project) -> dict:

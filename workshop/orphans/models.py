@@ -26,6 +26,8 @@ class Organisation(db.Model):
     mission: Mapped[str] = mapped_column(Text, default="")
     interests: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(default=False)
+    # Set when merged into another organisation: its offers moved there, it stays archived.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", name="fk_organisations_merged_into"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
@@ -48,8 +50,14 @@ class Adoption(db.Model):
                                                        cascade="all, delete-orphan")
 
 
+ENTRY_KINDS = ("call", "email", "meeting", "note")  # a contact logged without a stage change
+DECLINE_REASONS = ("no_capacity", "no_budget", "outside_mission", "no_answer", "other_priority", "adopted_elsewhere",
+                   "other")
+
+
 class AdoptionEvent(db.Model):
-    """A dated line of an adoption's timeline: the stage change, who, and a note."""
+    """A dated line of an adoption's timeline: a stage change ("stage"), a contact
+    logged (call, email, meeting, note) or a follow-up moved ("follow_up"); who, and a note."""
 
     __tablename__ = "adoption_events"
 
@@ -60,6 +68,11 @@ class AdoptionEvent(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     by: Mapped[str] = mapped_column(String(254))
     at: Mapped[datetime] = mapped_column(server_default=func.now())
+    kind: Mapped[str] = mapped_column(String(20), default="stage", server_default="stage")
+    # With whom, for a contact: the partner's person spoken to.
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Why, when declined or abandoned (one of DECLINE_REASONS).
+    reason: Mapped[str] = mapped_column(String(30), default="", server_default="")
 
 
 class Interest(db.Model):
@@ -79,3 +92,38 @@ class Interest(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     project = relationship("Project", lazy="joined")
+
+
+class Listing(db.Model):
+    """A project's place in the public catalogue, set by a coordinator: nothing
+    is public until published (an imported copy of a workshop publishes nothing)."""
+
+    __tablename__ = "catalogue_listings"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    published: Mapped[bool] = mapped_column(default=False)
+    changed_by: Mapped[str] = mapped_column(String(254), default="")
+    changed_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class ProgressUpdate(db.Model):
+    """A dated public line on an adopted project's progress page."""
+
+    __tablename__ = "progress_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(254))
+    at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class CalendarFeed(db.Model):
+    """A coordinator's private calendar address: the token is the only key, revocable."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

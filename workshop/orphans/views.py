@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+import time
 from datetime import date
 from functools import wraps
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from analysis import matching
 
 from workshop.extensions import db, limiter
 from workshop.orphans import logic, pipeline
-from workshop.orphans.models import ORGANISATION_KINDS, Adoption, Interest, Organisation
+from workshop.orphans.models import DECLINE_REASONS, ENTRY_KINDS, ORGANISATION_KINDS, Adoption, Interest, Organisation
 from workshop.security import local_target
 from workshop.voting.models import Project
 
@@ -34,7 +36,23 @@ def error_message(code: str) -> str:
         "csv_columns": _("The CSV needs at least a “name” column (the export's columns work)."),
         "long_description": _("The description and the needs are limited to %(num)d characters each.",
                               num=logic.MAX_DESCRIPTION_LENGTH),
+        "bad_date": _("Type the date as 2027-03-15 or 15/03/2027 (day/month/year)."),
+        "unknown_entry": _("Choose call, email, meeting or note."),
+        "entry_note_required": _("Say what was said or done."),
+        "reason_required": _("Choose why it was declined or abandoned."),
+        "others_choice_required": _("Other organisations have open offers on this project: choose what happens to them."),
+        "decline_note_required": _("Declining the other offers needs a note that says why."),
+        "description_required": _("Describe the project for partners before publishing it."),
+        "update_required": _("Write the update first."),
+        "not_adopted": _("Public updates start once a partner adopts the project."),
+        "merged": _("This organisation was merged into another one."),
+        "merge_same": _("Choose another organisation to merge into."),
     }.get(code, _("This could not be done."))
+
+
+@bp.context_processor
+def orphan_lists():
+    return {"territories": logic.TERRITORIES}
 
 
 def coordinator_required(view):
@@ -52,13 +70,6 @@ def who() -> str:
     return current_user.email
 
 
-def parse_date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def download(body: str, mimetype: str, filename: str):
     response = make_response(body)
     response.headers["Content-Type"] = mimetype
@@ -69,19 +80,30 @@ def download(body: str, mimetype: str, filename: str):
 @bp.get("/orphans")
 @coordinator_required
 def dashboard():
-    overdue, due = logic.follow_ups()
-    return render_template("orphans/dashboard.html", adoptions=logic.all_adoptions(), overdue=overdue, due=due,
-                           figures=logic.figures(), interests=logic.pending_interests(),
+    filters = {key: request.args.get(key, "") for key in logic.BOARD_FILTERS}
+    adoptions = logic.filtered(logic.all_adoptions(), filters)
+    overdue, due = logic.follow_ups(adoptions=adoptions)
+    interests = logic.pending_interests()
+    return render_template("orphans/dashboard.html", adoptions=adoptions, overdue=overdue, due=due,
+                           figures=logic.figures(), interests=interests,
+                           matches={i.id: logic.matching_organisations(i.organisation_name, i.contact_email)
+                                    for i in interests},
                            projects=logic.orphan_projects(include_all=True), stages=pipeline.STAGES,
-                           today=date.today())
+                           workshops=logic.workshop_titles(), filters=filters, kinds=ORGANISATION_KINDS,
+                           organisations=logic.organisations(include_archived=True), today=date.today())
 
 
 def project_page(found: Project, status: int = 200, **extra):
-    """The project's page: origin, description, offers and the organisations that fit it."""
+    """The project's page: origin, description, catalogue switch, offers with
+    their timelines, public updates and the organisations that fit it."""
+    adopting = request.values.get("adopt", type=int)
     return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
                            organisations=logic.organisations(), suggestions=suggestions_for(found),
                            stages=pipeline.STAGES, origin=logic.origin(found), kinds=ORGANISATION_KINDS,
-                           **extra), status
+                           listing=logic.listing(found), needs_partner=logic.needs_partner(found),
+                           original=logic.original_of(found), progress=logic.progress(found),
+                           entry_kinds=ENTRY_KINDS, reasons=DECLINE_REASONS, today=date.today(),
+                           adopting=adopting, timeline=logic.timeline, **extra), status
 
 
 @bp.route("/orphans/projects/<int:project_id>", methods=["GET", "POST"])
@@ -103,7 +125,7 @@ def suggestions_for(project: Project):
     matches = matching.organisations_for(
         matching.Project(project.id, project.title, project.description or ""),
         [matching.Organisation(o.id, o.name, o.kind, o.sector, o.territory, o.mission, o.interests) for o in orgs],
-        territory=request.args.get("territory") or None, kind=request.args.get("kind") or None, limit=5)
+        territory=logic.territory_of(request.args.get("territory")) or None, kind=request.args.get("kind") or None, limit=5)
     by_id = {o.id: o for o in orgs}
     return [(by_id[m.id], m) for m in matches if m.score > 0]
 
@@ -124,19 +146,77 @@ def offer(project_id: int):
 @coordinator_required
 def move(adoption_id: int):
     adoption = db.session.get(Adoption, adoption_id) or abort(404)
+    form = request.form
     try:
-        logic.move(adoption, request.form.get("stage", ""), request.form.get("note", ""), who(),
-                   parse_date(request.form.get("next_follow_up")))
+        logic.move(adoption, form.get("stage", ""), form.get("note", ""), who(),
+                   logic.parse_date(form.get("next_follow_up")), others=form.get("others") or None,
+                   reason=form.get("reason", ""))
     except logic.OrphansRejected as error:
+        if error.code in ("others_choice_required", "reason_required"):  # the project page asks
+            target = url_for("orphans.project", project_id=adoption.project_id,
+                             adopt=adoption.id if error.code == "others_choice_required" else None,
+                             _anchor=f"adoption-{adoption.id}")
+            if request.headers.get("HX-Request"):
+                return "", 204, {"HX-Redirect": target}
+            if not form.get("from_page"):
+                return redirect(target)
         if request.headers.get("HX-Request"):  # a drag on the board
             from workshop.errors import message_fragment
 
             return message_fragment(error_message(error.code))
-        return project_page(adoption.project, 422, error=error_message(error.code))
+        return project_page(adoption.project, 422, error=error_message(error.code), adopting=None)
     if request.headers.get("HX-Request"):
         return "", 204, {"HX-Refresh": "true"}
+    return redirect(local_target(form.get("back"), url_for("orphans.project", project_id=adoption.project_id)))
+
+
+@bp.post("/orphans/adoptions/<int:adoption_id>/log")
+@coordinator_required
+def log_contact(adoption_id: int):
+    adoption = db.session.get(Adoption, adoption_id) or abort(404)
+    form = request.form
+    try:
+        logic.log_contact(adoption, form.get("kind", ""), form.get("note", ""), who(), form.get("contact", ""),
+                          logic.parse_date(form.get("on")), logic.parse_date(form.get("next_follow_up")))
+    except logic.OrphansRejected as error:
+        return project_page(adoption.project, 422, error=error_message(error.code), log_draft=form,
+                            log_adoption=adoption.id)
+    return redirect(url_for("orphans.project", project_id=adoption.project_id, _anchor=f"adoption-{adoption.id}"))
+
+
+@bp.post("/orphans/adoptions/<int:adoption_id>/follow-up")
+@coordinator_required
+def reschedule(adoption_id: int):
+    adoption = db.session.get(Adoption, adoption_id) or abort(404)
+    try:
+        logic.set_follow_up(adoption, logic.parse_date(request.form.get("next_follow_up")), who())
+    except logic.OrphansRejected as error:
+        return project_page(adoption.project, 422, error=error_message(error.code))
     return redirect(local_target(request.form.get("back"),
                                  url_for("orphans.project", project_id=adoption.project_id)))
+
+
+@bp.post("/orphans/projects/<int:project_id>/<any(publish, withdraw):action>")
+@coordinator_required
+def publish(project_id: int, action: str):
+    found = db.session.get(Project, project_id) or abort(404)
+    try:
+        logic.publish(found, action == "publish", who())
+    except logic.OrphansRejected as error:
+        return project_page(found, 422, error=error_message(error.code))
+    return redirect(url_for("orphans.project", project_id=found.id))
+
+
+@bp.post("/orphans/projects/<int:project_id>/updates")
+@coordinator_required
+def progress_update(project_id: int):
+    found = db.session.get(Project, project_id) or abort(404)
+    try:
+        logic.add_progress_update(found, request.form.get("text", ""), who(),
+                                  logic.parse_date(request.form.get("on")))
+    except logic.OrphansRejected as error:
+        return project_page(found, 422, error=error_message(error.code), update_draft=request.form.get("text", ""))
+    return redirect(url_for("orphans.project", project_id=found.id, _anchor="progress"))
 
 
 @bp.route("/orphans/organisations", methods=["GET", "POST"])
@@ -164,21 +244,46 @@ def organisation(organisation_id: int):
             logic.save_organisation(found, request.form)
         except logic.OrphansRejected as rejected:
             error = error_message(rejected.code)
+    return organisation_page(found, error)
+
+
+def organisation_page(found: Organisation, error: str | None = None):
+    """Its offers with their timelines, the projects that fit it, merge and archive."""
     projects = logic.orphan_projects()
     by_id = {p.id: p for p in projects}
     fitting = [(by_id[m.id], m) for m in matching.projects_for(
         matching.Organisation(found.id, found.name, found.kind, found.sector, found.territory, found.mission,
                               found.interests),
         [matching.Project(p.id, p.title, p.description or "") for p in projects], limit=5) if m.score > 0]
+    others = [o for o in logic.organisations() if o.id != found.id]
     return render_template("orphans/organisation.html", organisation=found, kinds=ORGANISATION_KINDS,
-                           fitting=fitting, error=error), (422 if error else 200)
+                           fitting=fitting, offers=logic.offers_of(found), timeline=logic.timeline,
+                           others=others, territories=logic.TERRITORIES,
+                           merged_into=db.session.get(Organisation, found.merged_into_id) if found.merged_into_id
+                           else None, error=error), (422 if error else 200)
 
 
-@bp.post("/orphans/organisations/<int:organisation_id>/archive")
+@bp.post("/orphans/organisations/<int:organisation_id>/<any(archive, unarchive):action>")
 @coordinator_required
-def archive(organisation_id: int):
-    logic.archive(db.session.get(Organisation, organisation_id) or abort(404))
+def archive(organisation_id: int, action: str):
+    found = db.session.get(Organisation, organisation_id) or abort(404)
+    try:
+        logic.archive(found) if action == "archive" else logic.unarchive(found)
+    except logic.OrphansRejected as error:
+        return organisation_page(found, error_message(error.code))
     return redirect(url_for("orphans.organisations"))
+
+
+@bp.post("/orphans/organisations/<int:organisation_id>/merge")
+@coordinator_required
+def merge(organisation_id: int):
+    found = db.session.get(Organisation, organisation_id) or abort(404)
+    target = db.session.get(Organisation, request.form.get("into", type=int) or 0) or abort(404)
+    try:
+        logic.merge(found, target, who())
+    except logic.OrphansRejected as error:
+        return organisation_page(found, error_message(error.code))
+    return redirect(url_for("orphans.organisation", organisation_id=target.id))
 
 
 @bp.get("/orphans/organisations.csv")
@@ -192,9 +297,17 @@ def organisations_csv():
 def import_organisations():
     upload = request.files.get("file")
     try:
-        count = logic.import_organisations(upload.read().decode("utf-8") if upload else "")
-    except (logic.OrphansRejected, UnicodeDecodeError) as error:
-        message = error_message(getattr(error, "code", "csv_columns"))
+        count = logic.import_organisations(upload.read() if upload else b"")
+    except logic.OrphansRejected as error:
+        detail = getattr(error, "detail", {})
+        message = {
+            "csv_columns": _("No “name” (or “nom”) column in the first line. Columns found: %(found)s.",
+                             found=detail.get("found", "—")),
+            "csv_kind": _("Line %(line)s: “%(value)s” is not a known type of organisation. Nothing was imported.",
+                          line=detail.get("line"), value=detail.get("value")),
+            "csv_email": _("Line %(line)s: “%(value)s” does not look like an email address. Nothing was imported.",
+                           line=detail.get("line"), value=detail.get("value")),
+        }.get(error.code) or error_message(error.code)
         return render_template("orphans/organisations.html", organisations=logic.organisations(include_archived=True),
                                kinds=ORGANISATION_KINDS, error=message), 422
     return render_template("orphans/organisations.html", organisations=logic.organisations(include_archived=True),
@@ -204,9 +317,12 @@ def import_organisations():
 @bp.post("/orphans/interests/<int:interest_id>/<any(confirm, dismiss):action>")
 @coordinator_required
 def interest(interest_id: int, action: str):
+    """Confirm, linked to the organisation chosen (or the one that matches), or as a new one; or dismiss."""
     found = db.session.get(Interest, interest_id) or abort(404)
     if action == "confirm":
-        logic.confirm_interest(found, who())
+        chosen = request.form.get("organisation", "")
+        organisation = db.session.get(Organisation, int(chosen)) if chosen.isdigit() else None
+        logic.confirm_interest(found, who(), organisation=organisation, create=chosen == "new")
     else:
         found.dismissed = True
         db.session.commit()
@@ -219,21 +335,82 @@ def pipeline_csv():
     return download(logic.pipeline_csv(), "text/csv; charset=utf-8", "pipeline.csv")
 
 
+def install_id() -> str:
+    """Names this install in calendar UIDs: two installs never share one."""
+    import hashlib
+
+    secret = str(current_app.config.get("SECRET_KEY") or "")
+    return f"{hashlib.sha256(secret.encode()).hexdigest()[:16]}@{request.host.split(':')[0]}"
+
+
+def follow_ups_calendar():
+    body = logic.follow_ups_ics(install=install_id(), link=lambda a: url_for(
+        "orphans.project", project_id=a.project_id, _anchor=f"adoption-{a.id}", _external=True))
+    response = download(body, "text/calendar; charset=utf-8", "follow-ups.ics")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.get("/orphans/follow-ups.ics")
 @coordinator_required
 def follow_ups_ics():
-    return download(logic.follow_ups_ics(), "text/calendar; charset=utf-8", "follow-ups.ics")
+    return follow_ups_calendar()
+
+
+@bp.route("/orphans/calendar", methods=["GET", "POST"])
+@coordinator_required
+def calendar():
+    """The private subscription address: shown, renewed (the old one stops) or revoked."""
+    action = request.form.get("action") if request.method == "POST" else None
+    if action == "revoke":
+        logic.revoke_calendar_feed(current_user)
+        feed = None
+    else:
+        feed = logic.calendar_feed(current_user, renew=action == "renew")
+    address = url_for("orphans.calendar_feed", token=feed.token, _external=True) if feed else None
+    return render_template("orphans/calendar.html", address=address)
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """For calendar apps, which cannot sign in: the secret token is the key."""
+    if logic.calendar_owner(token) is None:
+        abort(404)
+    return follow_ups_calendar()
 
 
 # --- partner organisations: public, read-only, no sign-in -------------------------------
 
 @bp.get("/catalogue")
 def catalogue():
-    return render_template("orphans/catalogue.html", projects=logic.orphan_projects())
+    return catalogue_page()
+
+
+def catalogue_page(status: int = 200, **extra):
+    return render_template("orphans/catalogue.html", projects=logic.catalogue_projects(),
+                           carried=logic.progress_projects(), **extra), status
+
+
+def interest_key() -> str:
+    """Per organisation and email, not per address: a partners' forum shares one Wi-Fi."""
+    form = request.form
+    return f"interest:{logic.normalised(form.get('organisation', ''))}:{form.get('email', '').strip().casefold()}"
+
+
+def interest_refused(limit):
+    """The real wait, in minutes, rather than "a minute"."""
+    wait = max(1, round((limit.reset_at - time.time()) / 60))
+    response = make_response(render_template("error.html", status=429, message=ngettext(
+        "Many interests were sent for this organisation in the last hour: try again in %(num)d minute.",
+        "Many interests were sent for this organisation in the last hour: try again in %(num)d minutes.", wait)), 429)
+    response.headers["Retry-After"] = str(wait * 60)
+    return response
 
 
 @bp.post("/catalogue/<int:project_id>/interest")
-@limiter.limit("5 per hour")
+@limiter.limit("10 per hour", key_func=interest_key, deduct_when=lambda response: response.status_code == 200,
+               on_breach=interest_refused)
+@limiter.limit("300 per hour", deduct_when=lambda response: response.status_code == 200, on_breach=interest_refused)
 def express_interest(project_id: int):
     found = db.session.get(Project, project_id) or abort(404)
     form = request.form
@@ -241,6 +418,13 @@ def express_interest(project_id: int):
         logic.express_interest(found, form.get("organisation", ""), form.get("contact", ""),
                                form.get("email", ""), form.get("message", ""))
     except logic.OrphansRejected as error:
-        return render_template("orphans/catalogue.html", projects=logic.orphan_projects(), error=error_message(error.code),
-                               error_project=found.id), 422
-    return render_template("orphans/catalogue.html", projects=logic.orphan_projects(), thanks=found.id)
+        return catalogue_page(422, error=error_message(error.code), error_project=found.id, draft=form)
+    return catalogue_page(thanks=found.id)
+
+
+@bp.get("/catalogue/projects/<int:project_id>")
+def progress(project_id: int):
+    """The public page of a project a partner carries: stage, partners, dated updates, origin."""
+    found = db.session.get(Project, project_id) or abort(404)
+    page = logic.progress(found) or abort(404)
+    return render_template("orphans/progress.html", **page)

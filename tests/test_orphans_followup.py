@@ -1,0 +1,370 @@
+"""The coordinator's follow-up over months: contacts logged apart from stages,
+dates typed in Québec, adoption rules (co-adoption, never a silent decline,
+reasons), a catalogue that tells the truth, organisations without duplicates,
+the organisation import from French Excel, and the calendar."""
+
+from datetime import date, timedelta
+from io import BytesIO
+
+import pytest
+
+from tests.conftest import make_user, sign_in
+from workshop.extensions import db
+from workshop.orphans import logic
+from workshop.orphans.models import Adoption, AdoptionEvent, Interest, Organisation
+from workshop.voting.models import Project
+
+BY = "coord@example.org"
+
+
+@pytest.fixture
+def orphan(workshop):
+    project = Project(workshop_id=workshop.id, title="Une foire de l'emploi bilingue", status="orphan_candidate")
+    db.session.add(project)
+    db.session.commit()
+    return project
+
+
+@pytest.fixture
+def partners(app):
+    return [logic.save_organisation(None, {"name": name, "kind": kind, "territory": territory,
+                                           "contact_email": email})
+            for name, kind, territory, email in [
+                ("Cégep de Jonquière", "education", "Saguenay", "sai@cegepjonquiere.ca"),
+                ("Carrefour jeunesse-emploi", "community", "Alma", "info@cje.example"),
+                ("Ville de Saguenay", "municipalité", "Ville de Saguenay", ""),
+            ]]
+
+
+@pytest.fixture
+def coordinator_client(app):
+    make_user("coordination@example.org", role="coordinator")
+    client = app.test_client()
+    sign_in(client, "coordination@example.org")
+    return client
+
+
+# --- dates as typed in Québec ----------------------------------------------------------
+
+@pytest.mark.parametrize("typed, expected", [
+    ("2027-03-15", date(2027, 3, 15)), ("15/03/2027", date(2027, 3, 15)), ("5/3/2027", date(2027, 3, 5)),
+    ("15-03-2027", date(2027, 3, 15)), (" 2027/03/15 ", date(2027, 3, 15)), ("", None), (None, None),
+])
+def test_dates_are_read_as_typed_in_quebec(typed, expected):
+    assert logic.parse_date(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["31/02/2027", "03/15/2027", "demain", "2027-13-01", "15 mars 2027"])
+def test_a_date_that_cannot_be_read_is_refused_not_replaced(typed):
+    with pytest.raises(logic.OrphansRejected, match="bad_date"):
+        logic.parse_date(typed)
+
+
+# --- contact log and follow-ups apart from stages --------------------------------------
+
+def test_a_call_is_logged_without_a_stage_change_and_moves_the_follow_up(orphan, partners):
+    adoption = logic.offer(orphan, partners[0], BY)
+    entry = logic.log_contact(adoption, "call", "Intéressés, à rappeler après leur CA", BY, contact="Julie Gagnon",
+                              on=date(2027, 1, 10), next_follow_up=logic.parse_date("15/03/2027"))
+    assert adoption.stage == "proposed" and adoption.next_follow_up == date(2027, 3, 15)
+    assert (entry.kind, entry.contact, entry.at.date()) == ("call", "Julie Gagnon", date(2027, 1, 10))
+    with pytest.raises(logic.OrphansRejected, match="entry_note_required"):
+        logic.log_contact(adoption, "meeting", "  ", BY)
+    with pytest.raises(logic.OrphansRejected, match="unknown_entry"):
+        logic.log_contact(adoption, "fax", "x", BY)
+    logic.set_follow_up(adoption, date(2027, 4, 1), BY)
+    assert adoption.next_follow_up == date(2027, 4, 1)
+    assert [e.kind for e in adoption.events] == ["stage", "call", "follow_up"]
+    assert logic.counts([adoption])["interested"] == 0  # a call is not a stage
+
+
+def test_the_timeline_is_in_the_order_things_happened(orphan, partners):
+    adoption = logic.offer(orphan, partners[0], BY)
+    logic.log_contact(adoption, "email", "Courriel de présentation", BY, on=date(2020, 1, 1))
+    assert [e.kind for e in logic.timeline(adoption)] == ["email", "stage"]
+
+
+def test_a_closed_adoption_takes_notes_but_no_follow_up(orphan, partners):
+    adoption = logic.offer(orphan, partners[0], BY)
+    logic.move(adoption, "declined", "", BY, reason="no_budget")
+    logic.log_contact(adoption, "note", "Reparler au prochain budget", BY)
+    with pytest.raises(logic.OrphansRejected, match="closed_adoption"):
+        logic.set_follow_up(adoption, date(2027, 1, 1), BY)
+
+
+def test_log_and_reschedule_over_http_with_quebec_dates(coordinator_client, orphan, partners):
+    adoption = logic.offer(orphan, partners[0], BY)
+    logged = coordinator_client.post(f"/orphans/adoptions/{adoption.id}/log", data={
+        "kind": "call", "note": "Rappel fait", "contact": "Julie", "on": "10/01/2027", "next_follow_up": "15/03/2027"})
+    assert logged.status_code == 302
+    refused = coordinator_client.post(f"/orphans/adoptions/{adoption.id}/follow-up", data={"next_follow_up": "15 mars"})
+    assert refused.status_code == 422 and "15/03/2027" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Adoption, adoption.id).next_follow_up == date(2027, 3, 15)  # not silently replaced
+    page = coordinator_client.get(f"/orphans/projects/{orphan.id}").get_data(as_text=True)
+    assert "Rappel fait" in page and "Julie" in page and "2027-01-10" in page
+
+
+# --- adoption rules --------------------------------------------------------------------
+
+def test_co_adoption_keeps_both_organisations(orphan, partners):
+    first, second, third = (logic.offer(orphan, p, BY) for p in partners)
+    logic.move(second, "interested", "", BY)
+    logic.move(third, "declined", "", BY, reason="outside_mission")
+    logic.move(first, "adopted", "Portage à deux", BY, others="co_adopt")
+    assert (first.stage, second.stage, third.stage) == ("adopted", "adopted", "declined")
+    assert {o.name for o in logic.progress(orphan)["partners"]} == {"Cégep de Jonquière", "Carrefour jeunesse-emploi"}
+
+
+def test_adopting_can_keep_the_other_offers_open(orphan, partners):
+    first, second = logic.offer(orphan, partners[0], BY), logic.offer(orphan, partners[1], BY)
+    logic.move(second, "interested", "", BY)
+    logic.move(first, "adopted", "", BY, others="keep")
+    assert (first.stage, second.stage) == ("adopted", "interested")
+    logic.move(second, "adopted", "", BY)  # a later co-adopter: nobody else is waiting
+    assert second.stage == "adopted"
+
+
+def test_declining_or_abandoning_says_why(orphan, partners):
+    adoption = logic.offer(orphan, partners[0], BY)
+    with pytest.raises(logic.OrphansRejected, match="reason_required"):
+        logic.move(adoption, "declined", "", BY)
+    with pytest.raises(logic.OrphansRejected, match="reason_required"):
+        logic.move(adoption, "declined", "", BY, reason="because")
+    logic.move(adoption, "declined", "Budget 2027 déjà engagé", BY, reason="no_budget")
+    assert adoption.events[-1].reason == "no_budget"
+
+
+def test_a_board_drag_to_adopted_asks_what_to_do_with_the_others(coordinator_client, orphan, partners):
+    first, second = logic.offer(orphan, partners[0], BY), logic.offer(orphan, partners[1], BY)
+    dragged = coordinator_client.post(f"/orphans/adoptions/{first.id}/move", data={"stage": "adopted"},
+                                      headers={"HX-Request": "true"})
+    assert dragged.status_code == 204 and f"adopt={first.id}" in dragged.headers["HX-Redirect"]
+    db.session.expire_all()
+    assert (db.session.get(Adoption, first.id).stage, db.session.get(Adoption, second.id).stage) == \
+        ("proposed", "proposed")
+    page = coordinator_client.get(f"/orphans/projects/{orphan.id}?adopt={first.id}").get_data(as_text=True)
+    assert 'value="co_adopt"' in page and 'value="decline"' in page
+    chosen = coordinator_client.post(f"/orphans/adoptions/{first.id}/move", data={
+        "stage": "adopted", "others": "co_adopt", "from_page": "1"})
+    assert chosen.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Adoption, second.id).stage == "adopted"
+    reason = coordinator_client.post(f"/orphans/adoptions/{first.id}/move", data={"stage": "abandoned"},
+                                     headers={"HX-Request": "true"})
+    assert reason.status_code == 204 and "HX-Redirect" in reason.headers  # the project page asks why
+
+
+# --- the catalogue tells the truth -----------------------------------------------------
+
+def test_publishing_needs_a_description_and_withdrawing_hides(app, orphan):
+    visitor = app.test_client()
+    assert "foire de l" not in visitor.get("/catalogue").get_data(as_text=True)  # not until published
+    with pytest.raises(logic.OrphansRejected, match="description_required"):
+        logic.publish(orphan, True, BY)
+    logic.describe(orphan, "Une foire annuelle.", "Une salle")
+    logic.publish(orphan, True, BY)
+    assert "foire de l" in visitor.get("/catalogue").get_data(as_text=True)
+    logic.publish(orphan, False, BY)
+    assert "foire de l" not in visitor.get("/catalogue").get_data(as_text=True)
+    refused = visitor.post(f"/catalogue/{orphan.id}/interest", data={
+        "organisation": "Org", "contact": "A", "email": "a@example.org"})
+    assert refused.status_code == 422 and db.session.query(Interest).count() == 0
+
+
+def test_an_adopted_project_moves_to_its_public_progress_page(app, orphan, partners, workshop):
+    visitor = app.test_client()
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, BY)
+    assert visitor.get(f"/catalogue/projects/{orphan.id}").status_code == 404  # nobody carries it yet
+    with pytest.raises(logic.OrphansRejected, match="not_adopted"):
+        logic.add_progress_update(orphan, "Trop tôt", BY)
+    adoption = logic.offer(orphan, partners[0], BY)
+    logic.move(adoption, "in_progress", "", BY)
+    catalogue = visitor.get("/catalogue").get_data(as_text=True)
+    assert f'id="project-{orphan.id}"' not in catalogue and f"/catalogue/projects/{orphan.id}" in catalogue
+    logic.add_progress_update(orphan, "Première édition prévue en mai", BY, on=date(2027, 2, 1))
+    page = visitor.get(f"/catalogue/projects/{orphan.id}").get_data(as_text=True)
+    assert "Première édition prévue en mai" in page and "2027-02-01" in page
+    assert "Cégep de Jonquière" in page and workshop.title in page and "sai@cegepjonquiere.ca" not in page
+    with pytest.raises(logic.OrphansRejected, match="not_offered"):
+        logic.express_interest(orphan, "Org", "A", "a@example.org", "")
+
+
+def test_an_imported_copy_is_marked_and_publishes_nothing(app, coordinator_client, facilitator, workshop, orphan):
+    from workshop.reports import archive
+
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, BY)
+    copy = archive.import_json(archive.export_json(workshop), facilitator)
+    copied = db.session.query(Project).filter_by(workshop_id=copy.id, title=orphan.title).one()
+    assert logic.original_of(copied).id == orphan.id and logic.original_of(orphan) is None
+    catalogue = app.test_client().get("/catalogue").get_data(as_text=True)
+    assert catalogue.count("foire de l") == 1
+    page = coordinator_client.get(f"/orphans/projects/{copied.id}").get_data(as_text=True)
+    assert "Copie importée" in page
+
+
+def test_the_interest_form_says_what_happens_to_the_contact_details(app, orphan):
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, BY)
+    page = app.test_client().get("/catalogue").get_data(as_text=True)
+    assert "jamais publiés" in page
+
+
+# --- organisations without duplicates --------------------------------------------------
+
+@pytest.mark.parametrize("typed, email", [
+    ("cégep de jonquière", ""), ("CEGEP DE JONQUIERE", ""), ("Cegep de Jonquiere (SAI)", ""),
+    ("Cégep de Jonquière.", ""), ("Service aux entreprises", "SAI@cegepjonquiere.ca"),
+])
+def test_organisations_match_on_normalised_name_or_email(partners, typed, email):
+    assert logic.matching_organisations(typed, email) == [partners[0]]
+
+
+def test_no_match_for_another_organisation(partners):
+    assert logic.matching_organisations("Cégep de Chicoutimi", "info@cegepchicoutimi.qc.ca") == []
+
+
+def test_types_and_territories_come_from_controlled_lists(partners):
+    assert partners[2].kind == "municipality" and partners[2].territory == "Saguenay"
+    assert partners[1].territory == "Lac-Saint-Jean-Est"
+    with pytest.raises(logic.OrphansRejected, match="bad_kind"):
+        logic.save_organisation(None, {"name": "X", "kind": "club de golf"})
+
+
+def test_a_confirmed_interest_joins_the_existing_organisation(orphan, partners):
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, BY)
+    archived = partners[0]
+    logic.archive(archived)
+    for typed in ("cégep de jonquière", "Cegep de Jonquiere (SAI)"):
+        interest = logic.express_interest(orphan, typed, "Julie", "julie@example.org", "")
+        adoption = logic.confirm_interest(interest, BY)
+        assert adoption.organisation_id == archived.id
+    assert db.session.query(Organisation).count() == 3 and not archived.archived  # reactivated, not duplicated
+    other = logic.express_interest(orphan, "Cégep de Jonquière", "Léa", "lea@example.org", "")
+    logic.confirm_interest(other, BY, create=True)  # the coordinator says it is another one
+    assert db.session.query(Organisation).count() == 4
+
+
+def test_merging_keeps_every_offer_and_its_history(orphan, partners, workshop):
+    other_project = Project(workshop_id=workshop.id, title="Un répertoire des stages", status="orphan_candidate")
+    db.session.add(other_project)
+    db.session.commit()
+    duplicate = logic.save_organisation(None, {"name": "Cegep Jonquiere", "contact_name": "Julie"})
+    kept = logic.offer(orphan, partners[0], BY)
+    doubled = logic.offer(orphan, duplicate, BY)
+    logic.log_contact(doubled, "call", "Appel au doublon", BY)
+    moved = logic.offer(other_project, duplicate, BY)
+    logic.merge(duplicate, partners[0], BY)
+    db.session.expire_all()
+    assert db.session.get(Adoption, doubled.id) is None
+    assert "Appel au doublon" in [e.note for e in db.session.get(Adoption, kept.id).events]
+    assert db.session.get(Adoption, moved.id).organisation_id == partners[0].id
+    assert db.session.query(AdoptionEvent).count() == 5  # 3 offers, 1 call, 1 merge note: nothing lost
+    duplicate = db.session.get(Organisation, duplicate.id)
+    assert duplicate.archived and duplicate.merged_into_id == partners[0].id
+    assert db.session.get(Organisation, partners[0].id).contact_name == "Julie"  # an empty field filled
+    with pytest.raises(logic.OrphansRejected, match="merged"):
+        logic.unarchive(duplicate)
+
+
+def test_an_organisation_page_lists_its_offers_and_contacts(coordinator_client, orphan, partners):
+    adoption = logic.offer(orphan, partners[0], BY)
+    logic.log_contact(adoption, "meeting", "Rencontre au cégep", BY, contact="Julie")
+    page = coordinator_client.get(f"/orphans/organisations/{partners[0].id}").get_data(as_text=True)
+    assert "foire de l" in page and "Rencontre au cégep" in page
+    coordinator_client.post(f"/orphans/organisations/{partners[0].id}/archive")
+    coordinator_client.post(f"/orphans/organisations/{partners[0].id}/unarchive")
+    db.session.expire_all()
+    assert not db.session.get(Organisation, partners[0].id).archived
+
+
+# --- the organisation import accepts what Excel writes in French -----------------------
+
+FRENCH_CSV = ("Nom;Type;Territoire;Personne contact;Courriel;Mission\r\n"
+              "Société d'aide au développement des collectivités;Organisme communautaire;MRC de Maria-Chapdelaine;"
+              "Élise Côté;elise@sadc.example;Développement économique\r\n"
+              "Municipalité de Péribonka;municipalité;Maria-Chapdelaine;;;\r\n")
+
+
+@pytest.mark.parametrize("encoded", [FRENCH_CSV.encode("cp1252"), FRENCH_CSV.encode("utf-8-sig"),
+                                     FRENCH_CSV.encode("utf-8")])
+def test_the_import_reads_excel_french_csv(app, encoded):
+    assert logic.import_organisations(encoded) == 2
+    sadc = db.session.query(Organisation).filter(Organisation.name.like("Soci%")).one()
+    assert sadc.name == "Société d'aide au développement des collectivités"
+    assert (sadc.kind, sadc.territory, sadc.contact_name) == ("community", "Maria-Chapdelaine", "Élise Côté")
+    assert db.session.query(Organisation).filter_by(kind="municipality").count() == 1
+    assert logic.import_organisations(encoded) == 2 and db.session.query(Organisation).count() == 2  # updated
+
+
+def test_an_import_refusal_says_exactly_what_is_wrong(coordinator_client):
+    def send(text):
+        return coordinator_client.post("/orphans/organisations/import",
+                                       data={"file": (BytesIO(text.encode("cp1252")), "orgs.csv")},
+                                       content_type="multipart/form-data")
+
+    no_name = send("Organisme à but;Ville\r\nX;Alma\r\n")
+    assert no_name.status_code == 422 and "Organisme à but, Ville" in no_name.get_data(as_text=True)
+    bad_kind = send("Nom;Type\r\nA;entreprise\r\nB;club de golf\r\n")
+    text = bad_kind.get_data(as_text=True)
+    assert bad_kind.status_code == 422 and "Ligne 3" in text and "club de golf" in text
+    assert db.session.query(Organisation).count() == 0  # all or nothing
+
+
+# --- board and calendar ----------------------------------------------------------------
+
+def test_overdue_shows_on_the_board_and_the_project_page(coordinator_client, orphan, partners, workshop):
+    adoption = logic.offer(orphan, partners[0], BY)
+    logic.set_follow_up(adoption, date.today() - timedelta(days=3), BY)
+    board = coordinator_client.get("/orphans").get_data(as_text=True)
+    card = board[board.index(f'id="adoption-{adoption.id}"') - 60:]
+    assert "board-card is-overdue" in card[:200] and workshop.title[:20] in card[:800]
+    page = coordinator_client.get(f"/orphans/projects/{orphan.id}").get_data(as_text=True)
+    assert "follow-up-badge is-overdue" in page
+
+
+def test_the_board_filters(coordinator_client, orphan, partners):
+    for partner in partners[:2]:
+        logic.offer(orphan, partner, BY)
+    by_kind = coordinator_client.get("/orphans?kind=education").get_data(as_text=True)
+    board = by_kind[by_kind.index('class="board"'):]
+    assert "Cégep de Jonquière" in board and "Carrefour jeunesse-emploi" not in board
+    by_territory = coordinator_client.get("/orphans?territory=Lac-Saint-Jean-Est").get_data(as_text=True)
+    board = by_territory[by_territory.index('class="board"'):]
+    assert "Carrefour jeunesse-emploi" in board and "Cégep de Jonquière" not in board
+
+
+def test_the_calendar_folds_lines_and_reads_back(orphan, partners):
+    icalendar = pytest.importorskip("icalendar")
+    orphan.title = "Un projet au titre très long, avec des virgules; des accents éèàç et encore " * 3
+    db.session.commit()
+    adoption = logic.offer(orphan, partners[0], BY)
+    body = logic.follow_ups_ics(install="a1b2@one.example", link=lambda a: f"https://one.example/p/{a.id}")
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+    assert str(event["UID"]) == f"adoption-{adoption.id}-a1b2@one.example"
+    assert str(event["SUMMARY"]).startswith(orphan.title[:60])
+    assert f"https://one.example/p/{adoption.id}" in str(event["DESCRIPTION"])
+    assert event["DTSTART"].dt == adoption.next_follow_up
+    other = logic.follow_ups_ics(install="c3d4@two.example")
+    assert str(icalendar.Calendar.from_ical(other).walk("VEVENT")[0]["UID"]) != str(event["UID"])
+
+
+def test_the_calendar_subscription_is_private_and_revocable(app, coordinator_client, orphan, partners):
+    logic.offer(orphan, partners[0], BY)
+    page = coordinator_client.get("/orphans/calendar").get_data(as_text=True)
+    address = page.split('class="calendar-address" readonly value="')[1].split('"')[0]
+    path = address.replace("http://workshop.test", "")
+    calendar = app.test_client()  # a calendar app: no session
+    assert calendar.get(path).status_code == 200 and b"BEGIN:VEVENT" in calendar.get(path).data
+    assert calendar.get("/calendar/guessed.ics").status_code == 404
+    renewed = coordinator_client.post("/orphans/calendar", data={"action": "renew"}).get_data(as_text=True)
+    assert calendar.get(path).status_code == 404  # the old address stops
+    new_path = renewed.split('class="calendar-address" readonly value="')[1].split('"')[0].replace(
+        "http://workshop.test", "")
+    assert new_path != path and calendar.get(new_path).status_code == 200
+    revoked = coordinator_client.post("/orphans/calendar", data={"action": "revoke"}).get_data(as_text=True)
+    assert "calendar-address" not in revoked and calendar.get(new_path).status_code == 404
