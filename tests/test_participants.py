@@ -156,6 +156,9 @@ def test_the_same_phone_joining_again_is_the_same_person(app, workshop):
     before = db.session.query(Idea).filter_by(text="Idée 3").one().participant_id
     phone.post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"})
     assert participants_here(workshop) == 39
+    # The join page offers what they had chosen.
+    page = phone.get(f"/j/{workshop.join_code}").get_data(as_text=True)
+    assert 'value="P3"' in page and f'value="{workshop.groups[0].id}" required checked' in page
     # Back, with another nickname and group: the same row, their ideas still "mine".
     response = phone.post(f"/j/{workshop.join_code}", data={"nickname": "De retour", "group": workshop.groups[2].id})
     assert response.headers["Location"].endswith("/phone")

@@ -56,11 +56,12 @@ def join(code: str):
     if logic.current(workshop) is not None:
         return redirect(url_for("participants.phone", code=workshop.join_code))
     error = None
+    back = logic.returning(workshop)  # this phone left earlier: the same person comes back
     if request.method == "POST":
         group_id = request.form.get("group", type=int)
         try:
             participant = logic.join(workshop, request.form.get("nickname", ""), group_id,
-                                     language=request.form.get("lang"), returning=logic.returning(workshop))
+                                     language=request.form.get("lang"), returning=back)
         except logic.JoinError as failure:
             error = {
                 "nickname_too_long": _("A nickname has 40 characters at most."),
@@ -70,7 +71,8 @@ def join(code: str):
             logic.remember(participant)
             live.count_changed(workshop, workshops.participant_count(workshop))
             return redirect(url_for("participants.phone", code=workshop.join_code))
-    return render_template("participants/join.html", workshop=workshop, error=error), (422 if error else 200)
+    return render_template("participants/join.html", workshop=workshop, error=error,
+                           back=back), (422 if error else 200)
 
 
 def phone_participant(code: str):
