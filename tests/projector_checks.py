@@ -124,7 +124,8 @@ def untold_hidden(page) -> list[str]:
 
 def broken_words(page) -> list[str]:
     """Words of visible text in `main.projector-grid` that wrap across two
-    lines (a word cut in the middle: "Employe/ur")."""
+    lines (a word cut in the middle: "Employe/ur"). A break after a hyphen,
+    a dash or a slash is a line break the language allows, not a cut."""
     return page.evaluate("(selector) => {" + _VISIBLE_JS + """
       const root = document.querySelector('main.projector-grid');
       if (!root) return [];
@@ -134,7 +135,7 @@ def broken_words(page) -> list[str]:
         const el = node.parentElement;
         if (!el || el instanceof SVGElement || !isVisible(el)) continue;
         const text = node.textContent;
-        for (const match of text.matchAll(/[^\\s\\u00ad\\u200b\\/-]{2,}/g)) {
+        for (const match of text.matchAll(/[^\\s\\u00ad\\u200b\\/\\u2010-\\u2015-]{2,}/g)) {
           const range = document.createRange();
           range.setStart(node, match.index);
           range.setEnd(node, match.index + match[0].length);

@@ -187,8 +187,12 @@ def replace(element_id: str, html: str) -> Swap:
     return {"op": "replace", "id": element_id, "html": html}
 
 
-def upsert(element_id: str, parent: str, html: str) -> Swap:
-    return {"op": "upsert", "id": element_id, "parent": parent, "html": html}
+def upsert(element_id: str, parent: str, html: str, first: bool = False) -> Swap:
+    """Replace the element, or add it to `parent`: last, or `first` (the projector lists newest first)."""
+    swap = {"op": "upsert", "id": element_id, "parent": parent, "html": html}
+    if first:
+        swap["first"] = True
+    return swap
 
 
 def remove(element_id: str) -> Swap:
@@ -208,7 +212,9 @@ def idea_changed(idea, removed_ids: Iterable[int] = ()) -> None:
         if audience == "projector" and not idea.on_wall:
             return [remove(f"idea-{idea.id}"), *removed]
         parent = f"#theme-{idea.theme_id}-ideas" if idea.theme_id else "#wall"
-        return [upsert(f"idea-{idea.id}", parent, idea_card(idea, audience)), *removed]
+        # The projector's wall lists the newest first (its themes, most central first).
+        first = audience == "projector" and not idea.theme_id
+        return [upsert(f"idea-{idea.id}", parent, idea_card(idea, audience), first=first), *removed]
 
     broadcast(idea.activity.workshop_id, FACILITATOR_AUDIENCES, render)
 
@@ -321,8 +327,9 @@ def hat_comment_changed(workshop: Workshop, note) -> None:
         if audience == "projector" and note.hidden:
             return [remove(f"hat-comment-{note.id}")]
         template = "hats/_comment_control.html" if audience == "control" else "hats/_comment.html"
+        # The projector's columns list the newest first.
         return [upsert(f"hat-comment-{note.id}", f"#hat-col-{note.hat}",
-                       render_template(template, note=note, workshop=workshop))]
+                       render_template(template, note=note, workshop=workshop), first=audience == "projector")]
 
     broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
 

@@ -26,12 +26,18 @@
     } else if (swap.op === "upsert") {
       const parent = document.querySelector(swap.parent);
       if (!parent) return;
-      parent.append(node);
+      if (swap.first) parent.prepend(node);
+      else parent.append(node);
     } else {
       return;
     }
     htmx.process(node);
     tick();
+  }
+
+  // Screens that lay out what they received (static/js/projector.js) listen for this.
+  function swapped() {
+    document.dispatchEvent(new CustomEvent("live:swapped"));
   }
 
   // Swaps that arrive while a resync is fetching wait, then apply on top of
@@ -52,6 +58,7 @@
         const waiting = held || [];
         held = null;
         waiting.forEach(apply);
+        swapped();
       })
       .catch(() => new Promise((resolve) => setTimeout(() => resolve(refresh()), 2000)));
   }
@@ -99,7 +106,7 @@
   socket.on("swap", (message) => {
     clockOffset = message.server_now - Date.now();
     if (held) held.push(...message.swaps);
-    else message.swaps.forEach(apply);
+    else { message.swaps.forEach(apply); swapped(); }
   });
 
   // A command that went through clears the last refusal shown.

@@ -1,0 +1,312 @@
+"""The projector at full size (1920×1080) with a real session's amounts: a
+wall of 60 and 150 ideas, 12 themes, 40 results, a 40-item matrix, 18 hat
+comments in a column, 3 cells. Every screen shows everything or says what it
+leaves out, in text of at least 20 px, with no word cut in two.
+
+The workshop is filled through the app's logic against the server's database
+before the projector loads; new ideas and comments then arrive by push."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import base_config, ccc_proposals, new_app
+from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+from tests.projector_checks import broken_words, clipped_items, smallest_font_px, untold_hidden
+
+pytestmark = pytest.mark.browser
+
+PROJECTOR = {"width": 1920, "height": 1080}
+SHOTS = [Path("/tmp/shots-projector")] + ([Path(os.environ["SCREENSHOT_DIR"])] if os.environ.get("SCREENSHOT_DIR") else [])
+GROUPS = ["Étudiant·e international·e", "Employeur / entreprise", "Établissement d'enseignement",
+          "Organisme communautaire", "Municipalité / ministère", "Recherche"]
+SHORT_IDEAS = [
+    "Jumelage étudiant·e–employeur dès la première session",
+    "Une foire de l'emploi bilingue à Saguenay",
+    "Des stages payés dans les PME de la région",
+    "Un guichet unique pour les permis de travail",
+    "Parrainage par des diplômé·e·s installé·e·s ici",
+    "Cours de français en milieu de travail, sur les heures payées",
+    "Reconnaissance des diplômes étrangers accélérée par les ordres professionnels",
+    "Visites d'entreprises organisées avec les cégeps",
+]
+MEASURED: dict[str, tuple[float, str]] = {}
+
+
+@pytest.fixture
+def server(tmp_path):
+    env = prepare_database(tmp_path)
+    server = ServerProcess(env).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def data(server):
+    """The app on the server's database, to fill a workshop before the projector loads."""
+    from workshop.extensions import db
+
+    app = new_app(base_config(server.env["DATABASE_URL"]))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def idea_texts(count: int) -> list[str]:
+    """Ideas as a room writes them: short ones and paragraphs (public proposals)."""
+    long = [row["text"][:500] for row in ccc_proposals()]
+    pick = random.Random(count)
+    return [pick.choice(SHORT_IDEAS) if i % 3 else pick.choice(long) for i in range(count)]
+
+
+def new_workshop(phones: int = 12):
+    from workshop.accounts.models import User
+    from workshop.extensions import db
+    from workshop.participants.logic import join
+    from workshop.workshops.logic import create_workshop
+
+    owner = db.session.query(User).filter_by(email=FACILITATOR_EMAIL).one()
+    workshop = create_workshop(owner, "Laboratoire vivant — insertion socioprofessionnelle", "fr", GROUPS,
+                               ["Comment mieux accueillir les étudiant·e·s internationaux·ales dans l'emploi en région ?"])
+    people = [join(workshop, f"Personne {i + 1}", workshop.groups[i % len(workshop.groups)].id) for i in range(phones)]
+    return workshop, people
+
+
+def add_ideas(activity, people, texts):
+    from workshop.extensions import db
+    from workshop.ideas.models import Idea
+
+    ideas = [Idea(activity_id=activity.id, participant_id=people[i % len(people)].id, submission_key=f"k{i}",
+                  text=text, original_text=text) for i, text in enumerate(texts)]
+    db.session.add_all(ideas)
+    db.session.commit()
+    return ideas
+
+
+def open_(workshop, activity):
+    from workshop.workshops.logic import open_activity
+
+    open_activity(workshop, activity)
+
+
+def projector_page(browser, server, workshop_id):
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=email]", FACILITATOR_EMAIL)
+    page.fill("input[name=password]", FACILITATOR_PASSWORD)
+    page.click("button.primary")
+    page.goto(f"{server.url}/w/{workshop_id}/projector")
+    page.wait_for_selector("body[data-live=connected]")
+    page.wait_for_timeout(300)  # the fitting runs on the next frame after the resync
+    return context, page
+
+
+def look(page, name: str) -> tuple[float, str]:
+    """Screenshot, then the four measurements; every one must pass."""
+    for folder in SHOTS:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"projector-{name}.png"))
+    smallest = smallest_font_px(page)
+    MEASURED[name] = smallest
+    print(f"\n{name}: smallest text {smallest[0]} px ({smallest[1]})")
+    assert smallest[0] >= 20, smallest
+    assert clipped_items(page) == []
+    assert untold_hidden(page) == []
+    assert broken_words(page) == []
+    return smallest
+
+
+def shown_ids(page, selector: str) -> list[str]:
+    return page.eval_on_selector_all(selector, "els => els.filter(e => e.offsetParent !== null).map(e => e.id)")
+
+
+def more_number(page, list_id: str) -> int:
+    text = page.inner_text(f'.more-line[data-more-for="{list_id}"]')
+    return int(text.split()[1])
+
+
+@pytest.mark.parametrize("count", [60, 150])
+def test_the_wall_shows_the_newest_ideas_first_and_says_how_many_are_left_out(browser, server, data, count):
+    workshop, people = new_workshop()
+    activity = workshop.activities[0]
+    ideas = add_ideas(activity, people, idea_texts(count))
+    open_(workshop, activity)
+    context, page = projector_page(browser, server, workshop.id)
+
+    shown = shown_ids(page, "#wall > .idea")
+    assert shown[0] == f"idea-{ideas[-1].id}"  # the newest first
+    assert shown == [f"idea-{idea.id}" for idea in reversed(ideas)][:len(shown)]
+    assert 8 <= len(shown) < count
+    assert more_number(page, "wall") == count - len(shown)
+    assert "autres idées" in page.inner_text(".wall-more")
+    look(page, f"wall-{count}")
+    context.close()
+
+
+def test_a_pushed_idea_comes_first_on_the_wall(browser, server, data):
+    """Through the server: a phone sends, the projector puts the idea first and still counts every idea."""
+    workshop, people = new_workshop()
+    activity = workshop.activities[0]
+    add_ideas(activity, people, idea_texts(60))
+    open_(workshop, activity)
+    code = workshop.join_code
+    context, page = projector_page(browser, server, workshop.id)
+    assert len(shown_ids(page, "#wall > .idea")) + more_number(page, "wall") == 60
+
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = phone_context.new_page()
+    phone.goto(f"{server.url}/join")
+    phone.fill("input[name=code]", code.lower())
+    phone.click("button.primary")
+    phone.fill("input[name=nickname]", "Amina")
+    phone.check("label:has-text('Recherche') input")
+    phone.click("button.primary")
+    phone.wait_for_selector("#idea-form")
+    phone.fill("#idea-text", "Une idée qui vient d'arriver sur le mur")
+    phone.click("#idea-form button")
+
+    expect(page.locator("#wall > .idea").first).to_contain_text("vient d'arriver", timeout=10000)
+    page.wait_for_timeout(300)
+    # Every idea is shown or counted (a short newcomer may let one more fit than before).
+    assert len(shown_ids(page, "#wall > .idea")) + more_number(page, "wall") == 61
+    look(page, "wall-after-push")
+    phone_context.close()
+    context.close()
+
+
+def test_twelve_themes_all_show_with_their_counts(browser, server, data):
+    from workshop.extensions import db
+    from workshop.themes.models import Theme
+
+    workshop, people = new_workshop()
+    activity = workshop.activities[0]
+    ideas = add_ideas(activity, people, idea_texts(60))
+    labels = ["Emploi et stages", "Langue française", "Reconnaissance des diplômes", "Logement",
+              "Accueil et parrainage", "Réseautage avec les employeurs", "Immigration et permis",
+              "Vie culturelle et loisirs", "Transport en région", "Santé et bien-être",
+              "Familles et conjoint·e·s", "Établissement durable en région"]
+    themes = [Theme(activity_id=activity.id, label=label, position=i) for i, label in enumerate(labels)]
+    db.session.add_all(themes)
+    db.session.flush()
+    for i, idea in enumerate(ideas):
+        idea.theme_id, idea.theme_position = themes[i % 12].id, i // 12
+    db.session.commit()
+    open_(workshop, activity)
+    context, page = projector_page(browser, server, workshop.id)
+
+    assert len(shown_ids(page, ".theme")) == 12
+    assert page.eval_on_selector_all(".theme-count", "els => els.map(e => e.textContent.trim())") == ["5"] * 12
+    look(page, "themes-12")
+    context.close()
+
+
+def vote_round(workshop, people, kind: str, items: int):
+    from workshop.extensions import db
+    from workshop.voting.logic import create_round
+    from workshop.voting.models import Ballot, Project
+
+    titles = idea_texts(items)
+    projects = [Project(workshop_id=workshop.id, title=f"{title[:90]}") for title in titles]
+    round_ = create_round(workshop, "Priorisation", kind, projects, dots=5, max_per_item=3)
+    pick = random.Random(items)
+    for person in people:
+        if kind == "dots":
+            ballot: dict = {}
+            for _ in range(5):
+                project = pick.choice(projects[: items // 2] if pick.random() < 0.7 else projects)
+                if ballot.get(str(project.id), 0) < 3:
+                    ballot[str(project.id)] = ballot.get(str(project.id), 0) + 1
+        else:
+            ballot = {str(p.id): [pick.randint(1, 5), pick.randint(1, 5)] for p in projects}
+        db.session.add(Ballot(round_id=round_.id, participant_id=person.id, content=json.dumps(ballot), version=1))
+    db.session.commit()
+    return round_
+
+
+def test_forty_results_show_the_top_and_sum_up_the_rest(browser, server, data):
+    from workshop.workshops.logic import close_activity
+
+    workshop, people = new_workshop(phones=50)
+    round_ = vote_round(workshop, people, "dots", 40)
+    open_(workshop, round_.activity)
+    close_activity(workshop, round_.activity)
+    context, page = projector_page(browser, server, workshop.id)
+
+    shown = len(shown_ids(page, "#results > .result"))
+    assert 5 <= shown < 40
+    line = page.inner_text(".results-more")
+    assert line.startswith(f"+ {40 - shown} autres projets")
+    assert "points" in line
+    look(page, "results-40")
+    context.close()
+
+
+def test_an_impact_feasibility_matrix_numbers_forty_points_with_a_legend(browser, server, data):
+    from workshop.workshops.logic import close_activity
+
+    workshop, people = new_workshop(phones=20)
+    round_ = vote_round(workshop, people, "impact_feasibility", 40)
+    open_(workshop, round_.activity)
+    close_activity(workshop, round_.activity)
+    context, page = projector_page(browser, server, workshop.id)
+
+    keys = page.eval_on_selector_all(".matrix-key", "els => els.filter(e => e.offsetParent !== null).length")
+    points = page.eval_on_selector_all(".matrix-point", "els => els.filter(e => getComputedStyle(e).display !== 'none').length")
+    assert keys >= 20 and points == keys  # a point on the matrix for each entry in the legend
+    look(page, "matrix-40")
+    context.close()
+
+
+def test_hats_columns_list_the_newest_comments_first(browser, server, data):
+    from workshop.extensions import db
+    from workshop.hats import logic as hats_logic
+    from workshop.hats.models import HatComment
+
+    workshop, people = new_workshop(phones=24)
+    hats = hats_logic.create(workshop, ["Le jumelage étudiant·e–employeur"], [], "balanced")
+    open_(workshop, hats.activity)
+    texts = idea_texts(40)
+    notes = []
+    for i, hat in enumerate(["white"] * 18 + ["red", "black", "yellow", "green", "blue"] * 3):
+        notes.append(HatComment(subject_id=hats.current_subject_id, participant_id=people[i % 24].id, hat=hat,
+                                text=texts[i][:200], submission_key=f"h{i}"))
+    db.session.add_all(notes)
+    db.session.commit()
+    context, page = projector_page(browser, server, workshop.id)
+
+    white = shown_ids(page, "#hat-col-white > .hat-comment")
+    whites = [n for n in notes if n.hat == "white"]
+    assert white[0] == f"hat-comment-{whites[-1].id}"
+    if len(white) < 18:
+        assert more_number(page, "hat-col-white") == 18 - len(white)
+    look(page, "hats-18")
+    context.close()
+
+
+def test_three_cells_all_show(browser, server, data):
+    from workshop.cells import logic as cells_logic
+    from workshop.extensions import db
+    from workshop.voting.models import Project
+
+    workshop, people = new_workshop(phones=60)
+    for title in ["Jumelage étudiant·e–employeur", "Guichet unique d'accueil en région",
+                  "Francisation en milieu de travail"]:
+        db.session.add(Project(workshop_id=workshop.id, title=title, status="priority"))
+    db.session.commit()
+    signup = cells_logic.create(workshop, "first_come", None, show_nicknames=True)
+    open_(workshop, signup.activity)
+    for i, person in enumerate(people):
+        cells_logic.join(signup, person, signup.cells[i % 3].id)
+    context, page = projector_page(browser, server, workshop.id)
+
+    assert len(shown_ids(page, ".cell")) == 3
+    look(page, "cells-3")
+    context.close()
