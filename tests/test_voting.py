@@ -442,3 +442,170 @@ def test_a_theme_or_a_single_idea_becomes_a_candidate_project(facilitator_client
     stale = facilitator_client.post(f"/w/{workshop.id}/rounds",
                                     data={"source": "picked", "kind": "dots", "pick": ["idea:999999", "theme:1"]})
     assert "no longer exists" in stale.get_data(as_text=True)
+
+
+# --- a workshop with three questions, at real size ---------------------------------
+
+QUESTIONS = (
+    "Comment accueillir les étudiant·e·s internationaux dans l'emploi ?",
+    "Comment faciliter le logement et l'installation à l'arrivée ?",
+    "Comment créer des liens avec la communauté d'accueil ?",
+)
+TOPICS = {
+    0: ["jumelage avec un employeur", "stage rémunéré en entreprise", "mentorat par un professionnel",
+        "salon de l'emploi pour étudiants", "reconnaissance des diplômes étrangers", "permis de travail expliqué",
+        "réseau d'employeurs partenaires", "atelier de CV québécois", "emploi étudiant sur le campus",
+        "visites d'entreprises de la région"],
+    1: ["logement abordable près du campus", "aide à la recherche de logement", "résidence temporaire à l'arrivée",
+        "colocation avec des étudiants d'ici", "guide du bail et des droits du locataire", "accueil à l'aéroport",
+        "trousse d'arrivée pour l'hiver", "transport en commun gratuit le premier mois",
+        "ouverture d'un compte bancaire", "inscription à l'assurance maladie"],
+    2: ["famille d'accueil pour les fêtes", "club de conversation en français", "bénévolat dans un organisme",
+        "activités de plein air en groupe", "soirée des cultures du monde", "parrainage par un citoyen",
+        "ligue sportive interculturelle", "cuisine collective du quartier", "visite guidée de Saguenay",
+        "festival d'accueil à la rentrée"],
+}
+
+
+def three_questions(facilitator, people_count=40, per_question=20):
+    """A workshop of three questions answered in turn by 40 people: 60 ideas in all."""
+    from tests.conftest import make_workshop
+
+    workshop = make_workshop(facilitator, prompts=QUESTIONS)
+    authors = people(workshop, people_count)
+    n = 0
+    for index, activity in enumerate(workshop.activities[:3]):
+        open_activity(workshop, activity)
+        for k in range(per_question):
+            text = f"{TOPICS[index][k % 10].capitalize()}{' (variante)' if k >= 10 else ''}"
+            ideas.submit_idea(authors[n % people_count], activity, text, f"key-{n:08d}")
+            n += 1
+        close_activity(workshop, activity)
+    return workshop
+
+
+def group(activity, k, together=()):
+    from workshop.themes import logic as themes
+
+    themes.start_grouping(activity, list(together))
+    return themes.group(activity, k, [], {}, together_with=list(together))
+
+
+def last_round(workshop):
+    db.session.expire_all()  # the request ran in its own session
+    return workshop.activities[-1].round
+
+
+def question_of(item):
+    from workshop.ideas.models import Idea
+
+    return db.session.get(Idea, item.project.idea_id).activity_id
+
+
+def source_values(html):
+    """The "Vote on" choices, in order."""
+    select = html[html.index('name="source"'):]
+    return re.findall(r'<option value="([a-z]+(?::\d+)?)"', select[:select.index("</select>")])
+
+
+@pytest.fixture
+def questions(facilitator):
+    return three_questions(facilitator)
+
+
+def test_a_round_over_every_questions_themes_together(facilitator_client, questions):
+    first, second, third = questions.activities[:3]
+    group(first, 4)
+    group(third, 3)
+    response = facilitator_client.post(f"/w/{questions.id}/rounds", data={"title": "Thèmes", "source": "themes"})
+    assert response.status_code == 200 and "form-message" not in response.headers.get("HX-Retarget", "")
+    round_ = last_round(questions)
+    themes = [t.id for t in first.themes] + [t.id for t in third.themes]
+    assert [item.project.theme_id for item in round_.items] == themes and len(themes) == 7
+    assert [item.project.title for item in round_.items] == [t.label for t in first.themes + third.themes]
+
+
+def test_a_round_over_one_earlier_questions_ideas(facilitator_client, questions):
+    first, _second, third = questions.activities[:3]
+    open_activity(questions, third)  # the phones are on the last question
+    facilitator_client.post(f"/w/{questions.id}/rounds", data={"source": f"ideas:{first.id}", "kind": "approval",
+                                                               "top_k": "3"})
+    round_ = last_round(questions)
+    texts = [item.project.title for item in round_.items]
+    assert len(texts) == 20 and texts == [i.text for i in ideas.wall(first)]
+    assert {question_of(item) for item in round_.items} == {first.id}
+
+
+def test_a_round_over_every_questions_ideas(facilitator_client, questions):
+    facilitator_client.post(f"/w/{questions.id}/rounds", data={"source": "ideas"})
+    round_ = last_round(questions)
+    assert len(round_.items) == 60
+    assert len({question_of(item) for item in round_.items}) == 3
+
+
+def test_ticked_themes_and_ideas_across_questions(facilitator_client, questions):
+    first, second, third = questions.activities[:3]
+    themes = group(first, 4)
+    picked = [f"theme:{themes[1].id}", f"idea:{ideas.wall(second)[3].id}", f"idea:{ideas.wall(third)[7].id}",
+              f"theme:{themes[0].id}"]
+    response = facilitator_client.post(f"/w/{questions.id}/rounds", data={"source": "picked", "pick": picked})
+    assert response.status_code == 200
+    round_ = last_round(questions)
+    assert [item.project.theme_id or item.project.idea_id for item in round_.items] == [
+        themes[1].id, ideas.wall(second)[3].id, ideas.wall(third)[7].id, themes[0].id]
+
+
+def test_a_question_not_opened_yet_gives_nothing_to_vote_on(facilitator_client, facilitator):
+    from tests.conftest import make_workshop
+
+    workshop = make_workshop(facilitator, prompts=QUESTIONS[:2])
+    open_activity(workshop, workshop.activities[0])
+    author = people(workshop, 1)[0]
+    for n in range(3):
+        ideas.submit_idea(author, workshop.activities[0], f"Idée {n}", f"key-{n:08d}")
+    with pytest.raises(logic.VoteRejected) as refused:
+        logic.candidates(workshop, "ideas", activity_id=workshop.activities[1].id)
+    assert refused.value.code == "unknown_question"
+    assert len(logic.candidates(workshop, "ideas")) == 3  # every opened question: only the first
+
+
+def test_the_vote_form_offers_every_question_its_themes_and_ticks(facilitator_client, questions):
+    first, second, third = questions.activities[:3]
+    themes = group(first, 4, together=[second])  # one grouping over the first two questions
+    html = facilitator_client.get(f"/w/{questions.id}/control").get_data(as_text=True)
+    form = html[html.index('id="new-round-form"'):html.index('id="new-hats-form"')]
+    values = source_values(form)
+    assert values[:2] == ["ideas", "themes"]
+    for question in (first, second, third):
+        assert f"ideas:{question.id}" in values
+    assert f"themes:{first.id}" in values and f"themes:{second.id}" in values  # shared grouping
+    assert [v for v in values if v.startswith("theme:")] == [f"theme:{t.id}" for t in themes]
+    assert values[-2:] == ["picked", "shortlist"]
+    assert form.count('name="pick" value="idea:') == 60 and form.count('name="pick" value="theme:') == 4
+    # Fields say which vote type or source they belong to (control_forms.js shows only those).
+    assert 'data-show-for-kind="dots"' in form and 'data-show-for-kind="impact_feasibility"' in form
+    assert 'data-show-for-source="shortlist"' in form
+
+
+def test_numbers_of_another_vote_type_do_not_block_a_round(facilitator_client, questions):
+    first = questions.activities[0]
+    picked = [f"idea:{i.id}" for i in ideas.wall(first)[:2]]
+    response = facilitator_client.post(f"/w/{questions.id}/rounds", data={
+        "source": "picked", "pick": picked, "kind": "impact_feasibility", "top_k": "3", "dots": "5",
+        "max_per_item": "3"})
+    assert "HX-Retarget" not in response.headers, response.get_data(as_text=True)
+    assert len(last_round(questions).items) == 2
+
+
+def test_after_a_round_the_control_forms_are_pushed_with_its_projects(app, facilitator_client, questions):
+    from tests.test_live import swaps, watcher
+
+    control, _answer = watcher(app, facilitator_client, questions, "control")
+    control.get_received()
+    facilitator_client.post(f"/w/{questions.id}/rounds", data={"source": f"ideas:{questions.activities[1].id}"})
+    pushed = [s for s in swaps(control) if s["id"] == "control-forms-next"]
+    assert len(pushed) == 1
+    html = pushed[0]["html"]
+    # The hats form now offers the 20 new candidate projects.
+    hats = html[html.index('data-for="new-hats-form"'):html.index('data-for="new-cells-form"')]
+    assert hats.count('name="project"') == 20

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from flask import Flask
 
 from workshop.ideas.logic import wall
-from workshop.themes.logic import duplicate_suggestions, grouped_wall
-from workshop.voting.logic import latest_ideas_activity
+from workshop.themes.logic import duplicate_suggestions, grouped_wall, grouping_span, theme_owner
+from workshop.voting.logic import groupings, ideas_activities, latest_ideas_activity
 from workshop.voting.logic import results as round_results
 
 
@@ -51,4 +51,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["duplicate_suggestions"] = duplicate_suggestions
     app.jinja_env.globals["round_results"] = round_results
     app.jinja_env.globals["latest_ideas_activity"] = latest_ideas_activity
+    app.jinja_env.globals.update(ideas_activities=ideas_activities, groupings=groupings, theme_owner=theme_owner,
+                                 grouping_span=grouping_span)
     app.jinja_env.filters["epoch_ms"] = epoch_ms

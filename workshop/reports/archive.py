@@ -126,7 +126,9 @@ def _activity(activity: Activity, refs, names: bool) -> dict:
     entry = {"ref": refs.activities[activity.id], "kind": activity.kind, "prompt": activity.prompt,
              "state": activity.state,
              "themes": [{"ref": refs.themes[t.id], "label": t.label, "created_at": _ts(t.created_at)}
-                        for t in activity.themes]}
+                        for t in activity.themes],
+             # Grouped over several questions: its ideas sit in that activity's themes.
+             "grouped_into": refs.activities.get(activity.grouped_into_id)}
     if activity.kind == "vote" and activity.round is not None:
         entry["round"] = _round(activity.round, refs)
     if activity.kind == "hats":
@@ -356,13 +358,20 @@ class _Restore:
                 _unique(self.themes, theme_entry["ref"], theme, "themes.ref")
             self.later.append((activity, entry))
         db.session.flush()
+        for activity, entry in self.later:
+            if entry.get("grouped_into") is not None:
+                owner = _ref(self.activities, entry["grouped_into"], "activities.grouped_into")
+                if owner is activity or owner.kind != "ideas" or activity.kind != "ideas":
+                    raise ImportProblem("activities.grouped_into")
+                activity.grouped_into_id = owner.id
+        db.session.flush()
 
     def _ideas(self) -> None:
         merges = []
         for entry in _list(self.doc["ideas"], "ideas"):
             activity = _ref(self.activities, entry["activity"], "ideas.activity")
             theme = _ref(self.themes, entry.get("theme"), "ideas.theme", optional=True)
-            if theme is not None and theme.activity_id != activity.id:
+            if theme is not None and theme.activity_id != (activity.grouped_into_id or activity.id):
                 raise ImportProblem("ideas.theme")
             idea = Idea(activity_id=activity.id,
                         participant_id=_ref(self.people, entry["participant"], "ideas.participant").id,

@@ -13,11 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from workshop.cells.models import Cell, CellSignup
 from workshop.extensions import db
@@ -29,7 +30,7 @@ from workshop.orphans.models import Adoption
 from workshop.participants.models import Participant
 from workshop.themes.logic import grouped_wall
 from workshop.voting.logic import workshop_projects
-from workshop.voting.models import Ballot, Project, Round
+from workshop.voting.models import Ballot, Project, Round, RoundItem
 from workshop.workshops.models import Activity, Workshop
 
 # Spreadsheets run a cell that starts with one of these as a formula.
@@ -145,6 +146,7 @@ class Report:
     hats_sections: list[HatsSection] = field(default_factory=list)
     cells: dict[int, list[Cell]] = field(default_factory=dict)  # by project: where its members went
     adoption: list[ProjectAdoption] = field(default_factory=list)  # orphan candidates, then priorities
+    ideas_sent: int = 0  # every visible idea, whether or not it was ever put to a vote
 
     @property
     def hats_comments(self) -> int:
@@ -183,10 +185,32 @@ def participation(workshop: Workshop) -> list[GroupParticipation]:
     return rows
 
 
+def ideas_put_to_vote(workshop: Workshop) -> set[int]:
+    """The visible ideas some round ran over: as a candidate themselves, or
+    inside a theme that was one. Ideas of a question never voted on are not here."""
+    rows = db.session.execute(
+        select(Project.idea_id, Project.theme_id).join(RoundItem, RoundItem.project_id == Project.id)
+        .where(Project.workshop_id == workshop.id)).all()
+    idea_ids = {idea for idea, _theme in rows if idea is not None}
+    theme_ids = {theme for _idea, theme in rows if theme is not None}
+    if not (idea_ids or theme_ids):
+        return set()
+    return set(db.session.scalars(
+        select(Idea.id).join(Activity, Activity.id == Idea.activity_id)
+        .where(Activity.workshop_id == workshop.id, Idea.hidden.is_(False), Idea.merged_into_id.is_(None),
+               or_(Idea.id.in_(idea_ids or [-1]), Idea.theme_id.in_(theme_ids or [-1])))))
+
+
 def funnel(workshop: Workshop) -> list[FunnelStep]:
-    """Ideas → the candidates of each round → the retained priorities (e.g. 58 → 8 → 3)."""
-    steps = [FunnelStep(_("Ideas"), visible_idea_count(workshop), "ideas")]
-    for number, round_ in enumerate(rounds_of(workshop), start=1):
+    """What went through each step (e.g. 58 → 8 → 3): the ideas put to a vote
+    (every visible idea while there is no round), the candidates of each
+    round, the retained priorities."""
+    rounds = rounds_of(workshop)
+    if rounds:
+        steps = [FunnelStep(_("Ideas put to a vote"), len(ideas_put_to_vote(workshop)), "ideas")]
+    else:
+        steps = [FunnelStep(_("Ideas"), visible_idea_count(workshop), "ideas")]
+    for number, round_ in enumerate(rounds, start=1):
         steps.append(FunnelStep(_("Round %(num)d: candidates", num=number), len(round_.items), "round"))
     priorities = [p for p in projects_of(workshop) if p.status == "priority"]
     if priorities:
@@ -237,9 +261,12 @@ def report(workshop: Workshop) -> Report:
         workshop=workshop,
         participants=len(participants_of(workshop)),
         participation=participation(workshop),
-        idea_sections=[(a, grouped_wall(a)) for a in workshop.activities if a.kind == "ideas"],
+        # A grouping over several questions is one section, under its owner.
+        idea_sections=[(a, grouped_wall(a)) for a in workshop.activities
+                       if a.kind == "ideas" and a.grouped_into_id is None],
         rounds=rounds_of(workshop),
         funnel=funnel(workshop),
+        ideas_sent=visible_idea_count(workshop),
         priorities=priorities,
         orphan_candidates=orphan_candidates,
         other_projects=[p for p in projects if p.status == "candidate"],
@@ -385,6 +412,84 @@ def hats_rows(workshop: Workshop, names: bool = False) -> tuple[list[str], list[
     return header, rows
 
 
+# --------------------------------------------------------------------------- the one export layer
+# Every CSV and XLSX is written here: formulas neutralised, a byte-order mark,
+# the separator the reader's spreadsheet expects, headers and values in the
+# reader's language (or as codes for programs), numbers and dates typed in XLSX.
+
+@dataclass(frozen=True)
+class Layout:
+    """How the reader's spreadsheet wants a file. language "codes": column codes and
+    raw values, comma-separated (RFC 4180), for programs and re-imports."""
+
+    separator: str = ","
+    language: str = "codes"
+
+    @property
+    def decimal(self) -> str:
+        return "," if self.language == "fr" or self.separator == ";" else "."
+
+
+INTERCHANGE = Layout()
+SEPARATORS = {"semicolon": ";", "comma": ",", "tab": "\t"}
+NUMBER_COLUMNS = {"round", "rank", "score", "voters", "ballots", "participants", "ideas", "total", "members",
+                  "capacity", "impact_mean", "feasibility_mean", "dots", "offers"}
+DATE_COLUMNS = {"created_at", "next_follow_up", "last_change", "at", "time", "date", "offered_on"}
+
+
+def export_layout(args, accept_language: str, reader_language: str) -> Layout:
+    """The layout a request asks for: ?sep=semicolon|comma|tab and ?lang=fr|en|codes
+    when given; else, for a browser that declares its locale, the separator of that
+    locale (Excel set to French splits on semicolons) and the reader's language;
+    a request declaring no locale (a script) gets codes and commas."""
+    language = args.get("lang") if args.get("lang") in ("fr", "en", "codes") else None
+    separator = SEPARATORS.get(args.get("sep") or "")
+    locale = (accept_language or "").split(",")[0].strip().lower()
+    if language is None:
+        language = reader_language if locale else "codes"
+    if separator is None:
+        separator = ";" if (locale.startswith("fr") or (not locale and language == "fr")) else ","
+    return Layout(separator, language)
+
+
+def _column_labels() -> dict[str, str]:
+    return {
+        "idea": _("Idea"), "activity": _("Activity"), "text": _("Text"), "original_text": _("Text as sent"),
+        "theme": _("Theme"), "hidden": _("Hidden"), "merged_into": _("Merged into"),
+        "participant": _("Participant"), "group": _("Stakeholder group"), "created_at": _("Date"),
+        "nickname": _("Nickname"), "round": _("Round"), "round_title": _("Round title"),
+        "round_kind": _("Kind of vote"), "item": _("Item"), "item_title": _("Item title"), "content": _("Vote"),
+        "subject": _("Subject"), "hat": _("Hat"), "comment": _("Comment"), "project": _("Project"),
+        "status": _("Status"), "rank": _("Rank"), "score": _("Score"), "voters": _("Voters"),
+        "participants": _("Participants"), "ideas": _("Ideas"), "ballots": _("Ballots"), "total": _("Total"),
+        "organisation": _("Organisation"), "kind": _("Type"), "territory": _("Territory"), "stage": _("Stage"),
+        "next_follow_up": _("Next follow-up"), "last_change": _("Last change"), "last_note": _("Last note"),
+        "workshop": _("Workshop"), "cell": _("Cell"), "members": _("Members"), "capacity": _("Capacity"),
+        "sector": _("Sector"), "contact_name": _("Contact person"), "contact_email": _("Contact email"),
+        "mission": _("Mission"), "interests": _("Interests"), "archived": _("Archived"),
+        "impact_mean": _("Mean impact"), "feasibility_mean": _("Mean feasibility"), "offers": _("Offers"),
+    }
+
+
+def _value_labels() -> dict[str, dict]:
+    from workshop.hats.hats import LOOKS
+
+    yes_no = {"yes": _("yes"), "no": _("no"), True: _("yes"), False: _("no")}
+    return {
+        "hidden": yes_no, "archived": yes_no,
+        "hat": {hat: str(found.name) for hat, found in LOOKS.items()},
+        "round_kind": {"dots": _("Dots"), "approval": _("Approval"), "ranking": _("Ranking"),
+                       "impact_feasibility": _("Impact × feasibility")},
+        "stage": {"proposed": _("proposed"), "interested": _("interested"), "adopted": _("adopted"),
+                  "in_progress": _("in progress"), "realised": _("realised"), "declined": _("declined"),
+                  "abandoned": _("abandoned")},
+        "kind": {"business": _("business"), "community": _("community organisation"),
+                 "education": _("educational institution"), "municipality": _("municipality / RCM"),
+                 "ministry": _("ministry"), "research": _("research"), "other": _("other")},
+        "status": {"priority": _("priority"), "orphan_candidate": _("orphan"), "candidate": _("candidate")},
+    }
+
+
 def _safe_cell(value):
     """A participant's text must never become a spreadsheet formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -392,33 +497,146 @@ def _safe_cell(value):
     return value
 
 
-def to_csv(header: list[str], rows: list[list]) -> str:
+def _read_value(column: str, value, layout: Layout, values: dict):
+    """A cell as the reader reads it: labels in their language, numbers and dates typed."""
+    if layout.language != "codes":
+        value = values.get(column, {}).get(value, value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if column in NUMBER_COLUMNS and isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value):
+        value = float(value) if "." in value else int(value)
+    if column in DATE_COLUMNS and isinstance(value, str) and value:
+        try:
+            value = datetime.fromisoformat(value)
+            if column in ("next_follow_up", "date", "offered_on") and value == datetime.combine(value.date(), datetime.min.time()):
+                value = value.date()
+        except ValueError:
+            pass
+    return value
+
+
+def _csv_text(value, layout: Layout) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", layout.decimal)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return _safe_cell(value)
+
+
+def _header(header: list[str], layout: Layout) -> list[str]:
+    if layout.language == "codes":
+        return list(header)
+    labels = _column_labels()
+    return [labels.get(code, code) for code in header]
+
+
+def to_csv(header: list[str], rows: list[list], layout: Layout = INTERCHANGE) -> str:
+    """The one CSV writer: byte-order mark (spreadsheets read the accents as UTF-8),
+    the layout's separator and language, formulas neutralised, CRLF line ends."""
+    values = _value_labels() if layout.language != "codes" else {}
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[_safe_cell(v) for v in row] for row in rows])
-    # A byte-order mark so that spreadsheets read the accents as UTF-8.
+    writer = csv.writer(out, delimiter=layout.separator)
+    writer.writerow(_header(header, layout))
+    for row in rows:
+        writer.writerow([_csv_text(_read_value(c, v, layout, values), layout) for c, v in zip(header, row)]
+                        + [_csv_text(v, layout) for v in row[len(header):]])
     return "\ufeff" + out.getvalue()
 
 
-def to_xlsx(workshop: Workshop, names: bool = False) -> bytes:
-    """One sheet per CSV export: "ideas", "votes" and "hats"."""
+def write_xlsx(sheets: list[tuple[str, list[str], list[list]]], layout: Layout = INTERCHANGE) -> bytes:
+    """The one XLSX writer: a sheet per table, numbers and dates as numbers and
+    dates, text that looks like a formula kept as text."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
+    values = _value_labels() if layout.language != "codes" else {}
     book = Workbook()
     book.remove(book.active)
-    sheets = (("ideas", idea_rows(workshop, names)), ("votes", vote_rows(workshop)),
-              ("hats", hats_rows(workshop, names)))
-    for title, (header, rows) in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append(header)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31])
+        sheet.append(_header(header, layout))
         for row in rows:
-            sheet.append(row)
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
+            sheet.append([_read_value(c, v, layout, values) for c, v in zip(header, row)] + list(row[len(header):]))
+        for line in sheet.iter_rows(min_row=2):
+            for cell in line:
                 if cell.data_type == "f":  # text starting with "=": keep it text
                     cell.data_type = "s"
+                elif isinstance(cell.value, datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+                elif isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+        for index, code in enumerate(header, start=1):
+            width = 18 if code in DATE_COLUMNS else (10 if code in NUMBER_COLUMNS else 28)
+            sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def to_xlsx(workshop: Workshop, names: bool = False, layout: Layout = INTERCHANGE) -> bytes:
+    """Programs (codes) get one sheet per CSV export: "ideas", "votes" and "hats";
+    a reader gets every table of the report too: projects, results by group,
+    adoption and cells, with sheet names in their language."""
+    sheets = [("ideas", *idea_rows(workshop, names)), ("votes", *vote_rows(workshop)),
+              ("hats", *hats_rows(workshop, names))]
+    if layout.language != "codes":
+        names_of = {"ideas": _("Ideas"), "votes": _("Votes"), "hats": _("Six hats")}
+        sheets = [(names_of[title], header, rows) for title, header, rows in sheets] + [
+            (_("Projects"), *project_rows(workshop)), (_("Results by group"), *results_by_group_rows(workshop)),
+            (_("Adoption"), *adoption_rows(workshop)), (_("Cells"), *cell_rows(workshop))]
+    return write_xlsx(sheets, layout)
+
+
+def project_rows(workshop: Workshop) -> tuple[list[str], list[list]]:
+    """Each candidate project with its status and, per round, its rank, score and voters."""
+    refs = refs_of(workshop)
+    rows = []
+    for number, round_ in enumerate(rounds_of(workshop), start=1):
+        from workshop.voting.logic import results
+
+        tally = results(round_)
+        for item in tally.items:
+            project = db.session.get(Project, item.item_id)
+            rows.append([refs.projects.get(item.item_id, ""), project.title if project else "",
+                         project.status if project else "", number, item.rank, round(item.score, 2), item.voters])
+    return ["item", "project", "status", "round", "rank", "score", "voters"], rows
+
+
+def results_by_group_rows(workshop: Workshop) -> tuple[list[str], list[list]]:
+    """Each round's result per stakeholder group: total (or mean impact and feasibility) and voters."""
+    from workshop.voting.logic import results
+
+    refs = refs_of(workshop)
+    rows = []
+    for number, round_ in enumerate(rounds_of(workshop), start=1):
+        tally = results(round_)
+        for item in tally.items:
+            for group, share in item.by_group.items():
+                rows.append([number, refs.projects.get(item.item_id, ""), str(group), share.voters, share.total,
+                             None if share.impact_mean is None else round(share.impact_mean, 2),
+                             None if share.feasibility_mean is None else round(share.feasibility_mean, 2)])
+    return ["round", "item", "group", "voters", "total", "impact_mean", "feasibility_mean"], rows
+
+
+def adoption_rows(workshop: Workshop) -> tuple[list[str], list[list]]:
+    """Where each orphan project's adoption stands: one row per offer."""
+    rows = []
+    for entry in adoption_status([p for p in projects_of(workshop) if p.status in ("orphan_candidate", "priority")]):
+        for adoption in entry.adoptions:
+            rows.append([entry.project.title, adoption.organisation.name, adoption.stage,
+                         adoption.next_follow_up.isoformat() if adoption.next_follow_up else ""])
+        if not entry.adoptions:
+            rows.append([entry.project.title, "", "", ""])
+    return ["project", "organisation", "stage", "next_follow_up"], rows
+
+
+def cell_rows(workshop: Workshop) -> tuple[list[str], list[list]]:
+    """Each innovation cell: its project, members and capacity (no names: pseudonymous)."""
+    rows = []
+    for project_id, cells in cells_by_project(workshop).items():
+        for cell in cells:
+            rows.append([cell.project.title, len(cell.members), cell.capacity])
+    return ["project", "members", "capacity"], rows

@@ -1,5 +1,10 @@
 """Theme rules: grouping an activity's ideas with analysis.clustering, and the
-facilitator's edits (rename, move, merge, split, clear)."""
+facilitator's edits (rename, move, merge, split, clear).
+
+A grouping may run over several questions: its themes belong to the activity
+it was run from (the owner), and the other questions point at it with
+`grouped_into_id`; their ideas sit in the owner's themes. Every edit, the
+walls and the report go through `theme_owner` and `grouping_span`."""
 
 from __future__ import annotations
 
@@ -33,14 +38,67 @@ class ThemeError(ValueError):
 Progress = Callable[[int, int], None]  # (done, total)
 
 
-def start_grouping(activity: Activity) -> None:
+def theme_owner(activity: Activity) -> Activity:
+    """The activity whose themes hold this activity's ideas (itself unless grouped with another)."""
+    # By id, not through the relationship: the column is set directly and must be read as written.
+    return db.session.get(Activity, activity.grouped_into_id) if activity.grouped_into_id else activity
+
+
+def grouping_span(owner: Activity) -> list[Activity]:
+    """The questions whose ideas the owner's themes hold: the owner first, then in agenda order."""
+    others = db.session.scalars(select(Activity).where(Activity.grouped_into_id == owner.id)
+                                .order_by(Activity.position, Activity.id)).all()
+    return [owner, *others]
+
+
+def span_ideas(owner: Activity, include_hidden: bool = False, with_authors: bool = True) -> list[Idea]:
+    return [idea for activity in grouping_span(owner)
+            for idea in wall(activity, include_hidden=include_hidden, with_authors=with_authors)]
+
+
+def companions(activity: Activity, ids) -> list[Activity]:
+    """The other questions of the same workshop to group together with `activity`."""
+    chosen = []
+    for other in activity.workshop.activities:
+        if other.id in set(ids) and other.id != activity.id:
+            if other.kind != "ideas":
+                raise ThemeError("unknown_activity")
+            chosen.append(other)
+    if len(chosen) != len(set(ids) - {activity.id}):
+        raise ThemeError("unknown_activity")
+    return chosen
+
+
+def start_grouping(activity: Activity, together_with: list[Activity] = ()) -> None:
     """Mark the activity as being grouped; refuse a second run meanwhile."""
     if activity.grouping_started_at is not None:
         raise ThemeError("already_grouping")
-    if not has_ideas(activity):
+    if not any(has_ideas(a) for a in (activity, *together_with)):
         raise ThemeError("no_ideas")
     activity.grouping_started_at = utcnow()
     db.session.commit()
+
+
+def _take_span(owner: Activity, together_with: list[Activity]) -> None:
+    """Make `owner` own the grouping of itself and `together_with`, undoing
+    any grouping any of them was part of (regrouping replaces, as for one question)."""
+    chosen = [owner, *together_with]
+    chosen_ids = {a.id for a in chosen}
+    for activity in chosen:
+        if activity.grouped_into_id is not None and activity.grouped_into_id not in chosen_ids:
+            _release(activity)
+    for activity in chosen:
+        if activity.grouped_into_id is None:
+            clear(activity, commit=False)  # its own themes, and every question grouped into it
+    for activity in together_with:
+        activity.grouped_into_id = owner.id
+    db.session.flush()
+
+
+def _release(activity: Activity) -> None:
+    """Take one question's ideas out of the themes of the grouping it was part of."""
+    db.session.execute(update(Idea).where(Idea.activity_id == activity.id).values(theme_id=None, theme_position=0))
+    activity.grouped_into_id = None
 
 
 def parse_request(k: str | None, seed_themes: str | None) -> tuple[int | None, list[str]]:
@@ -71,7 +129,7 @@ def ensure_features(ideas: list[Idea], compute=clustering.vectorise, progress: P
             progress(start + len(batch), len(missing))
 
 
-def grouping_features(activity: Activity, ideas: list[Idea], run, progress: Progress | None = None
+def grouping_features(activities: list[Activity], ideas: list[Idea], run, progress: Progress | None = None
                       ) -> tuple[list[clustering.TextFeatures], str]:
     """Every idea's features, and the method that fits them.
 
@@ -82,7 +140,7 @@ def grouping_features(activity: Activity, ideas: list[Idea], run, progress: Prog
     ~30 ms an idea, and the missing features are not stored half-made."""
     # One query: the column is deferred, and 1,000 lazy loads cost more than the clustering.
     stored = dict(db.session.execute(select(Idea.id, Idea.features).where(
-        Idea.activity_id == activity.id, Idea.features.is_not(None))).all())
+        Idea.activity_id.in_([a.id for a in activities]), Idea.features.is_not(None))).all())
     missing = [idea for idea in ideas if idea.id not in stored]
     if len(missing) <= EMBED_AT_PRESS_MAX:
         ensure_features(missing, compute=lambda texts: run(clustering.vectorise, texts), progress=progress)
@@ -98,20 +156,26 @@ def grouping_features(activity: Activity, ideas: list[Idea], run, progress: Prog
 
 
 def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dict[str, str],
-          run=lambda fn, *a, **kw: fn(*a, **kw), progress: Progress | None = None) -> list[Theme]:
-    """Replace the activity's themes by a fresh grouping of its visible ideas.
+          run=lambda fn, *a, **kw: fn(*a, **kw), progress: Progress | None = None,
+          together_with: list[Activity] = ()) -> list[Theme]:
+    """Replace the activity's themes by a fresh grouping of its visible ideas,
+    and of the ideas of the questions `together_with` (their themes go).
 
     `run` executes the CPU-heavy steps (a thread pool under gevent); `labels`
     translates the analysis package's bilingual fallback labels.
     """
     try:
-        ideas = wall(activity, with_authors=False)
-        features, method = grouping_features(activity, ideas, run, progress)
+        span = [activity, *together_with]
+        ideas = [idea for a in span for idea in wall(a, with_authors=False)]
+        features, method = grouping_features(span, ideas, run, progress)
         result = run(clustering.cluster_ideas, features, k=k, seed_themes=seed_themes or None,
-                     seed=activity.id, method=method)
-        clear(activity, commit=False)
+                     seed=activity.id, method=method, language=activity.workshop.language)
+        # A theme the facilitator named keeps its name when most of its ideas stay together.
+        before = [] if seed_themes else [(t.label, {i.id for i in ideas if i.theme_id == t.id}) for t in activity.themes]
+        kept = clustering.keep_names(before, [{ideas[m].id for m in c.members} for c in result.clusters])
+        _take_span(activity, list(together_with))
         themes = [Theme(activity_id=activity.id, position=position,
-                        label=labels.get(cluster.label, cluster.label)[:MAX_LABEL_LENGTH])
+                        label=(kept[position] or labels.get(cluster.label, cluster.label))[:MAX_LABEL_LENGTH])
                   for position, cluster in enumerate(result.clusters)]
         db.session.add_all(themes)
         db.session.flush()
@@ -131,7 +195,7 @@ def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dic
 
 def duplicate_suggestions(activity: Activity) -> list[tuple[Idea, Idea, float]]:
     """The last grouping's near-duplicates still worth a look: both ideas visible and not merged since."""
-    pairs = json.loads(activity.duplicate_pairs or "[]")
+    pairs = json.loads(theme_owner(activity).duplicate_pairs or "[]")
     ids = {idea_id for a, b, _s in pairs for idea_id in (a, b)}
     ideas = {idea.id: idea for idea in db.session.scalars(select(Idea).where(Idea.id.in_(ids or [-1])))}
     return [(ideas[a], ideas[b], similarity) for a, b, similarity in pairs
@@ -140,9 +204,14 @@ def duplicate_suggestions(activity: Activity) -> list[tuple[Idea, Idea, float]]:
 
 
 def clear(activity: Activity, commit: bool = True) -> None:
-    """Back to an ungrouped wall."""
-    db.session.execute(update(Idea).where(Idea.activity_id == activity.id).values(theme_id=None, theme_position=0))
+    """Back to ungrouped walls, for every question the activity's grouping spans."""
+    activity = theme_owner(activity)
+    span = grouping_span(activity)
+    db.session.execute(update(Idea).where(Idea.activity_id.in_([a.id for a in span]))
+                       .values(theme_id=None, theme_position=0))
     db.session.execute(delete(Theme).where(Theme.activity_id == activity.id))
+    for member in span[1:]:
+        member.grouped_into_id = None
     activity.duplicate_pairs = None
     db.session.expire(activity, ["themes"])
     if commit:
@@ -151,7 +220,14 @@ def clear(activity: Activity, commit: bool = True) -> None:
 
 def theme_in(activity: Activity, theme_id: int) -> Theme:
     theme = db.session.get(Theme, theme_id)
-    if theme is None or theme.activity_id != activity.id:
+    if theme is None or theme.activity_id != theme_owner(activity).id:
+        raise ThemeError("unknown_theme")
+    return theme
+
+
+def theme_of_workshop(workshop_id: int, theme_id: int) -> Theme:
+    theme = db.session.get(Theme, theme_id or 0)
+    if theme is None or db.session.get(Activity, theme.activity_id).workshop_id != workshop_id:
         raise ThemeError("unknown_theme")
     return theme
 
@@ -168,7 +244,7 @@ def rename(theme: Theme, label: str) -> None:
 
 def move(idea: Idea, theme: Theme | None) -> None:
     """Put an idea in another theme (None: back to the unsorted ideas), last in it."""
-    if theme is not None and theme.activity_id != idea.activity_id:
+    if theme is not None and theme.activity_id != theme_owner(idea.activity).id:
         raise ThemeError("unknown_theme")
     idea.theme_id = theme.id if theme else None
     idea.theme_position = 1 + max(
@@ -195,7 +271,9 @@ def merge(target: Theme, other: Theme) -> None:
 
 def split(activity: Activity, ideas: list[Idea], label: str) -> Theme:
     """A new theme made of the chosen ideas."""
-    if not ideas or any(idea.activity_id != activity.id for idea in ideas):
+    activity = theme_owner(activity)
+    span_ids = {a.id for a in grouping_span(activity)}
+    if not ideas or any(idea.activity_id not in span_ids for idea in ideas):
         raise ThemeError("nothing_selected")
     position = 1 + max((t.position for t in activity.themes), default=-1)
     theme = Theme(activity_id=activity.id, label=label[:MAX_LABEL_LENGTH], position=position)
@@ -208,9 +286,11 @@ def split(activity: Activity, ideas: list[Idea], label: str) -> Theme:
 
 
 def grouped_wall(activity: Activity, include_hidden: bool = False) -> list[tuple[Theme | None, list[Idea]]]:
-    """The wall as (theme, ideas) pairs in theme order, unsorted ideas last."""
+    """The wall as (theme, ideas) pairs in theme order, unsorted ideas last; a
+    grouping over several questions shows the ideas of all of them."""
+    activity = theme_owner(activity)
     by_theme: dict[int | None, list[Idea]] = {}
-    for idea in sorted(wall(activity, include_hidden=include_hidden), key=lambda i: (i.theme_position, i.id)):
+    for idea in sorted(span_ideas(activity, include_hidden=include_hidden), key=lambda i: (i.theme_position, i.id)):
         by_theme.setdefault(idea.theme_id, []).append(idea)
     groups: list[tuple[Theme | None, list[Idea]]] = [(t, by_theme.get(t.id, [])) for t in activity.themes]
     if by_theme.get(None) or not activity.themes:

@@ -32,6 +32,7 @@ def error_message(code: str) -> str:
         "long_label": _("A theme name has 80 characters at most."),
         "bad_merge": _("Choose another theme to merge with."),
         "nothing_selected": _("Tick the ideas that should form the new theme first."),
+        "unknown_activity": _("Choose questions of this workshop to group together."),
     }.get(code, _("This could not be done."))
 
 
@@ -57,15 +58,17 @@ def off_loop(fn, *args, **kwargs):
     return fn(*args, **kwargs)
 
 
-def run_grouping(app, activity_id: int, k: int | None, seeds: list[str]) -> None:
+def run_grouping(app, activity_id: int, k: int | None, seeds: list[str], together_ids: list[int] = ()) -> None:
     # A request context of its own: templates build URLs, and the request that
     # started the grouping has long answered.
     with app.test_request_context("/"):
         activity = db.session.get(Activity, activity_id)
         workshop = activity.workshop
         try:
+            together = logic.companions(activity, together_ids)
             logic.group(activity, k, seeds, fallback_labels(workshop.language), run=off_loop,
-                        progress=lambda done, total: live.grouping_progress(workshop, done, total))
+                        progress=lambda done, total: live.grouping_progress(workshop, done, total),
+                        together_with=together)
         except Exception:
             log.exception("grouping failed for activity %s", activity_id)
             db.session.rollback()
@@ -95,18 +98,21 @@ def group(workshop_id: int, activity_id: int):
     workshop, activity = facilitated_activity(workshop_id, activity_id)
     try:
         k, seeds = logic.parse_request(request.form.get("k"), request.form.get("seed_themes"))
-        logic.start_grouping(activity)
+        # The other questions whose ideas this grouping takes in (its themes stay this activity's).
+        together = logic.companions(activity, [int(i) for i in request.form.getlist("together") if i.isdigit()])
+        logic.start_grouping(activity, together)
     except logic.ThemeError as error:
         return message_fragment(error_message(error.code))
+    together_ids = [a.id for a in together]
     app = current_app._get_current_object()
     if app.config.get("GROUPING_INLINE"):
-        run_grouping(app, activity.id, k, seeds)
+        run_grouping(app, activity.id, k, seeds, together_ids)
         db.session.refresh(activity)
         return render_template("workshops/_control_stage.html", workshop=workshop)
     # Progress and result reach every screen by push, in order; an answer
     # rendered now could arrive after the result and put the old wall back.
     live.grouping_progress(workshop, 0, 0)
-    socketio.start_background_task(run_grouping, app, activity.id, k, seeds)
+    socketio.start_background_task(run_grouping, app, activity.id, k, seeds, together_ids)
     return "", 202, {"HX-Reswap": "none"}
 
 
@@ -131,10 +137,10 @@ def split(workshop_id: int, activity_id: int):
 
 
 def facilitated_theme(workshop_id: int, theme_id: int):
+    """A theme of any question of the workshop: an earlier one can be edited while shown."""
     workshop = facilitated(workshop_id)
-    activity = workshop.current_activity
     try:
-        return workshop, logic.theme_in(activity, theme_id) if activity else abort(404)
+        return workshop, logic.theme_of_workshop(workshop.id, theme_id)
     except logic.ThemeError:
         abort(404)
 
@@ -155,7 +161,7 @@ def rename(workshop_id: int, theme_id: int):
 def merge(workshop_id: int, theme_id: int):
     workshop, theme = facilitated_theme(workshop_id, theme_id)
     try:
-        target = logic.theme_in(workshop.current_activity, request.form.get("into", type=int) or 0)
+        target = logic.theme_in(db.session.get(Activity, theme.activity_id), request.form.get("into", type=int) or 0)
         logic.merge(target, theme)
     except logic.ThemeError as error:
         return message_fragment(error_message(error.code))

@@ -35,6 +35,24 @@ def latest_ideas_activity(workshop: Workshop) -> Activity | None:
     return ideas_activities[-1] if ideas_activities else None
 
 
+def ideas_activities(workshop: Workshop) -> list[Activity]:
+    """Every question that has been opened, in agenda order: a round may draw on any of them."""
+    return [a for a in workshop.activities if a.kind == "ideas" and a.state != "pending"]
+
+
+def groupings(workshop: Workshop) -> list[Activity]:
+    """The activities that own themes, each once, in agenda order (a grouping
+    over several questions is owned by one of them; see themes.logic)."""
+    return [a for a in ideas_activities(workshop) if a.grouped_into_id is None and a.themes]
+
+
+def _question(workshop: Workshop, activity_id: int | None) -> Activity:
+    for activity in ideas_activities(workshop):
+        if activity.id == activity_id:
+            return activity
+    raise VoteRejected("unknown_question")
+
+
 def _project_for_idea(workshop: Workshop, idea) -> Project:
     found = db.session.scalar(select(Project).where(Project.idea_id == idea.id))
     return found or Project(workshop_id=workshop.id, title=idea.text, idea_id=idea.id)
@@ -46,33 +64,44 @@ def _project_for_theme(workshop: Workshop, theme) -> Project:
 
 
 def candidates(workshop: Workshop, source: str, previous: Round | None = None, carry: int | None = None,
-               theme_id: int | None = None, picked: list[tuple[str, int]] = ()) -> list[Project]:
-    """The projects a new round runs over: all visible ideas, the themes, the
-    ideas of one theme, the themes and ideas the facilitator picked one by one
-    (("theme", id) or ("idea", id)), or the top of the previous round."""
+               theme_id: int | None = None, picked: list[tuple[str, int]] = (),
+               activity_id: int | None = None) -> list[Project]:
+    """The projects a new round runs over, drawn from any question opened so far:
+    every question's visible ideas ("ideas") or themes ("themes") together; one
+    question's (the same with `activity_id`); the ideas of one theme; the themes
+    and ideas the facilitator picked one by one across questions (("theme", id)
+    or ("idea", id)); or the top of the previous round."""
+    from workshop.themes.logic import span_ideas, theme_owner
+
     if source == "shortlist":
         if previous is None:
             raise VoteRejected("no_previous_round")
         chosen = shortlist(previous, carry or 0)
         by_id = {item.project_id: item.project for item in previous.items}
         return [by_id[i] for i in (*chosen.carried, *chosen.tied)]
-    activity = latest_ideas_activity(workshop)
-    if activity is None:
+    questions = ideas_activities(workshop) if activity_id is None else [_question(workshop, activity_id)]
+    if not questions:
         raise VoteRejected("no_ideas")
     if source == "themes":
-        if not activity.themes:
+        owners = list(dict.fromkeys(theme_owner(q) for q in questions))  # a shared grouping once
+        themes = [theme for owner in owners for theme in owner.themes]
+        if not themes:
             raise VoteRejected("no_themes")
-        return [_project_for_theme(workshop, theme) for theme in activity.themes]
+        return [_project_for_theme(workshop, theme) for theme in themes]
     if source == "ideas":
-        return [_project_for_idea(workshop, idea) for idea in wall(activity)]
+        return [_project_for_idea(workshop, idea) for q in questions for idea in wall(q)]
+    owners = list(dict.fromkeys(theme_owner(q) for q in ideas_activities(workshop)))
     if source == "theme":
-        chosen = [idea for idea in wall(activity) if theme_id is not None and idea.theme_id == theme_id]
+        themes = {theme.id: owner for owner in owners for theme in owner.themes}
+        if theme_id not in themes:
+            raise VoteRejected("no_themes")
+        chosen = [idea for idea in span_ideas(themes[theme_id]) if idea.theme_id == theme_id]
         if not chosen:
             raise VoteRejected("no_themes")
         return [_project_for_idea(workshop, idea) for idea in chosen]
     if source == "picked":
-        themes = {theme.id: theme for theme in activity.themes}
-        ideas = {idea.id: idea for idea in wall(activity)}
+        themes = {theme.id: theme for owner in owners for theme in owner.themes}
+        ideas = {idea.id: idea for q in ideas_activities(workshop) for idea in wall(q)}
         projects = []
         for kind, item_id in dict.fromkeys(picked):  # each once, in the order picked
             if kind == "theme" and item_id in themes:
@@ -87,6 +116,21 @@ def candidates(workshop: Workshop, source: str, previous: Round | None = None, c
     raise VoteRejected("bad_source")
 
 
+def parse_source(value: str) -> tuple[str, int | None, int | None]:
+    """The form's "Vote on" value: "ideas", "themes", "ideas:<question>",
+    "themes:<question>", "theme:<theme>", "picked" or "shortlist" ->
+    (source, question id, theme id)."""
+    source, _sep, number = (value or "ideas").partition(":")
+    item_id = int(number) if number.isdigit() else None
+    if number and item_id is None:
+        raise VoteRejected("bad_source")
+    if source == "theme":
+        return "theme", None, item_id
+    if source in ("ideas", "themes"):
+        return source, item_id, None
+    return source, None, None
+
+
 def create_round(workshop: Workshop, title: str, kind: str, projects: list[Project], *,
                  dots: int = 5, max_per_item: int = 3, top_k: int = 3, show_live: bool = False,
                  impact_label: str = "", feasibility_label: str = "", previous: Round | None = None) -> Round:
@@ -95,6 +139,12 @@ def create_round(workshop: Workshop, title: str, kind: str, projects: list[Proje
         raise VoteRejected("bad_kind")
     if len(projects) < 2:
         raise VoteRejected("too_few_items")
+    # Only the numbers the chosen vote type uses are checked: the form hides the others.
+    if kind != "dots":
+        dots = max(1, min(dots, 100))
+        max_per_item = max(1, min(max_per_item, dots))
+    if kind not in ("approval", "ranking"):
+        top_k = max(1, min(top_k, len(projects)))
     if not (1 <= dots <= 100 and 1 <= max_per_item <= dots and 1 <= top_k <= len(projects)):
         raise VoteRejected("bad_rules")
     position = 1 + max((a.position for a in workshop.activities), default=-1)

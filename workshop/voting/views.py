@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from workshop import live
@@ -16,14 +17,14 @@ bp = Blueprint("voting", __name__)
 
 
 def rejection_message(error: logic.VoteRejected) -> str:
-    limit = error.limit
+    limit = error.limit or 0  # every message below is built; only some have a limit
     return {
         "closed": _("This vote is closed: your vote was not changed."),
         "over_budget": _("You have no dots left: take one back from another item first."),
-        "too_many_on_item": _("%(n)s dots at most on one item.", n=limit),
+        "too_many_on_item": ngettext("%(num)d dot at most on one item.", "%(num)d dots at most on one item.", limit),
         "invalid_dots": _("There is no dot to take back here."),
-        "too_many_approved": _("Choose %(n)s items at most.", n=limit),
-        "too_many_ranked": _("Rank %(n)s items at most.", n=limit),
+        "too_many_approved": ngettext("Choose %(num)d item at most.", "Choose %(num)d items at most.", limit),
+        "too_many_ranked": ngettext("Rank %(num)d item at most.", "Rank %(num)d items at most.", limit),
         "duplicate_rank": _("Each item can have one place only."),
         "score_out_of_range": _("Scores go from 1 to 5."),
         "unknown_item": _("This item is not part of the vote."),
@@ -33,6 +34,8 @@ def rejection_message(error: logic.VoteRejected) -> str:
         "nothing_picked": _("Tick the themes and ideas to vote on first."),
         "unknown_pick": _("One of the ticked items no longer exists: reload and tick again."),
         "no_previous_round": _("There is no previous round to carry from."),
+        "unknown_question": _("This question has not been opened yet: there is nothing to vote on from it."),
+        "bad_source": _("Choose what to vote on."),
         "too_few_items": _("A vote needs at least two items."),
         "bad_rules": _("Check the numbers: dots, dots per item and places must fit the items."),
         "bad_retain": _("Tick the projects to keep as priorities."),
@@ -47,17 +50,12 @@ def create(workshop_id: int):
     workshop = facilitated(workshop_id)
     form = request.form
     try:
-        previous = None
-        if form.get("source") == "shortlist":
-            previous = latest_round(workshop)
-        source = form.get("source", "ideas")
-        theme_id = None
-        if source.startswith("theme:"):  # one theme's ideas
-            source, theme_id = "theme", int(source.split(":", 1)[1]) if source[6:].isdigit() else None
+        source, activity_id, theme_id = logic.parse_source(form.get("source", "ideas"))
+        previous = latest_round(workshop) if source == "shortlist" else None
         picked = [(kind, int(item_id)) for kind, _sep, item_id in (p.partition(":") for p in form.getlist("pick"))
                   if item_id.isdigit()]
-        projects = logic.candidates(workshop, source, previous=previous,
-                                    carry=form.get("carry", type=int), theme_id=theme_id, picked=picked)
+        projects = logic.candidates(workshop, source, previous=previous, carry=form.get("carry", type=int),
+                                    theme_id=theme_id, picked=picked, activity_id=activity_id)
         logic.create_round(
             workshop, form.get("title", ""), form.get("kind", "dots"), projects,
             dots=form.get("dots", 5, type=int), max_per_item=form.get("max_per_item", 3, type=int),
@@ -67,7 +65,16 @@ def create(workshop_id: int):
         )
     except logic.VoteRejected as error:
         return message_fragment(rejection_message(error))
+    # New candidate projects (hats subjects) and a previous round to carry from:
+    # the control view's forms are sent again (control_forms.js puts them in place).
+    push_control_forms(workshop)
     return render_template("workshops/_agenda.html", workshop=workshop)
+
+
+def push_control_forms(workshop) -> None:
+    """Only the forms, once per control room: the stage may hold what the facilitator types."""
+    live.broadcast(workshop.id, ["control"], lambda _audience: [live.replace(
+        "control-forms-next", render_template("workshops/_control_forms_next.html", workshop=workshop))])
 
 
 def latest_round(workshop):

@@ -114,6 +114,17 @@ def open_activity(workshop: Workshop, activity: Activity) -> None:
             other.state = "closed"
     activity.state = "open"
     workshop.current_activity = activity
+    workshop.projector_activity = None  # the big screens follow what phones now answer
+    db.session.commit()
+
+
+def show_on_projector(workshop: Workshop, activity: Activity | None) -> None:
+    """Show an earlier activity on the projector and the control view (its wall,
+    themes or results) without reopening it: phones keep the current activity.
+    None, or the current activity, goes back to following the phones."""
+    if activity is not None and activity.state == "pending":
+        raise WorkshopError("not_started")
+    workshop.projector_activity = None if activity is None or activity.id == workshop.current_activity_id else activity
     db.session.commit()
 
 

@@ -24,6 +24,12 @@ class Workshop(db.Model):
     current_activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("activities.id", use_alter=True, name="fk_workshops_current_activity")
     )
+    # What the projector and the control view show when it is not the current
+    # activity (an earlier question's wall or themes); phones keep the current
+    # one. Cleared when an activity is opened.
+    projector_activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", use_alter=True, name="fk_workshops_projector_activity", ondelete="SET NULL")
+    )
     # The server owns the countdown: every screen counts to the same instant.
     timer_ends_at: Mapped[datetime | None]
     # Pseudonymous by default: the projector shows ideas without nicknames.
@@ -42,6 +48,14 @@ class Workshop(db.Model):
     current_activity: Mapped[Activity | None] = relationship(
         foreign_keys=[current_activity_id], post_update=True
     )
+    projector_activity: Mapped[Activity | None] = relationship(
+        foreign_keys=[projector_activity_id], post_update=True
+    )
+
+    @property
+    def stage_activity(self) -> Activity | None:
+        """The activity the projector and the control view show."""
+        return self.projector_activity or self.current_activity
 
 
 class StakeholderGroup(db.Model):
@@ -76,6 +90,10 @@ class Activity(db.Model):
     # The last grouping's near-duplicate pairs, offered to the facilitator to
     # merge: JSON [[idea id, idea id, similarity], ...], most similar first.
     duplicate_pairs: Mapped[str | None] = mapped_column(Text)
+    # Grouped over several questions: this activity's ideas sit in the themes
+    # of that activity (the one the grouping was run from, which owns them).
+    grouped_into_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", name="fk_activities_grouped_into"))
+    grouped_into: Mapped[Activity | None] = relationship(remote_side="Activity.id", foreign_keys=[grouped_into_id])
 
     themes: Mapped[list["Theme"]] = relationship(  # noqa: F821
         "Theme", order_by="Theme.position", cascade="all, delete-orphan"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from workshop import live, qr
+from workshop import live, qr, venue
 from workshop.extensions import db
 from workshop.workshops import logic
 from workshop.workshops.models import Workshop
@@ -55,9 +55,17 @@ def _workshop_if(workshop_id: int, allowed) -> Workshop:
 
 
 def join_url(workshop: Workshop) -> str:
-    # Behind a proxy or on a venue network, PUBLIC_URL says what phones can reach.
+    # Behind a proxy or on a venue network, PUBLIC_URL says what phones can reach;
+    # otherwise the address the facilitator opened (the control view warns when
+    # that is 127.0.0.1, which on a phone means the phone).
     base = current_app.config["PUBLIC_URL"] or request.host_url
     return f"{base.rstrip('/')}/j/{workshop.join_code}"
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links: answer with the icon."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", max_age=7 * 24 * 3600)
 
 
 @bp.get("/")
@@ -91,9 +99,10 @@ def new():
 @login_required
 def control(workshop_id: int):
     workshop = facilitated(workshop_id)
-    return render_template("workshops/control.html", workshop=workshop,
-                           join_url=join_url(workshop),
-                           count=logic.participant_count(workshop))
+    url = join_url(workshop)
+    advice = venue.join_advice(url, current_app.config["HOST"], request.path)
+    return render_template("workshops/control.html", workshop=workshop, join_url=url,
+                           join_advice=advice, count=logic.participant_count(workshop))
 
 
 @bp.get("/w/<int:workshop_id>/projector")
@@ -139,6 +148,19 @@ def switch_activity(workshop_id: int, activity_id: int, action: str):
         logic.close_activity(workshop, activity)
     live.stage_changed(workshop)
     live.timer_changed(workshop)
+    return render_template("workshops/_agenda.html", workshop=workshop)
+
+
+@bp.post("/w/<int:workshop_id>/activities/<int:activity_id>/show")
+@login_required
+def show_on_projector(workshop_id: int, activity_id: int):
+    """An earlier activity on the projector and the control view; phones stay where they are."""
+    workshop = facilitated(workshop_id)
+    try:
+        logic.show_on_projector(workshop, logic.activity_of(workshop, activity_id))
+    except logic.WorkshopError:
+        abort(404)
+    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
     return render_template("workshops/_agenda.html", workshop=workshop)
 
 
