@@ -632,3 +632,74 @@ def test_damaged_hats_or_cells_are_refused_and_nothing_is_stored(facilitator_cli
     response = upload(facilitator_client, document)
     assert response.status_code == 400
     assert db.session.query(Workshop).count() == before
+
+
+# --- three questions: the funnel counts what went through ----------------------------
+
+@pytest.fixture
+def questions(facilitator):
+    from tests.test_voting import three_questions
+
+    return three_questions(facilitator)
+
+
+def test_the_funnel_counts_only_the_ideas_put_to_a_vote(app, facilitator_client, questions):
+    from tests.test_voting import group
+    from workshop.reports.logic import funnel, ideas_put_to_vote
+
+    first, second, third = questions.activities[:3]
+    themes = group(first, 4, together=[second])  # 40 ideas in 4 themes
+    hidden = ideas.wall(third)[0]
+    ideas.hide(hidden)
+    # Round 1: the shared grouping's themes plus two single ideas of the third question.
+    picked = [("theme", t.id) for t in themes] + [("idea", i.id) for i in ideas.wall(third)[:2]]
+    first_round = voting.create_round(questions, "Tour 1", "dots", voting.candidates(questions, "picked",
+                                                                                  picked=picked))
+    voter = Participant(workshop_id=questions.id, nickname="V", group_id=questions.groups[0].id)
+    db.session.add(voter)
+    db.session.commit()
+    open_activity(questions, first_round.activity)
+    for item, dots in zip(first_round.items, (2, 2, 1)):
+        for _ in range(dots):
+            voting.move_dots(first_round, voter, item.project_id, +1)
+    close_activity(questions, first_round.activity)
+    second_round = voting.create_round(questions, "Tour 2", "ranking", voting.candidates(
+        questions, "shortlist", previous=first_round, carry=3), top_k=2, previous=first_round)
+    voting.retain(questions, [second_round.items[0].project_id, second_round.items[1].project_id])
+
+    assert len(ideas_put_to_vote(questions)) == 40 + 2
+    with app.test_request_context("/"):
+        steps = funnel(questions)
+    assert [(s.kind, s.count) for s in steps] == [("ideas", 42), ("round", 6), ("round", 3), ("priorities", 2)]
+    html = facilitator_client.get(f"/w/{questions.id}/report").get_data(as_text=True)
+    assert "42 → 6 → 3 → 2" in html
+    # The header counts every visible idea sent; the funnel says how many never went to a vote.
+    assert "59 idées" in html or "59 ideas" in html
+    assert "17 idées envoyées n’ont jamais été soumises au vote" in html or \
+        "17 ideas sent were never put to a vote" in html
+    # The shared grouping is one section of the report, under both questions.
+    assert html.count('class="report-activity"') == 2
+
+
+def test_a_funnel_with_no_round_counts_every_visible_idea(app, questions):
+    from workshop.reports.logic import funnel
+
+    with app.test_request_context("/"):
+        assert [(s.kind, s.count) for s in funnel(questions)] == [("ideas", 60)]
+
+
+def test_a_grouping_over_two_questions_survives_export_and_import(facilitator_client, questions):
+    from tests.test_voting import group
+    from workshop.reports.archive import round_trip_view
+    from workshop.workshops.models import Workshop
+
+    first, second, _third = questions.activities[:3]
+    group(first, 4, together=[second])
+    document = export(facilitator_client, questions.id)
+    assert document["activities"][1]["grouped_into"] == document["activities"][0]["ref"]
+    response = upload(facilitator_client, document)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    new_id = int(re.search(r"/w/(\d+)/report", response.headers["Location"]).group(1))
+    restored = db.session.get(Workshop, new_id)
+    assert restored.activities[1].grouped_into_id == restored.activities[0].id
+    assert round_trip_view(export(facilitator_client, new_id)) == round_trip_view(document)

@@ -144,3 +144,70 @@ def test_an_admin_may_run_any_workshop(app, workshop):
     admin = app.test_client()
     sign_in(admin, "admin@example.org")
     assert admin.get(f"/w/{workshop.id}/control").status_code == 200
+
+
+# --- an earlier activity on the projector ------------------------------------------
+
+def test_showing_an_earlier_activity_leaves_the_phones_where_they_are(app, facilitator, facilitator_client):
+    from tests.conftest import join
+    from tests.test_live import swaps, watcher
+    from tests.test_voting import three_questions
+    from workshop.ideas.logic import wall
+
+    workshop = three_questions(facilitator)
+    first, second, third = workshop.activities[:3]
+    logic.open_activity(workshop, third)  # the phones answer the third question
+    phone = app.test_client()
+    join(phone, workshop, nickname="Lou")
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    phones, _ = watcher(app, phone, workshop, "phones")
+    projector.get_received(), phones.get_received()
+
+    response = facilitator_client.post(f"/w/{workshop.id}/activities/{first.id}/show")
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert workshop.current_activity_id == third.id and workshop.projector_activity_id == first.id
+    assert third.state == "open" and first.state == "closed"
+    # The projector shows the first question's wall; the phones were sent nothing.
+    stage = [s for s in swaps(projector) if s["id"] == "stage"][-1]["html"]
+    assert "accueillir les étudiant·e·s internationaux" in stage
+    assert all(f'id="idea-{i.id}"' in stage for i in wall(first))
+    assert swaps(phones) == []
+    panel = phone.get(f"/j/{workshop.join_code}/phone").get_data(as_text=True)
+    assert "liens avec la communauté" in panel and "logement et l" not in panel
+    # The agenda says what is on the projector, and offers the way back.
+    agenda = response.get_data(as_text=True)
+    assert "sur le projecteur" in agenda or "on the projector" in agenda
+    # A new idea on the open question does not land on the earlier wall.
+    sent = phone.post(f"/j/{workshop.join_code}/ideas", data={"text": "Un jardin communautaire", "key": "k" * 16})
+    assert sent.status_code == 200
+    assert not [s for s in swaps(projector) if s["id"].startswith("idea-")]
+    # Opening an activity puts the big screens back on what the phones answer.
+    facilitator_client.post(f"/w/{workshop.id}/activities/{second.id}/open")
+    db.session.expire_all()
+    assert workshop.projector_activity_id is None and workshop.current_activity_id == second.id
+
+
+def test_showing_the_current_activity_follows_the_phones_again(facilitator, facilitator_client):
+    from tests.test_voting import three_questions
+
+    workshop = three_questions(facilitator, people_count=5, per_question=3)
+    first, _second, third = workshop.activities[:3]
+    logic.open_activity(workshop, third)
+    facilitator_client.post(f"/w/{workshop.id}/activities/{first.id}/show")
+    facilitator_client.post(f"/w/{workshop.id}/activities/{third.id}/show")
+    db.session.expire_all()
+    assert workshop.projector_activity_id is None and workshop.stage_activity.id == third.id
+    # A question never opened has nothing to show.
+    pending = logic.activity_of(workshop, workshop.activities[0].id)
+    pending.state = "pending"
+    db.session.commit()
+    assert facilitator_client.post(f"/w/{workshop.id}/activities/{pending.id}/show").status_code == 404
+
+
+def test_only_the_facilitator_chooses_what_the_projector_shows(app, workshop):
+    logic.open_activity(workshop, workshop.activities[0])
+    make_user("other@example.org")
+    other = app.test_client()
+    sign_in(other, "other@example.org")
+    assert other.post(f"/w/{workshop.id}/activities/{workshop.activities[0].id}/show").status_code == 403

@@ -206,6 +206,11 @@ def idea_card(idea, audience: str) -> str:
 
 def idea_changed(idea, removed_ids: Iterable[int] = ()) -> None:
     """An idea was added or moderated: update it, or take it off the wall."""
+    from workshop.themes.logic import theme_owner
+
+    shown = idea.activity.workshop.stage_activity
+    if shown is None or theme_owner(shown).id != theme_owner(idea.activity).id:
+        return  # the big screens show an earlier activity: this idea's wall is not there
     removed = [remove(f"idea-{i}") for i in removed_ids]
 
     def render(audience: str) -> list[Swap]:
