@@ -232,6 +232,10 @@ def run_the_session(browser, server, context, control, projector, code, crowd):
     grouped = rows(server, "SELECT COUNT(*) FROM ideas WHERE theme_id IS NOT NULL")[0][0]
     assert grouped == 66  # every question's ideas, in one grouping
     smallest["10 themes"] = check_projector(projector, "22-full-projector-themes")
+    control.set_viewport_size({"width": 1366, "height": 768})
+    control.reload()
+    control.wait_for_selector("body[data-live=connected]")
+    shot(control, "22b-full-control-themes")
 
     # --- a dots round over every question's themes, 43 phones voting
     facilitator.post("/rounds", {"title": "Quels chantiers comptent le plus ?", "source": "themes",
@@ -253,6 +257,10 @@ def run_the_session(browser, server, context, control, projector, code, crowd):
         add = phone.locator(".ballot-item").first.locator("button[aria-label='Ajouter une gommette']")
         add.click()
         expect(phone.locator(".budget")).to_contain_text("4", timeout=5000)
+    shot(phones[0][1], "23b-full-phone-dots")
+    control.reload()
+    control.wait_for_selector("body[data-live=connected]")
+    shot(control, "23c-full-control-round")
     facilitator.close(vote)
     expect(projector.locator(".result")).not_to_have_count(0, timeout=10000)
     smallest["dots results"] = check_projector(projector, "23-full-projector-results")
@@ -291,6 +299,7 @@ def run_the_session(browser, server, context, control, projector, code, crowd):
     stored = rows(server, "SELECT COUNT(*) FROM hat_comments WHERE subject_id = ?", subject)[0][0]
     assert stored == CROWD + 3
     smallest["hats"] = check_projector(projector, "24-full-projector-hats")
+    shot(phones[1][1], "24b-full-phone-hat")
     facilitator.close(hats_activity)
 
     # --- innovation cells: one per priority, every phone signs up
@@ -308,6 +317,9 @@ def run_the_session(browser, server, context, control, projector, code, crowd):
     assert members == CROWD
     smallest["cells"] = check_projector(projector, "25-full-projector-cells")
 
+    # --- the report's funnel counts what went through each step: 66 ideas → 10 themes → 3 priorities
+    report = control.request.get(f"{server.url}/w/{facilitator.workshop_id}/report").text()
+    assert re.search(r"66\s*→\s*10\s*→\s*3", report), re.findall(r"report-funnel-summary[^<]*", report)
     for phone_context, _ in phones:
         phone_context.close()
     print("smallest projector text:", smallest)
