@@ -68,15 +68,17 @@ def server(tmp_path):
 
 
 def shot(page, name, element=None):
-    """The phone at 390×844 and 360×640, scrolled to what the screen is about."""
-    if not SCREENSHOTS:
-        return
-    Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+    """The phone at 390×844 and 360×640, scrolled to what the screen is about:
+    nothing wider than the phone at either size (a wider page zooms out), and
+    a screenshot of each when SCREENSHOT_DIR is set."""
     for size in (PHONE["viewport"], SMALL_PHONE):
         page.set_viewport_size(size)
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], (name, size)
         if element is not None:
             page.locator(element).first.scroll_into_view_if_needed()
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{size['width']}x{size['height']}.png"))
+        if SCREENSHOTS:
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{size['width']}x{size['height']}.png"))
     page.set_viewport_size(PHONE["viewport"])
 
 
@@ -183,6 +185,11 @@ def test_a_draft_survives_a_close_and_a_subject_change(browser, server):
     facilitator.open(first)
     draft = "Un parrainage par des employeur·e·s de la région, dès l'arrivée"
     phone.fill("#idea-text", draft)
+    # A drop and a reconnection re-render the panel from the server: the text comes back in its box.
+    offline(context, phone)
+    back_online(context, phone)
+    expect(phone.locator("#idea-text")).to_have_value(draft)
+    expect(phone.locator("#kept-drafts .kept-draft")).to_have_count(0)
 
     # The question closes while the text is being typed: it is kept, with a way to copy it.
     facilitator.close(first)
