@@ -228,3 +228,33 @@ def test_a_phone_back_from_offline_redraws_the_timer_from_the_server(app, worksh
     db.session.refresh(workshop)
     state = phones[6].get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
     assert f'data-ends-at="{epoch_ms(workshop.timer_ends_at)}"' in state
+
+
+def test_a_phone_that_leaves_and_comes_back_wears_its_hat_again_on_the_big_screens(app, workshop, facilitator_client):
+    import re
+
+    from tests.conftest import joined_phones
+    from workshop.hats.logic import create, take_hat
+    from workshop.participants.models import Participant
+    from workshop.extensions import db
+
+    phones = joined_phones(app, workshop, 40)
+    create(workshop, ["Un programme de jumelage étudiant·e–employeur"], [], "balanced")
+    hats_activity = [a for a in workshop.activities if a.kind == "hats"][0]
+    facilitator_client.post(f"/w/{workshop.id}/activities/{hats_activity.id}/open")
+    leaving = db.session.query(Participant).filter_by(nickname="P0").one()
+    hat, _late = take_hat(hats_activity.hats, leaving)
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+
+    def worn():
+        [html] = [s["html"] for s in swaps(projector) if s["id"] == f"hat-wearers-{hat}"]
+        return int(re.search(r"\d+", html).group())
+
+    phones[0].post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"})
+    while_away = worn()
+    join(phones[0], workshop, nickname="P0")
+    assert worn() == while_away + 1
+    assert phones[0].get(f"/j/{workshop.join_code}/hats/{hats_activity.hats.id}/mine").status_code == 200
+    assert f'name="hat" value="{hat}"' in phones[0].get(
+        f"/j/{workshop.join_code}/hats/{hats_activity.hats.id}/mine").get_data(as_text=True)

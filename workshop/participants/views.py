@@ -70,6 +70,8 @@ def join(code: str):
         else:
             logic.remember(participant)
             live.count_changed(workshop, workshops.participant_count(workshop))
+            if back is not None:
+                live.hat_wearers_changed(workshop)  # back under the hat they wore, if hats are worn now
             return redirect(url_for("participants.phone", code=workshop.join_code))
     return render_template("participants/join.html", workshop=workshop, error=error,
                            back=back), (422 if error else 200)
