@@ -56,14 +56,15 @@ def coordinator_client(app):
 
 
 def test_adopted_by_one_declines_the_others_only_when_told_with_a_dated_timeline(orphan, partners):
+    # Without a choice nothing is declined (the views ask for one: tests/test_orphans_followup.py).
     first = logic.offer(orphan, partners[0], "coord@example.org")
     second = logic.offer(orphan, partners[1], "coord@example.org")
     assert first.next_follow_up is not None  # every open adoption has a follow-up date
     logic.move(first, "interested", "Appel le 2 décembre", "coord@example.org")
-    with pytest.raises(logic.OrphansRejected, match="others_choice_required"):
-        logic.move(first, "adopted", "", "coord@example.org")  # never a silent decline
     with pytest.raises(logic.OrphansRejected, match="decline_note_required"):
         logic.move(first, "adopted", "", "coord@example.org", others="decline")
+    with pytest.raises(logic.OrphansRejected, match="others_choice_required"):
+        logic.move(first, "adopted", "", "coord@example.org", others="drop")
     assert (first.stage, second.stage) == ("interested", "proposed")
     logic.move(first, "adopted", "Le Carrefour porte le projet", "coord@example.org", others="decline")
     assert (first.stage, second.stage) == ("adopted", "declined")
@@ -153,7 +154,7 @@ def test_organisations_csv_round_trip(coordinator_client, partners):
                                        content_type="multipart/form-data")
     assert response.status_code == 200
     db.session.expire_all()
-    assert sorted(o.territory for o in db.session.query(Organisation)) == ["Le Fjord-du-Saguenay", "Saguenay"]
+    assert sorted(o.territory for o in db.session.query(Organisation)) == ["MRC du Fjord-du-Saguenay", "Saguenay"]
     assert db.session.query(Organisation).count() == 2  # updated by name, not duplicated
 
 

@@ -116,6 +116,12 @@ def test_co_adoption_keeps_both_organisations(orphan, partners):
     assert {o.name for o in logic.progress(orphan)["partners"]} == {"Cégep de Jonquière", "Carrefour jeunesse-emploi"}
 
 
+def test_adopting_without_a_choice_declines_nobody(orphan, partners):
+    first, second = logic.offer(orphan, partners[0], BY), logic.offer(orphan, partners[1], BY)
+    logic.move(first, "adopted", "", BY)
+    assert (first.stage, second.stage) == ("adopted", "proposed")
+
+
 def test_adopting_can_keep_the_other_offers_open(orphan, partners):
     first, second = logic.offer(orphan, partners[0], BY), logic.offer(orphan, partners[1], BY)
     logic.move(second, "interested", "", BY)
@@ -228,7 +234,7 @@ def test_no_match_for_another_organisation(partners):
 
 def test_types_and_territories_come_from_controlled_lists(partners):
     assert partners[2].kind == "municipality" and partners[2].territory == "Saguenay"
-    assert partners[1].territory == "Lac-Saint-Jean-Est"
+    assert partners[1].territory == "MRC de Lac-Saint-Jean-Est"
     with pytest.raises(logic.OrphansRejected, match="bad_kind"):
         logic.save_organisation(None, {"name": "X", "kind": "club de golf"})
 
@@ -295,7 +301,7 @@ def test_the_import_reads_excel_french_csv(app, encoded):
     assert logic.import_organisations(encoded) == 2
     sadc = db.session.query(Organisation).filter(Organisation.name.like("Soci%")).one()
     assert sadc.name == "Société d'aide au développement des collectivités"
-    assert (sadc.kind, sadc.territory, sadc.contact_name) == ("community", "Maria-Chapdelaine", "Élise Côté")
+    assert (sadc.kind, sadc.territory, sadc.contact_name) == ("community", "MRC de Maria-Chapdelaine", "Élise Côté")
     assert db.session.query(Organisation).filter_by(kind="municipality").count() == 1
     assert logic.import_organisations(encoded) == 2 and db.session.query(Organisation).count() == 2  # updated
 
@@ -332,7 +338,7 @@ def test_the_board_filters(coordinator_client, orphan, partners):
     by_kind = coordinator_client.get("/orphans?kind=education").get_data(as_text=True)
     board = by_kind[by_kind.index('class="board"'):]
     assert "Cégep de Jonquière" in board and "Carrefour jeunesse-emploi" not in board
-    by_territory = coordinator_client.get("/orphans?territory=Lac-Saint-Jean-Est").get_data(as_text=True)
+    by_territory = coordinator_client.get("/orphans?territory=MRC+de+Lac-Saint-Jean-Est").get_data(as_text=True)
     board = by_territory[by_territory.index('class="board"'):]
     assert "Carrefour jeunesse-emploi" in board and "Cégep de Jonquière" not in board
 

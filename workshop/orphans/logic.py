@@ -76,13 +76,21 @@ KIND_SYNONYMS = {
     "municipality rcm": "municipality", "rcm": "municipality",
     "ministere": "ministry", "gouvernement": "ministry", "recherche": "research", "autre": "other",
 }
-# The RCMs of Saguenay–Lac-Saint-Jean (and Ville de Saguenay, which counts as one): the default list.
-TERRITORIES = ("Le Domaine-du-Roy", "Maria-Chapdelaine", "Lac-Saint-Jean-Est", "Le Fjord-du-Saguenay", "Saguenay")
-TERRITORY_SYNONYMS = {"domaine du roy": "Le Domaine-du-Roy", "roberval": "Le Domaine-du-Roy",
-                      "saint felicien": "Le Domaine-du-Roy", "dolbeau mistassini": "Maria-Chapdelaine",
-                      "alma": "Lac-Saint-Jean-Est", "fjord du saguenay": "Le Fjord-du-Saguenay",
-                      "mrc du fjord du saguenay": "Le Fjord-du-Saguenay", "ville de saguenay": "Saguenay",
-                      "chicoutimi": "Saguenay", "jonquiere": "Saguenay", "la baie": "Saguenay"}
+# The RCMs of Saguenay–Lac-Saint-Jean as they are written, and Ville de Saguenay
+# (which counts as one): the default list.
+TERRITORIES = ("MRC du Domaine-du-Roy", "MRC de Maria-Chapdelaine", "MRC de Lac-Saint-Jean-Est",
+               "MRC du Fjord-du-Saguenay", "Saguenay")
+TERRITORY_SYNONYMS = {"ville de saguenay": "Saguenay", "chicoutimi": "Saguenay", "jonquiere": "Saguenay",
+                      "la baie": "Saguenay", "roberval": "MRC du Domaine-du-Roy",
+                      "saint felicien": "MRC du Domaine-du-Roy", "dolbeau mistassini": "MRC de Maria-Chapdelaine",
+                      "alma": "MRC de Lac-Saint-Jean-Est"}
+
+
+def _territory_keys(name: str) -> set[str]:
+    """"MRC du Fjord-du-Saguenay" is also written "Fjord-du-Saguenay", "Le Fjord-du-Saguenay", "MRC Fjord…"."""
+    key = normalised(name)
+    bare = re.sub(r"^mrc (du |de |de la |des )?", "", key)
+    return {key, bare, f"le {bare}", f"mrc {bare}", f"mrc du {bare}", f"mrc de {bare}"}
 
 
 def kind_of(raw: str | None) -> str | None:
@@ -96,17 +104,14 @@ def kind_of(raw: str | None) -> str | None:
 
 
 def territory_of(raw: str | None) -> str:
-    """A territory as typed → its name on the list ("MRC de Maria-Chapdelaine",
-    "alma"); kept as typed when it is not a known one."""
+    """A territory as typed → its name on the list ("Maria-Chapdelaine", "alma",
+    "Le Fjord-du-Saguenay"); kept as typed when it is not a known one."""
     typed = " ".join((raw or "").split())
-    key = normalised(typed)
+    keys = _territory_keys(typed)
     for name in TERRITORIES:
-        short = normalised(name).removeprefix("le ")
-        if key in (normalised(name), short, f"mrc {short}", f"mrc de {short}", f"mrc du {short}",
-                   f"mrc de {normalised(name)}"):
+        if keys & _territory_keys(name) and normalised(typed):
             return name
-    return TERRITORY_SYNONYMS.get(key.removeprefix("mrc ").removeprefix("du ").removeprefix("de "),
-                                  TERRITORY_SYNONYMS.get(key, typed))
+    return TERRITORY_SYNONYMS.get(normalised(typed), typed)
 
 
 def save_organisation(organisation: Organisation | None, data: dict) -> Organisation:
@@ -180,9 +185,10 @@ def other_open_offers(adoption: Adoption) -> list[Adoption]:
 def move(adoption: Adoption, stage: str, note: str, by: str, next_follow_up: date | None = None,
          others: str | None = None, reason: str = "") -> None:
     """Change an adoption's stage, dated, with who and why. Declining or abandoning
-    says why (one of DECLINE_REASONS). Adopting while other offers are open needs
-    the coordinator's choice for them: co-adopters, kept open, or declined with a
-    note; never declined silently."""
+    says why (one of DECLINE_REASONS). Adopting leaves the project's other open
+    offers as they are unless the coordinator chose (`others`): co-adopters, kept
+    open, or declined with a note. Nothing is ever declined silently; the views
+    ask for the choice whenever other offers are open."""
     note = (note or "").strip()
     try:
         pipeline.check_move(adoption.stage, stage, note)
@@ -191,7 +197,7 @@ def move(adoption: Adoption, stage: str, note: str, by: str, next_follow_up: dat
     if stage in ("declined", "abandoned") and reason not in DECLINE_REASONS:
         raise OrphansRejected("reason_required")
     waiting = other_open_offers(adoption) if stage == "adopted" else []
-    if waiting and others not in OTHERS_CHOICES:
+    if others is not None and others not in OTHERS_CHOICES:
         raise OrphansRejected("others_choice_required")
     if waiting and others == "decline" and not note:
         raise OrphansRejected("decline_note_required")
@@ -519,16 +525,22 @@ def figures() -> dict:
     }
 
 
-def pipeline_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["project", "organisation", "kind", "territory", "stage", "next_follow_up", "last_change", "last_note"])
-    for a in all_adoptions():
-        last = a.events[-1] if a.events else None
-        writer.writerow([a.project.title, a.organisation.name, a.organisation.kind, a.organisation.territory, a.stage,
-                         a.next_follow_up.isoformat() if a.next_follow_up else "",
-                         last.at.isoformat() if last else "", last.note if last else ""])
-    return out.getvalue()
+PIPELINE_COLUMNS = ["project", "workshop", "organisation", "kind", "territory", "stage", "next_follow_up",
+                    "last_change", "last_note"]
+
+
+def pipeline_rows(adoptions: list[Adoption] | None = None) -> tuple[list[str], list[list]]:
+    """One row per offer, for the export layer (workshop/reports/logic.py)."""
+    titles = workshop_titles()
+    rows = []
+    for a in all_adoptions() if adoptions is None else adoptions:
+        last = timeline(a)[-1] if a.events else None
+        rows.append([a.project.title, titles.get(a.project.workshop_id, ""), a.organisation.name,
+                     a.organisation.kind, a.organisation.territory, a.stage,
+                     a.next_follow_up.isoformat() if a.next_follow_up else "",
+                     last.at.isoformat(sep=" ", timespec="seconds") if last and last.at else "",
+                     last.note if last else ""])
+    return list(PIPELINE_COLUMNS), rows
 
 
 def ics_text(value: str) -> str:
@@ -614,13 +626,11 @@ def calendar_owner(token: str):
     return user if user is not None and user.role in ("coordinator", "admin") else None
 
 
-def organisations_csv() -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*ORGANISATION_FIELDS, "archived"])
-    writer.writeheader()
-    for o in organisations(include_archived=True):
-        writer.writerow({**{f: getattr(o, f) for f in ORGANISATION_FIELDS}, "archived": o.archived})
-    return out.getvalue()
+def organisation_rows() -> tuple[list[str], list[list]]:
+    """Every organisation with the import's columns (archived ones too), for the export layer."""
+    rows = [[*(getattr(o, f) for f in ORGANISATION_FIELDS), o.archived] for o in organisations(include_archived=True)
+            if not o.merged_into_id]
+    return [*ORGANISATION_FIELDS, "archived"], rows
 
 
 # The import's headers as Excel users write them (normalised), in French or English.

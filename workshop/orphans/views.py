@@ -148,6 +148,8 @@ def move(adoption_id: int):
     adoption = db.session.get(Adoption, adoption_id) or abort(404)
     form = request.form
     try:
+        if form.get("stage") == "adopted" and logic.other_open_offers(adoption) and not form.get("others"):
+            raise logic.OrphansRejected("others_choice_required")  # ask, never decide for the coordinator
         logic.move(adoption, form.get("stage", ""), form.get("note", ""), who(),
                    logic.parse_date(form.get("next_follow_up")), others=form.get("others") or None,
                    reason=form.get("reason", ""))
@@ -286,10 +288,32 @@ def merge(organisation_id: int):
     return redirect(url_for("orphans.organisation", organisation_id=target.id))
 
 
+def reader_layout():
+    from flask_babel import get_locale
+
+    from workshop.reports.logic import export_layout
+
+    return export_layout(request.args, request.headers.get("Accept-Language", ""), str(get_locale()))
+
+
+def table_download(table: tuple[list[str], list[list]], name: str, sheet: str):
+    """CSV or XLSX (?format=xlsx) through the one export layer."""
+    from workshop.reports.logic import to_csv, write_xlsx
+
+    header, rows = table
+    if request.args.get("format") == "xlsx":
+        response = download(write_xlsx([(sheet, header, rows)], reader_layout()),
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx")
+    else:
+        response = download(to_csv(header, rows, reader_layout()), "text/csv; charset=utf-8", f"{name}.csv")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/orphans/organisations.csv")
 @coordinator_required
 def organisations_csv():
-    return download(logic.organisations_csv(), "text/csv; charset=utf-8", "organisations.csv")
+    return table_download(logic.organisation_rows(), "organisations", _("Partner organisations"))
 
 
 @bp.post("/orphans/organisations/import")
@@ -332,7 +356,9 @@ def interest(interest_id: int, action: str):
 @bp.get("/orphans/pipeline.csv")
 @coordinator_required
 def pipeline_csv():
-    return download(logic.pipeline_csv(), "text/csv; charset=utf-8", "pipeline.csv")
+    filters = {key: request.args.get(key, "") for key in logic.BOARD_FILTERS}
+    return table_download(logic.pipeline_rows(logic.filtered(logic.all_adoptions(), filters)), "pipeline",
+                          _("Adoption"))
 
 
 def install_id() -> str:

@@ -39,6 +39,17 @@ def with_names() -> bool:
     return request.args.get("names") == "1"
 
 
+def reader_layout() -> logic.Layout:
+    """The layout this reader's spreadsheet expects (see logic.export_layout)."""
+    from flask_babel import get_locale
+
+    return logic.export_layout(request.args, request.headers.get("Accept-Language", ""), str(get_locale()))
+
+
+def csv_download(header, rows, filename: str) -> Response:
+    return download(logic.to_csv(header, rows, reader_layout()), "text/csv", filename)
+
+
 def download(body, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -67,7 +78,7 @@ def report(workshop_id: int):
 def ideas_csv(workshop_id: int):
     workshop = readable(workshop_id)
     header, rows = logic.idea_rows(workshop, names=with_names())
-    return download(logic.to_csv(header, rows), "text/csv", f"workshop-{workshop.id}-ideas.csv")
+    return csv_download(header, rows, f"workshop-{workshop.id}-ideas.csv")
 
 
 @bp.get("/w/<int:workshop_id>/export/votes.csv")
@@ -75,7 +86,7 @@ def ideas_csv(workshop_id: int):
 def votes_csv(workshop_id: int):
     workshop = readable(workshop_id)
     header, rows = logic.vote_rows(workshop)
-    return download(logic.to_csv(header, rows), "text/csv", f"workshop-{workshop.id}-votes.csv")
+    return csv_download(header, rows, f"workshop-{workshop.id}-votes.csv")
 
 
 @bp.get("/w/<int:workshop_id>/export/hats.csv")
@@ -83,14 +94,14 @@ def votes_csv(workshop_id: int):
 def hats_csv(workshop_id: int):
     workshop = readable(workshop_id)
     header, rows = logic.hats_rows(workshop, names=with_names())
-    return download(logic.to_csv(header, rows), "text/csv", f"workshop-{workshop.id}-hats.csv")
+    return csv_download(header, rows, f"workshop-{workshop.id}-hats.csv")
 
 
 @bp.get("/w/<int:workshop_id>/export/workshop.xlsx")
 @login_required
 def workbook(workshop_id: int):
     workshop = readable(workshop_id)
-    return download(logic.to_xlsx(workshop, names=with_names()),
+    return download(logic.to_xlsx(workshop, names=with_names(), layout=reader_layout()),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     f"workshop-{workshop.id}.xlsx")
 
