@@ -196,7 +196,7 @@ def test_leavers_do_not_break_the_balance_and_the_facilitator_rebalances(app, fa
     people = db.session.query(Participant).order_by(Participant.id).all()  # joined in the clients' order
     for client, person in zip(clients, people):
         if person.id in leavers:
-            assert client.post(f"/j/{workshop.join_code}/leave").status_code == 302
+            assert client.post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"}).status_code == 302
             assert client.get(f"/j/{workshop.join_code}/phone").status_code == 302  # back to joining
     db.session.expire_all()
     assert logic.wearers(hats)[gone_hat] == 0 and sum(logic.wearers(hats).values()) == 10
