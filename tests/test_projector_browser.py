@@ -109,11 +109,15 @@ def projector_page(browser, server, workshop_id):
     return context, page
 
 
-def look(page, name: str) -> tuple[float, str]:
-    """Screenshot, then the four measurements; every one must pass."""
+def snap(page, name: str) -> None:
     for folder in SHOTS:
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"projector-{name}.png"))
+
+
+def look(page, name: str) -> tuple[float, str]:
+    """Screenshot, then the four measurements; every one must pass."""
+    snap(page, name)
     smallest = smallest_font_px(page)
     MEASURED[name] = smallest
     print(f"\n{name}: smallest text {smallest[0]} px ({smallest[1]})")
@@ -217,6 +221,7 @@ def vote_round(workshop, people, kind: str, items: int):
     projects = [Project(workshop_id=workshop.id, title=f"{title[:90]}") for title in titles]
     round_ = create_round(workshop, "Priorisation", kind, projects, dots=5, max_per_item=3)
     pick = random.Random(items)
+    leaning = {p.id: (pick.randint(1, 5), pick.randint(1, 5)) for p in projects}
     for person in people:
         if kind == "dots":
             ballot: dict = {}
@@ -224,11 +229,16 @@ def vote_round(workshop, people, kind: str, items: int):
                 project = pick.choice(projects[: items // 2] if pick.random() < 0.7 else projects)
                 if ballot.get(str(project.id), 0) < 3:
                     ballot[str(project.id)] = ballot.get(str(project.id), 0) + 1
-        else:
-            ballot = {str(p.id): [pick.randint(1, 5), pick.randint(1, 5)] for p in projects}
+        else:  # each project has a likely place on the matrix, and voters differ around it
+            ballot = {str(p.id): [clamp(leaning[p.id][0] + pick.choice((-1, 0, 0, 1))),
+                                  clamp(leaning[p.id][1] + pick.choice((-1, 0, 0, 1)))] for p in projects}
         db.session.add(Ballot(round_id=round_.id, participant_id=person.id, content=json.dumps(ballot), version=1))
     db.session.commit()
     return round_
+
+
+def clamp(score: int) -> int:
+    return max(1, min(5, score))
 
 
 def test_forty_results_show_the_top_and_sum_up_the_rest(browser, server, data):
@@ -237,6 +247,12 @@ def test_forty_results_show_the_top_and_sum_up_the_rest(browser, server, data):
     workshop, people = new_workshop(phones=50)
     round_ = vote_round(workshop, people, "dots", 40)
     open_(workshop, round_.activity)
+    # While the vote runs, the ballot's 40 items: those that fit, and how many more.
+    context, page = projector_page(browser, server, workshop.id)
+    look(page, "vote-open-40")
+    assert len(shown_ids(page, "#vote-items > .idea")) + more_number(page, "vote-items") == 40
+    context.close()
+
     close_activity(workshop, round_.activity)
     context, page = projector_page(browser, server, workshop.id)
 
@@ -257,6 +273,7 @@ def test_an_impact_feasibility_matrix_numbers_forty_points_with_a_legend(browser
     open_(workshop, round_.activity)
     close_activity(workshop, round_.activity)
     context, page = projector_page(browser, server, workshop.id)
+    snap(page, "matrix-40")
 
     keys = page.eval_on_selector_all(".matrix-key", "els => els.filter(e => e.offsetParent !== null).length")
     points = page.eval_on_selector_all(".matrix-point", "els => els.filter(e => getComputedStyle(e).display !== 'none').length")
@@ -281,6 +298,7 @@ def test_hats_columns_list_the_newest_comments_first(browser, server, data):
     db.session.add_all(notes)
     db.session.commit()
     context, page = projector_page(browser, server, workshop.id)
+    snap(page, "hats-18")
 
     white = shown_ids(page, "#hat-col-white > .hat-comment")
     whites = [n for n in notes if n.hat == "white"]

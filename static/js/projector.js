@@ -22,7 +22,8 @@
   function limit() {
     const stage = document.getElementById("stage");
     const style = getComputedStyle(stage);
-    return stage.getBoundingClientRect().bottom - parseFloat(style.paddingBottom) - parseFloat(style.borderBottomWidth);
+    const bottom = Math.min(stage.getBoundingClientRect().bottom, document.documentElement.clientHeight);
+    return bottom - parseFloat(style.paddingBottom) - parseFloat(style.borderBottomWidth);
   }
 
   function scoreRange(items) {
