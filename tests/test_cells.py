@@ -56,7 +56,7 @@ def test_first_come_full_closed_and_twice_are_refused_clearly(app, facilitator_c
     projector, _ = watcher(app, facilitator_client, workshop, "projector")
     projector.get_received()
     assert sign(first, workshop, signup, cell=cell.id).status_code == 200
-    assert any("1 places prises sur 1" in s["html"] for s in swaps(projector))
+    assert any("1 place prise sur 1" in s["html"] for s in swaps(projector))
     again = sign(first, workshop, signup, cell=signup.cells[1].id)
     assert again.status_code == 422 and "déjà dans une cellule" in again.get_data(as_text=True)
     full = sign(second, workshop, signup, cell=cell.id)

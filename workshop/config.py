@@ -78,6 +78,9 @@ def load(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Where `make run` listens; 127.0.0.1 keeps phones out (the control view says so).
+        "HOST": os.environ.get("HOST", "127.0.0.1"),
+        "PORT": int(os.environ.get("PORT", "5000")),
         "PROXY_FIX": os.environ.get("PROXY_FIX", "0") == "1",
         "COMPRESS_MIMETYPES": [
             "text/html", "text/css", "application/javascript", "text/javascript",

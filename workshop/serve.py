@@ -14,7 +14,7 @@ import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
-from workshop import create_app  # noqa: E402
+from workshop import create_app, venue  # noqa: E402
 from workshop.extensions import socketio  # noqa: E402
 
 
@@ -45,17 +45,15 @@ def main() -> None:
     app = create_app()
     if app.config["FEATURES_ON_ARRIVAL"]:
         start_features_worker()
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = int(os.environ.get("PORT", "5000"))
+    host, port = app.config["HOST"], app.config["PORT"]
     with app.app_context():
         from workshop.accounts.logic import has_any_user
 
         first_run = not has_any_user()
     settle_memory()
-    print(f"Workshop is running on http://{host}:{port}/", flush=True)
-    if first_run:
-        print(f"First run: open http://{host}:{port}/setup to create the first facilitator account "
-              "(or run: .venv/bin/workshop create-user).", flush=True)
+    addresses = venue.lan_addresses() if host in venue.ALL_INTERFACES else []
+    for line in venue.banner_lines(host, port, addresses, first_run, app.config["PUBLIC_URL"]):
+        print(line, flush=True)
     socketio.run(app, host=host, port=port, log_output=os.environ.get("ACCESS_LOG") == "1")
 
 
