@@ -62,6 +62,11 @@ def test_banner_with_public_url_names_it_and_without_any_network_says_so():
 
 
 def test_lan_addresses_come_from_the_interfaces_without_loopback_or_link_local(monkeypatch):
+    monkeypatch.setattr(venue, "_addresses_of_interfaces", lambda: ["127.0.0.1", "169.254.3.3", "192.168.1.20"])
+    monkeypatch.setattr(venue, "_command_output", lambda command: pytest.fail("the kernel answered already"))
+    assert venue.lan_addresses() == ["192.168.1.20"]
+    # No answer from the kernel (not Linux): `ip`, then ifconfig.
+    monkeypatch.setattr(venue, "_addresses_of_interfaces", lambda: [])
     monkeypatch.setattr(venue, "_command_output", lambda command: IP_OUTPUT if command[0] == "ip" else "")
     assert venue.lan_addresses() == ["192.168.1.20", "10.0.0.7"]
     # macOS and BSD have no `ip`: ifconfig says the same in its own words.
