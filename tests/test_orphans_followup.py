@@ -374,3 +374,33 @@ def test_the_calendar_subscription_is_private_and_revocable(app, coordinator_cli
     assert new_path != path and calendar.get(new_path).status_code == 200
     revoked = coordinator_client.post("/orphans/calendar", data={"action": "revoke"}).get_data(as_text=True)
     assert "calendar-address" not in revoked and calendar.get(new_path).status_code == 404
+
+
+# --- Law 25: a partner contact -----------------------------------------------------------
+
+def test_a_partner_contact_is_exported_then_erased_everywhere(coordinator_client, orphan, partners):
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, BY)
+    interest = logic.express_interest(orphan, "Cégep de Jonquière", "Julie Gagnon", "Julie@Example.org",
+                                      "Joignez-moi au 418 555-0101")
+    adoption = logic.confirm_interest(interest, BY)
+    logic.log_contact(adoption, "call", "Julie Gagnon rappellera; Julie aime l'idée", BY, contact="Julie Gagnon")
+    partners[1].contact_name, partners[1].contact_email = "Julie Gagnon", "julie@example.org"
+    db.session.commit()
+    exported = coordinator_client.get("/orphans/privacy?email=julie@example.org&format=json").get_json()
+    assert exported["names"] == ["Julie Gagnon"] and len(exported["interests"]) == 1
+    assert len(exported["organisations"]) == 1 and len(exported["log_entries"]) == 1
+    erased = coordinator_client.post("/orphans/privacy", data={"action": "erase", "email": "julie@example.org"})
+    assert erased.status_code == 200
+    db.session.expire_all()
+    everything = " ".join([*(f"{i.contact_name} {i.contact_email} {i.message}" for i in db.session.query(Interest)),
+                           *(f"{o.contact_name} {o.contact_email}" for o in db.session.query(Organisation)),
+                           *(f"{e.contact} {e.note}" for e in db.session.query(AdoptionEvent))])
+    assert "Gagnon" not in everything and "julie@example.org" not in everything.lower() and "418" not in everything
+    assert db.session.get(Adoption, adoption.id).stage == "interested"  # the offer and its history stay
+    assert db.session.query(Organisation).count() == 3
+
+
+def test_only_coordinators_act_on_a_contact_request(app, facilitator_client, orphan):
+    assert facilitator_client.post("/orphans/privacy", data={"action": "erase", "email": "a@b.c"}).status_code == 403
+    assert app.test_client().get("/orphans/privacy?email=a@b.c&format=json").status_code in (302, 401)

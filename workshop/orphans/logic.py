@@ -204,7 +204,7 @@ def move(adoption: Adoption, stage: str, note: str, by: str, next_follow_up: dat
     _change_stage(adoption, stage, note, by, next_follow_up, reason if stage in ("declined", "abandoned") else "")
     for other in waiting:
         if others == "co_adopt":
-            _change_stage(other, "adopted", f"{note} (co-adoption: {adoption.organisation.name})".strip(), by)
+            _change_stage(other, "adopted", f"{note} ⇄ {adoption.organisation.name}".strip(), by)  # co-adopters
         elif others == "decline":
             _change_stage(other, "declined", note, by, reason="adopted_elsewhere")
     db.session.commit()
@@ -721,3 +721,71 @@ def origin(project: Project) -> dict:
     return {"workshop": db.session.get(Workshop, project.workshop_id),
             "theme": db.session.get(Theme, project.theme_id) if project.theme_id else None,
             "ideas": ideas, "votes": votes, "comments": comments}
+
+
+# --- Law 25: one partner contact's data, on request ------------------------------------
+
+ERASED = "[effacé]"
+
+
+def _contact_names(email: str, name: str = "") -> set[str]:
+    email = (email or "").strip().casefold()
+    names = {" ".join(name.split())} if name.strip() else set()
+    for interest in db.session.scalars(select(Interest)):
+        if email and interest.contact_email.strip().casefold() == email:
+            names.add(interest.contact_name)
+    for organisation in organisations(include_archived=True):
+        if email and organisation.contact_email.strip().casefold() == email and organisation.contact_name:
+            names.add(organisation.contact_name)
+    return {n for n in names if n and n != ERASED}
+
+
+def partner_contact_data(email: str, name: str = "") -> dict:
+    """Everything held about one partner contact (by email, and the names it goes by):
+    expressions of interest, organisations it is the contact of, log entries naming it."""
+    email_key, names = (email or "").strip().casefold(), _contact_names(email, name)
+    interests = [i for i in db.session.scalars(select(Interest).order_by(Interest.id))
+                 if (email_key and i.contact_email.strip().casefold() == email_key) or i.contact_name in names]
+    orgs = [o for o in organisations(include_archived=True)
+            if (email_key and o.contact_email.strip().casefold() == email_key) or (o.contact_name in names)]
+    entries = [e for e in db.session.scalars(select(AdoptionEvent).order_by(AdoptionEvent.id))
+               if e.contact in names or any(n in (e.note or "") for n in names)]
+    return {
+        "email": email, "names": sorted(names),
+        "interests": [{"project": i.project.title, "organisation": i.organisation_name, "name": i.contact_name,
+                       "email": i.contact_email, "message": i.message, "sent_at": str(i.created_at)}
+                      for i in interests],
+        "organisations": [{"organisation": o.name, "name": o.contact_name, "email": o.contact_email} for o in orgs],
+        "log_entries": [{"kind": e.kind, "with": e.contact, "note": e.note, "at": str(e.at)} for e in entries],
+    }
+
+
+def erase_partner_contact(email: str, name: str = "") -> int:
+    """Erase one partner contact everywhere: interests (name, email, message),
+    organisations' contact fields, and the name wherever a log entry typed it.
+    The organisations, offers and their dates stay. Returns how many rows changed."""
+    email_key, names = (email or "").strip().casefold(), _contact_names(email, name)
+    if not email_key and not names:
+        raise OrphansRejected("contact_required")
+    changed, messages = 0, set()
+    for interest in db.session.scalars(select(Interest)):
+        if (email_key and interest.contact_email.strip().casefold() == email_key) or interest.contact_name in names:
+            messages.add(interest.message.strip())  # a confirmed interest's message became a stage note
+            interest.contact_name, interest.contact_email, interest.message = ERASED, "", ""
+            changed += 1
+    messages.discard("")
+    for organisation in organisations(include_archived=True):
+        if (email_key and organisation.contact_email.strip().casefold() == email_key) or \
+                (organisation.contact_name and organisation.contact_name in names):
+            organisation.contact_name, organisation.contact_email = "", ""
+            changed += 1
+    for entry in db.session.scalars(select(AdoptionEvent)):
+        note = ERASED if (entry.note or "").strip() in messages else (entry.note or "")
+        for person in sorted(names, key=len, reverse=True):  # "Julie Gagnon" before "Julie"
+            note = note.replace(person, ERASED)
+        if entry.contact in names or note != entry.note:
+            entry.contact = ERASED if entry.contact in names else entry.contact
+            entry.note = note
+            changed += 1
+    db.session.commit()
+    return changed

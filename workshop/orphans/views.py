@@ -47,6 +47,7 @@ def error_message(code: str) -> str:
         "not_adopted": _("Public updates start once a partner adopts the project."),
         "merged": _("This organisation was merged into another one."),
         "merge_same": _("Choose another organisation to merge into."),
+        "contact_required": _("Give the person's email or name."),
     }.get(code, _("This could not be done."))
 
 
@@ -403,6 +404,30 @@ def calendar_feed(token: str):
     if logic.calendar_owner(token) is None:
         abort(404)
     return follow_ups_calendar()
+
+
+@bp.route("/orphans/privacy", methods=["GET", "POST"])
+@coordinator_required
+def privacy():
+    """A partner contact's request (Law 25), weeks later: see what is held, export it, erase it."""
+    email, name = request.values.get("email", "").strip(), request.values.get("name", "").strip()
+    found, message, error = None, None, None
+    if request.method == "POST" and request.form.get("action") == "erase":
+        try:
+            count = logic.erase_partner_contact(email, name)
+        except logic.OrphansRejected as rejected:
+            error = error_message(rejected.code)
+        else:
+            message = ngettext("%(num)d record erased.", "%(num)d records erased.", count)
+    elif email or name:
+        found = logic.partner_contact_data(email, name)
+        if request.args.get("format") == "json":
+            import json
+
+            return download(json.dumps(found, ensure_ascii=False, indent=1), "application/json",
+                            "partner-contact.json")
+    return render_template("orphans/privacy.html", email=email, name=name, found=found, message=message,
+                           error=error), (422 if error else 200)
 
 
 # --- partner organisations: public, read-only, no sign-in -------------------------------
