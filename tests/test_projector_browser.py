@@ -155,6 +155,19 @@ def test_the_wall_shows_the_newest_ideas_first_and_says_how_many_are_left_out(br
     context.close()
 
 
+def join_phone(browser, server, code):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(f"{server.url}/join")
+    phone.fill("input[name=code]", code.lower())
+    phone.click("button.primary")
+    phone.fill("input[name=nickname]", "Amina")
+    phone.check("label:has-text('Recherche') input")
+    phone.click("button.primary")
+    phone.wait_for_selector("body[data-live=connected]")
+    return context, phone
+
+
 def test_a_pushed_idea_comes_first_on_the_wall(browser, server, data):
     """Through the server: a phone sends, the projector puts the idea first and still counts every idea."""
     workshop, people = new_workshop()
@@ -165,14 +178,7 @@ def test_a_pushed_idea_comes_first_on_the_wall(browser, server, data):
     context, page = projector_page(browser, server, workshop.id)
     assert len(shown_ids(page, "#wall > .idea")) + more_number(page, "wall") == 60
 
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    phone = phone_context.new_page()
-    phone.goto(f"{server.url}/join")
-    phone.fill("input[name=code]", code.lower())
-    phone.click("button.primary")
-    phone.fill("input[name=nickname]", "Amina")
-    phone.check("label:has-text('Recherche') input")
-    phone.click("button.primary")
+    phone_context, phone = join_phone(browser, server, code)
     phone.wait_for_selector("#idea-form")
     phone.fill("#idea-text", "Une idée qui vient d'arriver sur le mur")
     phone.click("#idea-form button")
@@ -306,6 +312,19 @@ def test_hats_columns_list_the_newest_comments_first(browser, server, data):
     if len(white) < 18:
         assert more_number(page, "hat-col-white") == 18 - len(white)
     look(page, "hats-18")
+
+    # A comment sent from a phone arrives first in its hat's column.
+    phone_context, phone = join_phone(browser, server, workshop.join_code)
+    phone.locator(".hat-card").wait_for(timeout=10000)
+    hat = phone.locator("input[name=hat]").get_attribute("value")
+    phone.fill("#hat-text", "Un commentaire qui vient d'arriver")
+    phone.click("#my-hat button.primary")
+    expect(page.locator(f"#hat-col-{hat} > .hat-comment").first).to_have_text("Un commentaire qui vient d'arriver",
+                                                                              timeout=10000)
+    page.wait_for_timeout(300)
+    assert untold_hidden(page) == [] and clipped_items(page) == []
+    snap(page, "hats-after-push")
+    phone_context.close()
     context.close()
 
 
