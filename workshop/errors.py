@@ -3,9 +3,9 @@ message in the form's message area for htmx requests."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 # How long a phone (or a person) should wait before sending again.
@@ -44,24 +44,68 @@ def csrf_failed(_error):
     return answer(400, _("This page is out of date: reload it, then try again. Nothing was saved."))
 
 
-def database_unavailable(error: Exception):
-    """The database cannot be reached (restarting, network cut, every pooled
-    connection busy): the transaction did not commit, so nothing is
-    half-stored. Say so, and when to try again, instead of a 500."""
+def _rollback() -> None:
     from workshop.extensions import db
 
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it
         pass
-    current_app.logger.warning("database unavailable: %s", error)
-    # A bare message, even for a full page: the base layout would ask the
-    # database for the signed-in user.
-    response = message_fragment(messages()[503], 503)
+
+
+def _bare(message: str, status: int):
+    """A message fragment; for a full page without htmx's retargeting headers
+    (the base layout would ask the database for the signed-in user)."""
+    response = message_fragment(message, status)
     if not request.headers.get("HX-Request"):
         del response.headers["HX-Retarget"], response.headers["HX-Reswap"]
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def data_refused(error: Exception):
+    """The database refused a value (too long for its column, out of range) or
+    a duplicate: the request was wrong, not the server. A 422 that says so,
+    which phones do not resend."""
+    _rollback()
+    current_app.logger.info("database refused the data: %s", error)
+    return _bare(_("Something you sent is too long or not valid, so nothing was saved. "
+                   "Shorten it or correct it, then try again."), 422)
+
+
+# SQLite and PostgreSQL words for a database that works but cannot write:
+# no retry helps until someone frees space or gives write access back.
+_CANNOT_WRITE = ("disk is full", "database or disk is full", "no space left", "readonly database",
+                 "read-only", "read only", "diskfull", "disk full")
+
+
+def cannot_write(error: Exception) -> bool:
+    text = str(getattr(error, "orig", error)).lower()
+    return any(words in text for words in _CANNOT_WRITE)
+
+
+def database_unavailable(error: Exception):
+    """The database cannot be reached (restarting, network cut, every pooled
+    connection busy): the transaction did not commit, so nothing is
+    half-stored. Say so, and when to try again, instead of a 500."""
+    _rollback()
+    if cannot_write(error):
+        # Not a blip: the disk is full or the database file read-only.
+        current_app.logger.error("the database cannot write (disk full or read-only): %s", error)
+        return _bare(_("The workshop cannot save anything: its server's disk is full or its "
+                       "database is read-only. Nothing was saved. Tell the facilitator."), 507)
+    current_app.logger.warning("database unavailable: %s", error)
+    response = _bare(messages()[503], 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    g.retry_after = RETRY_AFTER_SECONDS
+    return response
+
+
+def keep_retry_after(response):
+    """Flask-Limiter writes its own window's reset (up to a minute) into
+    Retry-After on every limited route; a database blip's 5 s wins."""
+    if getattr(g, "retry_after", None) is not None and response.status_code == 503:
+        response.headers["Retry-After"] = str(g.retry_after)
     return response
 
 
@@ -73,3 +117,8 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(status, lambda error, status=status: answer(status))
     for unreachable in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(unreachable, database_unavailable)
+    for refused in (DataError, IntegrityError):
+        app.register_error_handler(refused, data_refused)
+    # After-request functions run last-registered first: at the head of the
+    # list, this one runs after Flask-Limiter's header injection.
+    app.after_request_funcs.setdefault(None, []).insert(0, keep_retry_after)

@@ -1,10 +1,13 @@
-"""Security headers on every response."""
+"""Security headers on every response, and text cleaned at the edge."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import urlparse
 
-from flask import Flask
+from flask import Flask, Request
+from werkzeug.datastructures import ImmutableMultiDict
 
 # Every page works under this policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -20,7 +23,47 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+# Control characters (NUL included) break exports and PostgreSQL refuses NUL;
+# bidirectional overrides and isolates make a nickname read as another's.
+# Tabs and line breaks are text. Stripped from every form field and query
+# argument before any view sees them.
+_UNWANTED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb\ufffe\uffff]")
+
+
+def clean_field(value: str) -> str:
+    """A submitted text without control or direction-override characters."""
+    return _UNWANTED.sub("", value) if isinstance(value, str) else value
+
+
+def _cleaned(values):
+    return ImmutableMultiDict([(clean_field(k), clean_field(v)) for k, v in values.items(multi=True)])
+
+
+class CleanRequest(Request):
+    """A request whose form and query text is cleaned once, at the edge."""
+
+    def _load_form_data(self) -> None:
+        if "form" in self.__dict__:
+            return
+        super()._load_form_data()
+        self.__dict__["form"] = _cleaned(self.__dict__["form"])
+
+    @property
+    def args(self):
+        if "_clean_args" not in self.__dict__:
+            self.__dict__["_clean_args"] = _cleaned(super().args)
+        return self.__dict__["_clean_args"]
+
+
+def is_blank(text: str) -> bool:
+    """Nothing visible: whitespace and invisible format characters (zero-width spaces) only."""
+    return all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc", "Zs") for ch in text or "")
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = CleanRequest
+
     @app.after_request
     def add_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -34,6 +77,8 @@ def local_target(target: str | None, default: str) -> str:
     """Where to send someone back to: a path of this site, else `default`.
     "//host" and "/\\host" are other sites to a browser, so they are refused too."""
     target = target or ""
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in target):
+        return default  # a line break would split the Location header
     parsed = urlparse(target)
     if parsed.scheme or parsed.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
         return default

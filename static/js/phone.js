@@ -212,9 +212,11 @@
     showKept();
   }
 
-  // Stored (200) or refused for good with a message (409, 422): nothing to resend.
-  // Anything else (429, 5xx, a proxy's 502): keep it and send again later,
-  // when the server says (Retry-After) or after a few seconds.
+  // Stored (200) or refused for good (any 4xx but "too many" and "timeout":
+  // 400, 403, 409, 413, 422…): nothing to resend, sending again would be
+  // refused again forever. Anything else (429, 408, 5xx, a proxy's 502):
+  // keep it and send again later, when the server says (Retry-After) or
+  // after a few seconds.
   // (When the form has left the page, htmx tells its nearest remaining parent.)
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const xhr = event.detail.xhr, sent = xhr && requests.get(xhr);
@@ -228,7 +230,7 @@
       showKept();
       return;
     }
-    if (xhr.status === 409 || xhr.status === 422) {
+    if (refusedForGood(xhr.status)) {
       setPending(sent.form, null);
       refused(sent, refusalOf(xhr));
       return;
@@ -236,6 +238,10 @@
     clearTimeout(retryTimer);
     retryTimer = setTimeout(retry, 1000 * (Number(xhr.getResponseHeader("Retry-After")) || 5));
   });
+
+  function refusedForGood(status) {
+    return status >= 400 && status < 500 && status !== 429 && status !== 408;
+  }
 
   // A resend the server had already stored answers with the same card: show it once.
   document.body.addEventListener("htmx:beforeSwap", (event) => {

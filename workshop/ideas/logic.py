@@ -22,8 +22,10 @@ class IdeaRejected(ValueError):
 
 
 def clean_text(text: str) -> str:
-    text = " ".join((text or "").split())
-    if not text:
+    from workshop.security import clean_field, is_blank
+
+    text = " ".join(clean_field(text or "").split())
+    if is_blank(text):  # zero-width spaces only show nothing on the wall
         raise IdeaRejected("empty")
     if len(text) > MAX_IDEA_LENGTH:
         raise IdeaRejected("too_long")

@@ -25,7 +25,11 @@ def join(workshop: Workshop, nickname: str, group_id: int | None, language: str 
     """A new participant; an empty nickname means anonymous. Someone `returning`
     (this phone left the workshop earlier) is the same row again, with the
     nickname and group given now: their ideas, hats and ballots stay theirs."""
-    nickname = " ".join((nickname or "").split()) or None
+    from workshop.security import clean_field, is_blank
+
+    nickname = " ".join(clean_field(nickname or "").split()) or None
+    if nickname and is_blank(nickname):
+        nickname = None
     if nickname and len(nickname) > MAX_NICKNAME_LENGTH:
         raise JoinError("nickname_too_long")
     if workshop.groups and group_id not in {g.id for g in workshop.groups}:

@@ -1,0 +1,113 @@
+"""Hardening round two (issue 21): inputs that gave a 500 now get a 4xx with a
+message, and what reaches the database is clean text."""
+
+from __future__ import annotations
+
+import io
+
+from tests.conftest import join, open_first_activity, sign_in
+from workshop.extensions import db
+from workshop.ideas.models import Idea
+from workshop.participants.models import Participant
+
+
+def send(phone, workshop, text, key="k-00000001"):
+    return phone.post(f"/j/{workshop.join_code}/ideas", data={"text": text, "key": key})
+
+
+def test_control_characters_and_nul_are_stripped_at_the_edge(app, workshop, facilitator_client):
+    phone = app.test_client()
+    join(phone, workshop)
+    open_first_activity(workshop)
+    answer = send(phone, workshop, "Un\x00 mentorat\x07 par\x1b les\x0b pairs")
+    assert answer.status_code == 200
+    assert db.session.query(Idea).one().text == "Un mentorat par les pairs"
+    # The workbook that failed on every download opens again.
+    workbook = facilitator_client.get(f"/w/{workshop.id}/export/workshop.xlsx")
+    assert workbook.status_code == 200
+    from openpyxl import load_workbook
+
+    load_workbook(io.BytesIO(workbook.data))
+
+
+def test_an_idea_of_zero_width_spaces_is_refused_as_empty(app, workshop):
+    phone = app.test_client()
+    join(phone, workshop)
+    open_first_activity(workshop)
+    answer = send(phone, workshop, "\u200b\u200b \u2060\ufeff")
+    assert answer.status_code == 422
+    assert "vide" in answer.get_data(as_text=True)
+    assert db.session.query(Idea).count() == 0
+
+
+def test_right_to_left_overrides_are_taken_out_of_nicknames(app, workshop):
+    phone = app.test_client()
+    phone.post(f"/j/{workshop.join_code}",
+               data={"nickname": "Alex\u202egnp.exe\u202c", "group": workshop.groups[0].id})
+    assert db.session.query(Participant).one().nickname == "Alexgnp.exe"
+
+
+def test_a_group_name_too_long_for_its_column_is_a_422_not_a_500(app, facilitator_client):
+    answer = facilitator_client.post("/workshops/new", data={
+        "title": "Atelier", "language": "fr", "groups": "g" * 130 + "\nEmployeurs",
+        "prompts": "Une question ?"})
+    # SQLite stores it (no length check); PostgreSQL refused it with a 500 before.
+    assert answer.status_code in (302, 422), answer.status_code
+    if answer.status_code == 422:
+        assert "trop long" in answer.get_data(as_text=True)
+
+
+def test_a_database_data_error_is_a_clear_422(app):
+    """Whatever the view, a value the database refuses is the request's fault."""
+    from sqlalchemy.exc import DataError
+
+    @app.get("/boom-data")
+    def boom():
+        raise DataError("INSERT", {}, Exception("value too long for type character varying(120)"))
+
+    answer = app.test_client().get("/boom-data", headers={"HX-Request": "true"})
+    assert answer.status_code == 422
+    assert "trop long" in answer.get_data(as_text=True)
+
+
+def test_next_with_a_line_break_is_ignored_not_a_500(app, facilitator, client):
+    answer = client.post("/login?next=/%0d%0aSet-Cookie:%20x=1",
+                         data={"email": facilitator.email, "password": "a long enough password"})
+    assert answer.status_code == 302
+    assert answer.headers["Location"] in ("/", "http://workshop.test/")
+    assert "Set-Cookie: x" not in str(answer.headers)
+    switched = client.post("/lang/en", data={"next": "/w/1\r\nX-Injected: 1"})
+    assert switched.status_code == 302 and switched.headers["Location"] in ("/", "http://workshop.test/")
+
+
+def test_a_full_disk_is_said_and_logged_as_an_error(app, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    @app.get("/boom-disk")
+    def boom():
+        raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+
+    with caplog.at_level("ERROR"):
+        answer = app.test_client().get("/boom-disk", headers={"HX-Request": "true"})
+    assert answer.status_code == 507
+    assert "disque" in answer.get_data(as_text=True)
+    assert any(r.levelname == "ERROR" and "disk full" in r.getMessage() for r in caplog.records)
+
+
+def test_a_database_blip_keeps_its_short_retry_after_under_rate_limits(limited_app, workshop, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from workshop.ideas import logic
+
+    phone = limited_app.test_client()
+    join(phone, workshop)
+    with limited_app.app_context():
+        open_first_activity(db.session.merge(workshop))
+
+    def unreachable(*_args, **_kwargs):
+        raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(logic, "submit_idea", unreachable)
+    answer = send(phone, workshop, "Une idée")
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "5"
