@@ -113,6 +113,8 @@ NAME_MIN_SHARE = 1 / 3
 NAME_IDEAS = 10
 NAME_MAX_CHARS = 60
 NAME_WORD_SHARE = 0.25  # a word found in fewer of the group's ideas than this counts against a phrase
+NAME_GENERIC_SHARE = 0.25  # a word in more than this share of all ideas...
+NAME_GENERIC_WEIGHT = 0.3  # ...weighs this much in a name
 NAME_WORD_COST = 0.1  # what each content word past the second costs a phrase
 NAME_ONE_WORD_COST = 0.3  # what a one-word name costs (names of 2-6 words read better)
 LANGUAGES = ("fr", "en")
@@ -613,8 +615,11 @@ def _theme_names(groups: list[list[int]], feats: Sequence[TextFeatures], languag
         df_g = Counter(st for i in g for st in set(feats[i].stems))
 
         def weight(st: str) -> float:
-            # specific to this group: rare among the other groups' ideas (as for the keywords)
+            # specific to this group: rare among the other groups' ideas (as for the keywords);
+            # a word in many ideas of every theme ("étudiants" when all are about students) counts little
             specific = math.log1p(n / (1.0 + df_all[st] - df_g[st] + 0.5 * df_g[st]))
+            if df_all[st] > NAME_GENERIC_SHARE * n:
+                specific *= NAME_GENERIC_WEIGHT
             return (df_g[st] / len(g) - NAME_WORD_SHARE) * specific
 
         in_language = [i for i in g if languages[i] == language] or g

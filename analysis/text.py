@@ -172,6 +172,10 @@ def analyse(text: str) -> tuple[list[str], dict[str, str]]:
 # Words that may sit inside a theme name but not open or close it.
 _EDGE_WORDS = STOP_WORDS | {"l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu"}
 _COMPLEMENT_WORDS = frozenset({"de", "du", "des", "d", "of"})
+_TIGHT_COMPLEMENT_WORDS = frozenset({"de", "d"})
+_DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ma", "mon", "mes", "ses", "leur",
+                          "leurs", "chaque", "the", "a", "an", "each"})
+_PURPOSE_WORDS = frozenset({"pour", "à", "de", "d", "afin", "to"})
 _WORD_SPAN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _BREAKS = re.compile(r"[,;:.!?()\[\]{}\"«»/|…]|\s[-–—]\s")
 
@@ -186,10 +190,13 @@ class Phrase:
     words: int
 
 
-def phrases(text: str, max_words: int = 6) -> list[Phrase]:
-    """Every run of 1..``max_words`` words of ``text`` that a theme could be named after: it
+def phrases(text: str, max_words: int = 7) -> list[Phrase]:
+    """Every run of 1..``max_words`` words of ``text`` that a theme could be named after. It
     crosses no punctuation, neither opens nor closes on a function word ("de", "the"), and
-    does not stop before a complement ("la fin" of "la fin de semaine"). A hyphenated word
+    stops nowhere that leaves a phrase half said: not inside a tight complement ("autobus"
+    of "passe d'autobus"), not before a complement ("la fin" of "la fin de semaine"), not
+    between a verb of purpose and its object ("pour renouveler"), not between a determiner's
+    adjective and its noun ("la première" of "la première session"). A hyphenated word
     ("libre-service") is one word.
 
     ("Logement abordable à l'arrivée" gives "Logement", "Logement abordable", "Logement
@@ -203,11 +210,16 @@ def phrases(text: str, max_words: int = 6) -> list[Phrase]:
         stems = [[stem(part, lang) for part in w.split("-") if not _is_edge_word(part)] for w in lowered]
         content = [bool(st) and not _is_edge_word(w) for w, st in zip(lowered, stems)]
         for i in range(len(tokens)):
-            if not content[i]:
-                continue
+            if not content[i] or (i > 0 and lowered[i - 1] in _TIGHT_COMPLEMENT_WORDS):
+                continue  # "autobus gratuite" of "passe d'autobus gratuite" starts mid-phrase
             for j in range(i, min(len(tokens), i + max_words)):
                 if not content[j] or (j + 1 < len(tokens) and lowered[j + 1] in _COMPLEMENT_WORDS):
                     continue  # "la fin" of "la fin de semaine": the complement must come along
+                if j > i and lowered[j - 1] in _PURPOSE_WORDS and lowered[j].endswith(("er", "ir")):
+                    continue  # "Service pour renouveler": the verb's object must come along
+                if (j > i and lowered[j - 1] in _DETERMINERS and j + 1 < len(tokens) and content[j + 1]
+                        and lowered[j + 1] not in _DETERMINERS):
+                    continue  # "dès la première" of "dès la première session": the noun must come along
                 surface = piece[tokens[i][0]:tokens[j][1]]
                 out.append(Phrase(surface, tuple(st for k in range(i, j + 1) if content[k] for st in stems[k]),
                                   j - i + 1))
