@@ -155,6 +155,18 @@ def test_the_wall_shows_the_newest_ideas_first_and_says_how_many_are_left_out(br
     context.close()
 
 
+def test_an_empty_wall_invites_the_first_idea_under_the_question(browser, server, data):
+    workshop, _ = new_workshop()
+    open_(workshop, workshop.activities[0])
+    context, page = projector_page(browser, server, workshop.id)
+    invitation = page.locator(".wall-empty")
+    assert invitation.is_visible()
+    assert invitation.bounding_box()["y"] < PROJECTOR["height"] / 2
+    assert not page.locator(".wall-more").is_visible()
+    look(page, "wall-empty")
+    context.close()
+
+
 def join_phone(browser, server, code):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     phone = context.new_page()
