@@ -609,3 +609,21 @@ def test_after_a_round_the_control_forms_are_pushed_with_its_projects(app, facil
     # The hats form now offers the 20 new candidate projects.
     hats = html[html.index('data-for="new-hats-form"'):html.index('data-for="new-cells-form"')]
     assert hats.count('name="project"') == 20
+
+
+def test_after_retaining_the_pushed_forms_offer_the_priorities(app, facilitator_client, questions):
+    from tests.test_live import swaps, watcher
+
+    facilitator_client.post(f"/w/{questions.id}/rounds", data={"source": f"ideas:{questions.activities[0].id}"})
+    round_ = last_round(questions)
+    control, _answer = watcher(app, facilitator_client, questions, "control")
+    control.get_received()
+    chosen = [item.project for item in round_.items[:3]]
+    facilitator_client.post(f"/w/{questions.id}/projects/retain", data={"project": [p.id for p in chosen]})
+    stage = [s for s in swaps(control) if s["id"] == "stage"][-1]["html"]
+    inbox = stage[stage.index('id="control-forms-next"'):]
+    hats = inbox[inbox.index('data-for="new-hats-form"'):inbox.index('data-for="new-cells-form"')]
+    cells = inbox[inbox.index('data-for="new-cells-form"'):]
+    # Six hats: the priorities ticked; cells: one per priority, named.
+    assert sorted(re.findall(r'name="project" value="(\d+)" checked', hats)) == sorted(str(p.id) for p in chosen)
+    assert all(p.title in cells for p in chosen) and cells.count("<li>") == 3
