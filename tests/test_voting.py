@@ -627,3 +627,69 @@ def test_after_retaining_the_pushed_forms_offer_the_priorities(app, facilitator_
     # Six hats: the priorities ticked; cells: one per priority, named.
     assert sorted(re.findall(r'name="project" value="(\d+)" checked', hats)) == sorted(str(p.id) for p in chosen)
     assert all(p.title in cells for p in chosen) and cells.count("<li>") == 3
+
+
+# --- the control view's forms in a real browser --------------------------------------
+
+@pytest.mark.browser
+def test_the_vote_form_shows_its_types_fields_and_an_open_form_is_never_replaced(tmp_path, browser):
+    from tests.conftest import base_config, new_app
+    from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+    from workshop.accounts.models import User
+
+    env = prepare_database(tmp_path)
+    seeding = new_app(base_config(env["DATABASE_URL"]))
+    with seeding.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == FACILITATOR_EMAIL))
+        workshop = three_questions(user, people_count=10, per_question=6)
+        group(workshop.activities[0], 3)
+        workshop_id, first_id = workshop.id, workshop.activities[0].id
+    server = ServerProcess(env, extra_env={"FEATURES_ON_ARRIVAL": "0"}).start(timeout=60)
+    try:
+        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        page.goto(f"{server.url}/login")
+        page.fill("input[name=email]", FACILITATOR_EMAIL)
+        page.fill("input[name=password]", FACILITATOR_PASSWORD)
+        page.click("button.primary")
+        page.wait_for_load_state("networkidle")
+        page.goto(f"{server.url}/w/{workshop_id}/control")
+        page.wait_for_selector("body[data-live=connected]", state="attached")
+        if page.locator("details.add-activity > summary").count():
+            page.click("details.add-activity > summary")
+        page.click("#new-round-form > details > summary")
+        form = page.locator("#new-round-form")
+
+        def shown():
+            return {name: form.locator(f"[name={name}]").is_visible()
+                    for name in ("dots", "max_per_item", "top_k", "impact_label", "feasibility_label", "carry")}
+
+        assert shown() == {"dots": True, "max_per_item": True, "top_k": False, "impact_label": False,
+                           "feasibility_label": False, "carry": False}
+        form.locator("select[name=kind]").select_option("ranking")
+        assert [name for name, visible in shown().items() if visible] == ["top_k"]
+        form.locator("select[name=kind]").select_option("impact_feasibility")
+        assert [name for name, visible in shown().items() if visible] == ["impact_label", "feasibility_label"]
+        form.locator("select[name=source]").select_option("shortlist")
+        assert shown()["carry"]
+        # While the form is open and being typed in, a regrouping's push leaves it alone...
+        form.locator("input[name=title]").fill("Priorités du jour")
+        themes_before = form.locator("option[value^='theme:']").count()
+        page.locator(".agenda-item").nth(0).locator("button.show-on-projector").click()
+        page.wait_for_selector(f"#stage form[hx-post$='/activities/{first_id}/group']", state="attached")
+        page.click("#stage details.group-tools > summary")
+        page.fill("#stage details.group-tools input[name=k]", "2")
+        page.click("#stage details.group-tools button.primary")
+        # The grouping runs in the background; its result comes by push.
+        for _attempt in range(80):
+            if page.locator("#stage section.theme[id^=theme-]").count() == 2:
+                break
+            page.wait_for_timeout(250)
+        assert page.locator("#stage section.theme[id^=theme-]").count() == 2
+        assert form.locator("input[name=title]").input_value() == "Priorités du jour"
+        assert form.locator("option[value^='theme:']").count() == themes_before == 3
+        # ...and it catches up as soon as it is closed.
+        page.click("#new-round-form > details > summary")
+        assert page.locator("#new-round-form option[value^='theme:']").count() == 2
+        assert page.locator("#new-round-form input[name=title]").input_value() != "Priorités du jour"  # a fresh form
+    finally:
+        server.stop()
