@@ -158,7 +158,11 @@ def test_a_board_drag_to_adopted_asks_what_to_do_with_the_others(coordinator_cli
     assert db.session.get(Adoption, second.id).stage == "adopted"
     reason = coordinator_client.post(f"/orphans/adoptions/{first.id}/move", data={"stage": "abandoned"},
                                      headers={"HX-Request": "true"})
-    assert reason.status_code == 204 and "HX-Redirect" in reason.headers  # the project page asks why
+    assert reason.status_code == 204 and f"why={first.id}" in reason.headers["HX-Redirect"]  # the page asks why
+    asked = coordinator_client.get(reason.headers["HX-Redirect"].split("#")[0]).get_data(as_text=True)
+    form = asked[asked.index(f'id="adoption-{first.id}"'):].split("</article>")[0]
+    assert '<details class="adoption-actions" open>' in form and '<option value="abandoned" selected>' in form
+    assert "Choisissez pourquoi" in asked
 
 
 # --- the catalogue tells the truth -----------------------------------------------------

@@ -98,13 +98,17 @@ def project_page(found: Project, status: int = 200, **extra):
     """The project's page: origin, description, catalogue switch, offers with
     their timelines, public updates and the organisations that fit it."""
     adopting = request.values.get("adopt", type=int)
+    why = request.args.get("why", type=int)  # a board drag to declined or abandoned: the page asks why
+    if why and "error" not in extra:
+        extra["error"] = error_message("reason_required")
     return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
                            organisations=logic.organisations(), suggestions=suggestions_for(found),
                            stages=pipeline.STAGES, origin=logic.origin(found), kinds=ORGANISATION_KINDS,
                            listing=logic.listing(found), needs_partner=logic.needs_partner(found),
                            original=logic.original_of(found), progress=logic.progress(found),
                            entry_kinds=ENTRY_KINDS, reasons=DECLINE_REASONS, today=date.today(),
-                           adopting=adopting, timeline=logic.timeline, **extra), status
+                           adopting=adopting, why=why, asked_stage=request.args.get("stage"),
+                           timeline=logic.timeline, **extra), status
 
 
 @bp.route("/orphans/projects/<int:project_id>", methods=["GET", "POST"])
@@ -156,8 +160,9 @@ def move(adoption_id: int):
                    reason=form.get("reason", ""))
     except logic.OrphansRejected as error:
         if error.code in ("others_choice_required", "reason_required"):  # the project page asks
-            target = url_for("orphans.project", project_id=adoption.project_id,
-                             adopt=adoption.id if error.code == "others_choice_required" else None,
+            asked = ({"adopt": adoption.id} if error.code == "others_choice_required"
+                     else {"why": adoption.id, "stage": form.get("stage")})
+            target = url_for("orphans.project", project_id=adoption.project_id, **asked,
                              _anchor=f"adoption-{adoption.id}")
             if request.headers.get("HX-Request"):
                 return "", 204, {"HX-Redirect": target}
