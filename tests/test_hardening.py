@@ -111,3 +111,46 @@ def test_a_database_blip_keeps_its_short_retry_after_under_rate_limits(limited_a
     answer = send(phone, workshop, "Une idée")
     assert answer.status_code == 503
     assert answer.headers["Retry-After"] == "5"
+
+
+# --- the join-code oracle -------------------------------------------------------
+
+PHONE_ROUTES = [("get", "panel"), ("get", "mine"), ("get", "rounds/1/ballot"), ("get", "hats/1/mine"),
+                ("get", "cells/1/mine"), ("post", "ideas"), ("post", "rounds/1/dots"),
+                ("post", "hats/1/comments"), ("post", "cells/1/join"), ("get", "leave")]
+
+
+def comparable(answer, code: str) -> tuple:
+    """Status and page, with the code itself and the (time-stamped) CSRF token left out."""
+    import re
+
+    page = re.sub(r'name="csrf_token" value="[^"]*"', "", answer.get_data(as_text=True)).replace(code, "CODE")
+    return answer.status_code, page, answer.headers.get("Content-Language")
+
+
+def test_every_phone_route_answers_an_unknown_and_a_known_code_identically(app, facilitator):
+    """An English workshop used to answer in English and an unknown code in French."""
+    from tests.conftest import make_workshop
+
+    english = make_workshop(facilitator, language="en", groups=("Employers",))
+    stranger = app.test_client()
+    for method, path in PHONE_ROUTES:
+        known = getattr(stranger, method)(f"/j/{english.join_code}/{path}")
+        unknown = getattr(stranger, method)(f"/j/ZZZZZZ/{path}")
+        assert comparable(known, english.join_code) == comparable(unknown, "ZZZZZZ"), path
+        assert known.status_code == 403, path
+
+
+def test_guessing_codes_on_phone_routes_is_limited_and_joined_phones_carry_on(limited_app, workshop):
+    neighbour = limited_app.test_client()
+    join(neighbour, workshop)  # a phone of the same venue, same address
+    guesser = limited_app.test_client()
+    statuses = [guesser.get(f"/j/ZZZ{n:03d}/panel").status_code for n in range(25)]
+    assert statuses[:20] == [403] * 20 and set(statuses[20:]) == {429}
+    # Over the limit, a known code the guesser has not joined answers the same.
+    assert guesser.get(f"/j/{workshop.join_code}/mine").status_code == 429
+    assert guesser.post("/join", data={"code": workshop.join_code}).status_code == 429
+    # The budget is shared by every route that reads a code.
+    assert guesser.get(f"/j/{workshop.join_code}").status_code == 429
+    # The joined phone behind the same address is never slowed by it.
+    assert neighbour.get(f"/j/{workshop.join_code}/panel").status_code == 200

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import typing
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -13,19 +15,66 @@ from workshop.workshops.models import Workshop
 bp = Blueprint("participants", __name__)
 
 
-def join_failure_limit() -> str:
-    return current_app.config["JOIN_FAILURE_LIMIT"]
+# --- guessing join codes --------------------------------------------------------
+# Every answer that says "not for you" to a code (a wrong code on the join
+# pages, 404; a phone route of a code this phone has not joined, 403) counts
+# against the address, in one budget for all routes that read a code. Only
+# refusals count, so a venue behind one address joins and works freely.
+# Once over, the join pages and every refusal answer 429, whether the code
+# exists or not; a phone that has joined is never slowed by its neighbours.
+
+GUESSES = "code-guesses"
 
 
-def workshop_by_code(code: str) -> Workshop:
-    """The workshop of a phone route. An unknown code is answered like a known
-    one the phone has not joined (403), so these routes tell a guesser nothing;
-    only the join pages, which are rate-limited, say that a code is wrong."""
-    workshop = workshops.find_by_code(code)
-    if workshop is None:
-        abort(403)
-    g.workshop_language = workshop.language
-    return workshop
+def _guess_limits():
+    from limits import parse_many
+
+    return parse_many(current_app.config["JOIN_FAILURE_LIMIT"])
+
+
+def _counting() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def reads_a_code() -> bool:
+    rule = request.url_rule
+    return rule is not None and (rule.rule == "/join" or rule.rule.startswith("/j/<code>"))
+
+
+def guessing_too_much() -> bool:
+    if not _counting():
+        return False
+    try:
+        return not all(limiter.limiter.test(item, GUESSES, request.remote_addr) for item in _guess_limits())
+    except Exception:  # noqa: BLE001 - the limits' store away: never lock a venue out for it
+        current_app.logger.warning("could not read the join-code guesses", exc_info=True)
+        return False
+
+
+@bp.before_app_request
+def slow_down_guessers():
+    """The join pages, which say whether a code exists, answer 429 once over."""
+    if request.method == "POST" or request.endpoint == "participants.join":
+        if request.endpoint in ("participants.enter_code", "participants.join") and guessing_too_much():
+            abort(429)
+
+
+@bp.after_app_request
+def count_refused_codes(response):
+    if response.status_code in (403, 404) and _counting() and reads_a_code():
+        try:
+            for item in _guess_limits():
+                limiter.limiter.hit(item, GUESSES, request.remote_addr)
+        except Exception:  # noqa: BLE001
+            current_app.logger.warning("could not count a join-code guess", exc_info=True)
+    return response
+
+
+def refuse_code() -> typing.NoReturn:
+    """The same answer for an unknown code and a known one this phone has not
+    joined: same status, same words, in the same language (the person's or
+    French, never the workshop's), so phone routes tell a guesser nothing."""
+    abort(429 if guessing_too_much() else 403)
 
 
 def wrong_code(code: str):
@@ -34,8 +83,6 @@ def wrong_code(code: str):
 
 
 @bp.route("/join", methods=["GET", "POST"])
-# Only wrong codes count, so a whole venue behind one address can still join.
-@limiter.limit(join_failure_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 404)
 def enter_code():
     """Typed join code, for people who cannot scan."""
     if request.method == "POST":
@@ -47,7 +94,6 @@ def enter_code():
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
-@limiter.limit(join_failure_limit, deduct_when=lambda r: r.status_code == 404)
 def join(code: str):
     workshop = workshops.find_by_code(code)
     if workshop is None:
@@ -79,11 +125,12 @@ def join(code: str):
 
 def phone_participant(code: str):
     """This phone's participant in the workshop of this code, or None if it has
-    not joined (an unknown code is refused, 403, like in workshop_by_code).
+    not joined (or 429 for a guesser over the limit: see refuse_code).
     One query: every phone request comes this way."""
     participant = logic.current_by_code(code)
     if participant is None:
-        workshop_by_code(code)
+        if guessing_too_much():
+            abort(429)
         return None
     g.workshop_language = participant.workshop.language
     return participant
@@ -93,7 +140,7 @@ def joined(code: str):
     """The workshop and this phone's participant; refused (403) if it has not joined."""
     participant = phone_participant(code)
     if participant is None:
-        abort(403)
+        refuse_code()
     return participant.workshop, participant
 
 
