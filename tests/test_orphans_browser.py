@@ -159,12 +159,18 @@ def test_a_coordinator_follows_two_orphan_projects_over_months(browser, server):
     assert "Merci" in phone.locator(f"#project-{navette}").inner_text()
     before = organisation_count(server)
     page.goto(f"{server.url}/orphans")
+    shot(page, "dashboard-interest")
     interest = page.locator(".interests li", has_text="Cegep de Jonquiere (SAI)")
     assert "existante : Cégep de Jonquière" in interest.locator("select[name=organisation] option").first.inner_text()
     interest.locator("button.primary").click()
     assert organisation_count(server) == before  # linked to the existing one, no duplicate
     page.goto(f"{server.url}/orphans/projects/{navette}")
     assert page.locator("article.adoption", has_text="Cégep de Jonquière").count() == 1
+    page.click("article.adoption h3 a")  # the organisation's page: its offers and contacts
+    offers = page.locator("ul.offers").inner_text()
+    assert "navette" in offers and "jumelage" in offers and "conseil d'administration" in offers
+    shot(page, "organisation")
+    page.goto(f"{server.url}/orphans/projects/{navette}")
 
     # The navette is withdrawn from the catalogue for now.
     page.click("#catalogue button")
@@ -195,6 +201,11 @@ def test_a_coordinator_follows_two_orphan_projects_over_months(browser, server):
     assert "Première cohorte" in body and "Cégep de Jonquière" in body and "Carrefour jeunesse-emploi" in body
     assert "Forum emploi — Saguenay, mars" in body and "sai@cegepjonquiere" not in body
     shot(phone, "progress-phone")
+    small = browser.new_context(viewport={"width": 360, "height": 640}, locale="fr-CA", is_mobile=True)
+    narrow = small.new_page()
+    narrow.goto(f"{server.url}/catalogue/projects/{jumelage}")
+    assert not narrow.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    shot(narrow, "progress-360")
     overflow = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert not overflow  # nothing wider than the phone
     assert not violations, violations
