@@ -233,3 +233,20 @@ def test_the_facilitator_moves_the_room_to_another_subject(app, facilitator_clie
                                       data={"subject": elsewhere.subjects[0].id})
     db.session.expire_all()
     assert db.session.get(HatsActivity, hats.id).current_subject_id == second.id, refused.get_data(as_text=True)
+
+
+def test_a_comment_on_the_open_hats_stays_off_an_earlier_activity_on_the_projector(app, facilitator_client, workshop):
+    first = add_hats(facilitator_client, workshop, subjects="Le jumelage étudiant·e–employeur")
+    second = add_hats(facilitator_client, workshop, subjects="La foire de l'emploi bilingue")  # now open
+    phone = phones(app, workshop, 1)[0]
+    facilitator_client.post(f"/w/{workshop.id}/activities/{first.activity_id}/show")
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    projector.get_received()
+    hat, _page = my_hat(phone, workshop, second)
+    assert comment(phone, workshop, second, hat, "Et les petites entreprises ?", "k-000000003").status_code == 200
+    assert not [s for s in swaps(projector) if s["id"].startswith("hat-comment-")]
+    # Back on the open activity, the next comment lands in its column.
+    facilitator_client.post(f"/w/{workshop.id}/activities/{second.activity_id}/show")
+    projector.get_received()
+    assert comment(phone, workshop, second, hat, "Un calendrier commun", "k-000000004").status_code == 200
+    assert [s["parent"] for s in swaps(projector) if s["id"].startswith("hat-comment-")] == [f"#hat-col-{hat}"]

@@ -328,6 +328,10 @@ def hat_wearers_changed(workshop: Workshop) -> None:
 
 def hat_comment_changed(workshop: Workshop, note) -> None:
     """A hat comment arrived or was moderated: it goes in its hat's column."""
+    shown = workshop.stage_activity
+    if shown is None or shown.hats is None or shown.hats.current_subject_id != note.subject_id:
+        return  # the big screens show another activity or subject: these columns are not there
+
     def render(audience: str) -> list[Swap]:
         if audience == "projector" and note.hidden:
             return [remove(f"hat-comment-{note.id}")]
