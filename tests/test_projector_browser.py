@@ -152,7 +152,25 @@ def test_the_wall_shows_the_newest_ideas_first_and_says_how_many_are_left_out(br
     assert more_number(page, "wall") == count - len(shown)
     assert "autres idées" in page.inner_text(".wall-more")
     look(page, f"wall-{count}")
+    if count == 60:
+        measurements_catch_what_they_measure(page)
     context.close()
+
+
+def measurements_catch_what_they_measure(page):
+    """The helpers fail on a wrong count, small text and a card pushed off screen."""
+    page.evaluate("() => { document.querySelector('.wall-more').textContent = '+ 1 autre idée'; }")
+    assert untold_hidden(page)
+    page.evaluate("() => { document.querySelector('.wall-more').hidden = true; }")
+    assert "no visible more line" in untold_hidden(page)[0]
+    page.evaluate("() => { document.querySelector('#wall > .idea .idea-text').style.fontSize = '13px'; }")
+    assert smallest_font_px(page)[0] == 13
+    page.evaluate("() => { document.querySelector('#wall > .idea').style.marginTop = '2000px'; }")
+    assert clipped_items(page)
+    page.evaluate("() => { const text = document.querySelector('#wall > .idea .idea-text');"
+                  " text.style.width = '90px'; text.style.overflowWrap = 'anywhere';"
+                  " text.textContent = 'socioprofessionnelle'; }")
+    assert any("socioprofessionnelle" in word for word in broken_words(page))
 
 
 def test_an_empty_wall_invites_the_first_idea_under_the_question(browser, server, data):
