@@ -43,6 +43,10 @@ def test_sign_in_then_out(client):
 @pytest.mark.parametrize("email, password, code", [
     ("not-an-email", PASSWORD, "invalid_email"),
     ("a@example.org", "short", "short_password"),
+    ("a@example.org", "aaaaaaaaaa", "weak_password"),
+    ("a@example.org", "1234567890", "weak_password"),
+    ("a@example.org", "abababababab", "weak_password"),
+    ("a@example.org", "motdepasse123", "weak_password"),
 ])
 def test_create_user_rejects_bad_input(app, email, password, code):
     with pytest.raises(logic.AccountError, match=code):
@@ -56,3 +60,79 @@ def test_create_user_command(runner):
     assert db.session.query(User).filter_by(email="coord@example.org").one().role == "coordinator"
     again = runner.invoke(args=["create-user", "--email", "coord@example.org", "--password", PASSWORD])
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+# --- signing out ends the sign-in (issue 21) -------------------------------------
+
+def cookies(client) -> dict:
+    return {name: client.get_cookie(name, domain="workshop.test").value for name in ("session", "remember_token")
+            if client.get_cookie(name, domain="workshop.test") is not None}
+
+
+def replay(app, saved: dict):
+    """A fresh browser holding only these cookies."""
+    other = app.test_client()
+    for name, value in saved.items():
+        other.set_cookie(name, value, domain="workshop.test")
+    return other
+
+
+def test_remember_me_is_a_choice(app, client):
+    make_user()
+    sign_in(client)
+    assert client.get_cookie("remember_token", domain="workshop.test") is None
+    remembered = app.test_client()
+    remembered.post("/login", data={"email": "facilitator@example.org", "password": PASSWORD, "remember": "y"})
+    assert remembered.get_cookie("remember_token", domain="workshop.test") is not None
+
+
+def test_after_sign_out_the_old_session_cookie_opens_nothing(app, client):
+    make_user()
+    sign_in(client)
+    before = cookies(client)
+    assert replay(app, before).get("/").status_code == 200
+    client.post("/logout")
+    assert replay(app, before).get("/").status_code == 302
+
+
+def test_after_sign_out_the_remember_token_alone_opens_nothing(app, client):
+    make_user()
+    client.post("/login", data={"email": "facilitator@example.org", "password": PASSWORD, "remember": "y"})
+    token = {"remember_token": client.get_cookie("remember_token", domain="workshop.test").value}
+    assert replay(app, token).get("/").status_code == 200
+    client.post("/logout")
+    assert replay(app, token).get("/").status_code == 302
+
+
+def test_each_sign_in_gets_a_new_token_and_sign_out_everywhere_ends_them_all(app):
+    make_user()
+    laptop, office = app.test_client(), app.test_client()
+    sign_in(laptop)
+    sign_in(office)
+    assert cookies(laptop)["session"] != cookies(office)["session"]
+    laptop_cookies = cookies(laptop)
+    # Signing out on one computer leaves the other signed in.
+    office_cookies = cookies(office)
+    laptop.post("/logout")
+    assert replay(app, office_cookies).get("/").status_code == 200
+    sign_in(laptop)
+    assert cookies(laptop)["session"] != laptop_cookies["session"]
+    laptop.post("/logout/everywhere")
+    assert replay(app, office_cookies).get("/").status_code == 302
+    assert laptop.get("/").status_code == 302
+
+
+def test_sign_in_takes_as_long_for_an_unknown_email(app, client):
+    """The answer's time no longer says which emails have an account."""
+    import time
+
+    make_user()
+
+    def timed(email):
+        started = time.perf_counter()
+        client.post("/login", data={"email": email, "password": "not the password"})
+        return time.perf_counter() - started
+
+    known = min(timed("facilitator@example.org") for _ in range(3))
+    unknown = min(timed("nobody@example.org") for _ in range(3))
+    assert unknown > known * 0.5, (known, unknown)

@@ -72,6 +72,9 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # "Keep me signed in" is a choice at sign-in; it lasts this long (the
+        # sign-in itself is revocable: workshop/accounts/logic.py).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,
         "WTF_CSRF_TIME_LIMIT": None,  # a workshop lasts a day; the token lives with the session

@@ -22,6 +22,7 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
         raise click.ClickException({
             "invalid_email": "That email address is not valid.",
             "short_password": f"The password needs {logic.MIN_PASSWORD_LENGTH} characters or more.",
+            "weak_password": "This password is too common or too simple: choose another.",
             "email_taken": "An account with this email already exists.",
         }.get(error.args[0], str(error))) from None
     click.echo(f"Created {user.role} account {user.email}.")

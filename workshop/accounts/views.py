@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from workshop.accounts import logic
@@ -19,6 +19,7 @@ bp = Blueprint("accounts", __name__)
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in on this computer for 30 days"))
 
 
 class FirstAccountForm(FlaskForm):
@@ -31,8 +32,24 @@ class FirstAccountForm(FlaskForm):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(token: str) -> User | None:
+    """The session and the remember cookie carry a sign-in's token, never the
+    account's id: a revoked sign-in loads nobody."""
+    return logic.user_of_session(token)
+
+
+def _fresh_session() -> None:
+    kept = {key: session[key] for key in ("participants", "lang") if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def sign_in(user: User, remember: bool) -> None:
+    """A fresh session for a fresh sign-in: whatever the browser carried
+    before (a planted or an old session) does not carry over, except which
+    workshops this phone joined and its language."""
+    _fresh_session()
+    login_user(logic.start_session(user, remember), remember=remember)
 
 
 @login_manager.unauthorized_handler
@@ -53,7 +70,7 @@ def login():
     if form.validate_on_submit():
         user = logic.authenticate(form.email.data, form.password.data)
         if user:
-            login_user(user, remember=True)
+            sign_in(user, remember=bool(form.remember.data))
             return redirect(local_target(request.args.get("next"), "/"))
         flash(_("Wrong email or password."), "error")
     return render_template("accounts/login.html", form=form)
@@ -61,7 +78,22 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Ends this sign-in on the server too: the old cookie opens nothing."""
+    if current_user.is_authenticated:
+        logic.end_session(current_user.get_id())
     logout_user()
+    _fresh_session()
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """A laptop left signed in somewhere, a shared computer: every sign-in of this account ends."""
+    logic.end_every_session(current_user)
+    logout_user()
+    _fresh_session()
+    flash(_("You are signed out on every computer."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -74,9 +106,11 @@ def setup():
     if form.validate_on_submit():
         try:
             user = logic.create_user(form.email.data, form.name.data, form.password.data, role="admin")
-        except logic.AccountError:
-            flash(_("This account could not be created; check the email and password."), "error")
+        except logic.AccountError as error:
+            flash(_("This password is too common or too simple: choose another.")
+                  if error.args[0] == "weak_password"
+                  else _("This account could not be created; check the email and password."), "error")
         else:
-            login_user(user, remember=True)
+            sign_in(user, remember=False)
             return redirect("/")
     return render_template("accounts/setup.html", form=form)

@@ -34,6 +34,9 @@ class Workshop(db.Model):
     timer_ends_at: Mapped[datetime | None]
     # Pseudonymous by default: the projector shows ideas without nicknames.
     show_names_on_projector: Mapped[bool] = mapped_column(default=False)
+    # The facilitator closed joining (everyone expected is here, or someone
+    # floods the workshop with new participants): phones already in carry on.
+    joining_locked: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     owner = relationship("User")
