@@ -454,7 +454,7 @@ def _choose_k(Z: np.ndarray, n_distinct: int, seed: int) -> int:
     Z = Z.astype(np.float32)
     scores: dict[int, float] = {}
     for k in range(kmin, kmax + 1):
-        labels = KMeans(k, n_init=2, random_state=seed).fit_predict(Z)
+        labels = KMeans(k, n_init=1, random_state=seed).fit_predict(Z)
         if len(set(labels)) < 2 or _degenerate(labels, k):
             continue
         scores[k] = float(silhouette_score(Z, labels, metric="cosine"))

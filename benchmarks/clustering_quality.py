@@ -178,7 +178,7 @@ def main(argv=None) -> None:
           "| embedding + k-means | names fit | repeated names | seconds |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     means = {False: [], True: []}
-    dev_rows, aside_rows = [], []
+    dup_line = ""
     for name, aside, texts, y in sets:
         k_true = len(set(y))
         feats = vectorise(texts, embed=True)
@@ -201,18 +201,17 @@ def main(argv=None) -> None:
         row = (f"| {name}{' (kept aside)' if aside else ''} | {len(texts)} | {k_true} | {g[0]:.3f} / {g[1]:.3f} "
                f"| {a[0]:.3f} / {a[1]:.3f} | {'/'.join(map(str, ks))} | {np.mean(tf):.3f} | {np.mean(emb):.3f} "
                f"| {np.mean(fit):.2f} | {max(repeats)} | {np.mean(seconds):.2f} |")
-        (aside_rows if aside else dev_rows).append(row)
         print(row, flush=True)
         means[aside].append((g[0], a[0], np.mean(tf), np.mean(emb)))
         if name.startswith("accueil"):
             p, r, n = duplicate_scores(feats, load_labelled("accueil_ideas.csv", "id")[1])
             dup_line = f"near-duplicates on accueil's labelled pairs: precision {p:.2f}, recall {r:.2f} ({n} offered)"
-    for aside, rows in ((False, dev_rows), (True, aside_rows)):
+    for aside in (False, True):
         if means[aside]:
             m = np.mean(means[aside], axis=0)
             what = "kept-aside sets" if aside else "development sets"
             print(f"| mean of the {what} | | | {m[0]:.3f} | {m[1]:.3f} | | {m[2]:.3f} | {m[3]:.3f} | | | |")
-    if "dup_line" in locals():
+    if dup_line:
         print("\n" + dup_line)
     print(f"\nmean over seeds 0..{args.seeds - 1}; NMI/ARI from sklearn.metrics; names fit and repeated "
           "names on the k-given grouping (worst seed for repeats)")

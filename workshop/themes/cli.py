@@ -19,10 +19,15 @@ from analysis.clustering import cluster_csv
 @click.option("--text-column", default="text", show_default=True, help="Column holding the idea text.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the result (default: standard output).")
-def cluster_command(csv_file: Path, k: int | None, text_column: str, out: Path | None) -> None:
-    """Write every row of CSV_FILE, in order, with `cluster` and `cluster_label` added."""
+@click.option("--language", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the theme names (default: the language most ideas are written in).")
+def cluster_command(csv_file: Path, k: int | None, text_column: str, out: Path | None, language: str | None) -> None:
+    """Write every row of CSV_FILE, in order, with `cluster` and `cluster_label` added.
+
+    Comma, semicolon or tab separated, UTF-8 (with or without BOM) or Windows-1252; the output
+    keeps the file's separator and line ends and quotes what needs quoting."""
     try:
-        result = cluster_csv(csv_file, out if out else sys.stdout, k=k, text_column=text_column)
+        result = cluster_csv(csv_file, out if out else sys.stdout, k=k, text_column=text_column, language=language)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     summary = f"{len(result.clusters)} themes ({result.method})"
