@@ -230,10 +230,13 @@ def test_grouping_ideas_into_themes_live(browser, server):
     control.click(".duplicate-pair button")
     expect(control.locator(".duplicate-pair")).to_have_count(0, timeout=5000)
     expect(control.locator(".themes .idea:not(.is-hidden)")).to_have_count(35)
-    # The projector keeps to an overview: each theme's most central ideas, and how many more.
-    expect(projector.locator(".themes .idea")).to_have_count(12)
-    more = [int(re.search(r"\d+", text).group()) for text in projector.locator(".theme-more").all_inner_texts()]
-    assert sum(more) == 35 - 12  # after the merge
+    # The projector keeps to an overview: each theme's most central ideas that fit, and how many more.
+    expect(projector.locator(".themes .idea:visible").first).to_be_visible()
+    projector.wait_for_timeout(300)  # the fitting runs on the frame after the swap
+    shown = projector.locator(".themes .idea:visible").count()
+    more = [int(re.search(r"\d+", text).group()) for text in projector.locator(".theme-more:visible").all_inner_texts()]
+    assert shown + sum(more) == 35  # after the merge
+    assert shown >= 4
     shot(projector, "08-projector-themes")
 
     # Renaming on the control view shows on the projector at once.
