@@ -174,3 +174,117 @@ def test_the_same_phone_joining_again_is_the_same_person(app, workshop):
     # Another phone joining is someone new.
     join(app.test_client(), workshop, nickname="Nouveau")
     assert db.session.query(Participant).count() == 41
+
+
+# --- flooding by re-joining (issue 21) -------------------------------------------
+
+def limited(app_config_overrides, database_url):
+    from tests.conftest import base_config, new_app
+
+    return new_app({**base_config(database_url), "RATELIMIT_ENABLED": True, **app_config_overrides})
+
+
+def test_a_venue_joins_at_once_but_re_joining_cannot_exceed_the_address_cap(app, database_url, workshop):
+    """100 new participants from one address in five minutes (a room behind one NAT), then no more."""
+    from workshop.extensions import limiter
+
+    venue = limited({}, database_url)
+    limiter.reset()
+    flooder = venue.test_client()
+    statuses = []
+    for n in range(103):
+        flooder._cookies.clear()  # a fresh participant each time, as the probe did
+        statuses.append(flooder.post(f"/j/{workshop.join_code}",
+                                     data={"group": workshop.groups[0].id}).status_code)
+    assert statuses[:100] == [302] * 100
+    assert statuses[100:] == [429] * 3
+    assert db.session.query(Participant).count() == 100
+    refused = flooder.post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id})
+    assert "attendez une minute" in refused.get_data(as_text=True)
+
+
+def test_ideas_per_activity_per_address_are_capped_whoever_sends_them(app, database_url, workshop):
+    from tests.conftest import open_first_activity
+    from workshop.extensions import limiter
+    from workshop.ideas.models import Idea
+
+    venue = limited({"IDEAS_PER_ADDRESS_LIMIT": "50 per day"}, database_url)
+    limiter.reset()
+    activity = open_first_activity(workshop)
+    statuses = []
+    for person in range(10):  # ten fresh participants, six ideas each
+        phone = venue.test_client()
+        join(phone, workshop, nickname=f"P{person}")
+        for n in range(6):
+            statuses.append(phone.post(f"/j/{workshop.join_code}/ideas", data={
+                "text": f"Idée {person}-{n}", "key": f"key-{person:03d}-{n:03d}", "activity": activity.id}).status_code)
+    assert statuses.count(200) == 50 and statuses.count(429) == 10
+    assert db.session.query(Idea).count() == 50
+    # Leaving out or garbling the activity does not open a new budget.
+    garbled = phone.post(f"/j/{workshop.join_code}/ideas",
+                         data={"text": "encore", "key": "key-garbled-1", "activity": "x1"})
+    missing = phone.post(f"/j/{workshop.join_code}/ideas", data={"text": "encore", "key": "key-missing-1"})
+    assert db.session.query(Idea).count() <= 51, (garbled.status_code, missing.status_code)
+
+
+def test_the_facilitator_closes_joining_and_phones_already_in_carry_on(app, workshop, facilitator_client):
+    from tests.conftest import open_first_activity
+
+    inside = app.test_client()
+    join(inside, workshop)
+    leaver = app.test_client()
+    join(leaver, workshop, nickname="Back soon")
+    leaver.post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"})
+    page = facilitator_client.get(f"/w/{workshop.id}/participants").get_data(as_text=True)
+    assert "Fermer les inscriptions" in page
+    facilitator_client.post(f"/w/{workshop.id}/participants/joining", data={"locked": "1"})
+    newcomer = app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id})
+    assert newcomer.status_code == 403 and "fermées" in newcomer.get_data(as_text=True)
+    open_first_activity(workshop)
+    assert inside.post(f"/j/{workshop.join_code}/ideas", data={"text": "Toujours là", "key": "k-0000000001"}).status_code == 200
+    # Someone who left comes back as themselves: not a newcomer.
+    assert leaver.post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}).status_code == 302
+    facilitator_client.post(f"/w/{workshop.id}/participants/joining", data={"locked": "0"})
+    assert app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}).status_code == 302
+    # Only the workshop's facilitator locks it.
+    assert inside.post(f"/w/{workshop.id}/participants/joining", data={"locked": "1"}).status_code in (302, 401, 403)
+    db.session.expire_all()
+    assert not workshop.joining_locked
+
+
+def test_the_facilitator_removes_a_participant_with_everything_they_sent(app, workshop, facilitator_client):
+    from tests.conftest import joined_phones, open_first_activity
+    from workshop.ideas import logic as ideas
+    from workshop.ideas.models import Idea
+    from workshop.workshops.logic import participant_count
+
+    phones = joined_phones(app, workshop, 40)
+    open_first_activity(workshop)
+    for n, phone in enumerate(phones):
+        phone.post(f"/j/{workshop.join_code}/ideas", data={"text": f"Idée sincère {n}", "key": f"k-honest-{n:03d}"})
+    flooder = app.test_client()
+    join(flooder, workshop, nickname="Spam")
+    for n in range(20):
+        flooder.post(f"/j/{workshop.join_code}/ideas", data={"text": f"pub {n}", "key": f"k-spam-{n:04d}"})
+    spam = db.session.query(Participant).filter_by(nickname="Spam").one()
+    # An honest idea merged into a spam one comes back on the wall.
+    honest = db.session.query(Idea).filter_by(text="Idée sincère 3").one()
+    ideas.merge(db.session.query(Idea).filter_by(text="pub 0").one(), [honest])
+    roster = facilitator_client.get(f"/w/{workshop.id}/participants").get_data(as_text=True)
+    assert roster.index("Spam") < roster.index("P0")  # the flood at the top
+    facilitator_client.post(f"/w/{workshop.id}/participants/remove", data={"participant": [spam.id]})
+    db.session.expire_all()
+    assert db.session.query(Idea).count() == 40
+    assert db.session.query(Idea).filter(Idea.text.like("pub%")).count() == 0
+    assert db.session.get(Idea, honest.id).merged_into_id is None
+    assert participant_count(workshop) == 40
+    assert flooder.get(f"/j/{workshop.join_code}/panel").status_code == 403
+    # Another workshop's participant cannot be removed through this one.
+    from tests.conftest import make_workshop
+
+    other = make_workshop(workshop.owner)
+    stranger = app.test_client()
+    join(stranger, other)
+    facilitator_client.post(f"/w/{workshop.id}/participants/remove",
+                            data={"participant": [db.session.query(Participant).filter_by(workshop_id=other.id).one().id]})
+    assert db.session.query(Participant).filter_by(workshop_id=other.id).count() == 1

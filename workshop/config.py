@@ -94,6 +94,14 @@ def load(instance_path: str) -> dict:
         # Limits, each overridable for a big forum behind one NAT address.
         "JOIN_FAILURE_LIMIT": os.environ.get("JOIN_FAILURE_LIMIT", "20 per minute"),
         "IDEA_LIMIT": os.environ.get("IDEA_LIMIT", "20 per minute"),
+        # New participants per address and workshop: a room behind one NAT
+        # address joins at once (the burst), then a trickle; re-joining from
+        # the same phone does not count. A forum of several hundred phones
+        # behind one address raises it.
+        "JOIN_LIMIT": os.environ.get("JOIN_LIMIT", "100 per 5 minutes;300 per hour;1000 per day"),
+        # Ideas stored per address and activity, whoever sends them: a flood
+        # of fresh participants no longer multiplies the per-phone limit.
+        "IDEAS_PER_ADDRESS_LIMIT": os.environ.get("IDEAS_PER_ADDRESS_LIMIT", "300 per minute;1000 per day"),
         # `make run` starts the features worker beside the server: each idea's
         # grouping features (its sentence embedding) are computed as it arrives.
         # 0 when the worker runs on its own (several workers: see docs/deploy.md).

@@ -38,8 +38,29 @@ def participant_key() -> str:
     return f"participant:{ids}" if ids else f"address:{request.remote_addr}"
 
 
+def ideas_per_address_limit() -> str:
+    return current_app.config["IDEAS_PER_ADDRESS_LIMIT"]
+
+
+def address_and_activity() -> str:
+    # Fresh participants from one address share this budget: re-joining to
+    # get a new per-phone limit no longer floods the wall. The activity is the
+    # one on the phones now, read here: a field the phone sends could be varied.
+    from sqlalchemy import select
+
+    from workshop.extensions import db
+    from workshop.workshops.logic import normalise_join_code
+    from workshop.workshops.models import Workshop
+
+    code = normalise_join_code((request.view_args or {}).get("code", ""))
+    activity = db.session.scalar(select(Workshop.current_activity_id).where(Workshop.join_code == code))
+    return f"ideas:{request.remote_addr}:{activity}"
+
+
 @bp.post("/j/<code>/ideas")
 @limiter.limit(idea_limit, key_func=participant_key)
+@limiter.limit(ideas_per_address_limit, key_func=address_and_activity,
+               deduct_when=lambda response: response.status_code == 200)
 def send(code: str):
     participant = phone_participant(code)
     if participant is None:

@@ -108,3 +108,59 @@ def current(workshop: Workshop) -> Participant | None:
     if participant is None or participant.workshop_id != workshop.id or participant.left_at is not None:
         return None
     return participant
+
+
+# --- the facilitator's defences against a flood ---------------------------------
+
+def set_joining_locked(workshop: Workshop, locked: bool) -> None:
+    """Closed: nobody new joins (phones already in, and phones coming back, carry on)."""
+    workshop.joining_locked = locked
+    db.session.commit()
+
+
+def roster(workshop: Workshop, limit: int = 300) -> list[tuple[Participant, int]]:
+    """The workshop's participants with how many ideas each sent, the most first
+    (a flood shows at the top), then the newest."""
+    from sqlalchemy import func
+
+    from workshop.ideas.models import Idea
+
+    sent = (select(Idea.participant_id, func.count(Idea.id).label("n"))
+            .group_by(Idea.participant_id).subquery())
+    rows = db.session.execute(
+        select(Participant, func.coalesce(sent.c.n, 0))
+        .outerjoin(sent, sent.c.participant_id == Participant.id)
+        .where(Participant.workshop_id == workshop.id)
+        .order_by(func.coalesce(sent.c.n, 0).desc(), Participant.id.desc())
+        .limit(limit)
+        .options(joinedload(Participant.group))
+    ).all()
+    return [(participant, count) for participant, count in rows]
+
+
+def remove(workshop: Workshop, participant_ids: list[int]) -> int:
+    """Take these participants out with everything they sent: ideas, hat
+    comments and hats, ballots, cell places and preferences. Ideas of others
+    merged into a removed idea come back on the wall; a project made from a
+    removed idea keeps its title. Returns how many were removed."""
+    from sqlalchemy import delete, update
+
+    from workshop.cells.models import CellMember, CellPreference
+    from workshop.hats.models import HatAssignment, HatComment
+    from workshop.ideas.models import Idea
+    from workshop.voting.models import Ballot, Project
+
+    ids = list(db.session.scalars(select(Participant.id).where(
+        Participant.workshop_id == workshop.id, Participant.id.in_(participant_ids))))
+    if not ids:
+        return 0
+    their_ideas = select(Idea.id).where(Idea.participant_id.in_(ids)).scalar_subquery()
+    db.session.execute(update(Idea).where(Idea.merged_into_id.in_(their_ideas),
+                                          Idea.participant_id.not_in(ids)).values(merged_into_id=None))
+    db.session.execute(update(Project).where(Project.idea_id.in_(their_ideas)).values(idea_id=None))
+    db.session.execute(update(Idea).where(Idea.participant_id.in_(ids)).values(merged_into_id=None))
+    for model in (Idea, HatComment, HatAssignment, Ballot, CellMember, CellPreference):
+        db.session.execute(delete(model).where(model.participant_id.in_(ids)))
+    db.session.execute(delete(Participant).where(Participant.id.in_(ids)))
+    db.session.commit()
+    return len(ids)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import typing
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import login_required
 
 from workshop import live
 from workshop.extensions import limiter
@@ -11,6 +13,7 @@ from workshop.ideas import logic as ideas
 from workshop.participants import logic
 from workshop.workshops import logic as workshops
 from workshop.workshops.models import Workshop
+from workshop.workshops.views import facilitated
 
 bp = Blueprint("participants", __name__)
 
@@ -103,7 +106,13 @@ def join(code: str):
         return redirect(url_for("participants.phone", code=workshop.join_code))
     error = None
     back = logic.returning(workshop)  # this phone left earlier: the same person comes back
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and back is None and workshop.joining_locked:
+        error, status = _("Joining is closed for this workshop. Ask the facilitator."), 403
+    elif request.method == "POST" and back is None and not room_for_one_more(workshop):
+        error, status = _("Many people joined from this network in a short time: wait a minute, "
+                          "then try again."), 429
+    elif request.method == "POST":
         group_id = request.form.get("group", type=int)
         try:
             participant = logic.join(workshop, request.form.get("nickname", ""), group_id,
@@ -119,8 +128,24 @@ def join(code: str):
             if back is not None:
                 live.hat_wearers_changed(workshop)  # back under the hat they wore, if hats are worn now
             return redirect(url_for("participants.phone", code=workshop.join_code))
+    if error and status == 200:
+        status = 422
     return render_template("participants/join.html", workshop=workshop, error=error,
-                           back=back), (422 if error else 200)
+                           back=back), status
+
+
+def room_for_one_more(workshop: Workshop) -> bool:
+    """One more new participant from this address in this workshop, within JOIN_LIMIT."""
+    if not _counting():
+        return True
+    from limits import parse_many
+
+    try:
+        return all(limiter.limiter.hit(item, "joins", request.remote_addr, str(workshop.id))
+                   for item in parse_many(current_app.config["JOIN_LIMIT"]))
+    except Exception:  # noqa: BLE001 - the limits' store away: let people in
+        current_app.logger.warning("could not count a join", exc_info=True)
+        return True
 
 
 def phone_participant(code: str):
@@ -183,3 +208,35 @@ def mine(code: str):
     activity = workshop.current_activity
     own = ideas.ideas_of(participant, activity) if activity else []
     return render_template("participants/_my_ideas.html", ideas=own)
+
+
+# --- the facilitator's defences against a flood ---------------------------------
+
+@bp.get("/w/<int:workshop_id>/participants")
+@login_required
+def roster(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    return render_template("participants/roster.html", workshop=workshop, people=logic.roster(workshop))
+
+
+@bp.post("/w/<int:workshop_id>/participants/joining")
+@login_required
+def lock_joining(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    logic.set_joining_locked(workshop, request.form.get("locked") == "1")
+    return redirect(url_for("participants.roster", workshop_id=workshop.id))
+
+
+@bp.post("/w/<int:workshop_id>/participants/remove")
+@login_required
+def remove(workshop_id: int):
+    """Removed with everything they sent; every screen shows the workshop without them."""
+    workshop = facilitated(workshop_id)
+    ids = [int(i) for i in request.form.getlist("participant") if i.isdigit()]
+    removed = logic.remove(workshop, ids)
+    if removed:
+        live.count_changed(workshop, workshops.participant_count(workshop))
+        live.stage_changed(workshop)
+        flash(ngettext("%(num)d participant removed with everything they sent.",
+                       "%(num)d participants removed with everything they sent.", removed), "info")
+    return redirect(url_for("participants.roster", workshop_id=workshop.id))
