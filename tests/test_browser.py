@@ -266,6 +266,7 @@ def test_four_phones_vote_with_dots_and_the_facilitator_retains_priorities(brows
     phones = [join_by_code(browser, server, code, f"P{n}", group) for n, group in enumerate(groups)]
 
     control.click("#agenda button:has-text('Fermer')")
+    control.click(".add-activity > summary")  # the three forms wait behind one disclosure
     control.click(".new-round summary")
     control.fill(".new-round input[name=dots]", "3")
     control.fill(".new-round input[name=max_per_item]", "2")
@@ -317,6 +318,7 @@ def test_six_phones_wear_six_hats_and_rotation_changes_them_live(browser, server
     context, control, projector, code = sign_in_and_create_workshop(browser, server)
     groups = ["Étudiant·e international·e", "Employeur / entreprise", "Recherche"] * 2
     phones = [join_by_code(browser, server, code, f"H{n}", group) for n, group in enumerate(groups)]
+    control.click(".add-activity > summary")  # the three forms wait behind one disclosure
     control.click(".new-round summary >> text=Ajouter une activité des six chapeaux")
     control.fill("textarea[name=subjects]", "Un programme de jumelage étudiant·e–employeur")
     control.select_option("select[name=mode]", "rotation")
@@ -383,6 +385,7 @@ def test_six_phones_rank_three_cells_of_two(browser, server):
     phones = [join_by_code(browser, server, code, f"K{n}", group) for n, group in enumerate(groups)]
     control.reload()
     control.wait_for_selector("body[data-live=connected]")
+    control.click(".add-activity > summary")  # the three forms wait behind one disclosure
     control.click(".new-round summary >> text=Ajouter l'inscription aux cellules")
     control.select_option(".new-round select[name=mode] >> nth=-1", "ranked")
     control.fill("input[name=capacity]", "2")
