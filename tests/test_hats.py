@@ -143,8 +143,9 @@ def test_hidden_comments_leave_the_projector_and_stay_in_the_record(app, facilit
     assert swaps(projector) == [{"op": "remove", "id": f"hat-comment-{note.id}"}]
     csv = facilitator_client.get(f"/w/{workshop.id}/hats/{hats.id}/subjects/{hats.current_subject_id}.csv")
     lines = csv.get_data(as_text=True).splitlines()
-    assert lines[0] == "subject,hat,comment,stakeholder_group,time,hidden"
+    assert lines[0] == "\ufeffsubject,hat,comment,group,created_at,hidden"  # the one export layer's codes
     assert "À masquer" in lines[1] and hat in lines[1] and "Étudiant·e international·e" in lines[1]
+    assert lines[1].endswith(",yes")
 
 
 def test_hats_actions_are_refused_to_others(app, facilitator_client, workshop):

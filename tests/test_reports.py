@@ -703,3 +703,76 @@ def test_a_grouping_over_two_questions_survives_export_and_import(facilitator_cl
     restored = db.session.get(Workshop, new_id)
     assert restored.activities[1].grouped_into_id == restored.activities[0].id
     assert round_trip_view(export(facilitator_client, new_id)) == round_trip_view(document)
+
+
+# --------------------------------------------------------------------------- every CSV through the one layer
+
+FORMULA_PAYLOADS = ["=HYPERLINK(\"http://evil.example\",\"clic\")", "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1",
+                    "\r=1+1"]
+FRENCH_EXCEL = {"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"}
+
+
+def spreadsheet_cells(response, separator):
+    """What a spreadsheet reads: the byte-order mark first, then rows split on the separator."""
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff"), "accents need the byte-order mark in Excel"
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=separator))
+
+
+def assert_no_formula(value, payload):
+    assert value == "'" + payload, (value, payload)
+    assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize("payload", FORMULA_PAYLOADS)
+def test_the_six_hats_subject_csv_neutralises_formulas(facilitator_client, workshop, payload):
+    hats = add_hats_comments(workshop, notes=[("white", payload, False), ("black", "Un risque réel", True)])
+    url = f"/w/{workshop.id}/hats/{hats.id}/subjects/{hats.subjects[0].id}.csv"
+    # A French Excel: semicolons, French headers and values.
+    lines = spreadsheet_cells(facilitator_client.get(url, headers=FRENCH_EXCEL), ";")
+    assert lines[0] == ["Sujet", "Chapeau", "Commentaire", "Groupe de parties prenantes", "Date", "Masqué"]
+    assert lines[1][1] == "Chapeau blanc" and lines[1][5] == "non"
+    assert_no_formula(lines[1][2], payload)
+    assert lines[2][1:3] == ["Chapeau noir", "Un risque réel"] and lines[2][5] == "oui"
+    # A script (no locale): codes and commas, the formula still text.
+    codes = spreadsheet_cells(facilitator_client.get(url), ",")
+    assert codes[0] == ["subject", "hat", "comment", "group", "created_at", "hidden"]
+    assert codes[1][1] == "white" and codes[2][5] == "yes"
+    assert_no_formula(codes[1][2], payload)
+    # The reader's choice: English headers, tab-separated.
+    english = spreadsheet_cells(facilitator_client.get(url + "?lang=en&sep=tab", headers=FRENCH_EXCEL), "\t")
+    assert english[0][:3] == ["Subject", "Hat", "Comment"] and english[1][1] == "White hat"
+    assert_no_formula(english[1][2], payload)
+
+
+@pytest.mark.parametrize("payload", FORMULA_PAYLOADS)
+def test_the_cell_contacts_csv_neutralises_formulas(facilitator_client, workshop, payload):
+    from workshop.cells import logic as cells
+    from workshop.cells.models import CellMember
+    from workshop.voting.models import Project
+
+    project = Project(workshop_id=workshop.id, title="-Jumelage étudiant·e–employeur", status="priority")
+    db.session.add(project)
+    db.session.commit()
+    cell = cells.create(workshop, "first_come", None).cells[0]
+    people = [Participant(workshop_id=workshop.id, nickname=f"N{n}", group_id=workshop.groups[n].id)
+              for n in range(2)]
+    db.session.add_all(people)
+    db.session.flush()
+    # Names reach the table typed on a phone, or from an imported workshop: never trusted.
+    db.session.add_all([
+        CellMember(signup_id=cell.signup_id, cell_id=cell.id, participant_id=people[0].id, contact_consent=True,
+                   contact_name=payload, contact_email="@amina@example.org"),
+        CellMember(signup_id=cell.signup_id, cell_id=cell.id, participant_id=people[1].id, contact_consent=False)])
+    db.session.commit()
+    url = f"/w/{workshop.id}/cell/{cell.id}/contacts.csv"
+    lines = spreadsheet_cells(facilitator_client.get(url, headers=FRENCH_EXCEL), ";")
+    assert lines[0] == ["Cellule", "Personne-ressource", "Courriel de contact", "Groupe de parties prenantes"]
+    assert len(lines) == 2  # only the member who consented
+    assert_no_formula(lines[1][0], "-Jumelage étudiant·e–employeur")
+    assert_no_formula(lines[1][1], payload)
+    assert_no_formula(lines[1][2], "@amina@example.org")
+    assert lines[1][3] == "Étudiant·e international·e"
+    codes = spreadsheet_cells(facilitator_client.get(url + "?sep=comma&lang=codes", headers=FRENCH_EXCEL), ",")
+    assert codes[0] == ["cell", "contact_name", "contact_email", "group"]
+    assert_no_formula(codes[1][1], payload)

@@ -3,8 +3,6 @@ assignment (analysis.cell_assignment); members, contacts with consent, logs."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from sqlalchemy import func, select
@@ -221,16 +219,25 @@ def log_of(cell: Cell) -> list[CellLogEntry]:
                                    .order_by(CellLogEntry.id.desc())))
 
 
-def contacts_csv(cell: Cell) -> str:
+CONTACT_COLUMNS = ("cell", "contact_name", "contact_email", "group")
+
+
+def contact_rows(cell: Cell) -> tuple[list[str], list[list]]:
     """Members who agreed to share their contact details, and only them."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["cell", "name", "email", "stakeholder_group"])
+    rows = []
     for member in cell.members:
         if member.contact_consent:
             group = member.participant.group.name if member.participant.group else ""
-            writer.writerow([cell.project.title, member.contact_name or "", member.contact_email or "", group])
-    return out.getvalue()
+            rows.append([cell.project.title, member.contact_name or "", member.contact_email or "", group])
+    return list(CONTACT_COLUMNS), rows
+
+
+def contacts_csv(cell: Cell, layout=None) -> str:
+    """The consenting members' contacts through the one export layer (reports.logic.to_csv):
+    a name typed "=HYPERLINK(…)" stays text, accents survive Excel, the reader's separator."""
+    from workshop.reports.logic import INTERCHANGE, to_csv  # the reports import this module
+
+    return to_csv(*contact_rows(cell), layout or INTERCHANGE)
 
 
 def cell_by_token(token: str) -> Cell | None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -115,10 +115,9 @@ def page(workshop_id: int, cell_id: int):
 @login_required
 def contacts(workshop_id: int, cell_id: int):
     _workshop, cell = facilitated_cell(workshop_id, cell_id, reading=True)
-    response = make_response(logic.contacts_csv(cell))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="cell-{cell.id}-contacts.csv"'
-    return response
+    from workshop.reports.views import download, reader_layout
+
+    return download(logic.contacts_csv(cell, reader_layout()), "text/csv", f"cell-{cell.id}-contacts.csv")
 
 
 # --- members after the workshop: a private link, no account --------------------------

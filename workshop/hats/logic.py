@@ -3,9 +3,6 @@ late joiners, re-balancing, and comments made only under one's own hat."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -233,16 +230,27 @@ def set_hidden(note: HatComment, hidden: bool) -> None:
     db.session.commit()
 
 
-def export_csv(subject: HatSubject) -> str:
-    """The subject's hats record: subject, hat, comment, stakeholder group, time."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["subject", "hat", "comment", "stakeholder_group", "time", "hidden"])
+EXPORT_COLUMNS = ("subject", "hat", "comment", "group", "created_at", "hidden")
+
+
+def export_rows(subject: HatSubject) -> tuple[list[str], list[list]]:
+    """The subject's hats record, hidden comments included and marked: subject, hat,
+    comment, stakeholder group, time. Column codes as the report's hats table."""
+    rows = []
     for note in db.session.scalars(select(HatComment).where(HatComment.subject_id == subject.id)
                                    .order_by(HatComment.id)):
         group = note.participant.group.name if note.participant.group else ""
-        writer.writerow([subject.title, note.hat, note.text, group, note.created_at.isoformat(), note.hidden])
-    return out.getvalue()
+        rows.append([subject.title, note.hat, note.text, group,
+                     note.created_at.isoformat(sep=" ", timespec="seconds"), "yes" if note.hidden else "no"])
+    return list(EXPORT_COLUMNS), rows
+
+
+def export_csv(subject: HatSubject, layout=None) -> str:
+    """The subject's record through the one export layer (reports.logic.to_csv):
+    formulas neutralised, byte-order mark, the reader's separator and language."""
+    from workshop.reports.logic import INTERCHANGE, to_csv  # the reports import this module
+
+    return to_csv(*export_rows(subject), layout or INTERCHANGE)
 
 
 def hats_of(workshop: Workshop, hats_id: int) -> HatsActivity:

@@ -95,10 +95,9 @@ def export(workshop_id: int, hats_id: int, subject_id: int):
     subject = next((s for s in hats.subjects if s.id == subject_id), None)
     if subject is None:
         abort(404)
-    response = make_response(logic.export_csv(subject))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="hats-subject-{subject.id}.csv"'
-    return response
+    from workshop.reports.views import download, reader_layout
+
+    return download(logic.export_csv(subject, reader_layout()), "text/csv", f"hats-subject-{subject.id}.csv")
 
 
 # --- participant ---------------------------------------------------------------------

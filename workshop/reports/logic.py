@@ -532,9 +532,24 @@ def _header(header: list[str], layout: Layout) -> list[str]:
     return [labels.get(code, code) for code in header]
 
 
+def in_language(layout: Layout):
+    """Labels in the layout's language, whatever the page around it speaks
+    (?lang=en from a French session gets English headers)."""
+    from contextlib import nullcontext
+
+    from flask_babel import force_locale
+
+    return force_locale(layout.language) if layout.language in ("fr", "en") else nullcontext()
+
+
 def to_csv(header: list[str], rows: list[list], layout: Layout = INTERCHANGE) -> str:
     """The one CSV writer: byte-order mark (spreadsheets read the accents as UTF-8),
     the layout's separator and language, formulas neutralised, CRLF line ends."""
+    with in_language(layout):
+        return _to_csv(header, rows, layout)
+
+
+def _to_csv(header: list[str], rows: list[list], layout: Layout) -> str:
     values = _value_labels() if layout.language != "codes" else {}
     out = io.StringIO()
     writer = csv.writer(out, delimiter=layout.separator)
@@ -548,6 +563,11 @@ def to_csv(header: list[str], rows: list[list], layout: Layout = INTERCHANGE) ->
 def write_xlsx(sheets: list[tuple[str, list[str], list[list]]], layout: Layout = INTERCHANGE) -> bytes:
     """The one XLSX writer: a sheet per table, numbers and dates as numbers and
     dates, text that looks like a formula kept as text."""
+    with in_language(layout):
+        return _write_xlsx(sheets, layout)
+
+
+def _write_xlsx(sheets: list[tuple[str, list[str], list[list]]], layout: Layout) -> bytes:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -583,10 +603,11 @@ def to_xlsx(workshop: Workshop, names: bool = False, layout: Layout = INTERCHANG
     sheets = [("ideas", *idea_rows(workshop, names)), ("votes", *vote_rows(workshop)),
               ("hats", *hats_rows(workshop, names))]
     if layout.language != "codes":
-        names_of = {"ideas": _("Ideas"), "votes": _("Votes"), "hats": _("Six hats")}
-        sheets = [(names_of[title], header, rows) for title, header, rows in sheets] + [
-            (_("Projects"), *project_rows(workshop)), (_("Results by group"), *results_by_group_rows(workshop)),
-            (_("Adoption"), *adoption_rows(workshop)), (_("Cells"), *cell_rows(workshop))]
+        with in_language(layout):
+            names_of = {"ideas": _("Ideas"), "votes": _("Votes"), "hats": _("Six hats")}
+            sheets = [(names_of[title], header, rows) for title, header, rows in sheets] + [
+                (_("Projects"), *project_rows(workshop)), (_("Results by group"), *results_by_group_rows(workshop)),
+                (_("Adoption"), *adoption_rows(workshop)), (_("Cells"), *cell_rows(workshop))]
     return write_xlsx(sheets, layout)
 
 
