@@ -111,7 +111,7 @@ LSA_MAX_FEATURES = 20000
 # ideas written in the workshop's language.
 NAME_MIN_SHARE = 1 / 3
 NAME_IDEAS = 10
-NAME_MAX_CHARS = 60
+NAME_MAX_CHARS = 40  # longer names take three lines on the projector and push its ideas out
 NAME_WORD_SHARE = 0.25  # a word found in fewer of the group's ideas than this counts against a phrase
 NAME_GENERIC_SHARE = 0.25  # a word in more than this share of all ideas...
 NAME_GENERIC_WEIGHT = 0.3  # ...weighs this much in a name

@@ -172,7 +172,7 @@ def analyse(text: str) -> tuple[list[str], dict[str, str]]:
 # Words that may sit inside a theme name but not open or close it.
 _EDGE_WORDS = STOP_WORDS | {"l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu"}
 _COMPLEMENT_WORDS = frozenset({"de", "du", "des", "d", "of"})
-_TIGHT_COMPLEMENT_WORDS = frozenset({"de", "d"})
+_TIGHT_COMPLEMENT_WORDS = frozenset({"de", "d", "en"})
 _DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ma", "mon", "mes", "ses", "leur",
                           "leurs", "chaque", "the", "a", "an", "each"})
 _PURPOSE_WORDS = frozenset({"pour", "à", "de", "d", "afin", "to"})
@@ -194,7 +194,7 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
     """Every run of 1..``max_words`` words of ``text`` that a theme could be named after. It
     crosses no punctuation, neither opens nor closes on a function word ("de", "the"), and
     stops nowhere that leaves a phrase half said: not inside a tight complement ("autobus"
-    of "passe d'autobus"), not before a complement ("la fin" of "la fin de semaine"), not
+    of "passe d'autobus", "immigration" of "avocat en immigration"), not before a complement ("la fin" of "la fin de semaine"), not
     between a verb of purpose and its object ("pour renouveler"), not between a determiner's
     adjective and its noun ("la première" of "la première session"). A hyphenated word
     ("libre-service") is one word.
