@@ -341,7 +341,7 @@ def import_organisations():
         return render_template("orphans/organisations.html", organisations=logic.organisations(include_archived=True),
                                kinds=ORGANISATION_KINDS, error=message), 422
     return render_template("orphans/organisations.html", organisations=logic.organisations(include_archived=True),
-                           kinds=ORGANISATION_KINDS, message=_("%(n)s organisations imported.", n=count))
+                           kinds=ORGANISATION_KINDS, message=ngettext("%(num)d organisation imported.", "%(num)d organisations imported.", count))
 
 
 @bp.post("/orphans/interests/<int:interest_id>/<any(confirm, dismiss):action>")
