@@ -106,6 +106,20 @@ def load(instance_path: str) -> dict:
         # grouping features (its sentence embedding) are computed as it arrives.
         # 0 when the worker runs on its own (several workers: see docs/deploy.md).
         "FEATURES_ON_ARRIVAL": os.environ.get("FEATURES_ON_ARRIVAL", "1") == "1",
+        # Connections (workshop/serve.py): a request line and headers within
+        # HEADER_TIMEOUT seconds, a body within BODY_TIMEOUT, no read or write
+        # waiting over IDLE_TIMEOUT; at most this many open at once per address
+        # (0: no cap; this computer's own addresses are never capped).
+        "HEADER_TIMEOUT": float(os.environ.get("HEADER_TIMEOUT", "10")),
+        "BODY_TIMEOUT": float(os.environ.get("BODY_TIMEOUT", "30")),
+        "IDLE_TIMEOUT": float(os.environ.get("IDLE_TIMEOUT", "75")),
+        "MAX_CONNECTIONS_PER_ADDRESS": int(os.environ.get("MAX_CONNECTIONS_PER_ADDRESS", "1000")),
+        # Socket.IO connections per address, and how long one may stay without watching a room.
+        "SOCKETS_PER_ADDRESS": int(os.environ.get("SOCKETS_PER_ADDRESS", "1000")),
+        "WATCH_TIMEOUT": float(os.environ.get("WATCH_TIMEOUT", "15")),
+        # Nothing bigger is read: the largest legitimate upload is a workshop's
+        # JSON (imports check their own, smaller limits and say so).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024))),
         # A dot is one request: a phone spending and moving dots taps quickly.
         "VOTE_LIMIT": os.environ.get("VOTE_LIMIT", "120 per minute"),
     }

@@ -16,6 +16,8 @@ def messages() -> dict[int, str]:
     return {
         403: _("This is reserved to the workshop's facilitators."),
         404: _("This page does not exist (or no longer does)."),
+        408: _("Your connection was too slow to send this: nothing was saved. Try again."),
+        413: _("This is too big to be sent: nothing was saved."),
         429: _("Too many attempts in a short time: wait a minute, then try again."),
         500: _("Something went wrong on our side. Try again in a moment."),
         503: _("The workshop cannot reach its database for a moment: nothing was saved. "
@@ -113,8 +115,10 @@ def init_app(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
     app.register_error_handler(CSRFError, csrf_failed)
-    for status in (403, 404, 429, 500):
+    for status in (403, 404, 408, 413, 429, 500):
         app.register_error_handler(status, lambda error, status=status: answer(status))
+    # A body trickled slower than BODY_TIMEOUT (workshop/serve.py cuts it off).
+    app.register_error_handler(TimeoutError, lambda _error: answer(408))
     for unreachable in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(unreachable, database_unavailable)
     for refused in (DataError, IntegrityError):

@@ -49,6 +49,59 @@ def may_watch(workshop: Workshop, audience: str) -> bool:
     return False
 
 
+# --- who may hold a socket ---------------------------------------------------------
+# A socket costs a file descriptor and memory for as long as it stays. An
+# address holds at most SOCKETS_PER_ADDRESS (this computer's own excepted: a
+# proxy or a benchmark); a socket that has not watched a room within
+# WATCH_TIMEOUT seconds (a stranger's: watch refuses them) is closed.
+
+_sockets_by_address: dict[str, set[str]] = {}
+
+
+def _address() -> str:
+    from flask import request
+
+    return request.remote_addr or ""
+
+
+def _capped(address: str) -> bool:
+    return address not in ("127.0.0.1", "::1", "::ffff:127.0.0.1", "")
+
+
+@socketio.on("connect")
+def connect(_auth=None):
+    from flask import request
+
+    address = _address()
+    mine = _sockets_by_address.setdefault(address, set())
+    if _capped(address) and len(mine) >= current_app.config["SOCKETS_PER_ADDRESS"]:
+        return False
+    mine.add(request.sid)
+    socketio.start_background_task(_close_if_not_watching, current_app._get_current_object(),
+                                   request.sid, current_app.config["WATCH_TIMEOUT"])
+    return True
+
+
+@socketio.on("disconnect")
+def disconnect(*_reason):
+    from flask import request
+
+    address = _address()
+    mine = _sockets_by_address.get(address)
+    if mine is not None:
+        mine.discard(request.sid)
+        if not mine:
+            _sockets_by_address.pop(address, None)
+
+
+def _close_if_not_watching(app, sid: str, after: float) -> None:
+    socketio.sleep(after)
+    rooms = socketio.server.manager.get_rooms(sid, "/") if socketio.server.manager.is_connected(sid, "/") else None
+    if rooms is not None and not any(isinstance(r, str) and r.startswith("workshop:") for r in rooms):
+        with app.app_context():
+            socketio.server.disconnect(sid, namespace="/")
+
+
 @socketio.on("watch")
 def watch(data):
     if not isinstance(data, dict):

@@ -1,0 +1,133 @@
+"""Hardening round two (issue 21), against a real gevent server: idle sockets,
+silent connections, trickled and oversized bodies."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import socket
+import time
+
+import pytest
+
+from tests.live_server import Phone, ServerProcess, facilitator_opens_workshop, prepare_database
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A server started, as `make run` used to be, under a 1,024 open-file limit."""
+    instance = tmp_path_factory.mktemp("hardening-server")
+    env = prepare_database(instance)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+    try:
+        running = ServerProcess(env, extra_env={
+            "FEATURES_ON_ARRIVAL": "0", "HEADER_TIMEOUT": "3", "BODY_TIMEOUT": "3",
+            "MAX_CONNECTIONS_PER_ADDRESS": "300", "MAX_CONTENT_LENGTH": str(2 * 1024 * 1024),
+            "WATCH_TIMEOUT": "2",
+        }).start()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    yield running
+    running.stop()
+
+
+def idle_sockets(port: int, count: int, source: str) -> list[socket.socket]:
+    opened = []
+    for _ in range(count):
+        sock = socket.socket()
+        sock.bind((source, 0))
+        sock.settimeout(2)
+        try:
+            sock.connect(("127.0.0.1", port))
+        except OSError:
+            sock.close()
+            continue
+        opened.append(sock)
+    return opened
+
+
+def test_a_client_holding_2000_idle_sockets_does_not_stop_another_from_joining_and_sending(server):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard < 3000:
+        pytest.skip("this machine allows too few open files to hold 2,000 sockets")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    held = idle_sockets(server.port, 2000, "127.0.0.2")
+    try:
+        async def another_person():
+            session, _workshop_id, code = await facilitator_opens_workshop(server.url, "Idle sockets")
+            phone = Phone(server.url, code, 1)
+            try:
+                await asyncio.wait_for(phone.join(), 10)
+                return await asyncio.wait_for(phone.send("Un jumelage étudiant·e-employeur"), 10)
+            finally:
+                await phone.http.close()
+                await session.close()
+
+        assert asyncio.run(another_person()) == 200
+    finally:
+        for sock in held:
+            sock.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_silent_connection_is_closed_after_the_header_timeout(server):
+    [sock] = idle_sockets(server.port, 1, "127.0.0.4")
+    sock.settimeout(20)
+    started = time.monotonic()
+    assert sock.recv(1024) == b""  # closed by the server
+    assert time.monotonic() - started < 6
+    sock.close()
+
+
+def test_a_body_trickled_a_byte_a_second_is_cut_off(server):
+    [sock] = idle_sockets(server.port, 1, "127.0.0.5")
+    sock.settimeout(20)
+    sock.sendall(b"POST /join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                 b"Content-Length: 100\r\n\r\n")
+    started, answer = time.monotonic(), b""
+    try:
+        for _ in range(30):
+            sock.sendall(b"a")
+            time.sleep(1)
+            sock.setblocking(False)
+            try:
+                answer = sock.recv(4096)
+            except BlockingIOError:
+                answer = None
+            finally:
+                sock.setblocking(True)
+                sock.settimeout(20)
+            if answer is not None:
+                break
+    except OSError:
+        answer = b""  # the server closed it
+    assert time.monotonic() - started < 10
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 408") or answer.startswith(b"HTTP/1.1 400"), answer[:80]
+    sock.close()
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(server):
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    sock.sendall(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                 + f"Content-Length: {200 * 1024 * 1024}\r\n\r\n".encode() + b"a" * 65536)
+    answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+    sock.close()
+
+
+def test_a_socket_that_never_watches_a_room_is_closed(server):
+    import socketio
+
+    async def connect_and_wait() -> bool:
+        client = socketio.AsyncClient(reconnection=False)
+        await client.connect(server.url, transports=["websocket"])
+        try:
+            deadline = time.monotonic() + 8
+            while client.connected and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            return client.connected
+        finally:
+            await client.disconnect()
+
+    assert asyncio.run(connect_and_wait()) is False
