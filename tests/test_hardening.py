@@ -154,3 +154,50 @@ def test_guessing_codes_on_phone_routes_is_limited_and_joined_phones_carry_on(li
     assert guesser.get(f"/j/{workshop.join_code}").status_code == 429
     # The joined phone behind the same address is never slowed by it.
     assert neighbour.get(f"/j/{workshop.join_code}/panel").status_code == 200
+
+
+# --- smaller items ----------------------------------------------------------------
+
+def test_security_headers_restrict_sockets_to_this_host_and_keep_private_pages_out_of_caches(
+        app, workshop, facilitator_client):
+    control = facilitator_client.get(f"/w/{workshop.id}/control")
+    policy = control.headers["Content-Security-Policy"]
+    assert "connect-src 'self';" in policy and "ws:" not in policy
+    assert "camera=()" in control.headers["Permissions-Policy"]
+    assert control.headers["Cache-Control"] == "no-store"
+    for path in (f"/w/{workshop.id}/report", f"/w/{workshop.id}/privacy", f"/w/{workshop.id}/export/ideas.csv"):
+        answer = facilitator_client.get(path)
+        assert answer.status_code == 200, path
+        assert answer.headers["Cache-Control"] == "no-store", path
+    assert "Strict-Transport-Security" not in control.headers  # plain http: HSTS would lock people out
+    assert app.test_client().get("/static/js/live.js").headers.get("Cache-Control") != "no-store"
+
+
+def test_hsts_behind_https(database_url):
+    from tests.conftest import base_config, new_app
+
+    secure = new_app({**base_config(database_url), "HSTS": True})
+    assert secure.test_client().get("/join").headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_the_sqlite_file_is_readable_by_this_account_only(tmp_path):
+    import stat
+
+    from workshop.config import _private_file
+
+    path = _private_file(tmp_path / "instance" / "workshop.sqlite")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o644)
+    _private_file(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_server_counts_cores_at_start_so_grouping_never_forks_lscpu():
+    import subprocess
+    import sys
+
+    script = ("import workshop.serve as serve; serve.count_cores_once(); "
+              "from joblib.externals.loky.backend import context; print(context.physical_cores_cache)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() not in ("", "None")

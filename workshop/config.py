@@ -23,10 +23,23 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _private_file(path: Path) -> Path:
+    """The database file readable by this account only (participants' nicknames,
+    accounts' password hashes); SQLite gives its -wal and -shm files the same."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # an empty file is a new database
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # a read-only instance folder: the app says so when it writes
+    return path
+
+
 def _database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
-        return f"sqlite:///{instance_path / 'workshop.sqlite'}"
+        return f"sqlite:///{_private_file(instance_path / 'workshop.sqlite')}"
     # Hosting platforms still hand out the old scheme; SQLAlchemy wants the driver.
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
@@ -71,6 +84,8 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,
+        # Behind HTTPS (SECURE_COOKIES=1), browsers are told to come back over HTTPS only.
+        "HSTS": secure,
         "REMEMBER_COOKIE_HTTPONLY": True,
         # "Keep me signed in" is a choice at sign-in; it lasts this long (the
         # sign-in itself is revocable: workshop/accounts/logic.py).

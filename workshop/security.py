@@ -15,7 +15,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    "connect-src 'self' ws: wss:",
+    # 'self' covers this host's ws:// and wss:// (CSP level 3); "ws: wss:" allowed any host.
+    "connect-src 'self'",
     "frame-ancestors 'none'",
     "form-action 'self'",
     "base-uri 'none'",
@@ -61,6 +62,25 @@ def is_blank(text: str) -> bool:
     return all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc", "Zs") for ch in text or "")
 
 
+# Nothing here uses the camera, microphone, location or payment: say so.
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                      "interest-cohort=(), browsing-topics=()")
+
+
+def private_answer(response) -> bool:
+    """What a signed-in account is shown (not static files): control and
+    report pages, exports, privacy and contact data."""
+    from flask import request
+    from flask_login import current_user
+
+    if request.endpoint in (None, "static", "vendor") or response.status_code >= 300:
+        return False
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except Exception:  # noqa: BLE001 - the database gone: the error answer says no-store itself
+        return False
+
+
 def init_app(app: Flask) -> None:
     app.request_class = CleanRequest
 
@@ -70,6 +90,13 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if private_answer(response):
+            # Control, report, privacy pages, contact CSVs: never kept in a
+            # shared computer's cache or a proxy's.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

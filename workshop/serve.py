@@ -155,6 +155,19 @@ def start_features_worker() -> None:
     atexit.register(worker.terminate)
 
 
+def count_cores_once() -> None:
+    """joblib (under scikit-learn's k-means) counts the physical cores by
+    running `lscpu` the first time; from the gevent thread pool that fork
+    logged a traceback and could take the server's Redis socket with it.
+    Counted here, at start, in the main thread; joblib keeps the answer."""
+    try:
+        from joblib import cpu_count
+
+        cpu_count(only_physical_cores=True)
+    except Exception:  # noqa: BLE001 - no joblib, or no lscpu: grouping counts later
+        log.warning("could not count the CPU cores at start", exc_info=True)
+
+
 def settle_memory() -> None:
     """Fewer, shorter pauses for Python's garbage collector.
 
@@ -166,6 +179,7 @@ def settle_memory() -> None:
     and full ones after 100 middle ones instead of 10 (every few thousand
     requests: often enough that cyclic garbage, closed sockets' included,
     does not pile up over a day)."""
+    count_cores_once()
     gc.collect()
     gc.freeze()
     gc.set_threshold(2_000, 50, 100)
