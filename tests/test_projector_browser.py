@@ -216,7 +216,9 @@ def test_a_pushed_idea_comes_first_on_the_wall(browser, server, data):
     expect(page.locator("#wall > .idea").first).to_contain_text("vient d'arriver", timeout=10000)
     page.wait_for_timeout(300)
     # Every idea is shown or counted (a short newcomer may let one more fit than before).
-    assert len(shown_ids(page, "#wall > .idea")) + more_number(page, "wall") == 61
+    shown = shown_ids(page, "#wall > .idea")
+    assert len(shown) >= 8 and shown[0] == page.locator("#wall > .idea").first.get_attribute("id")
+    assert len(shown) + more_number(page, "wall") == 61
     look(page, "wall-after-push")
     phone_context.close()
     context.close()

@@ -22,8 +22,7 @@
   function limit() {
     const stage = document.getElementById("stage");
     const style = getComputedStyle(stage);
-    const bottom = Math.min(stage.getBoundingClientRect().bottom, document.documentElement.clientHeight);
-    return bottom - parseFloat(style.paddingBottom) - parseFloat(style.borderBottomWidth);
+    return stage.getBoundingClientRect().bottom - parseFloat(style.paddingBottom) - parseFloat(style.borderBottomWidth);
   }
 
   function scoreRange(items) {
