@@ -172,7 +172,7 @@ def analyse(text: str) -> tuple[list[str], dict[str, str]]:
 # Words that may sit inside a theme name but not open or close it.
 _EDGE_WORDS = STOP_WORDS | {"l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu"}
 _COMPLEMENT_WORDS = frozenset({"de", "du", "des", "d", "of"})
-_TIGHT_COMPLEMENT_WORDS = frozenset({"de", "d", "en"})
+_TIGHT_COMPLEMENT_WORDS = frozenset({"de", "d", "en", "pas", "très", "trop", "not", "very"})
 _DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ma", "mon", "mes", "ses", "leur",
                           "leurs", "chaque", "the", "a", "an", "each"})
 _PURPOSE_WORDS = frozenset({"pour", "à", "de", "d", "afin", "to"})
@@ -193,14 +193,16 @@ class Phrase:
 def phrases(text: str, max_words: int = 7) -> list[Phrase]:
     """Every run of 1..``max_words`` words of ``text`` that a theme could be named after. It
     crosses no punctuation, neither opens nor closes on a function word ("de", "the"), and
-    stops nowhere that leaves a phrase half said: not inside a tight complement ("autobus"
-    of "passe d'autobus", "immigration" of "avocat en immigration"), not before a complement ("la fin" of "la fin de semaine"), not
+    stops nowhere that leaves a phrase half said: it starts after a function word or at the
+    start, never on a word that follows another content word ("abordable" of "logement
+    abordable") nor inside a tight complement ("autobus" of "passe d'autobus",
+    "immigration" of "avocat en immigration"), not before a complement ("la fin" of "la fin de semaine"), not
     between a verb of purpose and its object ("pour renouveler"), not between a determiner's
     adjective and its noun ("la première" of "la première session"). A hyphenated word
     ("libre-service") is one word.
 
     ("Logement abordable à l'arrivée" gives "Logement", "Logement abordable", "Logement
-    abordable à l'arrivée", "abordable", "arrivée" ...)."""
+    abordable à l'arrivée", "arrivée")."""
     text = unicodedata.normalize("NFKC", text or "").translate(_APOSTROPHES)
     out: list[Phrase] = []
     for piece in _pieces(text):
@@ -210,8 +212,8 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
         stems = [[stem(part, lang) for part in w.split("-") if not _is_edge_word(part)] for w in lowered]
         content = [bool(st) and not _is_edge_word(w) for w, st in zip(lowered, stems)]
         for i in range(len(tokens)):
-            if not content[i] or (i > 0 and lowered[i - 1] in _TIGHT_COMPLEMENT_WORDS):
-                continue  # "autobus gratuite" of "passe d'autobus gratuite" starts mid-phrase
+            if not content[i] or (i > 0 and (content[i - 1] or lowered[i - 1] in _TIGHT_COMPLEMENT_WORDS)):
+                continue  # "abordable" of "logement abordable", "autobus" of "passe d'autobus": mid-phrase
             for j in range(i, min(len(tokens), i + max_words)):
                 if not content[j] or (j + 1 < len(tokens) and lowered[j + 1] in _COMPLEMENT_WORDS):
                     continue  # "la fin" of "la fin de semaine": the complement must come along
