@@ -22,3 +22,17 @@ def init_app(app: Flask) -> None:
         if name not in FILES:
             abort(404)
         return send_from_directory(root / FILES[name], name, max_age=7 * 24 * 3600)
+
+    init_accessibility(app)
+
+
+def init_accessibility(app: Flask) -> None:
+    """The conformance statement (docs/accessibility.md), linked from every
+    page's footer, served as the text it is: one source, no copy to drift."""
+    statement = Path(app.root_path).parent / "docs" / "accessibility.md"
+
+    @app.get("/accessibility")
+    def accessibility():
+        if not statement.exists():
+            abort(404)
+        return send_from_directory(statement.parent, statement.name, mimetype="text/plain", max_age=3600)
