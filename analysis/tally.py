@@ -11,6 +11,11 @@ Four vote types funnel the candidate projects to a shortlist:
 * ``approval`` — each participant chooses up to K items;
   ballot content: a list, tuple or set of distinct item ids.
 
+A ballot counts once it holds a choice: an empty one (every dot taken back,
+every tick removed) is no ballot at all, in the totals as in the count of
+ballots. A round may ask for a minimum of choices (``min_choices``: approvals
+or places); a ballot under it is refused, never counted half.
+
 Ties are reported as ties everywhere: tied items share a rank (1, 2, 2, 4) and
 ``top_n`` hands the facilitator the tied items instead of picking among them.
 
@@ -59,8 +64,11 @@ ERROR_CODES = (
     "score_out_of_range",  # a score that is not a whole number within [score_min, score_max]
     "duplicate_rank",  # the same item twice in a ranking
     "too_many_ranked",  # a ranking longer than top_k
+    "rank_gap",  # an empty place above a filled one (None in the list)
+    "too_few_ranked",  # fewer places filled than min_choices (but some)
     "duplicate_item",  # the same item twice in an approval ballot
     "too_many_approved",  # more than max_approvals items approved
+    "too_few_approved",  # fewer items approved than min_choices (but some)
 )
 
 
@@ -101,6 +109,8 @@ class RoundRules:
     score_max: int = 5
     top_k: int = 3
     max_approvals: int = 3
+    #: Approval and ranking: the fewest choices a ballot may hold (0: no minimum).
+    min_choices: int = 0
     _item_set: frozenset = field(init=False, repr=False, compare=False)
     _position: dict = field(init=False, repr=False, compare=False)
 
@@ -112,6 +122,8 @@ class RoundRules:
         for name in ("dots_per_participant", "max_dots_per_item", "top_k", "max_approvals"):
             if not _is_whole(getattr(self, name)) or getattr(self, name) < 1:
                 raise ValueError(f"RoundRules.{name} must be a whole number >= 1")
+        if not _is_whole(self.min_choices) or self.min_choices < 0:
+            raise ValueError("RoundRules.min_choices must be a whole number >= 0")
         if not (_is_whole(self.score_min) and _is_whole(self.score_max)):
             raise ValueError("RoundRules scores must be whole numbers")
         if self.score_min > self.score_max:
@@ -290,10 +302,23 @@ def validate_impact_feasibility(ballot: Mapping[ItemId, tuple[int, int]], rules:
 
 
 def validate_ranking(ballot: Sequence[ItemId], rules: RoundRules) -> None:
-    """Check a ranking ballot ``[best, second, ...]`` of at most ``top_k`` distinct items."""
+    """Check a ranking ballot ``[best, second, ...]`` of at most ``top_k`` distinct items.
+
+    ``None`` stands for a place left empty: refused with ``rank_gap`` when a
+    filled place follows it, since closing the gap would promote the items
+    below (place 2 counted as first) and keeping it would count a place the
+    participant did not fill. Empty places at the end are simply dropped.
+    """
     # A bare string or a mapping would iterate into nonsense "items".
     if isinstance(ballot, (str, bytes, Mapping)) or not isinstance(ballot, Sequence):
         raise BallotError("malformed", "a ranking ballot is an ordered list of items")
+    filled = list(ballot)
+    while filled and filled[-1] is None:
+        filled.pop()
+    if None in filled:
+        place = filled.index(None) + 1
+        raise BallotError("rank_gap", f"place {place} is empty but a later place is filled", value=place)
+    ballot = filled
     _check_items_known(ballot, rules)
     seen = set()
     for item in ballot:
@@ -305,6 +330,13 @@ def validate_ranking(ballot: Sequence[ItemId], rules: RoundRules) -> None:
             "too_many_ranked",
             f"{len(ballot)} items ranked, at most {rules.top_k}",
             limit=rules.top_k,
+            value=len(ballot),
+        )
+    if 0 < len(ballot) < rules.min_choices:
+        raise BallotError(
+            "too_few_ranked",
+            f"{len(ballot)} items ranked, at least {rules.min_choices}",
+            limit=rules.min_choices,
             value=len(ballot),
         )
 
@@ -323,6 +355,13 @@ def validate_approval(ballot: Iterable[ItemId], rules: RoundRules) -> None:
             "too_many_approved",
             f"{len(chosen)} items approved, at most {rules.max_approvals}",
             limit=rules.max_approvals,
+            value=len(chosen),
+        )
+    if 0 < len(chosen) < rules.min_choices:
+        raise BallotError(
+            "too_few_approved",
+            f"{len(chosen)} items approved, at least {rules.min_choices}",
+            limit=rules.min_choices,
             value=len(chosen),
         )
 
@@ -411,8 +450,19 @@ def _additive_result(
     return TallyResult(kind, tuple(items), len(ballots), groups, ballots_by_group)
 
 
+def is_empty(content: Any) -> bool:
+    """True for a ballot without a single choice (no dot, no tick, no place, no score)."""
+    if isinstance(content, Mapping):
+        return not any(content.values())
+    try:
+        return not any(item is not None for item in content)
+    except TypeError:
+        return False  # not a ballot's shape: validation says so
+
+
 def _checked(kind: VoteKind, ballots: Iterable[Ballot], rules: RoundRules, validate: bool) -> list[Ballot]:
-    ballots = list(ballots)
+    # An empty ballot is no ballot: "1 ballot" with every total at 0 would be a lie.
+    ballots = [b for b in ballots if not is_empty(b.content)]
     if validate:
         check = _VALIDATORS[kind]
         for b in ballots:
@@ -450,6 +500,8 @@ def tally_ranking(ballots: Iterable[Ballot], rules: RoundRules, *, validate: boo
             acc = per_group[b.group] = ({}, {})
         tot, vot = acc
         for place, item in enumerate(b.content):
+            if item is None:  # an empty place at the end (a gap is refused)
+                continue
             tot[item] = tot.get(item, 0) + (k - place)
             vot[item] = vot.get(item, 0) + 1
     return _additive_result(VoteKind.RANKING, rules, ballots, per_group)

@@ -16,6 +16,7 @@ from analysis.tally import (
     Quadrant,
     RoundRules,
     VoteKind,
+    is_empty,
     tally,
     tally_approval,
     tally_dots,
@@ -77,8 +78,44 @@ def test_approval_hand_computed():
     result = tally_approval(ballots, rules)
     assert {it.item_id: it.total for it in result.items} == {"a": 1, "b": 2, "c": 0}
     assert ranks(result) == {"b": 1, "a": 2, "c": 3}
-    assert result.groups == (None, "x")
-    assert result.ballots == 3
+    # The empty ballot is no ballot: neither counted nor a group of its own.
+    assert result.groups == ("x",)
+    assert result.ballots == 2
+
+
+@pytest.mark.parametrize("kind, empty", [("approval", []), ("ranking", [None, None]), ("dots", {"a": 0}),
+                                         ("impact_feasibility", {})])
+def test_an_empty_ballot_is_no_ballot(kind, empty):
+    rules = RoundRules(items=("a", "b"))
+    result = tally(kind, [Ballot(1, "x", empty)], rules)
+    assert result.ballots == 0 and result.groups == () and all(it.voters == 0 for it in result.items)
+
+
+def test_a_ranking_with_an_empty_first_place_is_refused_not_promoted():
+    rules = RoundRules(items=("a", "b", "c"), top_k=3)
+    with pytest.raises(BallotError) as err:
+        validate_ballot("ranking", [None, "b", "c"], rules)
+    assert err.value.code == "rank_gap" and err.value.value == 1
+    with pytest.raises(BallotError, match="place 2"):
+        validate_ballot("ranking", ["a", None, "c"], rules)
+    validate_ballot("ranking", ["a", "b", None], rules)  # empty places at the end are fine
+    result = tally("ranking", [Ballot(1, "x", ["b", None])], rules)
+    assert result.item("b").total == 3  # first place: full Borda points
+
+
+@pytest.mark.parametrize("kind, few, enough, code", [
+    ("approval", ["a"], ["a", "b"], "too_few_approved"),
+    ("ranking", ["a"], ["a", "b"], "too_few_ranked"),
+])
+def test_a_minimum_of_choices(kind, few, enough, code):
+    rules = RoundRules(items=("a", "b", "c"), top_k=3, max_approvals=3, min_choices=2)
+    with pytest.raises(BallotError) as err:
+        validate_ballot(kind, few, rules)
+    assert (err.value.code, err.value.limit, err.value.value) == (code, 2, 1)
+    validate_ballot(kind, enough, rules)
+    validate_ballot(kind, [], rules)  # nothing chosen: no ballot, which the minimum allows
+    with pytest.raises(ValueError):
+        RoundRules(items=("a",), min_choices=-1)
 
 
 def test_impact_feasibility_hand_computed():
@@ -163,6 +200,7 @@ def test_no_ballots_everything_tied_first():
         ("ranking", ["a", "b", "c", "d"], "too_many_ranked"),
         ("ranking", ["a", "z"], "unknown_item"),
         ("ranking", "ab", "malformed"),
+        ("ranking", [None, "a"], "rank_gap"),
         ("approval", ["a", "a"], "duplicate_item"),
         ("approval", ["a", "b", "c", "d"], "too_many_approved"),
         ("approval", [["a"]], "unknown_item"),
@@ -305,7 +343,7 @@ def test_unanimous_ranking_comes_out_in_that_order(n_items, top_k, n_voters, rnd
 def test_group_breakdowns_sum_to_totals(kind_setup):
     kind, (rules, ballots) = kind_setup
     result = tally(kind, ballots, rules)
-    assert sum(result.ballots_by_group.values()) == result.ballots == len(ballots)
+    assert sum(result.ballots_by_group.values()) == result.ballots == sum(not is_empty(b.content) for b in ballots)
     for it in result.items:
         groups = it.by_group.values()
         assert set(it.by_group) == set(result.groups)

@@ -580,7 +580,7 @@ def test_the_vote_form_offers_every_question_its_themes_and_ticks(facilitator_cl
         assert f"ideas:{question.id}" in values
     assert f"themes:{first.id}" in values and f"themes:{second.id}" in values  # shared grouping
     assert [v for v in values if v.startswith("theme:")] == [f"theme:{t.id}" for t in themes]
-    assert values[-2:] == ["picked", "shortlist"]
+    assert values[-3:] == ["picked", "shortlist", "list"]
     assert form.count('name="pick" value="idea:') == 60 and form.count('name="pick" value="theme:') == 4
     # Fields say which vote type or source they belong to (control_forms.js shows only those).
     assert 'data-show-for-kind="dots"' in form and 'data-show-for-kind="impact_feasibility"' in form

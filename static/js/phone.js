@@ -296,3 +296,15 @@
     new MutationObserver(changed).observe(main, { childList: true, subtree: true });
   });
 })();
+
+// The ballot's own script (static/js/ballot.js: long lists, limits on the
+// phone, changes sent once), loaded beside this one on every phone page.
+(function () {
+  "use strict";
+  const self = document.currentScript;
+  if (!self || document.querySelector("script[data-ballot-script]")) return;
+  const script = document.createElement("script");
+  script.src = self.src.replace(/phone\.js(\?.*)?$/, "ballot.js");
+  script.dataset.ballotScript = "";
+  document.head.append(script);
+})();

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -17,7 +18,7 @@ from workshop.participants.models import Participant
 from workshop.voting.models import VOTE_KINDS, Ballot, Project, Round, RoundItem
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
 
-SOURCES = ("ideas", "themes", "theme", "shortlist")
+SOURCES = ("ideas", "themes", "theme", "shortlist", "picked", "list")
 SAVE_ATTEMPTS = 8
 NO_GROUP = ""
 
@@ -65,14 +66,20 @@ def _project_for_theme(workshop: Workshop, theme) -> Project:
 
 def candidates(workshop: Workshop, source: str, previous: Round | None = None, carry: int | None = None,
                theme_id: int | None = None, picked: list[tuple[str, int]] = (),
-               activity_id: int | None = None) -> list[Project]:
+               activity_id: int | None = None, imported=None) -> list[Project]:
     """The projects a new round runs over, drawn from any question opened so far:
     every question's visible ideas ("ideas") or themes ("themes") together; one
     question's (the same with `activity_id`); the ideas of one theme; the themes
     and ideas the facilitator picked one by one across questions (("theme", id)
-    or ("idea", id)); or the top of the previous round."""
+    or ("idea", id)); the top of the previous round; or items brought in from a
+    list or a spreadsheet ("list", `imported`: an items_import.ItemList)."""
     from workshop.themes.logic import span_ideas, theme_owner
 
+    if source == "list":
+        if imported is None or not imported.items:
+            raise VoteRejected("no_items")
+        return [Project(workshop_id=workshop.id, title=item.title, theme_name=item.theme,
+                        description=item.description) for item in imported.items]
     if source == "shortlist":
         if previous is None:
             raise VoteRejected("no_previous_round")
@@ -133,8 +140,10 @@ def parse_source(value: str) -> tuple[str, int | None, int | None]:
 
 def create_round(workshop: Workshop, title: str, kind: str, projects: list[Project], *,
                  dots: int = 5, max_per_item: int = 3, top_k: int = 3, show_live: bool = False,
-                 impact_label: str = "", feasibility_label: str = "", previous: Round | None = None) -> Round:
-    """A new agenda activity holding a round over the given projects."""
+                 impact_label: str = "", feasibility_label: str = "", previous: Round | None = None,
+                 min_choices: int = 0) -> Round:
+    """A new agenda activity holding a round over the given projects. Approval
+    and ranking may ask for a minimum of choices (`min_choices`, up to `top_k`)."""
     if kind not in VOTE_KINDS:
         raise VoteRejected("bad_kind")
     if len(projects) < 2:
@@ -145,15 +154,19 @@ def create_round(workshop: Workshop, title: str, kind: str, projects: list[Proje
         max_per_item = max(1, min(max_per_item, dots))
     if kind not in ("approval", "ranking"):
         top_k = max(1, min(top_k, len(projects)))
+        min_choices = 0
     if not (1 <= dots <= 100 and 1 <= max_per_item <= dots and 1 <= top_k <= len(projects)):
         raise VoteRejected("bad_rules")
+    if not 0 <= (min_choices or 0) <= top_k:
+        raise VoteRejected("bad_minimum", top_k)
     position = 1 + max((a.position for a in workshop.activities), default=-1)
     activity = Activity(workshop_id=workshop.id, kind="vote", prompt=title.strip() or kind, position=position)
     db.session.add(activity)
     db.session.flush()
     round_ = Round(activity_id=activity.id, kind=kind, dots_per_participant=dots, max_dots_per_item=max_per_item,
                    top_k=top_k, show_live_results=show_live, impact_label=impact_label[:40],
-                   feasibility_label=feasibility_label[:40], previous_round_id=previous.id if previous else None)
+                   feasibility_label=feasibility_label[:40], previous_round_id=previous.id if previous else None,
+                   min_choices=min_choices or 0)
     db.session.add_all(projects)
     db.session.flush()
     round_.items = [RoundItem(project_id=p.id, position=i) for i, p in enumerate(projects)]
@@ -169,6 +182,7 @@ def rules(round_: Round) -> tally.RoundRules:
         max_dots_per_item=round_.max_dots_per_item,
         top_k=round_.top_k,
         max_approvals=round_.top_k,
+        min_choices=round_.min_choices or 0,
     )
 
 
@@ -192,12 +206,17 @@ def ballot_of(round_: Round, participant: Participant):
     return _decode(round_.kind, row.content) if row else empty_ballot(round_.kind)
 
 
-def save_ballot(round_: Round, participant: Participant, change: Callable):
+def save_ballot(round_: Round, participant: Participant, change: Callable, seq: int | None = None):
     """Apply change(current ballot) -> new ballot, validated, as one compare-and-set.
 
     Concurrent requests from one phone each read the ballot and write it only if
     nobody wrote in between; the loser reads again. So a budget can never be
     overspent and no acknowledged change is lost, on SQLite as on PostgreSQL.
+
+    `seq` is the number the phone gave this change (increasing per phone): a
+    change numbered at or below the last one applied is a resend after a lost
+    answer, or a late duplicate; it is not applied again, and the answer is the
+    ballot as stored. So every change is idempotent, dots as whole ballots.
     """
     if round_.activity.workshop_id != participant.workshop_id:
         raise VoteRejected("wrong_workshop")
@@ -209,6 +228,9 @@ def save_ballot(round_: Round, participant: Participant, change: Callable):
         row = db.session.scalar(select(Ballot).where(Ballot.round_id == round_.id,
                                                      Ballot.participant_id == participant.id))
         current = _decode(round_.kind, row.content) if row else empty_ballot(round_.kind)
+        if seq is not None and row is not None and row.last_seq is not None and seq <= row.last_seq:
+            db.session.rollback()
+            return current  # applied already: answering again changes nothing
         new = change(current)
         try:
             tally.validate_ballot(round_.kind, new, rules(round_))
@@ -219,12 +241,15 @@ def save_ballot(round_: Round, participant: Participant, change: Callable):
         try:
             # The answer shows the round again: keep what is loaded across the commit.
             if row is None:
-                db.session.add(Ballot(round_id=round_.id, participant_id=participant.id, content=encoded, version=1))
+                db.session.add(Ballot(round_id=round_.id, participant_id=participant.id, content=encoded, version=1,
+                                      last_seq=seq))
                 commit_keeping_loaded()
                 return new
+            values = {"content": encoded, "version": row.version + 1}
+            if seq is not None:
+                values["last_seq"] = seq
             written = db.session.execute(
-                update(Ballot).where(Ballot.id == row.id, Ballot.version == row.version)
-                .values(content=encoded, version=row.version + 1)
+                update(Ballot).where(Ballot.id == row.id, Ballot.version == row.version).values(**values)
             ).rowcount
             if written == 1:
                 db.session.expire(row)  # written around the ORM: read it again if asked
@@ -237,8 +262,8 @@ def save_ballot(round_: Round, participant: Participant, change: Callable):
     raise VoteRejected("busy")
 
 
-def move_dots(round_: Round, participant: Participant, project_id: int, delta: int):
-    """Add (or take back) dots on one item."""
+def move_dots(round_: Round, participant: Participant, project_id: int, delta: int, seq: int | None = None):
+    """Add (or take back) dots on one item; `seq` makes a resend harmless (see save_ballot)."""
     if round_.kind != "dots" or delta not in (-1, 1):
         raise VoteRejected("malformed")
 
@@ -251,7 +276,7 @@ def move_dots(round_: Round, participant: Participant, project_id: int, delta: i
             del ballot[project_id]
         return ballot
 
-    return save_ballot(round_, participant, change)
+    return save_ballot(round_, participant, change, seq)
 
 
 def dots_left(round_: Round, ballot: dict) -> int:
@@ -292,6 +317,80 @@ def workshop_projects(workshop: Workshop) -> list[Project]:
     order = {"priority": 0, "candidate": 1, "orphan_candidate": 2}
     projects = db.session.scalars(select(Project).where(Project.workshop_id == workshop.id)).all()
     return sorted(projects, key=lambda p: (order.get(p.status, 3), p.id))
+
+
+# A ballot this long gets a search box, a theme filter and headings by theme.
+LONG_BALLOT = 12
+
+
+@dataclass(frozen=True)
+class BallotItem:
+    """One line of a phone's ballot, with what tells it apart from its neighbours."""
+
+    project_id: int
+    number: int  # 1-based, in the round's order: two equal titles still differ
+    title: str
+    theme: str  # the theme it belongs to (an idea's theme, or the one it was imported with)
+    is_theme: bool  # the item is a whole theme (its ideas together)
+    description: str
+    question: int | None  # which question it came from, when the round spans several
+
+
+@dataclass(frozen=True)
+class BallotGroup:
+    theme: str  # "" for the items without a theme
+    items: tuple[BallotItem, ...]
+
+
+@dataclass(frozen=True)
+class BallotView:
+    items: tuple[BallotItem, ...]
+    groups: tuple[BallotGroup, ...]  # one group holding every item when grouping would not help
+    long: bool  # search and theme filter shown
+
+    @property
+    def themes(self) -> list[str]:
+        return [group.theme for group in self.groups if group.theme]
+
+
+def ballot_view(round_: Round) -> BallotView:
+    """A phone's ballot, built once per request from one query: the items in the
+    round's order with their theme, description and question; grouped by theme
+    when the list is long and has themes."""
+    from workshop.ideas.models import Idea
+    from workshop.themes.models import Theme
+
+    rows = db.session.execute(
+        select(RoundItem.position, Project.id, Project.title, Project.description, Project.theme_name,
+               Project.theme_id, Idea.activity_id, Theme.label)
+        .join(Project, Project.id == RoundItem.project_id)
+        .outerjoin(Idea, Idea.id == Project.idea_id)
+        .outerjoin(Theme, Theme.id == Idea.theme_id)
+        .where(RoundItem.round_id == round_.id)
+        .order_by(RoundItem.position)
+    ).all()
+    activities = {activity_id for *_rest, activity_id, _label in rows if activity_id}
+    numbers = {}
+    if len(activities) > 1:
+        numbers = {a.id: n for n, a in enumerate(ideas_activities(round_.activity.workshop), start=1)}
+    items = tuple(
+        BallotItem(project_id=project_id, number=n, title=title, theme=(label or theme_name or "").strip(),
+                   is_theme=theme_id is not None, description=(description or "").strip(),
+                   question=numbers.get(activity_id))
+        for n, (_position, project_id, title, description, theme_name, theme_id, activity_id, label)
+        in enumerate(rows, start=1))
+    long = len(items) > LONG_BALLOT
+    by_theme: dict[str, list[BallotItem]] = {}
+    for item in items:
+        by_theme.setdefault(item.theme, []).append(item)
+    if long and len([theme for theme in by_theme if theme]) > 1:
+        # Themes in the order they first appear; the items without one last.
+        groups = tuple(BallotGroup(theme, tuple(found)) for theme, found in by_theme.items() if theme)
+        if "" in by_theme:
+            groups += (BallotGroup("", tuple(by_theme[""])),)
+    else:
+        groups = (BallotGroup("", items),)
+    return BallotView(items=items, groups=groups, long=long)
 
 
 def round_of(workshop: Workshop, round_id: int) -> Round:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import db
@@ -26,6 +26,9 @@ class Project(db.Model):
     needs: Mapped[str] = mapped_column(Text, default="", server_default="")
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
+    # The theme an item brought in from a list or a spreadsheet came with (it is
+    # no theme of this workshop): phones group and tell items apart by it.
+    theme_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default="candidate")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
@@ -41,6 +44,8 @@ class Round(db.Model):
     dots_per_participant: Mapped[int] = mapped_column(default=5)
     max_dots_per_item: Mapped[int] = mapped_column(default=3)
     top_k: Mapped[int] = mapped_column(default=3)  # ranking: how many places; approval: how many choices
+    # Approval and ranking: a ballot holds at least this many choices or none (Decidim's minimum votes per user).
+    min_choices: Mapped[int] = mapped_column(default=0, server_default="0")
     impact_label: Mapped[str] = mapped_column(String(40), default="")
     feasibility_label: Mapped[str] = mapped_column(String(40), default="")
     # Hidden by default: live bars invite a bandwagon.
@@ -78,4 +83,9 @@ class Ballot(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     content: Mapped[str] = mapped_column(Text, default="{}")  # JSON, as analysis.tally expects
     version: Mapped[int] = mapped_column(default=0)
+    # The phone numbers each change it sends (increasing); a change whose
+    # number is not above this one was applied already (a resend after a lost
+    # answer) or is older than what is stored (a late duplicate): it is
+    # answered with the ballot as it is, never applied twice.
+    last_seq: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

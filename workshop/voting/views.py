@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 
 from workshop import live
-from workshop.errors import message_fragment
+from workshop.errors import answer, message_fragment
 from workshop.extensions import limiter
 from workshop.ideas.views import participant_key
-from workshop.participants.views import joined
-from workshop.voting import logic
+from workshop.participants.views import phone_participant
+from workshop.voting import items_import, logic
 from workshop.workshops.views import facilitated
 
 bp = Blueprint("voting", __name__)
@@ -26,6 +26,13 @@ def rejection_message(error: logic.VoteRejected) -> str:
         "too_many_approved": ngettext("Choose %(num)d item at most.", "Choose %(num)d items at most.", limit),
         "too_many_ranked": ngettext("Rank %(num)d item at most.", "Rank %(num)d items at most.", limit),
         "duplicate_rank": _("Each item can have one place only."),
+        "duplicate_item": _("Each item can be chosen once only."),
+        "rank_gap": _("Fill the places in order, from place 1: a place is empty above a filled one."),
+        "too_few_approved": ngettext("Choose at least %(num)d item, or none.", "Choose at least %(num)d items, or none.",
+                                     limit),
+        "too_few_ranked": ngettext("Rank at least %(num)d item, or none.", "Rank at least %(num)d items, or none.",
+                                   limit),
+        "bad_minimum": _("The minimum of choices cannot be above the number of choices or places."),
         "score_out_of_range": _("Scores go from 1 to 5."),
         "unknown_item": _("This item is not part of the vote."),
         "busy": _("Many votes at once: try again."),
@@ -39,6 +46,7 @@ def rejection_message(error: logic.VoteRejected) -> str:
         "too_few_items": _("A vote needs at least two items."),
         "bad_rules": _("Check the numbers: dots, dots per item and places must fit the items."),
         "bad_retain": _("Tick the projects to keep as priorities."),
+        "no_items": _("Paste a list (one item per line) or choose a CSV or XLSX file first."),
     }.get(error.code, _("This could not be done."))
 
 
@@ -54,21 +62,53 @@ def create(workshop_id: int):
         previous = latest_round(workshop) if source == "shortlist" else None
         picked = [(kind, int(item_id)) for kind, _sep, item_id in (p.partition(":") for p in form.getlist("pick"))
                   if item_id.isdigit()]
+        imported = brought_in(form) if source == "list" else None
         projects = logic.candidates(workshop, source, previous=previous, carry=form.get("carry", type=int),
-                                    theme_id=theme_id, picked=picked, activity_id=activity_id)
+                                    theme_id=theme_id, picked=picked, activity_id=activity_id, imported=imported)
         logic.create_round(
             workshop, form.get("title", ""), form.get("kind", "dots"), projects,
             dots=form.get("dots", 5, type=int), max_per_item=form.get("max_per_item", 3, type=int),
             top_k=form.get("top_k", 3, type=int), show_live=bool(form.get("show_live")),
             impact_label=form.get("impact_label", ""), feasibility_label=form.get("feasibility_label", ""),
-            previous=previous,
+            previous=previous, min_choices=form.get("min_choices", 0, type=int),
         )
     except logic.VoteRejected as error:
         return message_fragment(rejection_message(error))
+    except items_import.ImportRefused as error:
+        return message_fragment(import_message(error))
     # New candidate projects (hats subjects) and a previous round to carry from:
     # the control view's forms are sent again (control_forms.js puts them in place).
     push_control_forms(workshop)
     return render_template("workshops/_agenda.html", workshop=workshop)
+
+
+def brought_in(form) -> items_import.ItemList:
+    """The items of the pasted list, or of the chosen file (which wins)."""
+    upload = request.files.get("items_file")
+    data = upload.read(items_import.MAX_FILE_BYTES + 1) if upload and upload.filename else b""
+    return items_import.read(form.get("items_text", ""), upload.filename if upload else "", data)
+
+
+def import_message(error: items_import.ImportRefused) -> str:
+    return {
+        "nothing_given": _("Paste a list (one item per line) or choose a CSV or XLSX file first."),
+        "no_items": _("No item found: one item per line, or a title in the first column."),
+        "unreadable_file": _("This file cannot be read as a workbook: save it as XLSX or CSV and try again."),
+        "old_excel": _("Old Excel files (.xls) cannot be read: save it as XLSX or CSV and try again."),
+        "file_too_large": _("This file is too large (5 MB at most)."),
+    }.get(error.code, _("This could not be done."))
+
+
+@bp.post("/w/<int:workshop_id>/rounds/items-preview")
+@login_required
+def items_preview(workshop_id: int):
+    """What a pasted list or a file would bring in, before the round is added."""
+    facilitated(workshop_id)
+    try:
+        found = brought_in(request.form)
+    except items_import.ImportRefused as error:
+        return render_template("voting/_items_preview.html", error=import_message(error)), 422
+    return render_template("voting/_items_preview.html", found=found, limit=items_import.MAX_ITEMS)
 
 
 def push_control_forms(workshop) -> None:
@@ -97,18 +137,30 @@ def retain(workshop_id: int):
 # --- participant -------------------------------------------------------------
 
 def voting_phone(code: str, round_id: int):
-    workshop, participant = joined(code)
+    """The workshop, this phone's participant and the round; a phone that has
+    not joined is told to join (the same words for any code, known or not)."""
+    participant = phone_participant(code)
+    if participant is None:
+        abort(make_response(answer(403, _("Join the workshop first: scan the code on the screen, or type it at /join."))))
     try:
-        return workshop, participant, logic.round_of(workshop, round_id)
+        return participant.workshop, participant, logic.round_of(participant.workshop, round_id)
     except logic.VoteRejected:
         abort(404)
 
 
 def my_ballot(round_, participant, error: str | None = None, status: int = 200, ballot=None):
-    """The phone's ballot fragment; `ballot` when it was just saved (no need to read it again)."""
+    """The phone's whole ballot: the list, once when the round opens or the phone reloads."""
     if ballot is None:
         ballot = logic.ballot_of(round_, participant)
-    return render_template("voting/_my_ballot.html", round=round_, ballot=ballot, error=error), status
+    return render_template("voting/_my_ballot.html", round=round_, ballot=ballot, error=error,
+                           view=logic.ballot_view(round_)), status
+
+
+def ballot_bar(round_, ballot, error: str | None = None, status: int = 200, saved: bool = False):
+    """What a save answers: the sticky bar (count, budget, message) and nothing
+    else. The list stays as the phone has it, so a refusal loses no tick."""
+    return render_template("voting/_ballot_bar.html", round=round_, ballot=ballot, error=error,
+                           saved=saved), status
 
 
 @bp.get("/j/<code>/rounds/<int:round_id>/ballot")
@@ -123,17 +175,31 @@ def vote_limit() -> str:
     return current_app.config["VOTE_LIMIT"]
 
 
+def change_number(form) -> int | None:
+    """The phone's number for this change (see logic.save_ballot); None from scripts without one."""
+    value = form.get("seq", "")
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
 @bp.post("/j/<code>/rounds/<int:round_id>/dots")
 @limiter.limit(vote_limit, key_func=participant_key)
 def dots(code: str, round_id: int):
+    """One dot on or off one item; answers only that item's controls and the budget."""
     _workshop, participant, round_ = voting_phone(code, round_id)
+    project_id = request.form.get("project", type=int)
     try:
-        saved = logic.move_dots(round_, participant, request.form.get("project", type=int),
-                                request.form.get("delta", type=int))
+        saved = logic.move_dots(round_, participant, project_id, request.form.get("delta", type=int),
+                                change_number(request.form))
     except logic.VoteRejected as error:
-        return my_ballot(round_, participant, rejection_message(error), 422)
+        return dot_change(round_, logic.ballot_of(round_, participant), project_id, rejection_message(error), 422)
     live.results_changed(round_)
-    return my_ballot(round_, participant, ballot=saved)
+    return dot_change(round_, saved, project_id)
+
+
+def dot_change(round_, ballot, project_id, error: str | None = None, status: int = 200):
+    known = project_id in {item.project_id for item in round_.items}
+    return render_template("voting/_dot_change.html", round=round_, ballot=ballot, error=error,
+                           project_id=project_id if known else None), status
 
 
 @bp.post("/j/<code>/rounds/<int:round_id>/ballot")
@@ -143,11 +209,11 @@ def save(code: str, round_id: int):
     _workshop, participant, round_ = voting_phone(code, round_id)
     try:
         new = ballot_from_form(round_, request.form)
-        saved = logic.save_ballot(round_, participant, lambda _current: new)
+        saved = logic.save_ballot(round_, participant, lambda _current: new, change_number(request.form))
     except logic.VoteRejected as error:
-        return my_ballot(round_, participant, rejection_message(error), 422)
+        return ballot_bar(round_, logic.ballot_of(round_, participant), rejection_message(error), 422)
     live.results_changed(round_)
-    return my_ballot(round_, participant, ballot=saved)
+    return ballot_bar(round_, saved, saved=True)
 
 
 def ballot_from_form(round_, form):
@@ -162,7 +228,11 @@ def ballot_from_form(round_, form):
     if round_.kind == "approval":
         return [project(v) for v in form.getlist("project")]
     if round_.kind == "ranking":
-        return [project(form[f"place{n}"]) for n in range(1, round_.top_k + 1) if form.get(f"place{n}")]
+        # An empty place stays empty (None): a gap is refused, never closed up.
+        places = [project(form[f"place{n}"]) if form.get(f"place{n}") else None for n in range(1, round_.top_k + 1)]
+        while places and places[-1] is None:
+            places.pop()
+        return places
     scores = {}
     for item_id in ids:
         impact, feasibility = form.get(f"impact{item_id}", type=int), form.get(f"feasibility{item_id}", type=int)
