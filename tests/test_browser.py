@@ -250,6 +250,7 @@ def test_grouping_ideas_into_themes_live(browser, server):
     card = control.locator(".themes .theme").nth(1).locator(".idea").first
     idea_id = card.get_attribute("id")
     card.locator(".move-select").select_option(label="Alimentation durable")
+    card.locator(".move-button").click()  # choosing alone moves nothing
     expect(control.locator(".themes .theme").first.locator(f"#{idea_id}")).to_have_count(1, timeout=5000)
     first_count = control.locator(".themes .theme").first.locator(".idea").count()
     expect(projector.locator(".theme-count").first).to_contain_text(str(first_count))

@@ -1,5 +1,5 @@
 // Drag an idea onto a theme on the control view (desktop). Touch screens use
-// the "move to" menu on each card; a drop simply sets that menu and submits it.
+// the "move to" menu and its button on each card; a drop sets that menu and submits its form.
 (function () {
   "use strict";
   document.addEventListener("dragstart", (event) => {
@@ -17,6 +17,6 @@
     const menu = card && card.querySelector(".move-select");
     if (!menu || menu.value === theme.dataset.theme) return;
     menu.value = theme.dataset.theme;
-    htmx.trigger(menu, "change");
+    htmx.trigger(menu.form, "submit"); // the menu itself moves nothing until its button (WCAG 3.2.2)
   });
 })();
