@@ -201,3 +201,88 @@ def test_the_server_counts_cores_at_start_so_grouping_never_forks_lscpu():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() not in ("", "None")
+
+
+# --- imports ------------------------------------------------------------------------
+
+def organisations_csv(rows: int, bad_line: int | None = None, bad: str = "pas-un-courriel") -> bytes:
+    lines = ["nom;type;secteur;courriel"]
+    for n in range(rows):
+        email = bad if n + 2 == bad_line else f"contact{n}@example.org"
+        lines.append(f"Organisme {n};OBNL;Emploi;{email}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def coordinator_client(app):
+    from tests.conftest import make_user
+
+    make_user("coordination@example.org", role="coordinator")
+    client = app.test_client()
+    sign_in(client, "coordination@example.org")
+    return client
+
+
+def organisation_count() -> int:
+    from workshop.orphans.models import Organisation
+
+    db.session.expire_all()
+    return db.session.query(Organisation).count()
+
+
+def import_csv(client, data: bytes):
+    return client.post("/orphans/organisations/import", data={"file": (io.BytesIO(data), "orgs.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_a_bad_third_row_stores_nothing_and_says_which_line(app):
+    client = coordinator_client(app)
+    answer = import_csv(client, organisations_csv(5, bad_line=4))
+    assert answer.status_code == 422 and "Ligne 4" in answer.get_data(as_text=True)
+    assert organisation_count() == 0
+
+
+def test_an_over_long_sector_or_a_nul_is_a_clear_refusal_not_a_500(app):
+    client = coordinator_client(app)
+    answer = import_csv(client, b"nom;type;secteur\nOrganisme;OBNL;" + b"s" * 200 + b"\n")
+    assert answer.status_code == 422 and "trop longue" in answer.get_data(as_text=True)
+    assert import_csv(client, b"nom;type\nOrga\x00nisme;OBNL\n").status_code == 200
+    assert organisation_count() == 1
+    huge = import_csv(client, b"nom;type\n" + b"x;OBNL\n" * 1_600_000)
+    assert huge.status_code == 422 and "Mo" in huge.get_data(as_text=True)
+
+
+def test_50000_rows_are_imported_in_one_go_or_not_at_all(app):
+    import time
+
+    client = coordinator_client(app)
+    refused = import_csv(client, organisations_csv(50_000, bad_line=50_001))
+    assert refused.status_code == 422 and organisation_count() == 0
+    started = time.perf_counter()
+    assert import_csv(client, organisations_csv(50_000)).status_code == 200
+    assert organisation_count() == 50_000
+    assert time.perf_counter() - started < 60  # one commit, not 50,000
+
+
+def test_a_json_import_nested_100000_deep_or_with_a_duplicated_key_is_refused_with_a_message(app, facilitator_client):
+    from tests.conftest import make_workshop, open_first_activity
+
+    deep = b"[" * 100_000 + b"]" * 100_000
+    answer = facilitator_client.post("/workshops/import", data={"file": (io.BytesIO(deep), "w.json")},
+                                     content_type="multipart/form-data")
+    assert answer.status_code == 400 and "rien" in answer.get_data(as_text=True).lower()
+    from workshop.accounts.models import User
+
+    owner = db.session.query(User).first()
+    workshop = make_workshop(owner)
+    phone = app.test_client()
+    join(phone, workshop)
+    open_first_activity(workshop)
+    send(phone, workshop, "Première idée", key="k-dup-00001")
+    send(phone, workshop, "Deuxième idée", key="k-dup-00002")
+    document = facilitator_client.get(f"/w/{workshop.id}/export/workshop.json").get_json()
+    document["ideas"][1]["submission_key"] = document["ideas"][0]["submission_key"]
+    import json
+
+    answer = facilitator_client.post("/workshops/import", data={
+        "file": (io.BytesIO(json.dumps(document).encode()), "w.json")}, content_type="multipart/form-data")
+    assert answer.status_code == 400 and "submission_key" in answer.get_data(as_text=True)

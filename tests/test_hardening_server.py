@@ -23,7 +23,7 @@ def server(tmp_path_factory):
     try:
         running = ServerProcess(env, extra_env={
             "FEATURES_ON_ARRIVAL": "0", "HEADER_TIMEOUT": "3", "BODY_TIMEOUT": "3",
-            "MAX_CONNECTIONS_PER_ADDRESS": "300", "MAX_CONTENT_LENGTH": str(2 * 1024 * 1024),
+            "MAX_CONNECTIONS_PER_ADDRESS": "300", "MAX_CONTENT_LENGTH": str(8 * 1024 * 1024),
             "WATCH_TIMEOUT": "2",
         }).start()
     finally:
@@ -131,3 +131,61 @@ def test_a_socket_that_never_watches_a_room_is_closed(server):
             await client.disconnect()
 
     assert asyncio.run(connect_and_wait()) is False
+
+
+def test_a_50000_row_import_leaves_another_user_s_page_answering_within_a_second(server):
+    import subprocess
+    import sys
+
+    from tests.live_server import ROOT, csrf_token, new_http_session
+
+    subprocess.run([sys.executable, "-m", "flask", "create-user", "--email", "coordination@example.org",
+                    "--name", "Coordination", "--role", "coordinator", "--password", "a long enough password"],
+                   env=server.env, cwd=ROOT, check=True, capture_output=True)
+    lines = ["nom;type;secteur;courriel"] + [f"Organisme {n};OBNL;Emploi;c{n}@example.org" for n in range(50_000)]
+    body = ("\n".join(lines) + "\n").encode()
+
+    async def measure():
+        import aiohttp
+
+        coordinator = new_http_session()
+        other = new_http_session()
+        try:
+            token = await csrf_token(coordinator, f"{server.url}/login")
+            await coordinator.post(f"{server.url}/login", data={
+                "email": "coordination@example.org", "password": "a long enough password", "csrf_token": token})
+            token = await csrf_token(coordinator, f"{server.url}/orphans/organisations")
+            form = aiohttp.FormData()
+            form.add_field("csrf_token", token)
+            form.add_field("file", body, filename="organisations.csv", content_type="text/csv")
+            waits, done = [], asyncio.Event()
+
+            async def another_user():
+                while not done.is_set():
+                    started = time.perf_counter()
+                    async with other.get(f"{server.url}/login") as response:
+                        await response.read()
+                        assert response.status == 200
+                    waits.append(time.perf_counter() - started)
+                    await asyncio.sleep(0.05)
+
+            watcher = asyncio.create_task(another_user())
+            await asyncio.sleep(0.3)
+            started = time.perf_counter()
+            # The answer sends to the list of every organisation, a page of its own.
+            async with coordinator.post(f"{server.url}/orphans/organisations/import", data=form,
+                                        allow_redirects=False) as response:
+                page = await response.text()
+                status = response.status
+            took = time.perf_counter() - started
+            done.set()
+            await watcher
+            return status, page, took, max(waits), len(waits)
+        finally:
+            await coordinator.close()
+            await other.close()
+
+    status, page, took, worst, samples = asyncio.run(measure())
+    print(f"import of 50,000 rows: {took:.1f} s; another user's worst wait {worst * 1000:.0f} ms over {samples} pages")
+    assert status == 303, page[:500]
+    assert worst < 1.0

@@ -662,11 +662,26 @@ def read_spreadsheet_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def import_organisations(data: bytes | str) -> int:
-    """Add (or update, by normalised name) organisations from a CSV: the export's
-    columns, or Excel's French CSV (semicolons, French headers, Windows-1252).
-    All or nothing: a refusal says which line and what."""
-    text = read_spreadsheet_text(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
+# An import's bounds: what a regional list needs, many times over; beyond
+# them the import is refused with a message, before anything is stored.
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_ROWS = 100_000
+IMPORT_FIELD_LIMITS = {"name": 200, "kind": 60, "sector": 120, "territory": 120, "contact_name": 120,
+                       "contact_email": 254, "mission": 5000, "interests": 5000, "archived": 20}
+IMPORT_BATCH = 500  # rows between two pauses that let other requests through
+
+
+def _breathe() -> None:
+    """Let the server answer others (under gevent, a pause of zero yields)."""
+    import time
+
+    time.sleep(0)
+
+
+def _import_rows(text: str) -> list[dict]:
+    """Every row, checked; the first wrong one refuses the whole file."""
+    from workshop.security import clean_field
+
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -676,22 +691,66 @@ def import_organisations(data: bytes | str) -> int:
         raise ImportRefused("csv_columns", found=", ".join(h.strip() for h in header if h.strip()) or "—")
     rows = []
     for line, values in enumerate(reader, start=2):
-        row = {f: v.strip() for f, v in zip(fields, values) if f}
+        if line % IMPORT_BATCH == 0:
+            _breathe()
+        if len(rows) >= MAX_IMPORT_ROWS:
+            raise ImportRefused("csv_too_many", line=line, value=MAX_IMPORT_ROWS)
+        row = {f: clean_field(v).strip() for f, v in zip(fields, values) if f}
         if not row.get("name"):
             continue
+        for field, value in row.items():
+            if len(value) > IMPORT_FIELD_LIMITS.get(field, 5000):
+                raise ImportRefused("csv_too_long", line=line, value=field)
+        row["name"] = " ".join(row["name"].split())
         kind = kind_of(row.get("kind"))
         if kind is None:
             raise ImportRefused("csv_kind", line=line, value=row.get("kind"))
         email = row.get("contact_email", "")
         if email and "@" not in email:
             raise ImportRefused("csv_email", line=line, value=email)
+        if "territory" in row:
+            row["territory"] = territory_of(row["territory"])[:120]
         rows.append({**row, "kind": kind})
+    return rows
+
+
+def import_organisations(data: bytes | str) -> int:
+    """Add (or update, by normalised name) organisations from a CSV: the export's
+    columns, or Excel's French CSV (semicolons, French headers, Windows-1252).
+    All or nothing: every row is checked first, and a refusal says which line
+    and what; then everything is written in one transaction, new rows in bulk
+    (50,000 rows: one commit, not one per row), pausing between batches so
+    that the server keeps answering others."""
+    from sqlalchemy import insert
+
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportRefused("csv_too_large", value=MAX_IMPORT_BYTES // (1024 * 1024))
+    text = read_spreadsheet_text(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
+    rows = _import_rows(text)
     by_name = {normalised(o.name): o for o in organisations(include_archived=True) if not o.merged_into_id}
-    for row in rows:
-        existing = by_name.get(normalised(row["name"]))
-        organisation = save_organisation(existing, {**({f: getattr(existing, f) for f in ORGANISATION_FIELDS}
-                                                       if existing else {}), **row})
-        by_name[normalised(organisation.name)] = organisation
+    new_rows: dict[str, dict] = {}
+    for n, row in enumerate(rows, start=1):
+        if n % IMPORT_BATCH == 0:
+            _breathe()
+        key = normalised(row["name"])
+        existing = by_name.get(key)
+        values = {field: (row.get(field) or "").strip() for field in ORGANISATION_FIELDS}
+        values["kind"] = row["kind"]
+        if existing is not None:
+            for field in ORGANISATION_FIELDS:
+                if field in row:
+                    setattr(existing, field, values[field])
+        else:
+            new_rows[key] = {**new_rows.get(key, {}), **values}
+    try:
+        batch = list(new_rows.values())
+        for start in range(0, len(batch), IMPORT_BATCH):
+            db.session.execute(insert(Organisation), batch[start:start + IMPORT_BATCH])
+            _breathe()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return len(rows)
 
 

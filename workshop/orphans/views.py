@@ -322,12 +322,16 @@ def organisations_csv():
     return table_download(logic.organisation_rows(), "organisations", _("Partner organisations"))
 
 
+LARGE_IMPORT = 1000  # rows
+
+
 @bp.post("/orphans/organisations/import")
 @coordinator_required
 def import_organisations():
     upload = request.files.get("file")
     try:
-        count = logic.import_organisations(upload.read() if upload else b"")
+        # Read no further than the import's limit: a bigger file is refused, never held whole.
+        count = logic.import_organisations(upload.read(logic.MAX_IMPORT_BYTES + 1) if upload else b"")
     except logic.OrphansRejected as error:
         detail = getattr(error, "detail", {})
         message = {
@@ -337,9 +341,22 @@ def import_organisations():
                           line=detail.get("line"), value=detail.get("value")),
             "csv_email": _("Line %(line)s: “%(value)s” does not look like an email address. Nothing was imported.",
                            line=detail.get("line"), value=detail.get("value")),
+            "csv_too_long": _("Line %(line)s: the “%(value)s” column is too long. Nothing was imported.",
+                              line=detail.get("line"), value=detail.get("value")),
+            "csv_too_many": _("More than %(value)s lines: split the file. Nothing was imported.",
+                              value=detail.get("value")),
+            "csv_too_large": _("This file is over %(value)s MB: split it. Nothing was imported.",
+                               value=detail.get("value")),
         }.get(error.code) or error_message(error.code)
         return render_template("orphans/organisations.html", organisations=logic.organisations(include_archived=True),
                                kinds=ORGANISATION_KINDS, error=message), 422
+    if count > LARGE_IMPORT:
+        # The answer of a big import is short: the list of every organisation
+        # is a page of its own, loaded next (its render is not the import's).
+        from flask import flash
+
+        flash(ngettext("%(num)d organisation imported.", "%(num)d organisations imported.", count), "info")
+        return redirect(url_for("orphans.organisations"), 303)
     return render_template("orphans/organisations.html", organisations=logic.organisations(include_archived=True),
                            kinds=ORGANISATION_KINDS, message=ngettext("%(num)d organisation imported.", "%(num)d organisations imported.", count))
 

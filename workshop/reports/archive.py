@@ -190,9 +190,21 @@ class ImportProblem(ValueError):
 
 
 def _text(value, limit: int, where: str, *, empty: bool = False) -> str:
+    from workshop.security import clean_field
+
+    if isinstance(value, str):
+        value = clean_field(value)  # NUL and control characters, as at every form's edge
     if not isinstance(value, str) or len(value) > limit or (not empty and not value.strip()):
         raise ImportProblem(where)
     return value
+
+
+def _breathe(count: int) -> None:
+    """Every few hundred rows, let the server answer others (a pause of zero yields under gevent)."""
+    if count % 500 == 0:
+        import time
+
+        time.sleep(0)
 
 
 def _optional_text(value, limit: int, where: str) -> str | None:
@@ -256,6 +268,8 @@ def parse(raw: bytes | str) -> dict:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ImportProblem("not_json") from None
+    except RecursionError:  # nested thousands deep: no export looks like that
+        raise ImportProblem("too_deep") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportProblem("format")
     if document.get("version") not in READABLE_VERSIONS:
@@ -328,7 +342,8 @@ class _Restore:
         return workshop
 
     def _participants(self) -> None:
-        for entry in _list(self.doc["participants"], "participants"):
+        for count, entry in enumerate(_list(self.doc["participants"], "participants"), start=1):
+            _breathe(count)
             group = _ref(self.groups, entry.get("group"), "participants.group", optional=True)
             person = Participant(workshop_id=self.workshop.id,
                                  nickname=_optional_text(entry.get("nickname"), 40, "participants.nickname"),
@@ -368,7 +383,13 @@ class _Restore:
 
     def _ideas(self) -> None:
         merges = []
-        for entry in _list(self.doc["ideas"], "ideas"):
+        sent = set()  # (participant, submission key): stored once, as the database requires
+        for count, entry in enumerate(_list(self.doc["ideas"], "ideas"), start=1):
+            _breathe(count)
+            key = (entry.get("participant"), entry.get("submission_key"))
+            if key in sent:
+                raise ImportProblem("ideas.submission_key.duplicate")
+            sent.add(key)
             activity = _ref(self.activities, entry["activity"], "ideas.activity")
             theme = _ref(self.themes, entry.get("theme"), "ideas.theme", optional=True)
             if theme is not None and theme.activity_id != (activity.grouped_into_id or activity.id):
