@@ -111,3 +111,26 @@ def test_stop_words_never_open_or_close_a_name():
     for c in result.clusters:
         words = c.label.lower().replace("'", " ").split()
         assert words[0] not in STOP_WORDS and words[-1] not in STOP_WORDS, c.label
+
+
+def test_a_renamed_theme_keeps_its_name_when_the_facilitator_groups_again(workshop):
+    """Through the app: rename a theme, group again with the same number of themes."""
+    from tests.conftest import open_first_activity
+    from workshop.extensions import db
+    from workshop.ideas import logic as ideas
+    from workshop.participants.models import Participant
+    from workshop.themes import logic
+
+    activity = open_first_activity(workshop)
+    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+    for n, text in enumerate(FRENCH):
+        ideas.submit_idea(author, activity, text, f"key-{n:08d}")
+    first = logic.group(activity, 4, [], {})
+    assert not any(PLACEHOLDER.search(t.label) for t in first)
+    housing = next(t for t in first if "ogement" in t.label)
+    logic.rename(housing, "Se loger en arrivant")
+    again = logic.group(activity, 4, [], {})
+    assert "Se loger en arrivant" in [t.label for t in again]
+    assert len({t.label for t in again}) == 4
