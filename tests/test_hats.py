@@ -30,6 +30,47 @@ def test_text_on_every_hat_colour_meets_wcag_aa(hat):
     assert (lighter + 0.05) / (darker + 0.05) >= 4.5
 
 
+def hat_colours() -> dict[str, tuple[str, str]]:
+    """Each hat's background and text colour, as app.css sets them."""
+    css = CSS.read_text()
+    found = {}
+    for hat in logic.HAT_IDS:
+        rule = re.search(rf"\.hat-{hat} \{{ background: (#[0-9a-f]{{6}}); color: (#[0-9a-f]{{6}});", css)
+        found[hat] = rule.groups()
+    return found
+
+
+@pytest.mark.parametrize("vision", ["protanopia", "deuteranopia", "tritanopia"])
+def test_hat_colours_stay_apart_for_colour_blind_eyes(vision):
+    """The closest two hats stay ΔE2000 ≥ 20 apart as seen with each full dichromacy
+    (the former red and green came within 9 under protanopia)."""
+    from tests.a11y_colour import closest_pair
+
+    distance, first, second = closest_pair({hat: bg for hat, (bg, _) in hat_colours().items()}, vision)
+    assert distance >= 20, (vision, first, second, round(distance, 1))
+
+
+def test_the_measure_tells_close_colours_apart():
+    from tests.a11y_colour import closest_pair, contrast, delta_e2000
+
+    assert round(delta_e2000((50, 2.6772, -79.7751), (50, 0, -82.7485)), 4) == 2.0425  # Sharma et al., pair 1
+    assert closest_pair({"red": "#b3261e", "green": "#1b6e3a"}, "protanopia")[0] < 10
+    assert round(contrast("#777777", "#ffffff"), 2) == 4.48
+
+
+def test_every_hat_header_stands_out_from_the_projector():
+    """Text on each header 4.5:1, and each header's edge (its background or its
+    border) 4.5:1 against the projector's background."""
+    from tests.a11y_colour import contrast
+
+    css = CSS.read_text()
+    projector = re.search(r"^\.projector \{ background: (#[0-9a-f]{6});", css, re.M).group(1)
+    edges = re.findall(r"^\.projector \.hat-column-head \{ border: \d+px solid (#[0-9a-f]{6}); \}", css, re.M)
+    for hat, (background, text) in hat_colours().items():
+        assert contrast(background, text) >= 4.5, hat
+        assert max(contrast(c, projector) for c in [background, *edges]) >= 4.5, hat
+
+
 def phones(app, workshop, count):
     return joined_phones(app, workshop, count, prefix="P")
 
