@@ -776,3 +776,49 @@ def test_the_cell_contacts_csv_neutralises_formulas(facilitator_client, workshop
     codes = spreadsheet_cells(facilitator_client.get(url + "?sep=comma&lang=codes", headers=FRENCH_EXCEL), ",")
     assert codes[0] == ["cell", "contact_name", "contact_email", "group"]
     assert_no_formula(codes[1][1], payload)
+
+
+def test_an_archived_workshop_leaves_the_program_totals(app, facilitator, workshop, session):
+    from tests.conftest import make_workshop
+    from workshop.reports.logic import program
+    from workshop.workshops.logic import archive
+
+    test_run = make_workshop(facilitator, title="Essai du projecteur")
+    db.session.add_all([Participant(workshop_id=test_run.id, nickname=f"T{n}") for n in range(25)])
+    db.session.commit()
+    assert [row.workshop.title for row in program()] == [workshop.title, "Essai du projecteur"]
+    archive(test_run)
+    rows = program()
+    assert [row.workshop.title for row in rows] == [workshop.title]
+    assert sum(row.participants for row in rows) == 10  # the session's 10, not the test's 25
+    coordinator = app.test_client()
+    make_user("coordination@example.org", role="coordinator")
+    sign_in(coordinator, "coordination@example.org")
+    html = coordinator.get("/program").get_data(as_text=True)
+    assert "Essai du projecteur" not in html and workshop.title in html
+    archive(test_run, archived=False)
+    assert len(program()) == 2
+
+
+def test_the_report_offers_the_separator_and_language_of_its_exports(facilitator_client, workshop, session):
+    url = f"/w/{workshop.id}/report"
+    html = facilitator_client.get(url, headers=FRENCH_EXCEL).get_data(as_text=True)
+    choice = html[html.index('class="export-choice'):html.index("</div>", html.index('class="export-choice'))]
+    # A French Excel gets semicolons and French by default: the page says so.
+    assert re.search(r'sep=semicolon"\s+aria-current="true"', choice)
+    assert re.search(r'lang=fr"\s+aria-current="true"', choice)
+    for sep in ("semicolon", "comma", "tab"):
+        assert f"sep={sep}" in choice
+    # Chosen, the choice travels with every spreadsheet export link.
+    chosen = facilitator_client.get(url + "?sep=tab&lang=en", headers=FRENCH_EXCEL).get_data(as_text=True)
+    links = re.findall(r'href="([^"]+/export/[^"]+)"', chosen)
+    spreadsheets = [link.replace("&amp;", "&") for link in links if ".json" not in link]
+    assert len(spreadsheets) == 4 and all("sep=tab" in link and "lang=en" in link for link in spreadsheets)
+    assert re.search(r'sep=tab[^"]*"\s+aria-current="true"', chosen)
+    ideas_csv = facilitator_client.get(spreadsheets[0], headers=FRENCH_EXCEL).get_data(as_text=True)
+    assert ideas_csv.startswith("\ufeffIdea\tActivity\t")  # English headers, tab-separated
+    # An unknown value is ignored: the reader's default stays.
+    odd = facilitator_client.get(url + "?sep=pipe&lang=de", headers=FRENCH_EXCEL).get_data(as_text=True)
+    offered = re.findall(r'href="([^"]+/(?:export/[^"]+|report\?[^"]+))"', odd)
+    assert len(offered) == 5 + 6 and not any("pipe" in link or "lang=de" in link for link in offered)
+    assert re.search(r'sep=semicolon"\s+aria-current="true"', odd)

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -211,3 +212,83 @@ def test_only_the_facilitator_chooses_what_the_projector_shows(app, workshop):
     other = app.test_client()
     sign_in(other, "other@example.org")
     assert other.post(f"/w/{workshop.id}/activities/{workshop.activities[0].id}/show").status_code == 403
+
+
+# --- housekeeping: rename and archive -------------------------------------------------
+
+def signed_in(app, email, role):
+    make_user(email, role=role)
+    client = app.test_client()
+    sign_in(client, email)
+    return client
+
+
+def test_the_facilitator_renames_a_workshop(facilitator_client, workshop):
+    response = facilitator_client.post(f"/w/{workshop.id}/rename", data={"title": "  Atelier   d'automne 2026 "})
+    assert response.status_code == 302
+    db.session.refresh(workshop)
+    assert workshop.title == "Atelier d'automne 2026"
+    home = facilitator_client.get("/").get_data(as_text=True)
+    assert "Atelier d&#39;automne 2026" in home
+    refused = facilitator_client.post(f"/w/{workshop.id}/rename", data={"title": "   "}, follow_redirects=True)
+    assert "Donnez un titre à l" in refused.get_data(as_text=True)
+    facilitator_client.post(f"/w/{workshop.id}/rename", data={"title": "x" * 201})
+    db.session.refresh(workshop)
+    assert workshop.title == "Atelier d'automne 2026"
+
+
+def test_an_archived_workshop_leaves_the_list_and_comes_back(facilitator_client, facilitator, workshop):
+    kept = make_workshop(facilitator, title="Atelier d'hiver")
+    facilitator_client.post(f"/w/{workshop.id}/archive")
+    db.session.refresh(workshop)
+    assert workshop.archived_at is not None
+    listed = lambda html: re.findall(r"<strong>([^<]+)</strong>", html)  # noqa: E731
+    home = facilitator_client.get("/").get_data(as_text=True)
+    assert "est archivé" in home  # says what happened and what it means
+    assert listed(home) == ["Atelier d&#39;hiver"]
+    assert listed(facilitator_client.get("/?archived=1").get_data(as_text=True)) == [workshop.title]
+    first = workshop.archived_at
+    facilitator_client.post(f"/w/{workshop.id}/archive")  # twice: the first date stays
+    db.session.refresh(workshop)
+    assert workshop.archived_at == first
+    # Nothing is deleted: its control view and report still open.
+    assert facilitator_client.get(f"/w/{workshop.id}/report").status_code == 200
+    facilitator_client.post(f"/w/{workshop.id}/archive", data={"restore": "1"})
+    db.session.refresh(workshop)
+    assert workshop.archived_at is None
+    assert listed(facilitator_client.get("/").get_data(as_text=True)) == ["Atelier d&#39;hiver", workshop.title]
+    assert kept.archived_at is None
+
+
+def test_the_coordinator_home_lists_every_workshop_it_may_read(app, facilitator, workshop):
+    other_owner = make_user("claude@example.org", name="Claude")
+    theirs = make_workshop(other_owner, title="Atelier de Chicoutimi")
+    coordinator = signed_in(app, "coordination@example.org", "coordinator")
+    home = coordinator.get("/").get_data(as_text=True)
+    assert "Aucun atelier" not in home
+    for listed in (workshop, theirs):
+        assert listed.title in home
+        assert f"/w/{listed.id}/report" in home and f"/w/{listed.id}/privacy" in home
+        assert f"/w/{listed.id}/control" not in home  # a coordinator reads, the facilitator runs it
+    # A facilitator sees only their own.
+    facilitator_home = signed_in(app, "other@example.org", "facilitator").get("/").get_data(as_text=True)
+    assert workshop.title not in facilitator_home and "Aucun atelier" in facilitator_home
+
+
+def test_who_may_rename_and_archive(app, facilitator, workshop, outsiders):
+    for who, client in outsiders.items():
+        for url, data in ((f"/w/{workshop.id}/rename", {"title": "Défiguré"}), (f"/w/{workshop.id}/archive", {})):
+            response = client.post(url, data=data)
+            assert response.status_code in (302, 401, 403), (who, url)
+            assert response.status_code != 302 or "/login" in response.headers["Location"], (who, url)
+    db.session.refresh(workshop)
+    assert workshop.title == "Atelier de co-création" and workshop.archived_at is None
+    for role in ("coordinator", "admin"):
+        client = signed_in(app, f"{role}@example.org", role)
+        assert client.post(f"/w/{workshop.id}/rename", data={"title": f"Renommé par {role}"}).status_code == 302
+        db.session.refresh(workshop)
+        assert workshop.title == f"Renommé par {role}"
+        client.post(f"/w/{workshop.id}/archive")
+        db.session.refresh(workshop)
+        assert workshop.archived_at is not None
+        client.post(f"/w/{workshop.id}/archive", data={"restore": "1"})

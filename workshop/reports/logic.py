@@ -306,8 +306,10 @@ def adoption_by_workshop() -> dict[int, dict[str, int]]:
 
 
 def program() -> list[ProgramRow]:
-    """Every workshop, oldest first, with its figures (a few grouped queries, not one per workshop)."""
-    workshops = list(db.session.scalars(select(Workshop).order_by(Workshop.created_at, Workshop.id)))
+    """Every workshop not archived, oldest first, with its figures (a few grouped queries,
+    not one per workshop): an archived test workshop counts in no total."""
+    workshops = list(db.session.scalars(select(Workshop).where(Workshop.archived_at.is_(None))
+                                        .order_by(Workshop.created_at, Workshop.id)))
     people = dict(db.session.execute(
         select(Participant.workshop_id, func.count(Participant.id)).group_by(Participant.workshop_id)).all())
     ideas = dict(db.session.execute(

@@ -46,6 +46,13 @@ def reader_layout() -> logic.Layout:
     return logic.export_layout(request.args, request.headers.get("Accept-Language", ""), str(get_locale()))
 
 
+def export_choice() -> dict[str, str]:
+    """The separator and language a reader chose on the report (?sep=, ?lang=),
+    carried by every export link of the page."""
+    allowed = {"sep": logic.SEPARATORS, "lang": ("fr", "en", "codes")}
+    return {key: request.args[key] for key, values in allowed.items() if request.args.get(key) in values}
+
+
 def csv_download(header, rows, filename: str) -> Response:
     return download(logic.to_csv(header, rows, reader_layout()), "text/csv", filename)
 
@@ -70,7 +77,9 @@ def report(workshop_id: int):
                            participation_svg=participation_svg, kind_label=kind_label,
                            state_label=state_label, vote_kind_label=vote_kind_label,
                            adoption_is_open=adoption_is_open,
-                           facilitating=can_facilitate(current_user, workshop))
+                           facilitating=can_facilitate(current_user, workshop),
+                           export_args=export_choice(), layout=reader_layout(),
+                           separator_names={v: k for k, v in logic.SEPARATORS.items()})
 
 
 @bp.get("/w/<int:workshop_id>/export/ideas.csv")

@@ -93,11 +93,40 @@ def can_read(user, workshop: Workshop) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.role == "coordinator")
 
 
-def workshops_of(user) -> list[Workshop]:
+def can_manage(user, workshop: Workshop) -> bool:
+    """Renaming and archiving: its facilitator, an admin, and the coordinators who
+    keep the program's list tidy (a test workshop out of the totals)."""
+    return can_read(user, workshop)
+
+
+def workshops_of(user, archived: bool = False) -> list[Workshop]:
+    """The workshops a person may open, newest first: their own; every one for
+    admins and coordinators. Archived ones only when asked."""
     query = select(Workshop).order_by(Workshop.created_at.desc(), Workshop.id.desc())
-    if not user.is_admin:
+    query = query.where(Workshop.archived_at.is_not(None) if archived else Workshop.archived_at.is_(None))
+    if not (user.is_admin or user.role == "coordinator"):
         query = query.where(Workshop.owner_id == user.id)
     return list(db.session.scalars(query))
+
+
+def rename(workshop: Workshop, title: str) -> None:
+    title = " ".join((title or "").split())
+    if not title:
+        raise WorkshopError("title_required")
+    if len(title) > 200:
+        raise WorkshopError("title_too_long")
+    workshop.title = title
+    db.session.commit()
+
+
+def archive(workshop: Workshop, archived: bool = True) -> None:
+    """Out of the home list and the program totals, or back; nothing is deleted.
+    Archiving twice keeps the first date."""
+    if archived and workshop.archived_at is None:
+        workshop.archived_at = utcnow()
+    elif not archived:
+        workshop.archived_at = None
+    db.session.commit()
 
 
 def activity_of(workshop: Workshop, activity_id: int) -> Activity:

@@ -38,6 +38,9 @@ class Workshop(db.Model):
     # floods the workshop with new participants): phones already in carry on.
     joining_locked: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # An archived workshop (a test, a session long done) leaves the home list and
+    # the program totals; nothing of it is deleted and it can be restored.
+    archived_at: Mapped[datetime | None]
 
     owner = relationship("User")
     groups: Mapped[list[StakeholderGroup]] = relationship(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -71,7 +71,38 @@ def favicon():
 @bp.get("/")
 @login_required
 def index():
-    return render_template("workshops/index.html", workshops=logic.workshops_of(current_user))
+    archived = request.args.get("archived") == "1"
+    return render_template("workshops/index.html", workshops=logic.workshops_of(current_user, archived),
+                           archived=archived, can_facilitate=logic.can_facilitate, can_manage=logic.can_manage)
+
+
+def managed(workshop_id: int) -> Workshop:
+    """The workshop, if the signed-in person may rename or archive it (logic.can_manage)."""
+    return _workshop_if(workshop_id, logic.can_manage)
+
+
+@bp.post("/w/<int:workshop_id>/rename")
+@login_required
+def rename(workshop_id: int):
+    workshop = managed(workshop_id)
+    try:
+        logic.rename(workshop, request.form.get("title", ""))
+    except logic.WorkshopError as error:
+        flash(workshop_error_message(error.code), "error")
+    return redirect(url_for("workshops.index", archived="1" if workshop.archived_at else None))
+
+
+@bp.post("/w/<int:workshop_id>/archive")
+@login_required
+def archive(workshop_id: int):
+    """Archive (out of the list and the program totals) or, with restore=1, bring back."""
+    workshop = managed(workshop_id)
+    restore = request.form.get("restore") == "1"
+    logic.archive(workshop, archived=not restore)
+    flash(_("“%(title)s” is back in the list.", title=workshop.title) if restore else
+          _("“%(title)s” is archived: out of the list and the program totals, kept in full.", title=workshop.title),
+          "info")
+    return redirect(url_for("workshops.index"))
 
 
 @bp.route("/workshops/new", methods=["GET", "POST"])
@@ -183,6 +214,7 @@ def timer(workshop_id: int):
 def workshop_error_message(code: str) -> str:
     return {
         "title_required": _("Give the workshop a title."),
+        "title_too_long": _("A title holds at most 200 characters."),
         "prompt_required": _("Write at least one idea-generation question."),
         "unknown_language": _("Choose French or English."),
         "timer_range": _("A timer runs from 1 to 180 minutes."),
