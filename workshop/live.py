@@ -116,6 +116,8 @@ def watch(data):
     if workshop is None or not may_watch(workshop, audience):
         return {"ok": False, "error": "forbidden"}
     join_room(room(workshop.id, audience, lang))
+    global _app
+    _app = current_app._get_current_object()
     share_rooms()  # before the answer: from now on every worker renders for this room
     return {"ok": True, "server_now": server_now_ms()}
 
@@ -213,6 +215,90 @@ def rooms_with_screens() -> set[str] | None:
         if now - float(written) < 6 * refresh:  # older: a worker that is gone
             rooms.update(names)
     return rooms
+
+
+# --- pushes lost while the message queue was away --------------------------------
+# With several workers, a push travels through Redis. While Redis is away, a
+# worker stores and acknowledges ideas but its pushes go nowhere, and the
+# other workers' screens, whose own sockets never dropped, would never learn
+# of them. So when a worker's subscription comes back after a loss, it
+# re-renders every screen it holds from the database (once per room, as any
+# broadcast), and it retries every half second to two seconds, not up to a
+# minute: a venue's Redis restart costs seconds, not the rest of the session.
+
+_app = None  # the app, for work started outside any request (set when a screen watches)
+
+
+def resync_local_screens() -> None:
+    """Every room with a screen on this worker gets its live elements again."""
+    if _app is None:
+        return
+    with _app.test_request_context("/"):
+        by_workshop: dict[int, list[tuple[str, str]]] = {}
+        for name in local_rooms():
+            _prefix, workshop_id, audience, lang = name.split(":")
+            by_workshop.setdefault(int(workshop_id), []).append((audience, lang))
+        for workshop_id, rooms in by_workshop.items():
+            workshop = db.session.get(Workshop, workshop_id)
+            if workshop is None:
+                continue
+            for audience, lang in rooms:
+                with force_locale(lang):
+                    swaps = live_state(workshop, audience)
+                # This worker's own sockets only: the others resync themselves.
+                socketio.server.emit("swap", {"swaps": swaps, "server_now": server_now_ms()},
+                                     to=room(workshop_id, audience, lang), namespace="/", ignore_queue=True)
+        db.session.remove()
+    log.warning("message queue back: re-rendered %d workshops' screens on this worker", len(by_workshop))
+
+
+def live_state(workshop: Workshop, audience: str) -> list[Swap]:
+    """What a reconnecting screen re-renders (as live.js's refresh), as swaps."""
+    from workshop.workshops.logic import participant_count
+
+    timer = replace("timer", render_template("workshops/_timer.html", workshop=workshop))
+    if audience == "phones":
+        return [replace("activity-panel", render_template("participants/_activity_panel.html", workshop=workshop)),
+                timer]
+    return [replace("stage", render_template(f"workshops/_{audience}_stage.html", workshop=workshop)), timer,
+            replace("participant-count", render_template("workshops/_participant_count.html",
+                                                         count=participant_count(workshop)))]
+
+
+def _resyncing_redis_manager():
+    import socketio as socketio_package
+
+    class ResyncingRedisManager(socketio_package.RedisManager):
+        def _redis_listen_with_retries(self):  # pragma: no cover - exercised by tests/test_scale_out.py
+            retry_sleep, subscribed, lost = 0.5, False, False
+            while True:
+                try:
+                    if not subscribed:
+                        self._redis_connect()
+                        self.pubsub.subscribe(self.channel)
+                        subscribed, retry_sleep = True, 0.5
+                        if lost:
+                            lost = False
+                            self.server.start_background_task(resync_local_screens)
+                    yield from self.pubsub.listen()
+                except Exception as exc:  # noqa: BLE001 - Redis away: try again shortly
+                    log.error("message queue lost (%s): retrying in %.1f s", exc, retry_sleep)
+                    subscribed, lost = False, True
+                    time.sleep(retry_sleep)
+                    retry_sleep = min(retry_sleep * 2, 2)
+
+    return ResyncingRedisManager
+
+
+try:
+    import socketio as _socketio_package
+
+    # Flask-SocketIO makes its Redis message queue from this name.
+    if not getattr(_socketio_package.RedisManager, "_resyncs", False):
+        _socketio_package.RedisManager = _resyncing_redis_manager()
+        _socketio_package.RedisManager._resyncs = True
+except ImportError:  # pragma: no cover
+    pass
 
 
 # --- broadcasting ----------------------------------------------------------
