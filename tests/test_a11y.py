@@ -63,7 +63,7 @@ def seed(database_url: str) -> dict:
     return result
 
 
-def open_activity(database_url: str, workshop_id: int, kind: str) -> None:
+def open_activity(database_url: str, workshop_id: int, activity_id: int) -> None:
     """The facilitator opens an activity (as its button does, without the push:
     the audited page is loaded afterwards)."""
     from workshop.extensions import db
@@ -74,7 +74,7 @@ def open_activity(database_url: str, workshop_id: int, kind: str) -> None:
     app = new_app(base_config(database_url))
     with app.app_context():
         workshop = db.session.get(Workshop, workshop_id)
-        open_(workshop, activity_of(workshop, SESSION["workshop"]["activities"][kind]))
+        open_(workshop, activity_of(workshop, activity_id))
         db.session.remove()
         db.engine.dispose()
 
@@ -218,7 +218,8 @@ PHONE_SCREENS = ["waiting", "ideas", "vote", "hats", "cells"]
 @pytest.mark.parametrize(("screen", "lang"), [(s, lang) for s in PHONE_SCREENS for lang in ("fr", "en")])
 def test_phone_screens_pass_the_audit(session, screen, lang):
     if screen != "waiting":
-        open_activity(session["env"]["DATABASE_URL"], session["workshop"]["id"], screen)
+        open_activity(session["env"]["DATABASE_URL"], session["workshop"]["id"],
+                      session["workshop"]["activities"][screen])
     page = session["phone"]
     load(page, f"{session['server'].url}/j/{session['workshop']['code']}/phone", live=True)
     use_language(page, lang)

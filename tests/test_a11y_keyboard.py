@@ -1,0 +1,194 @@
+"""A participant with only a keyboard, in Chromium against a real gevent
+server: joins, sends an idea, places three dots, signs up to a cell. After
+each action focus is where the next action starts (never back at <body>),
+and the phone's live region says what happened in the phone's language. The
+phones never scroll sideways at 320 CSS px (400 % zoom of a 1280 px screen).
+
+The facilitator acts over HTTP, as the control view's buttons do, so every
+change reaches the phones by push."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+from tests.test_a11y import seed
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    env = prepare_database(tmp_path_factory.mktemp("keyboard"))
+    server = ServerProcess(env).start()
+    server.workshop = seed(env["DATABASE_URL"])
+    yield server
+    server.stop()
+
+
+class Facilitator:
+    def __init__(self, browser, server):
+        self.server = server
+        self.context = browser.new_context()
+        page = self.context.new_page()
+        page.goto(f"{server.url}/login")
+        page.fill("input[name=email]", FACILITATOR_EMAIL)
+        page.fill("input[name=password]", FACILITATOR_PASSWORD)
+        page.click("button.primary")
+        page.wait_for_url(f"{server.url}/")
+        page.goto(f"{server.url}/w/{server.workshop['id']}/control")
+        self.token = json.loads(page.get_attribute("body", "hx-headers"))["X-CSRFToken"]
+        self.page = page
+
+    def open(self, kind: str) -> None:
+        activity = self.server.workshop["activities"][kind]
+        response = self.page.request.post(
+            f"{self.server.url}/w/{self.server.workshop['id']}/activities/{activity}/open",
+            headers={"X-CSRFToken": self.token, "HX-Request": "true"})
+        assert response.ok, response.status
+
+
+def active(page) -> dict:
+    return page.evaluate("""() => { const el = document.activeElement;
+        return {tag: el.tagName, id: el.id, name: el.getAttribute('name'), cls: el.className,
+                label: el.getAttribute('aria-label') || el.textContent.trim().slice(0, 60)}; }""")
+
+
+def tab_to(page, selector: str, limit: int) -> int:
+    """Press Tab until the focused element matches; the number of presses."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached in {limit} Tabs; at {active(page)}")
+
+
+def announced(page):
+    return page.locator("#announcer")
+
+
+def join_with_keys(browser, server, lang: str = "fr"):
+    context = browser.new_context(**PHONE)
+    phone = context.new_page()
+    phone.goto(f"{server.url}/j/{server.workshop['code']}")
+    if lang != phone.get_attribute("html", "lang"):
+        tab_to(phone, "form.language-switch button", 6)
+        with phone.expect_navigation():
+            phone.keyboard.press("Enter")
+        assert phone.get_attribute("html", "lang") == lang
+    # The skip link comes first and leads into the page.
+    phone.keyboard.press("Tab")
+    assert active(phone)["cls"] == "skip-link"
+    tab_to(phone, "input[name=nickname]", 6)
+    phone.keyboard.type("Awa")
+    tab_to(phone, "input[name=group]", 2)
+    phone.keyboard.press("ArrowDown")
+    phone.keyboard.press("ArrowDown")  # the third group, Recherche
+    tab_to(phone, "button.primary", 2)
+    phone.keyboard.press("Enter")
+    phone.wait_for_url("**/phone")
+    phone.wait_for_selector("body[data-live=connected]")
+    return context, phone
+
+
+def test_a_participant_takes_part_with_the_keyboard_alone(browser, server):
+    facilitator = Facilitator(browser, server)
+    context, phone = join_with_keys(browser, server)
+    assert phone.locator(".who").inner_text().startswith("Awa · Recherche")
+
+    # An idea: Tab to the box, type, send; focus comes back to the box for the next one.
+    facilitator.open("ideas")
+    expect(announced(phone)).to_contain_text("Nouvelle question", timeout=10000)
+    phone.keyboard.press("Tab")
+    tab_to(phone, "#idea-text", 8)
+    phone.keyboard.type("Un guichet unique pour les permis de travail")
+    tab_to(phone, "#idea-form button", 1)
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#my-ideas-list li")).to_have_count(1, timeout=10000)
+    expect(announced(phone)).to_have_text("Idée envoyée.")
+    assert active(phone)["id"] == "idea-text"
+
+    # Three dots on three items: each press keeps focus on its "add" button,
+    # and the next item's button is one or two Tabs away.
+    facilitator.open("vote")
+    expect(announced(phone)).to_contain_text("Vote ouvert", timeout=10000)
+    phone.wait_for_selector(".dot-add")
+    placed = []
+    for n in range(3):
+        presses = tab_to(phone, ".dot-add:not([disabled])", 30 if n == 0 else 3)
+        button = active(phone)
+        phone.keyboard.press("Enter")
+        item = button["id"].removeprefix("dot-add-")
+        expect(phone.locator(f"#dot-controls-{item}")).to_have_attribute("data-mine", "1", timeout=10000)
+        expect(phone.locator("#ballot-bar")).to_have_attribute("data-left", str(4 - n), timeout=10000)
+        phone.wait_for_timeout(150)  # focus.js restores on the next task after the swap
+        assert active(phone)["id"] == button["id"], (n, active(phone))
+        if n:
+            assert presses <= 2, presses
+        placed.append(item)
+    assert len(set(placed)) == 3
+    expect(announced(phone)).to_contain_text("Votre vote est enregistré")
+    # The dot button's name says which item it adds to.
+    name = phone.evaluate("""id => { const b = document.getElementById(id);
+        return b.getAttribute('aria-labelledby').split(' ').map((i) => document.getElementById(i))
+                .map((el) => el.getAttribute('aria-label') || el.textContent).join(' '); }""", f"dot-add-{placed[0]}")
+    assert "Ajouter une gommette" in name and "Projet" in name, name
+
+    # A cell: arrow to a choice, Tab to the button; focus lands on the answer.
+    facilitator.open("cells")
+    expect(announced(phone)).to_contain_text("Cellules d'innovation", timeout=10000)
+    phone.wait_for_selector("#my-cell input[name=cell]")
+    tab_to(phone, "#my-cell input[name=cell]", 12)
+    phone.keyboard.press("Space")
+    tab_to(phone, "#my-cell button.primary", 6)
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#my-cell .notice")).to_contain_text("Vous êtes dans la cellule", timeout=10000)
+    expect(announced(phone)).to_contain_text("Vous êtes dans la cellule")
+    phone.wait_for_timeout(150)
+    assert phone.evaluate("() => document.getElementById('my-cell').contains(document.activeElement)"), active(phone)
+    context.close()
+    facilitator.context.close()
+
+
+def test_an_opened_vote_is_announced_in_the_phones_language(browser, server):
+    facilitator = Facilitator(browser, server)
+    context, phone = join_with_keys(browser, server, lang="en")
+    facilitator.open("ideas")
+    expect(announced(phone)).to_contain_text("New question", timeout=10000)
+    facilitator.open("vote")
+    expect(announced(phone)).to_have_text("Vote open: Priorisation", timeout=10000)
+    # The question is in the workshop's language, marked so that a reader says it in French.
+    assert phone.get_attribute("#activity-title", "lang") == "fr"
+    context.close()
+    facilitator.context.close()
+
+
+@pytest.mark.parametrize("screen", ["enter-code", "join", "ideas", "vote", "cells"])
+def test_phone_pages_reflow_at_320_css_pixels(browser, server, screen):
+    """400 % zoom of a 1280 px window: 320 CSS px at a device scale of 4."""
+    facilitator = Facilitator(browser, server)
+    if screen in ("ideas", "vote", "cells"):
+        facilitator.open(screen)
+    context = browser.new_context(viewport={"width": 320, "height": 256}, device_scale_factor=4)
+    page = context.new_page()
+    if screen == "enter-code":
+        page.goto(f"{server.url}/join")
+    elif screen == "join":
+        page.goto(f"{server.url}/j/{server.workshop['code']}")
+    else:
+        page.goto(f"{server.url}/j/{server.workshop['code']}")
+        page.fill("input[name=nickname]", "Zoé")
+        page.check("label:has-text('Recherche') input")
+        page.click("button.primary")
+        page.wait_for_selector("body[data-live=connected]")
+        page.wait_for_load_state("networkidle")
+    page.screenshot(path=f"/tmp/shots-a11y/reflow-320-{screen}.png", full_page=True)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1] == 320, (screen, widths)
+    context.close()
+    facilitator.context.close()
