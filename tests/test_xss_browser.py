@@ -71,6 +71,7 @@ with app.app_context():
     create_user("coordination@example.org", p["x"][4][:80], "a long enough password", role="coordinator")
     orphan = next(project for project in voting.workshop_projects(w) if project.status == "orphan_candidate")
     orphans.describe(orphan, p["x"][0], p["x"][1])
+    orphans.publish(orphan, True, "coordination@example.org")  # the catalogue lists published projects only
     partner = orphans.save_organisation(None, {"name": p["x"][2], "kind": "community", "sector": p["x"][3],
                                                "territory": p["x"][4][:120], "mission": p["x"][5],
                                                "interests": " ".join(p["x"]), "contact_name": p["x"][0][:120]})
