@@ -243,6 +243,13 @@ def test_types_and_territories_come_from_controlled_lists(partners):
         logic.save_organisation(None, {"name": "X", "kind": "club de golf"})
 
 
+def test_the_territory_list_is_a_setting_of_the_install(app):
+    app.config["TERRITORIES"] = ["MRC de La Matanie", "MRC de La Mitis"]
+    assert logic.territory_of("la mitis") == "MRC de La Mitis"
+    assert logic.territory_of("Alma") != "MRC de La Matanie"  # the default region's synonyms lead nowhere here
+    assert logic.territories() == ["MRC de La Matanie", "MRC de La Mitis"]
+
+
 def test_a_confirmed_interest_joins_the_existing_organisation(orphan, partners):
     logic.describe(orphan, "Une foire annuelle.", "")
     logic.publish(orphan, True, BY)

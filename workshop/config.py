@@ -10,6 +10,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+DEFAULT_TERRITORIES = ("MRC du Domaine-du-Roy;MRC de Maria-Chapdelaine;MRC de Lac-Saint-Jean-Est;"
+                       "MRC du Fjord-du-Saguenay;Saguenay")
+
 def _secret_key(instance_path: Path) -> str:
     """Keep the key stable across restarts: phones keep their identity in a
     signed cookie, and a new key on every start would sign them all out."""
@@ -137,4 +140,9 @@ def load(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024))),
         # A dot is one request: a phone spending and moving dots taps quickly.
         "VOTE_LIMIT": os.environ.get("VOTE_LIMIT", "120 per minute"),
+        # Partner organisations' territories, as the coordinator's forms list
+        # them: the RCMs of Saguenay–Lac-Saint-Jean unless the region is another
+        # ("TERRITORIES=MRC A;MRC B;Ville C").
+        "TERRITORIES": [name.strip() for name in os.environ.get("TERRITORIES", DEFAULT_TERRITORIES).split(";")
+                        if name.strip()],
     }

@@ -78,8 +78,6 @@ KIND_SYNONYMS = {
 }
 # The RCMs of Saguenay–Lac-Saint-Jean as they are written, and Ville de Saguenay
 # (which counts as one): the default list.
-TERRITORIES = ("MRC du Domaine-du-Roy", "MRC de Maria-Chapdelaine", "MRC de Lac-Saint-Jean-Est",
-               "MRC du Fjord-du-Saguenay", "Saguenay")
 TERRITORY_SYNONYMS = {"ville de saguenay": "Saguenay", "chicoutimi": "Saguenay", "jonquiere": "Saguenay",
                       "la baie": "Saguenay", "roberval": "MRC du Domaine-du-Roy",
                       "saint felicien": "MRC du Domaine-du-Roy", "dolbeau mistassini": "MRC de Maria-Chapdelaine",
@@ -103,12 +101,20 @@ def kind_of(raw: str | None) -> str | None:
     return KIND_SYNONYMS.get(key)
 
 
+def territories() -> list[str]:
+    """The territories the coordinator's forms offer: the TERRITORIES setting
+    (the RCMs of Saguenay–Lac-Saint-Jean by default)."""
+    from flask import current_app
+
+    return current_app.config["TERRITORIES"]
+
+
 def territory_of(raw: str | None) -> str:
     """A territory as typed → its name on the list ("Maria-Chapdelaine", "alma",
     "Le Fjord-du-Saguenay"); kept as typed when it is not a known one."""
     typed = " ".join((raw or "").split())
     keys = _territory_keys(typed)
-    for name in TERRITORIES:
+    for name in territories():
         if keys & _territory_keys(name) and normalised(typed):
             return name
     return TERRITORY_SYNONYMS.get(normalised(typed), typed)

@@ -53,7 +53,7 @@ def error_message(code: str) -> str:
 
 @bp.context_processor
 def orphan_lists():
-    return {"territories": logic.TERRITORIES}
+    return {"territories": logic.territories()}
 
 
 def coordinator_required(view):
@@ -266,7 +266,7 @@ def organisation_page(found: Organisation, error: str | None = None):
     others = [o for o in logic.organisations() if o.id != found.id]
     return render_template("orphans/organisation.html", organisation=found, kinds=ORGANISATION_KINDS,
                            fitting=fitting, offers=logic.offers_of(found), timeline=logic.timeline,
-                           others=others, territories=logic.TERRITORIES,
+                           others=others, territories=logic.territories(),
                            merged_into=db.session.get(Organisation, found.merged_into_id) if found.merged_into_id
                            else None, error=error), (422 if error else 200)
 
