@@ -143,8 +143,17 @@ def structure(page) -> dict:
     return page.evaluate("""() => {
         const seen = {};
         for (const el of document.querySelectorAll('[id]')) seen[el.id] = (seen[el.id] || 0) + 1;
+        // A heading more than one level below the one before it (h1 then h3).
+        const skips = [];
+        let level = 0;
+        for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+            if (!h.getClientRects().length) continue;
+            const n = Number(h.tagName[1]);
+            if (n > level + 1) skips.push(h.tagName + ' ' + h.textContent.trim().slice(0, 40));
+            level = n;
+        }
         return {h1: document.querySelectorAll('h1').length,
-                duplicates: Object.keys(seen).filter((id) => seen[id] > 1)};
+                duplicates: Object.keys(seen).filter((id) => seen[id] > 1), skips};
     }""")
 
 
@@ -153,7 +162,7 @@ def check(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     shape = structure(page)
     violations = audit(page)
-    assert (shape["h1"], shape["duplicates"], violations) == (1, [], []), name
+    assert (shape["h1"], shape["duplicates"], shape["skips"], violations) == (1, [], [], []), name
 
 
 def load(page, url: str, live: bool = False) -> None:
