@@ -1,23 +1,32 @@
-"""Votes through the real HTTP path, and how far the projector lags behind.
+"""Votes through the real HTTP path, at a forum's size: many phones joining,
+then voting at once, on one server process.
 
-    .venv/bin/python benchmarks/voting.py --voters 200 --items 60 --concurrency 50
-    .venv/bin/python benchmarks/voting.py --voters 1000 --items 60 --concurrency 100
+    .venv/bin/python benchmarks/voting.py                      # 64 and 200 phones, approval and dots, SQLite
+    .venv/bin/python benchmarks/voting.py --phones 64 --kinds approval \\
+        --database-url postgresql://postgres@127.0.0.1:5432/test
 
-Starts a gevent server on a fresh SQLite database (or --database-url), makes
-a workshop with --items ideas, adds and opens a dots round over them, joins
---voters phones, and has each spend its dots (one HTTP request per dot, at
-most --concurrency requests in flight). Prints votes per second, request
-errors, how long after the last acknowledged vote the projector showed the
-final ballot count (result pushes are coalesced), and the time to tally the
-stored ballots (database read + analysis.tally) for the round.
+For each vote type and number of phones: a fresh database and server; the
+facilitator adds a round over --items items (a pasted list, as a
+participatory budget's projects would come) with live results, and opens it;
+every phone joins at once (join latency; the venue limit on joins from one
+address is lifted, as a forum behind one address would), loads its ballot, then changes it
+--changes times as fast as the server answers, all phones together (approval:
+a whole ballot of three items each time; dots: one dot each time, one at a
+time, as ballot.js sends them). Prints votes per second, vote and join
+latencies, errors, and how long after the last answered vote the projector
+showed the final totals (result pushes are coalesced).
+
+PostgreSQL runs in a scratch schema of its own, dropped afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -25,140 +34,177 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.live_server import (  # noqa: E402
+    CSRF_FIELD,
     CSRF_HEADER,
-    Phone,
     ServerProcess,
     cookie_header,
     facilitator_opens_workshop,
+    new_http_session,
     prepare_database,
+    scratch_schema,
 )
 
-SCORES = re.compile(r'class="result-score">(\d+)')
+SCORES = re.compile(r'class="result[^"]*" data-score="(\d+)"')
+PROJECTS = re.compile(r'name="project" value="(\d+)"|data-project="(\d+)" aria-label')
 
 
-async def run(args) -> dict:
-    instance = Path(tempfile.mkdtemp(prefix="workshop-vote-"))
-    env = prepare_database(instance, args.database_url)
-    server = ServerProcess(env, extra_env={"IDEA_LIMIT": "100000 per minute"}).start()
-    try:
-        result = await measure(server.url, args)
-        result["tally_ms"] = tally_time(env, args)
-        return result
-    finally:
-        server.stop()
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def measure(base: str, args) -> dict:
+class Voter:
+    def __init__(self, base: str, code: str, index: int):
+        self.base, self.code, self.index = base, code, index
+        self.http = new_http_session()
+        self.token = ""
+        self.seq = 0
+
+    async def join(self) -> float:
+        async with self.http.get(f"{self.base}/j/{self.code}") as response:
+            page = await response.text()
+        token = CSRF_FIELD.search(page)
+        groups = re.findall(r'name="group" value="(\d+)"', page)
+        started = time.perf_counter()
+        async with self.http.post(f"{self.base}/j/{self.code}", data={
+                "nickname": f"p{self.index}", "group": groups[self.index % len(groups)],
+                "csrf_token": token.group(1) or token.group(2)}) as response:
+            page = await response.text()
+        took = time.perf_counter() - started
+        self.token = CSRF_HEADER.search(page).group(1)
+        return took
+
+    async def post(self, path: str, data) -> tuple[int, float]:
+        self.seq += 1
+        started = time.perf_counter()
+        async with self.http.post(f"{self.base}/j/{self.code}/rounds/{path}", data=[*data, ("seq", str(self.seq))],
+                                  headers={"X-CSRFToken": self.token, "HX-Request": "true"}) as answer:
+            await answer.read()
+            return answer.status, time.perf_counter() - started
+
+
+async def scenario(base: str, kind: str, phones: int, items: int, changes: int) -> dict:
     import socketio
 
-    facilitator, workshop_id, code = await facilitator_opens_workshop(base, "Vote benchmark")
-    author = Phone(base, code, 0)
-    await author.join()
-    for n in range(args.items):
-        await author.send(f"Projet candidat numéro {n}")
+    facilitator, workshop_id, code = await facilitator_opens_workshop(base, "Budget participatif")
     control = f"{base}/w/{workshop_id}/control"
     async with facilitator.get(control) as response:
         page = await response.text()
     headers = {"X-CSRFToken": CSRF_HEADER.search(page).group(1), "HX-Request": "true"}
-    close_url = re.search(r'hx-post="([^"]+/close)"', page).group(1)
-    await (await facilitator.post(base + close_url, headers=headers)).read()
-    await (await facilitator.post(f"{base}/w/{workshop_id}/rounds", headers=headers, data={
-        "title": "Priorités", "source": "ideas", "kind": "dots", "dots": str(args.dots), "max_per_item": "2",
-        "top_k": "3", "show_live": "1"})).read()  # live bars: the projector shows every dot
+    listing = "\n".join(f"Projet {n}\tSecteur {n % 8}\tBudget de {n} 000 $" for n in range(items))
+    async with facilitator.post(f"{base}/w/{workshop_id}/rounds", headers=headers, data={
+            "title": "Priorités", "source": "list", "items_text": listing, "kind": kind, "dots": "5",
+            "max_per_item": "3", "top_k": "3", "show_live": "1"}) as response:
+        assert response.status == 200, await response.text()
     async with facilitator.get(control) as response:
         page = await response.text()
     open_url = re.findall(r'hx-post="([^"]+/open)"', page)[-1]
     await (await facilitator.post(base + open_url, headers=headers)).read()
-    async with facilitator.get(f"{base}/j/{code}/phone") as response:
-        pass
-    round_page = await (await author.http.get(f"{base}/j/{code}/panel")).text()
-    round_id = int(re.search(r"/rounds/(\d+)/ballot", round_page).group(1))
-    ballot_page = await (await author.http.get(f"{base}/j/{code}/rounds/{round_id}/ballot")).text()
-    items = [int(i) for i in re.findall(r'"project": (\d+), "delta": 1', ballot_page)]
 
-    counts: list[tuple[float, int]] = []
+    shown: list[tuple[float, int]] = []
     projector = socketio.AsyncClient()
 
     @projector.on("swap")
     def on_swap(message):
         for swap in message["swaps"]:
             if swap["id"] == "stage":
-                dots_shown = sum(int(n) for n in SCORES.findall(swap["html"]))
-                counts.append((time.perf_counter(), dots_shown))
+                shown.append((time.perf_counter(), sum(int(n) for n in SCORES.findall(swap["html"]))))
 
     await projector.connect(base, headers={"Cookie": cookie_header(facilitator)}, transports=["websocket"])
     assert (await projector.call("watch", {"workshop": workshop_id, "audience": "projector", "lang": "fr"}))["ok"]
 
-    voters = [Phone(base, code, i + 1) for i in range(args.voters)]
-    for start in range(0, len(voters), 50):
-        await asyncio.gather(*(v.join() for v in voters[start:start + 50]))
+    voters = [Voter(base, code, n) for n in range(phones)]
+    joined_at = time.perf_counter()
+    join_times = await asyncio.gather(*(v.join() for v in voters))
+    joins_elapsed = time.perf_counter() - joined_at
+    async with voters[0].http.get(f"{base}/j/{code}/panel") as response:
+        panel = await response.text()
+    round_id = int(re.search(r"/rounds/(\d+)/ballot", panel).group(1))
 
-    gate = asyncio.Semaphore(args.concurrency)
+    async def load_ballot(voter: Voter) -> str:
+        async with voter.http.get(f"{base}/j/{code}/rounds/{round_id}/ballot") as response:
+            return await response.text()
+
+    ballots = await asyncio.gather(*(load_ballot(v) for v in voters))
+    ids = [int(a or b) for a, b in PROJECTS.findall(ballots[0])]
+    ids = list(dict.fromkeys(ids))
+    assert len(ids) == items, (len(ids), items)
+
+    latencies: list[float] = []
     statuses: list[int] = []
     last_ack = 0.0
+    expected = 0
 
-    async def spend(voter: Phone):
+    async def vote(voter: Voter):
         nonlocal last_ack
-        for item in random.sample(items, args.dots):
-            async with gate:
-                statuses.append(await voter.place_dot(round_id, item))
-                last_ack = max(last_ack, time.perf_counter())
+        rng = random.Random(voter.index)
+        for _ in range(changes):
+            if kind == "approval":
+                data = [("project", str(i)) for i in rng.sample(ids, 3)]
+                status, took = await voter.post(f"{round_id}/ballot", data)
+            else:
+                data = [("project", str(rng.choice(ids))), ("delta", "1")]
+                status, took = await voter.post(f"{round_id}/dots", data)
+            statuses.append(status)
+            latencies.append(took)
+            last_ack = max(last_ack, time.perf_counter())
 
     started = time.perf_counter()
-    await asyncio.gather(*(spend(v) for v in voters))
+    await asyncio.gather(*(vote(v) for v in voters))
     elapsed = time.perf_counter() - started
-    deadline = time.perf_counter() + 10
-    accepted = statuses.count(200)
-    while not (counts and counts[-1][1] >= accepted) and time.perf_counter() < deadline:
+    async with facilitator.get(f"{base}/w/{workshop_id}/stage/projector") as response:
+        expected = sum(int(n) for n in SCORES.findall(await response.text()))
+    deadline = time.perf_counter() + 15
+    while not any(n == expected and t >= last_ack for t, n in shown) and time.perf_counter() < deadline:
         await asyncio.sleep(0.02)
-    shown = next((t for t, n in counts if n >= accepted), None)
+    fresh = next((t for t, n in shown if n == expected and t >= last_ack), None)
     await projector.disconnect()
-    await asyncio.gather(*(v.http.close() for v in voters), author.http.close(), facilitator.close())
+    await asyncio.gather(*(v.http.close() for v in voters), facilitator.close())
+    ok = statuses.count(200)
     return {
-        "voters": args.voters, "items": len(items), "votes": len(statuses),
-        "votes_per_s": len(statuses) / elapsed, "errors": sum(1 for s in statuses if s != 200),
-        "projector_lag_ms": (shown - last_ack) * 1000 if shown else float("nan"),
-        "pushes": len(counts),
+        "kind": kind, "phones": phones, "items": items, "votes": len(statuses), "votes_per_s": len(statuses) / elapsed,
+        "refused": sum(1 for s in statuses if s == 422), "errors": sum(1 for s in statuses if s not in (200, 422)),
+        "p50_ms": statistics.median(latencies) * 1000, "p95_ms": percentile(latencies, 95) * 1000,
+        "max_ms": max(latencies) * 1000, "join_p95_ms": percentile(join_times, 95) * 1000,
+        "joins_per_s": phones / joins_elapsed, "fresh_ms": (fresh - last_ack) * 1000 if fresh else float("nan"),
+        "accepted": ok,
     }
 
 
-def tally_time(env: dict, args) -> float:
-    """Median time to tally the round from the database, in the app (ms)."""
-    import os
-    import subprocess
-
-    script = (
-        "import time, statistics\n"
-        "from workshop import create_app\n"
-        "from workshop.extensions import db\n"
-        "from workshop.voting.models import Round\n"
-        "from workshop.voting.logic import results\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        "    round_ = db.session.query(Round).one()\n"
-        "    times = []\n"
-        "    for _ in range(15):\n"
-        "        start = time.perf_counter(); results(round_); times.append(time.perf_counter() - start)\n"
-        "    print(statistics.median(times) * 1000)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], env={**os.environ, **env}, capture_output=True,
-                         text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
-    return float(out.stdout.strip().splitlines()[-1])
+def run_one(args, kind: str, phones: int) -> dict:
+    instance = Path(tempfile.mkdtemp(prefix="workshop-vote-"))
+    with contextlib.ExitStack() as stack:
+        url = args.database_url
+        if url:
+            url = stack.enter_context(scratch_schema(url.replace("postgresql://", "postgresql+psycopg://")
+                                                     if "+psycopg" not in url else url, prefix="votebench"))
+        env = prepare_database(instance, url)
+        server = ServerProcess(env, extra_env={"VOTE_LIMIT": "100000 per minute", "FEATURES_ON_ARRIVAL": "0",
+                                                     "JOIN_LIMIT": "100000 per minute"}).start()
+        stack.callback(server.stop)
+        return asyncio.run(scenario(server.url, kind, phones, args.items, args.changes))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--voters", type=int, default=200)
-    parser.add_argument("--items", type=int, default=60)
-    parser.add_argument("--dots", type=int, default=5)
-    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--phones", type=int, nargs="+", default=[64, 200])
+    parser.add_argument("--kinds", nargs="+", default=["approval", "dots"], choices=["approval", "dots"])
+    parser.add_argument("--items", type=int, default=199)
+    parser.add_argument("--changes", type=int, default=5, help="ballot changes per phone (dots: one dot each)")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    r = asyncio.run(run(args))
-    print("| voters | items | votes | votes/s | errors | projector lag after last vote (ms) | result pushes | tally (ms) |")
-    print("|---|---|---|---|---|---|---|---|")
-    print(f"| {r['voters']} | {r['items']} | {r['votes']} | {r['votes_per_s']:.0f} | {r['errors']} | "
-          f"{r['projector_lag_ms']:.0f} | {r['pushes']} | {r['tally_ms']:.1f} |")
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"| database | vote | phones | items | votes | votes/s | vote p50 (ms) | vote p95 (ms) | slowest (ms) "
+          f"| refused | errors | join p95 (ms) | projector fresh after last vote (ms) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for kind in args.kinds:
+        for phones in args.phones:
+            r = run_one(args, kind, phones)
+            print(f"| {database} | {kind} | {r['phones']} | {r['items']} | {r['votes']} | {r['votes_per_s']:.0f} | "
+                  f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} | {r['refused']} | {r['errors']} | "
+                  f"{r['join_p95_ms']:.0f} | {r['fresh_ms']:.0f} |", flush=True)
 
 
 if __name__ == "__main__":

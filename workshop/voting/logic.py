@@ -175,6 +175,92 @@ def create_round(workshop: Workshop, title: str, kind: str, projects: list[Proje
     return round_
 
 
+@dataclass(frozen=True)
+class RoundFacts:
+    """What a vote needs of its round, read in two small queries: a phone's
+    vote must not load the round's 200 items and their projects as objects
+    (that was most of a vote's time on a long ballot)."""
+
+    id: int
+    kind: str
+    activity_id: int
+    workshop_id: int
+    is_open: bool
+    item_ids: tuple[int, ...]
+    dots_per_participant: int
+    max_dots_per_item: int
+    top_k: int
+    min_choices: int
+    join_code: str
+
+    @property
+    def rules(self) -> tally.RoundRules:
+        return _rules_of(self)
+
+
+def round_facts(workshop_id: int, round_id: int) -> RoundFacts:
+    """The round of this workshop, as a vote reads it; VoteRejected if it is not one of its rounds."""
+    row = db.session.execute(
+        select(Round.id, Round.kind, Round.activity_id, Activity.workshop_id, Activity.state,
+               Round.dots_per_participant, Round.max_dots_per_item, Round.top_k, Round.min_choices,
+               Workshop.join_code)
+        .join(Activity, Activity.id == Round.activity_id)
+        .join(Workshop, Workshop.id == Activity.workshop_id)
+        .where(Round.id == round_id, Activity.workshop_id == workshop_id)
+    ).one_or_none()
+    if row is None:
+        raise VoteRejected("unknown_round")
+    return RoundFacts(id=row[0], kind=row[1], activity_id=row[2], workshop_id=row[3], is_open=row[4] == "open",
+                      item_ids=_item_ids(row[0], row[2], row[9]), dots_per_participant=row[5],
+                      max_dots_per_item=row[6], top_k=row[7], min_choices=row[8] or 0, join_code=row[9])
+
+
+# A round's items never change once it is made (create_round, or an import that
+# makes a new round), so each process reads them once. The key holds the
+# workshop's join code too: ids a deleted workshop frees (SQLite reuses the
+# highest) never meet a new round's items under another code.
+_ITEMS: dict[tuple[int, int, str], tuple[int, ...]] = {}
+
+
+def _item_ids(round_id: int, activity_id: int, join_code: str) -> tuple[int, ...]:
+    key = (round_id, activity_id, join_code)
+    found = _ITEMS.get(key)
+    if found is None:
+        found = tuple(db.session.scalars(select(RoundItem.project_id).where(RoundItem.round_id == round_id)
+                                         .order_by(RoundItem.position)))
+        if len(_ITEMS) > 512:
+            _ITEMS.clear()
+        if found:
+            _ITEMS[key] = found
+    return found
+
+
+def facts_of(round_: Round | RoundFacts) -> RoundFacts:
+    if isinstance(round_, RoundFacts):
+        return round_
+    return RoundFacts(id=round_.id, kind=round_.kind, activity_id=round_.activity_id,
+                      workshop_id=round_.activity.workshop_id, is_open=round_.activity.is_open,
+                      item_ids=tuple(item.project_id for item in round_.items),
+                      dots_per_participant=round_.dots_per_participant, max_dots_per_item=round_.max_dots_per_item,
+                      top_k=round_.top_k, min_choices=round_.min_choices or 0,
+                      join_code=round_.activity.workshop.join_code)
+
+
+_RULES: dict[RoundFacts, tally.RoundRules] = {}
+
+
+def _rules_of(facts: RoundFacts) -> tally.RoundRules:
+    found = _RULES.get(facts)
+    if found is None:
+        if len(_RULES) > 256:
+            _RULES.clear()
+        found = _RULES[facts] = tally.RoundRules(
+            items=facts.item_ids, dots_per_participant=facts.dots_per_participant,
+            max_dots_per_item=facts.max_dots_per_item, top_k=facts.top_k, max_approvals=facts.top_k,
+            min_choices=facts.min_choices)
+    return found
+
+
 def rules(round_: Round) -> tally.RoundRules:
     return tally.RoundRules(
         items=tuple(item.project_id for item in round_.items),
@@ -200,13 +286,13 @@ def empty_ballot(kind: str):
     return {} if kind in ("dots", "impact_feasibility") else []
 
 
-def ballot_of(round_: Round, participant: Participant):
+def ballot_of(round_: Round | RoundFacts, participant: Participant):
     row = db.session.scalar(select(Ballot).where(Ballot.round_id == round_.id,
                                                  Ballot.participant_id == participant.id))
     return _decode(round_.kind, row.content) if row else empty_ballot(round_.kind)
 
 
-def save_ballot(round_: Round, participant: Participant, change: Callable, seq: int | None = None):
+def save_ballot(round_: Round | RoundFacts, participant: Participant, change: Callable, seq: int | None = None):
     """Apply change(current ballot) -> new ballot, validated, as one compare-and-set.
 
     Concurrent requests from one phone each read the ballot and write it only if
@@ -218,22 +304,24 @@ def save_ballot(round_: Round, participant: Participant, change: Callable, seq: 
     answer, or a late duplicate; it is not applied again, and the answer is the
     ballot as stored. So every change is idempotent, dots as whole ballots.
     """
-    if round_.activity.workshop_id != participant.workshop_id:
+    facts = facts_of(round_)
+    if facts.workshop_id != participant.workshop_id:
         raise VoteRejected("wrong_workshop")
+    is_open = facts.is_open
     for attempt in range(SAVE_ATTEMPTS):
         if attempt:  # read in this request the first time; a retry comes after a rollback
-            db.session.refresh(round_.activity)
-        if not round_.activity.is_open:
+            is_open = db.session.scalar(select(Activity.state).where(Activity.id == facts.activity_id)) == "open"
+        if not is_open:
             raise VoteRejected("closed")
-        row = db.session.scalar(select(Ballot).where(Ballot.round_id == round_.id,
-                                                     Ballot.participant_id == participant.id))
-        current = _decode(round_.kind, row.content) if row else empty_ballot(round_.kind)
+        row = db.session.execute(select(Ballot.id, Ballot.content, Ballot.version, Ballot.last_seq)
+                                 .where(Ballot.round_id == facts.id, Ballot.participant_id == participant.id)).first()
+        current = _decode(facts.kind, row.content) if row else empty_ballot(facts.kind)
         if seq is not None and row is not None and row.last_seq is not None and seq <= row.last_seq:
             db.session.rollback()
             return current  # applied already: answering again changes nothing
         new = change(current)
         try:
-            tally.validate_ballot(round_.kind, new, rules(round_))
+            tally.validate_ballot(facts.kind, new, facts.rules)
         except tally.BallotError as error:
             db.session.rollback()
             raise VoteRejected(error.code, error.limit) from None
@@ -241,7 +329,7 @@ def save_ballot(round_: Round, participant: Participant, change: Callable, seq: 
         try:
             # The answer shows the round again: keep what is loaded across the commit.
             if row is None:
-                db.session.add(Ballot(round_id=round_.id, participant_id=participant.id, content=encoded, version=1,
+                db.session.add(Ballot(round_id=facts.id, participant_id=participant.id, content=encoded, version=1,
                                       last_seq=seq))
                 commit_keeping_loaded()
                 return new
@@ -252,7 +340,6 @@ def save_ballot(round_: Round, participant: Participant, change: Callable, seq: 
                 update(Ballot).where(Ballot.id == row.id, Ballot.version == row.version).values(**values)
             ).rowcount
             if written == 1:
-                db.session.expire(row)  # written around the ORM: read it again if asked
                 commit_keeping_loaded()
                 return new
             db.session.rollback()
@@ -262,7 +349,8 @@ def save_ballot(round_: Round, participant: Participant, change: Callable, seq: 
     raise VoteRejected("busy")
 
 
-def move_dots(round_: Round, participant: Participant, project_id: int, delta: int, seq: int | None = None):
+def move_dots(round_: Round | RoundFacts, participant: Participant, project_id: int, delta: int,
+              seq: int | None = None):
     """Add (or take back) dots on one item; `seq` makes a resend harmless (see save_ballot)."""
     if round_.kind != "dots" or delta not in (-1, 1):
         raise VoteRejected("malformed")

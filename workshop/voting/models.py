@@ -53,9 +53,10 @@ class Round(db.Model):
     previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
 
     activity = relationship("Activity")
-    # Every screen of a round lists its items with their project: load them together.
+    # Loaded when a screen lists them (one query, with their projects): a
+    # phone's page and its votes read a round of 200 items without them.
     items: Mapped[list[RoundItem]] = relationship(order_by="RoundItem.position", cascade="all, delete-orphan",
-                                                  lazy="selectin")
+                                                  lazy="select")
 
 
 class RoundItem(db.Model):

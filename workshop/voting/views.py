@@ -1,16 +1,24 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request
+import typing
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, g, make_response, render_template, request, session
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import login_required
+from sqlalchemy import select
 
 from workshop import live
 from workshop.errors import answer, message_fragment
-from workshop.extensions import limiter
+from workshop.extensions import db, limiter
 from workshop.ideas.views import participant_key
-from workshop.participants.views import phone_participant
+from workshop.participants import logic as participants
+from workshop.participants.models import Participant
+from workshop.participants.views import guessing_too_much, phone_participant
 from workshop.voting import items_import, logic
+from workshop.workshops.logic import normalise_join_code
+from workshop.workshops.models import Workshop
 from workshop.workshops.views import facilitated
 
 bp = Blueprint("voting", __name__)
@@ -136,37 +144,83 @@ def retain(workshop_id: int):
 
 # --- participant -------------------------------------------------------------
 
+def refuse_stranger() -> typing.NoReturn:
+    """The same words for any code, known or not: nothing told to a guesser."""
+    if guessing_too_much():
+        abort(429)
+    abort(make_response(answer(403, _("Join the workshop first: scan the code on the screen, or type it at /join."))))
+
+
+@dataclass(frozen=True)
+class Voter:
+    id: int
+    workshop_id: int
+
+
+def voter(code: str) -> Voter:
+    """This phone's participant as a vote needs it: two numbers, read in one
+    query under the rule of participants.logic.current_by_code (the cookie's
+    participant for this code's workshop, not gone). Loading the participant,
+    its workshop and the activity on screen as objects was a third of a vote."""
+    known = session.get(participants.SESSION_KEY, {})
+    ids = [i for i in known.values() if isinstance(i, int)]
+    row = None
+    if ids:
+        row = db.session.execute(
+            select(Participant.id, Participant.workshop_id, Workshop.language)
+            .join(Workshop, Workshop.id == Participant.workshop_id)
+            .where(Participant.id.in_(ids), Participant.left_at.is_(None),
+                   Workshop.join_code == normalise_join_code(code))
+        ).first()
+    if row is None or known.get(str(row.workshop_id)) != row.id:
+        refuse_stranger()
+    g.workshop_language = row.language
+    return Voter(row.id, row.workshop_id)
+
+
 def voting_phone(code: str, round_id: int):
-    """The workshop, this phone's participant and the round; a phone that has
-    not joined is told to join (the same words for any code, known or not)."""
-    participant = phone_participant(code)
-    if participant is None:
-        abort(make_response(answer(403, _("Join the workshop first: scan the code on the screen, or type it at /join."))))
+    """This phone's participant and what a vote needs of the round (no items
+    as objects: logic.RoundFacts); a phone that has not joined is told to join."""
+    participant = voter(code)
     try:
-        return participant.workshop, participant, logic.round_of(participant.workshop, round_id)
+        return participant, logic.round_facts(participant.workshop_id, round_id)
     except logic.VoteRejected:
         abort(404)
 
 
-def my_ballot(round_, participant, error: str | None = None, status: int = 200, ballot=None):
-    """The phone's whole ballot: the list, once when the round opens or the phone reloads."""
-    if ballot is None:
-        ballot = logic.ballot_of(round_, participant)
-    return render_template("voting/_my_ballot.html", round=round_, ballot=ballot, error=error,
-                           view=logic.ballot_view(round_)), status
-
-
-def ballot_bar(round_, ballot, error: str | None = None, status: int = 200, saved: bool = False):
+def ballot_bar(facts, ballot, error: str | None = None, status: int = 200, saved: bool = False):
     """What a save answers: the sticky bar (count, budget, message) and nothing
-    else. The list stays as the phone has it, so a refusal loses no tick."""
-    return render_template("voting/_ballot_bar.html", round=round_, ballot=ballot, error=error,
-                           saved=saved), status
+    else. The list stays as the phone has it, so a refusal loses no tick.
+    The bar depends on a few numbers only: rendered once per language and
+    numbers in a process (a forum sends thousands of the same few bars)."""
+    used = sum(ballot.values()) if facts.kind == "dots" else len([c for c in ballot if c is not None])
+    total = {"dots": facts.dots_per_participant, "impact_feasibility": len(facts.item_ids)}.get(facts.kind, facts.top_k)
+    key = (str(get_locale()), facts.kind, used, total, error, saved)
+    html = _BARS.get(key)
+    if html is None:
+        if len(_BARS) > 2048:
+            _BARS.clear()
+        html = _BARS[key] = render_template("voting/_ballot_bar.html", round=facts, ballot=ballot, error=error,
+                                            saved=saved)
+    return html, status
+
+
+_BARS: dict[tuple, str] = {}
 
 
 @bp.get("/j/<code>/rounds/<int:round_id>/ballot")
 def ballot(code: str, round_id: int):
-    _workshop, participant, round_ = voting_phone(code, round_id)
-    return my_ballot(round_, participant)
+    """The phone's whole ballot: the list, once when the round opens or the phone reloads."""
+    participant = phone_participant(code)
+    if participant is None:
+        refuse_stranger()
+    try:
+        facts = logic.round_facts(participant.workshop_id, round_id)
+    except logic.VoteRejected:
+        abort(404)
+    round_ = logic.round_of(participant.workshop, facts.id)
+    return render_template("voting/_my_ballot.html", round=round_, facts=facts,
+                           ballot=logic.ballot_of(facts, participant), view=logic.ballot_view(round_))
 
 
 def vote_limit() -> str:
@@ -185,39 +239,38 @@ def change_number(form) -> int | None:
 @limiter.limit(vote_limit, key_func=participant_key)
 def dots(code: str, round_id: int):
     """One dot on or off one item; answers only that item's controls and the budget."""
-    _workshop, participant, round_ = voting_phone(code, round_id)
+    participant, facts = voting_phone(code, round_id)
     project_id = request.form.get("project", type=int)
     try:
-        saved = logic.move_dots(round_, participant, project_id, request.form.get("delta", type=int),
+        saved = logic.move_dots(facts, participant, project_id, request.form.get("delta", type=int),
                                 change_number(request.form))
     except logic.VoteRejected as error:
-        return dot_change(round_, logic.ballot_of(round_, participant), project_id, rejection_message(error), 422)
-    live.results_changed(round_)
-    return dot_change(round_, saved, project_id)
+        return dot_change(facts, logic.ballot_of(facts, participant), project_id, rejection_message(error), 422)
+    live.results_changed(facts)
+    return dot_change(facts, saved, project_id)
 
 
-def dot_change(round_, ballot, project_id, error: str | None = None, status: int = 200):
-    known = project_id in {item.project_id for item in round_.items}
-    return render_template("voting/_dot_change.html", round=round_, ballot=ballot, error=error,
-                           project_id=project_id if known else None), status
+def dot_change(facts, ballot, project_id, error: str | None = None, status: int = 200):
+    return render_template("voting/_dot_change.html", round=facts, ballot=ballot, error=error,
+                           project_id=project_id if project_id in facts.item_ids else None), status
 
 
 @bp.post("/j/<code>/rounds/<int:round_id>/ballot")
 @limiter.limit(vote_limit, key_func=participant_key)
 def save(code: str, round_id: int):
     """Approval, ranking and impact × feasibility: the whole ballot at once."""
-    _workshop, participant, round_ = voting_phone(code, round_id)
+    participant, facts = voting_phone(code, round_id)
     try:
-        new = ballot_from_form(round_, request.form)
-        saved = logic.save_ballot(round_, participant, lambda _current: new, change_number(request.form))
+        new = ballot_from_form(facts, request.form)
+        saved = logic.save_ballot(facts, participant, lambda _current: new, change_number(request.form))
     except logic.VoteRejected as error:
-        return ballot_bar(round_, logic.ballot_of(round_, participant), rejection_message(error), 422)
-    live.results_changed(round_)
-    return ballot_bar(round_, saved, saved=True)
+        return ballot_bar(facts, logic.ballot_of(facts, participant), rejection_message(error), 422)
+    live.results_changed(facts)
+    return ballot_bar(facts, saved, saved=True)
 
 
-def ballot_from_form(round_, form):
-    ids = {item.project_id for item in round_.items}
+def ballot_from_form(facts, form):
+    ids = set(facts.item_ids)
 
     def project(value):
         number = int(value) if str(value).isdigit() else None
@@ -225,11 +278,11 @@ def ballot_from_form(round_, form):
             raise logic.VoteRejected("unknown_item")
         return number
 
-    if round_.kind == "approval":
+    if facts.kind == "approval":
         return [project(v) for v in form.getlist("project")]
-    if round_.kind == "ranking":
+    if facts.kind == "ranking":
         # An empty place stays empty (None): a gap is refused, never closed up.
-        places = [project(form[f"place{n}"]) if form.get(f"place{n}") else None for n in range(1, round_.top_k + 1)]
+        places = [project(form[f"place{n}"]) if form.get(f"place{n}") else None for n in range(1, facts.top_k + 1)]
         while places and places[-1] is None:
             places.pop()
         return places
