@@ -83,7 +83,9 @@ async def run(args) -> dict:
         if database_url and database_url.startswith("postgres") and "search_path" not in database_url:
             database_url = stack.enter_context(scratch_schema(database_url, prefix="bench"))
         env = prepare_database(instance, database_url)
-        extra = {"IDEA_LIMIT": "10000 per minute"}
+        # One address for every phone: the per-address limits are a venue's, not a load test's.
+        extra = {"IDEA_LIMIT": "10000 per minute", "JOIN_LIMIT": "100000 per minute",
+                 "IDEAS_PER_ADDRESS_LIMIT": "100000 per minute"}
         if args.servers > 1:
             flush_redis(args.redis_url)
             stack.callback(flush_redis, args.redis_url)

@@ -185,10 +185,11 @@ def limited(app_config_overrides, database_url):
 
 
 def test_a_venue_joins_at_once_but_re_joining_cannot_exceed_the_address_cap(app, database_url, workshop):
-    """100 new participants from one address in five minutes (a room behind one NAT), then no more."""
+    """New participants from one address (a room behind one NAT) join at once up to the
+    burst, then no more (the burst set to 100 here; see the default below)."""
     from workshop.extensions import limiter
 
-    venue = limited({}, database_url)
+    venue = limited({"JOIN_LIMIT": "100 per 10 minutes;3000 per day"}, database_url)
     limiter.reset()
     flooder = venue.test_client()
     statuses = []
@@ -201,6 +202,14 @@ def test_a_venue_joins_at_once_but_re_joining_cannot_exceed_the_address_cap(app,
     assert db.session.query(Participant).count() == 100
     refused = flooder.post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id})
     assert "attendez une minute" in refused.get_data(as_text=True)
+
+
+def test_the_default_join_limit_lets_a_forum_of_a_thousand_phones_in_behind_one_address(app):
+    from limits import parse_many
+
+    burst = min(limit.amount for limit in parse_many(app.config["JOIN_LIMIT"]))
+    ideas = min(limit.amount for limit in parse_many(app.config["IDEAS_PER_ADDRESS_LIMIT"]))
+    assert burst >= 1000 and ideas >= 1000  # a regional forum of 1,000 phones on one venue address
 
 
 def test_ideas_per_activity_per_address_are_capped_whoever_sends_them(app, database_url, workshop):

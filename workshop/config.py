@@ -114,12 +114,13 @@ def load(instance_path: str) -> dict:
         "IDEA_LIMIT": os.environ.get("IDEA_LIMIT", "20 per minute"),
         # New participants per address and workshop: a room behind one NAT
         # address joins at once (the burst), then a trickle; re-joining from
-        # the same phone does not count. A forum of several hundred phones
-        # behind one address raises it.
-        "JOIN_LIMIT": os.environ.get("JOIN_LIMIT", "100 per 5 minutes;300 per hour;1000 per day"),
+        # the same phone does not count. A regional forum of 1,000 phones
+        # behind one address still joins in its first ten minutes.
+        "JOIN_LIMIT": os.environ.get("JOIN_LIMIT", "1000 per 10 minutes;3000 per day"),
         # Ideas stored per address and activity, whoever sends them: a flood
         # of fresh participants no longer multiplies the per-phone limit.
-        "IDEAS_PER_ADDRESS_LIMIT": os.environ.get("IDEAS_PER_ADDRESS_LIMIT", "300 per minute;1000 per day"),
+        # A forum's 1,000 phones behind one address send a few ideas each.
+        "IDEAS_PER_ADDRESS_LIMIT": os.environ.get("IDEAS_PER_ADDRESS_LIMIT", "1000 per minute;5000 per day"),
         # `make run` starts the features worker beside the server: each idea's
         # grouping features (its sentence embedding) are computed as it arrives.
         # 0 when the worker runs on its own (several workers: see docs/deploy.md).
