@@ -297,3 +297,13 @@ def test_the_facilitator_removes_a_participant_with_everything_they_sent(app, wo
     facilitator_client.post(f"/w/{workshop.id}/participants/remove",
                             data={"participant": [db.session.query(Participant).filter_by(workshop_id=other.id).one().id]})
     assert db.session.query(Participant).filter_by(workshop_id=other.id).count() == 1
+
+
+def test_nobody_new_joins_an_archived_workshop(app, workshop):
+    from workshop.workshops.logic import archive
+
+    archive(workshop, True)
+    refused = app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id})
+    assert refused.status_code == 403 and "fermées" in refused.get_data(as_text=True)
+    archive(workshop, False)
+    assert app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}).status_code == 302

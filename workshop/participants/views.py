@@ -107,7 +107,8 @@ def join(code: str):
     error = None
     back = logic.returning(workshop)  # this phone left earlier: the same person comes back
     status = 200
-    if request.method == "POST" and back is None and workshop.joining_locked:
+    # An archived workshop is over: nobody new joins it (the facilitator restores it first).
+    if request.method == "POST" and back is None and (workshop.joining_locked or workshop.archived_at):
         error, status = _("Joining is closed for this workshop. Ask the facilitator."), 403
     elif request.method == "POST" and back is None and not room_for_one_more(workshop):
         error, status = _("Many people joined from this network in a short time: wait a minute, "
