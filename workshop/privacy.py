@@ -350,8 +350,9 @@ def page(workshop_id: int):
     done = None
     if request.method == "POST":
         if request.form.get("confirm") == workshop.join_code:
-            done = _("Done: %(n)s participants are now anonymous. Their ideas, comments and votes are kept.",
-                     n=purge(workshop))
+            done = ngettext("Done: %(num)d participant is now anonymous. Their ideas, comments and votes are kept.",
+                            "Done: %(num)d participants are now anonymous. Their ideas, comments and votes are kept.",
+                            purge(workshop))
         else:
             done = _("Type the workshop's join code to confirm.")
     query = " ".join(request.args.get("q", "").split())[:120]
