@@ -192,3 +192,34 @@ def test_phone_pages_reflow_at_320_css_pixels(browser, server, screen):
     assert widths[0] <= widths[1] == 320, (screen, widths)
     context.close()
     facilitator.context.close()
+
+
+def test_moderating_an_idea_keeps_focus_on_its_card(browser, server):
+    """Hide, restore and edit on the control view: focus stays on the card
+    that acted (it fell to <body>, 29 Tabs from the third card, before)."""
+    facilitator = Facilitator(browser, server)
+    facilitator.open("ideas")
+    control = facilitator.page
+    control.goto(f"{server.url}/w/{server.workshop['id']}/control")
+    control.wait_for_selector("body[data-live=connected]")
+    card = control.locator("#stage .idea").nth(2)
+    card_id = card.get_attribute("id")
+    hide = card.locator("button", has_text="Masquer")
+    assert hide.get_attribute("aria-label").startswith("Masquer «\u00a0Idée numéro")
+    hide.focus()
+    control.keyboard.press("Enter")
+    expect(control.locator(f"#{card_id}.is-hidden")).to_have_count(1, timeout=10000)
+    control.wait_for_timeout(150)
+    focused = active(control)
+    assert focused["label"].startswith("Rétablir «\u00a0Idée numéro"), focused
+    assert control.evaluate("id => document.getElementById(id).contains(document.activeElement)", card_id)
+    control.keyboard.press("Enter")  # restore, from where focus was left
+    expect(control.locator(f"#{card_id}.is-hidden")).to_have_count(0, timeout=10000)
+    control.wait_for_timeout(150)
+    assert active(control)["label"].startswith("Masquer «\u00a0Idée numéro"), active(control)
+    control.keyboard.press("Shift+Tab")  # Edit, just before
+    control.keyboard.press("Enter")
+    expect(control.locator(f"#{card_id} textarea")).to_have_count(1, timeout=10000)
+    control.wait_for_timeout(150)
+    assert active(control)["name"] == "text", active(control)
+    facilitator.context.close()
