@@ -45,7 +45,7 @@ from tests.live_server import (  # noqa: E402
 )
 
 SCORES = re.compile(r'class="result[^"]*" data-score="(\d+)"')
-PROJECTS = re.compile(r'name="project" value="(\d+)"|data-project="(\d+)" aria-label')
+PROJECTS = re.compile(r'name="project" value="(\d+)"|data-move="1" data-project="(\d+)"')
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -209,5 +209,7 @@ def test_a_200_item_dots_ballot_answers_each_tap_with_little(browser, server):
     for name in ("Gommettes 8", "Approbation 8", "Approbation 40", "Gommettes 40"):
         facilitator.open(name)
         expect(phone.locator("#my-ballot .ballot-item")).to_have_count(int(name.split()[-1]), timeout=10000)
+        phone.wait_for_timeout(500)  # the round's push, then the ballot it loads
+        expect(phone.locator("#ballot-bar")).to_be_visible()
         shot(phone, name.lower().replace(" ", "-"))
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
