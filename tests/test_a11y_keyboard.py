@@ -223,3 +223,28 @@ def test_moderating_an_idea_keeps_focus_on_its_card(browser, server):
     control.wait_for_timeout(150)
     assert active(control)["name"] == "text", active(control)
     facilitator.context.close()
+
+
+# WCAG 1.4.12's text spacing, as a user style sheet would apply it.
+TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: .12em !important; "
+                "word-spacing: .16em !important; } p { margin-bottom: 2em !important; }")
+
+
+def test_the_control_view_reflows_at_320_css_pixels_with_text_spacing(browser, server):
+    """The control view on a narrow window at 400 % zoom, with and without
+    WCAG text spacing: nothing scrolls sideways (the top bar overflowed)."""
+    facilitator = Facilitator(browser, server)
+    facilitator.open("ideas")
+    state = facilitator.context.storage_state()
+    context = browser.new_context(viewport={"width": 320, "height": 640}, device_scale_factor=4,
+                                  storage_state=state, bypass_csp=True)  # CSP: the test's own style sheet
+    page = context.new_page()
+    page.goto(f"{server.url}/w/{server.workshop['id']}/control")
+    page.wait_for_selector("body[data-live=connected]")
+    width = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    assert page.evaluate(width) == [320, 320]
+    page.add_style_tag(content=TEXT_SPACING)
+    assert page.evaluate(width) == [320, 320]
+    page.screenshot(path="/tmp/shots-a11y/reflow-320-control-spacing.png")
+    context.close()
+    facilitator.context.close()
