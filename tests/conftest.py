@@ -240,6 +240,26 @@ def facilitator_client(app, facilitator):
 
 
 @pytest.fixture
+def coordinator_client(app):
+    """A coordinator (weeks after the session), signed in."""
+    make_user("coordination@example.org", role="coordinator")
+    client = app.test_client()
+    sign_in(client, "coordination@example.org")
+    return client
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A real gevent server (websockets) on a migrated SQLite database with a
+    facilitator account, for the browser tests."""
+    from tests.live_server import ServerProcess, prepare_database
+
+    running = ServerProcess(prepare_database(tmp_path)).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
 def phone(app, workshop):
     """A participant's phone that has joined the workshop."""
     client = app.test_client()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -66,14 +66,6 @@ with app.app_context():
         rounds[name] = round_.activity_id
     print(json.dumps({"id": workshop.id, "code": workshop.join_code, "rounds": rounds}))
 """
-
-
-@pytest.fixture
-def server(tmp_path):
-    env = prepare_database(tmp_path)
-    server = ServerProcess(env).start()
-    yield server
-    server.stop()
 
 
 class Facilitator:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ccc_proposals
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +21,6 @@ SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")  # set to keep screenshots of eac
 XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
 
 
-
-
-@pytest.fixture
-def server(tmp_path):
-    env = prepare_database(tmp_path)
-    server = ServerProcess(env).start()
-    yield server
-    server.stop()
 
 
 def shot(page, name):

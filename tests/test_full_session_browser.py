@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import Phone, ServerProcess, prepare_database
+from tests.live_server import Phone
 from tests.projector_checks import clipped_items, smallest_font_px, untold_hidden
 from tests.session_data import IDEAS, QUESTIONS
 from tests.test_browser import PHONE, PROJECTOR, shot
@@ -31,15 +31,6 @@ pytestmark = pytest.mark.browser
 CROWD = 40
 SMALLEST_PROJECTOR_TEXT = 20  # px at 1920×1080, read from the back of a room
 GROUPS = ["Étudiant·e international·e", "Employeur / entreprise", "Recherche"]
-
-
-@pytest.fixture
-def server(tmp_path):
-    env = prepare_database(tmp_path)
-    # Pushes coalesced as in production: 40 phones voting at once.
-    server = ServerProcess(env).start()
-    yield server
-    server.stop()
 
 
 class Crowd:

@@ -3,17 +3,8 @@ what the server refused for good (any 4xx but 408 and 429)."""
 
 from __future__ import annotations
 
-import pytest
 
-from tests.live_server import ServerProcess, prepare_database
 from tests.test_phone_browser import Facilitator, join
-
-
-@pytest.fixture
-def server(tmp_path):
-    running = ServerProcess(prepare_database(tmp_path)).start()
-    yield running
-    running.stop()
 
 
 def test_a_phone_removed_by_the_facilitator_stops_resending_and_keeps_its_text(browser, server):

@@ -47,14 +47,6 @@ def partners(app):
             ]]
 
 
-@pytest.fixture
-def coordinator_client(app):
-    make_user("coordination@example.org", role="coordinator")
-    client = app.test_client()
-    sign_in(client, "coordination@example.org")
-    return client
-
-
 def test_adopted_by_one_declines_the_others_only_when_told_with_a_dated_timeline(orphan, partners):
     # Without a choice nothing is declined (the views ask for one: tests/test_orphans_followup.py).
     first = logic.offer(orphan, partners[0], "coord@example.org")

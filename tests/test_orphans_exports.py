@@ -9,10 +9,8 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import make_user, sign_in
 from workshop.extensions import db
 from workshop.orphans import logic as orphans
-from workshop.reports import logic
 from workshop.reports.logic import INTERCHANGE, Layout, export_layout, to_csv, write_xlsx
 from workshop.voting.models import Project
 
@@ -70,14 +68,6 @@ def test_xlsx_types_numbers_and_dates(app):
     assert sheet["C2"].value == datetime(2027, 3, 15, 10, 0) and sheet["C2"].is_date
     assert sheet["D2"].is_date and sheet["D2"].value.date() == date(2027, 4, 1)
     assert sheet["E2"].value == "42 idées"  # text stays text
-
-
-@pytest.fixture
-def coordinator_client(app):
-    make_user("coordination@example.org", role="coordinator")
-    client = app.test_client()
-    sign_in(client, "coordination@example.org")
-    return client
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from io import BytesIO
 
 import pytest
 
-from tests.conftest import make_user, sign_in
 from workshop.extensions import db
 from workshop.orphans import logic
 from workshop.orphans.models import Adoption, AdoptionEvent, Interest, Organisation
@@ -34,14 +33,6 @@ def partners(app):
                 ("Carrefour jeunesse-emploi", "community", "Alma", "info@cje.example"),
                 ("Ville de Saguenay", "municipalité", "Ville de Saguenay", ""),
             ]]
-
-
-@pytest.fixture
-def coordinator_client(app):
-    make_user("coordination@example.org", role="coordinator")
-    client = app.test_client()
-    sign_in(client, "coordination@example.org")
-    return client
 
 
 # --- dates as typed in Québec ----------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -57,14 +57,6 @@ with app.app_context():
                       "hats_activity": hats.activity_id, "hats": hats.id,
                       "subjects": [s.id for s in hats.subjects]}))
 """
-
-
-@pytest.fixture
-def server(tmp_path):
-    env = prepare_database(tmp_path)
-    server = ServerProcess(env).start()
-    yield server
-    server.stop()
 
 
 def shot(page, name, element=None):

@@ -66,14 +66,6 @@ def request_case(workshop):
             "round": round_}
 
 
-@pytest.fixture
-def coordinator_client(app):
-    make_user("coordination@example.org", role="coordinator")
-    client = app.test_client()
-    sign_in(client, "coordination@example.org")
-    return client
-
-
 def test_names_match_as_whole_words_case_and_accents_aside():
     assert fold("Hélène CÔTÉ") == "helene cote" and len(fold("Straße")) == len("Straße")
     assert name_spans("Merci à HÉLÈNE  Côté !", "Hélène Côté") == [(8, 20)]

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import base_config, ccc_proposals, new_app
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
 from tests.projector_checks import broken_words, clipped_items, smallest_font_px, untold_hidden
 
 pytestmark = pytest.mark.browser
@@ -37,14 +37,6 @@ SHORT_IDEAS = [
     "Visites d'entreprises organisées avec les cégeps",
 ]
 MEASURED: dict[str, tuple[float, str]] = {}
-
-
-@pytest.fixture
-def server(tmp_path):
-    env = prepare_database(tmp_path)
-    server = ServerProcess(env).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
-from tests.test_browser import PHONE, PROJECTOR, server  # noqa: F401  (fixture)
+from tests.test_browser import PHONE, PROJECTOR
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
