@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 from tests.live_server import Phone
 from tests.projector_checks import clipped_items, smallest_font_px, untold_hidden
 from tests.session_data import IDEAS, QUESTIONS
-from tests.test_browser import PHONE, PROJECTOR, shot
+from tests.test_browser import PROJECTOR, join_by_code, shot
 
 pytestmark = pytest.mark.browser
 
@@ -138,20 +138,6 @@ def check_projector(projector, name: str) -> float:
     return smallest
 
 
-def join_in_chromium(browser, server, code, nickname, group):
-    context = browser.new_context(**PHONE)
-    phone = context.new_page()
-    phone.goto(f"{server.url}/join")
-    phone.fill("input[name=code]", code.lower())
-    phone.click("button.primary")
-    phone.fill("input[name=nickname]", nickname)
-    phone.locator("label", has_text=group).locator("input").check()
-    phone.click("button.primary")
-    phone.wait_for_url("**/phone")
-    phone.wait_for_selector("body[data-live=connected]")
-    return context, phone
-
-
 def create_workshop_with_questions(browser, server):
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     control = context.new_page()
@@ -186,7 +172,7 @@ def test_a_full_size_session_from_sixty_ideas_to_three_priorities(browser, serve
 
 def run_the_session(browser, server, context, control, projector, code, crowd):
     facilitator = Facilitator(control, server)
-    phones = [join_in_chromium(browser, server, code, name, group)
+    phones = [join_by_code(browser, server, code, name, group)
               for name, group in zip(["Amina", "Marc", "Sofía"], GROUPS)]
     expect(projector.locator(".participant-count .count-number")).to_have_text(str(CROWD + 3), timeout=10000)
     check_projector(projector, "20-full-projector-waiting")

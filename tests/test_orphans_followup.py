@@ -8,20 +8,13 @@ from io import BytesIO
 
 import pytest
 
+from tests.test_orphans import orphan  # noqa: F401 - the same orphan project fixture
 from workshop.extensions import db
 from workshop.orphans import logic
 from workshop.orphans.models import Adoption, AdoptionEvent, Interest, Organisation
 from workshop.voting.models import Project
 
 BY = "coord@example.org"
-
-
-@pytest.fixture
-def orphan(workshop):
-    project = Project(workshop_id=workshop.id, title="Une foire de l'emploi bilingue", status="orphan_candidate")
-    db.session.add(project)
-    db.session.commit()
-    return project
 
 
 @pytest.fixture
