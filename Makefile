@@ -26,7 +26,7 @@ translations: $(VENV)/.installed
 
 # For developers: gather new strings into the catalogues.
 extract-messages: $(VENV)/.installed
-	$(BABEL) extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BABEL) extract -F babel.cfg -k _l -k lazy_gettext -k plural_forms:1,2 -o translations/messages.pot .
 	$(PY) translations/update.py
 
 run: setup

@@ -28,7 +28,8 @@ def test_every_template_string_is_in_the_template_catalogue():
 
     root = CATALOGUES.parent
     method_map = [("workshop/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+                "plural_forms": (1, 2)}
     found = {m[2] if isinstance(m[2], str) else m[2][0]
              for m in extract_from_dir(str(root), method_map, keywords=keywords)}
     template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(open(CATALOGUES / "messages.pot", "rb")) if m.id}

@@ -27,6 +27,12 @@ def french_spacing(text: str) -> str:
     return HIGH_PUNCTUATION.sub("\u202f\\1", text or "")
 
 
+def plural_forms(singular: str, plural: str) -> tuple[str, str]:
+    """A plural pair handed to a macro that calls ngettext itself; the name is
+    a keyword of `make extract-messages`, so the pair reaches the catalogues."""
+    return singular, plural
+
+
 def projects_by_id(round_) -> dict:
     return {item.project_id: item.project for item in round_.items}
 
@@ -54,3 +60,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(ideas_activities=ideas_activities, groupings=groupings, theme_owner=theme_owner,
                                  grouping_span=grouping_span)
     app.jinja_env.filters["epoch_ms"] = epoch_ms
+    app.jinja_env.globals["plural_forms"] = plural_forms
