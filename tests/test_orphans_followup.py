@@ -185,6 +185,19 @@ def test_an_adopted_project_moves_to_its_public_progress_page(app, orphan, partn
         logic.express_interest(orphan, "Org", "A", "a@example.org", "")
 
 
+def test_an_adopted_project_is_public_only_while_published(app, orphan, partners):
+    visitor = app.test_client()
+    adoption = logic.offer(orphan, partners[0], BY)  # adopted without ever being published
+    logic.move(adoption, "adopted", "", BY)
+    assert visitor.get(f"/catalogue/projects/{orphan.id}").status_code == 404
+    assert f"/catalogue/projects/{orphan.id}" not in visitor.get("/catalogue").get_data(as_text=True)
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, BY)
+    assert visitor.get(f"/catalogue/projects/{orphan.id}").status_code == 200
+    logic.publish(orphan, False, BY)  # withdrawn: the progress page goes too
+    assert visitor.get(f"/catalogue/projects/{orphan.id}").status_code == 404
+
+
 def test_an_imported_copy_is_marked_and_publishes_nothing(app, coordinator_client, facilitator, workshop, orphan):
     from workshop.reports import archive
 

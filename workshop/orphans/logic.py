@@ -298,10 +298,11 @@ def original_of(project: Project) -> Project | None:
 
 def publish(project: Project, published: bool, by: str) -> None:
     """The coordinator's switch: in the catalogue only when described and still
-    looking for a partner; withdrawn at any time."""
+    looking for a partner, or on its public progress page once a partner carries
+    it; withdrawn at any time."""
     if published and not (project.description or "").strip():
         raise OrphansRejected("description_required")
-    if published and not needs_partner(project):
+    if published and not needs_partner(project) and not adopters(project):
         raise OrphansRejected("not_offered")
     entry = listing(project) or Listing(project_id=project.id)
     entry.published, entry.changed_by, entry.changed_at = published, by, utcnow()
@@ -318,9 +319,17 @@ def catalogue_projects() -> list[Project]:
 
 
 def progress_projects() -> list[Project]:
-    """Projects carried by a partner: each has a public progress page."""
+    """Published projects carried by a partner: each has a public progress page.
+    Nothing is public unless a coordinator published it (an imported copy never is)."""
     ids = select(Adoption.project_id).where(Adoption.stage.in_(ADOPTED_STAGES))
-    return list(db.session.scalars(select(Project).where(Project.id.in_(ids)).order_by(Project.id)))
+    return list(db.session.scalars(
+        select(Project).join(Listing, Listing.project_id == Project.id)
+        .where(Project.id.in_(ids), Listing.published.is_(True)).order_by(Project.id)))
+
+
+def is_published(project: Project) -> bool:
+    listing = db.session.get(Listing, project.id)
+    return bool(listing and listing.published)
 
 
 def progress(project: Project) -> dict | None:

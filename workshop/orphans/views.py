@@ -499,5 +499,7 @@ def express_interest(project_id: int):
 def progress(project_id: int):
     """The public page of a project a partner carries: stage, partners, dated updates, origin."""
     found = db.session.get(Project, project_id) or abort(404)
+    if not logic.is_published(found):
+        abort(404)  # withdrawn, or never published: not public
     page = logic.progress(found) or abort(404)
     return render_template("orphans/progress.html", **page)
