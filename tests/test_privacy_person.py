@@ -188,6 +188,11 @@ def test_the_coordinator_acts_on_requests_for_any_workshop(app, coordinator_clie
     assert erased.status_code == 200
     db.session.expire_all()
     assert db.session.get(Participant, julie.id).nickname is None
+    # Purging the whole workshop stays its facilitator's decision.
+    assert "Purger les données personnelles" not in page.get_data(as_text=True)
+    refused = coordinator_client.post(f"/w/{workshop.id}/privacy", data={"confirm": workshop.join_code})
+    assert refused.status_code == 403
+    assert db.session.query(Participant).filter(Participant.nickname.is_not(None)).count() > 0
 
 
 def test_others_cannot_act_and_a_participant_of_another_workshop_is_not_found(app, facilitator, workshop,

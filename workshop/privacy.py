@@ -349,6 +349,10 @@ def page(workshop_id: int):
     workshop = privacy_workshop(workshop_id)
     done = None
     if request.method == "POST":
+        # Purging a whole workshop is its facilitator's (or an admin's) decision;
+        # coordinators act on one person's request (below).
+        if not can_facilitate(current_user, workshop):
+            abort(403)
         if request.form.get("confirm") == workshop.join_code:
             done = ngettext("Done: %(num)d participant is now anonymous. Their ideas, comments and votes are kept.",
                             "Done: %(num)d participants are now anonymous. Their ideas, comments and votes are kept.",
