@@ -248,7 +248,7 @@ def test_the_facilitator_closes_joining_and_phones_already_in_carry_on(app, work
     assert "Fermer les inscriptions" in page
     facilitator_client.post(f"/w/{workshop.id}/participants/joining", data={"locked": "1"})
     newcomer = app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id})
-    assert newcomer.status_code == 403 and "fermées" in newcomer.get_data(as_text=True)
+    assert newcomer.status_code == 409 and "fermées" in newcomer.get_data(as_text=True)
     open_first_activity(workshop)
     assert inside.post(f"/j/{workshop.join_code}/ideas", data={"text": "Toujours là", "key": "k-0000000001"}).status_code == 200
     # Someone who left comes back as themselves: not a newcomer.
@@ -304,6 +304,6 @@ def test_nobody_new_joins_an_archived_workshop(app, workshop):
 
     archive(workshop, True)
     refused = app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id})
-    assert refused.status_code == 403 and "fermées" in refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "fermées" in refused.get_data(as_text=True)
     archive(workshop, False)
     assert app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}).status_code == 302

@@ -109,7 +109,7 @@ def join(code: str):
     status = 200
     # An archived workshop is over: nobody new joins it (the facilitator restores it first).
     if request.method == "POST" and back is None and (workshop.joining_locked or workshop.archived_at):
-        error, status = _("Joining is closed for this workshop. Ask the facilitator."), 403
+        error, status = _("Joining is closed for this workshop. Ask the facilitator."), 409  # not 403: a closed door is no wrong code to count
     elif request.method == "POST" and back is None and not room_for_one_more(workshop):
         error, status = _("Many people joined from this network in a short time: wait a minute, "
                           "then try again."), 429
