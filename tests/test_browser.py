@@ -434,7 +434,9 @@ def test_an_orphan_project_is_offered_and_adopted(browser, server):
                     "with app.app_context():\n"
                     "    p = db.session.query(Project).one(); p.status = 'orphan_candidate'\n"
                     "    p.description = 'Une foire de l emploi bilingue pour les étudiant·e·s internationaux·ales.'\n"
-                    "    db.session.commit()\n"], env=server.env, cwd=root, check=True)
+                    "    db.session.commit()\n"
+                    "    from workshop.orphans.logic import publish\n"
+                    "    publish(p, True, 'coordination@example.org')\n"], env=server.env, cwd=root, check=True)
     context.close()
 
     coordination = browser.new_context(viewport={"width": 1440, "height": 900})
@@ -475,8 +477,14 @@ def test_an_orphan_project_is_offered_and_adopted(browser, server):
     page.goto(project_url)
     chamber = page.locator("article.adoption", has_text="Chambre de commerce")
     expect(chamber.locator(".badge")).to_have_text("intéressé")
+    chamber.locator("summary:has-text('Changer l')").click()
     chamber.locator("select[name=stage]").select_option("adopted")
     chamber.locator("button:has-text('Enregistrer le changement')").click()
+    # Another offer is still open: adopting asks what happens to it, never declines it silently.
+    choice = page.locator("form.adopt-choice")
+    choice.locator("input[value=decline]").check()
+    choice.locator("input[name=note]").fill("La Chambre porte la foire seule.")
+    choice.locator("button.primary").click()
     expect(page.locator("article.adoption", has_text="Carrefour").locator(".badge")).to_have_text("décliné")
     page.goto(f"{server.url}/orphans")
     after = page.locator(".figure-value").all_inner_texts()
