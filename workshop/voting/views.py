@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import typing
 from dataclasses import dataclass
 
@@ -195,7 +196,11 @@ def ballot_bar(facts, ballot, error: str | None = None, status: int = 200, saved
     numbers in a process (a forum sends thousands of the same few bars)."""
     used = sum(ballot.values()) if facts.kind == "dots" else len([c for c in ballot if c is not None])
     total = {"dots": facts.dots_per_participant, "impact_feasibility": len(facts.item_ids)}.get(facts.kind, facts.top_k)
-    key = (str(get_locale()), facts.kind, used, total, error, saved)
+    # A saved bar announces itself by a key drawn from the ballot's content
+    # (focus.js says "saved" again only when the key changes): that content is
+    # part of the cache key, or two ballots of the same size would share a bar.
+    content = json.dumps(ballot, sort_keys=True) if saved else ""
+    key = (str(get_locale()), facts.kind, used, total, error, saved, content)
     html = _BARS.get(key)
     if html is None:
         if len(_BARS) > 2048:
