@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from workshop.extensions import db
 from workshop.participants.models import Participant
@@ -102,7 +103,9 @@ def can_manage(user, workshop: Workshop) -> bool:
 def workshops_of(user, archived: bool = False) -> list[Workshop]:
     """The workshops a person may open, newest first: their own; every one for
     admins and coordinators. Archived ones only when asked."""
-    query = select(Workshop).order_by(Workshop.created_at.desc(), Workshop.id.desc())
+    # The list names each one's facilitator: owners in one query, not one per row.
+    query = select(Workshop).options(selectinload(Workshop.owner)).order_by(
+        Workshop.created_at.desc(), Workshop.id.desc())
     query = query.where(Workshop.archived_at.is_not(None) if archived else Workshop.archived_at.is_(None))
     if not (user.is_admin or user.role == "coordinator"):
         query = query.where(Workshop.owner_id == user.id)
