@@ -325,20 +325,7 @@ def validate_ranking(ballot: Sequence[ItemId], rules: RoundRules) -> None:
         if item in seen:
             raise BallotError("duplicate_rank", f"{item!r} is ranked twice", item=item)
         seen.add(item)
-    if len(ballot) > rules.top_k:
-        raise BallotError(
-            "too_many_ranked",
-            f"{len(ballot)} items ranked, at most {rules.top_k}",
-            limit=rules.top_k,
-            value=len(ballot),
-        )
-    if 0 < len(ballot) < rules.min_choices:
-        raise BallotError(
-            "too_few_ranked",
-            f"{len(ballot)} items ranked, at least {rules.min_choices}",
-            limit=rules.min_choices,
-            value=len(ballot),
-        )
+    _check_size(len(ballot), rules.top_k, rules.min_choices, "ranked")
 
 
 def validate_approval(ballot: Iterable[ItemId], rules: RoundRules) -> None:
@@ -350,20 +337,15 @@ def validate_approval(ballot: Iterable[ItemId], rules: RoundRules) -> None:
     if len(set(chosen)) != len(chosen):
         dup = next(item for i, item in enumerate(chosen) if item in chosen[:i])
         raise BallotError("duplicate_item", f"{dup!r} is approved twice", item=dup)
-    if len(chosen) > rules.max_approvals:
-        raise BallotError(
-            "too_many_approved",
-            f"{len(chosen)} items approved, at most {rules.max_approvals}",
-            limit=rules.max_approvals,
-            value=len(chosen),
-        )
-    if 0 < len(chosen) < rules.min_choices:
-        raise BallotError(
-            "too_few_approved",
-            f"{len(chosen)} items approved, at least {rules.min_choices}",
-            limit=rules.min_choices,
-            value=len(chosen),
-        )
+    _check_size(len(chosen), rules.max_approvals, rules.min_choices, "approved")
+
+
+def _check_size(count: int, most: int, least: int, done: str) -> None:
+    """At most `most` items chosen; none (no ballot yet) or at least `least`."""
+    if count > most:
+        raise BallotError(f"too_many_{done}", f"{count} items {done}, at most {most}", limit=most, value=count)
+    if 0 < count < least:
+        raise BallotError(f"too_few_{done}", f"{count} items {done}, at least {least}", limit=least, value=count)
 
 
 _VALIDATORS = {

@@ -135,16 +135,21 @@ def suggestions_for(project: Project):
     return [(by_id[m.id], m) for m in matches if m.score > 0]
 
 
+def acted_on(project: Project, act):
+    """A coordinator's command on a project: back to its page, or the page again with why it was refused."""
+    try:
+        act()
+    except logic.OrphansRejected as error:
+        return project_page(project, 422, error=error_message(error.code))
+    return redirect(url_for("orphans.project", project_id=project.id))
+
+
 @bp.post("/orphans/projects/<int:project_id>/offer")
 @coordinator_required
 def offer(project_id: int):
     found = db.session.get(Project, project_id) or abort(404)
     organisation = db.session.get(Organisation, request.form.get("organisation", type=int) or 0) or abort(404)
-    try:
-        logic.offer(found, organisation, who(), request.form.get("note", ""))
-    except logic.OrphansRejected as error:
-        return project_page(found, 422, error=error_message(error.code))
-    return redirect(url_for("orphans.project", project_id=found.id))
+    return acted_on(found, lambda: logic.offer(found, organisation, who(), request.form.get("note", "")))
 
 
 @bp.post("/orphans/adoptions/<int:adoption_id>/move")
@@ -208,11 +213,7 @@ def reschedule(adoption_id: int):
 @coordinator_required
 def publish(project_id: int, action: str):
     found = db.session.get(Project, project_id) or abort(404)
-    try:
-        logic.publish(found, action == "publish", who())
-    except logic.OrphansRejected as error:
-        return project_page(found, 422, error=error_message(error.code))
-    return redirect(url_for("orphans.project", project_id=found.id))
+    return acted_on(found, lambda: logic.publish(found, action == "publish", who()))
 
 
 @bp.post("/orphans/projects/<int:project_id>/updates")
