@@ -688,8 +688,11 @@ def test_the_vote_form_shows_its_types_fields_and_an_open_form_is_never_replaced
         assert form.locator("input[name=title]").input_value() == "Priorités du jour"
         assert form.locator("option[value^='theme:']").count() == themes_before == 3
         # ...and it catches up as soon as it is closed.
+        # ("toggle" fires as a task after the click: wait for it rather than read at once.)
+        from playwright.sync_api import expect
+
         page.click("#new-round-form > details > summary")
-        assert page.locator("#new-round-form option[value^='theme:']").count() == 2
+        expect(page.locator("#new-round-form option[value^='theme:']")).to_have_count(2)
         assert page.locator("#new-round-form input[name=title]").input_value() != "Priorités du jour"  # a fresh form
     finally:
         server.stop()
