@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from workshop import database, errors, i18n, security, templating, vendor
+    from workshop import database, errors, i18n, kinds, security, templating, vendor
     # Socket handlers must be declared before socketio.init_app: declared
     # later, Flask-SocketIO binds them to that one server only, and the next
     # app (every test makes one) would have none.
@@ -66,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     vendor.init_app(app)
     templating.init_app(app)
+    kinds.load()
     errors.init_app(app)
 
     from workshop.accounts import cli as accounts_cli

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 from flask import Flask
 
+from workshop import kinds
+
 from workshop.ideas.logic import wall
 from workshop.themes.logic import duplicate_suggestions, grouped_wall, grouping_span, theme_owner
 from workshop.voting.logic import groupings, ideas_activities, latest_ideas_activity
@@ -60,4 +62,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(ideas_activities=ideas_activities, groupings=groupings, theme_owner=theme_owner,
                                  grouping_span=grouping_span)
     app.jinja_env.filters["epoch_ms"] = epoch_ms
+    app.jinja_env.globals["kind_of"] = kinds.kind_of
     app.jinja_env.globals["plural_forms"] = plural_forms

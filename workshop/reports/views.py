@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from workshop import kinds
 from workshop.orphans import logic as orphans
 from workshop.orphans.pipeline import is_open as adoption_is_open
 from workshop.reports import archive, charts, logic
@@ -21,8 +22,7 @@ PROGRAM_ROLES = ("coordinator", "admin")
 
 
 def kind_label(kind: str) -> str:
-    return {"ideas": _("Idea generation"), "vote": _("Voting round"), "hats": _("Six thinking hats"),
-            "cells": _("Innovation cells")}.get(kind, kind)
+    return next((str(k.name) for k in kinds.kinds() if k.key == kind), kind)
 
 
 def state_label(state: str) -> str:

@@ -12,6 +12,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from workshop import live, qr, venue
+from workshop.kinds import kind_of
 from workshop.extensions import db
 from workshop.workshops import logic
 from workshop.workshops.models import Workshop
@@ -171,10 +172,7 @@ def switch_activity(workshop_id: int, activity_id: int, action: str):
         abort(404)
     if action == "open":
         logic.open_activity(workshop, activity)
-        if activity.kind == "hats":
-            from workshop.hats.logic import hand_out
-
-            hand_out(activity.hats)
+        kind_of(activity).on_open(activity)
     else:
         logic.close_activity(workshop, activity)
     live.stage_changed(workshop)

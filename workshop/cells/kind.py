@@ -1,0 +1,23 @@
+"""Innovation cells: participants sign up to carry a retained priority further."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from workshop import kinds
+
+
+def _announce(activity) -> str:
+    return _("Innovation cells: the sign-up is open.") if activity.is_open else _("The sign-up is closed.")
+
+
+KIND = kinds.register(kinds.ActivityKind(
+    key=kinds.CELLS,
+    name=_l("Innovation cells"),
+    stage={"projector": "cells/_projector.html", "control": "cells/_control.html", "phone": "cells/_phone_stage.html"},
+    # Its prompt is a placeholder ("cells"): the kind's name is its title everywhere.
+    label=lambda _activity: _("Innovation cells"),
+    heading=lambda _activity: _("Innovation cells"),
+    announce=_announce,
+))

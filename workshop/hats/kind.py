@@ -1,0 +1,34 @@
+"""Six thinking hats: each phone wears a hat and comments a subject in its frame."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from workshop import kinds
+
+
+def _announce(activity) -> str:
+    if activity.is_open:
+        return _("Six thinking hats: %(title)s", title=activity.hats.current_subject.title)
+    return _("This activity is closed.")
+
+
+def _on_open(activity) -> None:
+    from workshop.hats.logic import hand_out
+
+    hand_out(activity.hats)
+
+
+KIND = kinds.register(kinds.ActivityKind(
+    key=kinds.HATS,
+    name=_l("Six thinking hats"),
+    stage={"projector": "hats/_projector.html", "control": "hats/_control.html", "phone": "hats/_phone_stage.html"},
+    label=lambda activity: activity.prompt,
+    # The subject being discussed now, not the first one the activity was named after.
+    heading=lambda activity: activity.hats.current_subject.title,
+    announce=_announce,
+    # A new subject is news to the phones even though the activity stays open.
+    announce_key=lambda activity: f"-{activity.hats.current_subject_id}",
+    on_open=_on_open,
+))

@@ -1,0 +1,32 @@
+"""A question put to the room: phones send ideas, the wall fills, themes group them."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from workshop import kinds
+
+
+def _announce(activity) -> str:
+    if activity.is_open:
+        return _("New question: %(title)s", title=activity.prompt)
+    return _("This activity is closed.")
+
+
+def _shown(activity):
+    from workshop.themes.logic import theme_owner
+
+    return theme_owner(activity)
+
+
+KIND = kinds.register(kinds.ActivityKind(
+    key=kinds.IDEAS,
+    name=_l("Idea generation"),
+    stage={"projector": "ideas/_projector_stage.html", "control": "ideas/_control_stage.html",
+           "phone": "ideas/_phone_stage.html"},
+    label=lambda activity: activity.prompt,
+    heading=lambda activity: activity.prompt,
+    announce=_announce,
+    shown=_shown,
+))

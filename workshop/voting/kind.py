@@ -1,0 +1,25 @@
+"""A voting round: phones fill a ballot, the projector shows the results."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from workshop import kinds
+
+
+def _announce(activity) -> str:
+    if activity.is_open:
+        return _("Vote open: %(title)s", title=activity.prompt)
+    return _("The vote is closed.")
+
+
+KIND = kinds.register(kinds.ActivityKind(
+    key=kinds.VOTE,
+    name=_l("Voting round"),
+    stage={"projector": "voting/_projector_round.html", "control": "voting/_control_round.html",
+           "phone": "voting/_phone_stage.html"},
+    label=lambda activity: activity.prompt,
+    heading=lambda activity: activity.prompt,
+    announce=_announce,
+))
