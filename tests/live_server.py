@@ -202,7 +202,8 @@ class TcpRelay:
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
-IDEA_TEXT = re.compile(r'class="idea-text">(.*?)</p>', re.S)
+# The card's text, whatever attributes follow its class (lang, since WCAG 3.1.2).
+IDEA_TEXT = re.compile(r'class="idea-text"[^>]*>(.*?)</p>', re.S)
 
 
 def cookie_header(session) -> str:
