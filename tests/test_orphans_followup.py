@@ -367,9 +367,44 @@ def test_the_calendar_folds_lines_and_reads_back(orphan, partners):
     assert str(icalendar.Calendar.from_ical(other).walk("VEVENT")[0]["UID"]) != str(event["UID"])
 
 
+def test_looking_at_the_calendar_page_makes_no_address(app, coordinator_client):
+    from workshop.orphans.models import CalendarFeed
+
+    page = coordinator_client.get("/orphans/calendar").get_data(as_text=True)
+    assert "calendar-address" not in page and 'value="make"' in page and 'name="csrf_token"' in page
+    assert db.session.query(CalendarFeed).count() == 0
+    made = coordinator_client.post("/orphans/calendar", data={"action": "make"}).get_data(as_text=True)
+    assert "calendar-address" in made and db.session.query(CalendarFeed).count() == 1
+    again = coordinator_client.get("/orphans/calendar").get_data(as_text=True)
+    assert again.split('class="calendar-address"')[1][:120] == made.split('class="calendar-address"')[1][:120]
+
+
+def test_the_calendar_address_is_made_only_by_a_form_with_its_csrf_token(app, database_url):
+    import re
+
+    from tests.conftest import PASSWORD, base_config, make_user, new_app
+    from workshop.orphans.models import CalendarFeed
+
+    make_user("coordination@example.org", role="coordinator")
+    client = new_app({**base_config(database_url), "WTF_CSRF_ENABLED": True}).test_client()
+
+    def token(path: str) -> str:
+        return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+    assert client.post("/login", data={"email": "coordination@example.org", "password": PASSWORD,
+                                       "csrf_token": token("/login")}).status_code == 302
+    form_token = token("/orphans/calendar")
+    assert client.post("/orphans/calendar", data={"action": "make"}).status_code == 400
+    db.session.expire_all()
+    assert db.session.query(CalendarFeed).count() == 0
+    assert client.post("/orphans/calendar", data={"action": "make", "csrf_token": form_token}).status_code == 200
+    db.session.expire_all()
+    assert db.session.query(CalendarFeed).count() == 1
+
+
 def test_the_calendar_subscription_is_private_and_revocable(app, coordinator_client, orphan, partners):
     logic.offer(orphan, partners[0], BY)
-    page = coordinator_client.get("/orphans/calendar").get_data(as_text=True)
+    page = coordinator_client.post("/orphans/calendar", data={"action": "make"}).get_data(as_text=True)
     address = page.split('class="calendar-address" readonly value="')[1].split('"')[0]
     path = address.replace("http://workshop.test", "")
     calendar = app.test_client()  # a calendar app: no session

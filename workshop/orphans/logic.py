@@ -9,9 +9,10 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workshop.extensions import db
 from workshop.orphans import pipeline
@@ -161,6 +162,36 @@ def organisations(include_archived: bool = False) -> list[Organisation]:
     if not include_archived:
         query = query.where(Organisation.archived.is_(False))
     return list(db.session.scalars(query))
+
+
+ORGANISATIONS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class OrganisationsPage:
+    organisations: list[Organisation]
+    page: int
+    pages: int
+    total: int
+
+
+def organisations_page(page: int, search: str = "", per_page: int = ORGANISATIONS_PER_PAGE) -> OrganisationsPage:
+    """One page of every organisation (archived ones too), by name, with the
+    number of pages. A count and one LIMIT/OFFSET query: after a 50,000-row
+    import the list stays a page, not 50,000 rows. The id breaks ties between
+    equal names, so that no organisation shows on two pages or on none. A page
+    past the end shows the last one (an organisation archived or merged since
+    the link was made)."""
+    where = []
+    if search.strip():
+        pattern = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(Organisation.name.ilike(f"%{pattern}%", escape="\\"))
+    total = db.session.scalar(select(func.count(Organisation.id)).where(*where)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(select(Organisation).where(*where).order_by(Organisation.name, Organisation.id)
+                              .limit(per_page).offset((page - 1) * per_page))
+    return OrganisationsPage(list(rows), page, pages, total)
 
 
 def offer(project: Project, organisation: Organisation, by: str, note: str = "") -> Adoption:
@@ -607,13 +638,20 @@ def follow_ups_ics(now=None, install: str = "workshop", link=None) -> str:
     return "".join(part + "\r\n" for line in lines for part in ics_fold(line))
 
 
+def existing_calendar_feed(user):
+    """The coordinator's calendar address if one was made; looking never makes one."""
+    from workshop.orphans.models import CalendarFeed
+
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
 def calendar_feed(user, renew: bool = False):
-    """The coordinator's private calendar address (made on first use; renew revokes the old one)."""
+    """The coordinator's private calendar address, made when asked for (renew revokes the old one)."""
     import secrets
 
     from workshop.orphans.models import CalendarFeed
 
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    feed = existing_calendar_feed(user)
     if feed is None or renew:
         feed = feed or CalendarFeed(user_id=user.id)
         feed.token = secrets.token_urlsafe(32)

@@ -239,8 +239,15 @@ def organisations():
             error = error_message(rejected.code)
         else:
             return redirect(url_for("orphans.organisations"))
-    return render_template("orphans/organisations.html", organisations=logic.organisations(include_archived=True),
-                           kinds=ORGANISATION_KINDS, error=error), (422 if error else 200)
+    return organisations_list(error=error), (422 if error else 200)
+
+
+def organisations_list(**extra) -> str:
+    """The list page: one page of organisations (?page=N), searched by name (?q=)."""
+    search = request.args.get("q", "").strip()[:200]
+    listed = logic.organisations_page(request.args.get("page", 1, type=int), search)
+    return render_template("orphans/organisations.html", organisations=listed.organisations, listed=listed,
+                           search=search, kinds=ORGANISATION_KINDS, **extra)
 
 
 @bp.route("/orphans/organisations/<int:organisation_id>", methods=["GET", "POST"])
@@ -349,8 +356,7 @@ def import_organisations():
             "csv_too_large": _("This file is over %(value)s MB: split it. Nothing was imported.",
                                value=detail.get("value")),
         }.get(error.code) or error_message(error.code)
-        return render_template("orphans/organisations.html", organisations=logic.organisations(include_archived=True),
-                               kinds=ORGANISATION_KINDS, error=message), 422
+        return organisations_list(error=message), 422
     if count > LARGE_IMPORT:
         # The answer of a big import is short: the list of every organisation
         # is a page of its own, loaded next (its render is not the import's).
@@ -358,8 +364,7 @@ def import_organisations():
 
         flash(ngettext("%(num)d organisation imported.", "%(num)d organisations imported.", count), "info")
         return redirect(url_for("orphans.organisations"), 303)
-    return render_template("orphans/organisations.html", organisations=logic.organisations(include_archived=True),
-                           kinds=ORGANISATION_KINDS, message=ngettext("%(num)d organisation imported.", "%(num)d organisations imported.", count))
+    return organisations_list(message=ngettext("%(num)d organisation imported.", "%(num)d organisations imported.", count))
 
 
 @bp.post("/orphans/interests/<int:interest_id>/<any(confirm, dismiss):action>")
@@ -410,15 +415,18 @@ def follow_ups_ics():
 @bp.route("/orphans/calendar", methods=["GET", "POST"])
 @coordinator_required
 def calendar():
-    """The private subscription address: shown, renewed (the old one stops) or revoked."""
+    """The private subscription address: shown if there is one; made, renewed
+    (the old one stops) or revoked only by the form's POST, never by a visit."""
     action = request.form.get("action") if request.method == "POST" else None
     if action == "revoke":
         logic.revoke_calendar_feed(current_user)
         feed = None
-    else:
+    elif action in ("make", "renew"):
         feed = logic.calendar_feed(current_user, renew=action == "renew")
+    else:
+        feed = logic.existing_calendar_feed(current_user)
     address = url_for("orphans.calendar_feed", token=feed.token, _external=True) if feed else None
-    return render_template("orphans/calendar.html", address=address)
+    return render_template("orphans/calendar.html", address=address, revoked=action == "revoke")
 
 
 @bp.get("/calendar/<token>.ics")
