@@ -14,6 +14,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import base_config, new_app
 from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
 from tests.test_a11y import seed
 
@@ -247,4 +248,142 @@ def test_the_control_view_reflows_at_320_css_pixels_with_text_spacing(browser, s
     assert page.evaluate(width) == [320, 320]
     page.screenshot(path="/tmp/shots-a11y/reflow-320-control-spacing.png")
     context.close()
+    facilitator.context.close()
+
+
+# Where each live region of the page speaks: aria-live, else its role's own politeness.
+LIVE_REGIONS = """() => Array.from(document.querySelectorAll('[aria-live], [role=status], [role=log], [role=alert]'))
+    .map((el) => ({id: el.id, cls: el.className, live: el.getAttribute('aria-live')
+                   || {status: 'polite', log: 'polite', alert: 'assertive'}[el.getAttribute('role')]}))
+    .filter((r) => r.live !== 'off')"""
+
+
+def test_the_phone_speaks_through_one_polite_region_during_a_vote(browser, server):
+    """An idea typed and not sent when the vote opens: the opening and the kept
+    text are said together by #announcer, the only polite region (the ballot's
+    budget and the kept texts were two more); the ticks' count goes there too."""
+    facilitator = Facilitator(browser, server)
+    facilitator.open("ideas")
+    context, phone = join_with_keys(browser, server, lang="en")
+    phone.wait_for_selector("#idea-text")
+    phone.locator("#idea-text").focus()
+    phone.keyboard.type("Un parrainage dès l'arrivée")
+    facilitator.open("vote")
+    phone.wait_for_selector(".dot-add")
+    expect(phone.locator("#kept-drafts .kept-draft")).to_have_count(1, timeout=10000)
+    expect(announced(phone)).to_contain_text("Vote open: Priorisation", timeout=10000)
+    expect(announced(phone)).to_contain_text("Not sent: the question closed or changed")
+    phone.locator(".dot-add").first.focus()
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#ballot-bar")).to_have_attribute("data-left", "4", timeout=10000)
+    expect(announced(phone)).to_contain_text("Your vote is saved. 4 dots left")
+    regions = phone.evaluate(LIVE_REGIONS)
+    assert [r["id"] for r in regions if r["live"] == "polite"] == ["announcer"], regions
+    # The one alert holds only a form's refusal; empty now.
+    assert [r["id"] for r in regions if r["live"] == "assertive"] == ["form-message"], regions
+    assert phone.locator("#form-message").inner_text() == ""
+    context.close()
+    facilitator.context.close()
+
+
+THEMES = ["Emploi et stages", "Langue française", "Reconnaissance des diplômes", "Logement",
+          "Accueil et parrainage", "Réseautage avec les employeurs", "Immigration et permis",
+          "Transport en région"]
+
+
+def group_into_themes(database_url: str, activity_id: int) -> None:
+    """The 60 ideas in 8 themes, as a grouping leaves them (without computing one)."""
+    from workshop.extensions import db
+    from workshop.ideas.models import Idea
+    from workshop.themes.models import Theme
+
+    app = new_app(base_config(database_url))
+    with app.app_context():
+        themes = [Theme(activity_id=activity_id, label=label, position=n) for n, label in enumerate(THEMES)]
+        db.session.add_all(themes)
+        db.session.flush()
+        ideas = db.session.query(Idea).filter_by(activity_id=activity_id).order_by(Idea.id).all()
+        for n, idea in enumerate(ideas):
+            idea.theme_id, idea.theme_position = themes[n % len(themes)].id, n // len(themes)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def themed_server(tmp_path_factory):
+    """A server of its own: merging and moving change the wall the other tests use."""
+    env = prepare_database(tmp_path_factory.mktemp("keyboard-themes"))
+    server = ServerProcess(env).start()
+    server.workshop = seed(env["DATABASE_URL"])
+    group_into_themes(env["DATABASE_URL"], server.workshop["activities"]["ideas"])
+    yield server
+    server.stop()
+
+
+def shift_tab_to(page, selector: str, limit: int) -> int:
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached in {limit} Shift+Tabs; at {active(page)}")
+
+
+def theme_of(page, idea_id: str) -> str:
+    return page.evaluate("id => document.getElementById(id).closest('section.theme').id", idea_id)
+
+
+def test_merging_and_moving_ideas_with_the_keyboard(browser, themed_server):
+    """The control view with 60 ideas in 8 themes, keyboard only: tick two
+    ideas, merge them, and focus is back on "Merge selected"; the "move to
+    theme" menu moves nothing on an arrow key, only on its button, and focus
+    stays on that button in the moved card."""
+    server = themed_server
+    facilitator = Facilitator(browser, server)
+    facilitator.open("ideas")
+    control = facilitator.page
+    control.goto(f"{server.url}/w/{server.workshop['id']}/control")
+    control.wait_for_selector("body[data-live=connected]")
+    expect(control.locator("#stage section.theme[id^=theme-]")).to_have_count(8)
+    expect(control.locator("#stage .idea")).to_have_count(60)
+    posts = []
+    control.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+
+    # Two ideas ticked: the first card's box, then the next card's, a few Tabs on.
+    tab_to(control, "#stage .idea-select input", 120)
+    control.keyboard.press("Space")
+    first = active(control)
+    presses = tab_to(control, "#stage .idea-select input", 8)
+    assert presses <= 6, presses  # one card's controls: box, edit, hide, menu, move
+    control.keyboard.press("Space")
+    second = control.evaluate("() => document.activeElement.value")
+    assert control.locator("#stage .idea-select input:checked").count() == 2, first
+    shift_tab_to(control, "form.merge-bar > button:first-of-type", 40)
+    control.keyboard.press("Enter")
+    expect(control.locator(f"#idea-{second}")).to_have_count(0, timeout=10000)
+    expect(control.locator("#stage .idea")).to_have_count(59)
+    control.wait_for_timeout(200)  # focus.js restores after the swap has settled
+    assert control.evaluate("() => document.activeElement.matches('form.merge-bar > button:first-of-type')"), \
+        active(control)
+    assert control.locator("#stage .idea-select input:checked").count() == 0
+
+    # An arrow key in a card's menu chooses another theme and sends nothing.
+    card = control.locator("#stage section.theme[id^=theme-] .idea").nth(3)
+    card_id = card.get_attribute("id")
+    before = theme_of(control, card_id)
+    tab_to(control, f"#{card_id} .move-select", 80)
+    chosen = control.evaluate("() => document.activeElement.value")
+    posts.clear()
+    control.keyboard.press("ArrowDown")
+    assert control.evaluate("() => document.activeElement.value") != chosen  # the arrow did choose
+    control.wait_for_timeout(700)
+    assert posts == [] and theme_of(control, card_id) == before, posts
+    # Its button moves it, and focus stays on that button in the moved card.
+    target = "theme-" + control.evaluate("() => document.activeElement.value")
+    tab_to(control, f"#{card_id} .move-button", 1)
+    control.keyboard.press("Enter")
+    expect(control.locator(f"#{target} #{card_id}")).to_have_count(1, timeout=10000)
+    assert [url for url in posts if url.endswith("/move")], posts
+    control.wait_for_timeout(200)
+    assert control.evaluate("id => document.activeElement.matches(`#${id} .move-button`)", card_id), active(control)
     facilitator.context.close()

@@ -13,7 +13,9 @@
 // carrying data-announce (a new activity, a hat, a cell) is read once per
 // data-announce-key; a form or button with data-announce-done says it after a
 // successful request (an idea sent, a vote saved); the connection state is
-// read from body[data-live]. The timer is never announced.
+// read from body[data-live]; what is left on a ballot after each tick; other
+// scripts send an "announce" event (a typed idea kept). The timer is never
+// announced.
 (function () {
   "use strict";
   const FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
@@ -86,14 +88,39 @@
   // --- announcements ---------------------------------------------------------
 
   const spoken = {}; // element id → the key last announced (or seen at load)
+  const queued = []; // {text, key} said together at the next turn
+  let turn = 0;
 
-  function announce(text) {
+  // Texts that come together (an activity closes and a typed idea is kept) are
+  // said together, in one region: a second region would talk over the first.
+  // A later text with the same key replaces the earlier one (a count ticking).
+  function announce(text, key) {
     const region = document.getElementById("announcer");
     if (!region || !text) return;
+    const same = key && queued.find((q) => q.key === key);
+    if (same) same.text = text;
+    else queued.push({ text: text, key: key });
+    if (turn) return;
     // Emptied first so that the same words said twice are read twice.
     region.textContent = "";
-    setTimeout(() => { region.textContent = text; }, 120);
+    turn = setTimeout(() => {
+      turn = 0;
+      region.textContent = queued.map((q) => q.text).join(" ");
+      queued.length = 0;
+    }, 120);
   }
+  // Other scripts (static/js/phone.js) speak through the same region.
+  document.addEventListener("announce", (event) => announce(event.detail.text, event.detail.key));
+
+  // A tick or score on a whole ballot: what is left, from the ballot's bar
+  // (static/js/ballot.js counts it on the same change, hence the next task).
+  document.addEventListener("change", (event) => {
+    if (!event.target.closest || !event.target.closest("form[data-ballot-form]")) return;
+    setTimeout(() => {
+      const count = document.querySelector("#ballot-bar .budget-count");
+      if (count) announce(count.textContent.trim(), "ballot-count");
+    }, 0);
+  });
 
   function announceNew(silently) {
     for (const el of document.querySelectorAll("[data-announce]")) {

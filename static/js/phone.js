@@ -98,7 +98,13 @@
     showKept();
   }
 
+  // Said through the phone's one live region, #announcer (static/js/focus.js).
+  function announce(text) {
+    document.dispatchEvent(new CustomEvent("announce", { detail: { text: text } }));
+  }
+
   let shown = null;
+  let keptCount = null; // how many were shown; null before the first showing (a reload says nothing)
   function showKept() {
     const box = document.getElementById("kept-drafts");
     const template = document.getElementById("kept-draft-template");
@@ -107,6 +113,11 @@
     const signature = JSON.stringify([list, open]);
     if (signature === shown) return; // unchanged: keep focus and the "Copied." feedback
     shown = signature;
+    if (keptCount !== null && list.length > keptCount) {
+      const newest = list[list.length - 1];
+      announce(newest.refusal || box.dataset.unsentText);
+    }
+    keptCount = list.length;
     box.textContent = "";
     list.forEach((item, index) => {
       const card = template.content.firstElementChild.cloneNode(true);
@@ -144,6 +155,7 @@
         const label = button.textContent;
         copy(item.text).then(() => {
           button.textContent = document.getElementById("kept-drafts").dataset.copiedText;
+          announce(button.textContent);
           setTimeout(() => { button.textContent = label; }, 2000);
         }, () => {});
         return;
