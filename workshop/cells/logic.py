@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from analysis.cell_assignment import assign_cells
+from workshop import kinds
 from workshop.cells.models import SIGNUP_MODES, Cell, CellLogEntry, CellMember, CellPreference, CellSignup
 from workshop.extensions import db
 from workshop.participants.models import Participant
@@ -35,7 +36,7 @@ def create(workshop: Workshop, mode: str, capacity: int | None, show_nicknames: 
     if not priorities:
         raise CellsRejected("no_priorities")
     position = 1 + max((a.position for a in workshop.activities), default=-1)
-    activity = Activity(workshop_id=workshop.id, kind="cells", position=position, prompt="cells")
+    activity = Activity(workshop_id=workshop.id, kind=kinds.CELLS, position=position, prompt="cells")
     db.session.add(activity)
     db.session.flush()
     signup = CellSignup(activity_id=activity.id, mode=mode, show_nicknames=show_nicknames)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from analysis import hat_assignment as assign
+from workshop import kinds
 from workshop.extensions import db
 from workshop.hats.models import HAT_MODES, HatAssignment, HatComment, HatsActivity, HatSubject
 from workshop.ideas.logic import IdeaRejected, clean_key, clean_text
@@ -40,7 +41,7 @@ def create(workshop: Workshop, typed_subjects: list[str], project_ids: list[int]
     if not titles:
         raise HatsRejected("no_subject")
     position = 1 + max((a.position for a in workshop.activities), default=-1)
-    activity = Activity(workshop_id=workshop.id, kind="hats", position=position, prompt=titles[0][0][:300])
+    activity = Activity(workshop_id=workshop.id, kind=kinds.HATS, position=position, prompt=titles[0][0][:300])
     db.session.add(activity)
     db.session.flush()
     hats = HatsActivity(activity_id=activity.id, mode=mode)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from workshop import kinds
 from workshop.database import commit_keeping_loaded
 from workshop.extensions import db
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
@@ -56,7 +57,7 @@ def submit_idea(participant: Participant, activity: Activity, text: str, key: st
     if already is not None:
         return already, False
     text = clean_text(text)
-    if activity.workshop_id != participant.workshop_id or activity.kind != "ideas":
+    if activity.workshop_id != participant.workshop_id or activity.kind != kinds.IDEAS:
         raise IdeaRejected("wrong_activity")
     # `activity` was read in this request, so a close committed before it is seen.
     if not activity.is_open:

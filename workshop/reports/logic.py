@@ -20,6 +20,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from workshop import kinds
 from workshop.cells.models import Cell, CellSignup
 from workshop.extensions import db
 from workshop.hats.logic import comments_by_hat
@@ -76,7 +77,7 @@ def refs_of(workshop: Workshop) -> Refs:
     activities = workshop.activities
     hats = hats_activities(workshop)
     signups = db.session.scalars(select(CellSignup).where(
-        CellSignup.activity_id.in_([a.id for a in activities if a.kind == "cells"] or [-1]))).all()
+        CellSignup.activity_id.in_([a.id for a in activities if a.kind == kinds.CELLS] or [-1]))).all()
     return Refs(
         participants=_numbered("P", [p.id for p in participants_of(workshop)]),
         activities=_numbered("A", [a.id for a in activities]),
@@ -90,7 +91,7 @@ def refs_of(workshop: Workshop) -> Refs:
 
 
 def rounds_of(workshop: Workshop) -> list[Round]:
-    return [a.round for a in workshop.activities if a.kind == "vote" and a.round is not None]
+    return [a.round for a in workshop.activities if a.round is not None]
 
 
 # --------------------------------------------------------------------------- the report
@@ -220,7 +221,7 @@ def funnel(workshop: Workshop) -> list[FunnelStep]:
 
 def hats_activities(workshop: Workshop) -> list[HatsActivity]:
     """The workshop's six-hats activities, in agenda order."""
-    order = {a.id: a.position for a in workshop.activities if a.kind == "hats"}
+    order = {a.id: a.position for a in workshop.activities if a.kind == kinds.HATS}
     found = db.session.scalars(select(HatsActivity).where(HatsActivity.activity_id.in_(list(order) or [-1])))
     return sorted(found, key=lambda h: (order[h.activity_id], h.activity_id))
 
@@ -263,7 +264,7 @@ def report(workshop: Workshop) -> Report:
         participation=participation(workshop),
         # A grouping over several questions is one section, under its owner.
         idea_sections=[(a, grouped_wall(a)) for a in workshop.activities
-                       if a.kind == "ideas" and a.grouped_into_id is None],
+                       if a.kind == kinds.IDEAS and a.grouped_into_id is None],
         rounds=rounds_of(workshop),
         funnel=funnel(workshop),
         ideas_sent=visible_idea_count(workshop),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import delete, select, update
 
 from analysis import clustering
+from workshop import kinds
 from workshop.extensions import db
 from workshop.ideas.logic import has_ideas, wall
 from workshop.ideas.models import Idea
@@ -61,7 +62,7 @@ def companions(activity: Activity, ids) -> list[Activity]:
     chosen = []
     for other in activity.workshop.activities:
         if other.id in set(ids) and other.id != activity.id:
-            if other.kind != "ideas":
+            if other.kind != kinds.IDEAS:
                 raise ThemeError("unknown_activity")
             chosen.append(other)
     if len(chosen) != len(set(ids) - {activity.id}):

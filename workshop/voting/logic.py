@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from analysis import tally
+from workshop import kinds
 from workshop.database import commit_keeping_loaded
 from workshop.extensions import db
 from workshop.ideas.logic import wall
@@ -32,13 +33,13 @@ class VoteRejected(ValueError):
 
 
 def latest_ideas_activity(workshop: Workshop) -> Activity | None:
-    ideas_activities = [a for a in workshop.activities if a.kind == "ideas" and a.state != "pending"]
+    ideas_activities = [a for a in workshop.activities if a.kind == kinds.IDEAS and a.state != "pending"]
     return ideas_activities[-1] if ideas_activities else None
 
 
 def ideas_activities(workshop: Workshop) -> list[Activity]:
     """Every question that has been opened, in agenda order: a round may draw on any of them."""
-    return [a for a in workshop.activities if a.kind == "ideas" and a.state != "pending"]
+    return [a for a in workshop.activities if a.kind == kinds.IDEAS and a.state != "pending"]
 
 
 def groupings(workshop: Workshop) -> list[Activity]:
@@ -160,7 +161,7 @@ def create_round(workshop: Workshop, title: str, kind: str, projects: list[Proje
     if not 0 <= (min_choices or 0) <= top_k:
         raise VoteRejected("bad_minimum", top_k)
     position = 1 + max((a.position for a in workshop.activities), default=-1)
-    activity = Activity(workshop_id=workshop.id, kind="vote", prompt=title.strip() or kind, position=position)
+    activity = Activity(workshop_id=workshop.id, kind=kinds.VOTE, prompt=title.strip() or kind, position=position)
     db.session.add(activity)
     db.session.flush()
     round_ = Round(activity_id=activity.id, kind=kind, dots_per_participant=dots, max_dots_per_item=max_per_item,

@@ -127,7 +127,7 @@ def push_control_forms(workshop) -> None:
 
 
 def latest_round(workshop):
-    rounds = [a.round for a in workshop.activities if a.kind == "vote" and a.round]
+    rounds = [a.round for a in workshop.activities if a.round]
     return rounds[-1] if rounds else None
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from workshop import kinds
 from workshop.extensions import db
 from workshop.participants.models import Participant
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
@@ -72,7 +73,7 @@ def create_workshop(owner, title: str, language: str, groups: list[str], prompts
     workshop = Workshop(title=title, language=language, join_code=new_join_code(), owner=owner)
     workshop.groups = [StakeholderGroup(name=name, position=i) for i, name in enumerate(groups)]
     workshop.activities = [
-        Activity(kind="ideas", prompt=prompt, position=i) for i, prompt in enumerate(prompts)
+        Activity(kind=kinds.IDEAS, prompt=prompt, position=i) for i, prompt in enumerate(prompts)
     ]
     db.session.add(workshop)
     db.session.commit()

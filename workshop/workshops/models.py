@@ -7,7 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import db
 
-ACTIVITY_KINDS = ("ideas", "vote", "hats", "cells")
 # An activity is pending until the facilitator opens it; closing it keeps it on
 # screen (phones show "closed") until another one opens.
 ACTIVITY_STATES = ("pending", "open", "closed")
