@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
+from workshop.cells import archive
 
 
 def _announce(activity) -> str:
@@ -20,4 +21,7 @@ KIND = kinds.register(kinds.ActivityKind(
     label=lambda _activity: _("Innovation cells"),
     heading=lambda _activity: _("Innovation cells"),
     announce=_announce,
+    archive_key="cells",
+    export=archive.export,
+    restore=archive.restore_cells,
 ))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
+from workshop.hats import archive
 
 
 def _announce(activity) -> str:
@@ -31,4 +32,7 @@ KIND = kinds.register(kinds.ActivityKind(
     # A new subject is news to the phones even though the activity stays open.
     announce_key=lambda activity: f"-{activity.hats.current_subject_id}",
     on_open=_on_open,
+    archive_key="hats",
+    export=archive.export,
+    restore=archive.restore_hats,
 ))

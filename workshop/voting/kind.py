@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
+from workshop.voting import archive
 
 
 def _announce(activity) -> str:
@@ -22,4 +23,7 @@ KIND = kinds.register(kinds.ActivityKind(
     label=lambda activity: activity.prompt,
     heading=lambda activity: activity.prompt,
     announce=_announce,
+    archive_key="round",
+    export=archive.export,
+    restore=archive.restore_round,
 ))
