@@ -116,12 +116,23 @@ def test_an_oversized_body_is_refused_before_it_is_read(server):
     sock.close()
 
 
+async def joined_phone(base: str, title: str) -> tuple[object, Phone]:
+    """The facilitator's HTTP session, and a phone that joined the workshop (its cookie says who it is)."""
+    session, _workshop_id, code = await facilitator_opens_workshop(base, title)
+    phone = Phone(base, code, 1)
+    await phone.join()
+    return session, phone
+
+
 def test_a_socket_that_never_watches_a_room_is_closed(server):
     import socketio
 
+    from tests.live_server import cookie_header
+
     async def connect_and_wait() -> bool:
+        session, phone = await joined_phone(server.url, "Never watches")  # a real phone: strangers get no socket at all
         client = socketio.AsyncClient(reconnection=False)
-        await client.connect(server.url, transports=["websocket"])
+        await client.connect(server.url, headers={"Cookie": cookie_header(phone.http)}, transports=["websocket"])
         try:
             deadline = time.monotonic() + 8
             while client.connected and time.monotonic() < deadline:
@@ -129,8 +140,81 @@ def test_a_socket_that_never_watches_a_room_is_closed(server):
             return client.connected
         finally:
             await client.disconnect()
+            await phone.http.close()
+            await session.close()
 
     assert asyncio.run(connect_and_wait()) is False
+
+
+WEBSOCKET_HANDSHAKE = ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{cookie}\r\n")
+
+
+def handshake_answer(port: int, cookie: str = "") -> bytes:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        sock.sendall(WEBSOCKET_HANDSHAKE.format(cookie=f"Cookie: {cookie}\r\n" if cookie else "").encode())
+        return sock.recv(4096)
+    finally:
+        sock.close()
+
+
+def test_a_socket_without_a_session_is_refused_before_the_websocket_upgrade(server):
+    import urllib.error
+    import urllib.request
+
+    assert handshake_answer(server.port).startswith(b"HTTP/1.1 401")
+    with pytest.raises(urllib.error.HTTPError) as polling:
+        urllib.request.urlopen(f"{server.url}/socket.io/?EIO=4&transport=polling", timeout=10)
+    assert polling.value.code == 401
+    # A cookie from a page seen without joining (the login form's) says nobody either.
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    opener.open(f"{server.url}/login", timeout=10).read()
+    with pytest.raises(urllib.error.HTTPError) as visitor:
+        opener.open(f"{server.url}/socket.io/?EIO=4&transport=polling", timeout=10)
+    assert visitor.value.code == 401
+
+
+def test_a_phone_naming_another_workshop_is_refused_and_with_its_own_receives_pushes(server):
+    import socketio
+
+    from tests.live_server import CSRF_HEADER, cookie_header
+
+    async def scenario():
+        session, phone = await joined_phone(server.url, "Pushes")
+        cookie = cookie_header(phone.http)
+        assert handshake_answer(server.port, cookie).startswith(b"HTTP/1.1 101")
+        anonymous = socketio.AsyncClient(reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await anonymous.connect(server.url, transports=["websocket"],
+                                    auth={"workshop": phone.workshop_id, "audience": "phones"})
+        wrong = socketio.AsyncClient(reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await wrong.connect(server.url, headers={"Cookie": cookie}, transports=["websocket"],
+                                auth={"workshop": phone.workshop_id + 1000, "audience": "phones"})
+        received = []
+        mine = socketio.AsyncClient(reconnection=False)
+        mine.on("swap", lambda message: received.extend(swap["id"] for swap in message["swaps"]))
+        room = {"workshop": phone.workshop_id, "audience": "phones", "lang": "fr"}
+        try:
+            await mine.connect(server.url, headers={"Cookie": cookie}, transports=["websocket"], auth=room)
+            assert (await mine.call("watch", room, timeout=10))["ok"]
+            async with session.get(f"{server.url}/w/{phone.workshop_id}/control") as response:
+                token = CSRF_HEADER.search(await response.text()).group(1)
+            async with session.post(f"{server.url}/w/{phone.workshop_id}/timer", data={"minutes": "2"},
+                                    headers={"X-CSRFToken": token, "HX-Request": "true"}) as response:
+                assert response.status == 200
+            deadline = time.monotonic() + 10
+            while "timer" not in received and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            return received
+        finally:
+            await mine.disconnect()
+            await phone.http.close()
+            await session.close()
+
+    assert "timer" in asyncio.run(scenario())
 
 
 def test_a_50000_row_import_leaves_another_user_s_page_answering_within_a_second(server):

@@ -6,10 +6,10 @@ from tests.conftest import join, make_user, make_workshop, open_first_activity, 
 from workshop.extensions import socketio
 
 
-def socket_for(app, http_client):
+def socket_for(app, http_client, auth=None):
     # Its own app context, like every real connection (see IsolatedClient).
     with app.app_context():
-        return socketio.test_client(app, flask_test_client=http_client)
+        return socketio.test_client(app, flask_test_client=http_client, auth=auth)
 
 
 def emit(app, client, *args):
@@ -42,7 +42,8 @@ def test_facilitator_rooms_refuse_everyone_else(app, workshop, facilitator_clien
     other = app.test_client()
     make_user("other@example.org")
     sign_in(other, "other@example.org")
-    for http_client in (anonymous, participant, other):
+    assert not socket_for(app, anonymous).is_connected()  # no session: no socket at all
+    for http_client in (participant, other):
         client, answer = watcher(app, http_client, workshop, audience)
         assert answer == {"ok": False, "error": "forbidden"}
     _, answer = watcher(app, facilitator_client, workshop, audience)
@@ -55,7 +56,31 @@ def test_phone_room_is_for_this_workshops_participants(app, workshop, facilitato
     join(stranger, other_workshop)
     assert watcher(app, phone, workshop, "phones")[1]["ok"] is True
     assert watcher(app, stranger, workshop, "phones")[1] == {"ok": False, "error": "forbidden"}
-    assert watcher(app, app.test_client(), workshop, "phones")[1]["ok"] is False
+    assert not socket_for(app, app.test_client()).is_connected()
+
+
+def test_a_socket_says_who_it_is_or_is_refused(app, workshop, facilitator, facilitator_client, phone):
+    """The session says who; the handshake's auth (live.js sends it) says which room."""
+    other_workshop = make_workshop(facilitator, title="Other")
+    stranger = app.test_client()
+    join(stranger, other_workshop)
+    room = {"workshop": workshop.id, "audience": "phones", "lang": "fr"}
+    assert not socket_for(app, app.test_client()).is_connected()  # anonymous, no auth
+    assert not socket_for(app, app.test_client(), auth=room).is_connected()  # anonymous naming a room
+    assert not socket_for(app, stranger, auth=room).is_connected()  # a phone of another workshop
+    assert not socket_for(app, phone, auth={**room, "workshop": 999_999}).is_connected()  # a wrong workshop
+    assert not socket_for(app, phone, auth={**room, "audience": "control"}).is_connected()
+    mine = socket_for(app, phone, auth=room)
+    assert mine.is_connected()
+    assert emit(app, mine, "watch", room)["ok"] is True
+    mine.get_received()
+    facilitator_client.post(f"/w/{workshop.id}/timer", data={"minutes": "2"})
+    assert [s for s in swaps(mine) if s["id"] == "timer"]
+
+
+def test_a_phone_that_left_gets_no_socket(app, workshop, phone):
+    phone.post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"})
+    assert not socket_for(app, phone, auth={"workshop": workshop.id, "audience": "phones"}).is_connected()
 
 
 @pytest.mark.parametrize("payload", [None, "x", {"workshop": "abc"}, {"workshop": 1, "audience": "admin"}])

@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         manage_session=True,
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []) or None,
     )
+    live.guard_handshake(app)  # a client whose cookie says nobody gets no socket at all
     security.init_app(app)
     i18n.init_app(app)
     vendor.init_app(app)

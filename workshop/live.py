@@ -53,7 +53,8 @@ def may_watch(workshop: Workshop, audience: str) -> bool:
 # A socket costs a file descriptor and memory for as long as it stays. An
 # address holds at most SOCKETS_PER_ADDRESS (this computer's own excepted: a
 # proxy or a benchmark); a socket that has not watched a room within
-# WATCH_TIMEOUT seconds (a stranger's: watch refuses them) is closed.
+# WATCH_TIMEOUT seconds is closed. A stranger (a session that says nobody)
+# gets no socket at all: its handshake is refused.
 
 _sockets_by_address: dict[str, set[str]] = {}
 
@@ -68,10 +69,70 @@ def _capped(address: str) -> bool:
     return address not in ("127.0.0.1", "::1", "::ffff:127.0.0.1", "")
 
 
-@socketio.on("connect")
-def connect(_auth=None):
-    from flask import request
+def says_who_it_is() -> bool:
+    """A signed-in account, or a phone that joined a workshop and has not left:
+    the session cookie is the identity every route trusts, the socket's too."""
+    from flask import session
 
+    from workshop.participants.models import Participant
+
+    if current_user.is_authenticated:
+        return True
+    joined = [pid for pid in (session.get(participants.SESSION_KEY) or {}).values() if isinstance(pid, int)]
+    return bool(joined) and db.session.scalar(
+        select(Participant.id).where(Participant.id.in_(joined), Participant.left_at.is_(None)).limit(1)) is not None
+
+
+def handshake_says_who(app, environ) -> bool:
+    with app.request_context(environ):
+        return says_who_it_is()
+
+
+def guard_handshake(app) -> None:
+    """Refuse the Engine.IO handshake of a client whose cookie says nobody (an
+    HTTP 401, before any polling session or Socket.IO connection is made): a
+    stranger never holds a socket, nor makes the server keep one for
+    WATCH_TIMEOUT. The WebSocket upgrade itself is refused earlier, in
+    workshop/serve.py. Called once per app, after socketio.init_app."""
+    eio = socketio.server.eio
+    let_in = eio.handlers["connect"]  # python-socketio's own: it keeps the environ for the namespace
+
+    def handshake(eio_sid, environ):
+        return let_in(eio_sid, environ) if handshake_says_who(app, environ) else False
+
+    eio.on("connect", handshake)
+
+
+def named_room(data) -> tuple[int, str, str] | None:
+    """(workshop id, audience, language) from {workshop, audience, lang}, or None when malformed."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        workshop_id = int(data.get("workshop"))
+    except (TypeError, ValueError):
+        return None
+    return workshop_id, data.get("audience"), data.get("lang") if data.get("lang") in LANGUAGES else "fr"
+
+
+def may_watch_named(data) -> bool:
+    named = named_room(data)
+    workshop = db.session.get(Workshop, named[0]) if named else None
+    return workshop is not None and may_watch(workshop, named[1])
+
+
+@socketio.on("connect")
+def connect(auth=None):
+    """The handshake says who it is (the session) and, from live.js, which
+    room it will watch (auth): a phone naming another workshop's room, or a
+    client without a session (the test client skips the Engine.IO guard), is
+    refused here. Clients without auth are told apart at `watch`."""
+    from flask import request
+    from socketio.exceptions import ConnectionRefusedError as Refused
+
+    if not says_who_it_is():
+        raise Refused("unauthorized")
+    if auth is not None and not may_watch_named(auth):
+        raise Refused("forbidden")
     address = _address()
     mine = _sockets_by_address.setdefault(address, set())
     if _capped(address) and len(mine) >= current_app.config["SOCKETS_PER_ADDRESS"]:
@@ -104,14 +165,10 @@ def _close_if_not_watching(app, sid: str, after: float) -> None:
 
 @socketio.on("watch")
 def watch(data):
-    if not isinstance(data, dict):
+    named = named_room(data)
+    if named is None:
         return {"ok": False, "error": "bad_request"}
-    try:
-        workshop_id = int(data.get("workshop"))
-    except (TypeError, ValueError):
-        return {"ok": False, "error": "bad_request"}
-    audience = data.get("audience")
-    lang = data.get("lang") if data.get("lang") in LANGUAGES else "fr"
+    workshop_id, audience, lang = named
     workshop = db.session.get(Workshop, workshop_id)
     if workshop is None or not may_watch(workshop, audience):
         return {"ok": False, "error": "forbidden"}

@@ -145,7 +145,20 @@ def guarded_server(app, host: str, port: int):
     GuardedHandler.idle_timeout = app.config["IDLE_TIMEOUT"]
     GuardedServer.per_address = app.config["MAX_CONNECTIONS_PER_ADDRESS"]
     access_log = "default" if os.environ.get("ACCESS_LOG") == "1" else None
-    return GuardedServer((host, port), app, handler_class=GuardedHandler, log=access_log)
+    server = GuardedServer((host, port), app, handler_class=GuardedHandler, log=access_log)
+    server.pre_start_hook = lambda handler: not may_upgrade(app, handler.environ)
+    return server
+
+
+def may_upgrade(app, environ) -> bool:
+    """A WebSocket upgrade only for a session that says who it is (workshop/live.py):
+    a stranger's is answered as plain HTTP, which the Socket.IO handshake refuses
+    with a 401, before any upgrade."""
+    if environ.get("HTTP_UPGRADE", "").lower() != "websocket":
+        return True  # not an upgrade: nothing to decide here
+    from workshop import live
+
+    return live.handshake_says_who(app, environ)
 
 
 def start_features_worker() -> None:

@@ -88,9 +88,10 @@
     line.classList.toggle("is-offline", !online);
   }
 
-  const socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+  // The handshake names the room (auth): the server refuses a socket for a room this session may not watch.
+  const room = { workshop: body.dataset.workshop, audience: body.dataset.audience, lang: body.dataset.lang };
+  const socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000, auth: room });
   socket.on("connect", () => {
-    const room = { workshop: body.dataset.workshop, audience: body.dataset.audience, lang: body.dataset.lang };
     socket.emit("watch", room, (answer) => {
       if (!answer || !answer.ok) { showConnection(false); return; }
       clockOffset = answer.server_now - Date.now();
