@@ -62,6 +62,9 @@ class ActivityKind:
       workshop switched to it and before screens are told.
     - `shown(activity)`: the activity the stage shows for it (a question
       grouped with another shows the grouping it belongs to).
+    - `add_form` / `add_form_id`: the control sidebar's form that adds one to
+      the agenda, and the id of its wrapper (a fresh copy comes with every
+      control stage and replaces it while it is closed: control_forms.js).
     - `export(activity, refs, names)` / `restore(importer, activity, entry)`:
       its own part of the workshop's JSON archive, under `archive_key`.
     """
@@ -75,6 +78,8 @@ class ActivityKind:
     announce_key: Callable[[Activity], str] = lambda _activity: ""
     on_open: Callable[[Activity], None] = _nothing
     shown: Callable[[Activity], Activity] = _same
+    add_form: str | None = None
+    add_form_id: str | None = None
     archive_key: str | None = None
     export: Callable | None = None
     restore: Callable | None = None

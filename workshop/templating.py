@@ -62,5 +62,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(ideas_activities=ideas_activities, groupings=groupings, theme_owner=theme_owner,
                                  grouping_span=grouping_span)
     app.jinja_env.filters["epoch_ms"] = epoch_ms
-    app.jinja_env.globals["kind_of"] = kinds.kind_of
+    app.jinja_env.globals.update(kind_of=kinds.kind_of, activity_kinds=kinds.kinds)
     app.jinja_env.globals["plural_forms"] = plural_forms

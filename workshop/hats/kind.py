@@ -32,6 +32,8 @@ KIND = kinds.register(kinds.ActivityKind(
     # A new subject is news to the phones even though the activity stays open.
     announce_key=lambda activity: f"-{activity.hats.current_subject_id}",
     on_open=_on_open,
+    add_form="hats/_new.html",
+    add_form_id="new-hats-form",
     archive_key="hats",
     export=archive.export,
     restore=archive.restore_hats,
