@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,7 +29,7 @@ from workshop.orphans import logic as orphans
 from workshop.orphans.models import Adoption
 from workshop.participants.models import Participant
 from workshop.themes.logic import grouped_wall
-from workshop.voting.logic import workshop_projects
+from workshop.voting.logic import decode_ballot, workshop_projects
 from workshop.voting.models import Ballot, Project, Round, RoundItem
 from workshop.workshops.models import Activity, Workshop
 
@@ -365,14 +364,12 @@ def idea_rows(workshop: Workshop, names: bool = False) -> tuple[list[str], list[
 
 def ballot_cells(kind: str, content: str) -> list[tuple[int, str]]:
     """(project id, what the ballot says about it): dots, place (1 = first), approved, impact/feasibility."""
-    data = json.loads(content or "null") or ({} if kind in ("dots", "impact_feasibility") else [])
-    if kind == "dots":
-        return [(int(k), str(v)) for k, v in data.items()]
-    if kind == "impact_feasibility":
-        return [(int(k), f"{v[0]}/{v[1]}") for k, v in data.items()]
+    data = decode_ballot(kind, content)
+    if isinstance(data, dict):  # dots given, or (impact, feasibility) scores
+        return [(k, "/".join(map(str, v)) if isinstance(v, tuple) else str(v)) for k, v in data.items()]
     if kind == "ranking":
-        return [(int(p), str(place)) for place, p in enumerate(data, start=1)]
-    return [(int(p), "1") for p in data]
+        return [(p, str(place)) for place, p in enumerate(data, start=1)]
+    return [(p, "1") for p in data]
 
 
 def vote_rows(workshop: Workshop) -> tuple[list[str], list[list]]:

@@ -273,7 +273,7 @@ def rules(round_: Round) -> tally.RoundRules:
     )
 
 
-def _decode(kind: str, raw: str):
+def decode_ballot(kind: str, raw: str):
     """Ballot JSON as analysis.tally expects it (JSON keys are strings)."""
     data = json.loads(raw or "null")
     if kind == "dots":
@@ -290,7 +290,7 @@ def empty_ballot(kind: str):
 def ballot_of(round_: Round | RoundFacts, participant: Participant):
     row = db.session.scalar(select(Ballot).where(Ballot.round_id == round_.id,
                                                  Ballot.participant_id == participant.id))
-    return _decode(round_.kind, row.content) if row else empty_ballot(round_.kind)
+    return decode_ballot(round_.kind, row.content) if row else empty_ballot(round_.kind)
 
 
 def save_ballot(round_: Round | RoundFacts, participant: Participant, change: Callable, seq: int | None = None):
@@ -316,7 +316,7 @@ def save_ballot(round_: Round | RoundFacts, participant: Participant, change: Ca
             raise VoteRejected("closed")
         row = db.session.execute(select(Ballot.id, Ballot.content, Ballot.version, Ballot.last_seq)
                                  .where(Ballot.round_id == facts.id, Ballot.participant_id == participant.id)).first()
-        current = _decode(facts.kind, row.content) if row else empty_ballot(facts.kind)
+        current = decode_ballot(facts.kind, row.content) if row else empty_ballot(facts.kind)
         if seq is not None and row is not None and row.last_seq is not None and seq <= row.last_seq:
             db.session.rollback()
             return current  # applied already: answering again changes nothing
@@ -380,7 +380,7 @@ def results(round_: Round) -> tally.TallyResult:
         .outerjoin(StakeholderGroup, StakeholderGroup.id == Participant.group_id)
         .where(Ballot.round_id == round_.id)
     ).all()
-    ballots = [tally.Ballot(participant_id=pid, group=group or NO_GROUP, content=_decode(round_.kind, content))
+    ballots = [tally.Ballot(participant_id=pid, group=group or NO_GROUP, content=decode_ballot(round_.kind, content))
                for pid, content, group in rows]
     return tally.tally(round_.kind, ballots, rules(round_), validate=False)
 
