@@ -20,6 +20,7 @@ from flask_login import current_user
 from flask_socketio import join_room
 from sqlalchemy import select
 
+from workshop import kinds
 from workshop.extensions import db, socketio
 from workshop.i18n import LANGUAGES
 from workshop.participants import logic as participants
@@ -511,7 +512,7 @@ def hat_wearers_changed(workshop: Workshop) -> None:
 
         found = db.session.get(Workshop, workshop_id)
         activity = found.current_activity if found else None
-        if activity is None or activity.kind != "hats":
+        if activity is None or activity.kind != kinds.HATS:
             return
         hats = db.session.scalar(select(HatsActivity).where(HatsActivity.activity_id == activity.id))
         counts = wearers(hats)

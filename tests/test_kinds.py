@@ -1,0 +1,122 @@
+"""The activity-kind registry: a kind declared in one place reaches every screen,
+the agenda, the opening of an activity and the JSON archive, with no other
+code changed. The test registers a small "check-in" kind of its own (its
+templates come from a dictionary loader) and drives it through the app."""
+
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+import re
+
+import pytest
+from jinja2 import ChoiceLoader, DictLoader
+
+from tests.conftest import join
+from workshop import kinds
+from workshop.extensions import db
+from workshop.workshops.models import Activity
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def checkin(app):
+    """A "check-in" kind (how is everyone feeling?) registered for one test."""
+    opened, restored = [], []
+
+    def export(activity, refs, names):
+        return {"checkin": {"scale": 5}}
+
+    def restore(importer, activity, entry):
+        restored.append((activity.prompt, entry))
+
+    kind = kinds.register(kinds.ActivityKind(
+        key="checkin",
+        name="Check-in",
+        stage={"projector": "checkin/projector.html", "control": "checkin/control.html",
+               "phone": "checkin/phone.html"},
+        label=lambda activity: f"Check-in: {activity.prompt}",
+        heading=lambda activity: f"How do you feel about {activity.prompt}?",
+        announce=lambda activity: "Check-in open" if activity.is_open else "Check-in closed",
+        on_open=lambda activity: opened.append(activity.id),
+        archive_key="checkin",
+        export=export,
+        restore=restore,
+    ))
+    app.jinja_env.loader = ChoiceLoader([DictLoader({
+        "checkin/projector.html": '<p class="checkin-big">Big faces for {{ activity.prompt }}</p>',
+        "checkin/control.html": '<p class="checkin-tools">Facilitator tools</p>',
+        "checkin/phone.html": '<h1 id="activity-title">{{ kind_of(activity).heading(activity) }}</h1>'
+                              '<p class="checkin-faces">Tap a face</p>',
+    }), app.jinja_env.loader])
+    yield kind, opened, restored
+    kinds._REGISTRY.pop("checkin", None)
+
+
+def test_a_kind_registered_in_one_place_reaches_every_screen_and_the_archive(
+        app, facilitator_client, workshop, checkin):
+    _kind, opened, restored = checkin
+    activity = Activity(workshop_id=workshop.id, kind="checkin", prompt="the morning", position=1)
+    db.session.add(activity)
+    db.session.commit()
+    phone = app.test_client()
+    join(phone, workshop)
+
+    agenda = facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/open").get_data(as_text=True)
+    assert "Check-in: the morning" in agenda
+    assert opened == [activity.id]  # the kind's own opening work ran
+
+    projector = facilitator_client.get(f"/w/{workshop.id}/projector").get_data(as_text=True)
+    assert "How do you feel about the morning?" in projector and "Big faces for the morning" in projector
+    control = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
+    assert "Check-in: the morning" in control and "Facilitator tools" in control
+    panel = phone.get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
+    assert 'data-announce="Check-in open"' in panel and "Tap a face" in panel
+
+    document = facilitator_client.get(f"/w/{workshop.id}/export/workshop.json").get_json(force=True)
+    entry = next(a for a in document["activities"] if a["kind"] == "checkin")
+    assert entry["checkin"] == {"scale": 5}
+    response = facilitator_client.post("/workshops/import", content_type="multipart/form-data",
+                                       data={"file": (io.BytesIO(json.dumps(document).encode()), "w.json")})
+    assert response.status_code == 302
+    assert restored == [("the morning", {"scale": 5})]
+
+
+def test_an_archive_part_of_another_kind_is_refused(facilitator_client, workshop):
+    document = facilitator_client.get(f"/w/{workshop.id}/export/workshop.json").get_json(force=True)
+    document["activities"][0]["hats"] = {"mode": "free"}  # a question carrying a six-hats part
+    response = facilitator_client.post("/workshops/import", content_type="multipart/form-data",
+                                       data={"file": (io.BytesIO(json.dumps(document).encode()), "w.json")})
+    assert response.status_code == 400
+    assert "activities.hats" in response.get_data(as_text=True)
+
+
+def test_every_registered_kind_has_its_templates(app):
+    for kind in kinds.kinds():
+        for template in [*kind.stage.values(), kind.add_form]:
+            if template:
+                assert (ROOT / "templates" / template).is_file(), (kind.key, template)
+        assert bool(kind.archive_key) == (kind.export is not None) == (kind.restore is not None), kind.key
+
+
+def test_a_kind_cannot_be_registered_twice_or_without_a_stage():
+    ideas = kinds.kinds()[0]
+    with pytest.raises(ValueError):
+        kinds.register(kinds.ActivityKind(key=ideas.key, name="x", stage=ideas.stage, label=str, heading=str,
+                                          announce=str))
+    with pytest.raises(ValueError):
+        kinds.register(kinds.ActivityKind(key="half", name="x", stage={"projector": "a.html"}, label=str,
+                                          heading=str, announce=str))
+
+
+def test_outside_the_kinds_no_code_compares_an_activity_kind_to_a_string():
+    """Kinds are named by the registry's keys (kinds.IDEAS...), never by a bare string."""
+    pattern = re.compile(r"""activity\.kind\s*[!=]=\s*["']|\ba\.kind\s*[!=]=\s*["']|kind\s+in\s+\(["']ideas""")
+    found = [f"{path.relative_to(ROOT)}:{number}"
+             for folder in ("workshop", "templates")
+             for path in (ROOT / folder).rglob("*.*") if path.suffix in (".py", ".html")
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if pattern.search(line)]
+    assert found == []
