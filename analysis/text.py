@@ -177,7 +177,7 @@ _DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ma"
                           "leurs", "chaque", "the", "a", "an", "each"})
 _PURPOSE_WORDS = frozenset({"pour", "à", "de", "d", "afin", "to"})
 _WORD_SPAN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
-_BREAKS = re.compile(r"[,;:.!?()\[\]{}\"«»/|…]|\s[-–—]\s")
+_BREAKS = re.compile(r"[,;:.!?¿¡()\[\]{}\"«»/|…]|\s[-–—]\s")
 
 
 @dataclass(frozen=True)

@@ -95,3 +95,24 @@ def test_data_that_clearly_has_two_topics_gets_two_themes(method):
             [f"Un jardin communautaire au parc {i}" for i in range(20)]
     result = cluster_ideas(texts, method=method)
     assert sorted(sorted(c.members) for c in result.clusters) == [list(range(20)), list(range(20, 40))]
+
+
+def test_the_search_scores_partitions_as_sklearn_would():
+    """The automatic k computes silhouette and agreement itself (one distance matrix for dozens
+    of partitions); they must be the textbook measures."""
+    from sklearn.metrics import adjusted_rand_score, silhouette_score
+
+    from analysis.clustering import _adjusted_rand, _silhouette
+
+    rng = np.random.RandomState(0)
+    for k in (2, 5, 11):
+        Z = rng.randn(120, 8)
+        Z /= np.linalg.norm(Z, axis=1, keepdims=True)
+        a, b = rng.randint(0, k, 120), rng.randint(0, k, 120)
+        a[:k] = np.arange(k)
+        a[a == k - 1] = 0
+        a[3] = k - 1  # a theme of one idea counts 0, as in sklearn
+        distances = np.clip(1 - Z @ Z.T, 0, 2)
+        assert abs(_silhouette(distances, a, k) - silhouette_score(Z, a, metric="cosine")) < 1e-6
+        assert abs(_adjusted_rand(a, b, k) - adjusted_rand_score(a, b)) < 1e-9
+        assert _adjusted_rand(a, a, k) == 1.0

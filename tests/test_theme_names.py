@@ -134,3 +134,15 @@ def test_a_renamed_theme_keeps_its_name_when_the_facilitator_groups_again(worksh
     again = logic.group(activity, 4, [], {})
     assert "Se loger en arrivant" in [t.label for t in again]
     assert len({t.label for t in again}) == 4
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_each_theme_has_keywords_for_the_hover(method):
+    from analysis.clustering import NAME_KEYWORDS
+
+    result = cluster_ideas(MIXED, k=4, method=method, language="fr", seed=0)
+    for cluster in result.clusters:
+        words = " ".join(MIXED[m].lower() for m in cluster.members)
+        assert 1 <= len(cluster.keywords) <= NAME_KEYWORDS
+        assert all(w in words for w in cluster.keywords), cluster.keywords  # as the ideas wrote them
+        assert len(set(cluster.keywords)) == len(cluster.keywords)
