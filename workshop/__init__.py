@@ -37,12 +37,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from workshop import database, errors, i18n, kinds, security, templating, vendor
     # Socket handlers must be declared before socketio.init_app: declared
     # later, Flask-SocketIO binds them to that one server only, and the next
     # app (every test makes one) would have none.
-    from workshop import live  # noqa: F401
-    from workshop.extensions import babel, compress, csrf, limiter, login_manager, migrate, socketio, db
+    from workshop import (
+        database,
+        errors,
+        i18n,
+        kinds,
+        live,  # noqa: F401
+        security,
+        templating,
+        vendor,
+    )
+    from workshop.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
     database.init_app(app)
@@ -71,17 +79,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     from workshop.accounts import cli as accounts_cli
-    from workshop.themes import cli as themes_cli
     from workshop.accounts.views import bp as accounts_bp
-    from workshop.ideas.views import bp as ideas_bp
-    from workshop.participants.views import bp as participants_bp
-    from workshop.themes.views import bp as themes_bp
-    from workshop.voting.views import bp as voting_bp
-    from workshop.hats.views import bp as hats_bp
     from workshop.cells.views import bp as cells_bp
+    from workshop.hats.views import bp as hats_bp
+    from workshop.ideas.views import bp as ideas_bp
+    from workshop.orphans.views import bp as orphans_bp
+    from workshop.participants.views import bp as participants_bp
     from workshop.privacy import bp as privacy_bp
     from workshop.reports.views import bp as reports_bp
-    from workshop.orphans.views import bp as orphans_bp
+    from workshop.themes import cli as themes_cli
+    from workshop.themes.views import bp as themes_bp
+    from workshop.voting.views import bp as voting_bp
     from workshop.workshops.views import bp as workshops_bp
 
     app.register_blueprint(accounts_bp)

@@ -14,8 +14,9 @@ To add a kind, see README.md "Adding an activity kind".
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from workshop.workshops.models import Activity

@@ -507,8 +507,8 @@ def hat_wearers_changed(workshop: Workshop) -> None:
     workshop_id = workshop.id
 
     def push():
-        from workshop.hats.models import HatsActivity
         from workshop.hats.logic import wearers
+        from workshop.hats.models import HatsActivity
 
         found = db.session.get(Workshop, workshop_id)
         activity = found.current_activity if found else None

@@ -13,7 +13,6 @@ import gc  # noqa: E402
 import ipaddress  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -88,12 +87,12 @@ class GuardedHandler(WebSocketHandler):
 
     def read_requestline(self):
         self._headers_by = time.monotonic() + self.header_timeout
-        with gevent.Timeout(self.header_timeout, socket.timeout("no request line")):
+        with gevent.Timeout(self.header_timeout, TimeoutError("no request line")):
             return super().read_requestline()
 
     def read_request(self, raw_requestline):
         left = max(0.1, self._headers_by - time.monotonic())
-        with gevent.Timeout(left, socket.timeout("headers too slow")):
+        with gevent.Timeout(left, TimeoutError("headers too slow")):
             return super().read_request(raw_requestline)
 
     def get_environ(self):

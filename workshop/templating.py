@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask
 
 from workshop import kinds
-
 from workshop.ideas.logic import wall
 from workshop.themes.logic import duplicate_suggestions, grouped_wall, grouping_span, theme_owner
 from workshop.voting.logic import groupings, ideas_activities, latest_ideas_activity
@@ -17,7 +16,7 @@ from workshop.voting.logic import results as round_results
 
 def epoch_ms(moment: datetime) -> int:
     """A naive UTC datetime as milliseconds since the epoch, for the browser's clock."""
-    return int(moment.replace(tzinfo=timezone.utc).timestamp() * 1000)
+    return int(moment.replace(tzinfo=UTC).timestamp() * 1000)
 
 
 HIGH_PUNCTUATION = re.compile(r"\s+([?!:;»])")
@@ -40,10 +39,9 @@ def projects_by_id(round_) -> dict:
 
 
 def init_app(app: Flask) -> None:
+    from workshop.cells.logic import lineage, outcome
     from workshop.hats import logic as hats
     from workshop.hats.hats import LOOKS, look
-
-    from workshop.cells.logic import lineage, outcome
     from workshop.voting.logic import workshop_projects
 
     app.jinja_env.globals.update(cell_lineage=lineage, cells_outcome=outcome)

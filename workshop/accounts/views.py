@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from workshop.accounts import logic
 from workshop.accounts.models import User
-from workshop.extensions import db, limiter, login_manager
+from workshop.extensions import limiter, login_manager
 from workshop.security import local_target
 
 bp = Blueprint("accounts", __name__)

@@ -10,7 +10,18 @@ from sqlalchemy import select
 from workshop.cells.logic import MAX_CAPACITY
 from workshop.cells.models import SIGNUP_MODES, Cell, CellLogEntry, CellMember, CellPreference, CellSignup
 from workshop.extensions import db
-from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _optional_text, _ref, _text, _ts, _unique, _whole
+from workshop.reports.archive import (
+    ImportProblem,
+    _dated,
+    _flag,
+    _list,
+    _optional_text,
+    _ref,
+    _text,
+    _ts,
+    _unique,
+    _whole,
+)
 from workshop.workshops.models import Activity
 
 

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 
 from workshop import live
 from workshop.cells import logic
-from workshop.extensions import limiter
 from workshop.errors import message_fragment
+from workshop.extensions import limiter
 from workshop.ideas.views import participant_key
 from workshop.participants.views import joined
 from workshop.workshops.logic import can_facilitate

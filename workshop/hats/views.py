@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from workshop import live
+from workshop.errors import message_fragment
 from workshop.extensions import limiter
 from workshop.hats import logic
-from workshop.errors import message_fragment
 from workshop.ideas.views import idea_limit, participant_key, rejection_message
 from workshop.participants.views import joined
 from workshop.workshops.views import facilitated

@@ -16,8 +16,17 @@ from sqlalchemy import func, select
 
 from workshop.extensions import db
 from workshop.orphans import pipeline
-from workshop.orphans.models import (DECLINE_REASONS, ENTRY_KINDS, ORGANISATION_KINDS, Adoption, AdoptionEvent, Interest,
-                                     Listing, Organisation, ProgressUpdate)
+from workshop.orphans.models import (
+    DECLINE_REASONS,
+    ENTRY_KINDS,
+    ORGANISATION_KINDS,
+    Adoption,
+    AdoptionEvent,
+    Interest,
+    Listing,
+    Organisation,
+    ProgressUpdate,
+)
 from workshop.voting.models import Project
 from workshop.workshops.logic import utcnow
 

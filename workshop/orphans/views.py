@@ -10,7 +10,6 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from analysis import matching
-
 from workshop.extensions import db, limiter
 from workshop.orphans import logic, pipeline
 from workshop.orphans.models import DECLINE_REASONS, ENTRY_KINDS, ORGANISATION_KINDS, Adoption, Interest, Organisation

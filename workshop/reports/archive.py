@@ -28,11 +28,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-
 from workshop import kinds
-from workshop.kinds import kind_of
 from workshop.extensions import db
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
+from workshop.kinds import kind_of
 from workshop.participants.models import Participant
 from workshop.reports.logic import ideas_of, participants_of, projects_of, refs_of
 from workshop.themes.models import MAX_LABEL_LENGTH, Theme

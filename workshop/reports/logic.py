@@ -657,7 +657,7 @@ def adoption_rows(workshop: Workshop) -> tuple[list[str], list[list]]:
 def cell_rows(workshop: Workshop) -> tuple[list[str], list[list]]:
     """Each innovation cell: its project, members and capacity (no names: pseudonymous)."""
     rows = []
-    for project_id, cells in cells_by_project(workshop).items():
+    for cells in cells_by_project(workshop).values():
         for cell in cells:
             rows.append([cell.project.title, len(cell.members), cell.capacity])
     return ["project", "members", "capacity"], rows

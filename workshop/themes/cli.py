@@ -43,11 +43,11 @@ def cluster_command(csv_file: Path, k: int | None, text_column: str, out: Path |
 @with_appcontext
 def features_worker_command(parent: int | None) -> None:
     """Compute the grouping features of ideas as they arrive (see workshop/themes/features.py)."""
+    import os
+
     from flask import current_app
 
     from workshop.themes.features import work_forever
-
-    import os
 
     os.nice(19)  # the web server's sockets come first; the worker catches up after a burst
     click.echo("Features worker: computing each new idea's grouping features.", err=True)

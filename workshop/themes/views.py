@@ -9,9 +9,9 @@ from flask_login import login_required
 
 from analysis import clustering
 from workshop import live
+from workshop.errors import message_fragment
 from workshop.extensions import db, socketio
 from workshop.ideas import logic as ideas
-from workshop.errors import message_fragment
 from workshop.themes import logic
 from workshop.workshops.logic import activity_of
 from workshop.workshops.models import Activity

@@ -99,7 +99,7 @@ def from_rows(rows: list[list]) -> ItemList:
         columns = {"title": 0, "theme": 1, "description": 2}
     seen = set()
     for row in rows:
-        def cell(name, limit):
+        def cell(name, limit, row=row):
             index = columns.get(name)
             return _clean(row[index] if index is not None and index < len(row) else "", limit)
 

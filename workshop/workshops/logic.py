@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -41,7 +41,7 @@ class WorkshopError(ValueError):
 
 def utcnow() -> datetime:
     # Naive UTC throughout: SQLite keeps no time zone, and PostgreSQL must agree.
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_join_code() -> str:

@@ -100,13 +100,13 @@ class Activity(db.Model):
     grouped_into_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", name="fk_activities_grouped_into"))
     grouped_into: Mapped[Activity | None] = relationship(remote_side="Activity.id", foreign_keys=[grouped_into_id])
 
-    themes: Mapped[list["Theme"]] = relationship(  # noqa: F821
+    themes: Mapped[list[Theme]] = relationship(  # noqa: F821
         "Theme", order_by="Theme.position", cascade="all, delete-orphan"
     )
 
-    round: Mapped["Round | None"] = relationship("Round", uselist=False, viewonly=True)  # noqa: F821
-    hats: Mapped["HatsActivity | None"] = relationship("HatsActivity", uselist=False, viewonly=True)  # noqa: F821
-    signup: Mapped["CellSignup | None"] = relationship("CellSignup", uselist=False, viewonly=True)  # noqa: F821
+    round: Mapped[Round | None] = relationship("Round", uselist=False, viewonly=True)  # noqa: F821
+    hats: Mapped[HatsActivity | None] = relationship("HatsActivity", uselist=False, viewonly=True)  # noqa: F821
+    signup: Mapped[CellSignup | None] = relationship("CellSignup", uselist=False, viewonly=True)  # noqa: F821
 
     @property
     def is_open(self) -> bool:
