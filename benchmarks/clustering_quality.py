@@ -19,8 +19,9 @@ Kept aside (never looked at while choosing the settings; their own rows at the e
 For every set: NMI and ARI with k given and automatic (the app's method), the k chosen
 against the true count, the two simple baselines on the same set (sklearn TF-IDF + k-means,
 sentence embedding + k-means), and the theme names' fitness: the share of names whose
-content words each occur in at least a third of that theme's ideas, and how many names
-repeat within a grouping. Near-duplicate suggestions are scored (precision and recall) on
+content words each occur in at least a third of that theme's ideas, the share of names of
+two words or more (the two pull against each other: one word is more often shared), and
+how many names repeat within a grouping. Near-duplicate suggestions are scored (precision and recall) on
 the labelled pairs of benchmarks/data/accueil_duplicates.csv.
 
 Usage: python benchmarks/clustering_quality.py [--seeds 5] [--sets ccc,accueil]
@@ -175,14 +176,14 @@ def main(argv=None) -> None:
     wanted = [w.strip() for w in args.sets.split(",") if w.strip()]
     sets = [s for s in suite(args.ccc) if not wanted or any(s[0].startswith(w) for w in wanted)]
     print("| set | n | true k | NMI / ARI, k given | NMI / ARI, automatic | k chosen | TF-IDF + k-means "
-          "| embedding + k-means | names fit | repeated names | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| embedding + k-means | names fit | names of 2+ words | repeated names | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     means = {False: [], True: []}
     dup_line = ""
     for name, aside, texts, y in sets:
         k_true = len(set(y))
         feats = vectorise(texts, embed=True)
-        given, auto, ks, tf, emb, fit, repeats, seconds = [], [], [], [], [], [], [], []
+        given, auto, ks, tf, emb, fit, repeats, seconds, long_names = [], [], [], [], [], [], [], [], []
         for s in range(args.seeds):
             t0 = time.perf_counter()
             rg = cluster_ideas(feats, k=k_true, seed=s)
@@ -196,11 +197,12 @@ def main(argv=None) -> None:
             emb.append(normalized_mutual_info_score(y, embedding_baseline(feats, k_true, s)))
             f, r = name_fitness(rg, texts)
             fit.append(f)
+            long_names.append(np.mean([len(c.label.split()) >= 2 for c in rg.clusters]))
             repeats.append(r)
         g, a = np.mean(given, axis=0), np.mean(auto, axis=0)
         row = (f"| {name}{' (kept aside)' if aside else ''} | {len(texts)} | {k_true} | {g[0]:.3f} / {g[1]:.3f} "
                f"| {a[0]:.3f} / {a[1]:.3f} | {'/'.join(map(str, ks))} | {np.mean(tf):.3f} | {np.mean(emb):.3f} "
-               f"| {np.mean(fit):.2f} | {max(repeats)} | {np.mean(seconds):.2f} |")
+               f"| {np.mean(fit):.2f} | {np.mean(long_names):.2f} | {max(repeats)} | {np.mean(seconds):.2f} |")
         print(row, flush=True)
         means[aside].append((g[0], a[0], np.mean(tf), np.mean(emb)))
         if name.startswith("accueil"):
@@ -210,11 +212,11 @@ def main(argv=None) -> None:
         if means[aside]:
             m = np.mean(means[aside], axis=0)
             what = "kept-aside sets" if aside else "development sets"
-            print(f"| mean of the {what} | | | {m[0]:.3f} | {m[1]:.3f} | | {m[2]:.3f} | {m[3]:.3f} | | | |")
+            print(f"| mean of the {what} | | | {m[0]:.3f} | {m[1]:.3f} | | {m[2]:.3f} | {m[3]:.3f} | | | | |")
     if dup_line:
         print("\n" + dup_line)
-    print(f"\nmean over seeds 0..{args.seeds - 1}; NMI/ARI from sklearn.metrics; names fit and repeated "
-          "names on the k-given grouping (worst seed for repeats)")
+    print(f"\nmean over seeds 0..{args.seeds - 1}; NMI/ARI from sklearn.metrics; names fit, names of 2+ "
+          "words and repeated names on the k-given grouping (worst seed for repeats)")
 
 
 if __name__ == "__main__":
