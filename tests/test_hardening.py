@@ -115,7 +115,7 @@ def test_a_database_blip_keeps_its_short_retry_after_under_rate_limits(limited_a
 
 # --- the join-code oracle -------------------------------------------------------
 
-PHONE_ROUTES = [("get", "panel"), ("get", "mine"), ("get", "rounds/1/ballot"), ("get", "hats/1/mine"),
+PHONE_ROUTES = [("get", "panel"), ("get", "mine"), ("get", "rounds/1/ballot"), ("post", "hats/1/mine"),
                 ("get", "cells/1/mine"), ("post", "ideas"), ("post", "rounds/1/dots"),
                 ("post", "hats/1/comments"), ("post", "cells/1/join"), ("get", "leave")]
 

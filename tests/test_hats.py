@@ -86,7 +86,7 @@ def add_hats(facilitator_client, workshop, mode="balanced", subjects="Le jumelag
 
 
 def my_hat(phone, workshop, hats):
-    page = phone.get(f"/j/{workshop.join_code}/hats/{hats.id}/mine").get_data(as_text=True)
+    page = phone.post(f"/j/{workshop.join_code}/hats/{hats.id}/mine").get_data(as_text=True)
     return re.search(r'name="hat" value="(\w+)"', page).group(1), page
 
 

@@ -280,6 +280,6 @@ def test_a_phone_that_leaves_and_comes_back_wears_its_hat_again_on_the_big_scree
     while_away = worn()
     join(phones[0], workshop, nickname="P0")
     assert worn() == while_away + 1
-    assert phones[0].get(f"/j/{workshop.join_code}/hats/{hats_activity.hats.id}/mine").status_code == 200
-    assert f'name="hat" value="{hat}"' in phones[0].get(
+    assert phones[0].post(f"/j/{workshop.join_code}/hats/{hats_activity.hats.id}/mine").status_code == 200
+    assert f'name="hat" value="{hat}"' in phones[0].post(
         f"/j/{workshop.join_code}/hats/{hats_activity.hats.id}/mine").get_data(as_text=True)

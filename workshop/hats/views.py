@@ -117,8 +117,9 @@ def my_hat(hats, participant, status: int = 200, error: str | None = None):
     return render_template("hats/_my_hat.html", hats=hats, hat=hat, error=error), status
 
 
-@bp.get("/j/<code>/hats/<int:hats_id>/mine")
+@bp.post("/j/<code>/hats/<int:hats_id>/mine")
 def mine(code: str, hats_id: int):
+    """A POST: a phone that joined late is handed its hat here (a write, so never on a GET)."""
     participant, hats = hats_phone(code, hats_id)
     return my_hat(hats, participant)
 
