@@ -44,9 +44,10 @@ import math
 import os
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Sequence
+from typing import IO
 
 import numpy as np
 
@@ -203,7 +204,7 @@ class TextFeatures:
         return self.to_json().encode("utf-8")
 
     @classmethod
-    def from_json(cls, data: str | bytes) -> "TextFeatures":
+    def from_json(cls, data: str | bytes) -> TextFeatures:
         """Rebuild features from :meth:`to_json` / :meth:`to_bytes` output."""
         d = json.loads(data)
         emb = None
@@ -669,13 +670,13 @@ def _theme_names(groups: list[list[int]], feats: Sequence[TextFeatures], languag
     for g in groups:
         df_g = Counter(st for i in g for st in set(feats[i].stems))
 
-        def weight(st: str) -> float:
+        def weight(st: str, df_g: Counter = df_g, size: int = len(g)) -> float:
             # specific to this group: rare among the other groups' ideas (as for the keywords);
             # a word in many ideas of every theme ("étudiants" when all are about students) counts little
             specific = math.log1p(n / (1.0 + df_all[st] - df_g[st] + 0.5 * df_g[st]))
             if df_all[st] > NAME_GENERIC_SHARE * n:
                 specific *= NAME_GENERIC_WEIGHT
-            return (df_g[st] / len(g) - NAME_WORD_SHARE) * specific
+            return (df_g[st] / size - NAME_WORD_SHARE) * specific
 
         in_language = [i for i in g if languages[i] == language] or g
         best: dict[str, tuple[tuple[bool, float], str]] = {}
@@ -848,9 +849,9 @@ def _cluster(feats: list[TextFeatures], k, seed_themes, seed, chosen, duplicate_
             # single precision: half the memory traffic of each pass, the same groups
             lab = KMeans(kk, n_init=restarts, random_state=seed).fit_predict(Zw.astype(np.float32))
         by = defaultdict(list)
-        for i, l in zip(has_words, lab):
-            by[int(l)].append(i)
-        groups = [by[l] for l in sorted(by)]
+        for i, theme in zip(has_words, lab):
+            by[int(theme)].append(i)
+        groups = [by[theme] for theme in sorted(by)]
     keywords = _labels_for(groups, feats, X_words, vocab, n_terms=NAME_KEYWORDS)
     clusters = []
     for g, terms in zip(groups, keywords):

@@ -4,6 +4,7 @@ single-idea themes, a sensible count for the size of the wall."""
 from __future__ import annotations
 
 import random
+
 import numpy as np
 import pytest
 
