@@ -898,14 +898,19 @@ def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed,
             score[i, :] = 0.0
     best = np.argmax(score, axis=1) if len(themes) else np.zeros(n, dtype=int)
     clusters = []
-    for t, name in enumerate(themes):
+    members = []
+    for t in range(len(themes)):
         mem = [i for i in range(n) if score[i, best[i]] >= thr and best[i] == t]
-        mem.sort(key=lambda i: (-round(float(score[i, t]), 9), i))
-        clusters.append(Cluster(label=str(name).strip() or str(t + 1), members=mem, keywords=tf[t].stems[:3],
-                                centrality=[round(float(score[i, t]), 4) for i in mem]))
+        members.append(sorted(mem, key=lambda i, t=t: (-round(float(score[i, t]), 9), i)))
     other = [i for i in range(n) if score[i, best[i]] < thr]
+    # the keywords of what each theme gathered, as the ideas wrote them (as for automatic themes)
+    keywords = _labels_for(members + [other], feats, X_words, vocab, n_terms=NAME_KEYWORDS)
+    for t, (name, mem) in enumerate(zip(themes, members)):
+        clusters.append(Cluster(label=str(name).strip() or str(t + 1), members=mem, keywords=keywords[t],
+                                centrality=[round(float(score[i, t]), 4) for i in mem]))
     if other:
-        clusters.append(Cluster(label=GROUP_NAMES[language]["other"], members=other, keywords=[], centrality=[0.0] * len(other)))
+        clusters.append(Cluster(label=GROUP_NAMES[language]["other"], members=other, keywords=keywords[-1],
+                                centrality=[0.0] * len(other)))
     return ClusteringResult(clusters, duplicates, len(themes), chosen + "+seed-themes")
 
 

@@ -146,3 +146,12 @@ def test_each_theme_has_keywords_for_the_hover(method):
         assert 1 <= len(cluster.keywords) <= NAME_KEYWORDS
         assert all(w in words for w in cluster.keywords), cluster.keywords  # as the ideas wrote them
         assert len(set(cluster.keywords)) == len(cluster.keywords)
+
+
+def test_themes_named_by_the_facilitator_have_keywords_of_what_they_gathered():
+    result = cluster_ideas(FRENCH, seed_themes=["logement", "emploi"], method="tfidf", language="fr")
+    housing = result.clusters[0]
+    assert housing.label == "logement" and housing.members
+    assert "logements" in housing.keywords or "logement" in housing.keywords, housing.keywords
+    words = " ".join(FRENCH[m].lower() for m in housing.members)
+    assert all(w in words for w in housing.keywords), housing.keywords  # words, not stems
