@@ -121,3 +121,41 @@ def test_the_first_account_form_asks_for_a_new_password(app, client):
     page = Elements(client.get("/setup").get_data(as_text=True))
     fields = {e["name"]: e.get("autocomplete") for e in page.found if e["tag"] == "input" and e.get("name")}
     assert (fields["name"], fields["email"], fields["password"]) == ("name", "username", "new-password")
+
+
+def test_a_phones_own_ideas_and_the_control_heading_carry_the_workshops_language(app, facilitator,
+                                                                                 facilitator_client):
+    from tests.conftest import open_first_activity
+
+    workshop = make_workshop(facilitator, language="fr", prompts=("Comment accueillir les étudiants ?",))
+    open_first_activity(workshop)
+    phones = []
+    for n in range(40):
+        phone = app.test_client()
+        join(phone, workshop, nickname=f"P{n}")
+        english(phone)
+        phone.post(f"/j/{workshop.join_code}/ideas", data={"text": f"Idée numéro {n}", "key": f"k-lang-{n:03d}"})
+        phones.append(phone)
+    mine = Elements(phones[7].get(f"/j/{workshop.join_code}/mine").get_data(as_text=True)).with_class("my-idea")
+    assert mine and all(e.get("lang") == "fr" for e in mine)
+    facilitator_client.post("/lang/en", data={"next": "/"})
+    page = Elements(facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True))
+    stage = [e for e in page.found if e["tag"] == "h2" and any(p.get("id") == "stage" for p in e["parents"])]
+    assert [e.get("lang") for e in stage] == ["fr"]
+
+
+def test_the_catalogues_interest_form_says_what_each_field_holds(app, facilitator):
+    from workshop.extensions import db
+    from workshop.orphans.logic import publish
+    from workshop.voting.models import Project
+
+    workshop = make_workshop(facilitator)
+    project = Project(workshop_id=workshop.id, title="Guichet unique", description="Un seul endroit",
+                      status="orphan_candidate")
+    db.session.add(project)
+    db.session.commit()
+    publish(project, True, "coordination")
+    page = Elements(app.test_client().get("/catalogue").get_data(as_text=True))
+    fields = {e.get("name"): e.get("autocomplete") for e in page.found if e["tag"] == "input"}
+    assert {k: fields.get(k) for k in ("organisation", "contact", "email")} == {
+        "organisation": "organization", "contact": "name", "email": "email"}

@@ -63,6 +63,9 @@ class ActivityKind:
       workshop switched to it and before screens are told.
     - `shown(activity)`: the activity the stage shows for it (a question
       grouped with another shows the grouping it belongs to).
+    - `named_by_kind`: its activities are called by the kind's name (in the
+      interface's language) rather than by a text the facilitator wrote (in
+      the workshop's language, marked with `lang`).
     - `add_form` / `add_form_id`: the control sidebar's form that adds one to
       the agenda, and the id of its wrapper (a fresh copy comes with every
       control stage and replaces it while it is closed: control_forms.js).
@@ -79,6 +82,7 @@ class ActivityKind:
     announce_key: Callable[[Activity], str] = lambda _activity: ""
     on_open: Callable[[Activity], None] = _nothing
     shown: Callable[[Activity], Activity] = _same
+    named_by_kind: bool = False
     add_form: str | None = None
     add_form_id: str | None = None
     archive_key: str | None = None

@@ -21,6 +21,7 @@ KIND = kinds.register(kinds.ActivityKind(
     label=lambda _activity: _("Innovation cells"),
     heading=lambda _activity: _("Innovation cells"),
     announce=_announce,
+    named_by_kind=True,
     add_form="cells/_new.html",
     add_form_id="new-cells-form",
     archive_key="cells",

@@ -149,6 +149,7 @@ def cells_phone(code: str, signup_id: int):
 
 def my_cell(signup, participant, error: str | None = None, status: int = 200):
     return render_template("cells/_my_cell.html", signup=signup, member=logic.membership(signup, participant),
+                           workshop=signup.activity.workshop,
                            ranking=logic.preferences_of(signup, participant), error=error), status
 
 

@@ -79,7 +79,7 @@ def send(code: str):
         live.idea_changed(idea)
     # A resend of something already stored gets the same card: its first answer
     # was lost on the way, and phone.js skips a card it already shows.
-    response = make_response(render_template("participants/_my_idea.html", idea=idea))
+    response = make_response(render_template("participants/_my_idea.html", idea=idea, workshop=participant.workshop))
     response.headers["HX-Trigger"] = "sent"
     return response
 

@@ -208,7 +208,7 @@ def mine(code: str):
     workshop, participant = joined(code)
     activity = workshop.current_activity
     own = ideas.ideas_of(participant, activity) if activity else []
-    return render_template("participants/_my_ideas.html", ideas=own)
+    return render_template("participants/_my_ideas.html", ideas=own, workshop=workshop)
 
 
 # --- the facilitator's defences against a flood ---------------------------------
