@@ -25,8 +25,8 @@ Every method smooths the vectors over a nearest-neighbour graph before k-means (
 moves halfway towards the mean of its 7 nearest, fewer in a small set, twice; see
 :func:`_smooth_by_neighbours`).
 
-Number of clusters: given ``k``, or chosen automatically by cosine silhouette among
-partitions that are not degenerate (no theme with half of the ideas, no majority of
+Number of clusters: given ``k``, or chosen automatically by cosine silhouette plus the
+agreement of several k-means runs, among partitions that are not degenerate (no theme with half of the ideas, no majority of
 single-idea themes), 4-12 themes from 40 ideas unless the data clearly has fewer topics
 (see :func:`k_range` and :func:`_choose_k`).
 
@@ -759,7 +759,7 @@ def cluster_ideas(
     """Group ideas into themes.
 
     ``texts``: idea texts, or :class:`TextFeatures` stored earlier (may be mixed).
-    ``k``: number of clusters, or None to choose it by cosine silhouette.
+    ``k``: number of clusters, or None to choose it (silhouette and stability, see :func:`_choose_k`).
     ``seed_themes``: theme names typed by the facilitator; each idea goes to the
     nearest theme, or to an "Autre / Other" group when it fits none (``k`` is ignored).
     ``seed``: random seed (same input and seed -> same result).
