@@ -26,9 +26,9 @@ moves halfway towards the mean of its 7 nearest, fewer in a small set, twice; se
 :func:`_smooth_by_neighbours`).
 
 Number of clusters: given ``k``, or chosen automatically by cosine silhouette plus the
-agreement of several k-means runs, among partitions that are not degenerate (no theme with half of the ideas, no majority of
-single-idea themes), 4-12 themes from 40 ideas unless the data clearly has fewer topics
-(see :func:`k_range` and :func:`_choose_k`).
+agreement of several k-means runs, among partitions that are not degenerate (no theme with
+half of the ideas, no majority of single-idea themes), 4-12 themes from 40 ideas unless the
+data clearly has fewer topics (see :func:`k_range` and :func:`_choose_k`).
 
 Theme names: a short phrase from the group's most central ideas in the workshop's language
 (see :func:`_theme_names`); the c-TF-IDF keywords are kept beside it.
