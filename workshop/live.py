@@ -20,7 +20,7 @@ from flask_login import current_user
 from flask_socketio import join_room
 from sqlalchemy import select
 
-from workshop import kinds
+from workshop import kinds, snapshot
 from workshop.extensions import db, socketio
 from workshop.i18n import LANGUAGES
 from workshop.participants import logic as participants
@@ -369,15 +369,16 @@ def broadcast(workshop_id: int, audiences: Iterable[str], render: Render) -> Non
     """Render the swaps once per (audience, language) room and emit them."""
     now = server_now_ms()
     screens = rooms_with_screens()
-    for audience in audiences:
-        for lang in LANGUAGES:
-            if screens is not None and room(workshop_id, audience, lang) not in screens:
-                continue
-            with force_locale(lang):
-                swaps = render(audience)
-            if swaps:
-                socketio.emit("swap", {"swaps": swaps, "server_now": now},
-                              to=room(workshop_id, audience, lang))
+    with snapshot.one_change():  # one tally (and so on) for every room, not one per room
+        for audience in audiences:
+            for lang in LANGUAGES:
+                if screens is not None and room(workshop_id, audience, lang) not in screens:
+                    continue
+                with force_locale(lang):
+                    swaps = render(audience)
+                if swaps:
+                    socketio.emit("swap", {"swaps": swaps, "server_now": now},
+                                  to=room(workshop_id, audience, lang))
 
 
 def replace(element_id: str, html: str) -> Swap:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-from workshop import kinds
+from workshop import kinds, snapshot
 from workshop.ideas.logic import wall
 from workshop.themes.logic import duplicate_suggestions, grouped_wall, grouping_span, theme_owner
 from workshop.voting.logic import groupings, ideas_activities, latest_ideas_activity
@@ -55,7 +55,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["wall"] = wall
     app.jinja_env.globals["grouped_wall"] = grouped_wall
     app.jinja_env.globals["duplicate_suggestions"] = duplicate_suggestions
-    app.jinja_env.globals["round_results"] = round_results
+    app.jinja_env.globals["round_results"] = lambda round_: snapshot.once(("results", round_.id),
+                                                                          lambda: round_results(round_))
     app.jinja_env.globals["latest_ideas_activity"] = latest_ideas_activity
     app.jinja_env.globals.update(ideas_activities=ideas_activities, groupings=groupings, theme_owner=theme_owner,
                                  grouping_span=grouping_span)
