@@ -541,7 +541,10 @@ def _labels_for(groups: list[list[int]], feats: Sequence[TextFeatures], X_words,
         df_g = np.asarray(binary[g].sum(axis=0)).ravel()
         # share of the group using the term, lifted by how specific the term is
         score = (df_g / len(g)) * np.log1p(n / (1.0 + df_all - df_g + df_g * 0.5))
-        score[df_g < min(2, len(g))] = 0.0
+        shared = np.where(df_g < min(2, len(g)), 0.0, score)
+        # A group whose ideas share no word still gets its most specific words:
+        # the facilitator needs something beside the name to judge it by.
+        score = shared if shared.max(initial=0.0) > 0 else score
         order = np.lexsort((np.arange(len(vocab)), -score))
         candidates.append([vocab[j] for j in order[: n_terms * 3] if score[j] > 0])
     # each stem is shown as its most frequent surface word; counted only for the

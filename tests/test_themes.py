@@ -385,3 +385,30 @@ def test_a_control_form_pushed_after_grouping_lists_the_new_themes(app, facilita
     facilitator_client.post(f"/w/{questions.id}/themes/{third.themes[0].id}/rename", data={"label": "Vivre ensemble"})
     stage = [s for s in swaps(control) if s["id"] == "stage"][-1]["html"]
     assert "Vivre ensemble" in stage[stage.index('id="control-forms-next"'):]
+
+
+def test_each_theme_shows_its_keywords_to_the_facilitator_not_the_room(facilitator_client, workshop):
+    """60 ideas of the domain in 8 themes: every theme has the grouping's keywords
+    beside its name on the control view (visible text, so a keyboard reaches it),
+    and they survive the JSON round trip; the projector shows names only."""
+    from tests.session_data import IDEAS as SESSION_IDEAS
+
+    activity = open_first_activity(workshop)
+    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+    texts = [text for question in SESSION_IDEAS for text in question][:60]
+    for n, text in enumerate(texts):
+        ideas.submit_idea(author, activity, text, f"key-{n:08d}")
+    assert facilitator_client.post(group_url(workshop, activity), data={"k": "8"}).status_code == 200
+    db.session.expire_all()
+    themes = db.session.query(Theme).filter_by(activity_id=activity.id).all()
+    assert len(themes) == 8 and all(t.keywords for t in themes)
+    control = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
+    assert control.count('class="theme-keywords hint"') == 8
+    assert all(str(escape(t.keywords)) in control for t in themes)
+    projector = facilitator_client.get(f"/w/{workshop.id}/projector").get_data(as_text=True)
+    assert "theme-keywords" not in projector
+    document = facilitator_client.get(f"/w/{workshop.id}/export/workshop.json").get_json(force=True)
+    assert sorted(t["keywords"] for a in document["activities"] for t in a["themes"]) == \
+        sorted(t.keywords for t in themes)

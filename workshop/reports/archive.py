@@ -34,7 +34,7 @@ from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
 from workshop.kinds import kind_of
 from workshop.participants.models import Participant
 from workshop.reports.logic import ideas_of, participants_of, projects_of, refs_of
-from workshop.themes.models import MAX_LABEL_LENGTH, Theme
+from workshop.themes.models import MAX_KEYWORDS_LENGTH, MAX_LABEL_LENGTH, Theme
 from workshop.voting.models import PROJECT_STATUSES, Project, Round
 from workshop.workshops.logic import new_join_code, utcnow
 from workshop.workshops.models import ACTIVITY_STATES, Activity, StakeholderGroup, Workshop
@@ -54,7 +54,8 @@ def _ts(moment: datetime | None) -> str | None:
 def _activity(activity: Activity, refs, names: bool) -> dict:
     entry = {"ref": refs.activities[activity.id], "kind": activity.kind, "prompt": activity.prompt,
              "state": activity.state,
-             "themes": [{"ref": refs.themes[t.id], "label": t.label, "created_at": _ts(t.created_at)}
+             "themes": [{"ref": refs.themes[t.id], "label": t.label, "keywords": t.keywords,
+                         "created_at": _ts(t.created_at)}
                         for t in activity.themes],
              # Grouped over several questions: its ideas sit in that activity's themes.
              "grouped_into": refs.activities.get(activity.grouped_into_id)}
@@ -288,6 +289,8 @@ class _Restore:
             _unique(self.activities, entry["ref"], activity, "activities.ref")
             for theme_position, theme_entry in enumerate(_list(entry["themes"], "themes")):
                 theme = Theme(label=_text(theme_entry["label"], MAX_LABEL_LENGTH, "themes.label"),
+                              keywords=_text(theme_entry.get("keywords", ""), MAX_KEYWORDS_LENGTH, "themes.keywords",
+                                             empty=True),
                               position=theme_position)
                 _dated(theme, theme_entry.get("created_at"), "themes.created_at")
                 activity.themes.append(theme)

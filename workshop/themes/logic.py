@@ -18,7 +18,7 @@ from workshop import kinds
 from workshop.extensions import db
 from workshop.ideas.logic import has_ideas, wall
 from workshop.ideas.models import Idea
-from workshop.themes.models import MAX_LABEL_LENGTH, Theme
+from workshop.themes.models import MAX_KEYWORDS_LENGTH, MAX_LABEL_LENGTH, Theme
 from workshop.workshops.logic import utcnow
 from workshop.workshops.models import Activity
 
@@ -176,7 +176,8 @@ def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dic
         kept = clustering.keep_names(before, [{ideas[m].id for m in c.members} for c in result.clusters])
         _take_span(activity, list(together_with))
         themes = [Theme(activity_id=activity.id, position=position,
-                        label=(kept[position] or labels.get(cluster.label, cluster.label))[:MAX_LABEL_LENGTH])
+                        label=(kept[position] or labels.get(cluster.label, cluster.label))[:MAX_LABEL_LENGTH],
+                        keywords=" · ".join(cluster.keywords)[:MAX_KEYWORDS_LENGTH])
                   for position, cluster in enumerate(result.clusters)]
         db.session.add_all(themes)
         db.session.flush()
