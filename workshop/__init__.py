@@ -80,29 +80,24 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from workshop.accounts import cli as accounts_cli
     from workshop.accounts.views import bp as accounts_bp
-    from workshop.cells.views import bp as cells_bp
-    from workshop.hats.views import bp as hats_bp
-    from workshop.ideas.views import bp as ideas_bp
     from workshop.orphans.views import bp as orphans_bp
     from workshop.participants.views import bp as participants_bp
     from workshop.privacy import bp as privacy_bp
     from workshop.reports.views import bp as reports_bp
     from workshop.themes import cli as themes_cli
     from workshop.themes.views import bp as themes_bp
-    from workshop.voting.views import bp as voting_bp
     from workshop.workshops.views import bp as workshops_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(participants_bp)
-    app.register_blueprint(ideas_bp)
     app.register_blueprint(themes_bp)
-    app.register_blueprint(voting_bp)
-    app.register_blueprint(hats_bp)
-    app.register_blueprint(cells_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(orphans_bp)
+    for kind in kinds.kinds():
+        if kind.blueprint is not None:
+            app.register_blueprint(kind.blueprint)
     if app.config.get("PROXY_FIX"):
         # Behind one reverse proxy: the phone's own address (for rate limits) and scheme.
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from workshop.workshops.models import Activity
@@ -71,6 +71,11 @@ class ActivityKind:
       control stage and replaces it while it is closed: control_forms.js).
     - `export(activity, refs, names)` / `restore(importer, activity, entry)`:
       its own part of the workshop's JSON archive, under `archive_key`.
+    - `blueprint`: the Flask blueprint of its commands, registered by
+      `create_app` for every kind.
+    - `remove_participants(ids)`: delete what these participants sent in this
+      kind (the facilitator removes a flooder with everything they sent);
+      called before the participants themselves go, in the same transaction.
     """
 
     key: str
@@ -88,6 +93,8 @@ class ActivityKind:
     archive_key: str | None = None
     export: Callable | None = None
     restore: Callable | None = None
+    blueprint: Any = None
+    remove_participants: Callable[[list[int]], None] | None = None
 
 
 _REGISTRY: dict[str, ActivityKind] = {}

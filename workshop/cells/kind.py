@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.cells import archive
+from workshop.cells import archive, logic, views
 
 
 def _announce(activity) -> str:
@@ -26,5 +26,7 @@ KIND = kinds.register(kinds.ActivityKind(
     add_form_id="new-cells-form",
     archive_key="cells",
     export=archive.export,
+    blueprint=views.bp,
+    remove_participants=logic.remove_participants,
     restore=archive.restore_cells,
 ))

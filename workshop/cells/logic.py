@@ -276,3 +276,11 @@ def lineage(cell: Cell) -> tuple[list, list]:
         select(HatComment).join(HatSubject, HatSubject.id == HatComment.subject_id)
         .where(HatSubject.project_id == project.id, HatComment.hidden.is_(False)).order_by(HatComment.id)))
     return ideas, comments
+
+
+def remove_participants(ids: list[int]) -> None:
+    """Their places in cells and their preferences go."""
+    from sqlalchemy import delete
+
+    for model in (CellMember, CellPreference):
+        db.session.execute(delete(model).where(model.participant_id.in_(ids)))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.hats import archive
+from workshop.hats import archive, logic, views
 
 
 def _announce(activity) -> str:
@@ -36,5 +36,7 @@ KIND = kinds.register(kinds.ActivityKind(
     add_form_id="new-hats-form",
     archive_key="hats",
     export=archive.export,
+    blueprint=views.bp,
+    remove_participants=logic.remove_participants,
     restore=archive.restore_hats,
 ))

@@ -259,3 +259,11 @@ def hats_of(workshop: Workshop, hats_id: int) -> HatsActivity:
     if hats is None or hats.activity.workshop_id != workshop.id:
         raise HatsRejected("unknown_activity")
     return hats
+
+
+def remove_participants(ids: list[int]) -> None:
+    """Their comments and the hats they wore go."""
+    from sqlalchemy import delete
+
+    for model in (HatComment, HatAssignment):
+        db.session.execute(delete(model).where(model.participant_id.in_(ids)))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
+from workshop.ideas import logic, views
 
 
 def _announce(activity) -> str:
@@ -29,4 +30,6 @@ KIND = kinds.register(kinds.ActivityKind(
     heading=lambda activity: activity.prompt,
     announce=_announce,
     shown=_shown,
+    blueprint=views.bp,
+    remove_participants=logic.remove_participants,
 ))

@@ -156,3 +156,18 @@ def merge(target: Idea, duplicates: list[Idea]) -> Idea:
     db.session.commit()
     db.session.refresh(target)
     return target
+
+
+def remove_participants(ids: list[int]) -> None:
+    """Their ideas go. Ideas of others merged into one of theirs come back on the
+    wall; a project made from one of theirs keeps its title."""
+    from sqlalchemy import delete, update
+
+    from workshop.voting.models import Project
+
+    theirs = select(Idea.id).where(Idea.participant_id.in_(ids)).scalar_subquery()
+    db.session.execute(update(Idea).where(Idea.merged_into_id.in_(theirs),
+                                          Idea.participant_id.not_in(ids)).values(merged_into_id=None))
+    db.session.execute(update(Project).where(Project.idea_id.in_(theirs)).values(idea_id=None))
+    db.session.execute(update(Idea).where(Idea.participant_id.in_(ids)).values(merged_into_id=None))
+    db.session.execute(delete(Idea).where(Idea.participant_id.in_(ids)))

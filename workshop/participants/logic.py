@@ -143,24 +143,17 @@ def remove(workshop: Workshop, participant_ids: list[int]) -> int:
     comments and hats, ballots, cell places and preferences. Ideas of others
     merged into a removed idea come back on the wall; a project made from a
     removed idea keeps its title. Returns how many were removed."""
-    from sqlalchemy import delete, update
+    from sqlalchemy import delete
 
-    from workshop.cells.models import CellMember, CellPreference
-    from workshop.hats.models import HatAssignment, HatComment
-    from workshop.ideas.models import Idea
-    from workshop.voting.models import Ballot, Project
+    from workshop import kinds
 
     ids = list(db.session.scalars(select(Participant.id).where(
         Participant.workshop_id == workshop.id, Participant.id.in_(participant_ids))))
     if not ids:
         return 0
-    their_ideas = select(Idea.id).where(Idea.participant_id.in_(ids)).scalar_subquery()
-    db.session.execute(update(Idea).where(Idea.merged_into_id.in_(their_ideas),
-                                          Idea.participant_id.not_in(ids)).values(merged_into_id=None))
-    db.session.execute(update(Project).where(Project.idea_id.in_(their_ideas)).values(idea_id=None))
-    db.session.execute(update(Idea).where(Idea.participant_id.in_(ids)).values(merged_into_id=None))
-    for model in (Idea, HatComment, HatAssignment, Ballot, CellMember, CellPreference):
-        db.session.execute(delete(model).where(model.participant_id.in_(ids)))
+    for kind in kinds.kinds():  # each kind takes out what they sent in it
+        if kind.remove_participants is not None:
+            kind.remove_participants(ids)
     db.session.execute(delete(Participant).where(Participant.id.in_(ids)))
     db.session.commit()
     return len(ids)

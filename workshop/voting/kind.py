@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.voting import archive
+from workshop.voting import archive, logic, views
 
 
 def _announce(activity) -> str:
@@ -27,5 +27,7 @@ KIND = kinds.register(kinds.ActivityKind(
     add_form_id="new-round-form",
     archive_key="round",
     export=archive.export,
+    blueprint=views.bp,
+    remove_participants=logic.remove_participants,
     restore=archive.restore_round,
 ))

@@ -487,3 +487,10 @@ def round_of(workshop: Workshop, round_id: int) -> Round:
     if round_ is None or round_.activity.workshop_id != workshop.id:
         raise VoteRejected("unknown_round")
     return round_
+
+
+def remove_participants(ids: list[int]) -> None:
+    """Their ballots go (the results are tallied again without them)."""
+    from sqlalchemy import delete
+
+    db.session.execute(delete(Ballot).where(Ballot.participant_id.in_(ids)))
