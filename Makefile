@@ -6,7 +6,7 @@ BABEL  := $(VENV)/bin/pybabel
 PORT   ?= 5000
 export FLASK_APP := workshop
 
-.PHONY: setup run test translations extract-messages bench clean
+.PHONY: setup run test lint translations extract-messages bench clean
 
 setup: $(VENV)/.installed node_modules/.installed translations
 
@@ -33,7 +33,11 @@ run: setup
 	$(VENV)/bin/flask db upgrade
 	PORT=$(PORT) $(PY) -m workshop.serve
 
-test: setup
+# The app and the analysis package stay clean under the rules in pyproject.toml.
+lint: setup
+	$(VENV)/bin/ruff check workshop analysis
+
+test: setup lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup

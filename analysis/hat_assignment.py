@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from enum import Enum
-from typing import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -313,7 +313,7 @@ def rotation(
             if h in allowed[pid]:
                 per_hat[row, j] = pref * step[pid][h] + jitter
     seat_hat, seat_rank = [], []
-    for j, h in enumerate(HATS):
+    for j in range(len(HATS)):
         wearers = int(np.isfinite(per_hat[:, j]).sum())
         seat_hat += [j] * wearers
         seat_rank += range(wearers)

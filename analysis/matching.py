@@ -241,7 +241,7 @@ def _rank(query: _Doc, cands: Sequence[tuple[object, _Doc]], keep, name_of, limi
     for (item, doc), cv in zip(cands, vectors[1:]):
         if not keep(item):
             continue
-        item_id = getattr(item, "id")
+        item_id = item.id
         if not doc.stems:
             empty.append(((_fold(name_of(item)), item_id), Match(item_id, 0.0, (), "")))
             continue

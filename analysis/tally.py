@@ -25,10 +25,11 @@ and the database layer stays out of here.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
-from typing import Any, Hashable, Iterable, Mapping, Sequence
+from typing import Any
 
 ItemId = Hashable
 ParticipantId = Hashable

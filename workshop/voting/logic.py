@@ -19,7 +19,6 @@ from workshop.participants.models import Participant
 from workshop.voting.models import VOTE_KINDS, Ballot, Project, Round, RoundItem
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
 
-SOURCES = ("ideas", "themes", "theme", "shortlist", "picked", "list")
 SAVE_ATTEMPTS = 8
 NO_GROUP = ""
 
@@ -366,10 +365,6 @@ def move_dots(round_: Round | RoundFacts, participant: Participant, project_id: 
         return ballot
 
     return save_ballot(round_, participant, change, seq)
-
-
-def dots_left(round_: Round, ballot: dict) -> int:
-    return round_.dots_per_participant - sum(ballot.values())
 
 
 def results(round_: Round) -> tally.TallyResult:
