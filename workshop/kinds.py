@@ -28,6 +28,8 @@ INSTALLED = (
     "workshop.voting.kind",
     "workshop.hats.kind",
     "workshop.cells.kind",
+    "workshop.forces.kind",
+    "workshop.brainwriting.kind",
 )
 
 # The stored keys of the kinds the rest of the code names (activity.kind).

@@ -316,7 +316,7 @@ def erase_person(workshop: Workshop, person: Person, reviewed: set[str]) -> int:
 def privacy_workshop(workshop_id: int) -> Workshop:
     """Its facilitator, an admin, and the coordinators who receive people's requests
     weeks later act on a workshop's personal data."""
-    from workshop.workshops.views import readable
+    from workshop.guards import readable
 
     return readable(workshop_id)
 

@@ -8,10 +8,8 @@ from workshop import live
 from workshop.cells import logic
 from workshop.errors import message_fragment
 from workshop.extensions import limiter
-from workshop.ideas.views import participant_key
-from workshop.participants.views import joined
+from workshop.guards import facilitated, joined, participant_key, readable
 from workshop.workshops.logic import can_facilitate
-from workshop.workshops.views import facilitated, readable
 
 bp = Blueprint("cells", __name__)
 
@@ -115,7 +113,7 @@ def page(workshop_id: int, cell_id: int):
 @login_required
 def contacts(workshop_id: int, cell_id: int):
     _workshop, cell = facilitated_cell(workshop_id, cell_id, reading=True)
-    from workshop.reports.views import download, reader_layout
+    from workshop.reports.downloads import download, reader_layout
 
     return download(logic.contacts_csv(cell, reader_layout()), "text/csv", f"cell-{cell.id}-contacts.csv")
 

@@ -7,10 +7,9 @@ from flask_login import login_required
 from workshop import live
 from workshop.errors import message_fragment
 from workshop.extensions import limiter
+from workshop.guards import facilitated, idea_limit, joined, participant_key
 from workshop.hats import logic
-from workshop.ideas.views import idea_limit, participant_key, rejection_message
-from workshop.participants.views import joined
-from workshop.workshops.views import facilitated
+from workshop.ideas.messages import rejection_message
 
 bp = Blueprint("hats", __name__)
 
@@ -95,7 +94,7 @@ def export(workshop_id: int, hats_id: int, subject_id: int):
     subject = next((s for s in hats.subjects if s.id == subject_id), None)
     if subject is None:
         abort(404)
-    from workshop.reports.views import download, reader_layout
+    from workshop.reports.downloads import download, reader_layout
 
     return download(logic.export_csv(subject, reader_layout()), "text/csv", f"hats-subject-{subject.id}.csv")
 

@@ -1,41 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request, session
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from workshop import live
 from workshop.errors import message_fragment
 from workshop.extensions import limiter
+from workshop.guards import facilitated, idea_limit, participant_key, phone_participant
 from workshop.ideas import logic
-from workshop.participants import logic as participants
-from workshop.participants.views import phone_participant
-from workshop.workshops.views import facilitated
+from workshop.ideas.messages import rejection_message
 
 bp = Blueprint("ideas", __name__)
-
-
-def rejection_message(code: str) -> str:
-    return {
-        "empty": _("Your idea is empty: write something first."),
-        "too_long": _("Your idea is too long: 500 characters at most."),
-        "closed": _("This activity is closed: your idea was not sent."),
-        "wrong_activity": _("This activity does not take ideas."),
-        "bad_key": _("Reload the page and send your idea again."),
-        "unknown_idea": _("This idea no longer exists."),
-        "bad_merge": _("Choose two different ideas of the same activity to merge."),
-    }.get(code, _("This could not be done."))
-
-
-def idea_limit() -> str:
-    return current_app.config["IDEA_LIMIT"]
-
-
-def participant_key() -> str:
-    # Per phone, not per address: a venue's phones share one address.
-    known = session.get(participants.SESSION_KEY, {})
-    ids = ",".join(str(known[k]) for k in sorted(known))
-    return f"participant:{ids}" if ids else f"address:{request.remote_addr}"
 
 
 def ideas_per_address_limit() -> str:

@@ -1,58 +1,22 @@
 from __future__ import annotations
 
-import typing
-
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 
-from workshop import live
+from workshop import guards, live
 from workshop.extensions import limiter
+from workshop.guards import facilitated, guessing_too_much, joined, reads_a_code
 from workshop.ideas import logic as ideas
 from workshop.participants import logic
 from workshop.workshops import logic as workshops
 from workshop.workshops.models import Workshop
-from workshop.workshops.views import facilitated
 
 bp = Blueprint("participants", __name__)
 
 
-# --- guessing join codes --------------------------------------------------------
-# Every answer that says "not for you" to a code (a wrong code on the join
-# pages, 404; a phone route of a code this phone has not joined, 403) counts
-# against the address, in one budget for all routes that read a code. Only
-# refusals count, so a venue behind one address joins and works freely.
-# Once over, the join pages and every refusal answer 429, whether the code
-# exists or not; a phone that has joined is never slowed by its neighbours.
-
-GUESSES = "code-guesses"
-
-
-def _guess_limits():
-    from limits import parse_many
-
-    return parse_many(current_app.config["JOIN_FAILURE_LIMIT"])
-
-
-def _counting() -> bool:
-    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
-
-
-def reads_a_code() -> bool:
-    rule = request.url_rule
-    return rule is not None and (rule.rule == "/join" or rule.rule.startswith("/j/<code>"))
-
-
-def guessing_too_much() -> bool:
-    if not _counting():
-        return False
-    try:
-        return not all(limiter.limiter.test(item, GUESSES, request.remote_addr) for item in _guess_limits())
-    except Exception:  # noqa: BLE001 - the limits' store away: never lock a venue out for it
-        current_app.logger.warning("could not read the join-code guesses", exc_info=True)
-        return False
-
+# --- guessing join codes: the budget is in workshop/guards.py ----------------------
 
 @bp.before_app_request
 def slow_down_guessers():
@@ -64,20 +28,13 @@ def slow_down_guessers():
 
 @bp.after_app_request
 def count_refused_codes(response):
-    if response.status_code in (403, 404) and _counting() and reads_a_code():
+    if response.status_code in (403, 404) and guards.counting_guesses() and reads_a_code():
         try:
-            for item in _guess_limits():
-                limiter.limiter.hit(item, GUESSES, request.remote_addr)
+            for item in guards.guess_limits():
+                limiter.limiter.hit(item, guards.GUESSES, request.remote_addr)
         except Exception:  # noqa: BLE001
             current_app.logger.warning("could not count a join-code guess", exc_info=True)
     return response
-
-
-def refuse_code() -> typing.NoReturn:
-    """The same answer for an unknown code and a known one this phone has not
-    joined: same status, same words, in the same language (the person's or
-    French, never the workshop's), so phone routes tell a guesser nothing."""
-    abort(429 if guessing_too_much() else 403)
 
 
 def wrong_code(code: str):
@@ -137,7 +94,7 @@ def join(code: str):
 
 def room_for_one_more(workshop: Workshop) -> bool:
     """One more new participant from this address in this workshop, within JOIN_LIMIT."""
-    if not _counting():
+    if not guards.counting_guesses():
         return True
     from limits import parse_many
 
@@ -147,27 +104,6 @@ def room_for_one_more(workshop: Workshop) -> bool:
     except Exception:  # noqa: BLE001 - the limits' store away: let people in
         current_app.logger.warning("could not count a join", exc_info=True)
         return True
-
-
-def phone_participant(code: str):
-    """This phone's participant in the workshop of this code, or None if it has
-    not joined (or 429 for a guesser over the limit: see refuse_code).
-    One query: every phone request comes this way."""
-    participant = logic.current_by_code(code)
-    if participant is None:
-        if guessing_too_much():
-            abort(429)
-        return None
-    g.workshop_language = participant.workshop.language
-    return participant
-
-
-def joined(code: str):
-    """The workshop and this phone's participant; refused (403) if it has not joined."""
-    participant = phone_participant(code)
-    if participant is None:
-        refuse_code()
-    return participant.workshop, participant
 
 
 @bp.route("/j/<code>/leave", methods=["GET", "POST"])

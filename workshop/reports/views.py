@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from workshop import kinds
+from workshop.guards import readable
 from workshop.orphans import logic as orphans
 from workshop.orphans.pipeline import is_open as adoption_is_open
 from workshop.reports import archive, charts, logic
+from workshop.reports.downloads import csv_download, download, export_choice, reader_layout
 from workshop.workshops.logic import can_facilitate, can_read
-from workshop.workshops.views import readable
 
 bp = Blueprint("reports", __name__)
 
@@ -37,31 +38,6 @@ def vote_kind_label(kind: str) -> str:
 def with_names() -> bool:
     """Nicknames only when asked for (?names=1): exports are pseudonymous by default."""
     return request.args.get("names") == "1"
-
-
-def reader_layout() -> logic.Layout:
-    """The layout this reader's spreadsheet expects (see logic.export_layout)."""
-    from flask_babel import get_locale
-
-    return logic.export_layout(request.args, request.headers.get("Accept-Language", ""), str(get_locale()))
-
-
-def export_choice() -> dict[str, str]:
-    """The separator and language a reader chose on the report (?sep=, ?lang=),
-    carried by every export link of the page."""
-    allowed = {"sep": logic.SEPARATORS, "lang": ("fr", "en", "codes")}
-    return {key: request.args[key] for key, values in allowed.items() if request.args.get(key) in values}
-
-
-def csv_download(header, rows, filename: str) -> Response:
-    return download(logic.to_csv(header, rows, reader_layout()), "text/csv", filename)
-
-
-def download(body, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/w/<int:workshop_id>/report")

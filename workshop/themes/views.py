@@ -11,11 +11,11 @@ from analysis import clustering
 from workshop import live
 from workshop.errors import message_fragment
 from workshop.extensions import db, socketio
+from workshop.guards import facilitated
 from workshop.ideas import logic as ideas
 from workshop.themes import logic
 from workshop.workshops.logic import activity_of
 from workshop.workshops.models import Activity
-from workshop.workshops.views import facilitated
 
 bp = Blueprint("themes", __name__)
 log = logging.getLogger(__name__)

@@ -13,14 +13,12 @@ from sqlalchemy import select
 from workshop import live
 from workshop.errors import answer, message_fragment
 from workshop.extensions import db, limiter
-from workshop.ideas.views import participant_key
+from workshop.guards import facilitated, guessing_too_much, participant_key, phone_participant
 from workshop.participants import logic as participants
 from workshop.participants.models import Participant
-from workshop.participants.views import guessing_too_much, phone_participant
 from workshop.voting import items_import, logic
 from workshop.workshops.logic import normalise_join_code
 from workshop.workshops.models import Workshop
-from workshop.workshops.views import facilitated
 
 bp = Blueprint("voting", __name__)
 

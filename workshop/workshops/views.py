@@ -7,7 +7,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -23,7 +22,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from workshop import live, qr, venue
-from workshop.extensions import db
+from workshop.guards import facilitated, managed
 from workshop.kinds import kind_of
 from workshop.workshops import logic
 from workshop.workshops.models import Workshop
@@ -46,26 +45,6 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def facilitated(workshop_id: int) -> Workshop:
-    """The workshop, if the signed-in person runs it; refused otherwise."""
-    return _workshop_if(workshop_id, logic.can_facilitate)
-
-
-def readable(workshop_id: int) -> Workshop:
-    """The workshop, if the signed-in person may read its record (logic.can_read)."""
-    return _workshop_if(workshop_id, logic.can_read)
-
-
-def _workshop_if(workshop_id: int, allowed) -> Workshop:
-    workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None:
-        abort(404)
-    if not allowed(current_user, workshop):
-        abort(403)
-    g.workshop_language = workshop.language
-    return workshop
-
-
 def join_url(workshop: Workshop) -> str:
     # Behind a proxy or on a venue network, PUBLIC_URL says what phones can reach;
     # otherwise the address the facilitator opened (the control view warns when
@@ -86,11 +65,6 @@ def index():
     archived = request.args.get("archived") == "1"
     return render_template("workshops/index.html", workshops=logic.workshops_of(current_user, archived),
                            archived=archived, can_facilitate=logic.can_facilitate, can_manage=logic.can_manage)
-
-
-def managed(workshop_id: int) -> Workshop:
-    """The workshop, if the signed-in person may rename or archive it (logic.can_manage)."""
-    return _workshop_if(workshop_id, logic.can_manage)
 
 
 @bp.post("/w/<int:workshop_id>/rename")

@@ -1,0 +1,126 @@
+"""Who may do what, asked once at the start of a request.
+
+Every view that acts on a workshop or a phone starts here: `facilitated` and
+`readable` for the signed-in side (the workshop, or 404 / 403), `joined` and
+`phone_participant` for phones (with the join-code guessing budget), and the
+rate-limit keys. Each sets the request's workshop language. Views import this
+module, never each other.
+"""
+
+from __future__ import annotations
+
+import typing
+
+from flask import abort, current_app, g, request, session
+from flask_login import current_user
+
+from workshop.extensions import db, limiter
+from workshop.participants import logic as participants
+from workshop.workshops import logic as workshops
+from workshop.workshops.models import Workshop
+
+# --- the signed-in side ------------------------------------------------------------
+
+
+def facilitated(workshop_id: int) -> Workshop:
+    """The workshop, if the signed-in person runs it; refused otherwise."""
+    return _workshop_if(workshop_id, workshops.can_facilitate)
+
+
+def readable(workshop_id: int) -> Workshop:
+    """The workshop, if the signed-in person may read its record (workshops.can_read)."""
+    return _workshop_if(workshop_id, workshops.can_read)
+
+
+def managed(workshop_id: int) -> Workshop:
+    """The workshop, if the signed-in person may rename or archive it (workshops.can_manage)."""
+    return _workshop_if(workshop_id, workshops.can_manage)
+
+
+def _workshop_if(workshop_id: int, allowed) -> Workshop:
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        abort(404)
+    if not allowed(current_user, workshop):
+        abort(403)
+    g.workshop_language = workshop.language
+    return workshop
+
+
+# --- phones and guessing join codes -------------------------------------------------
+# Every answer that says "not for you" to a code (a wrong code on the join
+# pages, 404; a phone route of a code this phone has not joined, 403) counts
+# against the address, in one budget for all routes that read a code. Only
+# refusals count, so a venue behind one address joins and works freely.
+# Once over, the join pages and every refusal answer 429, whether the code
+# exists or not; a phone that has joined is never slowed by its neighbours.
+# (participants/views.py counts the refusals after each request.)
+
+GUESSES = "code-guesses"
+
+
+def guess_limits():
+    from limits import parse_many
+
+    return parse_many(current_app.config["JOIN_FAILURE_LIMIT"])
+
+
+def counting_guesses() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def reads_a_code() -> bool:
+    rule = request.url_rule
+    return rule is not None and (rule.rule == "/join" or rule.rule.startswith("/j/<code>"))
+
+
+def guessing_too_much() -> bool:
+    if not counting_guesses():
+        return False
+    try:
+        return not all(limiter.limiter.test(item, GUESSES, request.remote_addr) for item in guess_limits())
+    except Exception:  # noqa: BLE001 - the limits' store away: never lock a venue out for it
+        current_app.logger.warning("could not read the join-code guesses", exc_info=True)
+        return False
+
+
+def refuse_code() -> typing.NoReturn:
+    """The same answer for an unknown code and a known one this phone has not
+    joined: same status, same words, in the same language (the person's or
+    French, never the workshop's), so phone routes tell a guesser nothing."""
+    abort(429 if guessing_too_much() else 403)
+
+
+def phone_participant(code: str):
+    """This phone's participant in the workshop of this code, or None if it has
+    not joined (or 429 for a guesser over the limit: see refuse_code).
+    One query: every phone request comes this way."""
+    participant = participants.current_by_code(code)
+    if participant is None:
+        if guessing_too_much():
+            abort(429)
+        return None
+    g.workshop_language = participant.workshop.language
+    return participant
+
+
+def joined(code: str):
+    """The workshop and this phone's participant; refused (403) if it has not joined."""
+    participant = phone_participant(code)
+    if participant is None:
+        refuse_code()
+    return participant.workshop, participant
+
+
+# --- rate-limit keys ----------------------------------------------------------------
+
+
+def idea_limit() -> str:
+    return current_app.config["IDEA_LIMIT"]
+
+
+def participant_key() -> str:
+    # Per phone, not per address: a venue's phones share one address.
+    known = session.get(participants.SESSION_KEY, {})
+    ids = ",".join(str(known[k]) for k in sorted(known))
+    return f"participant:{ids}" if ids else f"address:{request.remote_addr}"

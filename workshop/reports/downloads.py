@@ -1,0 +1,33 @@
+"""Files handed to a reader: the layout their spreadsheet expects, and the
+download response every export shares (never cached: exports hold people's words)."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from workshop.reports import logic
+
+
+def reader_layout() -> logic.Layout:
+    """The layout this reader's spreadsheet expects (see logic.export_layout)."""
+    from flask_babel import get_locale
+
+    return logic.export_layout(request.args, request.headers.get("Accept-Language", ""), str(get_locale()))
+
+
+def export_choice() -> dict[str, str]:
+    """The separator and language a reader chose on the report (?sep=, ?lang=),
+    carried by every export link of the page."""
+    allowed = {"sep": logic.SEPARATORS, "lang": ("fr", "en", "codes")}
+    return {key: request.args[key] for key, values in allowed.items() if request.args.get(key) in values}
+
+
+def csv_download(header, rows, filename: str) -> Response:
+    return download(logic.to_csv(header, rows, reader_layout()), "text/csv", filename)
+
+
+def download(body, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
