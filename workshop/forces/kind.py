@@ -1,0 +1,33 @@
+"""Force-field evaluation: phones post driving and restraining forces on a subject."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from workshop import kinds
+from workshop.forces import archive, logic, views
+
+
+def _announce(activity) -> str:
+    if activity.is_open:
+        return _("Force field: %(subject)s", subject=activity.prompt)
+    return _("This activity is closed.")
+
+
+KIND = kinds.register(kinds.ActivityKind(
+    key=logic.FORCES,
+    name=_l("Force-field evaluation"),
+    stage={"projector": "forces/_projector.html", "control": "forces/_control.html",
+           "phone": "forces/_phone_stage.html"},
+    label=lambda activity: _("Force field: %(subject)s", subject=activity.prompt),
+    heading=lambda _activity: _("Driving and restraining forces"),
+    announce=_announce,
+    add_form="forces/_new.html",
+    add_form_id="new-forces-form",
+    archive_key="forces",
+    export=archive.export,
+    restore=archive.restore,
+    blueprint=views.bp,
+    remove_participants=logic.remove_participants,
+))

@@ -1,0 +1,235 @@
+"""Force-field rules: the subject, forces posted once per submission key,
+"+1" once per phone and force, hiding and merging duplicates. The weighing
+itself is analysis/forcefield.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from analysis import forcefield
+from workshop import snapshot
+from workshop.extensions import db
+from workshop.forces.models import MAX_EXPLANATION_LENGTH, MAX_FORCE_LENGTH, Force, ForceAgreement, ForceField
+from workshop.ideas.logic import IdeaRejected, clean_key, clean_text
+from workshop.participants.models import Participant
+from workshop.voting.models import Project
+from workshop.workshops.models import Activity, Workshop
+
+# The stored kind of a force-field activity (activity.kind).
+FORCES = "forces"
+SIDES = forcefield.SIDES
+STRENGTHS = range(forcefield.MIN_STRENGTH, forcefield.MAX_STRENGTH + 1)
+
+
+class ForcesRejected(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def create(workshop: Workshop, typed_subject: str, project_id: int | None) -> ForceField:
+    """A force-field activity at the end of the agenda, on a retained priority or a typed subject."""
+    project = None
+    if project_id:
+        project = db.session.get(Project, project_id)
+        if project is None or project.workshop_id != workshop.id or project.status != "priority":
+            raise ForcesRejected("unknown_subject")
+    try:
+        subject = project.title if project else clean_text(typed_subject)
+    except IdeaRejected:
+        raise ForcesRejected("no_subject") from None
+    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    activity = Activity(workshop_id=workshop.id, kind=FORCES, position=position, prompt=subject[:300])
+    db.session.add(activity)
+    db.session.flush()
+    field = ForceField(activity_id=activity.id, subject=subject, project_id=project.id if project else None)
+    db.session.add(field)
+    db.session.commit()
+    return field
+
+
+def field_of_activity(activity: Activity) -> ForceField:
+    return snapshot.once(("force-field-of", activity.id), lambda: db.session.scalar(
+        select(ForceField).where(ForceField.activity_id == activity.id)))
+
+
+def field_in(workshop: Workshop, field_id: int) -> ForceField:
+    field = db.session.get(ForceField, field_id)
+    if field is None or field.activity.workshop_id != workshop.id:
+        raise ForcesRejected("unknown_activity")
+    return field
+
+
+def force_in(field: ForceField, force_id: int) -> Force:
+    force = db.session.get(Force, force_id)
+    if force is None or force.field_id != field.id:
+        raise ForcesRejected("unknown_force")
+    return force
+
+
+def _sent(participant: Participant, key: str) -> Force | None:
+    return db.session.scalar(select(Force).where(Force.participant_id == participant.id,
+                                                 Force.submission_key == key))
+
+
+def _explanation(text: str) -> str:
+    from workshop.security import clean_field
+
+    text = " ".join(clean_field(text or "").split())
+    if len(text) > MAX_EXPLANATION_LENGTH:
+        raise ForcesRejected("explanation_too_long")
+    return text
+
+
+def _strength(value) -> int:
+    try:
+        strength = int(value)
+    except (TypeError, ValueError):
+        raise ForcesRejected("bad_strength") from None
+    if strength not in STRENGTHS:
+        raise ForcesRejected("bad_strength")
+    return strength
+
+
+def post(field: ForceField, participant: Participant, side: str, strength, text: str, explanation: str,
+         key: str) -> tuple[Force, bool]:
+    """Store a force; the same submission key sent again returns the first (force, newly_stored)."""
+    try:
+        key = clean_key(key)
+        already = _sent(participant, key)
+        if already is not None:
+            return already, False
+        text = clean_text(text)
+    except IdeaRejected as rejected:
+        raise ForcesRejected(rejected.code) from None
+    if len(text) > MAX_FORCE_LENGTH:
+        raise ForcesRejected("too_long")
+    if side not in SIDES:
+        raise ForcesRejected("bad_side")
+    force = Force(field_id=field.id, participant_id=participant.id, side=side, strength=_strength(strength),
+                  text=text, explanation=_explanation(explanation), submission_key=key)
+    db.session.refresh(field.activity)
+    if not field.activity.is_open:
+        raise ForcesRejected("closed")
+    db.session.add(force)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same phone sent the same key twice at once
+        db.session.rollback()
+        return _sent(participant, key), False
+    return force, True
+
+
+def kept(force: Force) -> Force:
+    """The force a duplicate was merged into (itself if it was not)."""
+    while force.merged_into_id is not None:
+        force = db.session.get(Force, force.merged_into_id)
+    return force
+
+
+def agree(field: ForceField, participant: Participant, force_id: int) -> tuple[Force, bool]:
+    """One "+1" per phone and force, on the force a duplicate was merged into; (force, newly)."""
+    force = kept(force_in(field, force_id))
+    db.session.refresh(field.activity)
+    if not field.activity.is_open:
+        raise ForcesRejected("closed")
+    if force.hidden:
+        raise ForcesRejected("hidden_force")
+    if force.participant_id == participant.id:
+        raise ForcesRejected("own_force")
+    if db.session.scalar(select(ForceAgreement.id).where(ForceAgreement.force_id == force.id,
+                                                         ForceAgreement.participant_id == participant.id)):
+        return force, False
+    db.session.add(ForceAgreement(force_id=force.id, participant_id=participant.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # two taps at once: the other one counted
+        db.session.rollback()
+        return force, False
+    return force, True
+
+
+def set_hidden(force: Force, hidden: bool) -> None:
+    force.hidden = hidden
+    db.session.commit()
+
+
+def merge(field: ForceField, keep_id: int, gone_id: int) -> Force:
+    """`gone` says the same as `keep`: it and whatever was merged into it join `keep`,
+    which takes their ratings and agreements (analysis.forcefield unites them)."""
+    keep, gone = kept(force_in(field, keep_id)), kept(force_in(field, gone_id))
+    if keep.id == gone.id or keep.side != gone.side:
+        raise ForcesRejected("bad_merge")
+    db.session.execute(update(Force).where(Force.merged_into_id == gone.id).values(merged_into_id=keep.id))
+    gone.merged_into_id = keep.id
+    db.session.commit()
+    return keep
+
+
+def forces_of(field: ForceField) -> list[Force]:
+    return list(db.session.scalars(select(Force).where(Force.field_id == field.id).order_by(Force.id)))
+
+
+def people_here(field: ForceField) -> int:
+    """The participants still in the workshop: the room agreement shares are taken of."""
+    return db.session.scalar(select(func.count(Participant.id)).where(
+        Participant.workshop_id == field.activity.workshop_id, Participant.left_at.is_(None))) or 0
+
+
+def posted(field: ForceField, rows: list[Force]) -> list[forcefield.Posted]:
+    agreers: dict[int, set[int]] = {}
+    for force_id, pid in db.session.execute(
+            select(ForceAgreement.force_id, ForceAgreement.participant_id)
+            .join(Force, Force.id == ForceAgreement.force_id).where(Force.field_id == field.id)):
+        agreers.setdefault(force_id, set()).add(pid)
+    return [forcefield.Posted(id=f.id, side=f.side, strength=f.strength, agreers=frozenset(agreers.get(f.id, ())),
+                              merged_into=f.merged_into_id, hidden=f.hidden) for f in rows]
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A weighed force with the row it stands for, for the templates."""
+
+    force: Force
+    weighed: forcefield.Force
+
+
+@dataclass(frozen=True)
+class FieldView:
+    field: ForceField
+    weighed: forcefield.Field
+    driving: list[Drawn]
+    restraining: list[Drawn]
+    rows: dict[int, Force]
+
+    @property
+    def count(self) -> int:
+        return len(self.driving) + len(self.restraining)
+
+
+def view(field: ForceField, include_hidden: bool = False) -> FieldView:
+    """The field weighed once per change and shared by every room's render."""
+    def compute() -> FieldView:
+        rows = forces_of(field)
+        by_id = {f.id: f for f in rows}
+        weighed = forcefield.aggregate(posted(field, rows), people_here(field), include_hidden=include_hidden)
+        return FieldView(field=field, weighed=weighed, rows=by_id,
+                         driving=[Drawn(by_id[w.id], w) for w in weighed.driving],
+                         restraining=[Drawn(by_id[w.id], w) for w in weighed.restraining])
+
+    return snapshot.once(("force-field", field.id, include_hidden), compute)
+
+
+def remove_participants(ids: list[int]) -> None:
+    """Their forces and "+1"s go; forces merged into one of theirs stand alone again."""
+    theirs = select(Force.id).where(Force.participant_id.in_(ids))
+    db.session.execute(update(Force).where(Force.merged_into_id.in_(theirs), Force.participant_id.not_in(ids))
+                       .values(merged_into_id=None))
+    db.session.execute(delete(ForceAgreement).where(ForceAgreement.participant_id.in_(ids)))
+    db.session.execute(delete(ForceAgreement).where(ForceAgreement.force_id.in_(theirs)))
+    # Their own merges among themselves point at rows about to go.
+    db.session.execute(update(Force).where(Force.participant_id.in_(ids)).values(merged_into_id=None))
+    db.session.execute(delete(Force).where(Force.participant_id.in_(ids)))

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from workshop.errors import message_fragment
+from workshop.extensions import limiter
+from workshop.forces import logic, pushes
+from workshop.guards import facilitated, idea_limit, joined, participant_key
+from workshop.ideas.messages import rejection_message
+
+bp = Blueprint("forces", __name__)
+
+
+@bp.app_template_global()
+def force_field(activity):
+    return logic.field_of_activity(activity)
+
+
+@bp.app_template_global()
+def force_view(field, include_hidden=False):
+    return logic.view(field, include_hidden)
+
+
+@bp.app_template_filter()
+def force_number(value: float, signed: bool = False) -> str:
+    """One decimal in the reader's locale (4,2 in French); `signed` shows + before a gain."""
+    from flask_babel import format_decimal
+
+    text = format_decimal(round(value, 1), format="+0.#;-0.#" if signed else "0.#")
+    return text.replace("-", "\u2212")  # a true minus reads from the back of the room
+
+
+def error_message(code: str) -> str:
+    return {
+        "no_subject": _("Choose a priority or type a subject."),
+        "unknown_subject": _("This subject is not part of the workshop."),
+        "closed": _("This activity is closed: your force was not sent."),
+        "too_long": _("Your force is too long: 200 characters at most."),
+        "empty": _("Your force is empty: write something first."),
+        "explanation_too_long": _("Your explanation is too long: 500 characters at most."),
+        "bad_side": _("Choose whether it drives or restrains."),
+        "bad_strength": _("Choose a strength from 1 to 5."),
+        "own_force": _("This is your own force: others can agree with it."),
+        "hidden_force": _("This force is no longer shown."),
+        "bad_merge": _("Choose two different forces of the same side to merge."),
+    }.get(code) or rejection_message(code)
+
+
+# --- facilitator -------------------------------------------------------------------
+
+@bp.post("/w/<int:workshop_id>/forces")
+@login_required
+def create(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        logic.create(workshop, request.form.get("subject", ""), request.form.get("project", type=int))
+    except logic.ForcesRejected as error:
+        return message_fragment(error_message(error.code))
+    return render_template("workshops/_agenda.html", workshop=workshop)
+
+
+def facilitated_field(workshop_id: int, field_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        return workshop, logic.field_in(workshop, field_id)
+    except logic.ForcesRejected:
+        abort(404)
+
+
+def control_fragment(workshop, field):
+    return render_template("forces/_control.html", workshop=workshop, activity=field.activity, field=field)
+
+
+@bp.post("/w/<int:workshop_id>/forces/<int:field_id>/items/<int:force_id>/<any(hide, restore):action>")
+@login_required
+def moderate(workshop_id: int, field_id: int, force_id: int, action: str):
+    workshop, field = facilitated_field(workshop_id, field_id)
+    try:
+        logic.set_hidden(logic.force_in(field, force_id), action == "hide")
+    except logic.ForcesRejected:
+        abort(404)
+    pushes.field_changed(workshop, field, phones=True)
+    return control_fragment(workshop, field)
+
+
+@bp.post("/w/<int:workshop_id>/forces/<int:field_id>/merge")
+@login_required
+def merge(workshop_id: int, field_id: int):
+    workshop, field = facilitated_field(workshop_id, field_id)
+    try:
+        logic.merge(field, request.form.get("keep", type=int) or 0, request.form.get("gone", type=int) or 0)
+    except logic.ForcesRejected as error:
+        return message_fragment(error_message(error.code))
+    pushes.field_changed(workshop, field, phones=True)
+    return control_fragment(workshop, field)
+
+
+# --- participant ---------------------------------------------------------------------
+
+def field_phone(code: str, field_id: int):
+    workshop, participant = joined(code)
+    try:
+        return workshop, participant, logic.field_in(workshop, field_id)
+    except logic.ForcesRejected:
+        abort(404)
+
+
+@bp.post("/j/<code>/forces/<int:field_id>")
+@limiter.limit(idea_limit, key_func=participant_key)
+def send(code: str, field_id: int):
+    workshop, participant, field = field_phone(code, field_id)
+    form = request.form
+    try:
+        force, stored_now = logic.post(field, participant, form.get("side", ""), form.get("strength"),
+                                       form.get("text", ""), form.get("explanation", ""), form.get("key", ""))
+    except logic.ForcesRejected as error:
+        return message_fragment(error_message(error.code))
+    if stored_now:
+        pushes.field_changed(workshop, field, phones=True)
+    response = make_response(render_template("forces/_my_force.html", force=force))
+    response.headers["HX-Trigger"] = "sent"
+    return response
+
+
+@bp.post("/j/<code>/forces/<int:field_id>/agree/<int:force_id>")
+@limiter.limit(idea_limit, key_func=participant_key)
+def agree(code: str, field_id: int, force_id: int):
+    workshop, participant, field = field_phone(code, field_id)
+    try:
+        force, counted_now = logic.agree(field, participant, force_id)
+    except logic.ForcesRejected as error:
+        if error.code == "unknown_force":
+            abort(404)
+        return message_fragment(error_message(error.code))
+    if counted_now:  # phones list no counts: only the big screens change
+        pushes.field_changed(workshop, field)
+    return render_template("forces/_agreed.html", force=force, asked=force_id, workshop=workshop, field=field)
