@@ -54,7 +54,8 @@ def people(app, workshop, facilitator):
 
 def test_the_matrix_covers_every_feature(app, workshop):
     urls = " ".join(url for _method, url in facilitator_routes(app, workshop.id))
-    for feature in ("/control", "/ideas/", "/themes/", "/rounds", "/hats", "/cells", "/privacy", "/timer"):
+    for feature in ("/control", "/ideas/", "/themes/", "/rounds", "/hats", "/cells", "/privacy", "/timer",
+                    "/forces"):
         assert feature in urls, feature
 
 
@@ -142,6 +143,8 @@ def furnish(workshop):
     """A round, a six-hats activity and a cell sign-up in the workshop; their ids."""
     from workshop.cells import logic as cells
     from workshop.extensions import db
+    from workshop.forces import logic as forces
+    from workshop.forces.models import Force
     from workshop.hats import logic as hats
     from workshop.ideas import logic as ideas
     from workshop.participants.models import Participant
@@ -160,7 +163,12 @@ def furnish(workshop):
     voting.retain(workshop, [item.project_id for item in round_.items[:2]])
     six = hats.create(workshop, ["Un sujet"], [], "balanced")
     signup = cells.create(workshop, "first_come", None)
-    return {"round_id": round_.id, "hats_id": six.id, "signup_id": signup.id}
+    field = forces.create(workshop, "Un sujet", None)
+    force = Force(field_id=field.id, participant_id=author.id, side="driving", strength=3, text="Une force",
+                  submission_key="furnish-force")
+    db.session.add(force)
+    db.session.commit()
+    return {"round_id": round_.id, "hats_id": six.id, "signup_id": signup.id, "field_id": field.id, "force_id": force.id}
 
 
 def test_phones_act_only_in_the_workshop_they_joined(app, workshop, facilitator, people):
@@ -180,7 +188,7 @@ def test_phones_act_only_in_the_workshop_they_joined(app, workshop, facilitator,
     # Our phone, pointed at the other workshop's round, hats or cells: not found, nothing stored.
     phone = people["participant"]
     for method, url in phone_routes(app, workshop.join_code, theirs):
-        if any(f"/{part}/" in url for part in ("rounds", "hats", "cells")):
+        if any(f"/{part}/" in url for part in ("rounds", "hats", "cells", "forces")):
             status = phone.open(url, method=method, data={"project": "1", "delta": "1", "cell": "1"}).status_code
             assert status in (403, 404, 409, 422), (method, url, status)
     assert db.session.query(Idea).count() == before
