@@ -55,7 +55,7 @@ def people(app, workshop, facilitator):
 def test_the_matrix_covers_every_feature(app, workshop):
     urls = " ".join(url for _method, url in facilitator_routes(app, workshop.id))
     for feature in ("/control", "/ideas/", "/themes/", "/rounds", "/hats", "/cells", "/privacy", "/timer",
-                    "/forces"):
+                    "/brainwriting", "/forces"):
         assert feature in urls, feature
 
 
@@ -141,6 +141,7 @@ def phone_routes(app, code: str, ids: dict):
 
 def furnish(workshop):
     """A round, a six-hats activity and a cell sign-up in the workshop; their ids."""
+    from workshop.brainwriting import logic as brainwriting
     from workshop.cells import logic as cells
     from workshop.extensions import db
     from workshop.forces import logic as forces
@@ -168,7 +169,8 @@ def furnish(workshop):
                   submission_key="furnish-force")
     db.session.add(force)
     db.session.commit()
-    return {"round_id": round_.id, "hats_id": six.id, "signup_id": signup.id, "field_id": field.id, "force_id": force.id}
+    passing = brainwriting.create(workshop, activity.id, 5)
+    return {"round_id": round_.id, "hats_id": six.id, "signup_id": signup.id, "field_id": field.id, "force_id": force.id, "bw_id": passing.id}
 
 
 def test_phones_act_only_in_the_workshop_they_joined(app, workshop, facilitator, people):
@@ -188,7 +190,7 @@ def test_phones_act_only_in_the_workshop_they_joined(app, workshop, facilitator,
     # Our phone, pointed at the other workshop's round, hats or cells: not found, nothing stored.
     phone = people["participant"]
     for method, url in phone_routes(app, workshop.join_code, theirs):
-        if any(f"/{part}/" in url for part in ("rounds", "hats", "cells", "forces")):
+        if any(f"/{part}/" in url for part in ("rounds", "hats", "cells", "forces", "brainwriting")):
             status = phone.open(url, method=method, data={"project": "1", "delta": "1", "cell": "1"}).status_code
             assert status in (403, 404, 409, 422), (method, url, status)
     assert db.session.query(Idea).count() == before

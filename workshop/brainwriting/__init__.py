@@ -1,0 +1,1 @@
+"""Brainwriting rotation: each round, every phone builds on someone else's idea."""

@@ -1,0 +1,48 @@
+"""Brainwriting rotation ("pass the idea", 6-3-5 style): in each round every
+phone is handed someone else's idea and builds on it."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from workshop import kinds
+from workshop.brainwriting import archive, logic, views
+from workshop.brainwriting.models import KEY
+
+
+def _announce(activity) -> str:
+    if activity.is_open:
+        bw = logic.of_activity(activity)
+        return _("Brainwriting, round %(num)d: build on the idea your phone shows.", num=bw.round_no)
+    return _("This activity is closed.")
+
+
+def _round_key(activity) -> str:
+    bw = logic.of_activity(activity)
+    return f"-r{bw.round_no}" if bw else ""
+
+
+def _on_open(activity) -> None:
+    logic.start_first_round(logic.of_activity(activity))
+
+
+KIND = kinds.register(kinds.ActivityKind(
+    key=KEY,
+    name=_l("Brainwriting rotation"),
+    stage={"projector": "brainwriting/_projector.html", "control": "brainwriting/_control.html",
+           "phone": "brainwriting/_phone_stage.html"},
+    label=lambda activity: activity.prompt,
+    heading=lambda activity: activity.prompt,
+    announce=_announce,
+    # A new round is news to the phones even though the activity stays open.
+    announce_key=_round_key,
+    on_open=_on_open,
+    add_form="brainwriting/_new.html",
+    add_form_id="new-brainwriting-form",
+    archive_key="brainwriting",
+    export=archive.export,
+    restore=archive.restore,
+    blueprint=views.bp,
+    remove_participants=logic.remove_participants,
+))

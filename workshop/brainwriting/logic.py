@@ -1,0 +1,264 @@
+"""Brainwriting rules: rounds, who is served which idea (analysis.rotation),
+build-ons sent once per submission key, moderation and promotion to an idea."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from analysis import rotation
+from workshop import kinds
+from workshop.brainwriting.models import BUILD_KINDS, KEY, MAX_BUILD_LENGTH, Brainwriting, Build, Serve
+from workshop.extensions import db
+from workshop.ideas.logic import IdeaRejected, clean_key, clean_text, has_ideas, wall
+from workshop.ideas.models import Idea
+from workshop.participants.models import Participant
+from workshop.workshops import logic as workshops
+from workshop.workshops.models import Activity, Workshop
+
+MAX_ROUND_MINUTES = 60
+# The builds a chain shows on the projector; the rest are counted.
+CHAIN_SHOWN = 3
+
+
+class BrainwritingRejected(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+# --- the facilitator's moves ---------------------------------------------------------
+
+def create(workshop: Workshop, source_id: int, round_minutes: int) -> Brainwriting:
+    """A brainwriting activity over an ideas question that already has ideas."""
+    source = db.session.get(Activity, source_id)
+    if source is None or source.workshop_id != workshop.id or source.kind != kinds.IDEAS:
+        raise BrainwritingRejected("unknown_question")
+    if not wall(source, with_authors=False):
+        raise BrainwritingRejected("no_ideas")
+    if not 1 <= round_minutes <= MAX_ROUND_MINUTES:
+        raise BrainwritingRejected("bad_minutes")
+    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    activity = Activity(workshop_id=workshop.id, kind=KEY, position=position,
+                        prompt=source.prompt[:300])
+    db.session.add(activity)
+    db.session.flush()
+    bw = Brainwriting(activity_id=activity.id, source_activity_id=source.id, round_minutes=round_minutes)
+    db.session.add(bw)
+    db.session.commit()
+    return bw
+
+
+def sources(workshop: Workshop) -> list[Activity]:
+    return [a for a in workshop.activities if a.kind == kinds.IDEAS and has_ideas(a)]
+
+
+def of_activity(activity: Activity) -> Brainwriting | None:
+    return db.session.scalar(select(Brainwriting).where(Brainwriting.activity_id == activity.id))
+
+
+def in_workshop(workshop: Workshop, bw_id: int) -> Brainwriting:
+    bw = db.session.get(Brainwriting, bw_id)
+    if bw is None or bw.activity.workshop_id != workshop.id:
+        raise BrainwritingRejected("unknown_activity")
+    return bw
+
+
+def start_first_round(bw: Brainwriting) -> None:
+    """Opening the activity starts round 1 (reopening it later changes nothing)."""
+    if bw.round_no == 0:
+        _new_round(bw)
+
+
+def next_round(bw: Brainwriting) -> None:
+    """Everyone is handed another idea, and the round's timer starts."""
+    db.session.refresh(bw.activity)
+    if not bw.activity.is_open:
+        raise BrainwritingRejected("closed")
+    _new_round(bw)
+
+
+def _new_round(bw: Brainwriting) -> None:
+    bw.round_no += 1
+    served = rotation.assign(_people(bw), _ideas(bw), _history(bw), groups_of=_groups(bw),
+                             seed=f"{bw.id}:{bw.round_no}")
+    db.session.add_all(Serve(brainwriting_id=bw.id, round_no=bw.round_no, participant_id=pid, idea_id=iid)
+                       for pid, iid in served.items() if iid is not None)
+    db.session.commit()
+    workshops.start_timer(bw.activity.workshop, bw.round_minutes)
+
+
+# --- what the rotation reads ----------------------------------------------------------
+
+def _people(bw: Brainwriting) -> list[rotation.Person]:
+    """Everyone still in the workshop (not those who left)."""
+    return [rotation.Person(pid, group) for pid, group in db.session.execute(
+        select(Participant.id, Participant.group_id).where(
+            Participant.workshop_id == bw.activity.workshop_id, Participant.left_at.is_(None)))]
+
+
+def _groups(bw: Brainwriting) -> dict[int, int | None]:
+    """Everyone's group, leavers included (their serves count in the spread)."""
+    return dict(db.session.execute(select(Participant.id, Participant.group_id).where(
+        Participant.workshop_id == bw.activity.workshop_id)).all())
+
+
+def _ideas(bw: Brainwriting) -> list[rotation.Idea]:
+    """The source question's ideas on its wall (hidden ones and merged duplicates stay out)."""
+    groups = _groups(bw)
+    return [rotation.Idea(idea.id, idea.participant_id, groups.get(idea.participant_id))
+            for idea in wall(bw.source, with_authors=False)]
+
+
+def _history(bw: Brainwriting) -> list[tuple[int, int]]:
+    return [tuple(row) for row in db.session.execute(
+        select(Serve.participant_id, Serve.idea_id).where(Serve.brainwriting_id == bw.id))]
+
+
+# --- phones ----------------------------------------------------------------------------
+
+def _serve_now(bw: Brainwriting, participant: Participant) -> Serve | None:
+    return db.session.scalar(select(Serve).where(Serve.brainwriting_id == bw.id, Serve.round_no == bw.round_no,
+                                                 Serve.participant_id == participant.id))
+
+
+def serve(bw: Brainwriting, participant: Participant) -> tuple[Serve | None, bool]:
+    """(the idea this phone builds on this round, whether it was handed out just now).
+
+    A phone that joined after the round began is served here, keeping the balance;
+    None when no idea is left for it (all its own, or all served to it before)."""
+    found = _serve_now(bw, participant)
+    if found is not None or bw.round_no == 0 or not bw.activity.is_open:
+        return found, False
+    person = rotation.Person(participant.id, participant.group_id)
+    idea_id = rotation.assign([person], _ideas(bw), _history(bw), groups_of=_groups(bw),
+                              seed=f"{bw.id}:{bw.round_no}:{participant.id}")[participant.id]
+    if idea_id is None:
+        return None, False
+    db.session.add(Serve(brainwriting_id=bw.id, round_no=bw.round_no, participant_id=participant.id,
+                         idea_id=idea_id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same phone asked twice at once: the other request served it
+        db.session.rollback()
+        return _serve_now(bw, participant), False
+    return _serve_now(bw, participant), True
+
+
+def _find_sent(participant: Participant, key: str) -> Build | None:
+    return db.session.scalar(select(Build).where(Build.participant_id == participant.id,
+                                                 Build.submission_key == key))
+
+
+def build(bw: Brainwriting, participant: Participant, idea_id: int, kind: str, text: str,
+          key: str) -> tuple[Build, bool]:
+    """Store a build-on once per submission key; returns (build, newly_stored).
+    A resend of a stored build returns it, even after the round or the activity moved on."""
+    try:
+        key = clean_key(key)
+        already = _find_sent(participant, key)
+        if already is not None:
+            return already, False
+        text = clean_text(text)
+    except IdeaRejected as rejected:
+        raise BrainwritingRejected(rejected.code) from None
+    if len(text) > MAX_BUILD_LENGTH:
+        raise BrainwritingRejected("too_long")
+    if kind not in BUILD_KINDS:
+        raise BrainwritingRejected("bad_kind")
+    db.session.refresh(bw.activity)
+    if not bw.activity.is_open:
+        raise BrainwritingRejected("closed")
+    # Only on an idea this phone was handed (a text written in an earlier round still counts).
+    served = db.session.scalar(select(Serve).where(Serve.brainwriting_id == bw.id,
+                                                   Serve.participant_id == participant.id, Serve.idea_id == idea_id))
+    if served is None:
+        raise BrainwritingRejected("not_served")
+    note = Build(brainwriting_id=bw.id, idea_id=idea_id, participant_id=participant.id, round_no=served.round_no,
+                 kind=kind, text=text, submission_key=key)
+    db.session.add(note)
+    try:
+        db.session.commit()
+    except IntegrityError:  # two resends raced; the other one stored it
+        db.session.rollback()
+        already = _find_sent(participant, key)
+        if already is None:
+            raise
+        return already, False
+    return note, True
+
+
+def builds_of(bw: Brainwriting, participant: Participant, idea_id: int) -> list[Build]:
+    return list(db.session.scalars(select(Build).where(
+        Build.brainwriting_id == bw.id, Build.participant_id == participant.id, Build.idea_id == idea_id)
+        .order_by(Build.id.desc())))
+
+
+# --- the wall of chains --------------------------------------------------------------
+
+def chains(bw: Brainwriting, include_hidden: bool = False) -> list[tuple[Idea, list[Build]]]:
+    """Each idea of the source question with its builds, newest first; the ideas
+    built on most recently come first, then the others, newest first."""
+    ideas = wall(bw.source, with_authors=False)
+    query = select(Build).where(Build.brainwriting_id == bw.id).order_by(Build.id.desc())
+    if not include_hidden:
+        query = query.where(Build.hidden.is_(False))
+    by_idea: dict[int, list[Build]] = {}
+    for note in db.session.scalars(query):
+        by_idea.setdefault(note.idea_id, []).append(note)
+    latest = {idea_id: notes[0].id for idea_id, notes in by_idea.items()}
+    ideas.sort(key=lambda idea: (latest.get(idea.id, 0), idea.id), reverse=True)
+    return [(idea, by_idea.get(idea.id, [])) for idea in ideas]
+
+
+def chain(bw: Brainwriting, idea: Idea, include_hidden: bool = False) -> list[Build]:
+    query = select(Build).where(Build.brainwriting_id == bw.id, Build.idea_id == idea.id).order_by(Build.id.desc())
+    if not include_hidden:
+        query = query.where(Build.hidden.is_(False))
+    return list(db.session.scalars(query))
+
+
+def round_counts(bw: Brainwriting) -> tuple[int, int]:
+    """(phones served this round, builds sent this round)."""
+    served = db.session.scalar(select(func.count(Serve.id)).where(Serve.brainwriting_id == bw.id,
+                                                                  Serve.round_no == bw.round_no))
+    built = db.session.scalar(select(func.count(Build.id)).where(Build.brainwriting_id == bw.id,
+                                                                 Build.round_no == bw.round_no))
+    return served, built
+
+
+# --- moderation ------------------------------------------------------------------------
+
+def build_in(workshop: Workshop, build_id: int) -> Build:
+    note = db.session.get(Build, build_id)
+    bw = note and db.session.get(Brainwriting, note.brainwriting_id)
+    if bw is None or bw.activity.workshop_id != workshop.id:
+        raise BrainwritingRejected("unknown_build")
+    return note
+
+
+def set_hidden(note: Build, hidden: bool) -> None:
+    note.hidden = hidden
+    db.session.commit()
+
+
+def promote(note: Build) -> Idea:
+    """The build becomes an idea of the source question, written by the build's
+    author: it reaches that wall, the grouping, the votes and the rotation."""
+    if note.promoted_idea_id is not None:
+        return db.session.get(Idea, note.promoted_idea_id)
+    bw = db.session.get(Brainwriting, note.brainwriting_id)
+    idea = Idea(activity_id=bw.source_activity_id, participant_id=note.participant_id,
+                submission_key=f"brainwriting-build-{note.id}", text=note.text, original_text=note.text,
+                merged=[])
+    db.session.add(idea)
+    db.session.flush()
+    note.promoted_idea_id = idea.id
+    db.session.commit()
+    return idea
+
+
+def remove_participants(ids: list[int]) -> None:
+    """Their builds go, and the ideas they were handed."""
+    for model in (Build, Serve):
+        db.session.execute(delete(model).where(model.participant_id.in_(ids)))

@@ -1,0 +1,31 @@
+"""What the big screens receive live when a build arrives or is moderated
+(through live.broadcast: rendered once per room)."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from workshop import live
+from workshop.brainwriting import logic
+from workshop.brainwriting.models import Brainwriting, Build
+
+
+def build_changed(bw: Brainwriting, note: Build) -> None:
+    """The chain of the build's idea is rendered again; on the projector it moves
+    to the top (the ideas built on most recently come first)."""
+    workshop = bw.activity.workshop
+    if workshop.stage_activity is None or workshop.stage_activity.id != bw.activity_id:
+        return  # the big screens show another activity: this wall is not there
+    idea = note.idea
+    shown = logic.chain(bw, idea)
+    everything = logic.chain(bw, idea, include_hidden=True)
+    element = f"bw-chain-{idea.id}"
+
+    def render(audience: str) -> list[live.Swap]:
+        if audience == "control":
+            return [live.replace(element, render_template(
+                "brainwriting/_chain_control.html", bw=bw, idea=idea, builds=everything, workshop=workshop))]
+        html = render_template("brainwriting/_chain.html", bw=bw, idea=idea, builds=shown, workshop=workshop)
+        return [live.remove(element), live.upsert(element, "#bw-chains", html, first=True)]
+
+    live.broadcast(workshop.id, live.FACILITATOR_AUDIENCES, render)

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from workshop import live
+from workshop.brainwriting import logic, pushes
+from workshop.errors import message_fragment
+from workshop.extensions import limiter
+from workshop.guards import facilitated, idea_limit, joined, participant_key
+from workshop.ideas.messages import rejection_message
+
+bp = Blueprint("brainwriting", __name__)
+
+
+@bp.app_template_global()
+def brainwriting_of(activity):
+    return logic.of_activity(activity)
+
+
+@bp.app_template_global()
+def brainwriting_sources(workshop):
+    """The questions whose ideas can go round: those with ideas on their wall."""
+    return logic.sources(workshop)
+
+
+@bp.app_template_global()
+def brainwriting_chains(bw, include_hidden=False):
+    return logic.chains(bw, include_hidden)
+
+
+@bp.app_template_global()
+def brainwriting_counts(bw):
+    return logic.round_counts(bw)
+
+
+def error_message(code: str) -> str:
+    return {
+        "unknown_question": _("Choose a question of this workshop."),
+        "no_ideas": _("This question has no ideas yet: brainwriting passes ideas around."),
+        "bad_minutes": _("A round lasts from 1 to 60 minutes."),
+        "closed": _("This activity is closed: your build-on was not sent."),
+        "not_served": _("This idea was not handed to you: your phone shows the one you build on now."),
+        "too_long": _("Your build-on is too long: 300 characters at most."),
+        "bad_kind": _("Choose “Yes, and…” or “What if…”."),
+    }.get(code) or rejection_message(code)
+
+
+# --- facilitator -----------------------------------------------------------------------
+
+@bp.post("/w/<int:workshop_id>/brainwriting")
+@login_required
+def create(workshop_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        logic.create(workshop, request.form.get("source", type=int) or 0,
+                     request.form.get("minutes", type=int) or 0)
+    except logic.BrainwritingRejected as error:
+        return message_fragment(error_message(error.code))
+    return render_template("workshops/_agenda.html", workshop=workshop)
+
+
+@bp.post("/w/<int:workshop_id>/brainwriting/<int:bw_id>/next-round")
+@login_required
+def next_round(workshop_id: int, bw_id: int):
+    """Everyone is handed another idea; the timer starts for the round."""
+    workshop = facilitated(workshop_id)
+    try:
+        logic.next_round(logic.in_workshop(workshop, bw_id))
+    except logic.BrainwritingRejected as error:
+        if error.code == "unknown_activity":
+            abort(404)
+        return message_fragment(error_message(error.code))
+    live.stage_changed(workshop)
+    live.timer_changed(workshop)
+    return render_template("workshops/_control_stage.html", workshop=workshop)
+
+
+def facilitated_build(workshop_id: int, build_id: int):
+    workshop = facilitated(workshop_id)
+    try:
+        return workshop, logic.build_in(workshop, build_id)
+    except logic.BrainwritingRejected:
+        abort(404)
+
+
+@bp.post("/w/<int:workshop_id>/brainwriting/builds/<int:build_id>/<any(hide, restore):action>")
+@login_required
+def moderate(workshop_id: int, build_id: int, action: str):
+    workshop, note = facilitated_build(workshop_id, build_id)
+    logic.set_hidden(note, action == "hide")
+    bw = logic.in_workshop(workshop, note.brainwriting_id)
+    pushes.build_changed(bw, note)
+    return render_template("brainwriting/_build_control.html", note=note, workshop=workshop)
+
+
+@bp.post("/w/<int:workshop_id>/brainwriting/builds/<int:build_id>/promote")
+@login_required
+def promote(workshop_id: int, build_id: int):
+    """The build becomes an idea of the source question (its wall, grouping and votes)."""
+    workshop, note = facilitated_build(workshop_id, build_id)
+    logic.promote(note)
+    # The big screens may show the source question's wall: it has one idea more.
+    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
+    return render_template("brainwriting/_build_control.html", note=note, workshop=workshop)
+
+
+# --- participant -----------------------------------------------------------------------
+
+def brainwriting_phone(code: str, bw_id: int):
+    workshop, participant = joined(code)
+    try:
+        return participant, logic.in_workshop(workshop, bw_id)
+    except logic.BrainwritingRejected:
+        abort(404)
+
+
+def my_turn(bw, participant, status: int = 200, error: str | None = None):
+    served, _late = logic.serve(bw, participant)
+    mine = logic.builds_of(bw, participant, served.idea_id) if served else []
+    return render_template("brainwriting/_my_turn.html", bw=bw, served=served, mine=mine, error=error,
+                           workshop=bw.activity.workshop), status
+
+
+@bp.post("/j/<code>/brainwriting/<int:bw_id>/mine")
+def mine(code: str, bw_id: int):
+    """A POST: a phone that joined during the round is handed its idea here (a write)."""
+    participant, bw = brainwriting_phone(code, bw_id)
+    return my_turn(bw, participant)
+
+
+@bp.post("/j/<code>/brainwriting/<int:bw_id>/builds")
+@limiter.limit(idea_limit, key_func=participant_key)
+def send(code: str, bw_id: int):
+    participant, bw = brainwriting_phone(code, bw_id)
+    try:
+        note, stored_now = logic.build(bw, participant, request.form.get("idea", type=int) or 0,
+                                       request.form.get("kind", ""), request.form.get("text", ""),
+                                       request.form.get("key", ""))
+    except logic.BrainwritingRejected as error:
+        if error.code == "not_served":  # a stale screen: show the idea of this round, with the reason
+            return my_turn(bw, participant, 409, error_message(error.code))
+        return message_fragment(error_message(error.code))
+    if stored_now:
+        pushes.build_changed(bw, note)
+    response = make_response(render_template("brainwriting/_my_build.html", note=note))
+    response.headers["HX-Trigger"] = "sent"
+    return response
