@@ -171,7 +171,7 @@ class Generator:
     async def timed(self, start_at: float, sends) -> dict:
         """Runs the sends from start_at; returns what was sent when, and this process's CPU."""
         sent: dict[str, float] = {}
-        statuses: list[int] = []
+        statuses: dict[str, int] = {}  # each idea's HTTP answer (0: none)
         # A full collection of a thousand sockets' objects (300-600 ms seen)
         # would stall this process's sends and count against the server.
         gc.collect()
@@ -201,7 +201,7 @@ class Generator:
                             failures.append(phone.index)  # its sends still go over HTTP
                     text = idea_text(tag, phone.index, n)
                     sent[text] = time.perf_counter()
-                    statuses.append(await (phone.send_answer_lost(text) if n == lost_at else phone.send(text)))
+                    statuses[text] = await (phone.send_answer_lost(text) if n == lost_at else phone.send(text))
 
             await asyncio.gather(*(phone_sends(k, p) for k, p in enumerate(self.ready)))
             return {"reconnect_failures": len(failures)}
@@ -213,8 +213,8 @@ class Generator:
         """Posts k = share, share + shares, ... of the room's schedule, post k at start_at + k / rate."""
         total = round(rate * duration)
 
-        async def send(phone: Phone, text: str, statuses: list[int]):
-            statuses.append(await phone.send(text))
+        async def send(phone: Phone, text: str, statuses: dict[str, int]):
+            statuses[text] = await phone.send(text)
 
         async def sends(sent, statuses):
             if not self.ready:
@@ -349,7 +349,8 @@ async def run_phase(target: Target, generators: Generators, projector: Projector
         await asyncio.sleep(0.05)
     cpu = meter.used()
     latencies = sorted((seen[t][0] - sent[t]) * 1000 for t in sent if t in seen)
-    statuses = [s for answer in answers for s in answer["statuses"]]
+    statuses = {text: s for answer in answers for text, s in answer["statuses"].items()}
+    stored = {text for text in sent if statuses.get(text) == 200}  # the phone was told so
     last_sent = max(sent.values(), default=start_at)
     posts = len(sent)
     server_cpu = sum(cpu["servers"])
@@ -357,11 +358,11 @@ async def run_phase(target: Target, generators: Generators, projector: Projector
     generator_cpu = sum(a["cpu"] for a in answers) + cpu["own"]
     return {
         "server": target.name, "database": target.database, "target_rate": target_rate,
-        "posts": posts, "texts": set(sent),
+        "posts": posts, "texts": stored,
         "achieved_rate": (posts - 1) / max(last_sent - start_at, 1e-9) if posts > 1 else float("nan"),
         "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
-        "errors": sum(1 for s in statuses if s != 200),
-        "lost": sum(1 for t in sent if t not in seen),
+        "errors": error_counts(statuses.values()),
+        "lost": sum(1 for t in stored if t not in seen),
         "duplicated": sum(1 for t in sent if len(seen.get(t, ())) > 1),
         "reconnect_failures": sum(a.get("reconnect_failures", 0) for a in answers),
         "server_cpu_percent": "+".join(f"{c / cpu['wall'] * 100:.0f}" for c in cpu["servers"]),
@@ -408,10 +409,10 @@ async def measure(target: Target, args, phones: int, rates: list[float] | None) 
                         break
                     await asyncio.sleep(1)  # the server's queues empty between steps
         stored = await stored_ideas(target.bases[0], facilitator, workshop_id)
-        once = {text for text, count in Counter(stored).items() if count == 1}
-        for row in rows:
-            row["stored_once"] = row["texts"] <= once
-        rows[-1]["stored_once"] &= len(stored) == sum(len(row["texts"]) for row in rows)
+        counts = Counter(stored)
+        twice = any(count > 1 for count in counts.values())
+        for row in rows:  # every idea answered 200 is stored, and nothing twice
+            row["stored_once"] = not twice and all(text in counts for text in row["texts"])
         if args.votes and not args.ramp and target.name != "floor":
             rows[-1].update(await vote(target.bases[0], facilitator, workshop_id, generators, args))
     finally:
@@ -526,6 +527,14 @@ async def run(args, phones: int) -> list[dict]:
 
 
 # --- what is printed ----------------------------------------------------------------
+
+def error_counts(statuses) -> str:
+    """How many sends were not answered 200, by status (0: no answer at all)."""
+    errors = Counter(s for s in statuses if s != 200)
+    if not errors:
+        return "0"
+    return f"{sum(errors.values())} (" + ", ".join(f"{s}×{n}" for s, n in sorted(errors.items())) + ")"
+
 
 def percentile(values: list[float], p: float) -> float:
     if not values:
