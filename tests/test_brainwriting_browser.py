@@ -89,6 +89,22 @@ def test_forty_phones_three_rounds_on_the_projector_and_a_late_phone(browser, se
     shoot(page, "projector-after-push")
     assert untold_hidden(page) == [] and clipped_items(page) == []
     shoot(phone, "phone-sent")
-    assert bw.id
     phone_context.close()
+
+    # The control view: the round's figures, then a build-on promoted to an idea of its own.
+    control = context.new_page()
+    control.set_viewport_size({"width": 1366, "height": 768})
+    control.goto(f"{server.url}/w/{workshop.id}/control")
+    control.wait_for_selector("body[data-live=connected]")
+    expect(control.locator("#stage .stage-tools .hint")).to_contain_text("41 téléphones")
+    newest = control.locator('#bw-chains .bw-build:has-text("automne prochain")')
+    newest.locator("button:has-text('En faire une idée')").click()
+    expect(control.locator('#bw-chains .bw-build:has-text("automne prochain")')).to_contain_text("idée à part entière")
+    control.locator("#stage h2").scroll_into_view_if_needed()
+    shoot(control, "control")
+    from workshop.extensions import db
+    from workshop.ideas.models import Idea
+
+    db.session.expire_all()
+    assert db.session.query(Idea).filter(Idea.activity_id == bw.source_activity_id).count() == 61
     context.close()

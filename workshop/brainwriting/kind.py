@@ -32,7 +32,8 @@ KIND = kinds.register(kinds.ActivityKind(
     name=_l("Brainwriting rotation"),
     stage={"projector": "brainwriting/_projector.html", "control": "brainwriting/_control.html",
            "phone": "brainwriting/_phone_stage.html"},
-    label=lambda activity: activity.prompt,
+    # Its question's prompt alone would read like the question itself in the agenda.
+    label=lambda activity: _("Brainwriting: %(question)s", question=activity.prompt),
     heading=lambda activity: activity.prompt,
     announce=_announce,
     # A new round is news to the phones even though the activity stays open.
