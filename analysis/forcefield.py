@@ -93,7 +93,7 @@ def share(agreements: int, people: int) -> float:
 def aggregate(forces: Iterable[Posted], people: int, include_hidden: bool = False) -> Field:
     """Weigh every kept force; each side strongest first (ties: oldest first)."""
     weighed: list[tuple[Posted, list[Posted], float, int, float]] = []
-    for root_id, members in groups(forces).items():
+    for members in groups(forces).values():
         root = members[0]
         if root.hidden and not include_hidden:
             continue

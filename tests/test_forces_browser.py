@@ -1,0 +1,91 @@
+"""The force field at a real session's size in Chromium: 30 forces from 40
+phones on the projector at 1920×1080 (strongest that fit, "+ N" for the rest,
+text of 20 px or more), and a phone at 390×844 posting a force that the
+projector draws live. Screenshots: docs/screenshots/forces-*.png."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.projector_checks import broken_words, clipped_items, smallest_font_px, untold_hidden
+from tests.test_projector_browser import data, join_phone, new_workshop, open_, projector_page  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SUBJECT = "Un guichet unique pour les permis de travail des étudiant·e·s internationaux·ales"
+DRIVING = ["Les employeurs manquent de main-d'œuvre qualifiée", "Le cégep et l'université sont déjà partenaires",
+           "Un financement régional est disponible cette année", "La Chambre de commerce veut s'impliquer",
+           "Des diplômé·e·s installé·e·s ici prêt·e·s à parrainer", "Les municipalités cherchent à retenir les jeunes",
+           "Un bureau d'Accès entreprise Québec dans chaque MRC", "Les étudiant·e·s sont motivé·e·s à rester",
+           "Le programme de l'expérience québécoise", "Un réseau d'organismes d'accueil solide",
+           "Les PME connaissent mal les démarches mais veulent apprendre", "Des stages déjà offerts en alternance",
+           "La région a une bonne réputation de qualité de vie", "Des conseillères en emploi formées à l'immigration",
+           "Un comité régional déjà en place"]
+RESTRAINING = ["Le permis de travail fermé lie à un seul employeur", "Les délais d'Immigration Canada",
+               "Le français au travail demande du temps", "Pas de transport en commun le soir",
+               "Le logement rare près des zones industrielles", "Les horaires de cours chargés",
+               "La méconnaissance des diplômes étrangers", "Les coûts pour les PME", "Le manque de personnel pour accompagner",
+               "Des préjugés chez certains employeurs", "Les règles changent souvent", "L'hiver et l'isolement",
+               "Peu de places en garderie", "La concurrence des grands centres", "Le financement seulement sur un an"]
+
+
+def fill(workshop, people):
+    """30 forces (both sides, strengths 1 to 5) and agreements from the 40 phones."""
+    from workshop.extensions import db
+    from workshop.forces import logic
+    from workshop.forces.models import Force, ForceAgreement
+
+    field = logic.create(workshop, SUBJECT, None)
+    forces = []
+    for n in range(30):
+        side, texts = ("driving", DRIVING) if n % 2 == 0 else ("restraining", RESTRAINING)
+        forces.append(Force(field_id=field.id, participant_id=people[n].id, side=side, strength=1 + (n * 7) % 5,
+                            text=texts[n // 2], submission_key=f"f{n:04d}"))
+    db.session.add_all(forces)
+    db.session.flush()
+    for n, force in enumerate(forces):
+        db.session.add_all(ForceAgreement(force_id=force.id, participant_id=people[30 + k].id)
+                           for k in range((n * 3) % 10))
+    db.session.commit()
+    return field
+
+
+def test_thirty_forces_read_from_the_back_of_the_room_and_a_phone_adds_one(browser, server, data):  # noqa: F811
+    workshop, people = new_workshop(phones=40)
+    field = fill(workshop, people)
+    open_(workshop, field.activity)
+    context, page = projector_page(browser, server, workshop.id)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "forces-projector-30.png"))
+    smallest = smallest_font_px(page)
+    print(f"\nforces-30: smallest text {smallest[0]} px ({smallest[1]})")
+    assert smallest[0] >= 20, smallest
+    assert clipped_items(page) == [] and untold_hidden(page) == [] and broken_words(page) == []
+    shown = page.eval_on_selector_all(".force-list > .force", "els => els.filter(e => e.offsetParent).length")
+    told = sum(int(t.split()[1]) for t in page.locator(".more-forces:not([hidden])").all_inner_texts())
+    assert shown + told == 30 and shown >= 12, (shown, told)
+
+    phone_context, phone = join_phone(browser, server, workshop.join_code)
+    phone.locator("#force-form").wait_for(timeout=10000)
+    phone.check("label.force-choice-driving input")
+    phone.check("label.force-strength:has-text('5') input")
+    phone.fill("#force-text", "Une ministre qui en fait sa priorité")
+    phone.fill("#force-explanation", "Annoncé la semaine dernière à Saguenay")
+    phone.screenshot(path=str(SHOTS / "forces-phone-form.png"))
+    phone.click("#force-form button.primary")
+    # It takes its place by weight (strength 5, nobody agreeing yet), not first.
+    expect(page.locator("#forces-driving-projector")).to_contain_text("Une ministre qui en fait sa priorité",
+                                                                      timeout=10000)
+    phone.locator("#my-forces li").first.wait_for()
+    phone.locator(".force-plus-one").last.click()
+    phone.locator(".force-agreed").first.wait_for()
+    phone.screenshot(path=str(SHOTS / "forces-phone-agree.png"))
+    page.wait_for_timeout(300)
+    assert untold_hidden(page) == [] and clipped_items(page) == []
+    page.screenshot(path=str(SHOTS / "forces-projector-after-push.png"))
+    phone_context.close()
+    context.close()
