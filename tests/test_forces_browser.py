@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.test_a11y import audit
 from tests.projector_checks import broken_words, clipped_items, smallest_font_px, untold_hidden
-from tests.test_projector_browser import data, join_phone, new_workshop, open_, projector_page  # noqa: F401
+from tests.test_projector_browser import PROJECTOR, data, join_phone, new_workshop, open_, projector_page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +55,19 @@ def fill(workshop, people):
     return field
 
 
+def audited(browser, context, url: str, viewport: dict) -> list[dict]:
+    """axe-core on the same screen, in a context that lets its script in (the CSP forbids it)."""
+    seen = browser.new_context(storage_state=context.storage_state(), viewport=viewport, bypass_csp=True)
+    page = seen.new_page()
+    page.goto(url)
+    page.wait_for_selector("body[data-live=connected]")
+    page.wait_for_timeout(300)
+    try:
+        return audit(page)
+    finally:
+        seen.close()
+
+
 def test_thirty_forces_read_from_the_back_of_the_room_and_a_phone_adds_one(browser, server, data):  # noqa: F811
     workshop, people = new_workshop(phones=40)
     field = fill(workshop, people)
@@ -87,5 +101,34 @@ def test_thirty_forces_read_from_the_back_of_the_room_and_a_phone_adds_one(brows
     page.wait_for_timeout(300)
     assert untold_hidden(page) == [] and clipped_items(page) == []
     page.screenshot(path=str(SHOTS / "forces-projector-after-push.png"))
+    assert audited(browser, context, page.url, PROJECTOR) == []
+    assert audited(browser, phone_context, phone.url, {"width": 390, "height": 844}) == []
     phone_context.close()
+    context.close()
+
+
+def test_the_control_view_moderates_thirty_forces(browser, server, data):  # noqa: F811
+    from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
+
+    workshop, people = new_workshop(phones=40)
+    field = fill(workshop, people)
+    open_(workshop, field.activity)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=email]", FACILITATOR_EMAIL)
+    page.fill("input[name=password]", FACILITATOR_PASSWORD)
+    page.click("button.primary")
+    page.goto(f"{server.url}/w/{workshop.id}/control")
+    page.wait_for_selector("body[data-live=connected]")
+    page.locator("#force-field").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "forces-control.png"))
+    # Merge the second driving force into the first: the kept one takes its agreements.
+    items = page.locator("#force-moderation .force-moderate")
+    second = items.nth(1)
+    kept_text = items.nth(0).locator(".idea-text").inner_text()
+    second.locator("select[name=keep]").select_option(label=kept_text[:50])
+    second.locator("button", has_text="Fusionner").click()
+    expect(page.locator("#force-moderation .force-moderate")).to_have_count(29, timeout=10000)
+    assert audit(page) == []
     context.close()

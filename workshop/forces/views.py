@@ -124,8 +124,15 @@ def send(code: str, field_id: int):
     return response
 
 
+def agree_limit() -> str:
+    # A "+1" is a tap like a vote: a phone runs down 30 forces in a minute.
+    from flask import current_app
+
+    return current_app.config["VOTE_LIMIT"]
+
+
 @bp.post("/j/<code>/forces/<int:field_id>/agree/<int:force_id>")
-@limiter.limit(idea_limit, key_func=participant_key)
+@limiter.limit(agree_limit, key_func=participant_key)
 def agree(code: str, field_id: int, force_id: int):
     workshop, participant, field = field_phone(code, field_id)
     try:
