@@ -4,6 +4,7 @@ import pytest
 
 from tests.conftest import join, make_user, make_workshop, open_first_activity, sign_in
 from workshop.extensions import socketio
+from workshop.ideas import pushes as ideas_pushes
 
 
 def socket_for(app, http_client, auth=None):
@@ -113,8 +114,8 @@ def test_one_process_renders_only_for_rooms_someone_watches(app, workshop, facil
     projector, _ = watcher(app, facilitator_client, workshop, "projector", lang="en")
     projector.get_received()
     rendered = []
-    card = live.idea_card
-    monkeypatch.setattr(live, "idea_card", lambda idea, audience: rendered.append(audience) or card(idea, audience))
+    card = ideas_pushes.idea_card
+    monkeypatch.setattr(ideas_pushes, "idea_card", lambda idea, audience: rendered.append(audience) or card(idea, audience))
     send(phone, workshop, "A welcome desk", "k-000000001")
     assert rendered == ["projector"]  # no control screen, no French projector: nothing else rendered
     assert "A welcome desk" in swaps(projector)[0]["html"]
@@ -143,8 +144,8 @@ def test_hiding_removes_from_projector_and_marks_on_control(app, workshop, facil
     projector, _ = watcher(app, facilitator_client, workshop, "projector")
     control, _ = watcher(app, facilitator_client, workshop, "control")
     projector.get_received(), control.get_received()
-    from workshop.ideas.models import Idea
     from workshop.extensions import db
+    from workshop.ideas.models import Idea
 
     idea = db.session.query(Idea).one()
     facilitator_client.post(f"/w/{workshop.id}/ideas/{idea.id}/hide")
@@ -259,9 +260,9 @@ def test_a_phone_that_leaves_and_comes_back_wears_its_hat_again_on_the_big_scree
     import re
 
     from tests.conftest import joined_phones
+    from workshop.extensions import db
     from workshop.hats.logic import create, take_hat
     from workshop.participants.models import Participant
-    from workshop.extensions import db
 
     phones = joined_phones(app, workshop, 40)
     create(workshop, ["Un programme de jumelage étudiant·e–employeur"], [], "balanced")

@@ -20,7 +20,7 @@ from flask_login import current_user
 from flask_socketio import join_room
 from sqlalchemy import select
 
-from workshop import kinds, snapshot
+from workshop import snapshot
 from workshop.extensions import db, socketio
 from workshop.i18n import LANGUAGES
 from workshop.participants import logic as participants
@@ -397,31 +397,6 @@ def remove(element_id: str) -> Swap:
     return {"op": "remove", "id": element_id}
 
 
-def idea_card(idea, audience: str) -> str:
-    template = "ideas/_card_control.html" if audience == "control" else "ideas/_card.html"
-    return render_template(template, idea=idea, workshop=idea.activity.workshop)
-
-
-def idea_changed(idea, removed_ids: Iterable[int] = ()) -> None:
-    """An idea was added or moderated: update it, or take it off the wall."""
-    from workshop.themes.logic import theme_owner
-
-    shown = idea.activity.workshop.stage_activity
-    if shown is None or theme_owner(shown).id != theme_owner(idea.activity).id:
-        return  # the big screens show an earlier activity: this idea's wall is not there
-    removed = [remove(f"idea-{i}") for i in removed_ids]
-
-    def render(audience: str) -> list[Swap]:
-        if audience == "projector" and not idea.on_wall:
-            return [remove(f"idea-{idea.id}"), *removed]
-        parent = f"#theme-{idea.theme_id}-ideas" if idea.theme_id else "#wall"
-        # The projector's wall lists the newest first (its themes, most central first).
-        first = audience == "projector" and not idea.theme_id
-        return [upsert(f"idea-{idea.id}", parent, idea_card(idea, audience), first=first), *removed]
-
-    broadcast(idea.activity.workshop_id, FACILITATOR_AUDIENCES, render)
-
-
 def stage_changed(workshop: Workshop, audiences: Iterable[str] = AUDIENCES) -> None:
     """Another activity opened or closed (or its content changed): screens switch."""
 
@@ -449,28 +424,13 @@ def count_changed(workshop: Workshop, count: int) -> None:
     broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
 
 
-def grouping_progress(workshop: Workshop, done: int, total: int) -> None:
-    """The progress bar while the tool groups ideas (done of total features computed)."""
-    def render(_audience: str) -> list[Swap]:
-        return [replace("grouping-status", render_template(
-            "themes/_grouping_status.html", running=True, done=done, total=total))]
-
-    broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
-
-
-def grouping_failed(workshop: Workshop) -> None:
-    def render(_audience: str) -> list[Swap]:
-        return [replace("grouping-status", render_template("themes/_grouping_status.html", failed=True))]
-
-    broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
-
-
 # Ballots and hats arrive by the hundred: some screens are re-rendered at most
-# every RESULTS_PUSH_INTERVAL seconds per subject (per process), not per event.
+# every RESULTS_PUSH_INTERVAL seconds per subject (per process), not per event
+# (features push through `coalesced`).
 _pending: set[tuple] = set()
 
 
-def _coalesced(key: tuple, push: Callable[[], None]) -> None:
+def coalesced(key: tuple, push: Callable[[], None]) -> None:
     """Run `push` now in tests (interval 0), else once after the interval, however
     many times it was asked for meanwhile; it reads the database when it runs."""
     interval = current_app.config.get("RESULTS_PUSH_INTERVAL", 0.5)
@@ -488,62 +448,3 @@ def _push_later(app, key: tuple, push: Callable[[], None], interval: float) -> N
     _pending.discard(key)
     with app.test_request_context("/"):
         push()
-
-
-def results_changed(round_) -> None:
-    round_id = round_.id
-
-    def push():
-        from workshop.voting.models import Round
-
-        found = db.session.get(Round, round_id)
-        if found is not None:
-            stage_changed(found.activity.workshop, audiences=FACILITATOR_AUDIENCES)
-
-    _coalesced(("results", round_id), push)
-
-
-def hat_wearers_changed(workshop: Workshop) -> None:
-    """Someone got a hat late, or left: each hat's count of wearers on the big screens."""
-    workshop_id = workshop.id
-
-    def push():
-        from workshop.hats.logic import wearers
-        from workshop.hats.models import HatsActivity
-
-        found = db.session.get(Workshop, workshop_id)
-        activity = found.current_activity if found else None
-        if activity is None or activity.kind != kinds.HATS:
-            return
-        hats = db.session.scalar(select(HatsActivity).where(HatsActivity.activity_id == activity.id))
-        counts = wearers(hats)
-        broadcast(workshop_id, FACILITATOR_AUDIENCES, lambda _audience: [
-            replace(f"hat-wearers-{hat}", render_template("hats/_wearers.html", hat=hat, count=count))
-            for hat, count in counts.items()])
-
-    _coalesced(("wearers", workshop_id), push)
-
-
-def hat_comment_changed(workshop: Workshop, note) -> None:
-    """A hat comment arrived or was moderated: it goes in its hat's column."""
-    shown = workshop.stage_activity
-    if shown is None or shown.hats is None or shown.hats.current_subject_id != note.subject_id:
-        return  # the big screens show another activity or subject: these columns are not there
-
-    def render(audience: str) -> list[Swap]:
-        if audience == "projector" and note.hidden:
-            return [remove(f"hat-comment-{note.id}")]
-        template = "hats/_comment_control.html" if audience == "control" else "hats/_comment.html"
-        # The projector's columns list the newest first.
-        return [upsert(f"hat-comment-{note.id}", f"#hat-col-{note.hat}",
-                       render_template(template, note=note, workshop=workshop), first=audience == "projector")]
-
-    broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
-
-
-def cells_changed(workshop: Workshop, signup) -> None:
-    """Cells fill up: the whole stage for facilitators, only the list for
-    phones (their own sign-up form stays as the person left it)."""
-    stage_changed(workshop, audiences=FACILITATOR_AUDIENCES)
-    broadcast(workshop.id, ["phones"], lambda _audience: [replace("cells-list", render_template(
-        "cells/_cells.html", signup=signup, workshop=workshop, audience="phones"))])

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from workshop import live
-from workshop.cells import logic
+from workshop.cells import logic, pushes
 from workshop.errors import message_fragment
 from workshop.extensions import limiter
 from workshop.guards import facilitated, joined, participant_key, readable
@@ -73,7 +73,7 @@ def place(workshop_id: int, signup_id: int):
         logic.place(signup, request.form.get("participant", type=int) or 0, request.form.get("cell", type=int) or 0)
     except logic.CellsRejected as error:
         return message_fragment(error_message(error.code))
-    live.cells_changed(workshop, signup)
+    pushes.cells_changed(workshop, signup)
     live.stage_changed(workshop)  # the placed phone learns its cell
     return render_template("workshops/_control_stage.html", workshop=workshop)
 
@@ -96,7 +96,7 @@ def capacity(workshop_id: int, cell_id: int):
     except logic.CellsRejected as error:
         return message_fragment(error_message(error.code))
     signup = logic.signup_of(workshop, cell.signup_id)
-    live.cells_changed(workshop, signup)
+    pushes.cells_changed(workshop, signup)
     return render_template("workshops/_control_stage.html", workshop=workshop)
 
 
@@ -173,5 +173,5 @@ def join(code: str, signup_id: int):
                          form.get("name", ""), form.get("email", ""))
     except logic.CellsRejected as error:
         return my_cell(signup, participant, error_message(error.code), 422)
-    live.cells_changed(workshop, signup)
+    pushes.cells_changed(workshop, signup)
     return my_cell(signup, participant)

@@ -8,7 +8,7 @@ from workshop import live
 from workshop.errors import message_fragment
 from workshop.extensions import limiter
 from workshop.guards import facilitated, idea_limit, joined, participant_key
-from workshop.hats import logic
+from workshop.hats import logic, pushes
 from workshop.ideas.messages import rejection_message
 
 bp = Blueprint("hats", __name__)
@@ -83,7 +83,7 @@ def moderate(workshop_id: int, comment_id: int, action: str):
     except logic.HatsRejected:
         abort(404)
     logic.set_hidden(note, action == "hide")
-    live.hat_comment_changed(workshop, note)
+    pushes.hat_comment_changed(workshop, note)
     return render_template("hats/_comment_control.html", note=note, workshop=workshop)
 
 
@@ -112,7 +112,7 @@ def hats_phone(code: str, hats_id: int):
 def my_hat(hats, participant, status: int = 200, error: str | None = None):
     hat, late = logic.take_hat(hats, participant)
     if late:  # the big screens count one more wearer
-        live.hat_wearers_changed(hats.activity.workshop)
+        pushes.hat_wearers_changed(hats.activity.workshop)
     return render_template("hats/_my_hat.html", hats=hats, hat=hat, error=error), status
 
 
@@ -136,7 +136,7 @@ def send(code: str, hats_id: int):
             return my_hat(hats, participant, 409, error_message(error.code))
         return message_fragment(error_message(error.code))
     if stored_now:
-        live.hat_comment_changed(hats.activity.workshop, note)
+        pushes.hat_comment_changed(hats.activity.workshop, note)
     response = make_response(render_template("hats/_my_comment.html", note=note))
     response.headers["HX-Trigger"] = "sent"
     return response

@@ -8,7 +8,7 @@ from workshop import live
 from workshop.errors import message_fragment
 from workshop.extensions import limiter
 from workshop.guards import facilitated, idea_limit, participant_key, phone_participant
-from workshop.ideas import logic
+from workshop.ideas import logic, pushes
 from workshop.ideas.messages import rejection_message
 
 bp = Blueprint("ideas", __name__)
@@ -52,7 +52,7 @@ def send(code: str):
     except logic.IdeaRejected as rejected:
         return message_fragment(rejection_message(rejected.code))
     if stored_now:
-        live.idea_changed(idea)
+        pushes.idea_changed(idea)
     # A resend of something already stored gets the same card: its first answer
     # was lost on the way, and phone.js skips a card it already shows.
     response = make_response(render_template("participants/_my_idea.html", idea=idea, workshop=participant.workshop))
@@ -77,7 +77,7 @@ def control_card(idea):
 def hide_or_restore(workshop_id: int, idea_id: int, action: str):
     _workshop, idea = moderated(workshop_id, idea_id)
     logic.hide(idea) if action == "hide" else logic.restore(idea)
-    live.idea_changed(idea)
+    pushes.idea_changed(idea)
     return control_card(idea)
 
 
@@ -92,7 +92,7 @@ def edit(workshop_id: int, idea_id: int):
     except logic.IdeaRejected as rejected:
         return render_template("ideas/_edit.html", idea=idea,
                                error=rejection_message(rejected.code)), 422
-    live.idea_changed(idea)
+    pushes.idea_changed(idea)
     return control_card(idea)
 
 

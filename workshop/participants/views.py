@@ -8,6 +8,7 @@ from flask_login import login_required
 from workshop import guards, live
 from workshop.extensions import limiter
 from workshop.guards import facilitated, guessing_too_much, joined, reads_a_code
+from workshop.hats import pushes as hats_pushes
 from workshop.ideas import logic as ideas
 from workshop.participants import logic
 from workshop.workshops import logic as workshops
@@ -84,7 +85,7 @@ def join(code: str):
             logic.remember(participant)
             live.count_changed(workshop, workshops.participant_count(workshop))
             if back is not None:
-                live.hat_wearers_changed(workshop)  # back under the hat they wore, if hats are worn now
+                hats_pushes.hat_wearers_changed(workshop)  # back under the hat they wore, if hats are worn now
             return redirect(url_for("participants.phone", code=workshop.join_code))
     if error and status == 200:
         status = 422
@@ -115,7 +116,7 @@ def leave(code: str):
         return render_template("participants/leave.html", workshop=workshop, participant=participant)
     logic.leave(participant)
     live.count_changed(workshop, workshops.participant_count(workshop))
-    live.hat_wearers_changed(workshop)  # if hats are worn now, one fewer
+    hats_pushes.hat_wearers_changed(workshop)  # if hats are worn now, one fewer
     return redirect(url_for("participants.join", code=workshop.join_code, left=1))
 
 

@@ -13,7 +13,7 @@ from workshop.errors import message_fragment
 from workshop.extensions import db, socketio
 from workshop.guards import facilitated
 from workshop.ideas import logic as ideas
-from workshop.themes import logic
+from workshop.themes import logic, pushes
 from workshop.workshops.logic import activity_of
 from workshop.workshops.models import Activity
 
@@ -67,12 +67,12 @@ def run_grouping(app, activity_id: int, k: int | None, seeds: list[str], togethe
         try:
             together = logic.companions(activity, together_ids)
             logic.group(activity, k, seeds, fallback_labels(workshop.language), run=off_loop,
-                        progress=lambda done, total: live.grouping_progress(workshop, done, total),
+                        progress=lambda done, total: pushes.grouping_progress(workshop, done, total),
                         together_with=together)
         except Exception:
             log.exception("grouping failed for activity %s", activity_id)
             db.session.rollback()
-            live.grouping_failed(workshop)
+            pushes.grouping_failed(workshop)
         else:
             live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
 
@@ -111,7 +111,7 @@ def group(workshop_id: int, activity_id: int):
         return render_template("workshops/_control_stage.html", workshop=workshop)
     # Progress and result reach every screen by push, in order; an answer
     # rendered now could arrive after the result and put the old wall back.
-    live.grouping_progress(workshop, 0, 0)
+    pushes.grouping_progress(workshop, 0, 0)
     socketio.start_background_task(run_grouping, app, activity.id, k, seeds, together_ids)
     return "", 202, {"HX-Reswap": "none"}
 

@@ -16,7 +16,7 @@ from workshop.extensions import db, limiter
 from workshop.guards import facilitated, guessing_too_much, participant_key, phone_participant
 from workshop.participants import logic as participants
 from workshop.participants.models import Participant
-from workshop.voting import items_import, logic
+from workshop.voting import items_import, logic, pushes
 from workshop.workshops.logic import normalise_join_code
 from workshop.workshops.models import Workshop
 
@@ -249,7 +249,7 @@ def dots(code: str, round_id: int):
                                 change_number(request.form))
     except logic.VoteRejected as error:
         return dot_change(facts, logic.ballot_of(facts, participant), project_id, rejection_message(error), 422)
-    live.results_changed(facts)
+    pushes.results_changed(facts)
     return dot_change(facts, saved, project_id)
 
 
@@ -268,7 +268,7 @@ def save(code: str, round_id: int):
         saved = logic.save_ballot(facts, participant, lambda _current: new, change_number(request.form))
     except logic.VoteRejected as error:
         return ballot_bar(facts, logic.ballot_of(facts, participant), rejection_message(error), 422)
-    live.results_changed(facts)
+    pushes.results_changed(facts)
     return ballot_bar(facts, saved, saved=True)
 
 

@@ -1,0 +1,16 @@
+"""Cells filling up: the stage for facilitators, the list for phones."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from workshop import live
+from workshop.workshops.models import Workshop
+
+
+def cells_changed(workshop: Workshop, signup) -> None:
+    """Cells fill up: the whole stage for facilitators, only the list for
+    phones (their own sign-up form stays as the person left it)."""
+    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
+    live.broadcast(workshop.id, ["phones"], lambda _audience: [live.replace("cells-list", render_template(
+        "cells/_cells.html", signup=signup, workshop=workshop, audience="phones"))])
