@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from workshop.extensions import db
+from workshop.i18n import LANGUAGES
 from workshop.participants.models import Participant
 from workshop.workshops.models import Workshop
 
@@ -34,7 +35,7 @@ def join(workshop: Workshop, nickname: str, group_id: int | None, language: str 
         raise JoinError("nickname_too_long")
     if workshop.groups and group_id not in {g.id for g in workshop.groups}:
         raise JoinError("unknown_group")  # also when none was chosen
-    if language not in ("fr", "en"):
+    if language not in LANGUAGES:
         language = None
     if returning is not None and returning.workshop_id == workshop.id:
         participant = returning

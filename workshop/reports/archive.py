@@ -30,6 +30,7 @@ from datetime import datetime
 
 from workshop import kinds
 from workshop.extensions import db
+from workshop.i18n import LANGUAGES
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
 from workshop.kinds import kind_of
 from workshop.participants.models import Participant
@@ -249,7 +250,7 @@ class _Restore:
 
     def _workshop(self) -> Workshop:
         info = self.doc["workshop"]
-        if info["language"] not in ("fr", "en"):
+        if info["language"] not in LANGUAGES:
             raise ImportProblem("workshop.language")
         workshop = Workshop(title=_text(info["title"], 200, "workshop.title"), language=info["language"],
                             join_code=new_join_code(), owner_id=self.owner.id,
@@ -270,7 +271,7 @@ class _Restore:
             person = Participant(workshop_id=self.workshop.id,
                                  nickname=_optional_text(entry.get("nickname"), 40, "participants.nickname"),
                                  group_id=group.id if group else None,
-                                 language=entry.get("language") if entry.get("language") in ("fr", "en") else None)
+                                 language=entry.get("language") if entry.get("language") in LANGUAGES else None)
             _dated(person, entry.get("joined_at"), "participants.joined_at", "joined_at")
             _unique(self.people, entry["ref"], person, "participants.ref")
         db.session.add_all(self.people.values())

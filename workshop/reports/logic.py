@@ -24,6 +24,7 @@ from workshop.cells.models import Cell, CellSignup
 from workshop.extensions import db
 from workshop.hats.logic import comments_by_hat
 from workshop.hats.models import HatComment, HatsActivity, HatSubject
+from workshop.i18n import LANGUAGES
 from workshop.ideas.models import Idea
 from workshop.orphans import logic as orphans
 from workshop.orphans.models import Adoption
@@ -539,7 +540,7 @@ def in_language(layout: Layout):
 
     from flask_babel import force_locale
 
-    return force_locale(layout.language) if layout.language in ("fr", "en") else nullcontext()
+    return force_locale(layout.language) if layout.language in LANGUAGES else nullcontext()
 
 
 def to_csv(header: list[str], rows: list[list], layout: Layout = INTERCHANGE) -> str:

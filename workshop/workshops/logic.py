@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from workshop import kinds
 from workshop.extensions import db
+from workshop.i18n import LANGUAGES
 from workshop.participants.models import Participant
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
 
@@ -66,7 +67,7 @@ def create_workshop(owner, title: str, language: str, groups: list[str], prompts
     prompts = [p.strip() for p in prompts if p.strip()]
     if not title:
         raise WorkshopError("title_required")
-    if language not in ("fr", "en"):
+    if language not in LANGUAGES:
         raise WorkshopError("unknown_language")
     if not prompts:
         raise WorkshopError("prompt_required")
