@@ -4,11 +4,14 @@ and a session at its real size (40 phones, 60 ideas, 3 rounds)."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
 
-from analysis.rotation import Idea, Person, assign, eligible, loads
+from analysis.rotation import FORBIDDEN, LOAD, Idea, Person, _solve, assign, eligible, loads
 
 
 @st.composite
@@ -131,3 +134,37 @@ def test_no_ideas_or_no_people():
     assert assign([], [Idea(1, 2)]) == {}
     assert assign([Person(1)], []) == {1: None}
     assert assign([Person(1)], [Idea(5, 1)]) == {1: None}  # only their own idea
+
+
+def cost_of(chosen, spread, load) -> float:
+    extra = Counter()
+    total = 0.0
+    for row, col in enumerate(chosen):
+        if col is not None:
+            total += LOAD * (load[col] + extra[col]) + spread[row, col]
+            extra[col] += 1
+    return total
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 7), st.integers(0, 10**6))
+def test_offering_few_slots_finds_the_same_cost_as_offering_every_slot(people, count, seed):
+    """The solver offers each idea about its fair share of slots and more only when
+    they fill: its answer costs what the full problem's (every slot offered) does."""
+    rng = np.random.default_rng(seed)
+    allowed = rng.random((people, count)) < 0.6
+    spread = rng.random((people, count)) * 40
+    load = rng.integers(0, 4, count).astype(float)
+    chosen = _solve(allowed, spread, load)
+    # The full problem: every idea offers a slot per person.
+    idea_of = np.repeat(np.arange(count), people)
+    extra = np.tile(np.arange(people), count)
+    full = LOAD * (load[idea_of] + extra)[None, :] + spread[:, idea_of]
+    full[~allowed[:, idea_of]] = FORBIDDEN
+    rows, cols = linear_sum_assignment(full)
+    reference = [None] * people
+    for row, col in zip(rows, cols, strict=True):
+        if full[row, col] < FORBIDDEN:
+            reference[row] = int(idea_of[col])
+    assert [c is None for c in chosen] == [c is None for c in reference]
+    assert abs(cost_of(chosen, spread, load) - cost_of(reference, spread, load)) < 1e-6
