@@ -294,3 +294,23 @@ def test_removing_a_participant_takes_their_builds_and_the_builds_on_their_ideas
     assert all(b.participant_id != gone.id and b.idea_id not in their_ideas for b in left)
     assert db.session.scalar(db.select(Serve).where(Serve.participant_id == gone.id)) is None
     assert facilitator_client.get(f"/w/{workshop.id}/projector").status_code == 200
+
+
+def test_a_new_round_reaches_every_phone_with_its_announcement(app, facilitator_client, workshop, room):
+    clients, _question, bw = room
+    phone, answer = watcher(app, clients[0], workshop, "phones")
+    assert answer["ok"]
+    phone.get_received()
+    first, _page = handed(clients[0], workshop, bw)
+    assert facilitator_client.post(f"/w/{workshop.id}/brainwriting/{bw.id}/next-round").status_code == 200
+    pushed = {s["id"]: s for s in swaps(phone)}
+    panel = pushed["activity-panel"]["html"]
+    assert "tour 2" in panel and '-r2"' in panel and "/mine" in panel  # each phone then asks for its idea
+    assert "timer" in pushed
+    second, page = handed(clients[0], workshop, bw)
+    assert second != first and "Tour 2" in page
+    # Once closed, the facilitator cannot start another round.
+    facilitator_client.post(f"/w/{workshop.id}/activities/{bw.activity_id}/close")
+    assert facilitator_client.post(f"/w/{workshop.id}/brainwriting/{bw.id}/next-round").status_code == 422
+    db.session.refresh(bw)
+    assert bw.round_no == 2
