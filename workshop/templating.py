@@ -9,6 +9,7 @@ from flask import Flask
 
 from workshop import kinds, snapshot
 from workshop.ideas.logic import wall
+from workshop.ideas.pushes import card_template
 from workshop.themes.logic import duplicate_suggestions, grouped_wall, grouping_span, theme_owner
 from workshop.voting.logic import groupings, ideas_activities, latest_ideas_activity
 from workshop.voting.logic import results as round_results
@@ -61,5 +62,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(ideas_activities=ideas_activities, groupings=groupings, theme_owner=theme_owner,
                                  grouping_span=grouping_span)
     app.jinja_env.filters["epoch_ms"] = epoch_ms
-    app.jinja_env.globals.update(kind_of=kinds.kind_of, activity_kinds=kinds.kinds)
+    app.jinja_env.globals.update(kind_of=kinds.kind_of, activity_kinds=kinds.kinds,
+                                 idea_card_template=card_template)
     app.jinja_env.globals["plural_forms"] = plural_forms

@@ -9,9 +9,13 @@ from flask import render_template
 from workshop import live
 
 
+def card_template(audience: str) -> str:
+    """The card an idea is drawn with: the control view's has the moderation tools."""
+    return "ideas/_card_control.html" if audience == "control" else "ideas/_card.html"
+
+
 def idea_card(idea, audience: str) -> str:
-    template = "ideas/_card_control.html" if audience == "control" else "ideas/_card.html"
-    return render_template(template, idea=idea, workshop=idea.activity.workshop)
+    return render_template(card_template(audience), idea=idea, workshop=idea.activity.workshop)
 
 
 def idea_changed(idea, removed_ids: Iterable[int] = ()) -> None:

@@ -69,7 +69,7 @@ def moderated(workshop_id: int, idea_id: int):
 
 
 def control_card(idea):
-    return render_template("ideas/_card_control.html", idea=idea, workshop=idea.activity.workshop)
+    return pushes.idea_card(idea, "control")
 
 
 @bp.post("/w/<int:workshop_id>/ideas/<int:idea_id>/<any(hide, restore):action>")
