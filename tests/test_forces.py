@@ -113,6 +113,12 @@ def test_forty_phones_post_thirty_forces_and_agree_once_each(app, facilitator_cl
     assert backed.agreements == 39 and backed.weight == pytest.approx(1 * (1 + 39 / 40))
     assert weighed.driving[0].weight == 5
 
+    # The list is the same for every phone; each phone's marks come from its own request.
+    marks = phones[5].get(f"/j/{workshop.join_code}/forces/{field.id}/mine").get_data(as_text=True)
+    assert marks.count('hx-swap-oob') == 2 and f'id="agree-{first.id}"' in marks and "la vôtre" in marks
+    assert phones[5].get(f"/j/{workshop.join_code}/forces/{field.id + 999}/mine").status_code == 404
+    assert app.test_client().get(f"/j/{workshop.join_code}/forces/{field.id}/mine").status_code in (302, 403)
+
     projector = facilitator_client.get(f"/w/{workshop.id}/projector").get_data(as_text=True)
     assert 'id="force-field"' in projector and projector.count('class="force"') == 30
     assert "data-fit-list" in projector and 'data-more-for="forces-driving-projector"' in projector

@@ -97,6 +97,15 @@ def test_thirty_forces_read_from_the_back_of_the_room_and_a_phone_adds_one(brows
     phone.locator("#my-forces li").first.wait_for()
     phone.locator(".force-plus-one").last.click()
     phone.locator(".force-agreed").first.wait_for()
+    # A second force of its own: every phone's list is pushed again, and this phone
+    # marks again, by its own request, what it agreed with and what is its own.
+    phone.locator("#force-form").scroll_into_view_if_needed()
+    phone.check("label.force-choice-restraining input")
+    phone.fill("#force-text", "Les budgets votés seulement en juin")
+    phone.click("#force-form button.primary")
+    expect(phone.locator("#force-list .force-own")).to_have_count(2, timeout=10000)
+    expect(phone.locator("#force-list .force-agreed")).to_have_count(1)
+    phone.locator("#force-list .force-agreed").scroll_into_view_if_needed()
     phone.screenshot(path=str(SHOTS / "forces-phone-agree.png"))
     page.wait_for_timeout(300)
     assert untold_hidden(page) == [] and clipped_items(page) == []

@@ -152,6 +152,16 @@ def agree(field: ForceField, participant: Participant, force_id: int) -> tuple[F
     return force, True
 
 
+def marks_of(field: ForceField, participant: Participant) -> tuple[set[int], set[int]]:
+    """(forces this phone agreed with, its own forces), as the kept forces the phones list."""
+    agreed = {kept(force).id for force in db.session.scalars(
+        select(Force).join(ForceAgreement, ForceAgreement.force_id == Force.id)
+        .where(Force.field_id == field.id, ForceAgreement.participant_id == participant.id))}
+    own = {force.id for force in db.session.scalars(select(Force).where(
+        Force.field_id == field.id, Force.participant_id == participant.id, Force.merged_into_id.is_(None)))}
+    return agreed - own, own
+
+
 def set_hidden(force: Force, hidden: bool) -> None:
     force.hidden = hidden
     db.session.commit()

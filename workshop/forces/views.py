@@ -107,6 +107,16 @@ def field_phone(code: str, field_id: int):
         abort(404)
 
 
+@bp.get("/j/<code>/forces/<int:field_id>/mine")
+def mine(code: str, field_id: int):
+    """The list is pushed once for every phone; each phone then marks, from here,
+    the forces it agreed with and its own (out-of-band swaps, nothing else moves)."""
+    _workshop, participant, field = field_phone(code, field_id)
+    agreed, own = logic.marks_of(field, participant)
+    listed = {d.force.id for d in logic.view(field).driving + logic.view(field).restraining}
+    return render_template("forces/_mine.html", agreed=sorted(agreed & listed), own=sorted(own & listed))
+
+
 @bp.post("/j/<code>/forces/<int:field_id>")
 @limiter.limit(idea_limit, key_func=participant_key)
 def send(code: str, field_id: int):
