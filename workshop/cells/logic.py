@@ -262,20 +262,9 @@ def cell_of(workshop: Workshop, cell_id: int) -> Cell:
 
 def lineage(cell: Cell) -> tuple[list, list]:
     """The ideas and the six-hats comments that led to the cell's priority."""
-    from workshop.hats.models import HatComment, HatSubject
-    from workshop.ideas.models import Idea
+    from workshop.voting.logic import project_lineage
 
-    project = cell.project
-    ideas = []
-    if project.idea_id:
-        ideas = [db.session.get(Idea, project.idea_id)]
-    elif project.theme_id:
-        ideas = list(db.session.scalars(select(Idea).where(Idea.theme_id == project.theme_id,
-                                                           Idea.hidden.is_(False)).order_by(Idea.theme_position)))
-    comments = list(db.session.scalars(
-        select(HatComment).join(HatSubject, HatSubject.id == HatComment.subject_id)
-        .where(HatSubject.project_id == project.id, HatComment.hidden.is_(False)).order_by(HatComment.id)))
-    return ideas, comments
+    return project_lineage(cell.project)
 
 
 def remove_participants(ids: list[int]) -> None:

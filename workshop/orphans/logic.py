@@ -819,26 +819,17 @@ def import_organisations(data: bytes | str) -> int:
 def origin(project: Project) -> dict:
     """Where a project comes from: workshop, source ideas, theme, votes received
     in each round, and the six-hats comments made on it."""
-    from workshop.hats.models import HatComment, HatSubject
-    from workshop.ideas.models import Idea
     from workshop.themes.models import Theme
-    from workshop.voting.logic import results
+    from workshop.voting.logic import project_lineage, results
     from workshop.voting.models import Round, RoundItem
     from workshop.workshops.models import Workshop
 
-    ideas = []
-    if project.idea_id:
-        ideas = [db.session.get(Idea, project.idea_id)]
-    elif project.theme_id:
-        ideas = list(db.session.scalars(select(Idea).where(Idea.theme_id == project.theme_id, Idea.hidden.is_(False))))
+    ideas, comments = project_lineage(project)
     votes = []
     for round_ in db.session.scalars(select(Round).join(RoundItem, RoundItem.round_id == Round.id)
                                      .where(RoundItem.project_id == project.id).order_by(Round.id)):
         tally = results(round_).item(project.id)
         votes.append({"round": round_.activity.prompt, "rank": tally.rank, "score": tally.score, "voters": tally.voters})
-    comments = list(db.session.scalars(select(HatComment).join(HatSubject, HatSubject.id == HatComment.subject_id)
-                                       .where(HatSubject.project_id == project.id, HatComment.hidden.is_(False))
-                                       .order_by(HatComment.id)))
     return {"workshop": db.session.get(Workshop, project.workshop_id),
             "theme": db.session.get(Theme, project.theme_id) if project.theme_id else None,
             "ideas": ideas, "votes": votes, "comments": comments}

@@ -489,3 +489,22 @@ def remove_participants(ids: list[int]) -> None:
     from sqlalchemy import delete
 
     db.session.execute(delete(Ballot).where(Ballot.participant_id.in_(ids)))
+
+
+def project_lineage(project: Project) -> tuple[list, list]:
+    """The ideas a project was made from (its idea, or its theme's visible ideas,
+    most central first) and the six-hats comments made on it: what a cell page
+    and an orphan project's page show of where it comes from."""
+    from workshop.hats.models import HatComment, HatSubject
+    from workshop.ideas.models import Idea
+
+    ideas = []
+    if project.idea_id:
+        ideas = [db.session.get(Idea, project.idea_id)]
+    elif project.theme_id:
+        ideas = list(db.session.scalars(select(Idea).where(Idea.theme_id == project.theme_id,
+                                                           Idea.hidden.is_(False)).order_by(Idea.theme_position)))
+    comments = list(db.session.scalars(
+        select(HatComment).join(HatSubject, HatSubject.id == HatComment.subject_id)
+        .where(HatSubject.project_id == project.id, HatComment.hidden.is_(False)).order_by(HatComment.id)))
+    return ideas, comments
