@@ -1,0 +1,44 @@
+"""The load benchmark still drives the app and the floor end to end (at a small
+size: these check that it runs and counts, not how fast anything is)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def run_load(*options: str) -> tuple[list[dict], str]:
+    done = subprocess.run([sys.executable, "benchmarks/load.py", "--no-features", *options], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[1:]]
+    rows = [dict(zip(header, row, strict=True)) for row in cells  # the ideas table, not the votes'
+            if len(row) == len(header) and row[0] in ("atelier", "floor")]
+    return rows, done.stdout
+
+
+def test_a_fixed_rate_run_measures_atelier_and_the_floor_with_the_same_phones():
+    rows, output = run_load("--phones", "40", "--rate", "20", "--duration", "2", "--generators", "2",
+                            "--votes", "0", "--with-floor")
+    assert [row["server"] for row in rows] == ["atelier", "floor"]
+    for row in rows:
+        assert row["target/s"] == "20"
+        assert (row["lost"], row["duplicated"], row["stored once"], row["errors"]) == ("0", "0", "yes", "0")
+        assert float(row["server CPU s/1,000"]) > 0
+        assert float(row["generator CPU s/1,000"]) > 0
+    assert "Atelier / floor, 40 phones, 20/s: p95 ×" in output
+
+
+def test_the_default_run_drops_phones_and_votes_as_before():
+    rows, output = run_load("--phones", "40", "--spread", "2", "--votes", "1", "--drop", "0.2")
+    (row,) = rows
+    assert (row["lost"], row["duplicated"], row["stored once"]) == ("0", "0", "yes")
+    assert "| atelier | 40 | 40 |" in output  # every phone's dot counted in the votes table
