@@ -111,6 +111,15 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def resident_mb(pids: list[int]) -> float:
+    """Resident memory of processes, in MB (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    return total / 1e6
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds the whole machine spent not idle, all cores together."""
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -368,6 +377,7 @@ async def run_phase(target: Target, generators: Generators, projector: Projector
         "server_cpu_percent": "+".join(f"{c / cpu['wall'] * 100:.0f}" for c in cpu["servers"]),
         "server_cpu_per_1000": server_cpu / posts * 1000 if posts else float("nan"),
         "features_cpu_per_1000": cpu["features"] / posts * 1000 if posts else float("nan"),
+        "features_mb": resident_mb(meter.features), "server_mb": resident_mb(target.server_pids),
         "generator_busiest": max([*generator_percent, cpu["own"] / cpu["wall"] * 100]),
         "generator_percents": generator_percent, "projector_percent": cpu["own"] / cpu["wall"] * 100,
         "generator_cpu_per_1000": generator_cpu / posts * 1000 if posts else float("nan"),
@@ -545,7 +555,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 HEADER = ("| server | database | phones | target/s | achieved/s | p50 ms | p95 ms | p99 ms | errors | lost "
-          "| duplicated | stored once | server CPU % | server CPU s/1,000 | features CPU s/1,000 "
+          "| duplicated | stored once | server CPU % | server CPU s/1,000 | server MB | features CPU s/1,000, MB "
           "| generator CPU % (busiest) | generator CPU s/1,000 | machine busy % | others % | join s |")
 
 
@@ -570,7 +580,8 @@ def print_row(r: dict, args) -> None:
     print(f"| {r['server']} | {r['database']} | {r['phones']} | {target} | {r['achieved_rate']:.0f} | "
           f"{r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | {r['lost']} | {r['duplicated']} | "
           f"{'yes' if r.get('stored_once') else 'NO' if 'stored_once' in r else '…'} | "
-          f"{r['server_cpu_percent']} | {r['server_cpu_per_1000']:.2f} | {r['features_cpu_per_1000']:.2f} | "
+          f"{r['server_cpu_percent']} | {r['server_cpu_per_1000']:.2f} | {r['server_mb']:.0f} | "
+          f"{r['features_cpu_per_1000']:.2f}, {r['features_mb']:.0f} | "
           f"{r['generator_busiest']:.0f} | {r['generator_cpu_per_1000']:.2f} | {r['machine_busy']:.0f} | "
           f"{r['others']:.0f} | {r['join_s']:.1f} |", flush=True)
     warn_generator(r)
