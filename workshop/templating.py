@@ -39,6 +39,12 @@ def projects_by_id(round_) -> dict:
     return {item.project_id: item.project for item in round_.items}
 
 
+def per_workshop_once(name: str, read):
+    """`read(workshop)` for templates, read once per change when a push renders
+    many rooms (several sidebar forms list the same projects and questions)."""
+    return lambda workshop: snapshot.once((name, workshop.id), lambda: read(workshop))
+
+
 def init_app(app: Flask) -> None:
     from workshop.cells.logic import lineage, outcome
     from workshop.hats import logic as hats
@@ -47,7 +53,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(cell_lineage=lineage, cells_outcome=outcome)
 
-    app.jinja_env.globals["workshop_projects"] = workshop_projects
+    app.jinja_env.globals["workshop_projects"] = per_workshop_once("workshop_projects", workshop_projects)
     app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS, hat_wearers=hats.wearers,
                                  hat_comments=hats.comments_by_hat, hat_assignment=hats.assignment,
                                  hat_people=hats.people, sequence_hat=hats.sequence_hat)
@@ -59,7 +65,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["round_results"] = lambda round_: snapshot.once(("results", round_.id),
                                                                           lambda: round_results(round_))
     app.jinja_env.globals["latest_ideas_activity"] = latest_ideas_activity
-    app.jinja_env.globals.update(ideas_activities=ideas_activities, groupings=groupings, theme_owner=theme_owner,
+    app.jinja_env.globals.update(ideas_activities=per_workshop_once("ideas_activities", ideas_activities),
+                                 groupings=per_workshop_once("groupings", groupings), theme_owner=theme_owner,
                                  grouping_span=grouping_span)
     app.jinja_env.filters["epoch_ms"] = epoch_ms
     app.jinja_env.globals.update(kind_of=kinds.kind_of, activity_kinds=kinds.kinds,

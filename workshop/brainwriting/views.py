@@ -4,7 +4,7 @@ from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from workshop import live
+from workshop import live, snapshot
 from workshop.brainwriting import logic, pushes
 from workshop.errors import message_fragment
 from workshop.extensions import limiter
@@ -22,7 +22,7 @@ def brainwriting_of(activity):
 @bp.app_template_global()
 def brainwriting_sources(workshop):
     """The questions whose ideas can go round: those with ideas on their wall."""
-    return logic.sources(workshop)
+    return snapshot.once(("brainwriting_sources", workshop.id), lambda: logic.sources(workshop))
 
 
 @bp.app_template_global()
