@@ -212,3 +212,27 @@ def test_others_cannot_act_and_a_participant_of_another_workshop_is_not_found(ap
     elsewhere = make_workshop(facilitator, title="Un autre atelier")
     assert facilitator_client.post(f"/w/{elsewhere.id}/privacy/person", data={
         "participant": julie.id, "action": "export"}).status_code == 404
+
+
+def test_a_person_export_holds_what_they_sent_in_the_other_kinds(facilitator_client, workshop, request_case):
+    """The force field and brainwriting hand their part of one person's data to the export."""
+    from workshop.brainwriting import logic as brainwriting
+    from workshop.forces import logic as forces
+
+    julie, marc = request_case["julie"], request_case["others"][1]
+    field = forces.create(workshop, "Le guichet unique", None)
+    open_activity(workshop, field.activity)
+    mine, _ = forces.post(field, julie, "driving", 4, "Les cégeps sont partants", "", "force-julie-1")
+    theirs, _ = forces.post(field, marc, "restraining", 3, "Peu de personnel", "", "force-marc-1")
+    forces.agree(field, julie, theirs.id)
+    close_activity(workshop, field.activity)
+    bw = brainwriting.create(workshop, workshop.activities[0].id, 5)
+    open_activity(workshop, bw.activity)
+    brainwriting.start_first_round(bw)
+    served, _ = brainwriting.serve(bw, julie)
+    brainwriting.build(bw, julie, served.idea_id, "yes_and", "avec un numéro unique", "build-julie-1")
+    data = facilitator_client.post(f"/w/{workshop.id}/privacy/person", data={
+        "participant": julie.id, "name": "Julie Tremblay", "action": "export"}).get_json()
+    assert [f["text"] for f in data["forces"]] == [mine.text]
+    assert data["forces_agreed"] == ["Peu de personnel"]
+    assert [b["text"] for b in data["build_ons"]] == ["avec un numéro unique"]

@@ -78,6 +78,9 @@ class ActivityKind:
     - `remove_participants(ids)`: delete what these participants sent in this
       kind (the facilitator removes a flooder with everything they sent);
       called before the participants themselves go, in the same transaction.
+    - `personal_data(participant_id)`: what one person sent in this kind, as
+      sections of their Law 25 data export ({"forces": [...]}); the kinds the
+      privacy module reads itself (ideas, hats, votes, cells) leave it None.
     """
 
     key: str
@@ -97,6 +100,7 @@ class ActivityKind:
     restore: Callable | None = None
     blueprint: Any = None
     remove_participants: Callable[[list[int]], None] | None = None
+    personal_data: Callable[[int], dict] | None = None
 
 
 _REGISTRY: dict[str, ActivityKind] = {}

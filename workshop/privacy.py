@@ -21,6 +21,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
+from workshop import kinds
 from workshop.cells.models import Cell, CellLogEntry, CellMember, CellPreference, CellSignup
 from workshop.extensions import db
 from workshop.hats.models import HatComment, HatsActivity, HatSubject
@@ -253,6 +254,10 @@ def person_export(workshop: Workshop, person: Person, reviewed: set[str]) -> dic
                       "items": [{"item": titles.get(pid, ""), "vote": value}
                                 for pid, value in ballot_cells(round_.kind, ballot.content)]})
     cell_titles = {c.id: c.project.title for c in cells_of(workshop)}
+    from_kinds = {}  # what the other kinds (force field, brainwriting...) hold of this person
+    for kind in kinds.kinds():
+        if kind.personal_data is not None and participant is not None:
+            from_kinds.update(kind.personal_data(participant.id))
     return {
         "workshop": workshop.title,
         "participant": None if participant is None else {
@@ -270,6 +275,7 @@ def person_export(workshop: Workshop, person: Person, reviewed: set[str]) -> dic
         "cell_preferences": [{"ranking": [cell_titles.get(c, "") for c in json.loads(p.ranking or "[]")],
                               "contact_consent": p.contact_consent, "contact_name": p.contact_name,
                               "contact_email": p.contact_email} for p in person.preferences],
+        **from_kinds,
         "named_in": [{"record": m.kind, "where": m.where, "text": m.text, "names": m.names,
                       "certain": m.certain} for m in chosen(person, reviewed)],
     }

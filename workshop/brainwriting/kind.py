@@ -46,4 +46,5 @@ KIND = kinds.register(kinds.ActivityKind(
     restore=archive.restore,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
+    personal_data=logic.personal_data,
 ))

@@ -262,3 +262,10 @@ def remove_participants(ids: list[int]) -> None:
     """Their builds go, and the ideas they were handed."""
     for model in (Build, Serve):
         db.session.execute(delete(model).where(model.participant_id.in_(ids)))
+
+
+def personal_data(participant_id: int) -> dict:
+    """One person's build-ons, for their Law 25 data export."""
+    builds = db.session.scalars(select(Build).where(Build.participant_id == participant_id).order_by(Build.id))
+    return {"build_ons": [{"kind": b.kind, "text": b.text, "round": b.round_no, "hidden": b.hidden,
+                           "sent_at": b.created_at.isoformat()} for b in builds]}

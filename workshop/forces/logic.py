@@ -243,3 +243,13 @@ def remove_participants(ids: list[int]) -> None:
     # Their own merges among themselves point at rows about to go.
     db.session.execute(update(Force).where(Force.participant_id.in_(ids)).values(merged_into_id=None))
     db.session.execute(delete(Force).where(Force.participant_id.in_(ids)))
+
+
+def personal_data(participant_id: int) -> dict:
+    """One person's forces and agreements, for their Law 25 data export."""
+    forces = db.session.scalars(select(Force).where(Force.participant_id == participant_id).order_by(Force.id))
+    agreed = db.session.scalars(select(Force).join(ForceAgreement, ForceAgreement.force_id == Force.id)
+                                .where(ForceAgreement.participant_id == participant_id).order_by(Force.id))
+    return {"forces": [{"side": f.side, "strength": f.strength, "text": f.text, "explanation": f.explanation,
+                        "hidden": f.hidden, "sent_at": f.created_at.isoformat()} for f in forces],
+            "forces_agreed": [f.text for f in agreed]}
