@@ -95,6 +95,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(orphans_bp)
+    app.register_blueprint(__import__("workshop.jumelage.views", fromlist=["bp"]).bp)
     for kind in kinds.kinds():
         if kind.blueprint is not None:
             app.register_blueprint(kind.blueprint)
