@@ -187,10 +187,14 @@ class Generator:
         gc.disable()
         await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
         cpu, wall = time.process_time(), time.perf_counter()
-        extra = await sends(sent, statuses)
+        extra = await sends(sent, statuses) or {}
+        # How busy this process was while it had sends to make: waiting for a
+        # lagging server's answers afterwards would dilute it.
+        busy_cpu, busy_wall = extra.pop("sending_until", (time.process_time(), time.perf_counter()))
+        busy = (busy_cpu - cpu) / (busy_wall - wall) * 100 if busy_wall > wall else 0.0
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         gc.enable()
-        return {"sent": sent, "statuses": statuses, "cpu": cpu, "wall": wall, **(extra or {})}
+        return {"sent": sent, "statuses": statuses, "cpu": cpu, "wall": wall, "busy": busy, **extra}
 
     async def spread(self, start_at: float, ideas: int, spread: float, drop: float, tag: str) -> dict:
         droppers = set(random.sample(range(len(self.ready)), int(len(self.ready) * drop)))
@@ -237,8 +241,9 @@ class Generator:
                 text = idea_text(tag, phone.index, k)
                 sent[text] = time.perf_counter()
                 tasks.append(asyncio.create_task(send(phone, text, statuses)))
+            sending_until = (time.process_time(), time.perf_counter())
             await asyncio.gather(*tasks)
-            return {}
+            return {"sending_until": sending_until}
 
         return await self.timed(start_at, sends)
 
@@ -363,7 +368,7 @@ async def run_phase(target: Target, generators: Generators, projector: Projector
     last_sent = max(sent.values(), default=start_at)
     posts = len(sent)
     server_cpu = sum(cpu["servers"])
-    generator_percent = [a["cpu"] / a["wall"] * 100 if a["wall"] else 0 for a in answers]
+    generator_percent = [a["busy"] for a in answers]
     generator_cpu = sum(a["cpu"] for a in answers) + cpu["own"]
     return {
         "server": target.name, "database": target.database, "target_rate": target_rate,
@@ -630,7 +635,9 @@ def print_ratios(rows: list[dict], args) -> None:
     if args.ramp:
         for name, part in (("atelier", mine), ("floor", floors)):
             if part:
-                print(f"{name}, {part[0]['phones']} phones: {ramp_result(part, args.ramp_limit)}")
+                once = "yes" if all(r.get("stored_once") for r in part) else "NO"
+                print(f"{name}, {part[0]['phones']} phones: {ramp_result(part, args.ramp_limit)}; "
+                      f"every idea answered 200 stored once: {once}")
     for a, f in zip(mine, floors):
         rate = f"{a['target_rate']:g}/s" if a["target_rate"] else "spread"
         print(f"Atelier / floor, {a['phones']} phones, {rate}: p95 × {a['p95'] / f['p95']:.1f}, "
