@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-from workshop import kinds, snapshot
+from workshop import anonymity, kinds, snapshot
 from workshop.ideas.logic import wall
 from workshop.ideas.pushes import card_template
 from workshop.themes.logic import duplicate_suggestions, grouped_wall, grouping_span, theme_owner
@@ -72,3 +72,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(kind_of=kinds.kind_of, activity_kinds=kinds.kinds,
                                  idea_card_template=card_template)
     app.jinja_env.globals["plural_forms"] = plural_forms
+    app.jinja_env.globals.update(author_label=anonymity.author_label, anonymity_promise=anonymity.promise,
+                                 anonymity_choices=anonymity.choices, activity_has_content=anonymity.has_content,
+                                 activity_of=anonymity.activity_of)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from workshop import kinds
+from workshop import anonymity, kinds
 from workshop.extensions import db
 from workshop.i18n import LANGUAGES
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
@@ -54,7 +54,7 @@ def _ts(moment: datetime | None) -> str | None:
 
 def _activity(activity: Activity, refs, names: bool) -> dict:
     entry = {"ref": refs.activities[activity.id], "kind": activity.kind, "prompt": activity.prompt,
-             "state": activity.state,
+             "state": activity.state, "anonymity": activity.anonymity,
              "themes": [{"ref": refs.themes[t.id], "label": t.label, "keywords": t.keywords,
                          "created_at": _ts(t.created_at)}
                         for t in activity.themes],
@@ -71,6 +71,7 @@ def export_json(workshop: Workshop, names: bool = False) -> dict:
     refs = refs_of(workshop)
     groups = {g.id: g.name for g in workshop.groups}
     current = workshop.current_activity_id
+    unnamed = anonymity.anonymous_authors(workshop) if names else set()
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -83,7 +84,7 @@ def export_json(workshop: Workshop, names: bool = False) -> dict:
                      "created_at": _ts(workshop.created_at),
                      "current_activity": refs.activities.get(current) if current else None},
         "groups": [g.name for g in workshop.groups],
-        "participants": [{"ref": refs.participants[p.id], "nickname": p.nickname if names else None,
+        "participants": [{"ref": refs.participants[p.id], "nickname": p.nickname if names and p.id not in unnamed else None,
                           "group": groups.get(p.group_id), "language": p.language,
                           "joined_at": _ts(p.joined_at)} for p in participants_of(workshop)],
         "activities": [_activity(a, refs, names) for a in workshop.activities],
@@ -140,6 +141,15 @@ def _optional_text(value, limit: int, where: str) -> str | None:
 def _flag(value, where: str) -> bool:
     if not isinstance(value, bool):
         raise ImportProblem(where)
+    return value
+
+
+def _anonymity(value, kind: str) -> str:
+    """An activity's anonymity; documents written before it existed get the kind's default."""
+    if value is None:
+        return anonymity.default_for(kind)
+    if value not in anonymity.LEVELS:
+        raise ImportProblem("activities.anonymity")
     return value
 
 
@@ -285,7 +295,8 @@ class _Restore:
                 if other.key != kind and other.archive_key and entry.get(other.archive_key) is not None:
                     raise ImportProblem(f"activities.{other.archive_key}")
             activity = Activity(workshop_id=self.workshop.id, position=position, kind=kind, state=state,
-                                prompt=_text(entry["prompt"], 5000, "activities.prompt"))
+                                prompt=_text(entry["prompt"], 5000, "activities.prompt"),
+                                anonymity=_anonymity(entry.get("anonymity"), kind))
             db.session.add(activity)
             _unique(self.activities, entry["ref"], activity, "activities.ref")
             for theme_position, theme_entry in enumerate(_list(entry["themes"], "themes")):

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from workshop import kinds
+from workshop import anonymity, kinds
 from workshop.cells.models import Cell, CellSignup
 from workshop.extensions import db
 from workshop.hats.logic import comments_by_hat
@@ -343,23 +343,32 @@ def _time(moment: datetime | None) -> str:
     return moment.isoformat(sep=" ", timespec="seconds") if moment else ""
 
 
+def _author_cells(activity, author, ref: str, names: bool) -> list[str]:
+    """The participant, group (and nickname when asked) of a row; all blank for
+    an anonymous activity: not even a pseudonym that other rows could name."""
+    if anonymity.level_of(activity) == "anonymous":
+        return ["", ""] + ([""] if names else [])
+    cells = [ref, author.group.name if author and author.group else ""]
+    if names:
+        cells.append((author.nickname or "") if author else "")
+    return cells
+
+
 def idea_rows(workshop: Workshop, names: bool = False) -> tuple[list[str], list[list]]:
     """Every idea sent, hidden and merged ones included (the record), oldest first."""
     refs = refs_of(workshop)
     themes = {t.id: t.label for a in workshop.activities for t in a.themes}
-    prompts = {a.id: a.prompt for a in workshop.activities}
+    activities = {a.id: a for a in workshop.activities}
     people = {p.id: p for p in participants_of(workshop)}
     header = list(IDEA_COLUMNS) + (["nickname"] if names else [])
     rows = []
     for idea in ideas_of(workshop):
-        author = people.get(idea.participant_id)
-        row = [refs.ideas[idea.id], prompts.get(idea.activity_id, ""), idea.text, idea.original_text,
-               themes.get(idea.theme_id, ""), "yes" if idea.hidden else "no",
-               refs.ideas.get(idea.merged_into_id, ""), refs.participants.get(idea.participant_id, ""),
-               author.group.name if author and author.group else "", _time(idea.created_at)]
-        if names:
-            row.append((author.nickname or "") if author else "")
-        rows.append(row)
+        activity = activities[idea.activity_id]
+        ref, group, *nickname = _author_cells(activity, people.get(idea.participant_id),
+                                              refs.participants.get(idea.participant_id, ""), names)
+        rows.append([refs.ideas[idea.id], activity.prompt, idea.text, idea.original_text,
+                     themes.get(idea.theme_id, ""), "yes" if idea.hidden else "no",
+                     refs.ideas.get(idea.merged_into_id, ""), ref, group, _time(idea.created_at), *nickname])
     return header, rows
 
 
@@ -403,13 +412,10 @@ def hats_rows(workshop: Workshop, names: bool = False) -> tuple[list[str], list[
             notes = db.session.scalars(select(HatComment).where(HatComment.subject_id == subject.id)
                                        .order_by(HatComment.id))
             for note in notes:
-                author = people.get(note.participant_id)
-                row = [hats.activity.prompt, subject.title, note.hat, note.text, "yes" if note.hidden else "no",
-                       refs.participants.get(note.participant_id, ""),
-                       author.group.name if author and author.group else "", _time(note.created_at)]
-                if names:
-                    row.append((author.nickname or "") if author else "")
-                rows.append(row)
+                ref, group, *nickname = _author_cells(hats.activity, people.get(note.participant_id),
+                                                      refs.participants.get(note.participant_id, ""), names)
+                rows.append([hats.activity.prompt, subject.title, note.hat, note.text,
+                             "yes" if note.hidden else "no", ref, group, _time(note.created_at), *nickname])
     return header, rows
 
 

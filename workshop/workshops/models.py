@@ -74,6 +74,11 @@ class StakeholderGroup(db.Model):
     workshop: Mapped[Workshop] = relationship(back_populates="groups")
 
 
+def _anonymity_default(context) -> str:
+    from workshop.anonymity import column_default
+    return column_default(context)
+
+
 class Activity(db.Model):
     """One step of the agenda; idea generation carries its prompt question."""
 
@@ -85,6 +90,9 @@ class Activity(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="ideas")
     prompt: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(10), default="pending")
+    # Who is named beside what participants write: "anonymous", "group" or
+    # "nickname" (workshop.anonymity); only strengthened once content exists.
+    anonymity: Mapped[str] = mapped_column(String(10), default=_anonymity_default, server_default="group")
 
     workshop: Mapped[Workshop] = relationship(
         back_populates="activities", foreign_keys=[workshop_id]

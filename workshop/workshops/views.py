@@ -21,7 +21,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from workshop import live, qr, venue
+from workshop import anonymity, live, qr, venue
+from workshop.errors import message_fragment
+from workshop.extensions import db
 from workshop.guards import facilitated, managed
 from workshop.kinds import kind_of
 from workshop.workshops import logic
@@ -162,6 +164,28 @@ def switch_activity(workshop_id: int, activity_id: int, action: str):
         logic.close_activity(workshop, activity)
     live.stage_changed(workshop)
     live.timer_changed(workshop)
+    return render_template("workshops/_agenda.html", workshop=workshop)
+
+
+@bp.post("/w/<int:workshop_id>/activities/<int:activity_id>/anonymity")
+@login_required
+def set_anonymity(workshop_id: int, activity_id: int):
+    """Who is named beside what this activity's participants write; once
+    content exists, only a stronger anonymity is accepted (a promise kept)."""
+    workshop = facilitated(workshop_id)
+    try:
+        activity = logic.activity_of(workshop, activity_id)
+    except logic.WorkshopError:
+        abort(404)
+    wanted = request.form.get("anonymity", "")
+    if not anonymity.may_change(activity.anonymity, wanted, anonymity.has_content(activity)):
+        message = (_("Choose anonymous, stakeholder group only or nicknames.") if wanted not in anonymity.LEVELS
+                   else _("People have already written under this activity: its anonymity can only be made stronger."))
+        return message_fragment(message)
+    activity.anonymity = wanted
+    db.session.commit()
+    if activity.id in (workshop.current_activity_id, workshop.stage_activity and workshop.stage_activity.id):
+        live.stage_changed(workshop)  # phones read the new promise before they write
     return render_template("workshops/_agenda.html", workshop=workshop)
 
 
