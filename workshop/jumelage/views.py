@@ -1,7 +1,323 @@
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from functools import wraps
 
-from workshop.jumelage import models  # noqa: F401  (the tables, for the migrations)
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from analysis import jumelage as solver
+from workshop.extensions import db, limiter
+from workshop.jumelage import logic
+from workshop.jumelage.models import STATUSES, Match, Program
+from workshop.reports.logic import to_csv, write_xlsx
 
 bp = Blueprint("jumelage", __name__)
+
+
+def error_message(code: str) -> str:
+    return {
+        "name_required": _("A program needs a name."),
+        "role_required": _("Choose whether you sign up as a student, a citizen or an employer."),
+        "contact_required": _("Give your name and a valid email."),
+        "slots_required": _("Tick at least one moment when you are available."),
+        "consent_required": _("Sign-up needs your consent: tick the box after reading what is kept."),
+        "closed": _("This program no longer takes sign-ups."),
+        "bad_status": _("Choose accept, on hold or refuse."),
+        "message_required": _("A refusal needs a message to the person."),
+        "never_same": _("Choose two different people of this program."),
+        "not_proposed": _("Only a proposed match can be locked or unlocked."),
+        "swap_refused": _("Choose two different proposed matches."),
+        "swap_infeasible": _("This swap breaks a rule (no shared availability, or never together)."),
+    }.get(code, _("This could not be done."))
+
+
+def consent_text(program: Program) -> str:
+    """The words a person agrees to, kept with the sign-up exactly as shown."""
+    return _("The coordinator of “%(program)s” keeps what you type in this form (your contact details, languages, "
+             "interests, municipality, availability, goals and constraints) to form duos and trios. Only the "
+             "program's coordinators see it; once you are matched, the people of your duo or trio see your name, "
+             "email and phone. It is kept %(months)d months after the program ends, then erased. You can ask the "
+             "coordinator for a copy or its erasure at any time.",
+             program=program.name, months=program.retention_months)
+
+
+def coordinator_required(view):
+    """Coordinators and admins only, for every request and every method."""
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not logic.can_coordinate(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def program_or_404(program_id: int) -> Program:
+    return db.session.get(Program, program_id) or abort(404)
+
+
+def match_or_404(program: Program, match_id: int | None) -> Match:
+    match = db.session.get(Match, match_id) if match_id else None
+    if match is None or match.program_id != program.id:
+        abort(404)
+    return match
+
+
+@bp.context_processor
+def choices():
+    return {"roles": logic.ROLES, "goals": logic.GOALS, "interests_list": logic.INTERESTS, "days": logic.DAYS,
+            "parts": logic.PARTS, "places": logic.PLACES, "french_levels": logic.FRENCH_LEVELS,
+            "group_sizes": logic.GROUP_SIZES, "statuses": STATUSES}
+
+
+@bp.route("/jumelage", methods=["GET", "POST"])
+@coordinator_required
+def programs():
+    error = None
+    if request.method == "POST":
+        try:
+            program = logic.create_program(request.form.get("name", ""),
+                                           request.form.get("retention_months", 24, type=int) or 24)
+            return redirect(url_for("jumelage.program", program_id=program.id))
+        except logic.Refused as refused:
+            error = error_message(refused.code)
+    return render_template("jumelage/programs.html", programs=logic.programs(), error=error), 400 if error else 200
+
+
+@bp.get("/jumelage/<int:program_id>")
+@coordinator_required
+def program(program_id: int):
+    found = program_or_404(program_id)
+    status = request.args.get("status", "")
+    return render_template("jumelage/program.html", program=found, signups=logic.signups(found, status),
+                           status=status, counts=logic.counts(found), never=logic.never_pairs(found),
+                           everyone=logic.signups(found))
+
+
+@bp.post("/jumelage/<int:program_id>/open")
+@coordinator_required
+def set_open(program_id: int):
+    found = program_or_404(program_id)
+    logic.set_open(found, request.form.get("open") == "1")
+    return redirect(url_for("jumelage.program", program_id=found.id))
+
+
+def signup_form(found: Program, status: int = 200, **extra):
+    return render_template("jumelage/signup.html", program=found, consent=consent_text(found),
+                           v=lambda key: request.form.get(key, ""), vs=request.form.getlist, **extra), status
+
+
+@bp.route("/jumelage/<int:program_id>/inscription", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"], deduct_when=lambda response: response.status_code == 200)
+def signup(program_id: int):
+    """The public sign-up: no account; the answer gives the private link."""
+    found = program_or_404(program_id)
+    if request.method == "GET":
+        return signup_form(found, 200 if found.open else 410)
+    try:
+        person = logic.sign_up(found, request.form, consent_text(found), str(get_locale() or "fr"))
+    except logic.Refused as refused:
+        return signup_form(found, 400, error=error_message(refused.code))
+    return render_template("jumelage/signed_up.html", program=found, signup=person,
+                           link=url_for("jumelage.member", token=person.token, _external=True))
+
+
+def profile_values(person, key: str) -> list[str]:
+    """A stored list field as the checkboxes read it."""
+    return person.slots.split() if key == "slots" else logic.words(getattr(person, key, ""))
+
+
+@bp.route("/jumelage/<int:program_id>/inscriptions/<int:signup_id>", methods=["GET", "POST"])
+@coordinator_required
+def edit(program_id: int, signup_id: int):
+    found = program_or_404(program_id)
+    person = logic.signup_of(found, signup_id) or abort(404)
+    error = None
+    if request.method == "POST":
+        try:
+            logic.edit(person, request.form)
+            return redirect(url_for("jumelage.program", program_id=found.id))
+        except logic.Refused as refused:
+            error = error_message(refused.code)
+    return render_template("jumelage/edit.html", program=found, signup=person, error=error,
+                           v=lambda key: getattr(person, key, ""), vs=lambda key: profile_values(person, key),
+                           link=url_for("jumelage.member", token=person.token, _external=True)), 400 if error else 200
+
+
+@bp.post("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/status")
+@coordinator_required
+def review(program_id: int, signup_id: int):
+    found = program_or_404(program_id)
+    person = logic.signup_of(found, signup_id) or abort(404)
+    try:
+        logic.review(person, request.form.get("status", ""), request.form.get("message", ""))
+    except logic.Refused as refused:
+        return render_template("_message.html", message=error_message(refused.code)), 400
+    if request.headers.get("HX-Request"):
+        return render_template("jumelage/_signup_row.html", program=found, s=person)
+    return redirect(url_for("jumelage.program", program_id=found.id))
+
+
+@bp.get("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/export")
+@coordinator_required
+def export_person(program_id: int, signup_id: int):
+    person = logic.signup_of(program_or_404(program_id), signup_id) or abort(404)
+    return download(json.dumps(logic.export_person(person), ensure_ascii=False, indent=2), "application/json",
+                    f"jumelage-{person.id}.json")
+
+
+@bp.post("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/erase")
+@coordinator_required
+def erase(program_id: int, signup_id: int):
+    found = program_or_404(program_id)
+    person = logic.signup_of(found, signup_id) or abort(404)
+    if request.form.get("confirm") != person.email:
+        abort(400)
+    logic.erase(person)
+    return redirect(url_for("jumelage.program", program_id=found.id))
+
+
+@bp.post("/jumelage/<int:program_id>/never")
+@coordinator_required
+def never(program_id: int):
+    found = program_or_404(program_id)
+    first = logic.signup_of(found, request.form.get("first", type=int) or 0)
+    second = logic.signup_of(found, request.form.get("second", type=int) or 0)
+    if not first or not second:
+        abort(400)
+    try:
+        logic.never_together(found, first, second)
+    except logic.Refused:
+        abort(400)
+    return redirect(url_for("jumelage.program", program_id=found.id))
+
+
+def download(body, mimetype: str, filename: str):
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/jumelage/<int:program_id>/export")
+@coordinator_required
+def export(program_id: int):
+    found = program_or_404(program_id)
+    header, rows = logic.signup_rows(found)
+    if request.args.get("format") == "xlsx":
+        return download(write_xlsx([("jumelage", header, rows)]),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        f"jumelage-{found.id}.xlsx")
+    return download(to_csv(header, rows), "text/csv; charset=utf-8", f"jumelage-{found.id}.csv")
+
+
+# --- the proposal ---------------------------------------------------------------
+
+def code_labels() -> dict[str, str]:
+    """The words for the codes a reason's detail lists (goals, interests, moments)."""
+    days = {"mon": _("Mon"), "tue": _("Tue"), "wed": _("Wed"), "thu": _("Thu"), "fri": _("Fri"), "sat": _("Sat"),
+            "sun": _("Sun")}
+    parts = {"am": _("Morning"), "pm": _("Afternoon"), "ev": _("Evening")}
+    labels = {f"{d}-{p}": f"{day} {part.lower()}" for d, day in days.items() for p, part in parts.items()}
+    labels.update({"french": _("Practise French"), "network": _("Build a network"), "job": _("Find a job or hire"),
+                   "culture": _("Discover the culture"), "housing": _("Housing"), "sports": _("Sports"),
+                   "cooking": _("Cooking"), "music": _("Music"), "outdoors": _("Outdoors"), "arts": _("Arts"),
+                   "games": _("Games"), "volunteering": _("Volunteering"), "technology": _("Technology"),
+                   "reading": _("Reading"), "travel": _("Travel")})
+    return labels
+
+
+def worded(detail: str, labels: dict[str, str]) -> str:
+    """Codes (separated by spaces or commas; none contains either) in the reader's words."""
+    return ", ".join(labels.get(code, code) for code in detail.replace(",", " ").split())
+
+
+def reason_text(code: str, detail: str, labels: dict[str, str] | None = None) -> str:
+    if code in ("interests", "goals", "slots"):
+        detail = worded(detail, labels or code_labels())
+    return {
+        "interests": _("shared interests: %(detail)s", detail=detail),
+        "french_practice": _("French practice with a French speaker"),
+        "common_language": _("a common language: %(detail)s", detail=detail),
+        "same_place": _("same MRC: %(detail)s", detail=detail),
+        "near_place": _("neighbouring MRCs: %(detail)s", detail=detail),
+        "slots": _("available together: %(detail)s", detail=detail),
+        "goals": _("same goals: %(detail)s", detail=detail),
+        "field": _("same field: %(detail)s", detail=detail),
+    }.get(code, detail)
+
+
+def worded_reasons(proposed: list[Match]) -> dict[int, list[str]]:
+    labels = code_labels()
+    return {m.id: [reason_text(code, detail, labels) for code, detail in logic.reasons(m)] for m in proposed}
+
+
+@bp.get("/jumelage/<int:program_id>/proposition")
+@coordinator_required
+def proposal(program_id: int, error: str | None = None, status: int = 200):
+    found = program_or_404(program_id)
+    proposed = logic.matches(found, "proposed")
+    return render_template("jumelage/proposal.html", program=found, proposed=proposed,
+                           accepted=logic.matches(found, "accepted"), left=logic.unmatched(found),
+                           weights=logic.weights_of(found), weight_keys=list(solver.DEFAULT_WEIGHTS),
+                           reasons=worded_reasons(proposed),
+                           error=error), status
+
+
+@bp.post("/jumelage/<int:program_id>/proposition/run")
+@coordinator_required
+def run(program_id: int):
+    found = program_or_404(program_id)
+    logic.set_weights(found, request.form)
+    logic.run(found)
+    return redirect(url_for("jumelage.proposal", program_id=found.id))
+
+
+@bp.post("/jumelage/<int:program_id>/proposition/<int:match_id>/lock")
+@coordinator_required
+def lock(program_id: int, match_id: int):
+    found = program_or_404(program_id)
+    try:
+        logic.lock(match_or_404(found, match_id), request.form.get("locked") == "1")
+    except logic.Refused as refused:
+        return proposal(program_id, error_message(refused.code), 400)
+    return redirect(url_for("jumelage.proposal", program_id=found.id))
+
+
+@bp.post("/jumelage/<int:program_id>/proposition/swap")
+@coordinator_required
+def swap(program_id: int):
+    found = program_or_404(program_id)
+    first = match_or_404(found, request.form.get("first", type=int))
+    second = match_or_404(found, request.form.get("second", type=int))
+    try:
+        logic.swap(found, first, second, request.form.get("role", ""))
+    except logic.Refused as refused:
+        return proposal(program_id, error_message(refused.code), 400)
+    return redirect(url_for("jumelage.proposal", program_id=found.id))
+
+
+@bp.post("/jumelage/<int:program_id>/proposition/accept")
+@coordinator_required
+def accept(program_id: int):
+    found = program_or_404(program_id)
+    logic.accept_proposal(found)
+    return redirect(url_for("jumelage.proposal", program_id=found.id))
+
+
+# --- a member by private link -------------------------------------------------
+
+@bp.get("/jumelage/m/<token>")
+def member(token: str):
+    """A member's own page: where their sign-up stands and, once matched, who
+    they are with. The link is the only key."""
+    person = logic.by_token(token) or abort(404)
+    response = make_response(render_template("jumelage/member.html", signup=person,
+                                             program=db.session.get(Program, person.program_id),
+                                             match=logic.match_of(person)))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,251 @@
+"""Jumelage over HTTP: the public sign-up with its consent, the coordinator's
+review, the proposal (run, lock, swap, accept), a member's private link, Law 25
+export and erasure; who may do what, at the size of a real cohort."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from tests.conftest import make_user, sign_in
+from workshop.extensions import db
+from workshop.jumelage import logic
+from workshop.jumelage.models import Match, NeverTogether, Program, Signup
+
+
+@pytest.fixture
+def coordinator(client):
+    make_user("coord@example.org", role="coordinator")
+    sign_in(client, "coord@example.org")
+    return client
+
+
+@pytest.fixture
+def program(app):
+    return logic.create_program("Jumelage interculturel automne 2027")
+
+
+def form_for(i: int, role: str, rng: random.Random, **extra) -> MultiDict:
+    data = MultiDict({"role": role, "name": f"{role.title()} {i}", "email": f"{role}{i}@example.org",
+                      "languages": rng.choice(["français, anglais", "anglais, espagnol", "français"]),
+                      "french_level": "beginner" if role == "student" else "native",
+                      "field": rng.choice(["génie", "santé", "gestion"]), "place": rng.choice(logic.PLACES),
+                      "group_size": rng.choice(logic.GROUP_SIZES), "meetings_per_month": "2",
+                      "capacity": "2", "consent": "yes"})
+    for slot in rng.sample(logic.SLOTS[:12], 4):  # weekdays Mon–Thu: enough overlap to pair most
+        data.add("slots", slot)
+    for goal in rng.sample(logic.GOALS, 2):
+        data.add("goals", goal)
+    for interest in rng.sample(logic.INTERESTS, 3):
+        data.add("interests", interest)
+    for key, value in extra.items():
+        data[key] = value
+    return data
+
+
+def cohort(client, program, students=16, citizens=14, employers=4) -> list[Signup]:
+    rng = random.Random(7)
+    for role, count in (("student", students), ("citizen", citizens), ("employer", employers)):
+        for i in range(count):
+            response = client.post(f"/jumelage/{program.id}/inscription", data=form_for(i, role, rng))
+            assert response.status_code == 200, response.data
+    return list(db.session.query(Signup).filter_by(program_id=program.id))
+
+
+def test_the_public_sign_up_keeps_the_consent_as_shown_and_gives_a_private_link(client, program):
+    page = client.get(f"/jumelage/{program.id}/inscription", headers={"Accept-Language": "fr"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'name="consent"' in html and "24" in html  # what is kept, for how long, who sees it
+    rng = random.Random(1)
+    refused = client.post(f"/jumelage/{program.id}/inscription", data=form_for(1, "student", rng, consent="no"))
+    assert refused.status_code == 400 and db.session.query(Signup).count() == 0
+    no_slot = form_for(1, "student", rng)
+    no_slot.poplist("slots")
+    assert client.post(f"/jumelage/{program.id}/inscription", data=no_slot).status_code == 400
+    done = client.post(f"/jumelage/{program.id}/inscription", data=form_for(1, "student", rng))
+    assert done.status_code == 200
+    signup = db.session.query(Signup).one()
+    assert signup.status == "pending" and str(program.retention_months) in signup.consent_text
+    assert signup.token in done.get_data(as_text=True)
+    assert len(signup.slots.split()) == 4 and signup.role == "student"
+    member = client.get(f"/jumelage/m/{signup.token}")
+    assert member.status_code == 200 and member.headers["Referrer-Policy"] == "no-referrer"
+    assert client.get("/jumelage/m/not-a-token").status_code == 404
+
+
+def test_a_closed_program_takes_no_sign_up(client, program):
+    logic.set_open(program, False)
+    assert client.get(f"/jumelage/{program.id}/inscription").status_code == 410
+    response = client.post(f"/jumelage/{program.id}/inscription", data=form_for(1, "citizen", random.Random(2)))
+    assert response.status_code == 400 and db.session.query(Signup).count() == 0
+
+
+def test_only_coordinators_reach_the_program(client, program):
+    people = cohort(client, program, 3, 3, 1)
+    first = people[0]
+    routes = [("get", "/jumelage"), ("get", f"/jumelage/{program.id}"),
+              ("get", f"/jumelage/{program.id}/inscriptions/{first.id}"),
+              ("post", f"/jumelage/{program.id}/inscriptions/{first.id}/status"),
+              ("get", f"/jumelage/{program.id}/inscriptions/{first.id}/export"),
+              ("post", f"/jumelage/{program.id}/inscriptions/{first.id}/erase"),
+              ("post", f"/jumelage/{program.id}/never"), ("get", f"/jumelage/{program.id}/export"),
+              ("get", f"/jumelage/{program.id}/proposition"), ("post", f"/jumelage/{program.id}/proposition/run"),
+              ("post", f"/jumelage/{program.id}/proposition/swap"),
+              ("post", f"/jumelage/{program.id}/proposition/accept"), ("post", f"/jumelage/{program.id}/open")]
+    for method, url in routes:  # anonymous, a member with a private link alike
+        assert getattr(client, method)(url).status_code in (302, 401), url
+    make_user("facilitator@example.org")
+    sign_in(client, "facilitator@example.org")
+    for method, url in routes:
+        assert getattr(client, method)(url).status_code == 403, url
+    assert db.session.get(Signup, first.id) is not None
+
+
+def test_another_programs_people_and_matches_are_not_found_through_this_one(coordinator, program):
+    other = logic.create_program("Autre cohorte")
+    theirs = cohort(coordinator, other, 2, 2, 0)
+    for s in theirs:
+        logic.review(s, "accepted")
+    logic.run(other)
+    match = db.session.query(Match).filter_by(program_id=other.id).first()
+    assert coordinator.get(f"/jumelage/{program.id}/inscriptions/{theirs[0].id}").status_code == 404
+    assert coordinator.get(f"/jumelage/{program.id}/inscriptions/{theirs[0].id}/export").status_code == 404
+    assert coordinator.post(f"/jumelage/{program.id}/proposition/{match.id}/lock",
+                            data={"locked": "1"}).status_code == 404
+    assert coordinator.post(f"/jumelage/{program.id}/never",
+                            data={"first": theirs[0].id, "second": theirs[1].id}).status_code == 400
+    assert coordinator.get("/jumelage/999999").status_code == 404
+
+
+def test_a_coordinator_creates_a_program_reviews_and_edits(coordinator):
+    response = coordinator.post("/jumelage", data={"name": "Jumelage hiver", "retention_months": "12"})
+    assert response.status_code == 302
+    program = db.session.query(Program).filter_by(name="Jumelage hiver").one()
+    assert coordinator.post("/jumelage", data={"name": " "}).status_code == 400
+    people = cohort(coordinator, program, 14, 12, 4)
+    assert len(people) == 30
+    page = coordinator.get(f"/jumelage/{program.id}")
+    assert page.status_code == 200 and page.get_data(as_text=True).count('id="signup-') == 30
+    target = people[0]
+    url = f"/jumelage/{program.id}/inscriptions/{target.id}/status"
+    assert coordinator.post(url, data={"status": "refused"}).status_code == 400  # a refusal says why
+    refused = coordinator.post(url, data={"status": "refused", "message": "Le programme est complet."},
+                               headers={"HX-Request": "true"})
+    assert refused.status_code == 200 and "Le programme est complet." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Signup, target.id).status == "refused"
+    member = coordinator.get(f"/jumelage/m/{target.token}").get_data(as_text=True)
+    assert "Le programme est complet." in member
+    assert coordinator.post(url, data={"status": "on_hold"}).status_code == 302
+    edit_page = coordinator.get(f"/jumelage/{program.id}/inscriptions/{target.id}")
+    assert edit_page.status_code == 200 and target.email in edit_page.get_data(as_text=True)
+    changed = form_for(0, "student", random.Random(3), name="Aïcha Benali", place="Maria-Chapdelaine")
+    assert coordinator.post(f"/jumelage/{program.id}/inscriptions/{target.id}", data=changed).status_code == 302
+    db.session.expire_all()
+    edited = db.session.get(Signup, target.id)
+    assert edited.name == "Aïcha Benali" and edited.place == "Maria-Chapdelaine"
+    export = coordinator.get(f"/jumelage/{program.id}/export")
+    assert export.status_code == 200 and "Aïcha Benali" in export.get_data(as_text=True)
+    assert coordinator.get(f"/jumelage/{program.id}/export?format=xlsx").data[:2] == b"PK"
+    assert coordinator.post(f"/jumelage/{program.id}/open", data={"open": "0"}).status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(Program, program.id).open
+
+
+def accepted_cohort(client, program, *sizes):
+    people = cohort(client, program, *sizes)
+    for s in people:
+        logic.review(s, "accepted")
+    return people
+
+
+def test_the_proposal_runs_locks_swaps_and_is_accepted(coordinator, program):
+    people = accepted_cohort(coordinator, program, 18, 16, 5)
+    students = [s for s in people if s.role == "student"]
+    citizens = [s for s in people if s.role == "citizen"]
+    never = coordinator.post(f"/jumelage/{program.id}/never",
+                             data={"first": students[0].id, "second": citizens[0].id})
+    assert never.status_code == 302
+    run = coordinator.post(f"/jumelage/{program.id}/proposition/run", data={"w_interests": "5", "w_place": "1"})
+    assert run.status_code == 302
+    db.session.expire_all()
+    proposed = logic.matches(program, "proposed")
+    assert 12 <= len(proposed) <= 16
+    assert logic.weights_of(program)["interests"] == 5.0
+    for m in proposed:
+        assert {m.student_id, m.citizen_id} != {students[0].id, citizens[0].id}
+        assert m.student.role == "student" and m.citizen.role == "citizen"
+        assert set(m.student.slots.split()) & set(m.citizen.slots.split())
+    page = coordinator.get(f"/jumelage/{program.id}/proposition")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and html.count('class="jumelage-match') == len(proposed)
+    assert "available together" in html or "disponibles ensemble" in html  # reasons, worded
+
+    kept = proposed[0]
+    assert coordinator.post(f"/jumelage/{program.id}/proposition/{kept.id}/lock",
+                            data={"locked": "1"}).status_code == 302
+    pair = (kept.student_id, kept.citizen_id)
+    coordinator.post(f"/jumelage/{program.id}/proposition/run", data={"w_interests": "0", "w_goals": "9"})
+    db.session.expire_all()
+    again = logic.matches(program, "proposed")
+    assert any((m.student_id, m.citizen_id) == pair and m.locked for m in again)
+
+    # Swap the citizens of two matches that share a moment with each other's student.
+    swappable = next(((a, b) for a in again for b in again if a.id < b.id and not a.employer_id
+                      and not b.employer_id
+                      and set(a.student.slots.split()) & set(b.citizen.slots.split())
+                      and set(b.student.slots.split()) & set(a.citizen.slots.split())), None)
+    if swappable:
+        a, b = swappable
+        a_citizen, b_citizen = a.citizen_id, b.citizen_id
+        response = coordinator.post(f"/jumelage/{program.id}/proposition/swap",
+                                    data={"first": a.id, "second": b.id, "role": "citizen"})
+        assert response.status_code == 302
+        db.session.expire_all()
+        assert db.session.get(Match, a.id).citizen_id == b_citizen
+        assert db.session.get(Match, b.id).citizen_id == a_citizen and db.session.get(Match, b.id).locked
+    bad = coordinator.post(f"/jumelage/{program.id}/proposition/swap",
+                           data={"first": again[0].id, "second": again[0].id, "role": "citizen"})
+    assert bad.status_code == 400
+
+    count = len(logic.matches(program, "proposed"))
+    assert coordinator.post(f"/jumelage/{program.id}/proposition/accept").status_code == 302
+    db.session.expire_all()
+    accepted = logic.matches(program, "accepted")
+    assert len(accepted) == count and not logic.matches(program, "proposed")
+    # A re-run only places those left: the accepted matches stay.
+    coordinator.post(f"/jumelage/{program.id}/proposition/run", data={})
+    placed = [x for m in logic.matches(program) for x in (m.student_id, m.citizen_id)]
+    assert len(placed) == len(set(placed))
+    member = accepted[0].student
+    html = coordinator.get(f"/jumelage/m/{member.token}").get_data(as_text=True)
+    assert accepted[0].citizen.email in html
+
+
+def test_law_25_export_and_erasure_of_one_sign_up(coordinator, program):
+    people = accepted_cohort(coordinator, program, 12, 12, 6)
+    logic.run(program)
+    logic.accept_proposal(program)
+    match = logic.matches(program, "accepted")[0]
+    person = match.student
+    logic.never_together(program, person, people[-1])
+    exported = coordinator.get(f"/jumelage/{program.id}/inscriptions/{person.id}/export")
+    data = json.loads(exported.get_data(as_text=True))
+    assert data["email"] == person.email and data["consent_text"] == person.consent_text
+    assert data["matches"][0]["with"][0] == match.citizen.name
+    url = f"/jumelage/{program.id}/inscriptions/{person.id}/erase"
+    assert coordinator.post(url, data={"confirm": "wrong"}).status_code == 400
+    email, token, match_id, program_id = person.email, person.token, match.id, program.id
+    assert coordinator.post(url, data={"confirm": email}).status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Signup).filter_by(email=email).count() == 0
+    assert db.session.query(NeverTogether).count() == 0
+    db.session.expunge_all()
+    assert db.session.get(Match, match_id) is None
+    assert coordinator.get(f"/jumelage/m/{token}").status_code == 404
+    assert email not in coordinator.get(f"/jumelage/{program_id}/export").get_data(as_text=True)
+    assert db.session.query(Signup).count() == 29

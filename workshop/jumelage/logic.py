@@ -1,0 +1,361 @@
+"""Jumelage rules: sign-ups and their review, the proposal (run, lock, swap,
+accept), Law 25 export and erasure, and the CSV export. Views only call these."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select
+
+from analysis import jumelage as solver
+from workshop.extensions import db
+from workshop.jumelage.models import STATUSES, Match, NeverTogether, Program, Signup
+
+ROLES = solver.ROLES
+GROUP_SIZES = solver.GROUP_SIZES
+FRENCH_LEVELS = solver.FRENCH_LEVELS
+GOALS = ("french", "network", "job", "culture", "housing")
+INTERESTS = ("sports", "cooking", "music", "outdoors", "arts", "games", "volunteering", "technology", "reading",
+             "travel")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PARTS = ("am", "pm", "ev")
+SLOTS = tuple(f"{d}-{p}" for d in DAYS for p in PARTS)
+# The five MRCs of Saguenay–Lac-Saint-Jean, and which ones touch: a neighbour counts half.
+PLACES = ("Saguenay", "Le Fjord-du-Saguenay", "Lac-Saint-Jean-Est", "Le Domaine-du-Roy", "Maria-Chapdelaine")
+NEIGHBOURS = {
+    "Saguenay": frozenset({"Le Fjord-du-Saguenay", "Lac-Saint-Jean-Est"}),
+    "Le Fjord-du-Saguenay": frozenset({"Saguenay", "Lac-Saint-Jean-Est", "Maria-Chapdelaine"}),
+    "Lac-Saint-Jean-Est": frozenset({"Saguenay", "Le Fjord-du-Saguenay", "Le Domaine-du-Roy", "Maria-Chapdelaine"}),
+    "Le Domaine-du-Roy": frozenset({"Lac-Saint-Jean-Est", "Maria-Chapdelaine"}),
+    "Maria-Chapdelaine": frozenset({"Le Fjord-du-Saguenay", "Lac-Saint-Jean-Est", "Le Domaine-du-Roy"}),
+}
+LIMITS = {"name": 120, "email": 254, "phone": 40, "languages": 300, "field": 120, "constraints": 2000,
+          "status_message": 2000}
+
+
+class Refused(ValueError):
+    """A sign-up or a command that cannot be done; the code names the message."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def can_coordinate(user) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False) and user.role in ("coordinator", "admin"))
+
+
+def create_program(name: str, retention_months: int = 24) -> Program:
+    name = " ".join((name or "").split())[:200]
+    if not name:
+        raise Refused("name_required")
+    program = Program(name=name, retention_months=max(1, min(retention_months, 120)))
+    db.session.add(program)
+    db.session.commit()
+    return program
+
+
+def programs() -> list[Program]:
+    return list(db.session.scalars(select(Program).order_by(Program.id.desc())))
+
+
+def set_open(program: Program, is_open: bool) -> None:
+    program.open = is_open
+    db.session.commit()
+
+
+def words(raw: str) -> list[str]:
+    return [w for w in (x.strip() for x in (raw or "").replace(";", ",").split(",")) if w]
+
+
+def chosen(values: list[str], allowed: tuple[str, ...]) -> list[str]:
+    return [v for v in allowed if v in set(values)]
+
+
+def _text(form, key: str) -> str:
+    return " ".join((form.get(key) or "").split())[:LIMITS.get(key, 300)]
+
+
+def profile_from(form) -> dict:
+    """The profile fields of a sign-up form (public or the coordinator's edit), checked."""
+    role = form.get("role", "")
+    if role not in ROLES:
+        raise Refused("role_required")
+    data = {
+        "role": role, "name": _text(form, "name"), "email": _text(form, "email").lower(),
+        "phone": _text(form, "phone"), "languages": ", ".join(words(_text(form, "languages"))),
+        "french_level": form.get("french_level") if form.get("french_level") in FRENCH_LEVELS else "native",
+        "interests": ", ".join(chosen(form.getlist("interests"), INTERESTS)),
+        "field": _text(form, "field"),
+        "place": form.get("place") if form.get("place") in PLACES else "",
+        "slots": " ".join(chosen(form.getlist("slots"), SLOTS)),
+        "goals": ", ".join(chosen(form.getlist("goals"), GOALS)),
+        "group_size": form.get("group_size") if form.get("group_size") in GROUP_SIZES else "either",
+        "meetings_per_month": max(1, min(form.get("meetings_per_month", 2, type=int) or 2, 8)),
+        "constraints": (form.get("constraints") or "").strip()[:LIMITS["constraints"]],
+        "capacity": max(1, min(form.get("capacity", 1, type=int) or 1, 20)) if role == "employer" else 1,
+    }
+    if not data["name"] or "@" not in data["email"]:
+        raise Refused("contact_required")
+    if not data["slots"]:
+        raise Refused("slots_required")
+    return data
+
+
+def sign_up(program: Program, form, consent_text: str, language: str) -> Signup:
+    if not program.open:
+        raise Refused("closed")
+    if form.get("consent") != "yes":
+        raise Refused("consent_required")
+    signup = Signup(program_id=program.id, consent_text=consent_text, token=secrets.token_urlsafe(24),
+                    language=language, **profile_from(form))
+    db.session.add(signup)
+    db.session.commit()
+    return signup
+
+
+def edit(signup: Signup, form) -> None:
+    for key, value in profile_from(form).items():
+        setattr(signup, key, value)
+    db.session.commit()
+
+
+def review(signup: Signup, status: str, message: str = "") -> None:
+    """Accept, put on hold or refuse; a refusal says why to the person."""
+    if status not in STATUSES:
+        raise Refused("bad_status")
+    message = (message or "").strip()[:LIMITS["status_message"]]
+    if status == "refused" and not message:
+        raise Refused("message_required")
+    signup.status, signup.status_message = status, message
+    if status != "accepted":  # out of the pool: no longer proposed
+        db.session.execute(delete(Match).where(Match.status == "proposed", _involving(signup.id)))
+    db.session.commit()
+
+
+def signups(program: Program, status: str = "") -> list[Signup]:
+    query = select(Signup).where(Signup.program_id == program.id)
+    if status in STATUSES:
+        query = query.where(Signup.status == status)
+    return list(db.session.scalars(query.order_by(Signup.role, Signup.name, Signup.id)))
+
+
+def signup_of(program: Program, signup_id: int) -> Signup | None:
+    signup = db.session.get(Signup, signup_id)
+    return signup if signup and signup.program_id == program.id else None
+
+
+def by_token(token: str) -> Signup | None:
+    return db.session.scalar(select(Signup).where(Signup.token == token)) if token else None
+
+
+def counts(program: Program) -> dict[str, int]:
+    found = {(r, s): 0 for r in ROLES for s in STATUSES}
+    for signup in signups(program):
+        found[signup.role, signup.status] += 1
+    return found
+
+
+# --- never together ---------------------------------------------------------
+
+def never_together(program: Program, first: Signup, second: Signup) -> None:
+    if first.id == second.id or first.program_id != program.id or second.program_id != program.id:
+        raise Refused("never_same")
+    low, high = sorted((first.id, second.id))
+    exists = db.session.scalar(select(NeverTogether).where(NeverTogether.first_id == low,
+                                                          NeverTogether.second_id == high))
+    if not exists:
+        db.session.add(NeverTogether(program_id=program.id, first_id=low, second_id=high))
+    db.session.execute(delete(Match).where(Match.program_id == program.id, Match.status == "proposed",
+                                           _involving(low), _involving(high)))
+    db.session.commit()
+
+
+def never_pairs(program: Program) -> list[NeverTogether]:
+    return list(db.session.scalars(select(NeverTogether).where(NeverTogether.program_id == program.id)
+                                   .order_by(NeverTogether.id)))
+
+
+# --- the proposal -------------------------------------------------------------
+
+def weights_of(program: Program) -> dict[str, float]:
+    stored = json.loads(program.weights) if program.weights else {}
+    return {k: float(stored.get(k, v)) for k, v in solver.DEFAULT_WEIGHTS.items()}
+
+
+def set_weights(program: Program, form) -> None:
+    weights = {}
+    for key, default in solver.DEFAULT_WEIGHTS.items():
+        value = form.get(f"w_{key}", default, type=float)
+        weights[key] = max(0.0, min(value if value is not None else default, 10.0))
+    program.weights = json.dumps(weights)
+
+
+def person(signup: Signup) -> solver.Person:
+    return solver.Person(
+        id=signup.id, role=signup.role, languages=frozenset(w.casefold() for w in words(signup.languages)),
+        french_level=signup.french_level, interests=frozenset(words(signup.interests)), field=signup.field,
+        place=signup.place, slots=frozenset(signup.slots.split()), goals=frozenset(words(signup.goals)),
+        group_size=signup.group_size, capacity=signup.capacity)
+
+
+def matches(program: Program, status: str | None = None) -> list[Match]:
+    query = select(Match).where(Match.program_id == program.id)
+    if status:
+        query = query.where(Match.status == status)
+    return list(db.session.scalars(query.order_by(Match.score.desc(), Match.id)).unique())
+
+
+def _involving(signup_id: int):
+    return or_(Match.student_id == signup_id, Match.citizen_id == signup_id, Match.employer_id == signup_id)
+
+
+def _pool(program: Program) -> list[Signup]:
+    """Accepted people not already in an accepted match (employers: while capacity is left)."""
+    accepted = matches(program, "accepted")
+    busy = {m.student_id for m in accepted} | {m.citizen_id for m in accepted}
+    load: dict[int, int] = {}
+    for m in accepted:
+        if m.employer_id:
+            load[m.employer_id] = load.get(m.employer_id, 0) + 1
+    pool = []
+    for signup in signups(program, "accepted"):
+        if signup.role == "employer":
+            if signup.capacity > load.get(signup.id, 0):
+                pool.append((signup, signup.capacity - load.get(signup.id, 0)))
+        elif signup.id not in busy:
+            pool.append((signup, 1))
+    return pool
+
+
+def run(program: Program) -> solver.Proposal:
+    """Propose again: locked proposed matches stay, the rest is recomputed."""
+    pool = _pool(program)
+    people = [replace(person(s), capacity=left) for s, left in pool]
+    ids = {p.id for p in people}
+    locked = [m for m in matches(program, "proposed") if m.locked
+              and {m.student_id, m.citizen_id, m.employer_id or m.student_id} <= ids]
+    never = {(n.first_id, n.second_id) for n in never_pairs(program)}
+    proposal = solver.assign(people, weights_of(program), never,
+                             [(m.student_id, m.citizen_id, m.employer_id) for m in locked], NEIGHBOURS)
+    db.session.execute(delete(Match).where(Match.program_id == program.id, Match.status == "proposed"))
+    for found in proposal.matches:
+        db.session.add(Match(program_id=program.id, student_id=found.student, citizen_id=found.citizen,
+                             employer_id=found.employer, score=found.score, reasons=json.dumps(found.reasons),
+                             locked=found.locked))
+    db.session.commit()
+    return proposal
+
+
+def unmatched(program: Program) -> dict[str, list[Signup]]:
+    """Accepted students and citizens in no match, proposed or accepted."""
+    placed = set()
+    for m in matches(program):
+        placed.update((m.student_id, m.citizen_id))
+    left = {"student": [], "citizen": []}
+    for signup in signups(program, "accepted"):
+        if signup.role in left and signup.id not in placed:
+            left[signup.role].append(signup)
+    return left
+
+
+def reasons(match: Match) -> list[tuple[str, str]]:
+    return [tuple(r) for r in json.loads(match.reasons or "[]")]
+
+
+def lock(match: Match, locked: bool) -> None:
+    if match.status != "proposed":
+        raise Refused("not_proposed")
+    match.locked = locked
+    db.session.commit()
+
+
+def rescore(program: Program, match: Match) -> None:
+    members = [person(s) for s in match.members]
+    weights = weights_of(program)
+    scores = [solver.pair_score(members[0], members[1], weights, NEIGHBOURS)]
+    if len(members) == 3:
+        scores += [solver.pair_score(members[0], members[2], weights, NEIGHBOURS),
+                   solver.pair_score(members[1], members[2], weights, NEIGHBOURS)]
+    value, found = solver._combined(*scores)
+    match.score, match.reasons = value, json.dumps(found)
+
+
+def swap(program: Program, first: Match, second: Match, role: str) -> None:
+    """Exchange two matches' students (or citizens, or employers); the result
+    must respect the hard constraints, and both matches are then locked so
+    that a re-run keeps the coordinator's choice."""
+    if role not in ROLES or first.id == second.id or {first.status, second.status} != {"proposed"}:
+        raise Refused("swap_refused")
+    attr = f"{role}_id"
+    a, b = getattr(first, attr), getattr(second, attr)
+    setattr(first, attr, b)
+    setattr(second, attr, a)
+    db.session.flush()
+    db.session.expire(first)
+    db.session.expire(second)
+    never = {(n.first_id, n.second_id) for n in never_pairs(program)}
+    for match in (first, second):
+        people = [person(s) for s in match.members]
+        fits = (solver.feasible_pair(people[0], people[1], never) if len(people) == 2
+                else solver.feasible_trio(people[0], people[1], people[2], never))
+        if not fits:
+            db.session.rollback()
+            raise Refused("swap_infeasible")
+        rescore(program, match)
+        match.locked = True
+    db.session.commit()
+
+
+def accept_proposal(program: Program) -> int:
+    proposed = matches(program, "proposed")
+    for match in proposed:
+        match.status = "accepted"
+    db.session.commit()
+    return len(proposed)
+
+
+def match_of(signup: Signup) -> Match | None:
+    return db.session.scalar(select(Match).where(Match.status == "accepted", _involving(signup.id)))
+
+
+# --- Law 25 ---------------------------------------------------------------------
+
+EXPORT_FIELDS = ("role", "name", "email", "phone", "languages", "french_level", "interests", "field", "place",
+                 "slots", "goals", "group_size", "meetings_per_month", "constraints", "capacity", "status",
+                 "status_message", "language")
+
+
+def export_person(signup: Signup) -> dict:
+    """Everything kept about one person, with the consent they gave and their matches."""
+    data = {key: getattr(signup, key) for key in EXPORT_FIELDS}
+    program = db.session.get(Program, signup.program_id)
+    data.update(program=program.name, consent_text=signup.consent_text,
+                consent_at=signup.consent_at.isoformat() if signup.consent_at else "",
+                signed_up_at=signup.created_at.isoformat() if signup.created_at else "",
+                matches=[{"kind": m.kind, "status": m.status, "with": [x.name for x in m.members if x.id != signup.id]}
+                         for m in db.session.scalars(select(Match).where(_involving(signup.id))).unique()],
+                exported_at=datetime.now().isoformat(timespec="seconds"))
+    return data
+
+
+def erase(signup: Signup) -> None:
+    """Gone for good: the sign-up, its never-together pairs and its matches
+    (a trio it was the employer of becomes a duo)."""
+    db.session.execute(delete(NeverTogether).where(or_(NeverTogether.first_id == signup.id,
+                                                       NeverTogether.second_id == signup.id)))
+    for match in db.session.scalars(select(Match).where(Match.employer_id == signup.id)):
+        match.employer_id = None
+    db.session.execute(delete(Match).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id)))
+    db.session.delete(signup)
+    db.session.commit()
+
+
+CSV_COLUMNS = ["id", *EXPORT_FIELDS, "created_at"]
+
+
+def signup_rows(program: Program) -> tuple[list[str], list[list]]:
+    return CSV_COLUMNS, [[s.id, *(getattr(s, k) for k in EXPORT_FIELDS), s.created_at] for s in signups(program)]
