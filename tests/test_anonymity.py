@@ -127,6 +127,12 @@ def screens(facilitator_client, workshop, activities, phone):
 def exports(facilitator_client, workshop):
     for name in ("ideas.csv", "hats.csv", "workshop.json"):
         yield name, facilitator_client.get(f"/w/{workshop.id}/export/{name}?names=1").get_data(as_text=True)
+    from workshop.hats.models import HatsActivity
+
+    for hats in db.session.query(HatsActivity):  # a subject's own record, from the six-hats stage
+        for subject in hats.subjects:
+            url = f"/w/{workshop.id}/hats/{hats.id}/subjects/{subject.id}.csv"
+            yield f"hats subject {subject.id}", facilitator_client.get(url).get_data(as_text=True)
     xlsx = facilitator_client.get(f"/w/{workshop.id}/export/workshop.xlsx?names=1").get_data()
     with zipfile.ZipFile(io.BytesIO(xlsx)) as book:  # the shared strings and every sheet, as written
         yield "workshop.xlsx", " ".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
@@ -145,10 +151,14 @@ def test_an_anonymous_activity_names_no_one_on_any_screen_or_export(app, facilit
         shown += html
     # The screens did show every kind's content, and the groups were not named beside it.
     assert all(shown.count(text) >= 10 for text in ("Idée numéro", "Commentaire", "Force ", "Et puis"))
-    for name, body in exports(facilitator_client, workshop):
+    written = dict(exports(facilitator_client, workshop))
+    assert len(written) == 5
+    for name, body in written.items():
         assert not NICKNAME.search(body), name
-        assert "Idée numéro" in body or name == "hats.csv"
-    assert "Commentaire 1" in dict(exports(facilitator_client, workshop))["hats.csv"]
+        # Anonymous: not even the group beside a comment (the hats record names its groups otherwise).
+        assert "Étudiant·e international·e" not in body or name in ("workshop.json", "workshop.xlsx"), name
+    assert "Idée numéro" in written["ideas.csv"] and "Commentaire 1" in written["hats.csv"]
+    assert all("Commentaire 1" in body for name, body in written.items() if name.startswith("hats subject"))
 
 
 def test_participants_see_the_promise_before_they_write(app, facilitator_client, workshop):

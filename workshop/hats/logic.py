@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from analysis import hat_assignment as assign
-from workshop import kinds
+from workshop import anonymity, kinds
 from workshop.extensions import db
 from workshop.hats.models import HAT_MODES, HatAssignment, HatComment, HatsActivity, HatSubject
 from workshop.ideas.logic import IdeaRejected, clean_key, clean_text
@@ -238,9 +238,11 @@ def export_rows(subject: HatSubject) -> tuple[list[str], list[list]]:
     """The subject's hats record, hidden comments included and marked: subject, hat,
     comment, stakeholder group, time. Column codes as the report's hats table."""
     rows = []
+    # An anonymous activity's comments name no one, not even by their group.
+    named = anonymity.level_of(db.session.get(HatsActivity, subject.hats_activity_id).activity) != "anonymous"
     for note in db.session.scalars(select(HatComment).where(HatComment.subject_id == subject.id)
                                    .order_by(HatComment.id)):
-        group = note.participant.group.name if note.participant.group else ""
+        group = note.participant.group.name if named and note.participant.group else ""
         rows.append([subject.title, note.hat, note.text, group,
                      note.created_at.isoformat(sep=" ", timespec="seconds"), "yes" if note.hidden else "no"])
     return list(EXPORT_COLUMNS), rows
