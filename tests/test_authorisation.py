@@ -11,7 +11,8 @@ from tests.test_live import emit, socket_for
 REFUSED = (302, 401, 403)
 # What coordinators read of every workshop weeks later (its record); they act on none.
 READ_BY_COORDINATORS = {"reports.report", "reports.ideas_csv", "reports.votes_csv", "reports.hats_csv",
-                        "reports.workbook", "reports.workshop_json", "cells.page", "cells.contacts"}
+                        "reports.workbook", "reports.workshop_json", "cells.page", "cells.contacts",
+                        "forces.forces_csv"}
 # What coordinators act on for any workshop: people's Law 25 requests, and keeping the list tidy.
 ACTED_ON_BY_COORDINATORS = {"privacy.page", "privacy.export", "privacy.person", "workshops.rename",
                             "workshops.archive"}

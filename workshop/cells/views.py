@@ -8,6 +8,7 @@ from workshop import live
 from workshop.cells import logic, pushes
 from workshop.errors import message_fragment
 from workshop.extensions import limiter
+from workshop.forces import logic as forces
 from workshop.guards import facilitated, joined, participant_key, readable
 from workshop.workshops.logic import can_facilitate
 
@@ -106,6 +107,7 @@ def page(workshop_id: int, cell_id: int):
     workshop, cell = facilitated_cell(workshop_id, cell_id, reading=True)
     return render_template("cells/page.html", workshop=workshop, cell=cell, log=logic.log_of(cell),
                            log_url=url_for("cells.log", token=cell.log_token, _external=True),
+                           force_summaries=forces.summaries_for_project(cell.project),
                            facilitating=can_facilitate(current_user, workshop))
 
 

@@ -1,13 +1,15 @@
 """The force field's part of the workshop's JSON archive (the document is
-described in workshop/reports/archive.py): subject, forces, merges, "+1"s."""
+described in workshop/reports/archive.py): subject, forces, merges, "+1"s,
+impacts (the group they affect by name, null for everyone)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from workshop.extensions import db
-from workshop.forces.logic import SIDES, STRENGTHS, forces_of
-from workshop.forces.models import MAX_EXPLANATION_LENGTH, MAX_FORCE_LENGTH, Force, ForceAgreement, ForceField
+from workshop.forces.logic import EFFECTS, SIDES, STRENGTHS, forces_of, impacts_of
+from workshop.forces.models import (MAX_EXPLANATION_LENGTH, MAX_FORCE_LENGTH, MAX_IMPACT_LENGTH, Force,
+                                   ForceAgreement, ForceField, ForceImpact)
 from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _ref, _text, _ts, _unique, _whole
 from workshop.workshops.models import Activity
 
@@ -30,6 +32,9 @@ def export(activity: Activity, refs, names: bool) -> dict:
                     "submission_key": f.submission_key, "hidden": f.hidden,
                     "merged_into": ref.get(f.merged_into_id), "agreed_by": agreements.get(f.id, []),
                     "created_at": _ts(f.created_at)} for f in rows],
+        "impacts": [{"participant": refs.participants[i.participant_id], "effect": i.effect, "text": i.text,
+                     "group": i.group.name if i.group else None, "submission_key": i.submission_key,
+                     "hidden": i.hidden, "created_at": _ts(i.created_at)} for i in impacts_of(field)],
     }}
 
 
@@ -71,3 +76,22 @@ def restore(importer, activity: Activity, entry: dict) -> None:
         if len(set(people)) != len(people):
             raise ImportProblem("forces.agreed_by")
         db.session.add_all(ForceAgreement(force_id=force.id, participant_id=pid) for pid in people)
+    _restore_impacts(importer, field, entry.get("impacts", []))
+
+
+def _restore_impacts(importer, field: ForceField, impacts) -> None:
+    keys = set()
+    for item in _list(impacts, "forces.impacts"):
+        person = _ref(importer.people, item["participant"], "forces.impacts.participant")
+        key = _text(item["submission_key"], 64, "forces.impacts.submission_key")
+        if (person.id, key) in keys:
+            raise ImportProblem("forces.impacts.submission_key")
+        keys.add((person.id, key))
+        if item["effect"] not in EFFECTS:
+            raise ImportProblem("forces.impacts.effect")
+        group = _ref(importer.groups, item.get("group"), "forces.impacts.group", optional=True)
+        impact = ForceImpact(field_id=field.id, participant_id=person.id, effect=item["effect"],
+                             text=_text(item["text"], MAX_IMPACT_LENGTH, "forces.impacts.text"),
+                             group_id=group.id if group else None, submission_key=key,
+                             hidden=_flag(item["hidden"], "forces.impacts.hidden"))
+        db.session.add(_dated(impact, item.get("created_at"), "forces.impacts.created_at"))

@@ -1,6 +1,7 @@
 """Force-field rules: the subject, forces posted once per submission key,
-"+1" once per phone and force, hiding and merging duplicates. The weighing
-itself is analysis/forcefield.py."""
+"+1" once per phone and force, hiding and merging duplicates; the impacts
+phones observed; the summary a subject's pages and the report show. The
+weighing itself is analysis/forcefield.py."""
 
 from __future__ import annotations
 
@@ -12,16 +13,22 @@ from sqlalchemy.exc import IntegrityError
 from analysis import forcefield
 from workshop import snapshot
 from workshop.extensions import db
-from workshop.forces.models import MAX_EXPLANATION_LENGTH, MAX_FORCE_LENGTH, Force, ForceAgreement, ForceField
+from workshop.forces.models import (MAX_EXPLANATION_LENGTH, MAX_FORCE_LENGTH, MAX_IMPACT_LENGTH, Force,
+                                   ForceAgreement, ForceField, ForceImpact)
 from workshop.ideas.logic import IdeaRejected, clean_key, clean_text
 from workshop.participants.models import Participant
 from workshop.voting.models import Project
-from workshop.workshops.models import Activity, Workshop
+from workshop.workshops.models import Activity, StakeholderGroup, Workshop
 
 # The stored kind of a force-field activity (activity.kind).
 FORCES = "forces"
 SIDES = forcefield.SIDES
 STRENGTHS = range(forcefield.MIN_STRENGTH, forcefield.MAX_STRENGTH + 1)
+EFFECTS = ("positive", "negative")
+# The form's value for an impact on everyone (stored as no group).
+EVERYONE = "everyone"
+# What a subject's pages and the report show of each side.
+SUMMARY_FORCES = 3
 
 
 class ForcesRejected(ValueError):
@@ -243,13 +250,154 @@ def remove_participants(ids: list[int]) -> None:
     # Their own merges among themselves point at rows about to go.
     db.session.execute(update(Force).where(Force.participant_id.in_(ids)).values(merged_into_id=None))
     db.session.execute(delete(Force).where(Force.participant_id.in_(ids)))
+    db.session.execute(delete(ForceImpact).where(ForceImpact.participant_id.in_(ids)))
 
 
 def personal_data(participant_id: int) -> dict:
-    """One person's forces and agreements, for their Law 25 data export."""
+    """One person's forces, agreements and impacts, for their Law 25 data export."""
     forces = db.session.scalars(select(Force).where(Force.participant_id == participant_id).order_by(Force.id))
     agreed = db.session.scalars(select(Force).join(ForceAgreement, ForceAgreement.force_id == Force.id)
                                 .where(ForceAgreement.participant_id == participant_id).order_by(Force.id))
     return {"forces": [{"side": f.side, "strength": f.strength, "text": f.text, "explanation": f.explanation,
                         "hidden": f.hidden, "sent_at": f.created_at.isoformat()} for f in forces],
-            "forces_agreed": [f.text for f in agreed]}
+            "forces_agreed": [f.text for f in agreed],
+            "force_impacts": [{"effect": i.effect, "text": i.text, "affected": i.group.name if i.group else EVERYONE,
+                               "hidden": i.hidden, "sent_at": i.created_at.isoformat()}
+                              for i in db.session.scalars(select(ForceImpact).where(
+                                  ForceImpact.participant_id == participant_id).order_by(ForceImpact.id))]}
+
+
+# --- impacts --------------------------------------------------------------------------
+
+def _sent_impact(participant: Participant, key: str) -> ForceImpact | None:
+    return db.session.scalar(select(ForceImpact).where(ForceImpact.participant_id == participant.id,
+                                                       ForceImpact.submission_key == key))
+
+
+def _affected(field: ForceField, affected: str) -> int | None:
+    """The group an impact affects, one of the workshop's; None for everyone."""
+    if affected == EVERYONE:
+        return None
+    try:
+        group = db.session.get(StakeholderGroup, int(affected))
+    except (TypeError, ValueError):
+        group = None
+    if group is None or group.workshop_id != field.activity.workshop_id:
+        raise ForcesRejected("bad_affected")
+    return group.id
+
+
+def post_impact(field: ForceField, participant: Participant, effect: str, text: str, affected: str,
+                key: str) -> tuple[ForceImpact, bool]:
+    """Store an observed impact; the same submission key sent again returns the first."""
+    try:
+        key = clean_key(key)
+        already = _sent_impact(participant, key)
+        if already is not None:
+            return already, False
+        text = clean_text(text)
+    except IdeaRejected as rejected:
+        raise ForcesRejected(rejected.code) from None
+    if len(text) > MAX_IMPACT_LENGTH:
+        raise ForcesRejected("too_long")
+    if effect not in EFFECTS:
+        raise ForcesRejected("bad_effect")
+    impact = ForceImpact(field_id=field.id, participant_id=participant.id, effect=effect, text=text,
+                         group_id=_affected(field, affected), submission_key=key)
+    db.session.refresh(field.activity)
+    if not field.activity.is_open:
+        raise ForcesRejected("closed")
+    db.session.add(impact)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same phone sent the same key twice at once
+        db.session.rollback()
+        return _sent_impact(participant, key), False
+    return impact, True
+
+
+def impact_in(field: ForceField, impact_id: int) -> ForceImpact:
+    impact = db.session.get(ForceImpact, impact_id)
+    if impact is None or impact.field_id != field.id:
+        raise ForcesRejected("unknown_impact")
+    return impact
+
+
+def set_impact_hidden(impact: ForceImpact, hidden: bool) -> None:
+    impact.hidden = hidden
+    db.session.commit()
+
+
+def impacts_of(field: ForceField) -> list[ForceImpact]:
+    return list(db.session.scalars(select(ForceImpact).where(ForceImpact.field_id == field.id)
+                                   .order_by(ForceImpact.id)))
+
+
+@dataclass(frozen=True)
+class ImpactsView:
+    """Impacts newest first (a fresh one reaches the screen first), by effect."""
+
+    positive: list[ForceImpact]
+    negative: list[ForceImpact]
+
+    @property
+    def count(self) -> int:
+        return len(self.positive) + len(self.negative)
+
+    def of(self, effect: str) -> list[ForceImpact]:
+        return self.positive if effect == "positive" else self.negative
+
+
+def impacts_view(field: ForceField, include_hidden: bool = False) -> ImpactsView:
+    def compute() -> ImpactsView:
+        shown = [i for i in reversed(impacts_of(field)) if include_hidden or not i.hidden]
+        return ImpactsView(positive=[i for i in shown if i.effect == "positive"],
+                           negative=[i for i in shown if i.effect == "negative"])
+
+    return snapshot.once(("force-impacts", field.id, include_hidden), compute)
+
+
+# --- the result, where the subject is ---------------------------------------------------
+
+@dataclass(frozen=True)
+class Summary:
+    """What a force field concluded: the balance, each side's strongest forces
+    and the impacts, for the subject's pages, the report and its diagram."""
+
+    field: ForceField
+    weighed: forcefield.Field
+    driving: list[Drawn]
+    restraining: list[Drawn]
+    impacts: ImpactsView
+
+    @property
+    def balance(self) -> float:
+        return self.weighed.balance
+
+    @property
+    def forces(self) -> int:
+        return len(self.weighed.driving) + len(self.weighed.restraining)
+
+    @property
+    def heaviest(self) -> float:
+        return max((d.weighed.weight for d in self.driving + self.restraining), default=0.0)
+
+
+def summary_of(field: ForceField, strongest: int = SUMMARY_FORCES) -> Summary:
+    shown = view(field)
+    return Summary(field=field, weighed=shown.weighed, driving=shown.driving[:strongest],
+                   restraining=shown.restraining[:strongest], impacts=impacts_view(field))
+
+
+def summaries_for_project(project: Project) -> list[Summary]:
+    """Every force field held on this project (a priority may be weighed twice), oldest first."""
+    fields = db.session.scalars(select(ForceField).where(ForceField.project_id == project.id)
+                                .order_by(ForceField.id))
+    return [summary_of(field) for field in fields]
+
+
+def summaries_of_workshop(workshop: Workshop, strongest: int = SUMMARY_FORCES) -> list[Summary]:
+    """The workshop's force fields in agenda order, for the session report."""
+    fields = db.session.scalars(select(ForceField).join(Activity, Activity.id == ForceField.activity_id)
+                                .where(Activity.workshop_id == workshop.id).order_by(Activity.position))
+    return [summary_of(field, strongest) for field in fields]

@@ -53,3 +53,27 @@ class ForceAgreement(db.Model):
     force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"), index=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+MAX_IMPACT_LENGTH = 200
+
+
+class ForceImpact(db.Model):
+    """An impact a phone observed: positive or negative, on one stakeholder group
+    of the workshop or on everyone (no group)."""
+
+    __tablename__ = "force_impacts"
+    __table_args__ = (UniqueConstraint("participant_id", "submission_key", name="uq_force_impacts_submission"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("force_fields.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    effect: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    # None: everyone is affected.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder_groups.id"))
+    submission_key: Mapped[str] = mapped_column(String(64))
+    hidden: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    group = relationship("StakeholderGroup")

@@ -6,8 +6,10 @@ from flask_login import login_required
 
 from workshop.errors import message_fragment
 from workshop.extensions import limiter
-from workshop.forces import logic, pushes
-from workshop.guards import facilitated, idea_limit, joined, participant_key
+from workshop.forces import exports, logic, pushes
+from workshop.guards import facilitated, idea_limit, joined, participant_key, readable
+from workshop.reports.downloads import download, reader_layout
+from workshop.reports.logic import to_csv
 from workshop.ideas.messages import rejection_message
 
 bp = Blueprint("forces", __name__)
@@ -21,6 +23,18 @@ def force_field(activity):
 @bp.app_template_global()
 def force_view(field, include_hidden=False):
     return logic.view(field, include_hidden)
+
+
+@bp.app_template_global()
+def force_impacts(field, include_hidden=False):
+    return logic.impacts_view(field, include_hidden)
+
+
+@bp.app_template_global()
+def fresh_impact_key() -> str:
+    import secrets
+
+    return secrets.token_hex(16)
 
 
 @bp.app_template_filter()
@@ -45,6 +59,8 @@ def error_message(code: str) -> str:
         "own_force": _("This is your own force: others can agree with it."),
         "hidden_force": _("This force is no longer shown."),
         "bad_merge": _("Choose two different forces of the same side to merge."),
+        "bad_effect": _("Choose whether the impact is positive or negative."),
+        "bad_affected": _("Choose who is affected."),
     }.get(code) or rejection_message(code)
 
 
@@ -97,6 +113,28 @@ def merge(workshop_id: int, field_id: int):
     return control_fragment(workshop, field)
 
 
+@bp.post("/w/<int:workshop_id>/forces/<int:field_id>/impacts/<int:impact_id>/<any(hide, restore):action>")
+@login_required
+def moderate_impact(workshop_id: int, field_id: int, impact_id: int, action: str):
+    workshop, field = facilitated_field(workshop_id, field_id)
+    try:
+        logic.set_impact_hidden(logic.impact_in(field, impact_id), action == "hide")
+    except logic.ForcesRejected:
+        abort(404)
+    pushes.field_changed(workshop, field)
+    return control_fragment(workshop, field)
+
+
+@bp.get("/w/<int:workshop_id>/export/forces.csv")
+@login_required
+def forces_csv(workshop_id: int):
+    workshop = readable(workshop_id)
+    layout = reader_layout()
+    names = request.args.get("names") == "1"  # pseudonymous unless asked, as every export
+    body = to_csv(exports.header(names, layout), exports.rows(workshop, names, layout), layout)
+    return download(body, "text/csv", f"workshop-{workshop.id}-forces.csv")
+
+
 # --- participant ---------------------------------------------------------------------
 
 def field_phone(code: str, field_id: int):
@@ -115,6 +153,32 @@ def mine(code: str, field_id: int):
     agreed, own = logic.marks_of(field, participant)
     listed = {d.force.id for d in logic.view(field).driving + logic.view(field).restraining}
     return render_template("forces/_mine.html", agreed=sorted(agreed & listed), own=sorted(own & listed))
+
+
+@bp.post("/j/<code>/forces/<int:field_id>/impacts")
+@limiter.limit(idea_limit, key_func=participant_key)
+def send_impact(code: str, field_id: int):
+    workshop, participant, field = field_phone(code, field_id)
+    form = request.form
+    try:
+        impact, stored_now = logic.post_impact(field, participant, form.get("effect", ""), form.get("text", ""),
+                                               form.get("affected", ""), form.get("key", ""))
+    except logic.ForcesRejected as error:
+        return message_fragment(impact_error_message(error.code))
+    if stored_now:  # phones list no impacts: only the big screens change
+        pushes.field_changed(workshop, field)
+    response = make_response(render_template("forces/_my_impact.html", impact=impact, field=field,
+                                             workshop=workshop))
+    response.headers["HX-Trigger"] = "sent"
+    return response
+
+
+def impact_error_message(code: str) -> str:
+    return {
+        "closed": _("This activity is closed: your impact was not sent."),
+        "too_long": _("Your impact is too long: 200 characters at most."),
+        "empty": _("Your impact is empty: write something first."),
+    }.get(code) or error_message(code)
 
 
 @bp.post("/j/<code>/forces/<int:field_id>")

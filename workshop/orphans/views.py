@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from analysis import matching
 from workshop.extensions import db, limiter
+from workshop.forces import logic as forces
 from workshop.orphans import logic, pipeline
 from workshop.orphans.models import DECLINE_REASONS, ENTRY_KINDS, ORGANISATION_KINDS, Adoption, Interest, Organisation
 from workshop.security import local_target
@@ -103,6 +104,7 @@ def project_page(found: Project, status: int = 200, **extra):
     return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
                            organisations=logic.organisations(), suggestions=suggestions_for(found),
                            stages=pipeline.STAGES, origin=logic.origin(found), kinds=ORGANISATION_KINDS,
+                           force_summaries=forces.summaries_for_project(found),
                            listing=logic.listing(found), needs_partner=logic.needs_partner(found),
                            original=logic.original_of(found), progress=logic.progress(found),
                            entry_kinds=ENTRY_KINDS, reasons=DECLINE_REASONS, today=date.today(),

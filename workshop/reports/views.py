@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from workshop import kinds
+from workshop.forces import logic as forces
 from workshop.guards import readable
 from workshop.orphans import logic as orphans
 from workshop.orphans.pipeline import is_open as adoption_is_open
@@ -53,6 +54,7 @@ def report(workshop_id: int):
                            participation_svg=participation_svg, kind_label=kind_label,
                            state_label=state_label, vote_kind_label=vote_kind_label,
                            adoption_is_open=adoption_is_open,
+                           force_summaries=forces.summaries_of_workshop(workshop, strongest=5),
                            facilitating=can_facilitate(current_user, workshop),
                            export_args=export_choice(), layout=reader_layout(),
                            separator_names={v: k for k, v in logic.SEPARATORS.items()})
