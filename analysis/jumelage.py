@@ -150,11 +150,18 @@ def _solve(scores: np.ndarray, feasible: np.ndarray) -> list[tuple[int, int]]:
     return [(int(r), int(c)) for r, c in zip(rows, cols) if feasible[r, c]]
 
 
-def _combined(*scores: Score) -> tuple[float, list[tuple[str, str]]]:
+def trio_reasons(student: int, citizen: int, employer: int, *scores: Score) -> list[tuple[str, str]]:
+    """A trio's three pairs' reasons, each after a ("pair", "a b") line that says whose they are."""
     reasons: list[tuple[str, str]] = []
-    for score in scores:
-        reasons.extend(r for r in score.reasons if r not in reasons)
-    return round(sum(s.value for s in scores), 4), reasons
+    for (a, b), score in zip(((student, citizen), (student, employer), (citizen, employer)), scores):
+        reasons += [("pair", f"{a} {b}"), *score.reasons]
+    return reasons
+
+
+def combined(student: int, citizen: int, employer: int | None, *scores: Score) -> tuple[float, list[tuple[str, str]]]:
+    """A match's score (the sum over its pairs) and its reasons."""
+    value = round(sum(s.value for s in scores), 4)
+    return value, (trio_reasons(student, citizen, employer, *scores) if employer is not None else scores[0].reasons)
 
 
 def assign(people: list[Person], weights: dict[str, float] | None = None,
@@ -175,7 +182,7 @@ def assign(people: list[Person], weights: dict[str, float] | None = None,
             scores += [pair_score(by_id[s], by_id[e], weights, neighbours),
                        pair_score(by_id[c], by_id[e], weights, neighbours)]
             used[e] = used.get(e, 0) + 1
-        value, reasons = _combined(*scores)
+        value, reasons = combined(s, c, e, *scores)
         kept.append(Match(s, c, e, value, reasons, locked=True))
         taken.update((s, c))
     students = sorted((p for p in people if p.role == "student" and p.id not in taken), key=lambda p: p.id)
@@ -224,7 +231,7 @@ def _trios(duos, by_id, employers, used, weights, never, neighbours) -> list[Mat
     matches = []
     for k, (s, c, score) in enumerate(duos):
         e = attached.get(k)
-        value, reasons = _combined(score, *cache[k, e.id]) if e else (score.value, score.reasons)
+        value, reasons = combined(s.id, c.id, e.id, score, *cache[k, e.id]) if e else (score.value, score.reasons)
         matches.append(Match(s.id, c.id, e.id if e else None, value, reasons))
     return matches
 

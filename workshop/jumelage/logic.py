@@ -280,7 +280,7 @@ def rescore(program: Program, match: Match) -> None:
     if len(members) == 3:
         scores += [solver.pair_score(members[0], members[2], weights, NEIGHBOURS),
                    solver.pair_score(members[1], members[2], weights, NEIGHBOURS)]
-    value, found = solver._combined(*scores)
+    value, found = solver.combined(match.student_id, match.citizen_id, match.employer_id, *scores)
     match.score, match.reasons = value, json.dumps(found)
 
 

@@ -232,7 +232,9 @@ def code_labels() -> dict[str, str]:
 
 def worded(detail: str, labels: dict[str, str]) -> str:
     """Codes (separated by spaces or commas; none contains either) in the reader's words."""
-    return ", ".join(labels.get(code, code) for code in detail.replace(",", " ").split())
+    codes = detail.replace(",", " ").split()
+    order = {code: n for n, code in enumerate(labels)}  # moments by day then part of day
+    return ", ".join(labels.get(code, code) for code in sorted(codes, key=lambda c: order.get(c, len(order))))
 
 
 def reason_text(code: str, detail: str, labels: dict[str, str] | None = None) -> str:
@@ -250,9 +252,21 @@ def reason_text(code: str, detail: str, labels: dict[str, str] | None = None) ->
     }.get(code, detail)
 
 
-def worded_reasons(proposed: list[Match]) -> dict[int, list[str]]:
+def worded_reasons(proposed: list[Match]) -> dict[int, list[tuple[str, list[str]]]]:
+    """Each match's reasons in the reader's words, grouped by pair for a trio
+    (whose pair, then why), so that the coordinator reads who fits whom."""
     labels = code_labels()
-    return {m.id: [reason_text(code, detail, labels) for code, detail in logic.reasons(m)] for m in proposed}
+    grouped = {}
+    for match in proposed:
+        names = {m.id: m.name for m in match.members}
+        groups: list[tuple[str, list[str]]] = [("", [])]
+        for code, detail in logic.reasons(match):
+            if code == "pair":
+                groups.append((" – ".join(names.get(int(i), "?") for i in detail.split()), []))
+            else:
+                groups[-1][1].append(reason_text(code, detail, labels))
+        grouped[match.id] = [g for g in groups if g[1]]
+    return grouped
 
 
 @bp.get("/jumelage/<int:program_id>/proposition")

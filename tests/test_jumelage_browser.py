@@ -1,0 +1,116 @@
+"""Jumelage in headless Chromium against a real server: a student signs up on
+a phone (390×844) with the consent, the coordinator accepts her, runs the
+matching over a cohort of 36 and locks a duo on a laptop (1366×768).
+Screenshots go to docs/screenshots/jumelage-*.png."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from tests.conftest import PASSWORD, base_config, new_app
+from tests.live_server import ServerProcess, prepare_database
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+COORDINATOR = "coordination@example.org"
+NAMES = {"student": ["Aïcha", "Mamadou", "Lucía", "Wei", "Fatou", "Karim", "Priya", "Oumar", "Sofía", "Nguyen",
+                     "Yasmine", "Diego", "Amina", "Thabo"],
+         "citizen": ["Julie", "Marc", "Geneviève", "Pierre", "Chantal", "Mathieu", "Isabelle", "Luc", "Nathalie",
+                     "Sylvain", "Émilie", "François", "Josée", "Réjean"],
+         "employer": ["Rio Tinto (Alma)", "Cégep de Jonquière", "Desjardins Saguenay", "Garage Tremblay"]}
+
+
+@pytest.fixture
+def server(tmp_path):
+    env = prepare_database(tmp_path)
+    app = new_app(base_config(env["DATABASE_URL"]))
+    with app.app_context():
+        from workshop.accounts.logic import create_user
+        from workshop.extensions import db
+        from workshop.jumelage import logic
+
+        create_user(COORDINATOR, "Coordination", PASSWORD, role="coordinator")
+        program = logic.create_program("Jumelage interculturel — automne 2027")
+        rng = random.Random(19)
+        for role, names in NAMES.items():
+            for i, first in enumerate(names):
+                form = MultiDict({"role": role, "name": first if role == "employer" else f"{first} {'BCDGLMRST'[i % 9]}.",
+                                  "email": f"{role}{i}@example.org", "languages": "français, anglais",
+                                  "french_level": "intermediate" if role == "student" else "native",
+                                  "place": rng.choice(logic.PLACES), "field": rng.choice(["génie", "santé"]),
+                                  "group_size": rng.choice(logic.GROUP_SIZES), "capacity": "2"})
+                for slot in rng.sample(logic.SLOTS[:15], 5):
+                    form.add("slots", slot)
+                for goal in rng.sample(logic.GOALS, 2):
+                    form.add("goals", goal)
+                for interest in rng.sample(logic.INTERESTS, 3):
+                    form.add("interests", interest)
+                form["consent"] = "yes"
+                logic.review(logic.sign_up(program, form, "consentement", "fr"), "accepted")
+        server_program = program.id
+        db.session.remove()
+        db.engine.dispose()
+    server = ServerProcess(env).start()
+    server.program = server_program
+    yield server
+    server.stop()
+
+
+def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-CA").new_page()
+    phone.goto(f"{server.url}/jumelage/{server.program}/inscription")
+    phone.check("input[name=role][value=student]")
+    phone.fill("input[name=name]", "Nadia Haddad")
+    phone.fill("input[name=email]", "nadia@example.org")
+    phone.fill("input[name=languages]", "arabe, français, anglais")
+    phone.select_option("select[name=french_level]", "intermediate")
+    phone.check("input[name=goals][value=french]")
+    phone.check("input[name=goals][value=job]")
+    phone.check("input[name=interests][value=music]")
+    phone.select_option("select[name=place]", "Saguenay")
+    for slot in ("mon-ev", "wed-ev", "sat-am"):
+        phone.check(f"input[name=slots][value={slot}]")
+    phone.check("input[name=consent]")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the sign-up scrolls sideways on a phone ({width}px)"
+    box = phone.locator(".jumelage-choices .choice").first.bounding_box()
+    assert box["height"] >= 44  # a thumb hits it
+    phone.screenshot(path=str(SHOTS / "jumelage-signup.png"), full_page=True)
+    phone.click("button.primary")
+    assert "Merci, Nadia Haddad" in phone.locator("h1").inner_text()
+    private = phone.locator(".jumelage-link a").get_attribute("href")
+
+    page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-CA").new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=email]", COORDINATOR)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{server.url}/")
+    page.goto(f"{server.url}/jumelage/{server.program}?status=pending")
+    row = page.locator("tr", has_text="Nadia Haddad")
+    row.locator("button[value=accepted]").click()  # htmx swaps the row
+    page.locator("tr", has_text="Nadia Haddad").filter(has_text="Acceptée").wait_for()
+
+    page.goto(f"{server.url}/jumelage/{server.program}/proposition")
+    page.click(".jumelage-weights form.stack button.primary")
+    matches = page.locator(".jumelage-match")
+    assert matches.count() >= 12
+    first = matches.first
+    names = first.locator(".jumelage-people").inner_text()
+    first.locator("button", has_text="Verrouiller").click()
+    assert page.locator(".jumelage-match.locked").count() == 1
+    assert "disponibles ensemble" in page.locator(".jumelage-matches").inner_text()
+    page.screenshot(path=str(SHOTS / "jumelage-proposal.png"))
+    page.click(".jumelage-weights form.stack button.primary")  # re-run: the lock holds
+    assert names.split(" · ")[0] in page.locator(".jumelage-match.locked").inner_text()
+    page.locator("form[action$='/accept'] button").click()
+    assert "jumelages acceptés" in page.locator(".jumelage-matches").inner_text()
+
+    phone.goto(private)
+    assert "Acceptée".lower() in phone.locator("main").inner_text().lower()
