@@ -91,11 +91,21 @@ def refuse_code() -> typing.NoReturn:
     abort(429 if guessing_too_much() else 403)
 
 
+def participant_of_request(code: str):
+    """This phone's participant for this code (or None), read once per request:
+    the rate-limit key and the view both need it. Kept on the request itself,
+    never on `g`, which may outlive one request."""
+    found = request.environ.setdefault("workshop.phone_participants", {})
+    if code not in found:
+        found[code] = participants.current_by_code(code)
+    return found[code]
+
+
 def phone_participant(code: str):
     """This phone's participant in the workshop of this code, or None if it has
     not joined (or 429 for a guesser over the limit: see refuse_code).
     One query: every phone request comes this way."""
-    participant = participants.current_by_code(code)
+    participant = participant_of_request(code)
     if participant is None:
         if guessing_too_much():
             abort(429)

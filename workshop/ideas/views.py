@@ -25,11 +25,17 @@ def address_and_activity() -> str:
     from sqlalchemy import select
 
     from workshop.extensions import db
+    from workshop.guards import participant_of_request
     from workshop.workshops.logic import normalise_join_code
     from workshop.workshops.models import Workshop
 
-    code = normalise_join_code((request.view_args or {}).get("code", ""))
-    activity = db.session.scalar(select(Workshop.current_activity_id).where(Workshop.join_code == code))
+    code = (request.view_args or {}).get("code", "")
+    participant = participant_of_request(code)  # the view reads it next: one query for both
+    if participant is not None:
+        activity = participant.workshop.current_activity_id
+    else:
+        activity = db.session.scalar(select(Workshop.current_activity_id)
+                                     .where(Workshop.join_code == normalise_join_code(code)))
     return f"ideas:{request.remote_addr}:{activity}"
 
 
