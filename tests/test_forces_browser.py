@@ -141,3 +141,96 @@ def test_the_control_view_moderates_thirty_forces(browser, server, data):  # noq
     expect(page.locator("#force-moderation .force-moderate")).to_have_count(29, timeout=10000)
     assert audit(page) == []
     context.close()
+
+
+IMPACTS = [  # (effect, text, group index or None for everyone), as a room observes them
+    ("positive", "Trois stagiaires embauchés à l'usine de Saint-Félicien cet été", 1),
+    ("positive", "Moins d'étudiant·e·s qui quittent la région après leur diplôme", 0),
+    ("negative", "Les PME attendent quatre mois leurs permis de travail", 1),
+    ("positive", "Le cégep a ouvert un bureau d'accueil ouvert le soir", None),
+    ("negative", "Des loyers qui montent près du campus", 0),
+    ("positive", "Un comité régional qui se réunit chaque mois", 2),
+    ("negative", "Des conseillères en emploi débordées en septembre", None),
+    ("positive", "Des employeurs qui parlent enfin avec les chercheur·e·s de l'université", 2),
+    ("negative", "Certaines familles isolées loin des services en français", 0),
+    ("positive", "Plus de français au travail grâce aux jumelages", None),
+]
+
+
+def observe(workshop, field, people):
+    """The 10 impacts, from phones 20 to 29."""
+    from workshop.extensions import db
+    from workshop.forces.models import ForceImpact
+
+    db.session.add_all(ForceImpact(field_id=field.id, participant_id=people[20 + n].id, effect=effect, text=text,
+                                   group_id=None if group is None else workshop.groups[group].id,
+                                   submission_key=f"i{n:04d}")
+                       for n, (effect, text, group) in enumerate(IMPACTS))
+    db.session.commit()
+
+
+def test_ten_impacts_beside_thirty_forces_and_the_report_prints_the_field(browser, server, data):  # noqa: F811
+    from workshop.extensions import db
+    from workshop.voting.models import Project
+
+    workshop, people = new_workshop(phones=40)
+    field = fill(workshop, people)
+    project = Project(workshop_id=workshop.id, title=SUBJECT, status="priority")
+    db.session.add(project)
+    db.session.flush()
+    field.project_id = project.id
+    observe(workshop, field, people)
+    open_(workshop, field.activity)
+    context, page = projector_page(browser, server, workshop.id)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "forces-projector-impacts.png"))
+    smallest = smallest_font_px(page)
+    print(f"\nforces-30 with 10 impacts: smallest text {smallest[0]} px ({smallest[1]})")
+    assert smallest[0] >= 20, smallest
+    assert clipped_items(page) == [] and untold_hidden(page) == [] and broken_words(page) == []
+
+    def shown_and_told(items: str, lines: str) -> tuple[int, int]:
+        shown = page.eval_on_selector_all(items, "els => els.filter(e => e.offsetParent && !e.classList.contains('fit-hidden')).length")
+        told = sum(int(t.split()[1]) for t in page.locator(f"{lines}:not([hidden])").all_inner_texts())
+        return shown, told
+
+    forces_shown, forces_told = shown_and_told(".force-list > .force", ".more-forces")
+    impacts_shown, impacts_told = shown_and_told(".force-impact-list > .force-impact", ".more-impacts")
+    print(f"forces shown {forces_shown} + {forces_told} told; impacts shown {impacts_shown} + {impacts_told} told")
+    assert forces_shown + forces_told == 30 and forces_shown >= 6, (forces_shown, forces_told)
+    assert impacts_shown + impacts_told == 10 and impacts_shown >= 4, (impacts_shown, impacts_told)
+    # The band stays below the field: nothing of a side runs under it.
+    band_top = page.locator(".force-impacts").bounding_box()["y"]
+    for side in ("driving", "restraining"):
+        last = page.locator(f"#forces-{side}-projector > .force:not(.fit-hidden)").last.bounding_box()
+        assert last["y"] + last["height"] <= band_top + 0.5, side
+
+    # A phone sends an impact: the projector puts it first in its list.
+    phone_context, phone = join_phone(browser, server, workshop.join_code)
+    phone.locator("#impact-form").wait_for(timeout=10000)
+    phone.check("label.force-choice-negative input")
+    phone.fill("#impact-text", "Le transport du soir coupé en janvier")
+    phone.select_option("#impact-affected", label="Recherche")
+    phone.locator("#impact-form").scroll_into_view_if_needed()
+    phone.screenshot(path=str(SHOTS / "forces-phone-impact.png"))
+    phone.click("#impact-form button.primary")
+    expect(page.locator("#impacts-negative-projector > .force-impact").first).to_contain_text(
+        "Le transport du soir coupé", timeout=10000)
+    phone.locator("#my-impacts li").first.wait_for()
+    assert phone.input_value("#impact-text") == ""  # ready for the next one, with a fresh key
+    page.wait_for_timeout(300)
+    assert untold_hidden(page) == [] and clipped_items(page) == []
+    assert audited(browser, context, page.url, PROJECTOR) == []
+    assert audited(browser, phone_context, phone.url, {"width": 390, "height": 844}) == []
+    phone_context.close()
+
+    # The report's section, as it prints.
+    report = context.new_page()
+    report.set_viewport_size({"width": 1100, "height": 1400})
+    report.goto(f"{server.url}/w/{workshop.id}/report")
+    report.emulate_media(media="print")
+    section = report.locator("#force-fields")
+    section.screenshot(path=str(SHOTS / "forces-report.png"))
+    assert report.locator("#force-fields svg.force-diagram .force-diagram-driving").count() == 5
+    assert report.locator("h1").count() == 1
+    context.close()
