@@ -249,3 +249,66 @@ def test_law_25_export_and_erasure_of_one_sign_up(coordinator, program):
     assert coordinator.get(f"/jumelage/m/{token}").status_code == 404
     assert email not in coordinator.get(f"/jumelage/{program_id}/export").get_data(as_text=True)
     assert db.session.query(Signup).count() == 29
+
+
+def test_a_trio_writes_and_confirms_its_contract_logs_meetings_and_an_idle_pair_is_flagged(coordinator, program):
+    from datetime import date, timedelta
+
+    accepted_cohort(coordinator, program, 12, 12, 6)
+    logic.run(program)
+    logic.accept_proposal(program)
+    matches = logic.matches(program, "accepted")
+    trio = next(m for m in matches if m.employer_id)
+    idle = next(m for m in matches if m.id != trio.id)
+    tokens = [m.token for m in trio.members]
+    anonymous = coordinator.application.test_client()
+    empty = anonymous.post(f"/jumelage/m/{tokens[0]}/contract", data={"goals": "", "commitments": ""})
+    assert empty.status_code == 400
+    assert anonymous.post(f"/jumelage/m/{tokens[0]}/confirm").status_code == 400  # nothing written yet
+    written = {"goals": "Aïcha : pratiquer le français; Julie : découvrir le Sénégal; l'employeur : recruter",
+               "commitments": "Deux fois par mois, au café du centre-ville, d'octobre à avril"}
+    assert anonymous.post(f"/jumelage/m/{tokens[0]}/contract", data=written).status_code == 302
+    for token in tokens[:2]:
+        assert anonymous.post(f"/jumelage/m/{token}/confirm").status_code == 302
+    db.session.expire_all()
+    contract = logic.contract_of(db.session.get(Match, trio.id))
+    assert len(contract["confirmed"]) == 2 and not contract["complete"]
+    assert anonymous.post(f"/jumelage/m/{tokens[2]}/confirm").status_code == 302
+    db.session.expire_all()
+    assert logic.contract_of(db.session.get(Match, trio.id))["complete"]
+    # A change asks everyone again.
+    changed = {**written, "commitments": "Une fois par semaine, en ligne le mardi soir"}
+    anonymous.post(f"/jumelage/m/{tokens[1]}/contract", data=changed)
+    db.session.expire_all()
+    assert logic.contract_of(db.session.get(Match, trio.id))["confirmed"] == {}
+
+    today = date.today()
+    base = {"what": "Marche au parc de la Rivière-du-Moulin", "satisfaction": "5", "note": "Très bien"}
+    assert anonymous.post(f"/jumelage/m/{tokens[0]}/check-in",
+                          data={**base, "met_on": (today + timedelta(days=2)).isoformat()}).status_code == 400
+    assert anonymous.post(f"/jumelage/m/{tokens[0]}/check-in",
+                          data={**base, "met_on": today.isoformat(), "satisfaction": "9"}).status_code == 400
+    assert anonymous.post(f"/jumelage/m/{tokens[0]}/check-in",
+                          data={**base, "met_on": today.isoformat()}).status_code == 302
+    page = anonymous.get(f"/jumelage/m/{tokens[2]}").get_data(as_text=True)
+    assert "Rivière-du-Moulin" in page and "5/5" in page
+    # A person of another match, or nobody, reaches nothing of this one.
+    assert anonymous.post("/jumelage/m/nope/check-in", data={**base, "met_on": today.isoformat()}).status_code == 404
+    outsider = next(s for s in logic.signups(program) if logic.match_of(s) is None)
+    assert anonymous.post(f"/jumelage/m/{outsider.token}/contract", data=written).status_code == 404
+
+    # Five weeks pass for the idle pair: flagged, the trio that met is not.
+    db.session.get(Match, idle.id).created_at -= timedelta(weeks=5)
+    db.session.commit()
+    page = coordinator.get(f"/jumelage/{program.id}/suivi")
+    assert page.status_code == 200
+    rows = {r["match"].id: r for r in logic.follow_up(program)}
+    assert rows[idle.id]["inactive"] and not rows[trio.id]["inactive"]
+    assert rows[trio.id]["last"] == today
+    html = page.get_data(as_text=True)
+    assert html.count('class="jumelage-inactive"') == sum(r["inactive"] for r in rows.values()) >= 1
+    assert not {r["match"].id: r for r in logic.follow_up(program, weeks=8)}[idle.id]["inactive"]
+    assert anonymous.get(f"/jumelage/{program.id}/suivi").status_code in (302, 401)
+    exported = json.loads(coordinator.get(
+        f"/jumelage/{program.id}/inscriptions/{trio.members[0].id}/export").get_data(as_text=True))
+    assert exported["check_ins"][0]["what"] == base["what"]

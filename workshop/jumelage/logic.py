@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, or_, select
 
 from analysis import jumelage as solver
 from workshop.extensions import db
-from workshop.jumelage.models import STATUSES, Match, NeverTogether, Program, Signup
+from workshop.jumelage.models import STATUSES, CheckIn, Confirmation, Match, NeverTogether, Program, Signup
 
 ROLES = solver.ROLES
 GROUP_SIZES = solver.GROUP_SIZES
@@ -32,6 +32,7 @@ NEIGHBOURS = {
     "Le Domaine-du-Roy": frozenset({"Lac-Saint-Jean-Est", "Maria-Chapdelaine"}),
     "Maria-Chapdelaine": frozenset({"Le Fjord-du-Saguenay", "Lac-Saint-Jean-Est", "Le Domaine-du-Roy"}),
 }
+INACTIVE_WEEKS = 4  # a match with no meeting logged for this long is flagged to the coordinator
 LIMITS = {"name": 120, "email": 254, "phone": 40, "languages": 300, "field": 120, "constraints": 2000,
           "status_message": 2000}
 
@@ -322,6 +323,76 @@ def match_of(signup: Signup) -> Match | None:
     return db.session.scalar(select(Match).where(Match.status == "accepted", _involving(signup.id)))
 
 
+# --- the contract and the follow-up ---------------------------------------
+
+def contract_of(match: Match) -> dict:
+    """The contract as it reads, and who confirmed it."""
+    confirmed = {c.signup_id: c.at for c in db.session.scalars(select(Confirmation)
+                                                                .where(Confirmation.match_id == match.id))}
+    return {"goals": match.contract_goals, "commitments": match.contract_commitments, "confirmed": confirmed,
+            "complete": bool(match.contract_goals) and all(m.id in confirmed for m in match.members)}
+
+
+def write_contract(match: Match, goals: str, commitments: str) -> None:
+    """Any member may write it; a changed text must be confirmed again by everyone."""
+    goals, commitments = (goals or "").strip()[:4000], (commitments or "").strip()[:4000]
+    if not goals or not commitments:
+        raise Refused("contract_incomplete")
+    if (goals, commitments) != (match.contract_goals, match.contract_commitments):
+        match.contract_goals, match.contract_commitments = goals, commitments
+        db.session.execute(delete(Confirmation).where(Confirmation.match_id == match.id))
+    db.session.commit()
+
+
+def confirm_contract(match: Match, member: Signup) -> None:
+    if not match.contract_goals:
+        raise Refused("contract_incomplete")
+    exists = db.session.scalar(select(Confirmation).where(Confirmation.match_id == match.id,
+                                                          Confirmation.signup_id == member.id))
+    if not exists:
+        db.session.add(Confirmation(match_id=match.id, signup_id=member.id))
+    db.session.commit()
+
+
+def log_check_in(match: Match, member: Signup, met_on: date | None, what: str, satisfaction: int | None,
+                 note: str = "", today: date | None = None) -> CheckIn:
+    what = " ".join((what or "").split())[:300]
+    today = today or date.today()
+    if met_on is None or met_on > today or met_on < today - timedelta(days=366):
+        raise Refused("bad_date")
+    if not what:
+        raise Refused("what_required")
+    if satisfaction not in range(1, 6):
+        raise Refused("satisfaction_required")
+    entry = CheckIn(match_id=match.id, signup_id=member.id, met_on=met_on, what=what, satisfaction=satisfaction,
+                    note=(note or "").strip()[:2000])
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def check_ins(match: Match) -> list[CheckIn]:
+    return list(db.session.scalars(select(CheckIn).where(CheckIn.match_id == match.id)
+                                   .order_by(CheckIn.met_on.desc(), CheckIn.id.desc())))
+
+
+def follow_up(program: Program, weeks: int = INACTIVE_WEEKS, today: date | None = None) -> list[dict]:
+    """Each accepted match with its last meeting, its contract's state and
+    whether it has not met for `weeks` (counted from acceptance if never)."""
+    today = today or date.today()
+    accepted = matches(program, "accepted")
+    last: dict[int, date] = {}
+    for entry in db.session.scalars(select(CheckIn).join(Match, Match.id == CheckIn.match_id)
+                                    .where(Match.program_id == program.id)):
+        last[entry.match_id] = max(last.get(entry.match_id, entry.met_on), entry.met_on)
+    rows = []
+    for match in accepted:
+        since = last.get(match.id) or match.created_at.date()
+        rows.append({"match": match, "last": last.get(match.id), "contract": contract_of(match),
+                     "inactive": (today - since).days >= weeks * 7})
+    return sorted(rows, key=lambda r: (not r["inactive"], r["match"].id))
+
+
 # --- Law 25 ---------------------------------------------------------------------
 
 EXPORT_FIELDS = ("role", "name", "email", "phone", "languages", "french_level", "interests", "field", "place",
@@ -338,13 +409,24 @@ def export_person(signup: Signup) -> dict:
                 signed_up_at=signup.created_at.isoformat() if signup.created_at else "",
                 matches=[{"kind": m.kind, "status": m.status, "with": [x.name for x in m.members if x.id != signup.id]}
                          for m in db.session.scalars(select(Match).where(_involving(signup.id))).unique()],
+                check_ins=[{"met_on": c.met_on.isoformat(), "what": c.what, "satisfaction": c.satisfaction,
+                            "note": c.note} for c in db.session.scalars(select(CheckIn)
+                                                                         .where(CheckIn.signup_id == signup.id))],
                 exported_at=datetime.now().isoformat(timespec="seconds"))
     return data
 
 
 def erase(signup: Signup) -> None:
-    """Gone for good: the sign-up, its never-together pairs and its matches
-    (a trio it was the employer of becomes a duo)."""
+    """Gone for good: the sign-up, its confirmations, its never-together pairs
+    and the duos it was in with their contract and check-ins (the duo no
+    longer exists); a trio it was the employer of becomes a duo, and the
+    check-ins it wrote there stay without its name."""
+    db.session.execute(delete(Confirmation).where(Confirmation.signup_id == signup.id))
+    for entry in db.session.scalars(select(CheckIn).where(CheckIn.signup_id == signup.id)):
+        entry.signup_id = None
+    gone = select(Match.id).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id))
+    db.session.execute(delete(CheckIn).where(CheckIn.match_id.in_(gone)))
+    db.session.execute(delete(Confirmation).where(Confirmation.match_id.in_(gone)))
     db.session.execute(delete(NeverTogether).where(or_(NeverTogether.first_id == signup.id,
                                                        NeverTogether.second_id == signup.id)))
     for match in db.session.scalars(select(Match).where(Match.employer_id == signup.id)):

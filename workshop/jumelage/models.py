@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -84,6 +84,9 @@ class Match(db.Model):
     locked: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(10), default="proposed")  # proposed | accepted
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # The contract the members write together; changing it asks everyone to confirm again.
+    contract_goals: Mapped[str] = mapped_column(Text, default="", server_default="")
+    contract_commitments: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     student = relationship("Signup", foreign_keys=[student_id], lazy="joined")
     citizen = relationship("Signup", foreign_keys=[citizen_id], lazy="joined")
@@ -96,3 +99,30 @@ class Match(db.Model):
     @property
     def members(self) -> list:
         return [m for m in (self.student, self.citizen, self.employer) if m is not None]
+
+
+class Confirmation(db.Model):
+    """One member confirmed (signed) the match's contract as it reads now."""
+
+    __tablename__ = "jumelage_confirmations"
+    __table_args__ = (UniqueConstraint("match_id", "signup_id", name="uq_jumelage_confirmations_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("jumelage_matches.id", ondelete="CASCADE"), index=True)
+    signup_id: Mapped[int] = mapped_column(ForeignKey("jumelage_signups.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class CheckIn(db.Model):
+    """A meeting logged by a member: when, what they did, how it went (1–5)."""
+
+    __tablename__ = "jumelage_checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("jumelage_matches.id", ondelete="CASCADE"), index=True)
+    signup_id: Mapped[int | None] = mapped_column(ForeignKey("jumelage_signups.id", ondelete="SET NULL"))
+    met_on: Mapped[date]
+    what: Mapped[str] = mapped_column(String(300))
+    satisfaction: Mapped[int]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

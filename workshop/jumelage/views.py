@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import wraps
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
@@ -31,6 +32,10 @@ def error_message(code: str) -> str:
         "not_proposed": _("Only a proposed match can be locked or unlocked."),
         "swap_refused": _("Choose two different proposed matches."),
         "swap_infeasible": _("This swap breaks a rule (no shared availability, or never together)."),
+        "contract_incomplete": _("Write the goals and the commitments first."),
+        "bad_date": _("Give the date of the meeting (not in the future)."),
+        "what_required": _("Say in a few words what you did."),
+        "satisfaction_required": _("Choose how it went, from 1 to 5."),
     }.get(code, _("This could not be done."))
 
 
@@ -324,14 +329,69 @@ def accept(program_id: int):
 
 # --- a member by private link -------------------------------------------------
 
-@bp.get("/jumelage/m/<token>")
-def member(token: str):
-    """A member's own page: where their sign-up stands and, once matched, who
-    they are with. The link is the only key."""
-    person = logic.by_token(token) or abort(404)
-    response = make_response(render_template("jumelage/member.html", signup=person,
-                                             program=db.session.get(Program, person.program_id),
-                                             match=logic.match_of(person)))
+def member_page(person, status: int = 200, error: str | None = None):
+    match = logic.match_of(person)
+    response = make_response(render_template(
+        "jumelage/member.html", signup=person, program=db.session.get(Program, person.program_id), match=match,
+        contract=logic.contract_of(match) if match else None, check_ins=logic.check_ins(match) if match else [],
+        today=date.today(), error=error), status)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/jumelage/m/<token>")
+def member(token: str):
+    """A member's own page: where their sign-up stands and, once matched, who
+    they are with, their contract and their meetings. The link is the only key."""
+    return member_page(logic.by_token(token) or abort(404))
+
+
+def member_and_match(token: str):
+    person = logic.by_token(token) or abort(404)
+    return person, logic.match_of(person) or abort(404)
+
+
+@bp.post("/jumelage/m/<token>/contract")
+def contract(token: str):
+    person, match = member_and_match(token)
+    try:
+        logic.write_contract(match, request.form.get("goals", ""), request.form.get("commitments", ""))
+    except logic.Refused as refused:
+        return member_page(person, 400, error_message(refused.code))
+    return redirect(url_for("jumelage.member", token=token))
+
+
+@bp.post("/jumelage/m/<token>/confirm")
+def confirm(token: str):
+    person, match = member_and_match(token)
+    try:
+        logic.confirm_contract(match, person)
+    except logic.Refused as refused:
+        return member_page(person, 400, error_message(refused.code))
+    return redirect(url_for("jumelage.member", token=token))
+
+
+@bp.post("/jumelage/m/<token>/check-in")
+def check_in(token: str):
+    person, match = member_and_match(token)
+    try:
+        met_on = date.fromisoformat(request.form.get("met_on", ""))
+    except ValueError:
+        met_on = None
+    try:
+        logic.log_check_in(match, person, met_on, request.form.get("what", ""),
+                           request.form.get("satisfaction", type=int), request.form.get("note", ""))
+    except logic.Refused as refused:
+        return member_page(person, 400, error_message(refused.code))
+    return redirect(url_for("jumelage.member", token=token))
+
+
+@bp.get("/jumelage/<int:program_id>/suivi")
+@coordinator_required
+def follow_up(program_id: int):
+    """Accepted matches, those that have not met for N weeks first."""
+    found = program_or_404(program_id)
+    weeks = max(1, min(request.args.get("weeks", logic.INACTIVE_WEEKS, type=int) or logic.INACTIVE_WEEKS, 52))
+    return render_template("jumelage/follow_up.html", program=found, rows=logic.follow_up(found, weeks),
+                           weeks=weeks)
