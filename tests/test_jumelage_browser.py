@@ -56,7 +56,7 @@ def server(tmp_path):
         db.session.remove()
         db.engine.dispose()
     server = ServerProcess(env).start()
-    server.program = server_program
+    server.program, server.app = server_program, app
     yield server
     server.stop()
 
@@ -114,3 +114,42 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
 
     phone.goto(private)
     assert "Acceptée".lower() in phone.locator("main").inner_text().lower()
+
+    # A trio writes its contract on one phone, each member confirms on theirs, one logs a meeting.
+    page.goto(f"{server.url}/jumelage/{server.program}/suivi")
+    trio_row = page.locator("tbody tr").filter(has=page.locator("td:last-child a:nth-child(3)")).first
+    links = [trio_row.locator("td:last-child a").nth(i).get_attribute("href") for i in range(3)]
+    phone.goto(f"{server.url}{links[0]}")
+    phone.fill("textarea[name=goals]", "Pratiquer le français; découvrir la région; recruter un stagiaire")
+    phone.fill("textarea[name=commitments]", "Deux rencontres par mois, au café ou en ligne, d'octobre à avril")
+    phone.click("#contract form.stack button")
+    for link in links:
+        phone.goto(f"{server.url}{link}")
+        phone.click("#contract button.primary")
+    assert phone.locator(".jumelage-confirmed li", has_text="confirmé le").count() == 3
+    phone.fill("input[name=what]", "Visite du Vieux-Port de Chicoutimi")
+    phone.locator("#check-ins .choice", has_text="4").click()
+    phone.click("#check-ins button.primary")
+    assert "Vieux-Port" in phone.locator("#check-ins ul").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(SHOTS / "jumelage-member.png"), full_page=True)
+
+    # Six weeks pass without a meeting for the others: they are flagged, the trio is not.
+    with server.app.app_context():
+        from datetime import timedelta
+
+        from workshop.extensions import db
+        from workshop.jumelage.models import CheckIn, Match
+
+        for match in db.session.scalars(db.select(Match)):
+            match.created_at -= timedelta(weeks=6)
+        for entry in db.session.scalars(db.select(CheckIn)):
+            entry.met_on -= timedelta(weeks=1)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    page.goto(f"{server.url}/jumelage/{server.program}/suivi")
+    flagged = page.locator("tr.jumelage-inactive")
+    assert flagged.count() == page.locator("tbody tr").count() - 1
+    assert page.locator("tbody tr").last.locator(".jumelage-flag").count() == 0  # the trio met, listed last
+    page.screenshot(path=str(SHOTS / "jumelage-follow-up.png"))
