@@ -220,7 +220,7 @@ def test_the_summary_reaches_the_cell_page_the_project_page_and_the_report(
         assert f'id="force-summary-{field.id}"' in page
         assert all(text.replace("'", "&#39;") in page for text in strongest)
         assert "Saint-Félicien" in page and "Impacts négatifs (4)" in page
-        assert page.count("<h1") == 1 and f'<svg xmlns="http://www.w3.org/2000/svg" class="chart force-diagram"' in page
+        assert page.count("<h1") == 1 and '<svg xmlns="http://www.w3.org/2000/svg" class="chart force-diagram"' in page
         ids = re.findall(r'\sid="([^"]+)"', page)
         assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
         assert " style=" not in page.split('id="force-summary-')[1]  # the CSP forbids inline styles

@@ -8,8 +8,15 @@ from sqlalchemy import select
 
 from workshop.extensions import db
 from workshop.forces.logic import EFFECTS, SIDES, STRENGTHS, forces_of, impacts_of
-from workshop.forces.models import (MAX_EXPLANATION_LENGTH, MAX_FORCE_LENGTH, MAX_IMPACT_LENGTH, Force,
-                                   ForceAgreement, ForceField, ForceImpact)
+from workshop.forces.models import (
+    MAX_EXPLANATION_LENGTH,
+    MAX_FORCE_LENGTH,
+    MAX_IMPACT_LENGTH,
+    Force,
+    ForceAgreement,
+    ForceField,
+    ForceImpact,
+)
 from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _ref, _text, _ts, _unique, _whole
 from workshop.workshops.models import Activity
 

@@ -13,8 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from analysis import forcefield
 from workshop import snapshot
 from workshop.extensions import db
-from workshop.forces.models import (MAX_EXPLANATION_LENGTH, MAX_FORCE_LENGTH, MAX_IMPACT_LENGTH, Force,
-                                   ForceAgreement, ForceField, ForceImpact)
+from workshop.forces.models import (
+    MAX_EXPLANATION_LENGTH,
+    MAX_FORCE_LENGTH,
+    MAX_IMPACT_LENGTH,
+    Force,
+    ForceAgreement,
+    ForceField,
+    ForceImpact,
+)
 from workshop.ideas.logic import IdeaRejected, clean_key, clean_text
 from workshop.participants.models import Participant
 from workshop.voting.models import Project

@@ -8,9 +8,9 @@ from workshop.errors import message_fragment
 from workshop.extensions import limiter
 from workshop.forces import exports, logic, pushes
 from workshop.guards import facilitated, idea_limit, joined, participant_key, readable
+from workshop.ideas.messages import rejection_message
 from workshop.reports.downloads import download, reader_layout
 from workshop.reports.logic import to_csv
-from workshop.ideas.messages import rejection_message
 
 bp = Blueprint("forces", __name__)
 
