@@ -277,3 +277,12 @@ def test_forces_csv_holds_forces_and_impacts_pseudonymous_and_safe(app, facilita
     other = app.test_client()
     sign_in(other, "other@example.org")
     assert other.get(url).status_code == 403 and app.test_client().get(url).status_code in (302, 401)
+
+
+def test_an_impact_alone_keeps_the_anonymity_promise(app, facilitator_client, workshop, phone):
+    """Impacts are content: once one is sent, the activity's anonymity may only strengthen."""
+    field = open_field(facilitator_client, workshop)
+    url = f"/w/{workshop.id}/activities/{field.activity_id}/anonymity"
+    assert post_impact(phone, workshop, field, "positive", "Un impact", "everyone", "k-promise-1").status_code == 200
+    assert facilitator_client.post(url, data={"anonymity": "nickname"}).status_code == 422
+    assert facilitator_client.post(url, data={"anonymity": "anonymous"}).status_code == 200

@@ -41,9 +41,9 @@ def may_change(current: str, wanted: str, has_content: bool) -> bool:
 
 def has_content(activity) -> bool:
     """Whether anyone wrote anything under this activity (ideas, six-hats
-    comments, forces, build-ons): from then on its anonymity only strengthens."""
+    comments, forces, impacts, build-ons): from then on its anonymity only strengthens."""
     from workshop.brainwriting.models import Brainwriting, Build
-    from workshop.forces.models import Force, ForceField
+    from workshop.forces.models import Force, ForceField, ForceImpact
     from workshop.hats.models import HatComment, HatsActivity, HatSubject
     from workshop.ideas.models import Idea
 
@@ -53,6 +53,8 @@ def has_content(activity) -> bool:
         .join(HatsActivity, HatSubject.hats_activity_id == HatsActivity.id)
         .where(HatsActivity.activity_id == activity.id),
         select(Force.id).join(ForceField, Force.field_id == ForceField.id).where(ForceField.activity_id == activity.id),
+        select(ForceImpact.id).join(ForceField, ForceImpact.field_id == ForceField.id)
+        .where(ForceField.activity_id == activity.id),
         select(Build.id).join(Brainwriting, Build.brainwriting_id == Brainwriting.id)
         .where(Brainwriting.activity_id == activity.id),
     ]
@@ -132,7 +134,7 @@ def anonymous_authors(workshop) -> set[int]:
     export never names them (a nickname is the participant's, not the
     activity's, and their pseudonym links to that content)."""
     from workshop.brainwriting.models import Brainwriting, Build
-    from workshop.forces.models import Force, ForceField
+    from workshop.forces.models import Force, ForceField, ForceImpact
     from workshop.hats.models import HatComment, HatsActivity, HatSubject
     from workshop.ideas.models import Idea
     from workshop.workshops.models import Activity
