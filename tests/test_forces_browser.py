@@ -233,4 +233,21 @@ def test_ten_impacts_beside_thirty_forces_and_the_report_prints_the_field(browse
     section.screenshot(path=str(SHOTS / "forces-report.png"))
     assert report.locator("#force-fields svg.force-diagram .force-diagram-driving").count() == 5
     assert report.locator("h1").count() == 1
+    # axe-core on the report and on the priority's cell page, each with its summary.
+    from workshop.cells.models import Cell, CellSignup
+    from workshop.workshops.models import Activity
+
+    activity = Activity(workshop_id=workshop.id, kind="cells", prompt="cells", position=9)
+    db.session.add(activity)
+    db.session.flush()
+    signup = CellSignup(activity_id=activity.id, cells=[Cell(project_id=project.id)])
+    db.session.add(signup)
+    db.session.commit()
+    seen = browser.new_context(storage_state=context.storage_state(), bypass_csp=True)
+    for url in (f"/w/{workshop.id}/report", f"/w/{workshop.id}/cell/{signup.cells[0].id}"):
+        checked = seen.new_page()
+        checked.goto(server.url + url)
+        assert checked.locator(".force-summary svg.force-diagram").count() == 1, url
+        assert audit(checked) == [], url
+    seen.close()
     context.close()
