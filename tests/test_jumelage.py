@@ -95,7 +95,9 @@ def test_only_coordinators_reach_the_program(client, program):
               ("post", f"/jumelage/{program.id}/never"), ("get", f"/jumelage/{program.id}/export"),
               ("get", f"/jumelage/{program.id}/proposition"), ("post", f"/jumelage/{program.id}/proposition/run"),
               ("post", f"/jumelage/{program.id}/proposition/swap"),
-              ("post", f"/jumelage/{program.id}/proposition/accept"), ("post", f"/jumelage/{program.id}/open")]
+              ("post", f"/jumelage/{program.id}/proposition/accept"), ("post", f"/jumelage/{program.id}/open"),
+              ("post", f"/jumelage/{program.id}/import"), ("get", f"/jumelage/{program.id}/suivi"),
+              ("post", f"/jumelage/{program.id}/inscriptions/{first.id}/link")]
     for method, url in routes:  # anonymous, a member with a private link alike
         assert getattr(client, method)(url).status_code in (302, 401), url
     make_user("facilitator@example.org")
@@ -312,3 +314,50 @@ def test_a_trio_writes_and_confirms_its_contract_logs_meetings_and_an_idle_pair_
     exported = json.loads(coordinator.get(
         f"/jumelage/{program.id}/inscriptions/{trio.members[0].id}/export").get_data(as_text=True))
     assert exported["check_ins"][0]["what"] == base["what"]
+
+
+def test_a_list_from_excel_in_french_is_invited_and_each_person_consents_on_their_link(coordinator, program):
+    import io
+
+    lines = ["Nom;Courriel;Rôle;MRC;Téléphone"]
+    roles = ["Étudiante internationale", "Citoyen", "Employeur"]
+    for i in range(36):
+        lines.append(f"Personne {i};personne{i}@example.org;{roles[i % 3]};MRC du Fjord-du-Saguenay;418 555-01{i:02d}")
+    lines.append("Personne 0;PERSONNE0@example.org;Citoyen;;")  # already in the list: skipped
+    data = ("\r\n".join(lines) + "\r\n").encode("cp1252")  # what Excel saves as "CSV (séparateur : point-virgule)"
+    url = f"/jumelage/{program.id}/import"
+    done = coordinator.post(url, data={"file": (io.BytesIO(data), "liste.csv")}, content_type="multipart/form-data")
+    assert done.status_code == 200
+    invited = logic.signups(program)
+    assert len(invited) == 36 and all(s.consent_text == "" and s.status == "pending" for s in invited)
+    student = next(s for s in invited if s.name == "Personne 0")
+    assert student.role == "student" and student.place == "Le Fjord-du-Saguenay"
+    bad = "Nom;Courriel;Rôle\r\nQuelqu'un;q@example.org;Stagiaire\r\n".encode()
+    refused = coordinator.post(url, data={"file": (io.BytesIO(bad), "x.csv")}, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "Stagiaire" in refused.get_data(as_text=True)
+    assert len(logic.signups(program)) == 36
+
+    # Accepted before consenting, nobody is matched.
+    for s in invited:
+        logic.review(s, "accepted")
+    logic.run(program)
+    assert logic.matches(program) == []
+
+    anonymous = coordinator.application.test_client()
+    page = anonymous.get(f"/jumelage/m/{student.token}")
+    assert page.status_code == 200 and 'name="consent"' in page.get_data(as_text=True)
+    form = form_for(0, "student", random.Random(5), name="Personne 0", email="personne0@example.org")
+    form.pop("consent")
+    assert anonymous.post(f"/jumelage/m/{student.token}/complete", data=form).status_code == 400
+    form["consent"] = "yes"
+    assert anonymous.post(f"/jumelage/m/{student.token}/complete", data=form).status_code == 302
+    db.session.expire_all()
+    assert str(program.retention_months) in db.session.get(Signup, student.id).consent_text
+
+    # The coordinator revokes the link: the old address is gone, the new one works.
+    old = student.token
+    assert coordinator.post(f"/jumelage/{program.id}/inscriptions/{student.id}/link").status_code == 302
+    db.session.expire_all()
+    assert anonymous.get(f"/jumelage/m/{old}").status_code == 404
+    assert anonymous.get(f"/jumelage/m/{db.session.get(Signup, student.id).token}").status_code == 200
+    assert anonymous.post(f"/jumelage/{program.id}/import").status_code in (302, 401)

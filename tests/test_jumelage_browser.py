@@ -82,7 +82,8 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     box = phone.locator(".jumelage-choices .choice").first.bounding_box()
     assert box["height"] >= 44  # a thumb hits it
     phone.screenshot(path=str(SHOTS / "jumelage-signup.png"), full_page=True)
-    phone.click("button.primary")
+    with phone.expect_navigation():
+        phone.click("button.primary")
     assert "Merci, Nadia Haddad" in phone.locator("h1").inner_text()
     private = phone.locator(".jumelage-link a").get_attribute("href")
 
@@ -98,18 +99,22 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     page.locator("tr", has_text="Nadia Haddad").filter(has_text="Acceptée").wait_for()
 
     page.goto(f"{server.url}/jumelage/{server.program}/proposition")
-    page.click(".jumelage-weights form.stack button.primary")
+    with page.expect_navigation():
+        page.click(".jumelage-weights form.stack button.primary")
     matches = page.locator(".jumelage-match")
     assert matches.count() >= 12
     first = matches.first
     names = first.locator(".jumelage-people").inner_text()
-    first.locator("button", has_text="Verrouiller").click()
+    with page.expect_navigation():
+        first.locator("button", has_text="Verrouiller").click()
     assert page.locator(".jumelage-match.locked").count() == 1
     assert "disponibles ensemble" in page.locator(".jumelage-matches").inner_text()
     page.screenshot(path=str(SHOTS / "jumelage-proposal.png"))
-    page.click(".jumelage-weights form.stack button.primary")  # re-run: the lock holds
+    with page.expect_navigation():
+        page.click(".jumelage-weights form.stack button.primary")  # re-run: the lock holds
     assert names.split(" · ")[0] in page.locator(".jumelage-match.locked").inner_text()
-    page.locator("form[action$='/accept'] button").click()
+    with page.expect_navigation():
+        page.locator("form[action$='/accept'] button").click()
     assert "jumelages acceptés" in page.locator(".jumelage-matches").inner_text()
 
     phone.goto(private)
@@ -122,14 +127,17 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     phone.goto(f"{server.url}{links[0]}")
     phone.fill("textarea[name=goals]", "Pratiquer le français; découvrir la région; recruter un stagiaire")
     phone.fill("textarea[name=commitments]", "Deux rencontres par mois, au café ou en ligne, d'octobre à avril")
-    phone.click("#contract form.stack button")
+    with phone.expect_navigation():
+        phone.click("#contract form.stack button")
     for link in links:
         phone.goto(f"{server.url}{link}")
-        phone.click("#contract button.primary")
+        with phone.expect_navigation():
+            phone.click("#contract button.primary")
     assert phone.locator(".jumelage-confirmed li", has_text="confirmé le").count() == 3
     phone.fill("input[name=what]", "Visite du Vieux-Port de Chicoutimi")
     phone.locator("#check-ins .choice", has_text="4").click()
-    phone.click("#check-ins button.primary")
+    with phone.expect_navigation():
+        phone.click("#check-ins button.primary")
     assert "Vieux-Port" in phone.locator("#check-ins ul").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(SHOTS / "jumelage-member.png"), full_page=True)

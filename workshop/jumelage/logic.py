@@ -3,8 +3,11 @@ accept), Law 25 export and erasure, and the CSV export. Views only call these.""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import secrets
+import unicodedata
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -160,6 +163,104 @@ def counts(program: Program) -> dict[str, int]:
     return found
 
 
+def new_link(signup: Signup) -> None:
+    """Revoke the private link: the old address answers 404 from now on."""
+    signup.token = secrets.token_urlsafe(24)
+    db.session.commit()
+
+
+def complete(signup: Signup, form, consent_text: str) -> None:
+    """An invited person (imported by the coordinator) fills in the profile and consents on their private link."""
+    if form.get("consent") != "yes":
+        raise Refused("consent_required")
+    for key, value in profile_from(form).items():
+        setattr(signup, key, value)
+    signup.consent_text, signup.consent_at = consent_text, datetime.now()
+    db.session.commit()
+
+
+# --- import -------------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+IMPORT_HEADERS = {"name": "name", "nom": "name", "nom complet": "name", "email": "email", "courriel": "email",
+                  "adresse courriel": "email", "e mail": "email", "role": "role", "profil": "role",
+                  "phone": "phone", "telephone": "phone", "languages": "languages", "langues": "languages",
+                  "field": "field", "domaine": "field", "secteur": "field", "domaine d etudes": "field",
+                  "place": "place", "mrc": "place", "municipalite": "place"}
+ROLE_WORDS = {"student": "student", "etudiant": "student", "etudiante": "student", "etudiant e": "student",
+              "etudiant international": "student", "etudiante internationale": "student",
+              "citizen": "citizen", "citoyen": "citizen", "citoyenne": "citizen", "citoyen ne": "citizen",
+              "employer": "employer", "employeur": "employer", "entreprise": "employer"}
+
+
+class ImportRefused(Refused):
+    def __init__(self, code: str, line: int = 0, value: str = ""):
+        super().__init__(code)
+        self.line, self.value = line, value
+
+
+def folded(text: str) -> str:
+    """Lower case, no accents, punctuation as spaces: "Rôle" and "role" are one header."""
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
+def _place_of(raw: str) -> str:
+    wanted = folded(raw).removeprefix("mrc ").removeprefix("de ").removeprefix("du ")
+    return next((p for p in PLACES if wanted and (folded(p) == wanted or folded(p).endswith(wanted))), "")
+
+
+def _import_rows(text: str) -> list[dict]:
+    from workshop.security import clean_field
+
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    fields = [IMPORT_HEADERS.get(folded(h)) for h in next(reader, [])]
+    if not {"name", "email", "role"} <= set(fields):
+        raise ImportRefused("csv_columns")
+    rows = []
+    for line, values in enumerate(reader, start=2):
+        if len(rows) >= MAX_IMPORT_ROWS:
+            raise ImportRefused("csv_too_many", line, str(MAX_IMPORT_ROWS))
+        row = {f: " ".join(clean_field(v).split()) for f, v in zip(fields, values) if f}
+        if not any(row.values()):
+            continue
+        role = ROLE_WORDS.get(folded(row.get("role", "")))
+        if role is None:
+            raise ImportRefused("csv_role", line, row.get("role", ""))
+        if "@" not in row.get("email", "") or not row.get("name"):
+            raise ImportRefused("csv_contact", line, row.get("email", ""))
+        rows.append({"role": role, "name": row["name"][:120], "email": row["email"].lower()[:254],
+                     "phone": row.get("phone", "")[:40], "languages": row.get("languages", "")[:300],
+                     "field": row.get("field", "")[:120], "place": _place_of(row.get("place", ""))})
+    return rows
+
+
+def import_signups(program: Program, data: bytes) -> int:
+    """Invite a list (the coordinator's spreadsheet, CSV from Excel in French
+    or English): each new email becomes a pending sign-up without consent, to
+    be completed and consented on its private link. Known emails are skipped;
+    the first wrong line refuses the whole file."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportRefused("csv_too_large", 0, str(MAX_IMPORT_BYTES // (1024 * 1024)))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # Excel's "CSV" in French Windows
+    known = {s.email for s in signups(program)}
+    added = 0
+    for row in _import_rows(text):
+        if row["email"] in known:
+            continue
+        known.add(row["email"])
+        db.session.add(Signup(program_id=program.id, consent_text="", token=secrets.token_urlsafe(24), **row))
+        added += 1
+    db.session.commit()
+    return added
+
+
 # --- never together ---------------------------------------------------------
 
 def never_together(program: Program, first: Signup, second: Signup) -> None:
@@ -224,6 +325,8 @@ def _pool(program: Program) -> list[Signup]:
             load[m.employer_id] = load.get(m.employer_id, 0) + 1
     pool = []
     for signup in signups(program, "accepted"):
+        if not signup.consent_text:  # invited, not consented yet: not matched
+            continue
         if signup.role == "employer":
             if signup.capacity > load.get(signup.id, 0):
                 pool.append((signup, signup.capacity - load.get(signup.id, 0)))
@@ -258,7 +361,7 @@ def unmatched(program: Program) -> dict[str, list[Signup]]:
         placed.update((m.student_id, m.citizen_id))
     left = {"student": [], "citizen": []}
     for signup in signups(program, "accepted"):
-        if signup.role in left and signup.id not in placed:
+        if signup.role in left and signup.id not in placed and signup.consent_text:
             left[signup.role].append(signup)
     return left
 

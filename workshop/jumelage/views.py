@@ -5,7 +5,7 @@ from datetime import date
 from functools import wraps
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -32,6 +32,8 @@ def error_message(code: str) -> str:
         "not_proposed": _("Only a proposed match can be locked or unlocked."),
         "swap_refused": _("Choose two different proposed matches."),
         "swap_infeasible": _("This swap breaks a rule (no shared availability, or never together)."),
+        "csv_columns": _("The first line needs the columns name (nom), email (courriel) and role (rôle)."),
+        "csv_too_large": _("This file is too large: split it. Nothing was imported."),
         "contract_incomplete": _("Write the goals and the commitments first."),
         "bad_date": _("Give the date of the meeting (not in the future)."),
         "what_required": _("Say in a few words what you did."),
@@ -92,14 +94,17 @@ def programs():
     return render_template("jumelage/programs.html", programs=logic.programs(), error=error), 400 if error else 200
 
 
-@bp.get("/jumelage/<int:program_id>")
-@coordinator_required
-def program(program_id: int):
-    found = program_or_404(program_id)
+def program_page(found: Program, code: int = 200, **extra):
     status = request.args.get("status", "")
     return render_template("jumelage/program.html", program=found, signups=logic.signups(found, status),
                            status=status, counts=logic.counts(found), never=logic.never_pairs(found),
-                           everyone=logic.signups(found))
+                           everyone=logic.signups(found), **extra), code
+
+
+@bp.get("/jumelage/<int:program_id>")
+@coordinator_required
+def program(program_id: int):
+    return program_page(program_or_404(program_id))
 
 
 @bp.post("/jumelage/<int:program_id>/open")
@@ -183,6 +188,38 @@ def erase(program_id: int, signup_id: int):
         abort(400)
     logic.erase(person)
     return redirect(url_for("jumelage.program", program_id=found.id))
+
+
+def import_message(refused: logic.Refused) -> str:
+    line, value = getattr(refused, "line", 0), getattr(refused, "value", "")
+    return {
+        "csv_role": _("Line %(line)s: “%(value)s” is not a role (student, citizen or employer). Nothing was imported.",
+                      line=line, value=value),
+        "csv_contact": _("Line %(line)s: a name and a valid email are needed (“%(value)s”). Nothing was imported.",
+                         line=line, value=value),
+        "csv_too_many": _("More than %(value)s lines: split the file. Nothing was imported.", value=value),
+    }.get(refused.code) or error_message(refused.code)
+
+
+@bp.post("/jumelage/<int:program_id>/import")
+@coordinator_required
+def import_signups(program_id: int):
+    """Invite a list: each person completes their profile and consents on their private link."""
+    found = program_or_404(program_id)
+    upload = request.files.get("file")
+    try:
+        count = logic.import_signups(found, upload.read(logic.MAX_IMPORT_BYTES + 1) if upload else b"")
+    except logic.Refused as refused:
+        return program_page(found, 422, error=import_message(refused))
+    return program_page(found, message=ngettext("%(num)d person invited.", "%(num)d people invited.", count))
+
+
+@bp.post("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/link")
+@coordinator_required
+def new_link(program_id: int, signup_id: int):
+    found = program_or_404(program_id)
+    logic.new_link(logic.signup_of(found, signup_id) or abort(404))
+    return redirect(url_for("jumelage.edit", program_id=found.id, signup_id=signup_id))
 
 
 @bp.post("/jumelage/<int:program_id>/never")
@@ -329,10 +366,25 @@ def accept(program_id: int):
 
 # --- a member by private link -------------------------------------------------
 
+def shown_values(person) -> dict:
+    """What the profile fields show: what was just typed (a refused form), else what is stored."""
+    if request.method == "POST":
+        return {"v": lambda key: request.form.get(key, ""), "vs": request.form.getlist}
+    return {"v": lambda key: getattr(person, key, ""), "vs": lambda key: profile_values(person, key)}
+
+
 def member_page(person, status: int = 200, error: str | None = None):
+    program = db.session.get(Program, person.program_id)
+    if not person.consent_text:  # invited from a list: the profile and the consent come first
+        response = make_response(render_template(
+            "jumelage/complete.html", signup=person, program=program, consent=consent_text(program), error=error,
+            **shown_values(person)), status)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
     match = logic.match_of(person)
     response = make_response(render_template(
-        "jumelage/member.html", signup=person, program=db.session.get(Program, person.program_id), match=match,
+        "jumelage/member.html", signup=person, program=program, match=match,
         contract=logic.contract_of(match) if match else None, check_ins=logic.check_ins(match) if match else [],
         today=date.today(), error=error), status)
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -350,6 +402,19 @@ def member(token: str):
 def member_and_match(token: str):
     person = logic.by_token(token) or abort(404)
     return person, logic.match_of(person) or abort(404)
+
+
+@bp.post("/jumelage/m/<token>/complete")
+def complete(token: str):
+    person = logic.by_token(token) or abort(404)
+    if person.consent_text:
+        return redirect(url_for("jumelage.member", token=token))
+    program = db.session.get(Program, person.program_id)
+    try:
+        logic.complete(person, request.form, consent_text(program))
+    except logic.Refused as refused:
+        return member_page(person, 400, error_message(refused.code))
+    return redirect(url_for("jumelage.member", token=token))
 
 
 @bp.post("/jumelage/m/<token>/contract")
