@@ -319,6 +319,11 @@ def test_a_trio_writes_and_confirms_its_contract_logs_meetings_and_an_idle_pair_
     assert html.count('class="jumelage-inactive"') == sum(r["inactive"] for r in rows.values()) >= 1
     assert not {r["match"].id: r for r in logic.follow_up(program, weeks=8)}[idle.id]["inactive"]
     assert anonymous.get(f"/jumelage/{program.id}/suivi").status_code in (302, 401)
+    figures = logic.figures(program, logic.follow_up(program))
+    assert figures["matches"] == len(rows) and figures["meetings"] == 1 and figures["satisfaction"] == 5.0
+    assert figures["contracts"] == 0 and figures["active"] == len(rows) - sum(r["inactive"] for r in rows.values())
+    export = coordinator.get(f"/jumelage/{program.id}/suivi/export").get_data(as_text=True)
+    assert len(export.strip().splitlines()) == len(rows) + 1 and trio.employer.name in export
     exported = json.loads(coordinator.get(
         f"/jumelage/{program.id}/inscriptions/{trio.members[0].id}/export").get_data(as_text=True))
     assert exported["check_ins"][0]["what"] == base["what"]

@@ -496,6 +496,32 @@ def follow_up(program: Program, weeks: int = INACTIVE_WEEKS, today: date | None 
     return sorted(rows, key=lambda r: (not r["inactive"], r["match"].id))
 
 
+def figures(program: Program, rows: list[dict]) -> dict:
+    """The program's figures for the report: matches formed, active, meetings, satisfaction, contracts."""
+    entries = list(db.session.scalars(select(CheckIn).join(Match, Match.id == CheckIn.match_id)
+                                      .where(Match.program_id == program.id)))
+    return {"matches": len(rows), "trios": sum(1 for r in rows if r["match"].employer_id),
+            "active": sum(1 for r in rows if not r["inactive"]), "meetings": len(entries),
+            "satisfaction": round(sum(e.satisfaction for e in entries) / len(entries), 1) if entries else None,
+            "contracts": sum(1 for r in rows if r["contract"]["complete"])}
+
+
+MATCH_COLUMNS = ["match", "kind", "student", "citizen", "employer", "score", "contract_confirmed", "meetings",
+                 "last_meeting", "mean_satisfaction", "inactive"]
+
+
+def match_rows(program: Program, weeks: int = INACTIVE_WEEKS) -> tuple[list[str], list[list]]:
+    """One line per accepted match, for the coordinator's spreadsheet."""
+    rows = []
+    for r in follow_up(program, weeks):
+        match = r["match"]
+        scores = [c.satisfaction for c in check_ins(match)]
+        rows.append([match.id, match.kind, match.student.name, match.citizen.name,
+                     match.employer.name if match.employer else "", match.score, r["contract"]["complete"],
+                     len(scores), r["last"], round(sum(scores) / len(scores), 1) if scores else "", r["inactive"]])
+    return MATCH_COLUMNS, rows
+
+
 # --- Law 25 ---------------------------------------------------------------------
 
 EXPORT_FIELDS = ("role", "name", "email", "phone", "languages", "french_level", "interests", "field", "place",

@@ -458,5 +458,18 @@ def follow_up(program_id: int):
     """Accepted matches, those that have not met for N weeks first."""
     found = program_or_404(program_id)
     weeks = max(1, min(request.args.get("weeks", logic.INACTIVE_WEEKS, type=int) or logic.INACTIVE_WEEKS, 52))
-    return render_template("jumelage/follow_up.html", program=found, rows=logic.follow_up(found, weeks),
-                           weeks=weeks)
+    rows = logic.follow_up(found, weeks)
+    return render_template("jumelage/follow_up.html", program=found, rows=rows, weeks=weeks,
+                           figures=logic.figures(found, rows))
+
+
+@bp.get("/jumelage/<int:program_id>/suivi/export")
+@coordinator_required
+def follow_up_export(program_id: int):
+    found = program_or_404(program_id)
+    header, rows = logic.match_rows(found)
+    if request.args.get("format") == "xlsx":
+        return download(write_xlsx([("jumelages", header, rows)]),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        f"jumelages-{found.id}.xlsx")
+    return download(to_csv(header, rows), "text/csv; charset=utf-8", f"jumelages-{found.id}.csv")
