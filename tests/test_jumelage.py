@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -88,10 +89,10 @@ PUBLIC = ("jumelage.signup", "jumelage.member", "jumelage.complete", "jumelage.c
           "jumelage.check_in")
 
 
-def coordinator_routes(app, program_id: int, signup_id: int, match_id: int):
+def coordinator_routes(app, program_id: int, signup_id: int, match_id: int, event_id: int):
     """Every jumelage route but the public sign-up and the private-link ones, read from the app itself."""
     adapter = app.url_map.bind("workshop.test")
-    ids = {"program_id": program_id, "signup_id": signup_id, "match_id": match_id}
+    ids = {"program_id": program_id, "signup_id": signup_id, "match_id": match_id, "event_id": event_id}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("jumelage.") and rule.endpoint not in PUBLIC:
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -104,8 +105,9 @@ def test_only_coordinators_reach_the_program(app, client, program):
         logic.review(s, "accepted")
     logic.run(program)
     first, match = people[0], logic.matches(program)[0]
-    routes = list(coordinator_routes(app, program.id, first.id, match.id))
-    assert len(routes) >= 18
+    event = logic.create_event(program, "activity_day", "Journée d'accueil", date(2027, 9, 20))
+    routes = list(coordinator_routes(app, program.id, first.id, match.id, event.id))
+    assert len(routes) >= 22
     for method, url in routes:  # anonymous, or a member with a private link: the same cookie-less client
         assert getattr(client, method)(url).status_code in (302, 401), url
     make_user("facilitator@example.org")
@@ -374,3 +376,33 @@ def test_a_list_from_excel_in_french_is_invited_and_each_person_consents_on_thei
     assert anonymous.get(f"/jumelage/m/{old}").status_code == 404
     assert anonymous.get(f"/jumelage/m/{db.session.get(Signup, student.id).token}").status_code == 200
     assert anonymous.post(f"/jumelage/{program.id}/import").status_code in (302, 401)
+
+
+def test_activity_days_invite_the_accepted_and_record_who_came(coordinator, program):
+    people = accepted_cohort(coordinator, program, 10, 10, 3)
+    logic.run(program)
+    logic.accept_proposal(program)
+    url = f"/jumelage/{program.id}/activites"
+    assert coordinator.post(url, data={"kind": "cultural", "title": "", "held_on": "2027-10-12"}).status_code == 400
+    assert coordinator.post(url, data={"kind": "cultural", "title": "Sortie au Festival des rythmes du monde",
+                                       "held_on": "2027-08-05", "place": "Chicoutimi"}).status_code == 302
+    event = logic.events(program)[0]
+    invite = f"/jumelage/{program.id}/activites/{event.id}/invite"
+    coordinator.post(invite, data={"roles": ["student", "citizen"], "matched_only": "1"})
+    matched = {m.id for match in logic.matches(program, "accepted") for m in match.members if m.role != "employer"}
+    assert {i.signup_id for i in logic.invitations(event)} == matched
+    coordinator.post(invite, data={"roles": ["student", "citizen", "employer"]})  # everyone accepted, never twice
+    assert len(logic.invitations(event)) == len(people)
+    came = [people[0].id, people[5].id, people[12].id]
+    assert coordinator.post(f"/jumelage/{program.id}/activites/{event.id}/attendance",
+                            data={"present": [str(x) for x in came]}).status_code == 302
+    db.session.expire_all()
+    assert {i.signup_id for i in logic.invitations(event) if i.attended} == set(came)
+    page = coordinator.get(url).get_data(as_text=True)
+    assert "Festival des rythmes du monde" in page and page.count('name="present"') == len(people)
+    member = coordinator.application.test_client().get(f"/jumelage/m/{people[0].token}").get_data(as_text=True)
+    assert "Festival des rythmes du monde" in member
+    other = logic.create_program("Autre")
+    assert coordinator.post(f"/jumelage/{other.id}/activites/{event.id}/attendance").status_code == 404
+    logic.erase(db.session.get(Signup, people[0].id))
+    assert len(logic.invitations(event)) == len(people) - 1

@@ -15,7 +15,18 @@ from sqlalchemy import delete, or_, select
 
 from analysis import jumelage as solver
 from workshop.extensions import db
-from workshop.jumelage.models import STATUSES, CheckIn, Confirmation, Match, NeverTogether, Program, Signup
+from workshop.jumelage.models import (
+    EVENT_KINDS,
+    STATUSES,
+    CheckIn,
+    Confirmation,
+    Event,
+    Invitation,
+    Match,
+    NeverTogether,
+    Program,
+    Signup,
+)
 
 ROLES = solver.ROLES
 GROUP_SIZES = solver.GROUP_SIZES
@@ -522,6 +533,66 @@ def match_rows(program: Program, weeks: int = INACTIVE_WEEKS) -> tuple[list[str]
     return MATCH_COLUMNS, rows
 
 
+# --- events ----------------------------------------------------------------------
+
+def create_event(program: Program, kind: str, title: str, held_on: date | None, place: str = "") -> Event:
+    title = " ".join((title or "").split())[:200]
+    if kind not in EVENT_KINDS:
+        raise Refused("event_kind")
+    if not title or held_on is None:
+        raise Refused("event_incomplete")
+    event = Event(program_id=program.id, kind=kind, title=title, held_on=held_on,
+                  place=" ".join((place or "").split())[:200])
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def events(program: Program) -> list[Event]:
+    return list(db.session.scalars(select(Event).where(Event.program_id == program.id)
+                                   .order_by(Event.held_on.desc(), Event.id.desc())))
+
+
+def event_of(program: Program, event_id: int) -> Event | None:
+    event = db.session.get(Event, event_id)
+    return event if event and event.program_id == program.id else None
+
+
+def invite(event: Event, roles: list[str], matched_only: bool = False) -> int:
+    """Invite the accepted people of these roles (only those in an accepted match, if asked); never twice."""
+    program = db.session.get(Program, event.program_id)
+    already = {i.signup_id for i in invitations(event)}
+    placed = {m.id for match in matches(program, "accepted") for m in match.members}
+    added = 0
+    for signup in signups(program, "accepted"):
+        if signup.role in roles and signup.id not in already and (not matched_only or signup.id in placed):
+            db.session.add(Invitation(event_id=event.id, signup_id=signup.id))
+            added += 1
+    db.session.commit()
+    return added
+
+
+def invitations(event: Event) -> list[Invitation]:
+    return list(db.session.scalars(select(Invitation).where(Invitation.event_id == event.id)
+                                   .order_by(Invitation.id)))
+
+
+def invited_to(signup: Signup) -> list[Event]:
+    """The events a person is invited to, soonest last."""
+    return list(db.session.scalars(select(Event).join(Invitation, Invitation.event_id == Event.id)
+                                   .where(Invitation.signup_id == signup.id).order_by(Event.held_on, Event.id)))
+
+
+def record_attendance(event: Event, present: set[int]) -> int:
+    """Who came, ticked on the list of the invited."""
+    came = 0
+    for invitation in invitations(event):
+        invitation.attended = invitation.signup_id in present
+        came += invitation.attended
+    db.session.commit()
+    return came
+
+
 # --- Law 25 ---------------------------------------------------------------------
 
 EXPORT_FIELDS = ("role", "name", "email", "phone", "languages", "french_level", "interests", "field", "place",
@@ -551,6 +622,7 @@ def erase(signup: Signup) -> None:
     longer exists); a trio it was the employer of becomes a duo, and the
     check-ins it wrote there stay without its name."""
     db.session.execute(delete(Confirmation).where(Confirmation.signup_id == signup.id))
+    db.session.execute(delete(Invitation).where(Invitation.signup_id == signup.id))
     for entry in db.session.scalars(select(CheckIn).where(CheckIn.signup_id == signup.id)):
         entry.signup_id = None
     gone = select(Match.id).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id))

@@ -126,3 +126,32 @@ class CheckIn(db.Model):
     satisfaction: Mapped[int]
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+EVENT_KINDS = ("activity_day", "cultural", "talent_sharing", "organisation_meeting")
+
+
+class Event(db.Model):
+    """An activity day, a cultural outing, a talent-sharing meeting or a meeting with organisations."""
+
+    __tablename__ = "jumelage_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("jumelage_programs.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(25))
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date]
+    place: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Invitation(db.Model):
+    """One person invited to an event, and whether they came (recorded after)."""
+
+    __tablename__ = "jumelage_invitations"
+    __table_args__ = (UniqueConstraint("event_id", "signup_id", name="uq_jumelage_invitations_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("jumelage_events.id", ondelete="CASCADE"), index=True)
+    signup_id: Mapped[int] = mapped_column(ForeignKey("jumelage_signups.id", ondelete="CASCADE"))
+    attended: Mapped[bool] = mapped_column(default=False)

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from analysis import jumelage as solver
 from workshop.extensions import db, limiter
 from workshop.jumelage import logic
-from workshop.jumelage.models import STATUSES, Match, Program
+from workshop.jumelage.models import EVENT_KINDS, STATUSES, Match, Program
 from workshop.reports.logic import to_csv, write_xlsx
 
 bp = Blueprint("jumelage", __name__)
@@ -34,6 +34,8 @@ def error_message(code: str) -> str:
         "swap_infeasible": _("This swap breaks a rule (no shared availability, or never together)."),
         "csv_columns": _("The first line needs the columns name (nom), email (courriel) and role (rôle)."),
         "csv_too_large": _("This file is too large: split it. Nothing was imported."),
+        "event_kind": _("Choose the kind of event from the list."),
+        "event_incomplete": _("An event needs a title and a date."),
         "contract_incomplete": _("Write the goals and the commitments first."),
         "bad_date": _("Give the date of the meeting (not in the future)."),
         "what_required": _("Say in a few words what you did."),
@@ -386,7 +388,7 @@ def member_page(person, status: int = 200, error: str | None = None):
     response = make_response(render_template(
         "jumelage/member.html", signup=person, program=program, match=match,
         contract=logic.contract_of(match) if match else None, check_ins=logic.check_ins(match) if match else [],
-        today=date.today(), error=error), status)
+        today=date.today(), events=logic.invited_to(person), error=error), status)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -473,3 +475,49 @@ def follow_up_export(program_id: int):
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         f"jumelages-{found.id}.xlsx")
     return download(to_csv(header, rows), "text/csv; charset=utf-8", f"jumelages-{found.id}.csv")
+
+
+# --- events -----------------------------------------------------------------------
+
+def events_page(found: Program, code: int = 200, **extra):
+    listed = logic.events(found)
+    return render_template("jumelage/events.html", program=found, events=listed, event_kinds=EVENT_KINDS,
+                           invited={e.id: logic.invitations(e) for e in listed},
+                           people={s.id: s for s in logic.signups(found)}, **extra), code
+
+
+@bp.route("/jumelage/<int:program_id>/activites", methods=["GET", "POST"])
+@coordinator_required
+def events(program_id: int):
+    found = program_or_404(program_id)
+    if request.method == "POST":
+        try:
+            held_on = date.fromisoformat(request.form.get("held_on", ""))
+        except ValueError:
+            held_on = None
+        try:
+            logic.create_event(found, request.form.get("kind", ""), request.form.get("title", ""), held_on,
+                               request.form.get("place", ""))
+        except logic.Refused as refused:
+            return events_page(found, 400, error=error_message(refused.code))
+        return redirect(url_for("jumelage.events", program_id=found.id))
+    return events_page(found)
+
+
+@bp.post("/jumelage/<int:program_id>/activites/<int:event_id>/invite")
+@coordinator_required
+def invite(program_id: int, event_id: int):
+    found = program_or_404(program_id)
+    event = logic.event_of(found, event_id) or abort(404)
+    logic.invite(event, [r for r in request.form.getlist("roles") if r in logic.ROLES],
+                 request.form.get("matched_only") == "1")
+    return redirect(url_for("jumelage.events", program_id=found.id))
+
+
+@bp.post("/jumelage/<int:program_id>/activites/<int:event_id>/attendance")
+@coordinator_required
+def attendance(program_id: int, event_id: int):
+    found = program_or_404(program_id)
+    event = logic.event_of(found, event_id) or abort(404)
+    logic.record_attendance(event, {int(x) for x in request.form.getlist("present") if x.isdigit()})
+    return redirect(url_for("jumelage.events", program_id=found.id))
