@@ -86,7 +86,7 @@ def test_a_closed_program_takes_no_sign_up(client, program):
 
 
 PUBLIC = ("jumelage.signup", "jumelage.member", "jumelage.complete", "jumelage.contract", "jumelage.confirm",
-          "jumelage.check_in")
+          "jumelage.check_in", "jumelage.evaluation")
 
 
 def coordinator_routes(app, program_id: int, signup_id: int, match_id: int, event_id: int):
@@ -406,3 +406,36 @@ def test_activity_days_invite_the_accepted_and_record_who_came(coordinator, prog
     assert coordinator.post(f"/jumelage/{other.id}/activites/{event.id}/attendance").status_code == 404
     logic.erase(db.session.get(Signup, people[0].id))
     assert len(logic.invitations(event)) == len(people) - 1
+
+
+def test_members_evaluate_and_the_report_sums_up_in_both_languages(coordinator, program):
+    people = accepted_cohort(coordinator, program, 12, 12, 4)
+    logic.run(program)
+    logic.accept_proposal(program)
+    members = [m for match in logic.matches(program, "accepted") for m in match.members]
+    anonymous = coordinator.application.test_client()
+    url = f"/jumelage/m/{members[0].token}/evaluation"
+    assert anonymous.post(url, data={"impacts": "x"}).status_code == 400  # the overall mark is needed
+    answers = [("4", "Mon français s'est amélioré", "Les sorties ensemble", "Les horaires de travail"),
+               ("5", "Un stage trouvé", "La confiance de l'employeur", ""),
+               ("2", "", "", "La distance entre Alma et Chicoutimi")]
+    for member, (overall, impacts, helped, hindered) in zip(members, answers):
+        done = anonymous.post(f"/jumelage/m/{member.token}/evaluation",
+                              data={"overall": overall, "impacts": impacts, "helped": helped, "hindered": hindered})
+        assert done.status_code == 302
+    anonymous.post(url, data={"overall": "3", "impacts": "Mon français s'est beaucoup amélioré"})  # again: replaced
+    report = logic.report(program)
+    assert report["answers"] == 3 and report["overall"] == round((3 + 5 + 2) / 3, 1)
+    assert report["placed"] == len(members) and report["accepted"] == len(people)
+    assert [t for _, t in report["hindered"]] == ["La distance entre Alma et Chicoutimi"]
+    fr = coordinator.get(f"/jumelage/{program.id}/rapport", headers={"Accept-Language": "fr"})
+    assert fr.status_code == 200
+    assert "Ce qui a nui" in fr.get_data(as_text=True) and "Inscriptions acceptées" in fr.get_data(as_text=True)
+    coordinator.post("/lang/en", data={"next": "/"})
+    en = coordinator.get(f"/jumelage/{program.id}/rapport").get_data(as_text=True)
+    assert "Driving and restraining forces" in en and "Un stage trouvé" in en
+    exported = json.loads(coordinator.get(
+        f"/jumelage/{program.id}/inscriptions/{members[0].id}/export").get_data(as_text=True))
+    assert exported["evaluation"]["overall"] == 3
+    logic.erase(db.session.get(Signup, members[1].id))
+    assert logic.report(program)["answers"] == 2

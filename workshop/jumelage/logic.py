@@ -26,6 +26,7 @@ from workshop.jumelage.models import (
     NeverTogether,
     Program,
     Signup,
+    SurveyAnswer,
 )
 
 ROLES = solver.ROLES
@@ -593,6 +594,43 @@ def record_attendance(event: Event, present: set[int]) -> int:
     return came
 
 
+# --- evaluation ------------------------------------------------------------------
+
+def answer_survey(signup: Signup, overall: int | None, impacts: str, helped: str, hindered: str) -> SurveyAnswer:
+    """A member's evaluation; answering again replaces the earlier answer."""
+    if overall not in range(1, 6):
+        raise Refused("satisfaction_required")
+    answer = survey_of(signup) or SurveyAnswer(program_id=signup.program_id, signup_id=signup.id)
+    answer.overall = overall
+    answer.impacts, answer.helped, answer.hindered = ((t or "").strip()[:2000] for t in (impacts, helped, hindered))
+    answer.answered_at = datetime.now()
+    db.session.add(answer)
+    db.session.commit()
+    return answer
+
+
+def survey_of(signup: Signup) -> SurveyAnswer | None:
+    return db.session.scalar(select(SurveyAnswer).where(SurveyAnswer.signup_id == signup.id))
+
+
+def report(program: Program) -> dict:
+    """The program report: figures, retention, the evaluation's impacts and its
+    driving and restraining forces (what helped, what hindered), by role."""
+    rows = follow_up(program)
+    answers = list(db.session.scalars(select(SurveyAnswer).where(SurveyAnswer.program_id == program.id)
+                                      .order_by(SurveyAnswer.id)))
+    roles = {s.id: s.role for s in signups(program)}
+    accepted = sum(1 for s in signups(program, "accepted"))
+    placed = {m.id for r in rows for m in r["match"].members}
+    return {"figures": figures(program, rows), "signups": len(roles), "accepted": accepted,
+            "placed": len(placed), "answers": len(answers),
+            "overall": round(sum(a.overall for a in answers) / len(answers), 1) if answers else None,
+            "retention": round(100 * sum(not r["inactive"] for r in rows) / len(rows)) if rows else None,
+            "impacts": [(roles.get(a.signup_id, ""), a.impacts) for a in answers if a.impacts],
+            "helped": [(roles.get(a.signup_id, ""), a.helped) for a in answers if a.helped],
+            "hindered": [(roles.get(a.signup_id, ""), a.hindered) for a in answers if a.hindered]}
+
+
 # --- Law 25 ---------------------------------------------------------------------
 
 EXPORT_FIELDS = ("role", "name", "email", "phone", "languages", "french_level", "interests", "field", "place",
@@ -612,6 +650,8 @@ def export_person(signup: Signup) -> dict:
                 check_ins=[{"met_on": c.met_on.isoformat(), "what": c.what, "satisfaction": c.satisfaction,
                             "note": c.note} for c in db.session.scalars(select(CheckIn)
                                                                          .where(CheckIn.signup_id == signup.id))],
+                evaluation=({"overall": answer.overall, "impacts": answer.impacts, "helped": answer.helped,
+                             "hindered": answer.hindered} if (answer := survey_of(signup)) else None),
                 exported_at=datetime.now().isoformat(timespec="seconds"))
     return data
 
@@ -623,6 +663,7 @@ def erase(signup: Signup) -> None:
     check-ins it wrote there stay without its name."""
     db.session.execute(delete(Confirmation).where(Confirmation.signup_id == signup.id))
     db.session.execute(delete(Invitation).where(Invitation.signup_id == signup.id))
+    db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.signup_id == signup.id))
     for entry in db.session.scalars(select(CheckIn).where(CheckIn.signup_id == signup.id)):
         entry.signup_id = None
     gone = select(Match.id).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id))

@@ -155,3 +155,18 @@ class Invitation(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("jumelage_events.id", ondelete="CASCADE"), index=True)
     signup_id: Mapped[int] = mapped_column(ForeignKey("jumelage_signups.id", ondelete="CASCADE"))
     attended: Mapped[bool] = mapped_column(default=False)
+
+
+class SurveyAnswer(db.Model):
+    """A member's end-of-program evaluation: impacts, what helped, what hindered (one per person, editable)."""
+
+    __tablename__ = "jumelage_survey_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("jumelage_programs.id"), index=True)
+    signup_id: Mapped[int] = mapped_column(ForeignKey("jumelage_signups.id", ondelete="CASCADE"), unique=True)
+    overall: Mapped[int]  # 1–5
+    impacts: Mapped[str] = mapped_column(Text, default="")
+    helped: Mapped[str] = mapped_column(Text, default="")  # driving forces
+    hindered: Mapped[str] = mapped_column(Text, default="")  # restraining forces
+    answered_at: Mapped[datetime] = mapped_column(server_default=func.now())

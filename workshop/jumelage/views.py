@@ -388,7 +388,7 @@ def member_page(person, status: int = 200, error: str | None = None):
     response = make_response(render_template(
         "jumelage/member.html", signup=person, program=program, match=match,
         contract=logic.contract_of(match) if match else None, check_ins=logic.check_ins(match) if match else [],
-        today=date.today(), events=logic.invited_to(person), error=error), status)
+        today=date.today(), events=logic.invited_to(person), survey=logic.survey_of(person), error=error), status)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -521,3 +521,24 @@ def attendance(program_id: int, event_id: int):
     event = logic.event_of(found, event_id) or abort(404)
     logic.record_attendance(event, {int(x) for x in request.form.getlist("present") if x.isdigit()})
     return redirect(url_for("jumelage.events", program_id=found.id))
+
+
+# --- evaluation --------------------------------------------------------------------
+
+@bp.post("/jumelage/m/<token>/evaluation")
+def evaluation(token: str):
+    person, _match = member_and_match(token)
+    try:
+        logic.answer_survey(person, request.form.get("overall", type=int), request.form.get("impacts", ""),
+                            request.form.get("helped", ""), request.form.get("hindered", ""))
+    except logic.Refused as refused:
+        return member_page(person, 400, error_message(refused.code))
+    return redirect(url_for("jumelage.member", token=token) + "#evaluation")
+
+
+@bp.get("/jumelage/<int:program_id>/rapport")
+@coordinator_required
+def program_report(program_id: int):
+    """The printable program report, in the reader's language (the switch at the top)."""
+    found = program_or_404(program_id)
+    return render_template("jumelage/report.html", program=found, report=logic.report(found))
