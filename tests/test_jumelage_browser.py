@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.conftest import PASSWORD, base_config, new_app
 from tests.live_server import ServerProcess, prepare_database
+from tests.test_a11y import audit, structure
 
 pytestmark = pytest.mark.browser
 
@@ -61,10 +62,17 @@ def server(tmp_path):
     server.stop()
 
 
+def audited(page, name: str) -> None:
+    """One h1, no id twice, no heading skipped, no serious axe-core violation."""
+    shape = structure(page)
+    assert (shape["h1"], shape["duplicates"], shape["skips"], audit(page)) == (1, [], [], []), name
+
+
 def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-CA").new_page()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-CA", bypass_csp=True).new_page()
     phone.goto(f"{server.url}/jumelage/{server.program}/inscription")
+    audited(phone, "sign-up")
     phone.check("input[name=role][value=student]")
     phone.fill("input[name=name]", "Nadia Haddad")
     phone.fill("input[name=email]", "nadia@example.org")
@@ -87,7 +95,7 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     assert "Merci, Nadia Haddad" in phone.locator("h1").inner_text()
     private = phone.locator(".jumelage-link a").get_attribute("href")
 
-    page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-CA").new_page()
+    page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-CA", bypass_csp=True).new_page()
     page.goto(f"{server.url}/login")
     page.fill("input[name=email]", COORDINATOR)
     page.fill("input[name=password]", PASSWORD)
@@ -110,6 +118,7 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     assert page.locator(".jumelage-match.locked").count() == 1
     assert "disponibles ensemble" in page.locator(".jumelage-matches").inner_text()
     page.screenshot(path=str(SHOTS / "jumelage-proposal.png"))
+    audited(page, "proposal")
     with page.expect_navigation():
         page.click(".jumelage-weights form.stack button.primary")  # re-run: the lock holds
     assert names.split(" · ")[0] in page.locator(".jumelage-match.locked").inner_text()
@@ -141,6 +150,7 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     assert "Vieux-Port" in phone.locator("#check-ins ul").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(SHOTS / "jumelage-member.png"), full_page=True)
+    audited(phone, "member")
 
     # Six weeks pass without a meeting for the others: they are flagged, the trio is not.
     with server.app.app_context():
@@ -161,3 +171,9 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     assert flagged.count() == page.locator("tbody tr").count() - 1
     assert page.locator("tbody tr").last.locator(".jumelage-flag").count() == 0  # the trio met, listed last
     page.screenshot(path=str(SHOTS / "jumelage-follow-up.png"))
+    audited(page, "follow-up")
+    for screen in ("", "/activites", "/rapport"):
+        page.goto(f"{server.url}/jumelage/{server.program}{screen}")
+        audited(page, screen or "program")
+    page.goto(f"{server.url}/jumelage")
+    audited(page, "programs")
