@@ -123,7 +123,8 @@ def signup_form(found: Program, status: int = 200, **extra):
 
 
 @bp.route("/jumelage/<int:program_id>/inscription", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"], deduct_when=lambda response: response.status_code == 200)
+# Sign-up sessions on a campus share one address: the bound stops a script, not a room of students.
+@limiter.limit("300 per hour", methods=["POST"], deduct_when=lambda response: response.status_code == 200)
 def signup(program_id: int):
     """The public sign-up: no account; the answer gives the private link."""
     found = program_or_404(program_id)
