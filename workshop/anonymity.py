@@ -146,6 +146,8 @@ def anonymous_authors(workshop) -> set[int]:
         .join(HatsActivity, HatSubject.hats_activity_id == HatsActivity.id).where(HatsActivity.activity_id.in_(anonymous)),
         select(Force.participant_id).join(ForceField, Force.field_id == ForceField.id)
         .where(ForceField.activity_id.in_(anonymous)),
+        select(ForceImpact.participant_id).join(ForceField, ForceImpact.field_id == ForceField.id)
+        .where(ForceField.activity_id.in_(anonymous)),
         select(Build.participant_id).join(Brainwriting, Build.brainwriting_id == Brainwriting.id)
         .where(Brainwriting.activity_id.in_(anonymous)),
     ]
