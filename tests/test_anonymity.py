@@ -235,3 +235,56 @@ def test_an_other_participant_than_the_anonymous_ones_keeps_a_name_in_a_json_wit
     names = {p["nickname"] for p in document["participants"]}
     assert names == {None, "Zorglub1"}
     assert [a["anonymity"] for a in document["activities"]] == ["anonymous", "group"]
+
+
+def test_a_group_level_exports_no_nickname_even_when_names_are_asked(app, facilitator_client, workshop):
+    """"Group only" promises no nickname: the CSV and XLSX exports with names keep the group, not the name."""
+    from workshop.hats import logic as hats
+    from workshop.kinds import kind_of
+    from workshop.workshops.logic import open_activity
+
+    joined_phones(app, workshop, 40, prefix="Zorglub")
+    six = hats.create(workshop, ["Le jumelage"], [], "balanced")  # six hats default to "group"
+    open_activity(workshop, six.activity)
+    kind_of(six.activity).on_open(six.activity)
+    for n, p in enumerate(everyone(workshop)):
+        hats.comment(six, p, hats.hat_of(six, p), f"Commentaire {n}", f"group-hat-{n:04d}")
+    page = facilitator_client.get(f"/w/{workshop.id}/export/hats.csv?names=1").get_data(as_text=True)
+    assert "Commentaire 39" in page and workshop.groups[0].name in page
+    assert "Zorglub" not in page
+
+
+def test_a_build_on_cannot_carry_its_author_into_a_less_anonymous_question(app, facilitator_client, workshop):
+    from workshop.brainwriting import logic as brainwriting
+    from workshop.brainwriting.models import Build
+    from workshop.ideas import logic as ideas
+    from workshop.ideas.models import Idea
+    from workshop.kinds import kind_of
+    from workshop.workshops.logic import close_activity, open_activity
+
+    joined_phones(app, workshop, 40, prefix="Zorglub")
+    people = everyone(workshop)
+    question = workshop.activities[0]  # ideas default to nicknames
+    open_activity(workshop, question)
+    for n, p in enumerate(people):
+        ideas.submit_idea(p, question, f"Idée {n}", f"weak-idea-{n:04d}")
+    close_activity(workshop, question)
+    passing = brainwriting.create(workshop, question.id, 5)
+    assert set_level(facilitator_client, workshop, passing.activity_id, "anonymous").status_code == 200
+    open_activity(workshop, passing.activity)
+    kind_of(passing.activity).on_open(passing.activity)
+    served, _new = brainwriting.serve(passing, people[0])
+    note, _stored = brainwriting.build(passing, people[0], served.idea_id, "yes_and", "Et puis", "weak-build-1")
+    ideas_before = db.session.query(Idea).count()
+    refused = facilitator_client.post(f"/w/{workshop.id}/brainwriting/builds/{note.id}/promote")
+    assert refused.status_code == 409 and "anonymat" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.query(Idea).count() == ideas_before
+    assert db.session.get(Build, note.id).promoted_idea_id is None
+
+
+def test_the_whole_workshop_data_export_lists_no_anonymous_content_beside_a_name(app, facilitator_client, workshop):
+    _phones, _activities = anonymous_session(app, facilitator_client, workshop)
+    people = facilitator_client.get(f"/w/{workshop.id}/privacy/participants.json").get_json()["participants"]
+    assert len(people) == 40
+    assert all(person["ideas"] == [] and person["hat_comments"] == [] for person in people)

@@ -318,3 +318,23 @@ def test_the_report_names_the_kind_in_its_agenda(app, facilitator_client, worksh
     add_field(facilitator_client, workshop)
     report = facilitator_client.get(f"/w/{workshop.id}/report").get_data(as_text=True)
     assert "Évaluation par champ de forces" in report
+
+
+def test_an_archive_reusing_a_phones_key_in_two_fields_is_refused_not_a_crash(app, facilitator_client, workshop,
+                                                                              phone):
+    """The database keeps one submission key per person across activities: a document
+    breaking that is refused whole (400), never a 500."""
+    field = open_field(facilitator_client, workshop)
+    post(phone, workshop, field, "Une force", key="k-twice-0001")
+    document = facilitator_client.get(f"/w/{workshop.id}/export/workshop.json").get_json(force=True)
+    entry = next(a for a in document["activities"] if a["kind"] == "forces")
+    twin = json.loads(json.dumps(entry))
+    twin["ref"] = "A999"
+    for n, force in enumerate(twin["forces"]["forces"]):
+        force["ref"] = f"{force['ref']}-twin{n}"
+    document["activities"].append(twin)
+    before = db.session.query(Activity).count()
+    response = facilitator_client.post("/workshops/import", content_type="multipart/form-data",
+                                       data={"file": (io.BytesIO(json.dumps(document).encode()), "w.json")})
+    assert response.status_code == 400
+    assert db.session.query(Activity).count() == before

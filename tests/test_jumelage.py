@@ -439,3 +439,28 @@ def test_members_evaluate_and_the_report_sums_up_in_both_languages(coordinator, 
     assert exported["evaluation"]["overall"] == 3
     logic.erase(db.session.get(Signup, members[1].id))
     assert logic.report(program)["answers"] == 2
+
+
+def test_hostile_input_gets_an_answer_not_a_crash(coordinator, client, program):
+    """A languages field that grows when its words are re-joined, a list with a stray
+    quote or an over-long field, and an attendance list with a non-ASCII digit."""
+    import io
+
+    rng = random.Random(7)
+    long_languages = form_for(1, "student", rng, languages="a," * 149 + "a")
+    assert client.post(f"/jumelage/{program.id}/inscription", data=long_languages).status_code in (200, 302)
+    url = f"/jumelage/{program.id}/import"
+    for body in ('Nom;Courriel;Rôle\r\n"Quel"qu\'un;q@example.org;Citoyen\r\n',
+                 "Nom;Courriel;Rôle\r\n" + "x" * 140_000 + ";q@example.org;Citoyen\r\n"):
+        answer = coordinator.post(url, data={"file": (io.BytesIO(body.encode()), "liste.csv")},
+                                  content_type="multipart/form-data")
+        assert 200 <= answer.status_code < 500, answer.status_code
+    people = accepted_cohort(coordinator, program, 4, 4, 1)
+    logic.run(program)
+    logic.accept_proposal(program)
+    coordinator.post(f"/jumelage/{program.id}/activites", data={"kind": "cultural", "title": "Sortie",
+                                                                 "held_on": "2027-08-05", "place": "Alma"})
+    event = logic.events(program)[0]
+    answer = coordinator.post(f"/jumelage/{program.id}/activites/{event.id}/attendance",
+                              data={"present": ["²", str(people[0].id)]})
+    assert answer.status_code == 302

@@ -447,6 +447,15 @@ def test_hats_csv_has_every_comment_without_nicknames(app, facilitator_client, w
     # The hidden comment stays in the record, marked; a formula stays text.
     assert rows[3]["hidden"] == "yes" and rows[3]["comment"].startswith("'=")
     assert "Nick" not in response.get_data(as_text=True)
+    # Six hats promise "group only" by default: no nickname even when names are asked...
+    named = read_csv(facilitator_client.get(f"/w/{workshop.id}/export/hats.csv?names=1"))
+    assert named[0]["nickname"] == "" and named[0]["group"] == "Étudiant·e international·e"
+    # ...until the facilitator chooses nicknames for the activity.
+    from workshop.hats.models import HatsActivity
+
+    hats_activity = db.session.query(HatsActivity).one().activity
+    hats_activity.anonymity = "nickname"
+    db.session.commit()
     named = read_csv(facilitator_client.get(f"/w/{workshop.id}/export/hats.csv?names=1"))
     assert named[0]["nickname"] == "Nick0"
 

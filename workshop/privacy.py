@@ -39,13 +39,22 @@ NAME_PARTICLES = {"de", "du", "des", "la", "le", "les", "van", "von", "da", "di"
 
 
 def participant_data(workshop: Workshop) -> list[dict]:
-    """Everything the workshop holds about each participant."""
+    """Everything the workshop holds about each participant. Content written
+    under an anonymous activity is not listed beside its author: the promise
+    was that no name goes with it, in exports too."""
+    from workshop.workshops.models import Activity
+
     people = db.session.scalars(select(Participant).where(Participant.workshop_id == workshop.id)
                                 .order_by(Participant.id)).all()
+    named = Activity.anonymity != "anonymous"
     ideas = db.session.execute(select(Idea.participant_id, Idea.original_text).join(Idea.activity)
-                               .where(Idea.participant_id.in_([p.id for p in people]))).all()
-    comments = db.session.execute(select(HatComment.participant_id, HatComment.text)
-                                  .where(HatComment.participant_id.in_([p.id for p in people]))).all()
+                               .where(Idea.participant_id.in_([p.id for p in people]), named)).all()
+    comments = db.session.execute(
+        select(HatComment.participant_id, HatComment.text)
+        .join(HatSubject, HatSubject.id == HatComment.subject_id)
+        .join(HatsActivity, HatsActivity.id == HatSubject.hats_activity_id)
+        .join(Activity, Activity.id == HatsActivity.activity_id)
+        .where(HatComment.participant_id.in_([p.id for p in people]), named)).all()
     members = db.session.scalars(select(CellMember).where(CellMember.participant_id.in_([p.id for p in people]))).all()
     by_person: dict[int, dict] = {
         p.id: {"participant": p.id, "nickname": p.nickname, "stakeholder_group": p.group.name if p.group else None,

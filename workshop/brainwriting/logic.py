@@ -39,8 +39,9 @@ def create(workshop: Workshop, source_id: int, round_minutes: int) -> Brainwriti
     if not 1 <= round_minutes <= MAX_ROUND_MINUTES:
         raise BrainwritingRejected("bad_minutes")
     position = 1 + max((a.position for a in workshop.activities), default=-1)
+    # Its build-ons may become ideas of the question: the same promise as the question's to start with.
     activity = Activity(workshop_id=workshop.id, kind=KEY, position=position,
-                        prompt=source.prompt[:300])
+                        prompt=source.prompt[:300], anonymity=source.anonymity)
     db.session.add(activity)
     db.session.flush()
     bw = Brainwriting(activity_id=activity.id, source_activity_id=source.id, round_minutes=round_minutes)
@@ -245,9 +246,15 @@ def set_hidden(note: Build, hidden: bool) -> None:
 def promote(note: Build) -> Idea:
     """The build becomes an idea of the source question, written by the build's
     author: it reaches that wall, the grouping, the votes and the rotation."""
+    from workshop import anonymity
+
     if note.promoted_idea_id is not None:
         return db.session.get(Idea, note.promoted_idea_id)
     bw = db.session.get(Brainwriting, note.brainwriting_id)
+    # Written under a stronger promise than the question's, it would show its author there.
+    promised = anonymity.LEVELS.index(anonymity.level_of(bw.activity))
+    if anonymity.LEVELS.index(anonymity.level_of(db.session.get(Activity, bw.source_activity_id))) > promised:
+        raise BrainwritingRejected("weaker_question")
     idea = Idea(activity_id=bw.source_activity_id, participant_id=note.participant_id,
                 submission_key=f"brainwriting-build-{note.id}", text=note.text, original_text=note.text,
                 merged=[])

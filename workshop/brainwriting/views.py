@@ -44,6 +44,8 @@ def error_message(code: str) -> str:
         "not_served": _("This idea was not handed to you: your phone shows the one you build on now."),
         "too_long": _("Your build-on is too long: 300 characters at most."),
         "bad_kind": _("Choose “Yes, and…” or “What if…”."),
+        "weaker_question": _("This build-on was written under a stronger anonymity promise than the question's: "
+                             "it cannot become one of its ideas."),
     }.get(code) or rejection_message(code)
 
 
@@ -100,7 +102,10 @@ def moderate(workshop_id: int, build_id: int, action: str):
 def promote(workshop_id: int, build_id: int):
     """The build becomes an idea of the source question (its wall, grouping and votes)."""
     workshop, note = facilitated_build(workshop_id, build_id)
-    logic.promote(note)
+    try:
+        logic.promote(note)
+    except logic.BrainwritingRejected as error:
+        return message_fragment(error_message(error.code), 409)
     # The big screens may show the source question's wall: it has one idea more.
     live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
     return render_template("brainwriting/_build_control.html", note=note, workshop=workshop)

@@ -102,7 +102,7 @@ def profile_from(form) -> dict:
         raise Refused("role_required")
     data = {
         "role": role, "name": _text(form, "name"), "email": _text(form, "email").lower(),
-        "phone": _text(form, "phone"), "languages": ", ".join(words(_text(form, "languages"))),
+        "phone": _text(form, "phone"), "languages": ", ".join(words(_text(form, "languages")))[:300],
         "french_level": form.get("french_level") if form.get("french_level") in FRENCH_LEVELS else "native",
         "interests": ", ".join(chosen(form.getlist("interests"), INTERESTS)),
         "field": _text(form, "field"),
@@ -229,11 +229,16 @@ def _import_rows(text: str) -> list[dict]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    fields = [IMPORT_HEADERS.get(folded(h)) for h in next(reader, [])]
+    try:
+        header = next(reader, [])
+        numbered = list(enumerate(reader, start=2))
+    except csv.Error:  # a stray quote, a field over the csv module's limit
+        raise ImportRefused("csv_columns") from None
+    fields = [IMPORT_HEADERS.get(folded(h)) for h in header]
     if not {"name", "email", "role"} <= set(fields):
         raise ImportRefused("csv_columns")
     rows = []
-    for line, values in enumerate(reader, start=2):
+    for line, values in numbered:
         if len(rows) >= MAX_IMPORT_ROWS:
             raise ImportRefused("csv_too_many", line, str(MAX_IMPORT_ROWS))
         row = {f: " ".join(clean_field(v).split()) for f, v in zip(fields, values) if f}

@@ -520,7 +520,7 @@ def invite(program_id: int, event_id: int):
 def attendance(program_id: int, event_id: int):
     found = program_or_404(program_id)
     event = logic.event_of(found, event_id) or abort(404)
-    logic.record_attendance(event, {int(x) for x in request.form.getlist("present") if x.isdigit()})
+    logic.record_attendance(event, set(request.form.getlist("present", type=int)))
     return redirect(url_for("jumelage.events", program_id=found.id))
 
 

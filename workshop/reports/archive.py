@@ -28,6 +28,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from workshop import anonymity, kinds
 from workshop.extensions import db
 from workshop.i18n import LANGUAGES
@@ -224,6 +226,9 @@ def import_json(document: dict, owner) -> Workshop:
     except (KeyError, TypeError, AttributeError, ValueError, IndexError):
         db.session.rollback()
         raise ImportProblem("malformed") from None
+    except IntegrityError:  # e.g. one submission key used twice by a person across activities
+        db.session.rollback()
+        raise ImportProblem("duplicate") from None
     db.session.commit()
     return workshop
 

@@ -349,8 +349,8 @@ def _author_cells(activity, author, ref: str, names: bool) -> list[str]:
     if anonymity.level_of(activity) == "anonymous":
         return ["", ""] + ([""] if names else [])
     cells = [ref, author.group.name if author and author.group else ""]
-    if names:
-        cells.append((author.nickname or "") if author else "")
+    if names:  # "group only" promises no nickname, in exports too
+        cells.append((author.nickname or "") if author and anonymity.names_allowed(activity) else "")
     return cells
 
 
