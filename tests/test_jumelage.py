@@ -464,3 +464,16 @@ def test_hostile_input_gets_an_answer_not_a_crash(coordinator, client, program):
     answer = coordinator.post(f"/jumelage/{program.id}/activites/{event.id}/attendance",
                               data={"present": ["²", str(people[0].id)]})
     assert answer.status_code == 302
+
+
+def test_a_person_refused_after_matching_no_longer_sees_their_partners(coordinator, program):
+    accepted_cohort(coordinator, program, 10, 10, 2)
+    logic.run(program)
+    logic.accept_proposal(program)
+    match = logic.matches(program, "accepted")[0]
+    person, partner = match.members[0], match.members[1]
+    link = coordinator.application.test_client()
+    assert partner.name in link.get(f"/jumelage/m/{person.token}").get_data(as_text=True)
+    logic.review(person, "refused", "Vous avez quitté la région.")
+    page = link.get(f"/jumelage/m/{person.token}").get_data(as_text=True)
+    assert partner.name not in page and partner.email not in page

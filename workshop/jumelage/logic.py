@@ -440,6 +440,10 @@ def accept_proposal(program: Program) -> int:
 
 
 def match_of(signup: Signup) -> Match | None:
+    """The accepted match of a person still accepted: someone refused or put on
+    hold afterwards no longer sees their partners' details through their link."""
+    if signup.status != "accepted":
+        return None
     return db.session.scalar(select(Match).where(Match.status == "accepted", _involving(signup.id)))
 
 
@@ -571,6 +575,8 @@ def invite(event: Event, roles: list[str], matched_only: bool = False) -> int:
     placed = {m.id for match in matches(program, "accepted") for m in match.members}
     added = 0
     for signup in signups(program, "accepted"):
+        if not signup.consent_text:  # invited from a list, not consented yet: nothing is sent to them
+            continue
         if signup.role in roles and signup.id not in already and (not matched_only or signup.id in placed):
             db.session.add(Invitation(event_id=event.id, signup_id=signup.id))
             added += 1
