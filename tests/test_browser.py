@@ -382,7 +382,7 @@ def test_six_phones_rank_three_cells_of_two(browser, server):
     control.click(".new-round summary >> text=Ajouter l'inscription aux cellules")
     control.select_option(".new-round select[name=mode] >> nth=-1", "ranked")
     control.fill("input[name=capacity]", "2")
-    control.click(".new-round button:has-text('Ajouter à l') >> nth=-1")
+    control.click("#new-cells-form button:has-text('Ajouter à l')")
     control.locator("#agenda .agenda-item", has_text="Cellules").locator("button:has-text('Ouvrir')").click()
 
     # First choices: three want the first cell, two the second, one the third.
