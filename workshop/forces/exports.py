@@ -49,8 +49,7 @@ def rows(workshop: Workshop, names: bool, layout: reports.Layout) -> list[list]:
         words = _value_labels() if layout.language != "codes" else {}
     said = lambda value: words.get(value, value)  # noqa: E731
     table = []
-    for summary in logic.summaries_of_workshop(workshop):
-        field = summary.field
+    for field in logic.fields_of(workshop):
         start = [field.activity.prompt, field.subject, refs.projects.get(field.project_id, "")]
         level = anonymity.level_of(field.activity)
         every = logic.view(field, include_hidden=True)
@@ -71,6 +70,15 @@ def rows(workshop: Workshop, names: bool, layout: reports.Layout) -> list[list]:
                                   "yes" if impact.hidden else "no", ""] + who[:2]
                          + [_time(impact.created_at)] + who[2:])
     return table
+
+
+@reports.kind_sheet("forces", lambda: _("Forces"))
+def sheet(workshop: Workshop, names: bool, layout: reports.Layout) -> tuple[list[str], list[list]] | None:
+    """forces.csv as a sheet of the workshop's workbook, the same rows under the
+    same anonymity; none for a workshop without a force field."""
+    if not logic.fields_of(workshop):
+        return None
+    return header(names, layout), rows(workshop, names, layout)
 
 
 def _author(person, refs: dict[int, str], participant_id: int, names: bool, level: str) -> list[str]:

@@ -403,8 +403,12 @@ def summaries_for_project(project: Project) -> list[Summary]:
     return [summary_of(field) for field in fields]
 
 
+def fields_of(workshop: Workshop) -> list[ForceField]:
+    """The workshop's force fields in agenda order."""
+    return list(db.session.scalars(select(ForceField).join(Activity, Activity.id == ForceField.activity_id)
+                                   .where(Activity.workshop_id == workshop.id).order_by(Activity.position)))
+
+
 def summaries_of_workshop(workshop: Workshop, strongest: int = SUMMARY_FORCES) -> list[Summary]:
     """The workshop's force fields in agenda order, for the session report."""
-    fields = db.session.scalars(select(ForceField).join(Activity, Activity.id == ForceField.activity_id)
-                                .where(Activity.workshop_id == workshop.id).order_by(Activity.position))
-    return [summary_of(field, strongest) for field in fields]
+    return [summary_of(field, strongest) for field in fields_of(workshop)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -603,10 +604,38 @@ def _write_xlsx(sheets: list[tuple[str, list[str], list[list]]], layout: Layout)
     return out.getvalue()
 
 
+# Sheets an activity kind adds to the workbook from its own package (the force
+# fields: workshop/forces/exports.py), in registration order: (code, title(),
+# table(workshop, names, layout) -> (header, rows) or None when it has nothing).
+KIND_SHEETS: list[tuple[str, Callable[[], str], Callable]] = []
+
+
+def kind_sheet(code: str, title: Callable[[], str]):
+    """Register a kind's table as a workbook sheet, named `code` for programs and
+    `title()` (in the reader's language) for a reader."""
+    def register(table: Callable) -> Callable:
+        if code not in [c for c, _title, _table in KIND_SHEETS]:
+            KIND_SHEETS.append((code, title, table))
+        return table
+    return register
+
+
+def _kind_sheets(workshop: Workshop, names: bool, layout: Layout) -> list[tuple[str, list[str], list[list]]]:
+    kinds.kinds()  # each kind's package is imported, and with it its sheets
+    sheets = []
+    for code, title, table in KIND_SHEETS:
+        part = table(workshop, names, layout)
+        if part is not None:
+            with in_language(layout):
+                sheets.append((code if layout.language == "codes" else title(), *part))
+    return sheets
+
+
 def to_xlsx(workshop: Workshop, names: bool = False, layout: Layout = INTERCHANGE) -> bytes:
-    """Programs (codes) get one sheet per CSV export: "ideas", "votes" and "hats";
-    a reader gets every table of the report too: projects, results by group,
-    adoption and cells, with sheet names in their language."""
+    """Programs (codes) get one sheet per CSV export: "ideas", "votes", "hats",
+    and a kind's own (forces) when the workshop has some; a reader gets every
+    table of the report too: projects, results by group, adoption and cells,
+    with sheet names in their language."""
     sheets = [("ideas", *idea_rows(workshop, names)), ("votes", *vote_rows(workshop)),
               ("hats", *hats_rows(workshop, names))]
     if layout.language != "codes":
@@ -615,7 +644,7 @@ def to_xlsx(workshop: Workshop, names: bool = False, layout: Layout = INTERCHANG
             sheets = [(names_of[title], header, rows) for title, header, rows in sheets] + [
                 (_("Projects"), *project_rows(workshop)), (_("Results by group"), *results_by_group_rows(workshop)),
                 (_("Adoption"), *adoption_rows(workshop)), (_("Cells"), *cell_rows(workshop))]
-    return write_xlsx(sheets, layout)
+    return write_xlsx(sheets + _kind_sheets(workshop, names, layout), layout)
 
 
 def project_rows(workshop: Workshop) -> tuple[list[str], list[list]]:
