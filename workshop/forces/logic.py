@@ -44,13 +44,39 @@ class ForcesRejected(ValueError):
         self.code = code
 
 
+def adopted_orphans(workshop: Workshop) -> list[Project]:
+    """The orphan projects a partner carries now, from the workshops this one's
+    facilitator may read: a pilot is evaluated in a later session, weeks after
+    the workshop that left it orphan."""
+    from workshop.orphans.logic import ADOPTED_STAGES
+    from workshop.orphans.models import Adoption
+    from workshop.workshops.logic import can_read
+
+    carried = select(Adoption.project_id).where(Adoption.stage.in_(ADOPTED_STAGES))
+    projects = list(db.session.scalars(select(Project).where(
+        Project.status == "orphan_candidate", Project.id.in_(carried)).order_by(Project.id)))
+    readable: dict[int, bool] = {}
+    for project in projects:
+        if project.workshop_id not in readable:
+            readable[project.workshop_id] = project.workshop_id == workshop.id or can_read(
+                workshop.owner, db.session.get(Workshop, project.workshop_id))
+    return [project for project in projects if readable[project.workshop_id]]
+
+
+def subject_project(workshop: Workshop, project_id: int) -> Project:
+    """A project a force field may weigh: a priority of this workshop or an adopted orphan project."""
+    project = db.session.get(Project, project_id)
+    if project is not None and project.workshop_id == workshop.id and project.status == "priority":
+        return project
+    if project is not None and project in adopted_orphans(workshop):
+        return project
+    raise ForcesRejected("unknown_subject")
+
+
 def create(workshop: Workshop, typed_subject: str, project_id: int | None) -> ForceField:
-    """A force-field activity at the end of the agenda, on a retained priority or a typed subject."""
-    project = None
-    if project_id:
-        project = db.session.get(Project, project_id)
-        if project is None or project.workshop_id != workshop.id or project.status != "priority":
-            raise ForcesRejected("unknown_subject")
+    """A force-field activity at the end of the agenda, on a retained priority,
+    an adopted orphan project or a typed subject."""
+    project = subject_project(workshop, project_id) if project_id else None
     try:
         subject = project.title if project else clean_text(typed_subject)
     except IdeaRejected:

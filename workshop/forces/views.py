@@ -21,6 +21,12 @@ def force_field(activity):
 
 
 @bp.app_template_global()
+def force_orphans(workshop):
+    """The adopted orphan projects the add form offers as subjects."""
+    return logic.adopted_orphans(workshop)
+
+
+@bp.app_template_global()
 def force_view(field, include_hidden=False):
     return logic.view(field, include_hidden)
 
@@ -48,7 +54,7 @@ def force_number(value: float, signed: bool = False) -> str:
 
 def error_message(code: str) -> str:
     return {
-        "no_subject": _("Choose a priority or type a subject."),
+        "no_subject": _("Choose a priority or a project, or type a subject."),
         "unknown_subject": _("This subject is not part of the workshop."),
         "closed": _("This activity is closed: your force was not sent."),
         "too_long": _("Your force is too long: 200 characters at most."),
