@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -413,6 +413,9 @@ def test_members_evaluate_and_the_report_sums_up_in_both_languages(coordinator, 
     logic.run(program)
     logic.accept_proposal(program)
     members = [m for match in logic.matches(program, "accepted") for m in match.members]
+    ends_on = date.today() + timedelta(weeks=2)  # in the program's last weeks: the evaluation is open
+    assert coordinator.post(f"/jumelage/{program.id}/schedule",
+                            data={"ends_on": ends_on.isoformat()}).status_code == 302
     anonymous = coordinator.application.test_client()
     url = f"/jumelage/m/{members[0].token}/evaluation"
     assert anonymous.post(url, data={"impacts": "x"}).status_code == 400  # the overall mark is needed
@@ -431,9 +434,11 @@ def test_members_evaluate_and_the_report_sums_up_in_both_languages(coordinator, 
     fr = coordinator.get(f"/jumelage/{program.id}/rapport", headers={"Accept-Language": "fr"})
     assert fr.status_code == 200
     assert "Ce qui a nui" in fr.get_data(as_text=True) and "Inscriptions acceptées" in fr.get_data(as_text=True)
+    assert "(3,3 / 5)" in fr.get_data(as_text=True)  # French decimals: a comma
     coordinator.post("/lang/en", data={"next": "/"})
     en = coordinator.get(f"/jumelage/{program.id}/rapport").get_data(as_text=True)
     assert "Driving and restraining forces" in en and "Un stage trouvé" in en
+    assert "(3.3 / 5)" in en and "3,3" not in en
     exported = json.loads(coordinator.get(
         f"/jumelage/{program.id}/inscriptions/{members[0].id}/export").get_data(as_text=True))
     assert exported["evaluation"]["overall"] == 3

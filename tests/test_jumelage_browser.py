@@ -137,17 +137,17 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     phone.fill("textarea[name=goals]", "Pratiquer le français; découvrir la région; recruter un stagiaire")
     phone.fill("textarea[name=commitments]", "Deux rencontres par mois, au café ou en ligne, d'octobre à avril")
     with phone.expect_navigation():
-        phone.click("#contract form.stack button")
+        phone.click(".jumelage-contract form.stack button")
     for link in links:
         phone.goto(f"{server.url}{link}")
         with phone.expect_navigation():
-            phone.click("#contract button.primary")
+            phone.click(".jumelage-contract button.primary")
     assert phone.locator(".jumelage-confirmed li", has_text="confirmé le").count() == 3
     phone.fill("input[name=what]", "Visite du Vieux-Port de Chicoutimi")
-    phone.locator("#check-ins .choice", has_text="4").click()
+    phone.locator(".jumelage-check-ins .choice", has_text="4").click()
     with phone.expect_navigation():
-        phone.click("#check-ins button.primary")
-    assert "Vieux-Port" in phone.locator("#check-ins ul").inner_text()
+        phone.click(".jumelage-check-ins button.primary")
+    assert "Vieux-Port" in phone.locator(".jumelage-check-ins ul").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(SHOTS / "jumelage-member.png"), full_page=True)
     audited(phone, "member")

@@ -3,6 +3,7 @@ accept), Law 25 export and erasure, and the CSV export. Views only call these.""
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
@@ -439,12 +440,22 @@ def accept_proposal(program: Program) -> int:
     return len(proposed)
 
 
-def match_of(signup: Signup) -> Match | None:
-    """The accepted match of a person still accepted: someone refused or put on
-    hold afterwards no longer sees their partners' details through their link."""
+def matches_of(signup: Signup) -> list[Match]:
+    """Every accepted match of a person still accepted (an employer may be in
+    several trios): someone refused or put on hold afterwards no longer sees
+    their partners' details through their link."""
     if signup.status != "accepted":
-        return None
-    return db.session.scalar(select(Match).where(Match.status == "accepted", _involving(signup.id)))
+        return []
+    return list(db.session.scalars(select(Match).where(Match.status == "accepted", _involving(signup.id))
+                                   .order_by(Match.id)).unique())
+
+
+def match_of(signup: Signup, match_id: int | None = None) -> Match | None:
+    """One of the person's matches: the one named, else their only (or first) one."""
+    found = matches_of(signup)
+    if match_id is not None:
+        return next((m for m in found if m.id == match_id), None)
+    return found[0] if found else None
 
 
 # --- the contract and the follow-up ---------------------------------------
@@ -607,8 +618,30 @@ def record_attendance(event: Event, present: set[int]) -> int:
 
 # --- evaluation ------------------------------------------------------------------
 
-def answer_survey(signup: Signup, overall: int | None, impacts: str, helped: str, hindered: str) -> SurveyAnswer:
-    """A member's evaluation; answering again replaces the earlier answer."""
+EVALUATION_WEEKS = 4  # the evaluation opens this many weeks before the program's last day
+
+
+def evaluation_window(program: Program, today: date | None = None) -> dict:
+    """Whether members may evaluate now: in the program's last EVALUATION_WEEKS
+    weeks and after its end, or earlier if the coordinator opened it. Without
+    an end date, only the coordinator opens it."""
+    today = today or date.today()
+    opens_on = program.ends_on - timedelta(weeks=EVALUATION_WEEKS) if program.ends_on else None
+    return {"open": program.evaluation_open or (opens_on is not None and today >= opens_on),
+            "opens_on": opens_on, "early": program.evaluation_open and (opens_on is None or today < opens_on)}
+
+
+def set_schedule(program: Program, ends_on: date | None, evaluation_open: bool) -> None:
+    """The program's last day (retention and evaluation count from it) and an early evaluation."""
+    program.ends_on, program.evaluation_open = ends_on, evaluation_open
+    db.session.commit()
+
+
+def answer_survey(signup: Signup, overall: int | None, impacts: str, helped: str, hindered: str,
+                  today: date | None = None) -> SurveyAnswer:
+    """A member's evaluation, while it is open; answering again replaces the earlier answer."""
+    if not evaluation_window(db.session.get(Program, signup.program_id), today)["open"]:
+        raise Refused("evaluation_closed")
     if overall not in range(1, 6):
         raise Refused("satisfaction_required")
     answer = survey_of(signup) or SurveyAnswer(program_id=signup.program_id, signup_id=signup.id)
@@ -687,6 +720,61 @@ def erase(signup: Signup) -> None:
     db.session.execute(delete(Match).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id)))
     db.session.delete(signup)
     db.session.commit()
+
+
+# --- retention ---------------------------------------------------------------------
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def purge_date(program: Program) -> date | None:
+    """The first day nothing personal of the program may be kept any more.
+
+    The consent text says a sign-up "is kept N months after the program ends,
+    then erased": so every sign-up of the program (whatever its status, matched
+    or not, invited or consented) is erased on the day after its last day plus
+    `retention_months` months, with everything tied to it (matches, contracts,
+    meetings, invitations, evaluations; see `erase`). A program without an end
+    date has not ended: nothing is purged until the coordinator gives one. The
+    program itself, its events and its name stay: they name nobody."""
+    if program.ends_on is None:
+        return None
+    return add_months(program.ends_on, program.retention_months) + timedelta(days=1)
+
+
+def due_for_purge(program: Program, today: date | None = None) -> list[Signup]:
+    when = purge_date(program)
+    if when is None or (today or date.today()) < when:
+        return []
+    return signups(program)
+
+
+def purge_expired(program: Program, today: date | None = None) -> int:
+    """Erase the sign-ups kept past the retention period the consent promised (see purge_date)."""
+    expired = due_for_purge(program, today)
+    for signup in expired:
+        erase(signup)
+    return len(expired)
+
+
+def purge_all(today: date | None = None) -> dict[str, int]:
+    """Every program's expired sign-ups: what the daily command runs."""
+    return {program.name: count for program in programs() if (count := purge_expired(program, today))}
+
+
+# --- privacy search -------------------------------------------------------------------
+
+def find_people(program: Program, query: str, limit: int = 20) -> list[Signup]:
+    """The program's sign-ups whose name or email holds the words typed (accents and case ignored)."""
+    wanted = folded(query).split()
+    if not wanted:
+        return []
+    found = [s for s in signups(program) if all(w in folded(f"{s.name} {s.email}") for w in wanted)]
+    return found[:limit]
 
 
 CSV_COLUMNS = ["id", *EXPORT_FIELDS, "created_at"]

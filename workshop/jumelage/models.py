@@ -20,6 +20,10 @@ class Program(db.Model):
     open: Mapped[bool] = mapped_column(default=True)  # the public sign-up takes answers
     # How long a sign-up is kept after the program ends, said on the consent text.
     retention_months: Mapped[int] = mapped_column(default=24)
+    # The last day of the program: the retention period and the evaluation count from it.
+    ends_on: Mapped[date | None] = mapped_column(default=None)
+    # The coordinator opened the evaluation before its window (the program's last weeks).
+    evaluation_open: Mapped[bool] = mapped_column(default=False, server_default="0")
     # The coordinator's weights of the last run, as JSON ("" = the defaults).
     weights: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -4,18 +4,20 @@ import json
 from datetime import date
 from functools import wraps
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from analysis import jumelage as solver
 from workshop.extensions import db, limiter
+from workshop.jumelage import cli as jumelage_cli
 from workshop.jumelage import logic
 from workshop.jumelage.models import EVENT_KINDS, STATUSES, Match, Program
 from workshop.reports.logic import to_csv, write_xlsx
 
 bp = Blueprint("jumelage", __name__)
+bp.cli.add_command(jumelage_cli.purge_command)  # `flask jumelage purge`
 
 
 def error_message(code: str) -> str:
@@ -40,6 +42,8 @@ def error_message(code: str) -> str:
         "bad_date": _("Give the date of the meeting (not in the future)."),
         "what_required": _("Say in a few words what you did."),
         "satisfaction_required": _("Choose how it went, from 1 to 5."),
+        "evaluation_closed": _("The evaluation is not open yet: it opens in the program's last weeks."),
+        "bad_end": _("Give the program's last day as a date."),
     }.get(code, _("This could not be done."))
 
 
@@ -66,6 +70,19 @@ def coordinator_required(view):
 
 def program_or_404(program_id: int) -> Program:
     return db.session.get(Program, program_id) or abort(404)
+
+
+def acted(program_id: int, act, back: str = "jumelage.program", refused_page=None):
+    """The coordinator's usual POST: load the program, act on it, go back to a
+    page. A refusal shows `refused_page(program_id, message, 400)` if given."""
+    found = program_or_404(program_id)
+    try:
+        act(found)
+    except logic.Refused as refused:
+        if refused_page is None:
+            abort(400)
+        return refused_page(program_id, error_message(refused.code), 400)
+    return redirect(url_for(back, program_id=found.id))
 
 
 def match_or_404(program: Program, match_id: int | None) -> Match:
@@ -97,10 +114,14 @@ def programs():
 
 
 def program_page(found: Program, code: int = 200, **extra):
-    status = request.args.get("status", "")
+    status, query = request.args.get("status", ""), request.args.get("q", "").strip()[:200]
     return render_template("jumelage/program.html", program=found, signups=logic.signups(found, status),
                            status=status, counts=logic.counts(found), never=logic.never_pairs(found),
-                           everyone=logic.signups(found), **extra), code
+                           everyone=logic.signups(found), query=query,
+                           found_people=logic.find_people(found, query) if query else None,
+                           purge_on=logic.purge_date(found), purged=len(logic.due_for_purge(found)),
+                           evaluation=logic.evaluation_window(found), evaluation_weeks=logic.EVALUATION_WEEKS,
+                           **extra), code
 
 
 @bp.get("/jumelage/<int:program_id>")
@@ -109,12 +130,23 @@ def program(program_id: int):
     return program_page(program_or_404(program_id))
 
 
+@bp.post("/jumelage/<int:program_id>/schedule")
+@coordinator_required
+def schedule(program_id: int):
+    """The program's last day (retention and evaluation count from it), and opening the evaluation early."""
+    raw = request.form.get("ends_on", "")
+    try:
+        ends_on = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return program_page(program_or_404(program_id), 400, error=error_message("bad_end"))
+    return acted(program_id, lambda found: logic.set_schedule(found, ends_on,
+                                                              request.form.get("evaluation_open") == "1"))
+
+
 @bp.post("/jumelage/<int:program_id>/open")
 @coordinator_required
 def set_open(program_id: int):
-    found = program_or_404(program_id)
-    logic.set_open(found, request.form.get("open") == "1")
-    return redirect(url_for("jumelage.program", program_id=found.id))
+    return acted(program_id, lambda found: logic.set_open(found, request.form.get("open") == "1"))
 
 
 def signup_form(found: Program, status: int = 200, **extra):
@@ -228,16 +260,13 @@ def new_link(program_id: int, signup_id: int):
 @bp.post("/jumelage/<int:program_id>/never")
 @coordinator_required
 def never(program_id: int):
-    found = program_or_404(program_id)
-    first = logic.signup_of(found, request.form.get("first", type=int) or 0)
-    second = logic.signup_of(found, request.form.get("second", type=int) or 0)
-    if not first or not second:
-        abort(400)
-    try:
+    def act(found: Program):
+        first = logic.signup_of(found, request.form.get("first", type=int) or 0)
+        second = logic.signup_of(found, request.form.get("second", type=int) or 0)
+        if not first or not second:
+            abort(400)
         logic.never_together(found, first, second)
-    except logic.Refused:
-        abort(400)
-    return redirect(url_for("jumelage.program", program_id=found.id))
+    return acted(program_id, act)
 
 
 def download(body, mimetype: str, filename: str):
@@ -329,42 +358,34 @@ def proposal(program_id: int, error: str | None = None, status: int = 200):
 @bp.post("/jumelage/<int:program_id>/proposition/run")
 @coordinator_required
 def run(program_id: int):
-    found = program_or_404(program_id)
-    logic.set_weights(found, request.form)
-    logic.run(found)
-    return redirect(url_for("jumelage.proposal", program_id=found.id))
+    def act(found: Program):
+        logic.set_weights(found, request.form)
+        logic.run(found)
+    return acted(program_id, act, "jumelage.proposal")
 
 
 @bp.post("/jumelage/<int:program_id>/proposition/<int:match_id>/lock")
 @coordinator_required
 def lock(program_id: int, match_id: int):
-    found = program_or_404(program_id)
-    try:
-        logic.lock(match_or_404(found, match_id), request.form.get("locked") == "1")
-    except logic.Refused as refused:
-        return proposal(program_id, error_message(refused.code), 400)
-    return redirect(url_for("jumelage.proposal", program_id=found.id))
+    return acted(program_id, lambda found: logic.lock(match_or_404(found, match_id),
+                                                      request.form.get("locked") == "1"),
+                 "jumelage.proposal", proposal)
 
 
 @bp.post("/jumelage/<int:program_id>/proposition/swap")
 @coordinator_required
 def swap(program_id: int):
-    found = program_or_404(program_id)
-    first = match_or_404(found, request.form.get("first", type=int))
-    second = match_or_404(found, request.form.get("second", type=int))
-    try:
+    def act(found: Program):
+        first = match_or_404(found, request.form.get("first", type=int))
+        second = match_or_404(found, request.form.get("second", type=int))
         logic.swap(found, first, second, request.form.get("role", ""))
-    except logic.Refused as refused:
-        return proposal(program_id, error_message(refused.code), 400)
-    return redirect(url_for("jumelage.proposal", program_id=found.id))
+    return acted(program_id, act, "jumelage.proposal", proposal)
 
 
 @bp.post("/jumelage/<int:program_id>/proposition/accept")
 @coordinator_required
 def accept(program_id: int):
-    found = program_or_404(program_id)
-    logic.accept_proposal(found)
-    return redirect(url_for("jumelage.proposal", program_id=found.id))
+    return acted(program_id, logic.accept_proposal, "jumelage.proposal")
 
 
 # --- a member by private link -------------------------------------------------
@@ -376,38 +397,109 @@ def shown_values(person) -> dict:
     return {"v": lambda key: getattr(person, key, ""), "vs": lambda key: profile_values(person, key)}
 
 
-def member_page(person, status: int = 200, error: str | None = None):
-    program = db.session.get(Program, person.program_id)
-    if not person.consent_text:  # invited from a list: the profile and the consent come first
-        response = make_response(render_template(
-            "jumelage/complete.html", signup=person, program=program, consent=consent_text(program), error=error,
-            **shown_values(person)), status)
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
-    match = logic.match_of(person)
-    response = make_response(render_template(
-        "jumelage/member.html", signup=person, program=program, match=match,
-        contract=logic.contract_of(match) if match else None, check_ins=logic.check_ins(match) if match else [],
-        today=date.today(), events=logic.invited_to(person), survey=logic.survey_of(person), error=error), status)
+def private(response):
+    """A private-link page: no address leaks through a referrer, nothing is cached."""
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
+def member_page(person, status: int = 200, error: str | None = None, error_match: int | None = None):
+    program = db.session.get(Program, person.program_id)
+    if not person.consent_text:  # invited from a list: the profile and the consent come first
+        return private(make_response(render_template(
+            "jumelage/complete.html", signup=person, program=program, consent=consent_text(program), error=error,
+            **shown_values(person)), status))
+    today = date.today()
+    found = logic.matches_of(person)
+    return private(make_response(render_template(
+        "jumelage/member.html", signup=person, program=program, matches=found,
+        contracts={m.id: logic.contract_of(m) for m in found}, check_ins={m.id: logic.check_ins(m) for m in found},
+        today=today, events=logic.invited_to(person), survey=logic.survey_of(person),
+        evaluation=logic.evaluation_window(program, today), error=error, error_match=error_match), status))
+
+
+# --- guessing private links -------------------------------------------------------
+# A private link is the only key, so its routes must not help a guesser: an
+# unknown link and a revoked one answer the same 404 (in the reader's language,
+# never the member's), every 404 there counts against the address, and once
+# over the budget every private-link route answers 429 from that address,
+# whether the link exists or not. Each link's POSTs and each address's POSTs
+# have a ceiling too, checked before the link is read.
+
+LINK_GUESSES = "jumelage-link-guesses"
+GUESS_BUDGET = "30 per hour"  # 404s from one address: a revoked link or two, never a scan
+LINK_POSTS = "40 per hour"  # one member's forms: a contract, meetings, an evaluation
+ADDRESS_POSTS = "300 per hour"  # a campus room behind one address
+
+
+def on_private_link() -> bool:
+    return request.blueprint == bp.name and bool(request.view_args) and "token" in request.view_args
+
+
+def guess_items():
+    from limits import parse_many
+
+    return parse_many(GUESS_BUDGET)
+
+
+def counting() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+@bp.before_request
+def slow_down_link_guessers():
+    if on_private_link() and counting():
+        try:
+            over = not all(limiter.limiter.test(item, LINK_GUESSES, request.remote_addr) for item in guess_items())
+        except Exception:  # noqa: BLE001 - the limits' store away: never lock members out for it
+            current_app.logger.warning("could not read the private-link guesses", exc_info=True)
+            over = False
+        if over:
+            abort(429)
+
+
+@bp.after_request
+def count_unknown_links(response):
+    if response.status_code == 404 and on_private_link() and counting():
+        try:
+            for item in guess_items():
+                limiter.limiter.hit(item, LINK_GUESSES, request.remote_addr)
+        except Exception:  # noqa: BLE001
+            current_app.logger.warning("could not count a private-link guess", exc_info=True)
+    return response
+
+
+def link_key() -> str:
+    """Per link, whether it exists or not: the same ceiling for both."""
+    return "jumelage-link:" + (request.view_args or {}).get("token", "")
+
+
+def link_limited(view):
+    """Every POST reachable by a private link: per link and per address."""
+    return limiter.limit(ADDRESS_POSTS)(limiter.limit(LINK_POSTS, key_func=link_key)(view))
+
+
 @bp.get("/jumelage/m/<token>")
 def member(token: str):
     """A member's own page: where their sign-up stands and, once matched, who
-    they are with, their contract and their meetings. The link is the only key."""
+    they are with (an employer: every trio), each contract and its meetings.
+    The link is the only key."""
     return member_page(logic.by_token(token) or abort(404))
 
 
 def member_and_match(token: str):
+    """The member and the match the form names (one of theirs); without a name,
+    their only match. Anything else is the same 404 as an unknown link."""
     person = logic.by_token(token) or abort(404)
-    return person, logic.match_of(person) or abort(404)
+    named = request.form.get("match", type=int)
+    if named is None and len(logic.matches_of(person)) > 1:
+        abort(404)
+    return person, logic.match_of(person, named) or abort(404)
 
 
 @bp.post("/jumelage/m/<token>/complete")
+@link_limited
 def complete(token: str):
     person = logic.by_token(token) or abort(404)
     if person.consent_text:
@@ -420,27 +512,34 @@ def complete(token: str):
     return redirect(url_for("jumelage.member", token=token))
 
 
+def back_to(token: str, match: Match, part: str):
+    return redirect(url_for("jumelage.member", token=token) + f"#{part}-{match.id}")
+
+
 @bp.post("/jumelage/m/<token>/contract")
+@link_limited
 def contract(token: str):
     person, match = member_and_match(token)
     try:
         logic.write_contract(match, request.form.get("goals", ""), request.form.get("commitments", ""))
     except logic.Refused as refused:
-        return member_page(person, 400, error_message(refused.code))
-    return redirect(url_for("jumelage.member", token=token))
+        return member_page(person, 400, error_message(refused.code), match.id)
+    return back_to(token, match, "contract")
 
 
 @bp.post("/jumelage/m/<token>/confirm")
+@link_limited
 def confirm(token: str):
     person, match = member_and_match(token)
     try:
         logic.confirm_contract(match, person)
     except logic.Refused as refused:
-        return member_page(person, 400, error_message(refused.code))
-    return redirect(url_for("jumelage.member", token=token))
+        return member_page(person, 400, error_message(refused.code), match.id)
+    return back_to(token, match, "contract")
 
 
 @bp.post("/jumelage/m/<token>/check-in")
+@link_limited
 def check_in(token: str):
     person, match = member_and_match(token)
     try:
@@ -451,8 +550,8 @@ def check_in(token: str):
         logic.log_check_in(match, person, met_on, request.form.get("what", ""),
                            request.form.get("satisfaction", type=int), request.form.get("note", ""))
     except logic.Refused as refused:
-        return member_page(person, 400, error_message(refused.code))
-    return redirect(url_for("jumelage.member", token=token))
+        return member_page(person, 400, error_message(refused.code), match.id)
+    return back_to(token, match, "check-ins")
 
 
 @bp.get("/jumelage/<int:program_id>/suivi")
@@ -508,27 +607,27 @@ def events(program_id: int):
 @bp.post("/jumelage/<int:program_id>/activites/<int:event_id>/invite")
 @coordinator_required
 def invite(program_id: int, event_id: int):
-    found = program_or_404(program_id)
-    event = logic.event_of(found, event_id) or abort(404)
-    logic.invite(event, [r for r in request.form.getlist("roles") if r in logic.ROLES],
-                 request.form.get("matched_only") == "1")
-    return redirect(url_for("jumelage.events", program_id=found.id))
+    return acted(program_id, lambda found: logic.invite(
+        logic.event_of(found, event_id) or abort(404), [r for r in request.form.getlist("roles") if r in logic.ROLES],
+        request.form.get("matched_only") == "1"), "jumelage.events")
 
 
 @bp.post("/jumelage/<int:program_id>/activites/<int:event_id>/attendance")
 @coordinator_required
 def attendance(program_id: int, event_id: int):
-    found = program_or_404(program_id)
-    event = logic.event_of(found, event_id) or abort(404)
-    logic.record_attendance(event, set(request.form.getlist("present", type=int)))
-    return redirect(url_for("jumelage.events", program_id=found.id))
+    return acted(program_id, lambda found: logic.record_attendance(
+        logic.event_of(found, event_id) or abort(404), set(request.form.getlist("present", type=int))),
+        "jumelage.events")
 
 
 # --- evaluation --------------------------------------------------------------------
 
 @bp.post("/jumelage/m/<token>/evaluation")
+@link_limited
 def evaluation(token: str):
-    person, _match = member_and_match(token)
+    person = logic.by_token(token) or abort(404)
+    if not logic.matches_of(person):
+        abort(404)
     try:
         logic.answer_survey(person, request.form.get("overall", type=int), request.form.get("impacts", ""),
                             request.form.get("helped", ""), request.form.get("hindered", ""))

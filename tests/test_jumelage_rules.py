@@ -1,0 +1,233 @@
+"""Jumelage rules added after the first version: an employer in several trios,
+decimals in the reader's language, the employer-only capacity, rate limits on
+private links, the retention purge, the evaluation's window and the privacy
+search; at the size of a real cohort."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from tests.conftest import make_user, sign_in
+from tests.test_jumelage import accepted_cohort, form_for
+from workshop.extensions import db
+from workshop.jumelage import logic
+from workshop.jumelage.models import CheckIn, Match, Signup, SurveyAnswer
+
+
+@pytest.fixture
+def coordinator(client):
+    make_user("coord@example.org", role="coordinator")
+    sign_in(client, "coord@example.org")
+    return client
+
+
+@pytest.fixture
+def program(app):
+    return logic.create_program("Jumelage interculturel hiver 2028")
+
+
+def three_trios(program, people):
+    """One employer of capacity 3 in three accepted trios, the rest of the cohort in duos."""
+    students = [s for s in people if s.role == "student"]
+    citizens = [s for s in people if s.role == "citizen"]
+    employer = next(s for s in people if s.role == "employer")
+    employer.capacity = 3
+    trios = [Match(program_id=program.id, student_id=students[i].id, citizen_id=citizens[i].id,
+                   employer_id=employer.id, score=4.0, status="accepted") for i in range(3)]
+    duos = [Match(program_id=program.id, student_id=s.id, citizen_id=c.id, score=3.0, status="accepted")
+            for s, c in zip(students[3:], citizens[3:])]
+    db.session.add_all(trios + duos)
+    db.session.commit()
+    return employer, trios
+
+
+def test_an_employer_in_three_trios_sees_each_with_its_contract_and_meetings(coordinator, program):
+    people = accepted_cohort(coordinator, program, 20, 18, 6)
+    employer, trios = three_trios(program, people)
+    phone = coordinator.application.test_client()
+    base = f"/jumelage/m/{employer.token}"
+    for n, trio in enumerate(trios):
+        assert phone.post(f"{base}/contract", data={"match": trio.id, "goals": f"Objectifs du trio {n}",
+                                                     "commitments": "Deux fois par mois"}).status_code == 302
+        assert phone.post(f"{base}/check-in", data={"match": trio.id, "met_on": date.today().isoformat(),
+                                                    "what": f"Visite usine {n}", "satisfaction": "4"}
+                          ).status_code == 302
+    assert phone.post(f"{base}/confirm", data={"match": trios[1].id}).status_code == 302
+    html = phone.get(base).get_data(as_text=True)
+    for n, trio in enumerate(trios):
+        assert f'id="contract-{trio.id}"' in html and f"Objectifs du trio {n}" in html
+        assert f"Visite usine {n}" in html
+        assert trio.student.email in html and trio.citizen.email in html
+    assert html.count('class="jumelage-member-match"') == 3 and "Votre trio 3 de 3" in html
+    for trio in trios:  # each meeting went to its own trio
+        assert [c.what for c in db.session.query(CheckIn).filter_by(match_id=trio.id)] == [
+            f"Visite usine {trios.index(trio)}"]
+    confirmed = [logic.contract_of(t)["confirmed"] for t in trios]
+    assert [employer.id in c for c in confirmed] == [False, True, False]
+    # Without naming the trio, or naming someone else's match: the same 404 as an unknown link.
+    duo = logic.matches_of(next(s for s in people if s.role == "student" and s.id not in
+                                {t.student_id for t in trios} and logic.matches_of(s)))[0]
+    unknown = phone.post("/jumelage/m/not-a-link/contract", data={"match": trios[0].id})
+    for data in ({"goals": "x", "commitments": "y"}, {"match": duo.id, "goals": "x", "commitments": "y"}):
+        refused = phone.post(f"{base}/contract", data=data)
+        assert refused.status_code == 404
+        assert refused.get_data(as_text=True).replace(employer.token, "") == unknown.get_data(as_text=True).replace(
+            "not-a-link", "")
+    # A student of one trio sees their trio only, and the form needs no name.
+    student = trios[0].student
+    assert phone.post(f"/jumelage/m/{student.token}/check-in", data={
+        "met_on": date.today().isoformat(), "what": "Café", "satisfaction": "5"}).status_code == 302
+    page = phone.get(f"/jumelage/m/{student.token}").get_data(as_text=True)
+    assert page.count('class="jumelage-member-match"') == 1 and trios[1].student.email not in page
+
+
+def test_program_figures_and_scores_use_the_readers_decimal_mark(coordinator, program):
+    people = accepted_cohort(coordinator, program, 12, 12, 3)
+    employer, trios = three_trios(program, people)
+    for trio, mark in zip(trios, (4, 4, 4)):
+        logic.log_check_in(trio, trio.student, date.today(), "Souper", mark)
+    duos = [m for m in logic.matches(program, "accepted") if not m.employer_id]
+    for duo in duos:  # back to a proposal, as the coordinator sees it before accepting
+        duo.status = "proposed"
+    duos[0].score = 4.0
+    db.session.commit()
+    fr_follow = coordinator.get(f"/jumelage/{program.id}/suivi").get_data(as_text=True)
+    fr_proposal = coordinator.get(f"/jumelage/{program.id}/proposition").get_data(as_text=True)
+    assert "4,0 / 5" in fr_follow and "score 4,0" in fr_proposal and "score 4.0" not in fr_proposal
+    coordinator.post("/lang/en", data={"next": "/"})
+    en_follow = coordinator.get(f"/jumelage/{program.id}/suivi").get_data(as_text=True)
+    en_proposal = coordinator.get(f"/jumelage/{program.id}/proposition").get_data(as_text=True)
+    assert "4.0 / 5" in en_follow and "score 4.0" in en_proposal and "4,0" not in en_proposal
+
+
+def test_the_capacity_is_an_employers_field_only(coordinator, client, program):
+    page = client.get(f"/jumelage/{program.id}/inscription").get_data(as_text=True)
+    assert '<div class="jumelage-employer-only"><label>' in page and 'name="capacity"' in page
+    rng = random.Random(3)
+    assert client.post(f"/jumelage/{program.id}/inscription",
+                       data=form_for(1, "citizen", rng, capacity="7")).status_code == 200
+    assert client.post(f"/jumelage/{program.id}/inscription",
+                       data=form_for(2, "employer", rng, capacity="7")).status_code == 200
+    citizen, employer = (db.session.query(Signup).filter_by(role=r).one() for r in ("citizen", "employer"))
+    assert citizen.capacity == 1 and employer.capacity == 7
+    # The coordinator's edit: an employer turned citizen loses the capacity.
+    edit = form_for(2, "citizen", rng, capacity="7")
+    assert coordinator.post(f"/jumelage/{program.id}/inscriptions/{employer.id}", data=edit).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Signup, employer.id).capacity == 1
+
+
+def test_private_link_forms_are_rate_limited_and_unknown_links_tell_nothing(limited_app):
+    with limited_app.app_context():
+        program = logic.create_program("Limites")
+        rng = random.Random(5)
+        student, citizen, revoked = (logic.sign_up(program, form_for(n, role, rng), "consent", "fr")
+                                     for n, role in enumerate(("student", "citizen", "citizen")))
+        for person in (student, citizen):
+            logic.review(person, "accepted")
+        db.session.add(Match(program_id=program.id, student_id=student.id, citizen_id=citizen.id, status="accepted"))
+        db.session.commit()
+        old_token = revoked.token
+        logic.new_link(revoked)
+        token = student.token
+
+    def client(address: str):
+        made = limited_app.test_client()
+        made.environ_base["REMOTE_ADDR"] = address
+        return made
+
+    def comparable(response, link: str) -> str:  # the page names its own address (the language switch)
+        return response.get_data(as_text=True).replace(link, "")
+
+    # One member's forms: 40 an hour on their link, then 429.
+    member = client("10.0.0.1")
+    statuses = [member.post(f"/jumelage/m/{token}/check-in", data={"what": ""}).status_code for _ in range(42)]
+    assert set(statuses[:40]) == {400} and statuses[40:] == [429, 429]
+    # Posting to links that do not exist: the guessing budget (30 refusals an hour) ends it the same way.
+    poster = client("10.0.0.2")
+    statuses = [poster.post(f"/jumelage/m/guess-{n}/check-in", data={"what": ""}).status_code for n in range(32)]
+    assert set(statuses[:30]) == {404} and statuses[30:] == [429, 429]
+    # Guessing links: an unknown and a revoked link answer the same, then 429 for every link, known or not.
+    guesser = client("10.0.0.3")
+    first, second = guesser.get(f"/jumelage/m/{old_token}"), guesser.get("/jumelage/m/guess-0")
+    assert first.status_code == second.status_code == 404
+    assert comparable(first, old_token) == comparable(second, "guess-0")
+    assert "existe pas" in first.get_data(as_text=True)  # the reader's language (French here), not the member's
+    statuses = [guesser.get(f"/jumelage/m/guess-{n}").status_code for n in range(1, 31)]
+    assert set(statuses[:28]) == {404} and statuses[28:] == [429, 429]
+    over = guesser.get(f"/jumelage/m/{token}")
+    assert over.status_code == 429
+    assert comparable(guesser.get("/jumelage/m/guess-x"), "guess-x") == comparable(over, token)
+    # The member behind another address carries on.
+    assert member.get(f"/jumelage/m/{token}").status_code == 200
+
+
+def test_the_retention_purge_erases_sign_ups_past_the_promised_period(coordinator, program, runner):
+    people = accepted_cohort(coordinator, program, 20, 18, 6)
+    three_trios(program, people)
+    logic.set_schedule(program, date(2028, 4, 30), evaluation_open=False)  # 24 months kept, said at consent
+    other = logic.create_program("Toujours en cours")  # no end date: nothing purged
+    rng = random.Random(9)
+    kept = logic.sign_up(other, form_for(1, "student", rng), "consent", "fr")
+    assert logic.purge_date(program) == date(2030, 5, 1)
+    assert logic.due_for_purge(program, date(2030, 4, 30)) == []
+    page = coordinator.get(f"/jumelage/{program.id}").get_data(as_text=True)
+    assert "1 mai 2030" in page and "44 inscriptions" in page
+    assert logic.purge_expired(program, date(2030, 4, 30)) == 0
+    result = runner.invoke(args=["jumelage", "purge", "--today", "2030-05-01", "--dry-run"])
+    assert "44 sign-up(s) would be erased" in result.output and db.session.query(Signup).count() == 45
+    result = runner.invoke(args=["jumelage", "purge", "--today", "2030-05-01"])
+    assert result.exit_code == 0 and "44 sign-up(s) erased" in result.output
+    db.session.expire_all()
+    assert db.session.query(Signup).filter_by(program_id=program.id).count() == 0
+    assert db.session.query(Match).filter_by(program_id=program.id).count() == 0
+    assert db.session.get(Signup, kept.id) is not None and logic.purge_expired(other, date(2099, 1, 1)) == 0
+
+
+def test_the_evaluation_opens_in_the_last_weeks_or_when_the_coordinator_opens_it(coordinator, program):
+    people = accepted_cohort(coordinator, program, 12, 12, 3)
+    three_trios(program, people)
+    member = next(s for s in people if logic.matches_of(s))
+    url = f"/jumelage/m/{member.token}/evaluation"
+    phone = coordinator.application.test_client()
+    answer = {"overall": "4", "impacts": "Un réseau"}
+    assert phone.post(url, data=answer).status_code == 400  # no end date yet: closed
+    assert "s'ouvre à la fin du programme" in phone.get(f"/jumelage/m/{member.token}").get_data(as_text=True)
+    ends_on = date.today() + timedelta(weeks=10)
+    coordinator.post(f"/jumelage/{program.id}/schedule", data={"ends_on": ends_on.isoformat()})
+    assert phone.post(url, data=answer).status_code == 400
+    opens = (ends_on - timedelta(weeks=logic.EVALUATION_WEEKS))
+    page = phone.get(f"/jumelage/m/{member.token}").get_data(as_text=True)
+    assert f"{opens.day} " in page, page[page.find('id="evaluation"'):][:600]
+    assert db.session.query(SurveyAnswer).count() == 0
+    db.session.expire_all()
+    assert not logic.evaluation_window(program, opens - timedelta(days=1))["open"]
+    assert logic.evaluation_window(program, opens)["open"]
+    assert logic.evaluation_window(program, ends_on + timedelta(days=90))["open"]  # after the end too
+    # The coordinator opens it early.
+    coordinator.post(f"/jumelage/{program.id}/schedule",
+                     data={"ends_on": ends_on.isoformat(), "evaluation_open": "1"})
+    assert phone.post(url, data=answer).status_code == 302 and db.session.query(SurveyAnswer).count() == 1
+    assert coordinator.post(f"/jumelage/{program.id}/schedule", data={"ends_on": "demain"}).status_code == 400
+
+
+def test_the_coordinator_finds_one_persons_sign_up_for_export_or_erasure(coordinator, program):
+    accepted_cohort(coordinator, program, 20, 18, 6)
+    rng = random.Random(4)
+    coordinator.post(f"/jumelage/{program.id}/inscription",
+                     data=form_for(99, "student", rng, name="Hélène Tremblay-Côté", email="helene.tc@example.org"))
+    other = logic.create_program("Autre")
+    logic.sign_up(other, form_for(98, "student", rng, name="Hélène Tremblay", email="ht@example.org"), "c", "fr")
+    found = coordinator.get(f"/jumelage/{program.id}?q=helene tremblay").get_data(as_text=True)
+    helene = db.session.query(Signup).filter_by(email="helene.tc@example.org").one()
+    assert "helene.tc@example.org" in found and "ht@example.org" not in found
+    assert f"/jumelage/{program.id}/inscriptions/{helene.id}/export" in found
+    assert f"/jumelage/{program.id}/inscriptions/{helene.id}#erase" in found
+    by_email = coordinator.get(f"/jumelage/{program.id}?q=HELENE.TC@").get_data(as_text=True)
+    assert f"/inscriptions/{helene.id}/export" in by_email
+    nobody = coordinator.get(f"/jumelage/{program.id}?q=zzz").get_data(as_text=True)
+    assert "Personne dans ce programme" in nobody
+    assert coordinator.application.test_client().get(f"/jumelage/{program.id}?q=helene").status_code in (302, 401, 403)
