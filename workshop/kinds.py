@@ -14,12 +14,12 @@ To add a kind, see README.md "Adding an activity kind".
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from workshop.workshops.models import Activity
+    from workshop.workshops.models import Activity, Workshop
 
 # The packages whose `kind` module registers a kind, in agenda menu order.
 # Adding a kind adds one line here.
@@ -78,9 +78,26 @@ class ActivityKind:
     - `remove_participants(ids)`: delete what these participants sent in this
       kind (the facilitator removes a flooder with everything they sent);
       called before the participants themselves go, in the same transaction.
+
+    Personal data (Québec's Law 25, workshop/privacy.py asks every kind; each
+    kind answers in its own `privacy` module):
+
+    - `texts(workshop)`: every free text this kind holds in the workshop that
+      may name someone, as `FreeText`s: the privacy search looks for a person's
+      names in them, and erases the names from the chosen ones.
     - `personal_data(participant_id)`: what one person sent in this kind, as
-      sections of their Law 25 data export ({"forces": [...]}); the kinds the
-      privacy module reads itself (ideas, hats, votes, cells) leave it None.
+      sections of their data export ({"forces": [...]}).
+    - `held(participant_id)`: the same, counted for the privacy page
+      (["2 ideas"]), in the interface's language.
+    - `participants_data(workshop)`: what each participant sent, for the
+      whole workshop's data export, as {section: {participant id: [...]}} with
+      every section named even when empty; what was written under an
+      anonymous activity is left out (the promise holds in exports).
+    - `contacts(participant_ids)`: the (name, email) pairs these participants
+      gave in this kind (a cell's contact details), by participant: people are
+      found by them and known by those names.
+    - `forget(participant_ids)`: clear those contact details (a purge, one
+      person's erasure), keeping what they wrote; returns the rows changed.
     """
 
     key: str
@@ -100,7 +117,32 @@ class ActivityKind:
     restore: Callable | None = None
     blueprint: Any = None
     remove_participants: Callable[[list[int]], None] | None = None
+    texts: Callable[[Workshop], Iterable[FreeText]] | None = None
     personal_data: Callable[[int], dict] | None = None
+    held: Callable[[int], list[str]] | None = None
+    participants_data: Callable[[Workshop], dict[str, dict[int, list]]] | None = None
+    contacts: Callable[[list[int]], dict[int, list[tuple[str, str]]]] | None = None
+    forget: Callable[[list[int]], int] | None = None
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """A text typed in a workshop that may name someone (a cell's log entry, an
+    idea, a force and its explanation), as the privacy module searches it."""
+
+    kind: str  # what the record is ("log", "force"), unique among kinds: with its id, it names a mention
+    record: Any  # the row holding the text
+    fields: tuple[str, ...]  # the row's attributes holding it, each erased on its own
+    text: str  # what the search reads and the privacy page shows: the fields together
+    label: str  # what the privacy page calls the record ("Cell log"), in the interface's language
+    where: str  # where it stands: the cell's project, the question, the subject
+    # Who sent it, if a participant did: their own text is theirs already, not a
+    # mention to review when it gives only their first name.
+    author_id: int | None = None
+
+    @property
+    def id(self) -> int:
+        return self.record.id
 
 
 _REGISTRY: dict[str, ActivityKind] = {}

@@ -10,7 +10,6 @@ are exported or erased."""
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,14 +21,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
 from workshop import kinds
-from workshop.cells.models import Cell, CellLogEntry, CellMember, CellPreference, CellSignup
 from workshop.extensions import db
-from workshop.hats.models import HatComment, HatsActivity, HatSubject
-from workshop.ideas.models import Idea
+from workshop.kinds import FreeText
 from workshop.participants.models import Participant
-from workshop.voting.models import Ballot, Project, Round
 from workshop.workshops.logic import can_facilitate
-from workshop.workshops.models import Activity, Workshop
+from workshop.workshops.models import Workshop
 
 bp = Blueprint("privacy", __name__)
 
@@ -38,38 +34,26 @@ ERASED = "[effacé]"
 NAME_PARTICLES = {"de", "du", "des", "la", "le", "les", "van", "von", "da", "di", "el", "al", "ben", "mc"}
 
 
+def _asked(hook: str) -> list:
+    """The kinds' answers to one question of this module (see kinds.ActivityKind)."""
+    return [getattr(kind, hook) for kind in kinds.kinds() if getattr(kind, hook) is not None]
+
+
 def participant_data(workshop: Workshop) -> list[dict]:
     """Everything the workshop holds about each participant. Content written
     under an anonymous activity is not listed beside its author: the promise
     was that no name goes with it, in exports too."""
-    from workshop.workshops.models import Activity
-
     people = db.session.scalars(select(Participant).where(Participant.workshop_id == workshop.id)
                                 .order_by(Participant.id)).all()
-    named = Activity.anonymity != "anonymous"
-    ideas = db.session.execute(select(Idea.participant_id, Idea.original_text).join(Idea.activity)
-                               .where(Idea.participant_id.in_([p.id for p in people]), named)).all()
-    comments = db.session.execute(
-        select(HatComment.participant_id, HatComment.text)
-        .join(HatSubject, HatSubject.id == HatComment.subject_id)
-        .join(HatsActivity, HatsActivity.id == HatSubject.hats_activity_id)
-        .join(Activity, Activity.id == HatsActivity.activity_id)
-        .where(HatComment.participant_id.in_([p.id for p in people]), named)).all()
-    members = db.session.scalars(select(CellMember).where(CellMember.participant_id.in_([p.id for p in people]))).all()
     by_person: dict[int, dict] = {
         p.id: {"participant": p.id, "nickname": p.nickname, "stakeholder_group": p.group.name if p.group else None,
-               "language": p.language, "joined_at": p.joined_at.isoformat(), "ideas": [], "hat_comments": [],
-               "cell_contacts": []}
+               "language": p.language, "joined_at": p.joined_at.isoformat()}
         for p in people
     }
-    for pid, text in ideas:
-        by_person[pid]["ideas"].append(text)
-    for pid, text in comments:
-        by_person[pid]["hat_comments"].append(text)
-    for member in members:
-        if member.contact_consent:
-            by_person[member.participant_id]["cell_contacts"].append(
-                {"name": member.contact_name, "email": member.contact_email})
+    for sent_in in _asked("participants_data"):
+        for section, by_id in sent_in(workshop).items():
+            for pid, person in by_person.items():
+                person[section] = by_id.get(pid, [])
     return list(by_person.values())
 
 
@@ -80,9 +64,8 @@ def purge(workshop: Workshop) -> int:
     if not ids:
         return 0
     db.session.execute(update(Participant).where(Participant.id.in_(ids)).values(nickname=None, language=None))
-    for model in (CellMember, CellPreference):
-        db.session.execute(update(model).where(model.participant_id.in_(ids))
-                           .values(contact_consent=False, contact_name=None, contact_email=None))
+    for forget in _asked("forget"):
+        forget(ids)
     db.session.commit()
     return len(ids)
 
@@ -111,14 +94,31 @@ def name_spans(text: str, name: str) -> list[tuple[int, int]]:
 
 @dataclass
 class Mention:
-    """A text record that names the person: a cell log entry, an idea, a hat comment."""
+    """A text record that names the person: a cell log entry, an idea, a hat comment, a force..."""
 
-    kind: str  # "log", "idea", "comment"
-    id: int
-    where: str  # the cell's project, the question, the six-hats subject
-    text: str
+    source: FreeText
     names: list[str]  # the names found in it
     certain: bool  # a full name; else only a first name or a one-word nickname
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+    @property
+    def id(self) -> int:
+        return self.source.id
+
+    @property
+    def label(self) -> str:
+        return str(self.source.label)
+
+    @property
+    def where(self) -> str:
+        return self.source.where
+
+    @property
+    def text(self) -> str:
+        return self.source.text
 
     @property
     def key(self) -> str:
@@ -127,17 +127,13 @@ class Mention:
 
 @dataclass
 class Person:
-    """What a workshop holds about one person: their participant row (if known)
-    and every record that names them."""
+    """What a workshop holds about one person: their participant row (if known),
+    what they sent, counted by kind ("2 ideas"), and every record that names them."""
 
     participant: Participant | None
     full_names: list[str]  # certain: two words or more
     single_names: list[str]  # uncertain: first names, one-word nicknames
-    ideas: list[Idea] = field(default_factory=list)
-    hat_comments: list[HatComment] = field(default_factory=list)
-    ballots: list[Ballot] = field(default_factory=list)
-    cells: list[CellMember] = field(default_factory=list)
-    preferences: list[CellPreference] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
 
     @property
@@ -149,9 +145,13 @@ class Person:
         return [m for m in self.mentions if not m.certain]
 
 
-def cells_of(workshop: Workshop) -> list[Cell]:
-    return list(db.session.scalars(select(Cell).join(CellSignup).join(Activity, Activity.id == CellSignup.activity_id)
-                                   .where(Activity.workshop_id == workshop.id).order_by(Cell.id)))
+def _contacts(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The (name, email) pairs these participants gave in any kind (a cell's contact details)."""
+    given: dict[int, list[tuple[str, str]]] = {}
+    for contacts in _asked("contacts"):
+        for pid, pairs in contacts(ids).items():
+            given.setdefault(pid, []).extend(pairs)
+    return given
 
 
 def find_people(workshop: Workshop, query: str) -> list[Participant]:
@@ -163,12 +163,9 @@ def find_people(workshop: Workshop, query: str) -> list[Participant]:
     found = []
     people = db.session.scalars(select(Participant).where(Participant.workshop_id == workshop.id)
                                 .order_by(Participant.id)).all()
-    contacts: dict[int, list[str]] = {}
-    for model in (CellMember, CellPreference):
-        for row in db.session.scalars(select(model).where(model.participant_id.in_([p.id for p in people] or [-1]))):
-            contacts.setdefault(row.participant_id, []).extend([row.contact_name or "", row.contact_email or ""])
+    contacts = _contacts([p.id for p in people])
     for person in people:
-        said = [person.nickname or ""] + contacts.get(person.id, [])
+        said = [person.nickname or ""] + [value for pair in contacts.get(person.id, []) for value in pair]
         if any(wanted in fold(value) or (value and fold(value) in wanted and len(value) >= 3) for value in said):
             found.append(person)
     return found
@@ -181,9 +178,7 @@ def known_names(participant: Participant | None, typed: str = "") -> tuple[list[
     names = [" ".join(typed.split())] if typed.strip() and "@" not in typed else []
     if participant is not None:
         names.append(participant.nickname or "")
-        for model in (CellMember, CellPreference):
-            names += [row.contact_name or "" for row in db.session.scalars(
-                select(model).where(model.participant_id == participant.id))]
+        names += [name for name, _email in _contacts([participant.id]).get(participant.id, [])]
     full, single = [], []
     for name in names:
         name = " ".join(name.split())
@@ -197,30 +192,18 @@ def known_names(participant: Participant | None, typed: str = "") -> tuple[list[
 
 
 def _texts(workshop: Workshop):
-    """(kind, id, where, text) for every free text of the workshop that may name someone."""
-    for cell in cells_of(workshop):
-        for entry in db.session.scalars(select(CellLogEntry).where(CellLogEntry.cell_id == cell.id)
-                                        .order_by(CellLogEntry.id)):
-            yield "log", entry.id, cell.project.title, f"{entry.author} — {entry.body}"
-    for idea in db.session.scalars(select(Idea).join(Activity, Activity.id == Idea.activity_id)
-                                   .where(Activity.workshop_id == workshop.id).order_by(Idea.id)):
-        text = idea.text if idea.text == idea.original_text else f"{idea.text} / {idea.original_text}"
-        yield "idea", idea.id, idea.activity.prompt, text
-    for note, title in db.session.execute(
-            select(HatComment, HatSubject.title).join(HatSubject, HatSubject.id == HatComment.subject_id)
-            .join(HatsActivity, HatsActivity.id == HatSubject.hats_activity_id)
-            .join(Activity, Activity.id == HatsActivity.activity_id)
-            .where(Activity.workshop_id == workshop.id).order_by(HatComment.id)).all():
-        yield "comment", note.id, title, note.text
+    """Every free text of the workshop that may name someone, kind by kind."""
+    for texts in _asked("texts"):
+        yield from texts(workshop)
 
 
 def mentions(workshop: Workshop, full: list[str], single: list[str]) -> list[Mention]:
     found = []
-    for kind, id_, where, text in _texts(workshop):
-        certain = [n for n in full if name_spans(text, n)]
-        maybe = [n for n in single if name_spans(text, n)]
+    for source in _texts(workshop):
+        certain = [n for n in full if name_spans(source.text, n)]
+        maybe = [n for n in single if name_spans(source.text, n)]
         if certain or maybe:
-            found.append(Mention(kind, id_, where, text, certain or maybe, bool(certain)))
+            found.append(Mention(source, certain or maybe, bool(certain)))
     return found
 
 
@@ -229,18 +212,9 @@ def person_data(workshop: Workshop, participant: Participant | None, typed: str 
     full, single = known_names(participant, typed)
     person = Person(participant, full, single, mentions=mentions(workshop, full, single))
     if participant is not None:
-        pid = participant.id
-        person.ideas = list(db.session.scalars(select(Idea).where(Idea.participant_id == pid).order_by(Idea.id)))
-        person.hat_comments = list(db.session.scalars(select(HatComment).where(HatComment.participant_id == pid)
-                                                      .order_by(HatComment.id)))
-        person.ballots = list(db.session.scalars(select(Ballot).where(Ballot.participant_id == pid)
-                                                 .order_by(Ballot.id)))
-        person.cells = list(db.session.scalars(select(CellMember).where(CellMember.participant_id == pid)))
-        person.preferences = list(db.session.scalars(select(CellPreference)
-                                                     .where(CellPreference.participant_id == pid)))
-        own = {("idea", i.id) for i in person.ideas} | {("comment", c.id) for c in person.hat_comments}
+        person.held = [line for held in _asked("held") for line in held(participant.id)]
         # Their own idea saying "Julie" is theirs already: listed with their ideas, not for review.
-        person.mentions = [m for m in person.mentions if m.certain or (m.kind, m.id) not in own]
+        person.mentions = [m for m in person.mentions if m.certain or m.source.author_id != participant.id]
     return person
 
 
@@ -250,41 +224,21 @@ def chosen(person: Person, reviewed: set[str]) -> list[Mention]:
 
 
 def person_export(workshop: Workshop, person: Person, reviewed: set[str]) -> dict:
-    """One person's data as a document they can read: profile, ideas, hat comments,
-    votes, cells and the records that name them."""
-    from workshop.reports.logic import ballot_cells
-
+    """One person's data as a document they can read: profile, what they sent in
+    each kind (ideas, hat comments, votes, cells, forces, build-ons...) and the
+    records that name them."""
     participant = person.participant
-    titles = {p.id: p.title for p in db.session.scalars(select(Project).where(Project.workshop_id == workshop.id))}
-    votes = []
-    for ballot in person.ballots:
-        round_ = db.session.get(Round, ballot.round_id)
-        votes.append({"round": round_.activity.prompt, "kind": round_.kind,
-                      "items": [{"item": titles.get(pid, ""), "vote": value}
-                                for pid, value in ballot_cells(round_.kind, ballot.content)]})
-    cell_titles = {c.id: c.project.title for c in cells_of(workshop)}
-    from_kinds = {}  # what the other kinds (force field, brainwriting...) hold of this person
-    for kind in kinds.kinds():
-        if kind.personal_data is not None and participant is not None:
-            from_kinds.update(kind.personal_data(participant.id))
+    sent = {}
+    if participant is not None:
+        for personal_data in _asked("personal_data"):
+            sent.update(personal_data(participant.id))
     return {
         "workshop": workshop.title,
         "participant": None if participant is None else {
             "nickname": participant.nickname, "stakeholder_group": participant.group.name if participant.group else None,
             "language": participant.language, "joined_at": participant.joined_at.isoformat(),
             "left_at": participant.left_at.isoformat() if participant.left_at else None},
-        "ideas": [{"question": i.activity.prompt, "text": i.text, "text_as_sent": i.original_text,
-                   "hidden": i.hidden, "sent_at": i.created_at.isoformat()} for i in person.ideas],
-        "hat_comments": [{"subject": db.session.get(HatSubject, c.subject_id).title, "hat": c.hat, "text": c.text,
-                          "sent_at": c.created_at.isoformat()} for c in person.hat_comments],
-        "votes": votes,
-        "cells": [{"cell": cell_titles.get(m.cell_id, ""), "contact_consent": m.contact_consent,
-                   "contact_name": m.contact_name, "contact_email": m.contact_email,
-                   "joined_at": m.joined_at.isoformat()} for m in person.cells],
-        "cell_preferences": [{"ranking": [cell_titles.get(c, "") for c in json.loads(p.ranking or "[]")],
-                              "contact_consent": p.contact_consent, "contact_name": p.contact_name,
-                              "contact_email": p.contact_email} for p in person.preferences],
-        **from_kinds,
+        **sent,
         "named_in": [{"record": m.kind, "where": m.where, "text": m.text, "names": m.names,
                       "certain": m.certain} for m in chosen(person, reviewed)],
     }
@@ -307,20 +261,12 @@ def erase_person(workshop: Workshop, person: Person, reviewed: set[str]) -> int:
     if participant is not None:
         participant.nickname, participant.language = None, None
         changed += 1
-        for row in person.cells + person.preferences:
-            row.contact_consent, row.contact_name, row.contact_email = False, None, None
-            changed += 1
+        changed += sum(forget([participant.id]) for forget in _asked("forget"))
     names = person.full_names + person.single_names
     for mention in chosen(person, reviewed):
-        if mention.kind == "log":
-            entry = db.session.get(CellLogEntry, mention.id)
-            entry.author, entry.body = _erase_names(entry.author, names), _erase_names(entry.body, names)
-        elif mention.kind == "idea":
-            idea = db.session.get(Idea, mention.id)
-            idea.text, idea.original_text = _erase_names(idea.text, names), _erase_names(idea.original_text, names)
-        else:
-            note = db.session.get(HatComment, mention.id)
-            note.text = _erase_names(note.text, names)
+        record = mention.source.record
+        for attribute in mention.source.fields:
+            setattr(record, attribute, _erase_names(getattr(record, attribute), names))
         changed += 1
     db.session.commit()
     return changed

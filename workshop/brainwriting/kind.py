@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.brainwriting import archive, logic, views
+from workshop.brainwriting import archive, logic, privacy, views
 from workshop.brainwriting.models import KEY
 
 
@@ -47,4 +47,7 @@ KIND = kinds.register(kinds.ActivityKind(
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
     personal_data=logic.personal_data,
+    texts=privacy.texts,
+    held=privacy.held,
+    participants_data=privacy.participants_data,
 ))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.cells import archive, logic, views
+from workshop.cells import archive, logic, privacy, views
 
 
 def _announce(activity) -> str:
@@ -28,5 +28,11 @@ KIND = kinds.register(kinds.ActivityKind(
     export=archive.export,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
+    texts=privacy.texts,
+    personal_data=privacy.personal_data,
+    held=privacy.held,
+    participants_data=privacy.participants_data,
+    contacts=privacy.contacts,
+    forget=privacy.forget,
     restore=archive.restore_cells,
 ))

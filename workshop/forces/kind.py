@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.forces import archive, logic, views
+from workshop.forces import archive, logic, privacy, views
 
 
 def _announce(activity) -> str:
@@ -31,4 +31,7 @@ KIND = kinds.register(kinds.ActivityKind(
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
     personal_data=logic.personal_data,
+    texts=privacy.texts,
+    held=privacy.held,
+    participants_data=privacy.participants_data,
 ))

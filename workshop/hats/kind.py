@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.hats import archive, logic, views
+from workshop.hats import archive, logic, privacy, views
 
 
 def _announce(activity) -> str:
@@ -38,5 +38,9 @@ KIND = kinds.register(kinds.ActivityKind(
     export=archive.export,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
+    texts=privacy.texts,
+    personal_data=privacy.personal_data,
+    held=privacy.held,
+    participants_data=privacy.participants_data,
     restore=archive.restore_hats,
 ))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.ideas import logic, views
+from workshop.ideas import logic, privacy, views
 
 
 def _announce(activity) -> str:
@@ -32,4 +32,8 @@ KIND = kinds.register(kinds.ActivityKind(
     shown=_shown,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
+    texts=privacy.texts,
+    personal_data=privacy.personal_data,
+    held=privacy.held,
+    participants_data=privacy.participants_data,
 ))

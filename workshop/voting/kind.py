@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.voting import archive, logic, views
+from workshop.voting import archive, logic, privacy, views
 
 
 def _announce(activity) -> str:
@@ -29,5 +29,7 @@ KIND = kinds.register(kinds.ActivityKind(
     export=archive.export,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
+    personal_data=privacy.personal_data,
+    held=privacy.held,
     restore=archive.restore_round,
 ))

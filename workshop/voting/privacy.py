@@ -1,0 +1,33 @@
+"""What voting rounds hold about people, for workshop/privacy.py (Law 25): ballots.
+A ballot has no free text; the projects' titles are the ideas' or the facilitator's."""
+
+from __future__ import annotations
+
+from flask_babel import ngettext
+from sqlalchemy import func, select
+
+from workshop.extensions import db
+from workshop.voting.models import Ballot, Project, Round
+
+
+def personal_data(participant_id: int) -> dict:
+    """Each ballot, item by item, in the round's own terms (dots, place, approved, scores)."""
+    from workshop.reports.logic import ballot_cells
+
+    votes = []
+    titles: dict[int, str] = {}
+    for ballot in db.session.scalars(select(Ballot).where(Ballot.participant_id == participant_id)
+                                     .order_by(Ballot.id)):
+        round_ = db.session.get(Round, ballot.round_id)
+        if not titles:
+            titles = {p.id: p.title for p in db.session.scalars(
+                select(Project).where(Project.workshop_id == round_.activity.workshop_id))}
+        votes.append({"round": round_.activity.prompt, "kind": round_.kind,
+                      "items": [{"item": titles.get(pid, ""), "vote": value}
+                                for pid, value in ballot_cells(round_.kind, ballot.content)]})
+    return {"votes": votes}
+
+
+def held(participant_id: int) -> list[str]:
+    count = db.session.scalar(select(func.count(Ballot.id)).where(Ballot.participant_id == participant_id))
+    return [ngettext("%(num)d ballot", "%(num)d ballots", count)]
