@@ -127,3 +127,34 @@ def merged(forces: Iterable[Posted], keep: int, gone: int) -> list[Posted]:
     gone_root = root_of(gone, by_id)
     return [replace(f, merged_into=keep) if f.id == gone or root_of(f.id, by_id) == gone_root and f.id != keep
             else f for f in listed]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Forces of one side the facilitator grouped under one label (None: not grouped)."""
+
+    label: str | None
+    forces: tuple[Force, ...]
+
+    @property
+    def weight(self) -> float:
+        return round(sum(f.weight for f in self.forces), 6)
+
+
+def themed(side: Iterable[Force], theme_of: dict[int, str | None]) -> list[Theme]:
+    """One side's forces by the facilitator's groups: the heaviest group first
+    (ties: by label), each strongest first as given, the forces not grouped last.
+    A label differing only in case or spaces is the same group (the first spelling seen)."""
+    listed = list(side)
+    spelling: dict[str, str] = {}
+    gathered: dict[str | None, list[Force]] = {}
+    for force in listed:
+        label = " ".join((theme_of.get(force.id) or "").split())
+        key = label.casefold() or None
+        if key is not None:
+            spelling.setdefault(key, label)
+        gathered.setdefault(key, []).append(force)
+    labelled = [Theme(spelling[key], tuple(forces)) for key, forces in gathered.items() if key is not None]
+    labelled.sort(key=lambda t: (-t.weight, t.label.casefold()))
+    rest = [Theme(None, tuple(gathered[None]))] if None in gathered else []
+    return labelled + rest

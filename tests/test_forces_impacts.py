@@ -244,7 +244,7 @@ def test_forces_csv_holds_forces_and_impacts_pseudonymous_and_safe(app, facilita
     assert "attachment" in coded.headers["Content-Disposition"]
     lines = coded.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == ("activity,subject,project,part,item,side,strength,agreements,weight,text,explanation,"
-                        "affected,hidden,merged_into,participant,group,created_at")
+                        "affected,hidden,merged_into,participant,group,created_at,theme")
     assert len(lines) == 1 + 30 + 10
     body = "\n".join(lines)
     assert ",P1," in body and ",P30," in body and "Surnom" not in body
@@ -266,7 +266,7 @@ def test_forces_csv_holds_forces_and_impacts_pseudonymous_and_safe(app, facilita
     hidden = facilitator_client.get(url + "?names=1").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(hidden.lstrip("\ufeff"))))
     assert "Surnom" not in hidden and len(rows) == 41
-    assert all(row[14:16] == ["", ""] and row[17] == "" for row in rows[1:])  # participant, group, nickname
+    assert all(row[14:16] == ["", ""] and row[18] == "" for row in rows[1:])  # participant, group, nickname
     french = facilitator_client.get(url, headers={"Accept-Language": "fr-CA"}).get_data(as_text=True)
     header = french.lstrip("\ufeff").splitlines()[0].split(";")
     assert "Côté" in header and "Qui est touché" in header and "Participant·e" in header

@@ -75,6 +75,6 @@ def test_the_forces_sheet_names_no_one_under_an_anonymous_force_field(app, facil
     db.session.commit()
     data = workbook(facilitator_client, workshop, "?names=1")
     rows = sheet_rows(data, "forces")
-    assert len(rows) == 41 and all(row[14] is None and row[15] is None and row[17] is None for row in rows[1:])
+    assert len(rows) == 41 and all(row[14] is None and row[15] is None and row[18] is None for row in rows[1:])
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         assert "Surnom" not in " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xml"))

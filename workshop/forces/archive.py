@@ -1,6 +1,6 @@
 """The force field's part of the workshop's JSON archive (the document is
-described in workshop/reports/archive.py): subject, forces, merges, "+1"s,
-impacts (the group they affect by name, null for everyone)."""
+described in workshop/reports/archive.py): subject, forces, merges, groups,
+"+1"s, impacts (the group they affect by name, null for everyone)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from workshop.forces.models import (
     MAX_EXPLANATION_LENGTH,
     MAX_FORCE_LENGTH,
     MAX_IMPACT_LENGTH,
+    MAX_THEME_LENGTH,
     Force,
     ForceAgreement,
     ForceField,
@@ -37,7 +38,8 @@ def export(activity: Activity, refs, names: bool) -> dict:
         "forces": [{"ref": ref[f.id], "participant": refs.participants[f.participant_id], "side": f.side,
                     "strength": f.strength, "text": f.text, "explanation": f.explanation,
                     "submission_key": f.submission_key, "hidden": f.hidden,
-                    "merged_into": ref.get(f.merged_into_id), "agreed_by": agreements.get(f.id, []),
+                    "merged_into": ref.get(f.merged_into_id), "theme": f.theme,
+                    "agreed_by": agreements.get(f.id, []),
                     "created_at": _ts(f.created_at)} for f in rows],
         "impacts": [{"participant": refs.participants[i.participant_id], "effect": i.effect, "text": i.text,
                      "group": i.group.name if i.group else None, "submission_key": i.submission_key,
@@ -66,7 +68,8 @@ def restore(importer, activity: Activity, entry: dict) -> None:
                       text=_text(item["text"], MAX_FORCE_LENGTH, "forces.text"),
                       explanation=_text(item.get("explanation", ""), MAX_EXPLANATION_LENGTH, "forces.explanation",
                                         empty=True),
-                      submission_key=key, hidden=_flag(item["hidden"], "forces.hidden"))
+                      submission_key=key, hidden=_flag(item["hidden"], "forces.hidden"),
+                      theme=_text(item.get("theme") or "", MAX_THEME_LENGTH, "forces.theme", empty=True) or None)
         db.session.add(_dated(force, item.get("created_at"), "forces.created_at"))
         _unique(made, item["ref"], force, "forces.ref")
         merges.append((force, item.get("merged_into"), _list(item.get("agreed_by", []), "forces.agreed_by")))

@@ -14,14 +14,17 @@ from workshop.reports import logic as reports
 from workshop.workshops.models import Workshop
 
 # Codes the shared layer already labels (activity, subject, project, item, text,
-# hidden, merged_into, participant, group, created_at, nickname) and this table's own.
+# hidden, merged_into, participant, group, created_at, nickname) and this table's
+# own; "theme" is the group the facilitator put a force in ("group" is the
+# author's stakeholder group, as in every export).
 COLUMNS = ("activity", "subject", "project", "part", "item", "side", "strength", "agreements", "weight", "text",
-           "explanation", "affected", "hidden", "merged_into", "participant", "group", "created_at")
+           "explanation", "affected", "hidden", "merged_into", "participant", "group", "created_at", "theme")
 
 
 def _own_labels() -> dict[str, str]:
     return {"part": _("Part"), "side": _("Side"), "strength": _("Strength"), "agreements": _("Agreements"),
-            "weight": _("Weight"), "explanation": _("Explanation"), "affected": _("Who is affected")}
+            "weight": _("Weight"), "explanation": _("Explanation"), "affected": _("Who is affected"),
+            "theme": _("Force group")}
 
 
 def _value_labels() -> dict[str, str]:
@@ -62,13 +65,14 @@ def rows(workshop: Workshop, names: bool, layout: reports.Layout) -> list[list]:
             table.append(start + [said("force"), ref[force.id], said(force.side), force.strength,
                                   w.agreements if w else "", round(w.weight, 2) if w else "", force.text,
                                   force.explanation, "", "yes" if force.hidden else "no",
-                                  ref.get(force.merged_into_id, "")] + who[:2] + [_time(force.created_at)] + who[2:])
+                                  ref.get(force.merged_into_id, "")] + who[:2] + [_time(force.created_at)]
+                         + [logic.kept(force).theme or ""] + who[2:])
         for n, impact in enumerate(logic.impacts_of(field), start=1):
             who = _author(people.get(impact.participant_id), refs.participants, impact.participant_id, names, level)
             table.append(start + [said("impact"), f"E{n}", said(impact.effect), "", "", "", impact.text, "",
                                   impact.group.name if impact.group else said(logic.EVERYONE),
                                   "yes" if impact.hidden else "no", ""] + who[:2]
-                         + [_time(impact.created_at)] + who[2:])
+                         + [_time(impact.created_at), ""] + who[2:])
     return table
 
 

@@ -17,6 +17,7 @@ from workshop.forces.models import (
     MAX_EXPLANATION_LENGTH,
     MAX_FORCE_LENGTH,
     MAX_IMPACT_LENGTH,
+    MAX_THEME_LENGTH,
     Force,
     ForceAgreement,
     ForceField,
@@ -215,8 +216,22 @@ def merge(field: ForceField, keep_id: int, gone_id: int) -> Force:
         raise ForcesRejected("bad_merge")
     db.session.execute(update(Force).where(Force.merged_into_id == gone.id).values(merged_into_id=keep.id))
     gone.merged_into_id = keep.id
+    keep.theme = keep.theme or gone.theme  # a duplicate already grouped brings its group
     db.session.commit()
     return keep
+
+
+def set_theme(field: ForceField, force_id: int, label: str) -> Force:
+    """Put a force (the one a duplicate joined) in a group of its side; an empty label takes it out."""
+    from workshop.security import clean_field
+
+    force = kept(force_in(field, force_id))
+    label = " ".join(clean_field(label or "").split())
+    if len(label) > MAX_THEME_LENGTH:
+        raise ForcesRejected("theme_too_long")
+    force.theme = label or None
+    db.session.commit()
+    return force
 
 
 def forces_of(field: ForceField) -> list[Force]:
@@ -248,6 +263,15 @@ class Drawn:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Forces of one side the facilitator grouped under `label` (None: not grouped)."""
+
+    label: str | None
+    drawn: list[Drawn]
+    weight: float
+
+
+@dataclass(frozen=True)
 class FieldView:
     field: ForceField
     weighed: forcefield.Field
@@ -258,6 +282,23 @@ class FieldView:
     @property
     def count(self) -> int:
         return len(self.driving) + len(self.restraining)
+
+    def side(self, side: str) -> list[Drawn]:
+        return self.driving if side == forcefield.DRIVING else self.restraining
+
+    def grouped(self, side: str) -> bool:
+        return any(d.force.theme for d in self.side(side))
+
+    def groups(self, side: str) -> list[Group]:
+        """The side by the facilitator's groups, heaviest first, the forces not grouped last;
+        one group without a label when none is grouped."""
+        drawn = {d.force.id: d for d in self.side(side)}
+        themes = forcefield.themed(self.weighed.side(side), {i: d.force.theme for i, d in drawn.items()})
+        return [Group(t.label, [drawn[f.id] for f in t.forces], t.weight) for t in themes]
+
+    def labels(self, side: str) -> list[str]:
+        """The group labels of a side, for the control view's suggestions."""
+        return [g.label for g in self.groups(side) if g.label]
 
 
 def view(field: ForceField, include_hidden: bool = False) -> FieldView:
@@ -402,6 +443,8 @@ class Summary:
     driving: list[Drawn]
     restraining: list[Drawn]
     impacts: ImpactsView
+    # Every shown force, for the groups of each side.
+    view: FieldView
 
     @property
     def balance(self) -> float:
@@ -419,7 +462,7 @@ class Summary:
 def summary_of(field: ForceField, strongest: int = SUMMARY_FORCES) -> Summary:
     shown = view(field)
     return Summary(field=field, weighed=shown.weighed, driving=shown.driving[:strongest],
-                   restraining=shown.restraining[:strongest], impacts=impacts_view(field))
+                   restraining=shown.restraining[:strongest], impacts=impacts_view(field), view=shown)
 
 
 def summaries_for_project(project: Project) -> list[Summary]:

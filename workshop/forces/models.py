@@ -9,6 +9,7 @@ from workshop.extensions import db
 
 MAX_FORCE_LENGTH = 200
 MAX_EXPLANATION_LENGTH = 500
+MAX_THEME_LENGTH = 80
 
 
 class ForceField(db.Model):
@@ -40,6 +41,9 @@ class Force(db.Model):
     submission_key: Mapped[str] = mapped_column(String(64))
     hidden: Mapped[bool] = mapped_column(default=False)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("forces.id"))
+    # The group the facilitator put it in ("Transport"), on its side; None: not grouped.
+    # Set on a kept force only: a merged duplicate belongs to the group of the force it joined.
+    theme: Mapped[str | None] = mapped_column(String(MAX_THEME_LENGTH))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 

@@ -67,6 +67,7 @@ def error_message(code: str) -> str:
         "bad_merge": _("Choose two different forces of the same side to merge."),
         "bad_effect": _("Choose whether the impact is positive or negative."),
         "bad_affected": _("Choose who is affected."),
+        "theme_too_long": _("A group's name is 80 characters at most."),
     }.get(code) or rejection_message(code)
 
 
@@ -116,6 +117,21 @@ def merge(workshop_id: int, field_id: int):
     except logic.ForcesRejected as error:
         return message_fragment(error_message(error.code))
     pushes.field_changed(workshop, field, phones=True)
+    return control_fragment(workshop, field)
+
+
+@bp.post("/w/<int:workshop_id>/forces/<int:field_id>/items/<int:force_id>/group")
+@login_required
+def group(workshop_id: int, field_id: int, force_id: int):
+    """Put a force in a group of its side (a label the facilitator types or picks); empty: no group."""
+    workshop, field = facilitated_field(workshop_id, field_id)
+    try:
+        logic.set_theme(field, force_id, request.form.get("theme", ""))
+    except logic.ForcesRejected as error:
+        if error.code == "unknown_force":
+            abort(404)
+        return message_fragment(error_message(error.code))
+    pushes.field_changed(workshop, field)  # phones list no groups: only the big screens change
     return control_fragment(workshop, field)
 
 
