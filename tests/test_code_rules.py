@@ -19,3 +19,23 @@ def test_no_view_imports_another_view():
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
              if VIEW_IMPORT.search(line)]
     assert found == []
+
+
+# Modules that reach the activity kinds only through the registry (workshop/kinds.py).
+ASK_THE_REGISTRY = ("workshop/privacy.py",)
+WORKSHOP_IMPORT = re.compile(r"^\s*(?:from|import)\s+workshop\.(\w+)")
+
+
+def test_privacy_asks_the_kinds_and_imports_none_of_them():
+    """Law 25 requests reach every kind's data through its registered hooks
+    (texts, personal_data, held, participants_data, contacts, forget): a new
+    kind's free texts are searched and erased without privacy.py knowing it."""
+    from workshop import kinds
+
+    packages = {module.split(".")[1] for module in kinds.INSTALLED}
+    assert {"ideas", "voting", "hats", "cells", "forces", "brainwriting"} <= packages
+    found = [f"{path}:{number}: {line.strip()}"
+             for path in ASK_THE_REGISTRY
+             for number, line in enumerate((ROOT / path).read_text(encoding="utf-8").splitlines(), start=1)
+             if (match := WORKSHOP_IMPORT.match(line)) and match.group(1) in packages]
+    assert found == []
