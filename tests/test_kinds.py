@@ -120,3 +120,28 @@ def test_outside_the_kinds_no_code_compares_an_activity_kind_to_a_string():
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
              if pattern.search(line)]
     assert found == []
+
+
+def test_a_kind_s_free_texts_reach_a_person_s_privacy_request(app, workshop):
+    """A kind that registers its free texts has them searched for a person's names
+    and erased on request, privacy.py unchanged (Law 25 reaches every kind)."""
+    from types import SimpleNamespace
+
+    from workshop import privacy
+
+    notes = [SimpleNamespace(id=n, note=text) for n, text in enumerate(
+        ["Bonjour de la part de Zorglub Tremblay", "Zorglub a apporté le café", "Rien à signaler"], start=1)]
+    kinds.register(kinds.ActivityKind(
+        key="notes", name="Notes", stage={"projector": "a.html", "control": "a.html", "phone": "a.html"},
+        label=str, heading=str, announce=str,
+        texts=lambda _workshop: [kinds.FreeText("note", n, ("note",), n.note, "Note", "the morning") for n in notes],
+    ))
+    try:
+        person = privacy.person_data(workshop, None, "Zorglub Tremblay")
+        assert [(m.key, m.label, m.certain) for m in person.mentions] == [("note:1", "Note", True),
+                                                                         ("note:2", "Note", False)]
+        assert privacy.erase_person(workshop, person, reviewed={"note:2"}) == 2
+    finally:
+        kinds._REGISTRY.pop("notes", None)
+    assert [n.note for n in notes] == ["Bonjour de la part de [effacé]", "[effacé] a apporté le café",
+                                       "Rien à signaler"]
