@@ -1,0 +1,75 @@
+"""Grouped forces in Chromium: 30 forces of 40 phones, 24 of them in five groups,
+on the projector at 1920×1080 (each group together under its heading, what does
+not fit told), and the facilitator grouping one more from the control view,
+which the projector shows live. Screenshots: docs/screenshots/forces-groups-*.png."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.projector_checks import broken_words, clipped_items, smallest_font_px, untold_hidden
+from tests.test_a11y import audit
+from tests.test_forces_browser import SHOTS, audited, fill
+from tests.test_projector_browser import PROJECTOR, data, new_workshop, open_, projector_page  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+GROUPS = {"driving": ["Main-d'œuvre et emploi", "Partenaires en place", "Financement"],
+          "restraining": ["Immigration et permis", "Vie quotidienne"]}
+
+
+def grouped(field) -> None:
+    from workshop.extensions import db
+    from workshop.forces import logic
+
+    for n, force in enumerate(logic.forces_of(field)[:24]):
+        labels = GROUPS[force.side]
+        force.theme = labels[n // 2 % len(labels)]
+    db.session.commit()
+
+
+def test_grouped_forces_on_the_projector_and_grouping_from_the_control_view(browser, server, data):  # noqa: F811
+    from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
+
+    workshop, people = new_workshop(phones=40)
+    field = fill(workshop, people)
+    grouped(field)
+    open_(workshop, field.activity)
+    context, page = projector_page(browser, server, workshop.id)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "forces-groups-projector.png"))
+    smallest = smallest_font_px(page)
+    assert smallest[0] >= 20, smallest
+    assert clipped_items(page) == [] and untold_hidden(page) == [] and broken_words(page) == []
+    shown = page.eval_on_selector_all(".force-list > .force", "els => els.filter(e => e.offsetParent).length")
+    told = sum(int(t.split()[1]) for t in page.locator(".more-forces:not([hidden])").all_inner_texts())
+    assert shown + told == 30 and shown >= 10, (shown, told)
+    headings = page.locator("#forces-driving-projector .force-group-title").all_inner_texts()
+    assert headings and all(any(label in h for label in GROUPS["driving"] + ["Non regroupées"]) for h in headings)
+
+    control = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
+    desk = control.new_page()
+    desk.goto(f"{server.url}/login")
+    desk.fill("input[name=email]", FACILITATOR_EMAIL)
+    desk.fill("input[name=password]", FACILITATOR_PASSWORD)
+    desk.click("button.primary")
+    desk.goto(f"{server.url}/w/{workshop.id}/control")
+    desk.wait_for_selector("body[data-live=connected]")
+    named = "Regroupement de « Un comité régional déjà en place »"
+    form = desk.locator("form.force-group-form", has=desk.get_by_label(named))
+    form.get_by_label(named).fill("Partenaires en place")
+    form.locator("button", has_text="Regrouper").click()
+    expect(desk.get_by_label(named)).to_have_value("Partenaires en place", timeout=10000)
+    desk.wait_for_timeout(500)  # the push that follows may replace the moderation list again
+    desk.evaluate("document.querySelector('#force-moderation .force-group-title').scrollIntoView()")
+    desk.screenshot(path=str(SHOTS / "forces-groups-control.png"))
+    assert audit(desk) == []
+    # The projector shows it under its group, live.
+    expect(page.locator("#forces-driving-projector li.force").filter(has_text="Un comité régional déjà en place")
+           ).to_have_count(1, timeout=10000)
+    page.wait_for_timeout(300)
+    assert untold_hidden(page) == [] and clipped_items(page) == []
+    assert audited(browser, context, page.url, PROJECTOR) == []
+    control.close()
+    context.close()
