@@ -431,10 +431,15 @@ def test_members_evaluate_and_the_report_sums_up_in_both_languages(coordinator, 
     assert report["answers"] == 3 and report["overall"] == round((3 + 5 + 2) / 3, 1)
     assert report["placed"] == len(members) and report["accepted"] == len(people)
     assert [t for _, t in report["hindered"]] == ["La distance entre Alma et Chicoutimi"]
+    # Drawn as a force field: what helped the one who marked 5 weighs 5, what hindered the one who marked 2 weighs 4.
+    field = report["field"]
+    assert [t for (_, t), _ in field["driving"]] == ["La confiance de l'employeur"]
+    assert field["balance"] == 1.0 and field["driving"][0][1].length == 1.0 and field["restraining"][0][1].length == 0.8
     fr = coordinator.get(f"/jumelage/{program.id}/rapport", headers={"Accept-Language": "fr"})
     assert fr.status_code == 200
     assert "Ce qui a nui" in fr.get_data(as_text=True) and "Inscriptions acceptées" in fr.get_data(as_text=True)
     assert "(3,3 / 5)" in fr.get_data(as_text=True)  # French decimals: a comma
+    assert fr.get_data(as_text=True).count('class="force-arrow"') == 2 and "+1" in fr.get_data(as_text=True)
     coordinator.post("/lang/en", data={"next": "/"})
     en = coordinator.get(f"/jumelage/{program.id}/rapport").get_data(as_text=True)
     assert "Driving and restraining forces" in en and "Un stage trouvé" in en

@@ -73,7 +73,17 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-CA", bypass_csp=True).new_page()
     phone.goto(f"{server.url}/jumelage/{server.program}/inscription")
     audited(phone, "sign-up")
+    capacity = phone.locator("input[name=capacity]")
+    assert not capacity.is_visible()  # an employer's question: shown once "employer" is ticked, no script needed
+    phone.check("input[name=role][value=employer]")
+    assert capacity.is_visible()
     phone.check("input[name=role][value=student]")
+    assert not capacity.is_visible()
+    scriptless = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False).new_page()
+    scriptless.goto(f"{server.url}/jumelage/{server.program}/inscription")
+    scriptless.check("input[name=role][value=employer]")
+    assert scriptless.locator("input[name=capacity]").is_visible()
+    scriptless.context.close()
     phone.fill("input[name=name]", "Nadia Haddad")
     phone.fill("input[name=email]", "nadia@example.org")
     phone.fill("input[name=languages]", "arabe, français, anglais")
@@ -143,11 +153,13 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
         with phone.expect_navigation():
             phone.click(".jumelage-contract button.primary")
     assert phone.locator(".jumelage-confirmed li", has_text="confirmé le").count() == 3
-    phone.fill("input[name=what]", "Visite du Vieux-Port de Chicoutimi")
-    phone.locator(".jumelage-check-ins .choice", has_text="4").click()
+    # The employer may be in several trios: each has its own contract and meetings.
+    trio = phone.locator(".jumelage-member-match").filter(has_text="confirmé le")
+    trio.locator("input[name=what]").fill("Visite du Vieux-Port de Chicoutimi")
+    trio.locator(".jumelage-check-ins .choice", has_text="4").click()
     with phone.expect_navigation():
-        phone.click(".jumelage-check-ins button.primary")
-    assert "Vieux-Port" in phone.locator(".jumelage-check-ins ul").inner_text()
+        trio.locator(".jumelage-check-ins button.primary").click()
+    assert "Vieux-Port" in trio.locator(".jumelage-check-ins ul").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(SHOTS / "jumelage-member.png"), full_page=True)
     audited(phone, "member")
@@ -172,6 +184,24 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     assert page.locator("tbody tr").last.locator(".jumelage-flag").count() == 0  # the trio met, listed last
     page.screenshot(path=str(SHOTS / "jumelage-follow-up.png"))
     audited(page, "follow-up")
+    # The coordinator opens the evaluation early; the trio answers; the report draws what helped and hindered.
+    page.goto(f"{server.url}/jumelage/{server.program}")
+    page.check("input[name=evaluation_open]")
+    with page.expect_navigation():
+        page.locator("form[action$='/schedule'] button").click()
+    answers = (("5", "Les soupers chez Josée", "Les horaires de cours"), ("4", "La patience de chacun", ""),
+               ("2", "", "La distance entre Alma et Chicoutimi"))
+    for link, (overall, helped, hindered) in zip(links, answers):
+        phone.goto(f"{server.url}{link}")
+        phone.locator("#evaluation .choice", has_text=overall).click()
+        phone.fill("textarea[name=helped]", helped)
+        phone.fill("textarea[name=hindered]", hindered)
+        with phone.expect_navigation():
+            phone.click("#evaluation button.primary")
+    page.goto(f"{server.url}/jumelage/{server.program}/rapport")
+    assert page.locator(".jumelage-force-field .force-arrow").count() == 4
+    page.locator(".jumelage-force-field").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "jumelage-report.png"))
     for screen in ("", "/activites", "/rapport"):
         page.goto(f"{server.url}/jumelage/{server.program}{screen}")
         audited(page, screen or "program")

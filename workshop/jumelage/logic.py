@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, or_, select
 
+from analysis import forcefield
 from analysis import jumelage as solver
 from workshop.extensions import db
 from workshop.jumelage.models import (
@@ -657,6 +658,26 @@ def survey_of(signup: Signup) -> SurveyAnswer | None:
     return db.session.scalar(select(SurveyAnswer).where(SurveyAnswer.signup_id == signup.id))
 
 
+def evaluation_field(answers: list[SurveyAnswer], roles: dict[int, str]) -> dict:
+    """What helped and what got in the way, weighed as a force field
+    (analysis/forcefield.py): each answer's "helped" is a driving force and its
+    "hindered" a restraining one. The survey asks no strength per force, so a
+    force's strength is what its author's overall mark says of it: what helped
+    someone who found the jumelage very useful (5) pushes harder, and what got
+    in the way of someone who found it not useful (1) holds back harder (6 − mark)."""
+    posted, said = [], {}
+    for n, answer in enumerate(answers):
+        for offset, side, text, strength in ((0, forcefield.DRIVING, answer.helped, answer.overall),
+                                             (1, forcefield.RESTRAINING, answer.hindered, 6 - answer.overall)):
+            if text:
+                said[2 * n + offset] = (roles.get(answer.signup_id, ""), text)
+                posted.append(forcefield.Posted(id=2 * n + offset, side=side, strength=strength))
+    field = forcefield.aggregate(posted, len(answers))
+    return {"driving": [(said[f.id], f) for f in field.driving],
+            "restraining": [(said[f.id], f) for f in field.restraining],
+            "driving_sum": field.driving_sum, "restraining_sum": field.restraining_sum, "balance": field.balance}
+
+
 def report(program: Program) -> dict:
     """The program report: figures, retention, the evaluation's impacts and its
     driving and restraining forces (what helped, what hindered), by role."""
@@ -672,7 +693,8 @@ def report(program: Program) -> dict:
             "retention": round(100 * sum(not r["inactive"] for r in rows) / len(rows)) if rows else None,
             "impacts": [(roles.get(a.signup_id, ""), a.impacts) for a in answers if a.impacts],
             "helped": [(roles.get(a.signup_id, ""), a.helped) for a in answers if a.helped],
-            "hindered": [(roles.get(a.signup_id, ""), a.hindered) for a in answers if a.hindered]}
+            "hindered": [(roles.get(a.signup_id, ""), a.hindered) for a in answers if a.hindered],
+            "field": evaluation_field(answers, roles)}
 
 
 # --- Law 25 ---------------------------------------------------------------------
