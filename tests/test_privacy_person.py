@@ -236,3 +236,27 @@ def test_a_person_export_holds_what_they_sent_in_the_other_kinds(facilitator_cli
     assert [f["text"] for f in data["forces"]] == [mine.text]
     assert data["forces_agreed"] == ["Peu de personnel"]
     assert [b["text"] for b in data["build_ons"]] == ["avec un numéro unique"]
+
+
+def test_a_project_made_from_an_idea_that_names_her_is_erased_with_the_idea(facilitator_client, workshop,
+                                                                            request_case):
+    """The voting item keeps the idea's words, and the coordinator's description for
+    partners may name a contact: both are records that name her."""
+    from workshop.voting.models import Project
+
+    about = request_case["about"]
+    project = db.session.query(Project).filter_by(idea_id=about.id).one()
+    project.description = "Contact : julie tremblay, au cégep"
+    db.session.commit()
+    html = facilitator_client.get(f"/w/{workshop.id}/privacy", query_string={
+        "participant": request_case["julie"].id, "name": "Julie Tremblay"}).get_data(as_text=True)
+    certain = html[html.index("la nomment avec certitude"):html.index("à vérifier</h3>")]
+    assert "Inviter Julie Tremblay à présenter son parcours — Contact : julie tremblay, au cégep" in certain
+    facilitator_client.post(f"/w/{workshop.id}/privacy/person", data={
+        "participant": request_case["julie"].id, "name": "Julie Tremblay", "action": "erase", "confirm": "1"})
+    db.session.expire_all()
+    project = db.session.get(Project, project.id)
+    assert project.title == f"Inviter {ERASED} à présenter son parcours"
+    assert project.description == f"Contact : {ERASED}, au cégep" and project.needs == ""
+    others = db.session.query(Project).filter(Project.id != project.id).all()
+    assert others and not any(ERASED in p.title for p in others)

@@ -114,7 +114,7 @@ class Mention:
 
     @property
     def where(self) -> str:
-        return self.source.where
+        return str(self.source.where)
 
     @property
     def text(self) -> str:
@@ -266,7 +266,8 @@ def erase_person(workshop: Workshop, person: Person, reviewed: set[str]) -> int:
     for mention in chosen(person, reviewed):
         record = mention.source.record
         for attribute in mention.source.fields:
-            setattr(record, attribute, _erase_names(getattr(record, attribute), names))
+            if getattr(record, attribute):
+                setattr(record, attribute, _erase_names(getattr(record, attribute), names))
         changed += 1
     db.session.commit()
     return changed

@@ -29,6 +29,7 @@ KIND = kinds.register(kinds.ActivityKind(
     export=archive.export,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
+    texts=privacy.texts,
     personal_data=privacy.personal_data,
     held=privacy.held,
     restore=archive.restore_round,

@@ -1,13 +1,28 @@
-"""What voting rounds hold about people, for workshop/privacy.py (Law 25): ballots.
-A ballot has no free text; the projects' titles are the ideas' or the facilitator's."""
+"""What voting rounds hold about people, for workshop/privacy.py (Law 25): ballots,
+and the candidate projects' texts. A project made from an idea keeps the idea's
+words ("Inviter Julie Tremblay…") after the idea is erased, and the coordinator's
+description for partners may name a contact: both are searched."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from workshop.extensions import db
+from workshop.kinds import FreeText
 from workshop.voting.models import Ballot, Project, Round
+from workshop.workshops.models import Workshop
+
+PROJECT_TEXTS = ("title", "description", "needs")
+
+
+def texts(workshop: Workshop):
+    """Every candidate project's title, description and needs."""
+    for project in db.session.scalars(select(Project).where(Project.workshop_id == workshop.id)
+                                      .order_by(Project.id)):
+        text = " — ".join(value for value in (getattr(project, name) for name in PROJECT_TEXTS) if value)
+        yield FreeText("project", project, PROJECT_TEXTS, text, _l("Project"), _l("Projects"))
 
 
 def personal_data(participant_id: int) -> dict:
