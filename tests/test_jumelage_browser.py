@@ -202,6 +202,15 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     assert page.locator(".jumelage-force-field .force-arrow").count() == 4
     page.locator(".jumelage-force-field").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "jumelage-report.png"))
+    # A Law 25 request: the coordinator finds one person from the program's page.
+    page.goto(f"{server.url}/jumelage/{server.program}")
+    page.fill("input[name=q]", "josee")
+    with page.expect_navigation():
+        page.locator("form[role=search] button").click()
+    assert page.locator(".jumelage-search-results li").count() == 1
+    assert "Josée" in page.locator(".jumelage-search-results").inner_text()
+    page.locator("#schedule-title").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SHOTS / "jumelage-program.png"))
     for screen in ("", "/activites", "/rapport"):
         page.goto(f"{server.url}/jumelage/{server.program}{screen}")
         audited(page, screen or "program")
