@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workshop import kinds
-from workshop.brainwriting.models import BUILD_KINDS, MAX_BUILD_LENGTH, Brainwriting, Build, Serve
+from workshop.brainwriting.models import MAX_BUILD_LENGTH, NOTE_KINDS, Brainwriting, Build, Serve
 from workshop.extensions import db
 from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _ref, _text, _ts, _whole
 from workshop.workshops.models import Activity
@@ -58,7 +58,7 @@ def restore(importer, activity: Activity, entry: dict) -> None:
         if (person.id, key) in keys:
             raise ImportProblem("brainwriting.builds.submission_key")
         keys.add((person.id, key))
-        if item["kind"] not in BUILD_KINDS:
+        if item["kind"] not in NOTE_KINDS:
             raise ImportProblem("brainwriting.builds.kind")
         promoted = _ref(importer.ideas, item.get("promoted_idea"), "brainwriting.builds.promoted_idea",
                         optional=True)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from analysis import rotation
 from workshop import kinds
-from workshop.brainwriting.models import BUILD_KINDS, KEY, MAX_BUILD_LENGTH, Brainwriting, Build, Serve
+from workshop.brainwriting.models import INSPIRED, KEY, MAX_BUILD_LENGTH, NOTE_KINDS, Brainwriting, Build, Serve
 from workshop.extensions import db
 from workshop.ideas.logic import IdeaRejected, clean_key, clean_text, has_ideas, wall
 from workshop.ideas.models import Idea
@@ -165,8 +165,10 @@ def build(bw: Brainwriting, participant: Participant, idea_id: int, kind: str, t
         raise BrainwritingRejected(rejected.code) from None
     if len(text) > MAX_BUILD_LENGTH:
         raise BrainwritingRejected("too_long")
-    if kind not in BUILD_KINDS:
+    if kind not in NOTE_KINDS:
         raise BrainwritingRejected("bad_kind")
+    if kind == INSPIRED and not may_inspire(bw):
+        raise BrainwritingRejected("weaker_question")
     db.session.refresh(bw.activity)
     if not bw.activity.is_open:
         raise BrainwritingRejected("closed")
@@ -179,6 +181,9 @@ def build(bw: Brainwriting, participant: Participant, idea_id: int, kind: str, t
                  kind=kind, text=text, submission_key=key)
     db.session.add(note)
     try:
+        if kind == INSPIRED:
+            db.session.flush()  # the idea's key names the build, as a promotion's does
+            note.promoted_idea_id = _new_idea(bw, note).id
         db.session.commit()
     except IntegrityError:  # two resends raced; the other one stored it
         db.session.rollback()
@@ -243,23 +248,42 @@ def set_hidden(note: Build, hidden: bool) -> None:
     db.session.commit()
 
 
-def promote(note: Build) -> Idea:
-    """The build becomes an idea of the source question, written by the build's
-    author: it reaches that wall, the grouping, the votes and the rotation."""
+def may_inspire(bw: Brainwriting) -> bool:
+    """Whether what phones write here may become ideas of the question: not when the
+    question names people more than this activity promised its writers."""
     from workshop import anonymity
 
-    if note.promoted_idea_id is not None:
-        return db.session.get(Idea, note.promoted_idea_id)
-    bw = db.session.get(Brainwriting, note.brainwriting_id)
-    # Written under a stronger promise than the question's, it would show its author there.
     promised = anonymity.LEVELS.index(anonymity.level_of(bw.activity))
-    if anonymity.LEVELS.index(anonymity.level_of(db.session.get(Activity, bw.source_activity_id))) > promised:
-        raise BrainwritingRejected("weaker_question")
+    return anonymity.LEVELS.index(anonymity.level_of(db.session.get(Activity, bw.source_activity_id))) <= promised
+
+
+def _new_idea(bw: Brainwriting, note: Build) -> Idea:
+    """The build's text as an idea of the source question, by the build's author."""
     idea = Idea(activity_id=bw.source_activity_id, participant_id=note.participant_id,
                 submission_key=f"brainwriting-build-{note.id}", text=note.text, original_text=note.text,
                 merged=[])
     db.session.add(idea)
     db.session.flush()
+    return idea
+
+
+def inspirations(bw: Brainwriting) -> dict[int, Idea]:
+    """Each idea a phone sent as inspired by another, with the idea that inspired it."""
+    rows = db.session.execute(select(Build.promoted_idea_id, Idea).join(Idea, Idea.id == Build.idea_id).where(
+        Build.brainwriting_id == bw.id, Build.kind == INSPIRED, Build.promoted_idea_id.is_not(None)))
+    return {new_id: source for new_id, source in rows}
+
+
+def promote(note: Build) -> Idea:
+    """The build becomes an idea of the source question, written by the build's
+    author: it reaches that wall, the grouping, the votes and the rotation."""
+    if note.promoted_idea_id is not None:
+        return db.session.get(Idea, note.promoted_idea_id)
+    bw = db.session.get(Brainwriting, note.brainwriting_id)
+    # Written under a stronger promise than the question's, it would show its author there.
+    if not may_inspire(bw):
+        raise BrainwritingRejected("weaker_question")
+    idea = _new_idea(bw, note)
     note.promoted_idea_id = idea.id
     db.session.commit()
     return idea

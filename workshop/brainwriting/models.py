@@ -9,6 +9,10 @@ from workshop.extensions import db
 
 MAX_BUILD_LENGTH = 300
 BUILD_KINDS = ("yes_and", "what_if")
+# A new idea inspired by the one handed: kept as a build of that idea (round,
+# author, the link) and, at once, an idea of the source question (promoted_idea_id).
+INSPIRED = "inspired"
+NOTE_KINDS = (*BUILD_KINDS, INSPIRED)
 # The stored kind of its activities (activity.kind).
 KEY = "brainwriting"
 
@@ -51,8 +55,9 @@ class Serve(db.Model):
 
 
 class Build(db.Model):
-    """A build-on ("Oui, et…", "Et si…") added to an idea; the record keeps its
-    round and author. Promoted, it also became an idea of the source question."""
+    """A build-on ("Oui, et…", "Et si…") added to an idea, or a new idea inspired
+    by it; the record keeps its round and author. Promoted (an inspired idea is
+    from the start), it also became an idea of the source question."""
 
     __tablename__ = "brainwriting_builds"
     __table_args__ = (UniqueConstraint("participant_id", "submission_key", name="uq_brainwriting_builds_submission"),)

@@ -7,7 +7,9 @@ from flask import render_template
 
 from workshop import live
 from workshop.brainwriting import logic
-from workshop.brainwriting.models import Brainwriting, Build
+from workshop.brainwriting.models import INSPIRED, Brainwriting, Build
+from workshop.extensions import db
+from workshop.ideas.models import Idea
 
 
 def build_changed(bw: Brainwriting, note: Build) -> None:
@@ -21,11 +23,25 @@ def build_changed(bw: Brainwriting, note: Build) -> None:
     everything = logic.chain(bw, idea, include_hidden=True)
     element = f"bw-chain-{idea.id}"
 
+    inspired = logic.inspirations(bw)
+    new_idea = db.session.get(Idea, note.promoted_idea_id) if note.kind == INSPIRED and note.promoted_idea_id else None
+
     def render(audience: str) -> list[live.Swap]:
         if audience == "control":
-            return [live.replace(element, render_template(
-                "brainwriting/_chain_control.html", bw=bw, idea=idea, builds=everything, workshop=workshop))]
-        html = render_template("brainwriting/_chain.html", bw=bw, idea=idea, builds=shown, workshop=workshop)
-        return [live.remove(element), live.upsert(element, "#bw-chains", html, first=True)]
+            swaps = [live.replace(element, render_template(
+                "brainwriting/_chain_control.html", bw=bw, idea=idea, builds=everything, workshop=workshop,
+                inspired=inspired))]
+            if new_idea is not None:  # an idea of its own now, built on in the next rounds
+                swaps.append(live.upsert(f"bw-chain-{new_idea.id}", "#bw-chains", render_template(
+                    "brainwriting/_chain_control.html", bw=bw, idea=new_idea, builds=[], workshop=workshop,
+                    inspired=inspired)))
+            return swaps
+        html = render_template("brainwriting/_chain.html", bw=bw, idea=idea, builds=shown, workshop=workshop,
+                               inspired=inspired)
+        swaps = [live.remove(element), live.upsert(element, "#bw-chains", html, first=True)]
+        if new_idea is not None:  # below the ideas built on, as the wall orders it
+            swaps.append(live.upsert(f"bw-chain-{new_idea.id}", "#bw-chains", render_template(
+                "brainwriting/_chain.html", bw=bw, idea=new_idea, builds=[], workshop=workshop, inspired=inspired)))
+        return swaps
 
     live.broadcast(workshop.id, live.FACILITATOR_AUDIENCES, render)

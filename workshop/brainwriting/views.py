@@ -31,6 +31,18 @@ def brainwriting_chains(bw, include_hidden=False):
 
 
 @bp.app_template_global()
+def brainwriting_inspirations(bw):
+    """Each idea sent as inspired by another, with the one that inspired it."""
+    return logic.inspirations(bw)
+
+
+@bp.app_template_global()
+def brainwriting_may_inspire(bw):
+    """Whether phones may send a new idea of the question from here (its anonymity allows it)."""
+    return logic.may_inspire(bw)
+
+
+@bp.app_template_global()
 def brainwriting_counts(bw):
     return logic.round_counts(bw)
 
@@ -43,7 +55,7 @@ def error_message(code: str) -> str:
         "closed": _("This activity is closed: your build-on was not sent."),
         "not_served": _("This idea was not handed to you: your phone shows the one you build on now."),
         "too_long": _("Your build-on is too long: 300 characters at most."),
-        "bad_kind": _("Choose “Yes, and…” or “What if…”."),
+        "bad_kind": _("Choose “Yes, and…”, “What if…” or a new idea."),
         "weaker_question": _("This build-on was written under a stronger anonymity promise than the question's: "
                              "it cannot become one of its ideas."),
     }.get(code) or rejection_message(code)
