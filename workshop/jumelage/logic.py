@@ -628,8 +628,7 @@ def evaluation_window(program: Program, today: date | None = None) -> dict:
     an end date, only the coordinator opens it."""
     today = today or date.today()
     opens_on = program.ends_on - timedelta(weeks=EVALUATION_WEEKS) if program.ends_on else None
-    return {"open": program.evaluation_open or (opens_on is not None and today >= opens_on),
-            "opens_on": opens_on, "early": program.evaluation_open and (opens_on is None or today < opens_on)}
+    return {"open": program.evaluation_open or (opens_on is not None and today >= opens_on), "opens_on": opens_on}
 
 
 def set_schedule(program: Program, ends_on: date | None, evaluation_open: bool) -> None:
