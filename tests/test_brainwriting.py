@@ -227,8 +227,9 @@ def test_a_build_is_pushed_to_the_big_screens_once_per_room(app, facilitator_cli
     pushed = swaps(projector)
     assert [s["op"] for s in pushed] == ["remove", "upsert"]
     assert pushed[1]["id"] == f"bw-chain-{idea_id}" and pushed[1]["first"] and "repas partagés" in pushed[1]["html"]
-    [on_control] = swaps(control)
+    on_control, counts = swaps(control)  # the chain, then the round's figures
     assert on_control["op"] == "replace" and "Masquer" in on_control["html"]
+    assert counts["id"] == "bw-round-counts" and "6 téléphones" in counts["html"]
     note = db.session.scalar(db.select(Build))
     facilitator_client.post(f"/w/{workshop.id}/brainwriting/builds/{note.id}/hide")
     assert "repas partagés" not in swaps(projector)[1]["html"]

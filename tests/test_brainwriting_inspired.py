@@ -151,3 +151,29 @@ def test_the_archive_keeps_the_link(app, facilitator_client, workshop):
     [(new_id, source)] = logic.inspirations(copy).items()
     assert db.session.get(Idea, new_id).text == "Un jumelage des familles"
     assert source.text == db.session.get(Idea, idea_id).text
+
+
+def test_the_control_view_counts_the_round_live(app, facilitator_client, workshop):
+    """Builds arriving and late phones served move the round's figures on the control view."""
+    from tests.conftest import join
+
+    clients, _question, bw = session(app, facilitator_client, workshop, phones=40, count=60)
+    control, _ = watcher(app, facilitator_client, workshop, "control")
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    for n, phone in enumerate(clients[:10]):
+        idea_id, _page = handed(phone, workshop, bw)
+        build(phone, workshop, bw, idea_id, f"Un ajout {n}", f"count-{n:05d}",
+              kind="inspired" if n % 2 else "what_if")
+    counts = [s["html"] for s in swaps(control) if s.get("id") == "bw-round-counts"]
+    assert len(counts) == 10 and "40 téléphones" in counts[-1] and "10 ajouts" in counts[-1]
+    assert not [s for s in swaps(projector) if s.get("id") == "bw-round-counts"]
+    late = app.test_client()
+    join(late, workshop, nickname="Tardive")
+    control.get_received()
+    handed(late, workshop, bw)
+    [told] = [s["html"] for s in swaps(control) if s.get("id") == "bw-round-counts"]
+    assert "41 téléphones" in told
+    handed(late, workshop, bw)  # asked again: nothing new to tell
+    assert not [s for s in swaps(control) if s.get("id") == "bw-round-counts"]
+    page = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
+    assert page.count('id="bw-round-counts"') == 1

@@ -30,7 +30,7 @@ def build_changed(bw: Brainwriting, note: Build) -> None:
         if audience == "control":
             swaps = [live.replace(element, render_template(
                 "brainwriting/_chain_control.html", bw=bw, idea=idea, builds=everything, workshop=workshop,
-                inspired=inspired))]
+                inspired=inspired)), _counts(bw, workshop)]
             if new_idea is not None:  # an idea of its own now, built on in the next rounds
                 swaps.append(live.upsert(f"bw-chain-{new_idea.id}", "#bw-chains", render_template(
                     "brainwriting/_chain_control.html", bw=bw, idea=new_idea, builds=[], workshop=workshop,
@@ -45,3 +45,16 @@ def build_changed(bw: Brainwriting, note: Build) -> None:
         return swaps
 
     live.broadcast(workshop.id, live.FACILITATOR_AUDIENCES, render)
+
+
+def _counts(bw: Brainwriting, workshop) -> live.Swap:
+    return live.replace("bw-round-counts", render_template("brainwriting/_round_counts.html", bw=bw,
+                                                           workshop=workshop))
+
+
+def counts_changed(bw: Brainwriting) -> None:
+    """A late phone was handed an idea: the control view's figures of the round change."""
+    workshop = bw.activity.workshop
+    if workshop.stage_activity is None or workshop.stage_activity.id != bw.activity_id:
+        return
+    live.broadcast(workshop.id, ["control"], lambda _audience: [_counts(bw, workshop)])

@@ -134,7 +134,9 @@ def brainwriting_phone(code: str, bw_id: int):
 
 
 def my_turn(bw, participant, status: int = 200, error: str | None = None):
-    served, _late = logic.serve(bw, participant)
+    served, late = logic.serve(bw, participant)
+    if late:
+        pushes.counts_changed(bw)
     mine = logic.builds_of(bw, participant, served.idea_id) if served else []
     return render_template("brainwriting/_my_turn.html", bw=bw, served=served, mine=mine, error=error,
                            workshop=bw.activity.workshop), status
