@@ -177,3 +177,19 @@ def test_the_control_view_counts_the_round_live(app, facilitator_client, worksho
     assert not [s for s in swaps(control) if s.get("id") == "bw-round-counts"]
     page = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
     assert page.count('id="bw-round-counts"') == 1
+
+
+def test_the_question_wall_on_the_big_screens_gets_the_inspired_idea_live(app, facilitator_client, workshop):
+    """During brainwriting the facilitator may put the question's wall on the projector: a new idea joins it."""
+    clients, question, bw = session(app, facilitator_client, workshop, phones=6, count=12)
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    assert facilitator_client.post(f"/w/{workshop.id}/activities/{question.id}/show").status_code == 200
+    projector.get_received()
+    idea_id, _page = handed(clients[0], workshop, bw)
+    build(clients[0], workshop, bw, idea_id, "Des paniers de bienvenue", "insp-wall-01", kind="inspired")
+    pushed = swaps(projector)
+    assert [s["id"] for s in pushed] == ["stage"] and "Des paniers de bienvenue" in pushed[0]["html"]
+    assert 'id="bw-chains"' not in pushed[0]["html"]  # the question's wall, not the chains
+    # A build-on is not an idea of the question: that wall does not move.
+    build(clients[0], workshop, bw, idea_id, "et des recettes", "insp-wall-02", kind="yes_and")
+    assert swaps(projector) == []

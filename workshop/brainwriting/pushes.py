@@ -16,7 +16,12 @@ def build_changed(bw: Brainwriting, note: Build) -> None:
     """The chain of the build's idea is rendered again; on the projector it moves
     to the top (the ideas built on most recently come first)."""
     workshop = bw.activity.workshop
-    if workshop.stage_activity is None or workshop.stage_activity.id != bw.activity_id:
+    shown = workshop.stage_activity
+    if note.kind == INSPIRED and shown is not None and shown.id == bw.source_activity_id:
+        # The big screens show the question's wall: it has one idea more.
+        live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
+        return
+    if shown is None or shown.id != bw.activity_id:
         return  # the big screens show another activity: this wall is not there
     idea = note.idea
     shown = logic.chain(bw, idea)
