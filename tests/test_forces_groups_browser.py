@@ -1,7 +1,7 @@
 """Grouped forces in Chromium: 30 forces of 40 phones, 24 of them in five groups,
 on the projector at 1920×1080 (each group together under its heading, what does
 not fit told), and the facilitator grouping one more from the control view,
-which the projector shows live. Screenshots: docs/screenshots/forces-groups-*.png."""
+which the projector shows live; the report names the groups. Screenshots: docs/screenshots/forces-groups-*.png."""
 
 from __future__ import annotations
 
@@ -71,5 +71,14 @@ def test_grouped_forces_on_the_projector_and_grouping_from_the_control_view(brow
     page.wait_for_timeout(300)
     assert untold_hidden(page) == [] and clipped_items(page) == []
     assert audited(browser, context, page.url, PROJECTOR) == []
+    # The report names each side's groups as it prints.
+    report = control.new_page()
+    report.set_viewport_size({"width": 1100, "height": 1400})
+    report.goto(f"{server.url}/w/{workshop.id}/report")
+    report.emulate_media(media="print")
+    report.locator("#force-fields").screenshot(path=str(SHOTS / "forces-groups-report.png"))
+    expect(report.locator("#force-fields .force-summary-groups")).to_have_count(2)
+    expect(report.locator("#force-fields .force-summary-groups").first).to_contain_text("Partenaires en place")
+    assert audit(report) == []
     control.close()
     context.close()
