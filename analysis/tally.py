@@ -25,10 +25,12 @@ and the database layer stays out of here.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 ItemId = Hashable
@@ -204,6 +206,12 @@ class TallyResult:
             if it.item_id == item_id:
                 return it
         raise KeyError(item_id)
+
+    @cached_property
+    def shared_ranks(self) -> frozenset[int]:
+        """The ranks held by more than one item: those items are tied."""
+        counts = Counter(it.rank for it in self.items)
+        return frozenset(rank for rank, n in counts.items() if n > 1)
 
 
 @dataclass(frozen=True)

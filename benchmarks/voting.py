@@ -13,8 +13,16 @@ address is lifted, as a forum behind one address would), loads its ballot, then 
 --changes times as fast as the server answers, all phones together (approval:
 a whole ballot of three items each time; dots: one dot each time, one at a
 time, as ballot.js sends them). Prints votes per second, vote and join
-latencies, errors, and how long after the last answered vote the projector
-showed the final totals (result pushes are coalesced).
+latencies, errors, the server process's CPU per vote and per join (the driver
+shares the machine's cores, so CPU says what latency cannot), and how long
+after the last answered vote the projector showed the final totals (result
+pushes are coalesced).
+
+Two paces: as fast as answers come (the ceiling; with 64 phones each waiting
+for its answer, latency is then 64 / throughput by Little's law), or
+`--rate R`, R votes a second offered by all phones at random times, as a
+forum's room votes (latency counted from when each vote was due).
+`--join-over S` spreads the joins over S seconds, as a room scanning a code.
 
 PostgreSQL runs in a scratch schema of its own, dropped afterwards.
 """
@@ -24,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import random
 import re
 import statistics
@@ -48,6 +57,13 @@ SCORES = re.compile(r'class="result[^"]*" data-score="(\d+)"')
 PROJECTS = re.compile(r'name="project" value="(\d+)"|data-move="1" data-project="(\d+)"')
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (Linux), to tell the
+    server's cost apart from the driver's: both share this machine's cores."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -62,7 +78,8 @@ class Voter:
         self.token = ""
         self.seq = 0
 
-    async def join(self) -> float:
+    async def join(self, after: float = 0.0) -> float:
+        await asyncio.sleep(after)
         async with self.http.get(f"{self.base}/j/{self.code}") as response:
             page = await response.text()
         token = CSRF_FIELD.search(page)
@@ -85,7 +102,8 @@ class Voter:
             return answer.status, time.perf_counter() - started
 
 
-async def scenario(base: str, kind: str, phones: int, items: int, changes: int) -> dict:
+async def scenario(base: str, kind: str, phones: int, items: int, changes: int, rate: float | None,
+                   join_over: float, server_pid: int) -> dict:
     import socketio
 
     facilitator, workshop_id, code = await facilitator_opens_workshop(base, "Budget participatif")
@@ -116,9 +134,12 @@ async def scenario(base: str, kind: str, phones: int, items: int, changes: int) 
     assert (await projector.call("watch", {"workshop": workshop_id, "audience": "projector", "lang": "fr"}))["ok"]
 
     voters = [Voter(base, code, n) for n in range(phones)]
-    joined_at = time.perf_counter()
-    join_times = await asyncio.gather(*(v.join() for v in voters))
+    joined_at, join_cpu = time.perf_counter(), cpu_seconds(server_pid)
+    # A room scans the code on the screen within some seconds (--join-over), or all at once (0).
+    arrivals = random.Random(0)
+    join_times = await asyncio.gather(*(v.join(arrivals.uniform(0, join_over)) for v in voters))
     joins_elapsed = time.perf_counter() - joined_at
+    join_cpu = cpu_seconds(server_pid) - join_cpu
     async with voters[0].http.get(f"{base}/j/{code}/panel") as response:
         panel = await response.text()
     round_id = int(re.search(r"/rounds/(\d+)/ballot", panel).group(1))
@@ -137,23 +158,41 @@ async def scenario(base: str, kind: str, phones: int, items: int, changes: int) 
     last_ack = 0.0
     expected = 0
 
+    # Open loop (--rate): the room's votes come at random times at R a second
+    # in all, each phone taking its turn, whatever the server's pace; a vote
+    # waits for its phone's previous answer, and its latency counts from when
+    # it was due (so a slow server cannot hide its queue). Closed loop: each
+    # phone votes again as soon as it is answered, which gives the ceiling.
+    schedule = random.Random(1)
+    due_at, clock = [], 0.0
+    for _ in range(phones * changes):
+        clock += schedule.expovariate(rate) if rate else 0.0
+        due_at.append(clock)
+
     async def vote(voter: Voter):
         nonlocal last_ack
         rng = random.Random(voter.index)
-        for _ in range(changes):
+        for turn in range(changes):
+            if rate:
+                due = started + due_at[turn * phones + voter.index]
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            else:
+                due = time.perf_counter()
             if kind == "approval":
                 data = [("project", str(i)) for i in rng.sample(ids, 3)]
-                status, took = await voter.post(f"{round_id}/ballot", data)
+                status, _took = await voter.post(f"{round_id}/ballot", data)
             else:
                 data = [("project", str(rng.choice(ids))), ("delta", "1")]
-                status, took = await voter.post(f"{round_id}/dots", data)
+                status, _took = await voter.post(f"{round_id}/dots", data)
             statuses.append(status)
-            latencies.append(took)
-            last_ack = max(last_ack, time.perf_counter())
+            latencies.append(time.perf_counter() - due)
+            if status == 200:  # a refused change pushes nothing
+                last_ack = max(last_ack, time.perf_counter())
 
-    started = time.perf_counter()
+    started, vote_cpu = time.perf_counter(), cpu_seconds(server_pid)
     await asyncio.gather(*(vote(v) for v in voters))
     elapsed = time.perf_counter() - started
+    vote_cpu = cpu_seconds(server_pid) - vote_cpu
     async with facilitator.get(f"{base}/w/{workshop_id}/stage/projector") as response:
         expected = sum(int(n) for n in SCORES.findall(await response.text()))
     deadline = time.perf_counter() + 15
@@ -169,7 +208,8 @@ async def scenario(base: str, kind: str, phones: int, items: int, changes: int) 
         "p50_ms": statistics.median(latencies) * 1000, "p95_ms": percentile(latencies, 95) * 1000,
         "max_ms": max(latencies) * 1000, "join_p95_ms": percentile(join_times, 95) * 1000,
         "joins_per_s": phones / joins_elapsed, "fresh_ms": (fresh - last_ack) * 1000 if fresh else float("nan"),
-        "accepted": ok,
+        "accepted": ok, "vote_cpu_ms": vote_cpu / max(1, len(statuses)) * 1000,
+        "join_cpu_ms": join_cpu / phones * 1000,
     }
 
 
@@ -184,7 +224,8 @@ def run_one(args, kind: str, phones: int) -> dict:
         server = ServerProcess(env, extra_env={"VOTE_LIMIT": "100000 per minute", "FEATURES_ON_ARRIVAL": "0",
                                                      "JOIN_LIMIT": "100000 per minute"}).start()
         stack.callback(server.stop)
-        return asyncio.run(scenario(server.url, kind, phones, args.items, args.changes))
+        return asyncio.run(scenario(server.url, kind, phones, args.items, args.changes, args.rate,
+                                    args.join_over, server.process.pid))
 
 
 def main() -> None:
@@ -193,18 +234,27 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="+", default=["approval", "dots"], choices=["approval", "dots"])
     parser.add_argument("--items", type=int, default=199)
     parser.add_argument("--changes", type=int, default=5, help="ballot changes per phone (dots: one dot each)")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="votes per second offered by all phones together, at random times (open loop); "
+                             "without it, phones vote as fast as answers come (the ceiling)")
+    parser.add_argument("--join-over", type=float, default=0.0,
+                        help="seconds over which phones arrive, at random (0: all at once)")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     database = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"| database | vote | phones | items | votes | votes/s | vote p50 (ms) | vote p95 (ms) | slowest (ms) "
-          f"| refused | errors | join p95 (ms) | projector fresh after last vote (ms) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    offered = f"{args.rate:.0f}/s offered" if args.rate else "as fast as answered"
+    offered += f", joins over {args.join_over:g} s" if args.join_over else ", joins at once"
+    print("| database | vote | phones | items | pace | votes | votes/s | vote p50 (ms) | vote p95 (ms) | slowest (ms) "
+          "| refused | errors | server CPU per vote (ms) | join p95 (ms) | server CPU per join (ms) "
+          "| projector fresh after last vote (ms) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for kind in args.kinds:
         for phones in args.phones:
             r = run_one(args, kind, phones)
-            print(f"| {database} | {kind} | {r['phones']} | {r['items']} | {r['votes']} | {r['votes_per_s']:.0f} | "
-                  f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} | {r['refused']} | {r['errors']} | "
-                  f"{r['join_p95_ms']:.0f} | {r['fresh_ms']:.0f} |", flush=True)
+            print(f"| {database} | {kind} | {r['phones']} | {r['items']} | {offered} | {r['votes']} | "
+                  f"{r['votes_per_s']:.0f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} | "
+                  f"{r['refused']} | {r['errors']} | {r['vote_cpu_ms']:.1f} | {r['join_p95_ms']:.0f} | "
+                  f"{r['join_cpu_ms']:.1f} | {r['fresh_ms']:.0f} |", flush=True)
 
 
 if __name__ == "__main__":

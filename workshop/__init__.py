@@ -36,6 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+        if "SQLALCHEMY_ENGINE_OPTIONS" not in test_config:  # options fit the database in use
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
 
     # Socket handlers must be declared before socketio.init_app: declared
     # later, Flask-SocketIO binds them to that one server only, and the next

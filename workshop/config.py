@@ -51,17 +51,23 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
-def _engine_options(url: str) -> dict:
-    options = {"pool_pre_ping": True}
-    if not url.startswith("sqlite"):
-        # Under gevent every request in flight holds a connection until it
-        # answers. SQLAlchemy's default (5 kept, 10 more made and closed
-        # again) made a 1,000-phone room queue for connections and open a new
-        # PostgreSQL backend for most sends. Per worker; keep the workers'
-        # total under PostgreSQL's max_connections (100 by default).
-        options["pool_size"] = int(os.environ.get("DATABASE_POOL_SIZE", "30"))
-        options["max_overflow"] = int(os.environ.get("DATABASE_POOL_OVERFLOW", "10"))
-    return options
+def engine_options(url: str) -> dict:
+    if url == "sqlite://" or ":memory:" in url:
+        return {}  # Flask-SQLAlchemy keeps one connection for a database in memory
+    if url.startswith("sqlite"):
+        # A file needs no ping before each use (a server restart is what the
+        # ping is for). Keep a connection per request in flight: the default
+        # (5 kept) made a forum's phones open and close a connection, and run
+        # its PRAGMAs, on most requests.
+        return {"pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "30")), "max_overflow": 10}
+    # Under gevent every request in flight holds a connection until it
+    # answers. SQLAlchemy's default (5 kept, 10 more made and closed again)
+    # made a 1,000-phone room queue for connections and open a new PostgreSQL
+    # backend for most sends. Per worker; keep the workers' total under
+    # PostgreSQL's max_connections (100 by default).
+    return {"pool_pre_ping": True,
+            "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "30")),
+            "max_overflow": int(os.environ.get("DATABASE_POOL_OVERFLOW", "10"))}
 
 
 def load(instance_path: str) -> dict:
@@ -71,7 +77,7 @@ def load(instance_path: str) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
-        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(_database_url(instance)),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(_database_url(instance)),
         # Socket.IO message queue: set it when running several workers.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         # Several workers: how often each tells the others which rooms have screens (workshop/live.py).
@@ -84,6 +90,9 @@ def load(instance_path: str) -> dict:
         # Phones keep their participant identity for a month: people come back
         # to a workshop on a second day, or after their battery died.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        # ...counted from joining (or the last change to the cookie), not from
+        # the last request: signing a new cookie on every vote was a tenth of it.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,

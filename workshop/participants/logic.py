@@ -6,6 +6,7 @@ from flask import session
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from workshop.database import commit_keeping_loaded
 from workshop.extensions import db
 from workshop.i18n import LANGUAGES
 from workshop.participants.models import Participant
@@ -46,7 +47,9 @@ def join(workshop: Workshop, nickname: str, group_id: int | None, language: str 
             workshop_id=workshop.id, nickname=nickname, group_id=group_id, language=language
         )
         db.session.add(participant)
-    db.session.commit()
+    # What is loaded was just written: the answer (the cookie, the redirect)
+    # reads it without going back to the database.
+    commit_keeping_loaded()
     return participant
 
 

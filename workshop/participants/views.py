@@ -10,7 +10,7 @@ from workshop.extensions import limiter
 from workshop.guards import facilitated, guessing_too_much, joined, reads_a_code
 from workshop.hats import pushes as hats_pushes
 from workshop.ideas import logic as ideas
-from workshop.participants import logic
+from workshop.participants import logic, pushes
 from workshop.workshops import logic as workshops
 from workshop.workshops.models import Workshop
 
@@ -83,7 +83,7 @@ def join(code: str):
             }[failure.code]
         else:
             logic.remember(participant)
-            live.count_changed(workshop, workshops.participant_count(workshop))
+            pushes.room_changed(workshop)
             if back is not None:
                 hats_pushes.hat_wearers_changed(workshop)  # back under the hat they wore, if hats are worn now
             return redirect(url_for("participants.phone", code=workshop.join_code))
@@ -115,7 +115,7 @@ def leave(code: str):
     if request.method == "GET" or request.form.get("confirm") != "yes":
         return render_template("participants/leave.html", workshop=workshop, participant=participant)
     logic.leave(participant)
-    live.count_changed(workshop, workshops.participant_count(workshop))
+    pushes.room_changed(workshop)
     hats_pushes.hat_wearers_changed(workshop)  # if hats are worn now, one fewer
     return redirect(url_for("participants.join", code=workshop.join_code, left=1))
 
@@ -173,7 +173,7 @@ def remove(workshop_id: int):
     ids = [int(i) for i in request.form.getlist("participant") if i.isdigit()]
     removed = logic.remove(workshop, ids)
     if removed:
-        live.count_changed(workshop, workshops.participant_count(workshop))
+        pushes.room_changed(workshop)
         live.stage_changed(workshop)
         flash(ngettext("%(num)d participant removed with everything they sent.",
                        "%(num)d participants removed with everything they sent.", removed), "info")

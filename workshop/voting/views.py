@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import json
 import typing
+import zlib
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, g, make_response, render_template, request, session
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from workshop import live
 from workshop.errors import answer, message_fragment
@@ -156,6 +157,15 @@ class Voter:
     workshop_id: int
 
 
+# Built once, run on the session's connection (see logic._read).
+_VOTER = (
+    select(Participant.id, Participant.workshop_id, Workshop.language)
+    .join(Workshop, Workshop.id == Participant.workshop_id)
+    .where(Participant.id.in_(bindparam("ids", expanding=True)), Participant.left_at.is_(None),
+           Workshop.join_code == bindparam("code"))
+)
+
+
 def voter(code: str) -> Voter:
     """This phone's participant as a vote needs it: two numbers, read in one
     query under the rule of participants.logic.current_by_code (the cookie's
@@ -165,12 +175,7 @@ def voter(code: str) -> Voter:
     ids = [i for i in known.values() if isinstance(i, int)]
     row = None
     if ids:
-        row = db.session.execute(
-            select(Participant.id, Participant.workshop_id, Workshop.language)
-            .join(Workshop, Workshop.id == Participant.workshop_id)
-            .where(Participant.id.in_(ids), Participant.left_at.is_(None),
-                   Workshop.join_code == normalise_join_code(code))
-        ).first()
+        row = db.session.connection().execute(_VOTER, {"ids": ids, "code": normalise_join_code(code)}).first()
     if row is None or known.get(str(row.workshop_id)) != row.id:
         refuse_stranger()
     g.workshop_language = row.language
@@ -195,19 +200,21 @@ def ballot_bar(facts, ballot, error: str | None = None, status: int = 200, saved
     used = sum(ballot.values()) if facts.kind == "dots" else len([c for c in ballot if c is not None])
     total = {"dots": facts.dots_per_participant, "impact_feasibility": len(facts.item_ids)}.get(facts.kind, facts.top_k)
     # A saved bar announces itself by a key drawn from the ballot's content
-    # (focus.js says "saved" again only when the key changes): that content is
-    # part of the cache key, or two ballots of the same size would share a bar.
-    content = json.dumps(ballot, sort_keys=True) if saved else ""
-    key = (str(get_locale()), facts.kind, used, total, error, saved, content)
+    # (focus.js says "saved" again only when the key changes). The bar is
+    # cached without it and the key put in afterwards: with the content in the
+    # cache key, nearly every save rendered its bar again.
+    key = (str(get_locale()), facts.kind, used, total, error, saved)
     html = _BARS.get(key)
     if html is None:
         if len(_BARS) > 2048:
             _BARS.clear()
         html = _BARS[key] = render_template("voting/_ballot_bar.html", round=facts, ballot=ballot, error=error,
-                                            saved=saved)
-    return html, status
+                                            saved=saved, announce_key=_CONTENT_KEY)
+    content = zlib.crc32(json.dumps(ballot, sort_keys=True).encode()) if saved else 0
+    return html.replace(_CONTENT_KEY, str(content)), status
 
 
+_CONTENT_KEY = "ballot-content-key"
 _BARS: dict[tuple, str] = {}
 
 
@@ -254,8 +261,27 @@ def dots(code: str, round_id: int):
 
 
 def dot_change(facts, ballot, project_id, error: str | None = None, status: int = 200):
-    return render_template("voting/_dot_change.html", round=facts, ballot=ballot, error=error,
-                           project_id=project_id if project_id in facts.item_ids else None), status
+    """What a dot answers: its item's controls and the bar. Like the bar, it
+    depends on a few numbers only, so it is rendered once per language and
+    numbers, for a stand-in item and ballot, whose id and content key are
+    then put in (a forum's dots send thousands of the same few answers)."""
+    item = project_id if project_id in facts.item_ids else None
+    mine, used = ballot.get(item, 0), sum(ballot.values())
+    key = ("dot", str(get_locale()), facts.dots_per_participant, facts.max_dots_per_item, used, mine,
+           item is not None, error)
+    html = _BARS.get(key)
+    if html is None:
+        if len(_BARS) > 2048:
+            _BARS.clear()
+        stand_in = {_ITEM_STAND_IN: mine, 0: used - mine}
+        html = _BARS[key] = render_template("voting/_dot_change.html", round=facts, ballot=stand_in, error=error,
+                                            project_id=_ITEM_STAND_IN if item else None,
+                                            announce_key=_CONTENT_KEY)
+    content = zlib.crc32(json.dumps(ballot, sort_keys=True).encode())
+    return html.replace(str(_ITEM_STAND_IN), str(item)).replace(_CONTENT_KEY, str(content)), status
+
+
+_ITEM_STAND_IN = 987654321  # no round has this item: it marks where the item's id goes
 
 
 @bp.post("/j/<code>/rounds/<int:round_id>/ballot")
