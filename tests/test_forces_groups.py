@@ -10,6 +10,9 @@ import io
 import json
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analysis.forcefield import DRIVING, RESTRAINING, Force, themed
 from tests.conftest import joined_phones, make_user, sign_in
 from tests.test_forces import open_field, thirty_forces
@@ -31,6 +34,23 @@ def test_groups_come_heaviest_first_and_the_ungrouped_last():
         ("Logement", [2, 3], 7), ("Transport", [1], 5), (None, [4, 5], 3)]
     assert [g.label for g in themed(side, {})] == [None]  # nothing grouped: one unnamed group
     assert themed([], {}) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.5, 10, allow_nan=False), st.sampled_from([None, "", "A", "a ", "B", "C"])),
+                max_size=30))
+def test_grouping_keeps_every_force_once_in_its_group(rows):
+    side = [weighed(n, weight) for n, (weight, _label) in enumerate(rows)]
+    labels = {n: label for n, (_weight, label) in enumerate(rows)}
+    groups = themed(side, labels)
+    assert sorted(f.id for g in groups for f in g.forces) == list(range(len(rows)))
+    named = [g for g in groups if g.label is not None]
+    assert [g.weight for g in named] == sorted((g.weight for g in named), reverse=True)
+    assert all(g.label is not None for g in groups[:-1])  # the ungrouped only last
+    assert len({g.label.casefold() for g in named}) == len(named)
+    for g in groups:
+        assert all((labels[f.id] or "").strip().casefold() == (g.label or "").casefold() for f in g.forces)
+        assert [f.id for f in g.forces] == [f.id for f in side if f in g.forces]  # strongest first, as given
 
 
 # --- at real size, over HTTP -------------------------------------------------------------------
