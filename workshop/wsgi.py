@@ -1,7 +1,7 @@
 """For gunicorn with gevent-websocket workers (several processes share
 PostgreSQL and the Redis message queue), one worker per process and port:
 
-    gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker -w 1 \
+    gunicorn -k workshop.gunicorn_worker.GuardedWebSocketWorker -w 1 \
         --bind 127.0.0.1:8001 --worker-connections 2000 workshop.wsgi:app
 
 See docs/deploy.md. gunicorn's gevent workers patch the standard library
