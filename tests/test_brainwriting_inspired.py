@@ -193,3 +193,20 @@ def test_the_question_wall_on_the_big_screens_gets_the_inspired_idea_live(app, f
     # A build-on is not an idea of the question: that wall does not move.
     build(clients[0], workshop, bw, idea_id, "et des recettes", "insp-wall-02", kind="yes_and")
     assert swaps(projector) == []
+
+
+def test_a_build_that_became_an_idea_names_its_author_no_more_than_the_question(app, facilitator_client, workshop):
+    """Brainwriting names nicknames, the question is anonymous: the inspired idea is anonymous
+    on the question's wall, so its build on the chain must not name its author either."""
+    clients, question, bw = session(app, facilitator_client, workshop, phones=6, count=12)
+    bw.activity.anonymity = "nickname"
+    question.anonymity = "anonymous"
+    db.session.commit()
+    first, _page = handed(clients[0], workshop, bw)
+    second, _page = handed(clients[1], workshop, bw)
+    build(clients[0], workshop, bw, first, "Un potager partagé au cégep", "insp-name-01", kind="inspired")
+    build(clients[1], workshop, bw, second, "et des bénévoles", "insp-name-02", kind="yes_and")
+    control = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
+    inspired = control.split("Un potager partagé au cégep")[1].split("</li>")[0]
+    built_on = control.split("et des bénévoles")[1].split("</li>")[0]
+    assert "Tour 1" in inspired and "Surnom0" not in inspired and "Surnom1" in built_on

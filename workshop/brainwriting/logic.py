@@ -267,6 +267,19 @@ def _new_idea(bw: Brainwriting, note: Build) -> Idea:
     return idea
 
 
+def governing_activity(note: Build) -> Activity:
+    """The activity whose anonymity governs a build's author (see views.build_author_activity)."""
+    from workshop import anonymity
+
+    bw = db.session.get(Brainwriting, note.brainwriting_id)
+    if note.promoted_idea_id is None:
+        return bw.activity
+    source = db.session.get(Activity, bw.source_activity_id)
+    stronger = anonymity.LEVELS.index(anonymity.level_of(source)) < anonymity.LEVELS.index(
+        anonymity.level_of(bw.activity))
+    return source if stronger else bw.activity
+
+
 def inspirations(bw: Brainwriting) -> dict[int, Idea]:
     """Each idea a phone sent as inspired by another, with the idea that inspired it."""
     rows = db.session.execute(select(Build.promoted_idea_id, Idea).join(Idea, Idea.id == Build.idea_id).where(

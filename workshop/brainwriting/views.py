@@ -43,6 +43,14 @@ def brainwriting_may_inspire(bw):
 
 
 @bp.app_template_global()
+def build_author_activity(note):
+    """The activity whose anonymity names a build's author: its brainwriting's, or,
+    once the build is also an idea of the question, the stronger of the two (the
+    same words must not name someone beside the build that the idea does not)."""
+    return logic.governing_activity(note)
+
+
+@bp.app_template_global()
 def brainwriting_counts(bw):
     return logic.round_counts(bw)
 
