@@ -207,6 +207,8 @@ def test_a_build_that_became_an_idea_names_its_author_no_more_than_the_question(
     build(clients[0], workshop, bw, first, "Un potager partagé au cégep", "insp-name-01", kind="inspired")
     build(clients[1], workshop, bw, second, "et des bénévoles", "insp-name-02", kind="yes_and")
     control = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
-    inspired = control.split("Un potager partagé au cégep")[1].split("</li>")[0]
-    built_on = control.split("et des bénévoles")[1].split("</li>")[0]
+    db.session.expire_all()
+    notes = {n.kind: n.id for n in db.session.scalars(db.select(Build).where(Build.brainwriting_id == bw.id))}
+    inspired = control.split(f'id="bw-build-{notes["inspired"]}"')[1].split("</li>")[0]
+    built_on = control.split(f'id="bw-build-{notes["yes_and"]}"')[1].split("</li>")[0]
     assert "Tour 1" in inspired and "Surnom0" not in inspired and "Surnom1" in built_on
