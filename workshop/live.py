@@ -203,6 +203,18 @@ def local_rooms() -> set[str]:
             and name.startswith("workshop:") and members}
 
 
+class Screens:
+    """The rooms with a screen: this worker's own, looked up one by one, and
+    those other workers shared. Scanning every socket's rooms on each broadcast
+    (each phone's socket is a room of its own) grew with the room's phones."""
+
+    def __init__(self, shared: Iterable[str] = ()):
+        self.shared = frozenset(shared)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.shared or bool(socketio.server.manager.rooms.get("/", {}).get(name))
+
+
 def _rooms_store():
     """The Redis of the message queue, or None when there is no queue (or not Redis)."""
     url = current_app.config["SOCKETIO_MESSAGE_QUEUE"]
@@ -250,10 +262,10 @@ def _share_rooms_forever(app) -> None:
             log.exception("sharing this worker's rooms failed")
 
 
-def rooms_with_screens() -> set[str] | None:
+def rooms_with_screens() -> Screens | None:
     """The rooms someone may be watching; None when it cannot be known (render all)."""
     if not current_app.config["SOCKETIO_MESSAGE_QUEUE"]:
-        return local_rooms()
+        return Screens()
     store = _rooms_store()
     if store is None:
         return None
@@ -267,12 +279,12 @@ def rooms_with_screens() -> set[str] | None:
     since = shared.pop(_SINCE.encode(), None)
     if since is None or now - float(since) < 1.5 * refresh:
         return None
-    rooms = local_rooms()  # this worker's own screens, whatever Redis holds
+    rooms: set[str] = set()  # and this worker's own screens, whatever Redis holds (Screens)
     for value in shared.values():
         written, *names = value.decode().split(" ")
         if now - float(written) < 6 * refresh:  # older: a worker that is gone
             rooms.update(names)
-    return rooms
+    return Screens(rooms)
 
 
 # --- pushes lost while the message queue was away --------------------------------

@@ -53,15 +53,17 @@ def submit_idea(participant: Participant, activity: Activity, text: str, key: st
     the activity has closed since: the phone only missed our answer.
     """
     key = clean_key(key)
-    already = _find_sent(participant, key)
+    # `activity` was read in this request, so a close committed before it is seen.
+    refusal = ("wrong_activity" if activity.workshop_id != participant.workshop_id or activity.kind != kinds.IDEAS
+               else None if activity.is_open else "closed")
+    # A new send is stored straight away, and the unique key catches a resend
+    # (below): looking for it first was a query on every send for the rare one.
+    already = _find_sent(participant, key) if refusal else None
     if already is not None:
         return already, False
     text = clean_text(text)
-    if activity.workshop_id != participant.workshop_id or activity.kind != kinds.IDEAS:
-        raise IdeaRejected("wrong_activity")
-    # `activity` was read in this request, so a close committed before it is seen.
-    if not activity.is_open:
-        raise IdeaRejected("closed")
+    if refusal:
+        raise IdeaRejected(refusal)
     idea = Idea(
         activity=activity, participant=participant,
         submission_key=key, text=text, original_text=text,
@@ -73,7 +75,7 @@ def submit_idea(participant: Participant, activity: Activity, text: str, key: st
         # and its activity as they are now: no need to load them again.
         commit_keeping_loaded()
     except IntegrityError:
-        # Two resends raced; the other one stored it.
+        # A resend (or two racing): the first one stored it.
         db.session.rollback()
         already = _find_sent(participant, key)
         if already is None:
