@@ -30,12 +30,12 @@ if __name__ == "__main__" and "--serve" in sys.argv:
 import argparse  # noqa: E402
 import os  # noqa: E402
 import secrets  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 HERE = Path(__file__).resolve()
+sys.path.insert(0, str(HERE.parent.parent))
+from tests.live_server import ServerProcess  # noqa: E402
+
 WORKSHOP_ID = 1
 JOIN_CODE = "FLOOR1"
 # The markers the benchmark's clients look for (tests/live_server.py).
@@ -175,41 +175,13 @@ def serve(port: int, database_url: str | None, instance: Path) -> None:
     pywsgi.WSGIServer(("127.0.0.1", port), app, handler_class=WebSocketHandler, log=None).serve_forever()
 
 
-class FloorProcess:
-    """The floor as a server process, started and stopped as tests/live_server.ServerProcess is."""
+class FloorProcess(ServerProcess):
+    """The floor as a server process, started and stopped as Atelier's is."""
 
     def __init__(self, database_url: str | None, instance: Path):
-        from tests.live_server import free_port
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.database_url, self.instance = database_url, instance
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 20) -> "FloorProcess":
-        command = [sys.executable, str(HERE), "--serve", "--port", str(self.port), "--instance", str(self.instance)]
-        if self.database_url:
-            command += ["--database-url", self.database_url]
-        self.process = subprocess.Popen(command, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("the floor server exited")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the floor server did not start in time")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        super().__init__({**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.command = (sys.executable, str(HERE), "--serve", "--port", str(self.port), "--instance", str(instance),
+                        *(("--database-url", database_url) if database_url else ()))
 
 
 def main() -> None:

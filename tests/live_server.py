@@ -44,6 +44,9 @@ def prepare_database(instance: Path, database_url: str | None = None) -> dict:
 
 
 class ServerProcess:
+    # What runs: Atelier's own server (benchmarks/floor.py runs the floor instead).
+    command = (sys.executable, "-m", "workshop.serve")
+
     def __init__(self, env: dict, port: int | None = None, extra_env: dict | None = None):
         self.env = {**env, **(extra_env or {})}
         self.port = port or free_port()
@@ -53,7 +56,7 @@ class ServerProcess:
 
     def start(self, timeout: float = 20) -> "ServerProcess":
         env = {**self.env, "PORT": str(self.port), "HOST": "127.0.0.1"}
-        self.process = subprocess.Popen([sys.executable, "-m", "workshop.serve"], env=env, cwd=ROOT,
+        self.process = subprocess.Popen(list(self.command), env=env, cwd=ROOT,
                                         stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
