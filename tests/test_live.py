@@ -141,6 +141,35 @@ def test_a_resend_is_not_pushed_twice(app, workshop, facilitator_client, phone):
     assert len(swaps(projector)) == 1
 
 
+def test_the_acting_control_view_gets_the_stage_once_by_its_answer(app, workshop, facilitator_client, phone):
+    """A merge answers the acting control view with the new stage; the push of
+    the same change reaches the other screens, not the actor's own socket."""
+    from workshop.extensions import db, socketio
+    from workshop.ideas.models import Idea
+
+    open_first_activity(workshop)
+    for n in range(60):
+        send(phone, workshop, f"Idea {n} about welcoming students", f"k-{n:09d}")
+    acting, _ = watcher(app, facilitator_client, workshop, "control")
+    other_control, _ = watcher(app, facilitator_client, workshop, "control")
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    for client in (acting, other_control, projector):
+        client.get_received()
+    first, second = db.session.query(Idea).order_by(Idea.id).limit(2).all()
+    sid = socketio.server.manager.sid_from_eio_sid(acting.eio_sid, "/")
+    answer = facilitator_client.post(f"/w/{workshop.id}/ideas/merge", data={"idea": [str(first.id), str(second.id)]},
+                                     headers={"X-Socket-Id": sid})
+    assert answer.status_code == 200 and 'id="stage"' in answer.get_data(as_text=True)
+    assert [s["id"] for s in swaps(acting)] == []
+    assert [s["id"] for s in swaps(other_control)] == ["stage"]
+    assert [s["id"] for s in swaps(projector)] == ["stage"]
+    # A phone cannot hold back another screen's push: only a signed-in facilitator's header counts.
+    from workshop import live
+
+    with app.test_request_context(headers={"X-Socket-Id": sid}):
+        assert live.acting_socket() is None
+
+
 def test_hiding_removes_from_projector_and_marks_on_control(app, workshop, facilitator_client, phone):
     open_first_activity(workshop)
     send(phone, workshop, "Hide me", "k-000000001")

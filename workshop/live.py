@@ -9,12 +9,13 @@ small client in static/js/live.js applies.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from threading import Lock
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_babel import force_locale
 from flask_login import current_user
 from flask_socketio import join_room
@@ -377,8 +378,9 @@ Swap = dict
 Render = Callable[[str], list[Swap]]
 
 
-def broadcast(workshop_id: int, audiences: Iterable[str], render: Render) -> None:
-    """Render the swaps once per (audience, language) room and emit them."""
+def broadcast(workshop_id: int, audiences: Iterable[str], render: Render, skip: str | None = None) -> None:
+    """Render the swaps once per (audience, language) room and emit them (not
+    to the socket `skip`, whose screen has them already)."""
     now = server_now_ms()
     screens = rooms_with_screens()
     with snapshot.one_change():  # one tally (and so on) for every room, not one per room
@@ -390,7 +392,7 @@ def broadcast(workshop_id: int, audiences: Iterable[str], render: Render) -> Non
                     swaps = render(audience)
                 if swaps:
                     socketio.emit("swap", {"swaps": swaps, "server_now": now},
-                                  to=room(workshop_id, audience, lang))
+                                  to=room(workshop_id, audience, lang), skip_sid=skip)
 
 
 def replace(element_id: str, html: str) -> Swap:
@@ -409,7 +411,7 @@ def remove(element_id: str) -> Swap:
     return {"op": "remove", "id": element_id}
 
 
-def stage_changed(workshop: Workshop, audiences: Iterable[str] = AUDIENCES) -> None:
+def stage_changed(workshop: Workshop, audiences: Iterable[str] = AUDIENCES, skip: str | None = None) -> None:
     """Another activity opened or closed (or its content changed): screens switch."""
 
     def render(audience: str) -> list[Swap]:
@@ -419,7 +421,28 @@ def stage_changed(workshop: Workshop, audiences: Iterable[str] = AUDIENCES) -> N
         return [replace("stage", render_template(
             f"workshops/_{audience}_stage.html", workshop=workshop))]
 
-    broadcast(workshop.id, audiences, render)
+    broadcast(workshop.id, audiences, render, skip)
+
+
+def stage_answer(workshop: Workshop, audiences: Iterable[str] = AUDIENCES) -> str:
+    """What a facilitator's command on the stage answers: the control stage,
+    for the acting control view; every other screen gets the change by push,
+    but not the actor's own socket, which would get the same #stage twice."""
+    stage_changed(workshop, audiences, skip=acting_socket())
+    return render_template("workshops/_control_stage.html", workshop=workshop)
+
+
+_SOCKET_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def acting_socket() -> str | None:
+    """The socket of the screen that sent this request (static/js/live.js says
+    it in X-Socket-Id), for a signed-in facilitator only: skipping a socket
+    holds back a push, which no one else may ask for."""
+    sid = request.headers.get("X-Socket-Id", "")
+    if not (current_user.is_authenticated and _SOCKET_ID.fullmatch(sid)):
+        return None
+    return sid
 
 
 def timer_changed(workshop: Workshop) -> None:

@@ -103,6 +103,12 @@
       });
     });
   });
+  // A command sent from this screen says which socket it is: its answer is
+  // this screen's new stage, so the push of the same change skips this socket
+  // (stage_answer in workshop/live.py).
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (socket.id) event.detail.headers["X-Socket-Id"] = socket.id;
+  });
   socket.on("disconnect", () => showConnection(false));
   socket.on("swap", (message) => {
     clockOffset = message.server_now - Date.now();

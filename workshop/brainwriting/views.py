@@ -94,9 +94,8 @@ def next_round(workshop_id: int, bw_id: int):
         if error.code == "unknown_activity":
             abort(404)
         return message_fragment(error_message(error.code))
-    live.stage_changed(workshop)
     live.timer_changed(workshop)
-    return render_template("workshops/_control_stage.html", workshop=workshop)
+    return live.stage_answer(workshop)
 
 
 def facilitated_build(workshop_id: int, build_id: int):

@@ -61,8 +61,7 @@ def assign(workshop_id: int, signup_id: int):
         logic.run_assignment(signup)
     except logic.CellsRejected as error:
         return message_fragment(error_message(error.code))
-    live.stage_changed(workshop)  # every phone learns its cell
-    return render_template("workshops/_control_stage.html", workshop=workshop)
+    return live.stage_answer(workshop)  # every phone learns its cell
 
 
 @bp.post("/w/<int:workshop_id>/cells/<int:signup_id>/place")
@@ -75,8 +74,7 @@ def place(workshop_id: int, signup_id: int):
     except logic.CellsRejected as error:
         return message_fragment(error_message(error.code))
     pushes.cells_changed(workshop, signup)
-    live.stage_changed(workshop)  # the placed phone learns its cell
-    return render_template("workshops/_control_stage.html", workshop=workshop)
+    return live.stage_answer(workshop)  # the placed phone learns its cell
 
 
 def facilitated_cell(workshop_id: int, cell_id: int, reading: bool = False):

@@ -70,8 +70,7 @@ def steer(workshop_id: int, hats_id: int, action: str):
             logic.set_hat(hats, request.form.get("participant", type=int) or 0, request.form.get("hat", ""))
     except logic.HatsRejected as error:
         return message_fragment(error_message(error.code))
-    live.stage_changed(workshop)
-    return render_template("workshops/_control_stage.html", workshop=workshop)
+    return live.stage_answer(workshop)
 
 
 @bp.post("/w/<int:workshop_id>/hat-comments/<int:comment_id>/<any(hide, restore):action>")

@@ -124,8 +124,7 @@ def merge(workshop_id: int):
     except logic.IdeaRejected as rejected:
         return message_fragment(rejection_message(rejected.code))
     # Phones show no wall: re-rendering them would wipe what people are typing.
-    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
-    response = make_response(render_template("workshops/_control_stage.html", workshop=workshop))
+    response = make_response(live.stage_answer(workshop, audiences=live.FACILITATOR_AUDIENCES))
     response.headers["HX-Retarget"] = "#stage"
     response.headers["HX-Reswap"] = "outerHTML"
     return response

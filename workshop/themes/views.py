@@ -86,10 +86,8 @@ def facilitated_activity(workshop_id: int, activity_id: int):
 
 
 def stage_answer(workshop):
-    """The acting control view gets the new stage at once; the projector by push.
-    Phones show no wall, and re-rendering them would wipe what people type."""
-    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
-    return render_template("workshops/_control_stage.html", workshop=workshop)
+    """Phones show no wall, and re-rendering them would wipe what people type."""
+    return live.stage_answer(workshop, audiences=live.FACILITATOR_AUDIENCES)
 
 
 @bp.post("/w/<int:workshop_id>/activities/<int:activity_id>/group")

@@ -138,8 +138,7 @@ def retain(workshop_id: int):
         logic.retain(workshop, [int(i) for i in request.form.getlist("project") if i.isdigit()])
     except logic.VoteRejected as error:
         return message_fragment(rejection_message(error))
-    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
-    return render_template("workshops/_control_stage.html", workshop=workshop)
+    return live.stage_answer(workshop, audiences=live.FACILITATOR_AUDIENCES)
 
 
 # --- participant -------------------------------------------------------------
