@@ -11,6 +11,7 @@ from workshop.guards import facilitated, idea_limit, joined, participant_key, re
 from workshop.ideas.messages import rejection_message
 from workshop.reports.downloads import download, reader_layout
 from workshop.reports.logic import to_csv
+from workshop.templating import per_workshop_once
 
 bp = Blueprint("forces", __name__)
 
@@ -20,10 +21,8 @@ def force_field(activity):
     return logic.field_of_activity(activity)
 
 
-@bp.app_template_global()
-def force_orphans(workshop):
-    """The adopted orphan projects the add form offers as subjects."""
-    return logic.adopted_orphans(workshop)
+# The adopted orphan projects the add form offers as subjects (once per push).
+bp.add_app_template_global(per_workshop_once("force_orphans", logic.adopted_orphans), "force_orphans")
 
 
 @bp.app_template_global()
