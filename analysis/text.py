@@ -176,6 +176,7 @@ _TIGHT_COMPLEMENT_WORDS = frozenset({"de", "d", "en", "pas", "très", "trop", "n
 _DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ma", "mon", "mes", "ses", "leur",
                           "leurs", "chaque", "the", "a", "an", "each"})
 _PURPOSE_WORDS = frozenset({"pour", "à", "de", "d", "afin", "to"})
+_COORDINATORS = frozenset({"et", "ou", "and", "or"})
 _WORD_SPAN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _BREAKS = re.compile(r"[,;:.!?¿¡()\[\]{}\"«»/|…]|\s[-–—]\s")
 
@@ -198,7 +199,8 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
     abordable") nor inside a tight complement ("autobus" of "passe d'autobus",
     "immigration" of "avocat en immigration"), not before a complement ("la fin" of "la fin de semaine"), not
     between a verb of purpose and its object ("pour renouveler"), not between a determiner's
-    adjective and its noun ("la première" of "la première session"). A hyphenated word
+    adjective and its noun ("la première" of "la première session"), not across a "et" / "and"
+    followed by a function word ("environnement et au développement"). A hyphenated word
     ("libre-service") is one word.
 
     ("Logement abordable à l'arrivée" gives "Logement", "Logement abordable", "Logement
@@ -222,6 +224,8 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
                 if (j > i and lowered[j - 1] in _DETERMINERS and j + 1 < len(tokens) and content[j + 1]
                         and lowered[j + 1] not in _DETERMINERS):
                     continue  # "dès la première" of "dès la première session": the noun must come along
+                if any(lowered[m] in _COORDINATORS and not content[m + 1] for m in range(i + 1, j)):
+                    continue  # "Environnement et au développement": two halves cut from two phrases
                 surface = piece[tokens[i][0]:tokens[j][1]]
                 out.append(Phrase(surface, tuple(st for k in range(i, j + 1) if content[k] for st in stems[k]),
                                   j - i + 1))

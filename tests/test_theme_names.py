@@ -155,3 +155,23 @@ def test_themes_named_by_the_facilitator_have_keywords_of_what_they_gathered():
     assert "logements" in housing.keywords or "logement" in housing.keywords, housing.keywords
     words = " ".join(FRENCH[m].lower() for m in housing.members)
     assert all(w in words for w in housing.keywords), housing.keywords  # words, not stems
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_names_have_four_words_at_most_and_no_shouting(method):
+    """Long central ideas and ideas typed in capitals still give a short name in sentence case."""
+    ideas = [t.upper() for t in FRENCH[:4]] + [
+        "Inscription dans la loi et le plan national de la mobilité des étudiants internationaux",
+        "Inscription dans la loi et le plan national pour les étudiants internationaux"] + FRENCH[4:]
+    for c in cluster_ideas(ideas, k=4, method=method, language="fr").clusters:
+        assert 1 <= len(c.label.split()) <= 4, c.label
+        assert not (len(c.label) >= 4 and c.label.isupper()), c.label
+
+
+def test_a_phrase_never_joins_two_halves_across_et_au():
+    from analysis.text import phrases
+
+    surfaces = {p.surface for p in phrases("Contribuer à l'environnement et au développement local")}
+    assert "environnement et au développement" not in surfaces
+    assert "développement local" in surfaces
+    assert "Cours et ateliers" in {p.surface for p in phrases("Cours et ateliers de français")}
