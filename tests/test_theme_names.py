@@ -174,4 +174,4 @@ def test_a_phrase_never_joins_two_halves_across_et_au():
     surfaces = {p.surface for p in phrases("Contribuer à l'environnement et au développement local")}
     assert "environnement et au développement" not in surfaces
     assert "développement local" in surfaces
-    assert "Cours et ateliers" in {p.surface for p in phrases("Cours et ateliers de français")}
+    assert "Cours et ateliers de français" in {p.surface for p in phrases("Cours et ateliers de français")}
