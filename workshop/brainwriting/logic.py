@@ -10,7 +10,7 @@ from analysis import rotation
 from workshop import kinds
 from workshop.brainwriting.models import INSPIRED, KEY, MAX_BUILD_LENGTH, NOTE_KINDS, Brainwriting, Build, Serve
 from workshop.extensions import db
-from workshop.ideas.logic import IdeaRejected, clean_key, clean_text, has_ideas, wall
+from workshop.ideas.logic import clean_text, has_ideas, stored_once, wall
 from workshop.ideas.models import Idea
 from workshop.participants.models import Participant
 from workshop.workshops import logic as workshops
@@ -146,52 +146,36 @@ def serve(bw: Brainwriting, participant: Participant) -> tuple[Serve | None, boo
     return _serve_now(bw, participant), True
 
 
-def _find_sent(participant: Participant, key: str) -> Build | None:
-    return db.session.scalar(select(Build).where(Build.participant_id == participant.id,
-                                                 Build.submission_key == key))
-
-
 def build(bw: Brainwriting, participant: Participant, idea_id: int, kind: str, text: str,
           key: str) -> tuple[Build, bool]:
     """Store a build-on once per submission key; returns (build, newly_stored).
     A resend of a stored build returns it, even after the round or the activity moved on."""
-    try:
-        key = clean_key(key)
-        already = _find_sent(participant, key)
-        if already is not None:
-            return already, False
-        text = clean_text(text)
-    except IdeaRejected as rejected:
-        raise BrainwritingRejected(rejected.code) from None
-    if len(text) > MAX_BUILD_LENGTH:
-        raise BrainwritingRejected("too_long")
-    if kind not in NOTE_KINDS:
-        raise BrainwritingRejected("bad_kind")
-    if kind == INSPIRED and not may_inspire(bw):
-        raise BrainwritingRejected("weaker_question")
-    db.session.refresh(bw.activity)
-    if not bw.activity.is_open:
-        raise BrainwritingRejected("closed")
-    # Only on an idea this phone was handed (a text written in an earlier round still counts).
-    served = db.session.scalar(select(Serve).where(Serve.brainwriting_id == bw.id,
-                                                   Serve.participant_id == participant.id, Serve.idea_id == idea_id))
-    if served is None:
-        raise BrainwritingRejected("not_served")
-    note = Build(brainwriting_id=bw.id, idea_id=idea_id, participant_id=participant.id, round_no=served.round_no,
-                 kind=kind, text=text, submission_key=key)
-    db.session.add(note)
-    try:
-        if kind == INSPIRED:
-            db.session.flush()  # the idea's key names the build, as a promotion's does
+
+    def make(key: str) -> Build:
+        text_ = clean_text(text)
+        if len(text_) > MAX_BUILD_LENGTH:
+            raise BrainwritingRejected("too_long")
+        if kind not in NOTE_KINDS:
+            raise BrainwritingRejected("bad_kind")
+        if kind == INSPIRED and not may_inspire(bw):
+            raise BrainwritingRejected("weaker_question")
+        db.session.refresh(bw.activity)
+        if not bw.activity.is_open:
+            raise BrainwritingRejected("closed")
+        # Only on an idea this phone was handed (a text written in an earlier round still counts).
+        served = db.session.scalar(select(Serve).where(Serve.brainwriting_id == bw.id,
+                                                       Serve.participant_id == participant.id,
+                                                       Serve.idea_id == idea_id))
+        if served is None:
+            raise BrainwritingRejected("not_served")
+        return Build(brainwriting_id=bw.id, idea_id=idea_id, participant_id=participant.id,
+                     round_no=served.round_no, kind=kind, text=text_, submission_key=key)
+
+    def inspired(note: Build) -> None:
+        if kind == INSPIRED:  # the idea's key names the build, as a promotion's does
             note.promoted_idea_id = _new_idea(bw, note).id
-        db.session.commit()
-    except IntegrityError:  # two resends raced; the other one stored it
-        db.session.rollback()
-        already = _find_sent(participant, key)
-        if already is None:
-            raise
-        return already, False
-    return note, True
+
+    return stored_once(Build, participant, key, make, BrainwritingRejected, then=inspired)
 
 
 def builds_of(bw: Brainwriting, participant: Participant, idea_id: int) -> list[Build]:

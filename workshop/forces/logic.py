@@ -23,7 +23,7 @@ from workshop.forces.models import (
     ForceField,
     ForceImpact,
 )
-from workshop.ideas.logic import IdeaRejected, clean_key, clean_text
+from workshop.ideas.logic import IdeaRejected, clean_text, stored_once
 from workshop.participants.models import Participant
 from workshop.voting.models import Project
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
@@ -111,11 +111,6 @@ def force_in(field: ForceField, force_id: int) -> Force:
     return force
 
 
-def _sent(participant: Participant, key: str) -> Force | None:
-    return db.session.scalar(select(Force).where(Force.participant_id == participant.id,
-                                                 Force.submission_key == key))
-
-
 def _explanation(text: str) -> str:
     from workshop.security import clean_field
 
@@ -138,30 +133,21 @@ def _strength(value) -> int:
 def post(field: ForceField, participant: Participant, side: str, strength, text: str, explanation: str,
          key: str) -> tuple[Force, bool]:
     """Store a force; the same submission key sent again returns the first (force, newly_stored)."""
-    try:
-        key = clean_key(key)
-        already = _sent(participant, key)
-        if already is not None:
-            return already, False
-        text = clean_text(text)
-    except IdeaRejected as rejected:
-        raise ForcesRejected(rejected.code) from None
-    if len(text) > MAX_FORCE_LENGTH:
-        raise ForcesRejected("too_long")
-    if side not in SIDES:
-        raise ForcesRejected("bad_side")
-    force = Force(field_id=field.id, participant_id=participant.id, side=side, strength=_strength(strength),
-                  text=text, explanation=_explanation(explanation), submission_key=key)
-    db.session.refresh(field.activity)
-    if not field.activity.is_open:
-        raise ForcesRejected("closed")
-    db.session.add(force)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same phone sent the same key twice at once
-        db.session.rollback()
-        return _sent(participant, key), False
-    return force, True
+
+    def make(key: str) -> Force:
+        text_ = clean_text(text)
+        if len(text_) > MAX_FORCE_LENGTH:
+            raise ForcesRejected("too_long")
+        if side not in SIDES:
+            raise ForcesRejected("bad_side")
+        force = Force(field_id=field.id, participant_id=participant.id, side=side, strength=_strength(strength),
+                      text=text_, explanation=_explanation(explanation), submission_key=key)
+        db.session.refresh(field.activity)
+        if not field.activity.is_open:
+            raise ForcesRejected("closed")
+        return force
+
+    return stored_once(Force, participant, key, make, ForcesRejected)
 
 
 def kept(force: Force) -> Force:
@@ -343,11 +329,6 @@ def personal_data(participant_id: int) -> dict:
 
 # --- impacts --------------------------------------------------------------------------
 
-def _sent_impact(participant: Participant, key: str) -> ForceImpact | None:
-    return db.session.scalar(select(ForceImpact).where(ForceImpact.participant_id == participant.id,
-                                                       ForceImpact.submission_key == key))
-
-
 def _affected(field: ForceField, affected: str) -> int | None:
     """The group an impact affects, one of the workshop's; None for everyone."""
     if affected == EVERYONE:
@@ -364,30 +345,21 @@ def _affected(field: ForceField, affected: str) -> int | None:
 def post_impact(field: ForceField, participant: Participant, effect: str, text: str, affected: str,
                 key: str) -> tuple[ForceImpact, bool]:
     """Store an observed impact; the same submission key sent again returns the first."""
-    try:
-        key = clean_key(key)
-        already = _sent_impact(participant, key)
-        if already is not None:
-            return already, False
-        text = clean_text(text)
-    except IdeaRejected as rejected:
-        raise ForcesRejected(rejected.code) from None
-    if len(text) > MAX_IMPACT_LENGTH:
-        raise ForcesRejected("too_long")
-    if effect not in EFFECTS:
-        raise ForcesRejected("bad_effect")
-    impact = ForceImpact(field_id=field.id, participant_id=participant.id, effect=effect, text=text,
-                         group_id=_affected(field, affected), submission_key=key)
-    db.session.refresh(field.activity)
-    if not field.activity.is_open:
-        raise ForcesRejected("closed")
-    db.session.add(impact)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same phone sent the same key twice at once
-        db.session.rollback()
-        return _sent_impact(participant, key), False
-    return impact, True
+
+    def make(key: str) -> ForceImpact:
+        text_ = clean_text(text)
+        if len(text_) > MAX_IMPACT_LENGTH:
+            raise ForcesRejected("too_long")
+        if effect not in EFFECTS:
+            raise ForcesRejected("bad_effect")
+        impact = ForceImpact(field_id=field.id, participant_id=participant.id, effect=effect, text=text_,
+                             group_id=_affected(field, affected), submission_key=key)
+        db.session.refresh(field.activity)
+        if not field.activity.is_open:
+            raise ForcesRejected("closed")
+        return impact
+
+    return stored_once(ForceImpact, participant, key, make, ForcesRejected)
 
 
 def impact_in(field: ForceField, impact_id: int) -> ForceImpact:

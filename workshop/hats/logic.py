@@ -10,7 +10,7 @@ from analysis import hat_assignment as assign
 from workshop import anonymity, kinds
 from workshop.extensions import db
 from workshop.hats.models import HAT_MODES, HatAssignment, HatComment, HatsActivity, HatSubject
-from workshop.ideas.logic import IdeaRejected, clean_key, clean_text
+from workshop.ideas.logic import clean_text, stored_once
 from workshop.ideas.models import Idea
 from workshop.participants.models import Participant
 from workshop.voting.models import Project
@@ -172,30 +172,18 @@ def switch_subject(hats: HatsActivity, subject_id: int) -> None:
 
 def comment(hats: HatsActivity, participant: Participant, claimed_hat: str, text: str, key: str):
     """Store a comment under the participant's own current hat; returns (comment, newly_stored)."""
-    try:
-        key = clean_key(key)
-        already = db.session.scalar(select(HatComment).where(
-            HatComment.participant_id == participant.id, HatComment.submission_key == key))
-        if already is not None:
-            return already, False
-        text = clean_text(text)
-    except IdeaRejected as rejected:
-        raise HatsRejected(rejected.code) from None
-    db.session.refresh(hats.activity)
-    if not hats.activity.is_open:
-        raise HatsRejected("closed")
-    if claimed_hat != hat_of(hats, participant):
-        raise HatsRejected("not_your_hat")
-    note = HatComment(subject_id=hats.current_subject_id, participant_id=participant.id, hat=claimed_hat,
-                      text=text, submission_key=key)
-    db.session.add(note)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return db.session.scalar(select(HatComment).where(
-            HatComment.participant_id == participant.id, HatComment.submission_key == key)), False
-    return note, True
+
+    def make(key: str) -> HatComment:
+        text_ = clean_text(text)
+        db.session.refresh(hats.activity)
+        if not hats.activity.is_open:
+            raise HatsRejected("closed")
+        if claimed_hat != hat_of(hats, participant):
+            raise HatsRejected("not_your_hat")
+        return HatComment(subject_id=hats.current_subject_id, participant_id=participant.id, hat=claimed_hat,
+                          text=text_, submission_key=key)
+
+    return stored_once(HatComment, participant, key, make, HatsRejected)
 
 
 def comments_by_hat(subject: HatSubject, include_hidden: bool = False) -> dict[str, list[HatComment]]:

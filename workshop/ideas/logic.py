@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -40,48 +43,77 @@ def clean_key(key: str) -> str:
     return key
 
 
-def _find_sent(participant: Participant, key: str) -> Idea | None:
-    return db.session.scalar(
-        select(Idea).where(Idea.participant_id == participant.id, Idea.submission_key == key)
-    )
+Row = TypeVar("Row")
 
 
-def submit_idea(participant: Participant, activity: Activity, text: str, key: str) -> tuple[Idea, bool]:
-    """Store an idea once per submission key; returns (idea, newly_stored).
+def sent_before(model: type[Row], participant: Participant, key: str) -> Row | None:
+    """What this phone sent under this submission key, if it was stored."""
+    return db.session.scalar(select(model).where(model.participant_id == participant.id,  # type: ignore[attr-defined]
+                                                 model.submission_key == key))  # type: ignore[attr-defined]
 
-    A resend of an already-stored submission returns the stored idea, even if
-    the activity has closed since: the phone only missed our answer.
+
+def stored_once(model: type[Row], participant: Participant, key: str, make: Callable[[str], Row],
+                refusal: Callable[[str], Exception] = IdeaRejected,
+                then: Callable[[Row], None] | None = None, keep_loaded: bool = False) -> tuple[Row, bool]:
+    """Store what a phone sent, once per submission key; returns (row, newly_stored).
+
+    `make(key)` checks the send and builds its row (a kind's refusal, or an
+    IdeaRejected from clean_text, says why not). The row is inserted straight
+    away and the unique key (participant, submission key) catches a resend
+    after a lost answer, which gets the stored row back, even when the
+    activity has closed since or the send would be refused now: the phone only
+    missed our answer. Looking for a resend first was a query on every send
+    for the rare one. `then(row)` runs after the insert, in the same commit.
+    `keep_loaded`: commit without expiring what is loaded (database.py), for a
+    row built through its relationships, so that what is loaded is current.
     """
-    key = clean_key(key)
-    # `activity` was read in this request, so a close committed before it is seen.
-    refusal = ("wrong_activity" if activity.workshop_id != participant.workshop_id or activity.kind != kinds.IDEAS
-               else None if activity.is_open else "closed")
-    # A new send is stored straight away, and the unique key catches a resend
-    # (below): looking for it first was a query on every send for the rare one.
-    already = _find_sent(participant, key) if refusal else None
-    if already is not None:
-        return already, False
-    text = clean_text(text)
-    if refusal:
-        raise IdeaRejected(refusal)
-    idea = Idea(
-        activity=activity, participant=participant,
-        submission_key=key, text=text, original_text=text,
-        merged=[],  # known empty: the cards need not ask
-    )
-    db.session.add(idea)
     try:
-        # The cards rendered next for every screen read the idea, its author
-        # and its activity as they are now: no need to load them again.
-        commit_keeping_loaded()
+        key = clean_key(key)
+        row = make(key)
+    except IdeaRejected as rejected:  # the text's own checks, in the kind's words
+        already = sent_before(model, participant, key) if rejected.code != "bad_key" else None
+        if already is not None:
+            return already, False
+        raise refusal(rejected.code) from None
+    except Exception:
+        already = sent_before(model, participant, key)
+        if already is not None:
+            return already, False
+        raise
+    db.session.add(row)
+    try:
+        if then is not None:
+            db.session.flush()
+            then(row)
+        if keep_loaded:
+            commit_keeping_loaded()
+        else:
+            db.session.commit()
     except IntegrityError:
-        # A resend (or two racing): the first one stored it.
         db.session.rollback()
-        already = _find_sent(participant, key)
+        already = sent_before(model, participant, key)
         if already is None:
             raise
         return already, False
-    return idea, True
+    return row, True
+
+
+def submit_idea(participant: Participant, activity: Activity, text: str, key: str) -> tuple[Idea, bool]:
+    """Store an idea once per submission key; returns (idea, newly_stored)."""
+
+    def make(key: str) -> Idea:
+        # `activity` was read in this request, so a close committed before it is seen.
+        if activity.workshop_id != participant.workshop_id or activity.kind != kinds.IDEAS:
+            raise IdeaRejected("wrong_activity")
+        if not activity.is_open:
+            raise IdeaRejected("closed")
+        text_ = clean_text(text)
+        return Idea(activity=activity, participant=participant, submission_key=key, text=text_,
+                    original_text=text_, merged=[])  # known empty: the cards need not ask
+
+    # The cards rendered next for every screen read the idea, its author and
+    # its activity as they are now: no need to load them again.
+    return stored_once(Idea, participant, key, make, keep_loaded=True)
 
 
 def _shown(activity: Activity, include_hidden: bool = False):
