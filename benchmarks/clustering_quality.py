@@ -22,7 +22,9 @@ sentence embedding + k-means), and the theme names' fitness: the share of names 
 content words each occur in at least a third of that theme's ideas, the share of names of
 two words or more (the two pull against each other: one word is more often shared), and
 how many names repeat within a grouping. Near-duplicate suggestions are scored (precision and recall) on
-the labelled pairs of benchmarks/data/accueil_duplicates.csv.
+the labelled pairs of benchmarks/data/accueil_duplicates.csv (the first 20 offered, as the app shows them),
+and on the invented French and English pair sets (see benchmarks/duplicates_quality.py, which also
+times them at 1,000 ideas and searches their settings).
 
 Usage: python benchmarks/clustering_quality.py [--seeds 5] [--sets ccc,accueil]
 """
@@ -215,6 +217,12 @@ def main(argv=None) -> None:
             print(f"| mean of the {what} | | | {m[0]:.3f} | {m[1]:.3f} | | {m[2]:.3f} | {m[3]:.3f} | | | | |")
     if dup_line:
         print("\n" + dup_line)
+    from duplicates_quality import SETS, load, score, suggested
+
+    for name, ideas, pairs, _aside in SETS[1:]:
+        ids, texts, labelled = load(ideas, pairs)
+        p, r, n = score(ids, labelled, suggested(vectorise(texts, embed=True)))
+        print(f"near-duplicates on {name}: precision {p:.2f}, recall {r:.2f} ({n} offered)")
     print(f"\nmean over seeds 0..{args.seeds - 1}; NMI/ARI from sklearn.metrics; names fit, names of 2+ "
           "words and repeated names on the k-given grouping (worst seed for repeats)")
 
