@@ -34,6 +34,15 @@ def message_fragment(message: str, status: int = 422):
     return response
 
 
+def sent(template: str, **context):
+    """What a phone's send answers: its card, and the "sent" event on which
+    the phone clears its form (static/js/phone.js). A resend of something
+    stored already gets the same card: its first answer was lost on the way."""
+    response = make_response(render_template(template, **context))
+    response.headers["HX-Trigger"] = "sent"
+    return response
+
+
 def answer(status: int, message: str | None = None):
     message = message or messages().get(status, messages()[500])
     if request.headers.get("HX-Request"):

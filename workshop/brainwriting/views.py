@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from workshop import live, snapshot
 from workshop.brainwriting import logic, pushes
-from workshop.errors import message_fragment
+from workshop.errors import message_fragment, sent
 from workshop.extensions import limiter
 from workshop.guards import facilitated, idea_limit, joined, participant_key
 from workshop.ideas.messages import rejection_message
@@ -170,6 +170,4 @@ def send(code: str, bw_id: int):
         return message_fragment(error_message(error.code))
     if stored_now:
         pushes.build_changed(bw, note)
-    response = make_response(render_template("brainwriting/_my_build.html", note=note))
-    response.headers["HX-Trigger"] = "sent"
-    return response
+    return sent("brainwriting/_my_build.html", note=note)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from workshop.errors import message_fragment
+from workshop.errors import message_fragment, sent
 from workshop.extensions import limiter
 from workshop.forces import exports, logic, pushes
 from workshop.guards import facilitated, idea_limit, joined, participant_key, readable
@@ -188,10 +188,7 @@ def send_impact(code: str, field_id: int):
         return message_fragment(impact_error_message(error.code))
     if stored_now:  # phones list no impacts: only the big screens change
         pushes.field_changed(workshop, field)
-    response = make_response(render_template("forces/_my_impact.html", impact=impact, field=field,
-                                             workshop=workshop))
-    response.headers["HX-Trigger"] = "sent"
-    return response
+    return sent("forces/_my_impact.html", impact=impact, field=field, workshop=workshop)
 
 
 def impact_error_message(code: str) -> str:
@@ -214,9 +211,7 @@ def send(code: str, field_id: int):
         return message_fragment(error_message(error.code))
     if stored_now:
         pushes.field_changed(workshop, field, phones=True)
-    response = make_response(render_template("forces/_my_force.html", force=force))
-    response.headers["HX-Trigger"] = "sent"
-    return response
+    return sent("forces/_my_force.html", force=force)
 
 
 def agree_limit() -> str:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from workshop import live
-from workshop.errors import message_fragment
+from workshop.errors import message_fragment, sent
 from workshop.extensions import limiter
 from workshop.guards import facilitated, idea_limit, joined, participant_key
 from workshop.hats import logic, pushes
@@ -136,6 +136,4 @@ def send(code: str, hats_id: int):
         return message_fragment(error_message(error.code))
     if stored_now:
         pushes.hat_comment_changed(hats.activity.workshop, note)
-    response = make_response(render_template("hats/_my_comment.html", note=note))
-    response.headers["HX-Trigger"] = "sent"
-    return response
+    return sent("hats/_my_comment.html", note=note)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from workshop import live
-from workshop.errors import message_fragment
+from workshop.errors import message_fragment, sent
 from workshop.extensions import limiter
 from workshop.guards import facilitated, idea_limit, participant_key, phone_participant
 from workshop.ideas import logic, pushes
@@ -59,11 +59,8 @@ def send(code: str):
         return message_fragment(rejection_message(rejected.code))
     if stored_now:
         pushes.idea_changed(idea)
-    # A resend of something already stored gets the same card: its first answer
-    # was lost on the way, and phone.js skips a card it already shows.
-    response = make_response(render_template("participants/_my_idea.html", idea=idea, workshop=participant.workshop))
-    response.headers["HX-Trigger"] = "sent"
-    return response
+    # phone.js skips a card it already shows (a resend's).
+    return sent("participants/_my_idea.html", idea=idea, workshop=participant.workshop)
 
 
 def moderated(workshop_id: int, idea_id: int):
