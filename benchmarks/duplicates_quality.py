@@ -4,8 +4,10 @@ Sets (benchmarks/data/README.md):
 - accueil (fr/en): 102 ideas of this product's domain, 24 labelled pairs (11 duplicates).
 - doublons (fr): 90 short French ideas, 30 duplicate pairs (other words, typos, no accents,
   capitals, word order) and 30 hard negatives (same topic, another proposal).
-- duplicates (en), kept aside: the same kinds of pairs written in English, 30 + 30; never
-  looked at while choosing the settings.
+- duplicates (en), kept aside: the same kinds of pairs written in English, 30 + 30; not used
+  to choose the settings.
+- traductions (fr/en): 30 French ideas each with its English translation or paraphrase, and 30
+  French hard negatives; written after the settings were chosen, and not used to change them.
 
 A suggested pair counts as right only if it is labelled a duplicate: every other pair of the
 set, labelled or not, counts as wrong. Every suggestion is scored (the app shows the first 20
@@ -36,10 +38,11 @@ from analysis import clustering  # noqa: E402
 from analysis.clustering import DUPLICATE_THRESHOLD, _find_duplicates, _normalize_rows, _stem_tfidf  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
-HARD_NEGATIVES = (13, 30, 30)  # pairs labelled "not a duplicate" in each set
+HARD_NEGATIVES = (13, 30, 30, 30)  # pairs labelled "not a duplicate" in each set
 SETS = (("accueil (fr/en)", "accueil_ideas.csv", "accueil_duplicates.csv", False),
         ("doublons (fr)", "duplicates_fr.csv", "duplicates_fr_pairs.csv", False),
-        ("duplicates (en), kept aside", "duplicates_en.csv", "duplicates_en_pairs.csv", True))
+        ("duplicates (en), kept aside", "duplicates_en.csv", "duplicates_en_pairs.csv", True),
+        ("traductions (fr/en), written after the choice", "duplicates_mixed.csv", "duplicates_mixed_pairs.csv", True))
 
 
 def load(ideas: str, pairs: str) -> tuple[list[str], list[str], dict[frozenset, bool]]:
