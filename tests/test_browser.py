@@ -455,7 +455,9 @@ def test_an_orphan_project_is_offered_and_adopted(browser, server):
     page.goto(f"{server.url}/orphans")
     page.click("text=Jumelage étudiant·e–employeur")
     for name in ("Carrefour jeunesse-emploi", "Chambre de commerce"):
-        page.select_option("select[name=organisation]", label=name)
+        page.fill("#picker-organisation input[type=search]", name)  # the picker narrows to the one named
+        expect(page.locator("#choices-organisation li")).to_have_count(1)
+        page.locator("#choices-organisation input[type=radio]").check()
         page.click("button:has-text('Offrir')")
     expect(page.locator("article.adoption")).to_have_count(2)
     project_url = page.url

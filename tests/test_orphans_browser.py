@@ -124,7 +124,9 @@ def test_a_coordinator_follows_two_orphan_projects_over_months(browser, server):
     # Offers, then a call logged without a stage change, follow-up typed the Québec way.
     page.goto(f"{server.url}/orphans/projects/{jumelage}")
     for name in ("Cégep de Jonquière", "Carrefour jeunesse-emploi"):
-        page.select_option("select[name=organisation]", label=name)
+        page.fill("#picker-organisation input[type=search]", name)  # the picker narrows to the one named
+        expect(page.locator("#choices-organisation li")).to_have_count(1)
+        page.locator("#choices-organisation input[type=radio]").check()
         page.click("form[action$='/offer'] button.primary")
     cegep = page.locator("article.adoption", has_text="Cégep de Jonquière")
     cegep.locator("summary", has_text="Noter un contact").click()

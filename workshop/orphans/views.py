@@ -48,6 +48,7 @@ def error_message(code: str) -> str:
         "merged": _("This organisation was merged into another one."),
         "merge_same": _("Choose another organisation to merge into."),
         "contact_required": _("Give the person's email or name."),
+        "pick_organisation": _("Choose an organisation in the list (search it by name)."),
     }.get(code, _("This could not be done."))
 
 
@@ -102,7 +103,8 @@ def project_page(found: Project, status: int = 200, **extra):
     if why and "error" not in extra:
         extra["error"] = error_message("reason_required")
     return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
-                           organisations=logic.organisations(), suggestions=suggestions_for(found),
+                           has_organisations=logic.has_organisations(), picker=picker_for("organisation"),
+                           suggestions=suggestions_for(found),
                            stages=pipeline.STAGES, origin=logic.origin(found), kinds=ORGANISATION_KINDS,
                            force_summaries=forces.summaries_for_project(found),
                            listing=logic.listing(found), needs_partner=logic.needs_partner(found),
@@ -125,14 +127,40 @@ def project(project_id: int):
     return project_page(found)
 
 
+PICKER_FIELDS = ("organisation", "into")  # the offer form's field, the merge form's
+
+
+def picker_for(field: str, exclude: int | None = None, page_path: str | None = None) -> dict:
+    """An organisation picker: a search box (?org_q=), at most 20 matching
+    choices a page (?org_page=), the page it sits on for links that work
+    without script, and the address of its choices alone for htmx."""
+    page_path = local_target(page_path or request.path, request.path)
+    picked = logic.picked_organisations(request.args.get("org_q", ""), request.args.get("org_page", 1, type=int),
+                                        exclude)
+    return {"field": field, "picked": picked, "page_path": page_path,
+            "choices_url": url_for("orphans.pick_organisation", field=field, exclude=exclude, on=page_path)}
+
+
+@bp.get("/orphans/organisations/pick")
+@coordinator_required
+def pick_organisation():
+    """A picker's choices alone, for the name typed (htmx swaps them in as one types)."""
+    field = request.args.get("field")
+    if field not in PICKER_FIELDS:
+        abort(404)
+    picker = picker_for(field, request.args.get("exclude", type=int), request.args.get("on"))
+    return render_template("orphans/_organisation_choices.html", picker=picker)
+
+
 def suggestions_for(project: Project):
     """Organisations most likely to adopt it, with the reason shown."""
-    orgs = logic.organisations()
+    territory, kind = logic.territory_of(request.args.get("territory")) or None, request.args.get("kind") or None
+    pool = logic.suggestion_pool(f"{project.title} {project.description or ''}", logic.organisation_profiles(),
+                                 territory, kind)
     matches = matching.organisations_for(
         matching.Project(project.id, project.title, project.description or ""),
-        [matching.Organisation(o.id, o.name, o.kind, o.sector, o.territory, o.mission, o.interests) for o in orgs],
-        territory=logic.territory_of(request.args.get("territory")) or None, kind=request.args.get("kind") or None, limit=5)
-    by_id = {o.id: o for o in orgs}
+        [matching.Organisation(*row) for row in pool], territory=territory, kind=kind, limit=5)
+    by_id = logic.organisations_by_id([m.id for m in matches if m.score > 0])
     return [(by_id[m.id], m) for m in matches if m.score > 0]
 
 
@@ -149,7 +177,9 @@ def acted_on(project: Project, act):
 @coordinator_required
 def offer(project_id: int):
     found = db.session.get(Project, project_id) or abort(404)
-    organisation = db.session.get(Organisation, request.form.get("organisation", type=int) or 0) or abort(404)
+    organisation = logic.pickable(request.form.get("organisation", type=int))
+    if organisation is None:
+        return project_page(found, 422, error=error_message("pick_organisation"))
     return acted_on(found, lambda: logic.offer(found, organisation, who(), request.form.get("note", "")))
 
 
@@ -272,10 +302,9 @@ def organisation_page(found: Organisation, error: str | None = None):
         matching.Organisation(found.id, found.name, found.kind, found.sector, found.territory, found.mission,
                               found.interests),
         [matching.Project(p.id, p.title, p.description or "") for p in projects], limit=5) if m.score > 0]
-    others = [o for o in logic.organisations() if o.id != found.id]
     return render_template("orphans/organisation.html", organisation=found, kinds=ORGANISATION_KINDS,
                            fitting=fitting, offers=logic.offers_of(found), timeline=logic.timeline,
-                           others=others, territories=logic.territories(),
+                           picker=picker_for("into", exclude=found.id), territories=logic.territories(),
                            merged_into=db.session.get(Organisation, found.merged_into_id) if found.merged_into_id
                            else None, error=error), (422 if error else 200)
 
@@ -295,7 +324,9 @@ def archive(organisation_id: int, action: str):
 @coordinator_required
 def merge(organisation_id: int):
     found = db.session.get(Organisation, organisation_id) or abort(404)
-    target = db.session.get(Organisation, request.form.get("into", type=int) or 0) or abort(404)
+    target = logic.pickable(request.form.get("into", type=int), exclude=found.id)
+    if target is None:
+        return organisation_page(found, error_message("pick_organisation"))
     try:
         logic.merge(found, target, who())
     except logic.OrphansRejected as error:
