@@ -114,3 +114,27 @@ def test_the_merge_picker_leaves_the_organisation_itself_out(coordinator_client,
     # Merged, it is no longer a choice anywhere.
     fragment = coordinator_client.get("/orphans/organisations/pick?field=into&org_q=chicoutimi").get_data(as_text=True)
     assert choices(fragment) == []
+
+
+def test_the_board_at_50000_organisations_links_an_interest_through_a_picker(coordinator_client, orphan, crowd):
+    logic.describe(orphan, "Une foire annuelle de l'emploi, en deux langues.", "")
+    logic.publish(orphan, True, "coordination@example.org")
+    interest = logic.express_interest(orphan, "cegep de Jonquiere", "Julie Gagnon", "julie@example.org", "")
+    answer, took = timed_get(coordinator_client, "/orphans")
+    page = answer.get_data(as_text=True)
+    print(f"board with one interest at 50,003 organisations: {len(page) / 1024:.0f} KB in {took * 1000:.0f} ms")
+    assert answer.status_code == 200 and len(page) < 200_000 and took < 3.0
+    assert re.search(rf'value="{crowd["Cégep de Jonquière"]}">existante\s:\s*Cégep de Jonquière', page)  # the match first
+    assert 'name="picked"' not in page  # the picker shows choices once a name is typed
+    fragment = coordinator_client.get(f"/orphans/organisations/pick?field=picked&key={interest.id}&on=/orphans"
+                                      "&org_q=chicoutimi").get_data(as_text=True)
+    assert choices(fragment) == [] and f'id="choices-picked{interest.id}"' not in fragment
+    assert f'name="picked" value="{crowd["CÉGEP de Chicoutimi"]}"' in fragment
+    refused = coordinator_client.post(f"/orphans/interests/{interest.id}/confirm",
+                                      data={"organisation": "picked", "picked": "99999999"})
+    assert refused.status_code == 302 and db.session.get(type(interest), interest.id).confirmed_adoption_id is None
+    coordinator_client.post(f"/orphans/interests/{interest.id}/confirm",
+                            data={"organisation": "picked", "picked": str(crowd["CÉGEP de Chicoutimi"])})
+    db.session.expire_all()
+    adoption = db.session.get(Adoption, db.session.get(type(interest), interest.id).confirmed_adoption_id)
+    assert adoption.organisation_id == crowd["CÉGEP de Chicoutimi"]

@@ -282,6 +282,12 @@ def organisations_by_id(ids: list[int]) -> dict[int, Organisation]:
     return {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
 
 
+def organisations_on_board() -> list[Organisation]:
+    """The organisations with an offer: the only ones the board can be filtered by."""
+    return list(db.session.scalars(select(Organisation).where(
+        Organisation.id.in_(select(Adoption.organisation_id))).order_by(Organisation.name, Organisation.id)))
+
+
 def has_organisations() -> bool:
     return db.session.scalar(select(Organisation.id).where(Organisation.archived.is_(False)).limit(1)) is not None
 
@@ -538,14 +544,17 @@ def matching_organisations(name: str, email: str = "") -> list[Organisation]:
     """Existing organisations that are probably this one: same name once case,
     accents and punctuation are set aside (a parenthesis dropped), or same contact email."""
     core, email = _core(name), (email or "").strip().casefold()
-    found = []
-    for organisation in organisations(include_archived=True):
-        if organisation.merged_into_id:
-            continue
-        same_email = bool(email) and organisation.contact_email.strip().casefold() == email
-        if same_email or (core and _core(organisation.name) == core):
-            found.append(organisation)
+    rows = db.session.execute(select(Organisation.id, Organisation.name, Organisation.contact_email)
+                              .where(Organisation.merged_into_id.is_(None)))  # plain rows: 50,000 after an import
+    ids = [organisation_id for organisation_id, other, other_email in rows
+           if (email and (other_email or "").strip().casefold() == email) or (core and _core_remembered(other) == core)]
+    found = organisations_by_id(ids).values()
     return sorted(found, key=lambda o: (o.archived, normalised(o.name) != normalised(name), o.id))
+
+
+@lru_cache(maxsize=200_000)
+def _core_remembered(name: str) -> str:
+    return _core(name)
 
 
 def confirm_interest(interest: Interest, by: str, organisation: Organisation | None = None,

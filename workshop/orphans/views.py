@@ -4,7 +4,7 @@ import time
 from datetime import date
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -90,9 +90,11 @@ def dashboard():
                            figures=logic.figures(), interests=interests,
                            matches={i.id: logic.matching_organisations(i.organisation_name, i.contact_email)
                                     for i in interests},
+                           pickers={i.id: picker_for("picked", key=str(i.id)) for i in interests},
+                           on_board=logic.organisations_on_board(),
                            projects=logic.orphan_projects(include_all=True), stages=pipeline.STAGES,
                            workshops=logic.workshop_titles(), filters=filters, kinds=ORGANISATION_KINDS,
-                           organisations=logic.organisations(include_archived=True), today=date.today())
+                           today=date.today())
 
 
 def project_page(found: Project, status: int = 200, **extra):
@@ -127,18 +129,24 @@ def project(project_id: int):
     return project_page(found)
 
 
-PICKER_FIELDS = ("organisation", "into")  # the offer form's field, the merge form's
+PICKER_FIELDS = ("organisation", "into", "picked")  # the offer form's field, the merge form's, an interest's
 
 
-def picker_for(field: str, exclude: int | None = None, page_path: str | None = None) -> dict:
+def picker_for(field: str, exclude: int | None = None, page_path: str | None = None, key: str = "") -> dict:
     """An organisation picker: a search box (?org_q=), at most 20 matching
     choices a page (?org_page=), the page it sits on for links that work
-    without script, and the address of its choices alone for htmx."""
+    without script, and the address of its choices alone for htmx. `key`
+    tells apart several pickers of one page (an interest's id)."""
     page_path = local_target(page_path or request.path, request.path)
-    picked = logic.picked_organisations(request.args.get("org_q", ""), request.args.get("org_page", 1, type=int),
-                                        exclude)
-    return {"field": field, "picked": picked, "page_path": page_path,
-            "choices_url": url_for("orphans.pick_organisation", field=field, exclude=exclude, on=page_path)}
+    key = key if key.isdigit() else ""
+    search = request.args.get("org_q", "")
+    if key and not search.strip():  # one of several on a page: no choices until a name is typed
+        picked = logic.PickedOrganisations([], "", 1, 1, 0)
+    else:
+        picked = logic.picked_organisations(search, request.args.get("org_page", 1, type=int), exclude)
+    return {"field": field, "picked": picked, "page_path": page_path, "dom": f"{field}{key}", "lazy": bool(key),
+            "choices_url": url_for("orphans.pick_organisation", field=field, exclude=exclude, on=page_path,
+                                   key=key or None)}
 
 
 @bp.get("/orphans/organisations/pick")
@@ -148,7 +156,8 @@ def pick_organisation():
     field = request.args.get("field")
     if field not in PICKER_FIELDS:
         abort(404)
-    picker = picker_for(field, request.args.get("exclude", type=int), request.args.get("on"))
+    picker = picker_for(field, request.args.get("exclude", type=int), request.args.get("on"),
+                        request.args.get("key", ""))
     return render_template("orphans/_organisation_choices.html", picker=picker)
 
 
@@ -392,7 +401,6 @@ def import_organisations():
     if count > LARGE_IMPORT:
         # The answer of a big import is short: the list of every organisation
         # is a page of its own, loaded next (its render is not the import's).
-        from flask import flash
 
         flash(ngettext("%(num)d organisation imported.", "%(num)d organisations imported.", count), "info")
         return redirect(url_for("orphans.organisations"), 303)
@@ -406,7 +414,13 @@ def interest(interest_id: int, action: str):
     found = db.session.get(Interest, interest_id) or abort(404)
     if action == "confirm":
         chosen = request.form.get("organisation", "")
-        organisation = db.session.get(Organisation, int(chosen)) if chosen.isdigit() else None
+        if chosen == "picked":  # another organisation, found with the picker
+            organisation = logic.pickable(request.form.get("picked", type=int))
+            if organisation is None:
+                flash(error_message("pick_organisation"), "error")
+                return redirect(url_for("orphans.dashboard", _anchor=f"interest-{found.id}"))
+        else:
+            organisation = db.session.get(Organisation, int(chosen)) if chosen.isdigit() else None
         logic.confirm_interest(found, who(), organisation=organisation, create=chosen == "new")
     else:
         found.dismissed = True
