@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -93,8 +94,9 @@ def grid(data) -> dict:
     for weight in (0.0, 0.2, 0.3, 0.4, 0.5):
         for neighbours in (5, 10, 15):
             for margin in np.round(np.arange(0.2, 0.62, 0.02), 2):
-                for floor in (0.0, 0.5, 0.55, 0.6):
-                    settings = dict(word_weight=weight, neighbours=neighbours, margin=float(margin), floor=floor)
+                for floor, across in itertools.product((0.0, 0.5, 0.55, 0.6), (False, True)):
+                    settings = dict(word_weight=weight, neighbours=neighbours, margin=float(margin), floor=floor,
+                                    across_languages=across)
                     scores = [score(ids, labelled, suggested(feats, **settings)) + (
                               score(a_ids, labelled, suggested(a_feats, **settings))[2],)
                               for (_n, ids, feats, labelled, _a), (a_ids, a_feats) in zip(data, alone)]
@@ -106,10 +108,11 @@ def grid(data) -> dict:
             if min(sc[i][0] for i in dev) >= 0.9 and all(sc[i][3] <= HARD_NEGATIVES[i] / 10 for i in dev)]
     best = max(fine, key=lambda row: (round(np.mean([row[1][i][1] for i in dev]), 4), row[0]["margin"],
                                       row[0]["floor"]))
-    print("\n| word weight | neighbours | margin | floor | " + " | ".join(d[0] for d in data) + " |")
-    print("|---|---|---|---|" + "---|" * len(data))
+    print("\n| word weight | neighbours | margin | floor | embedding alone across languages | "
+          + " | ".join(d[0] for d in data) + " |")
+    print("|---|---|---|---|---|" + "---|" * len(data))
     for s, sc in sorted(fine, key=lambda row: -np.mean([row[1][i][1] for i in dev]))[:15]:
-        print(f"| {s['word_weight']} | {s['neighbours']} | {s['margin']} | {s['floor']} | "
+        print(f"| {s['word_weight']} | {s['neighbours']} | {s['margin']} | {s['floor']} | {s['across_languages']} | "
               + " | ".join(f"P {p:.2f} R {r:.2f} alone {w}" for p, r, _n, w in sc) + " |")
     return best[0]
 
