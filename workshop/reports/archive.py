@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from workshop import anonymity, kinds
@@ -223,19 +223,23 @@ def parse(raw: bytes | str) -> dict:
 def import_json(document: dict, owner) -> Workshop:
     """Restore an export as a new workshop owned by `owner`, with a new join code.
     All or nothing: on any problem nothing is stored and ImportProblem says where."""
+    restore = _Restore(document, owner)
     try:
-        workshop = _Restore(document, owner).run()
+        workshop = restore.run()
     except ImportProblem:
-        db.session.rollback()
+        restore.undo()
         raise
     except (KeyError, TypeError, AttributeError, ValueError, IndexError):
-        db.session.rollback()
+        restore.undo()
         raise ImportProblem("malformed") from None
     except IntegrityError:  # e.g. one submission key used twice by a person across activities
-        db.session.rollback()
+        restore.undo()
         raise ImportProblem("duplicate") from None
     db.session.commit()
     return workshop
+
+
+IDEAS_PER_BATCH = 1_000  # on SQLite, ideas written a batch per transaction past this many
 
 
 IDEA_COLUMNS = ("activity_id", "participant_id", "theme_id", "submission_key", "text", "original_text", "hidden",
@@ -244,8 +248,8 @@ IDEA_COLUMNS = ("activity_id", "participant_id", "theme_id", "submission_key", "
 
 def _inserted(rows: list[tuple]) -> list[int]:
     """Insert the ideas' rows (values in IDEA_COLUMNS' order) at once; their
-    new ids, in order. On SQLite the import holds the write lock since its
-    first row, so the ids after the largest are its own, and the driver's
+    new ids, in order. On SQLite the transaction holds the write lock (it
+    has written already), so the ids after the largest are its own, and the driver's
     executemany stores 20,000 rows in about 0.3 s (RETURNING in order made
     it one statement per row there, 1.4 s; SQLAlchemy's processing of the
     parameters cost as much as the insert). Elsewhere the database returns
@@ -295,7 +299,10 @@ class _Restore:
         self.workshop = self._workshop()
         self._participants()
         self._agenda()
-        self._ideas(ideas)
+        if len(ideas) > IDEAS_PER_BATCH and db.session.get_bind().dialect.name == "sqlite":
+            self._ideas_in_batches(ideas)
+        else:
+            self._ideas(ideas)
         self._projects()
         for activity, entry in self.later:
             kind = kind_of(activity)
@@ -403,7 +410,46 @@ class _Restore:
                 raise ImportProblem("ideas.merged_into")
         return prepared
 
-    def _ideas(self, prepared: list[dict]) -> None:
+    def _ideas_in_batches(self, prepared: list[dict]) -> None:
+        """SQLite has one write lock, and under gevent a request that waits for
+        it blocks the whole process: one transaction for 20,000 ideas (18 MB)
+        held everyone 0.5 s. So the workshop's frame (hidden: archived until the
+        end) is committed first, then the ideas a batch per transaction,
+        yielding between batches, then the rest in the last one. All or nothing
+        still: on any problem `undo` deletes what the earlier transactions
+        stored (the last one is rolled back)."""
+        self.workshop.archived_at = utcnow()
+        db.session.commit()
+        self.committed = True
+        for start in range(0, len(prepared), IDEAS_PER_BATCH):
+            # A write first: the batch holds the write lock before it reads the largest id.
+            db.session.execute(update(Workshop).where(Workshop.id == self.workshop.id)
+                               .values(archived_at=Workshop.archived_at))
+            self._ideas(prepared[start:start + IDEAS_PER_BATCH], merges=False)
+            db.session.commit()
+            _breathe(0)
+        self._merges(prepared)
+        self.workshop.archived_at = None
+
+    def undo(self) -> None:
+        """Nothing of a refused import stays: the open transaction is rolled back
+        and, when batches were committed, the rows they stored are deleted."""
+        db.session.rollback()
+        if not getattr(self, "committed", False):
+            return
+        workshop_id = self.workshop.id
+        activities = select(Activity.id).where(Activity.workshop_id == workshop_id).scalar_subquery()
+        db.session.execute(update(Idea).where(Idea.activity_id.in_(activities)).values(merged_into_id=None))
+        db.session.execute(delete(Idea).where(Idea.activity_id.in_(activities)))
+        db.session.execute(delete(Theme).where(Theme.activity_id.in_(activities)))
+        db.session.execute(update(Activity).where(Activity.workshop_id == workshop_id).values(grouped_into_id=None))
+        db.session.execute(delete(Activity).where(Activity.workshop_id == workshop_id))
+        db.session.execute(delete(Participant).where(Participant.workshop_id == workshop_id))
+        db.session.execute(delete(StakeholderGroup).where(StakeholderGroup.workshop_id == workshop_id))
+        db.session.execute(delete(Workshop).where(Workshop.id == workshop_id))
+        db.session.commit()
+
+    def _ideas(self, prepared: list[dict], merges: bool = True) -> None:
         """The prepared ideas in one insert (their new ids come back in order), then their merges."""
         rows = []
         for entry in prepared:
@@ -415,6 +461,10 @@ class _Restore:
             rows.append((activity.id, person.id, theme.id if theme else None, *entry["values"]))
         for entry, row, idea_id in zip(prepared, rows, _inserted(rows), strict=True):
             self.ideas[entry["ref"]] = StoredIdea(idea_id, row[0])
+        if merges:
+            self._merges(prepared)
+
+    def _merges(self, prepared: list[dict]) -> None:
         merges = [{"id": self.ideas[e["ref"]].id, "merged_into_id": self.ideas[e["merged_into"]].id}
                   for e in prepared if e["merged_into"] is not None]
         if merges:
