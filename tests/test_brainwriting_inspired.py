@@ -212,3 +212,42 @@ def test_a_build_that_became_an_idea_names_its_author_no_more_than_the_question(
     inspired = control.split(f'id="bw-build-{notes["inspired"]}"')[1].split("</li>")[0]
     built_on = control.split(f'id="bw-build-{notes["yes_and"]}"')[1].split("</li>")[0]
     assert "Tour 1" in inspired and "Surnom0" not in inspired and "Surnom1" in built_on
+
+
+def test_what_the_facilitator_hides_stays_off_the_projector(app, facilitator_client, workshop):
+    """Hiding an inspired idea's build hides the idea it became; an idea hidden
+    on the question is no longer quoted as what inspired another."""
+    clients, _question, bw = session(app, facilitator_client, workshop, phones=6, count=12)
+    idea_id, _page = handed(clients[0], workshop, bw)
+    assert build(clients[0], workshop, bw, idea_id, "Un texte inspiré à masquer", "key-00000002",
+                 kind="inspired").status_code == 200
+    note = db.session.scalar(db.select(Build).where(Build.submission_key == "key-00000002"))
+    source = db.session.get(Idea, idea_id)
+    source_words = source.text.split(":")[-1].strip() + "<"  # the projector spaces French colons its own way
+    projector = facilitator_client.get(f"/w/{workshop.id}/stage/projector").get_data(as_text=True)
+    assert "Un texte inspiré à masquer" in projector and source_words in projector
+
+    source.hidden = True
+    db.session.commit()
+    assert logic.inspirations(bw) == {}
+    logic.set_hidden(note, True)
+    db.session.expire_all()
+    assert db.session.get(Idea, note.promoted_idea_id).hidden
+    projector = facilitator_client.get(f"/w/{workshop.id}/stage/projector").get_data(as_text=True)
+    assert "Un texte inspiré à masquer" not in projector and source_words not in projector
+
+
+def test_no_key_a_phone_may_send_is_the_one_an_inspired_idea_takes(app, facilitator_client, workshop):
+    from workshop.ideas.logic import IdeaRejected, clean_key
+
+    clients, _question, bw = session(app, facilitator_client, workshop, phones=6, count=12)
+    idea_id, _page = handed(clients[0], workshop, bw)
+    assert build(clients[0], workshop, bw, idea_id, "Nouvelle idée", "key-00000003", kind="inspired").status_code == 200
+    note = db.session.scalar(db.select(Build).where(Build.submission_key == "key-00000003"))
+    taken = db.session.get(Idea, note.promoted_idea_id).submission_key
+    try:
+        clean_key(taken)
+    except IdeaRejected:
+        pass
+    else:
+        raise AssertionError(f"a phone could send under {taken!r}")

@@ -202,7 +202,7 @@ def test_the_summary_reaches_the_cell_page_the_project_page_and_the_report(
     project = priority_of(workshop)
     field, _phones, forces, _impacts = session(app, facilitator_client, workshop, project=project)
     logic.set_hidden(forces[0], True)  # a hidden force counts nowhere
-    summary = logic.summaries_for_project(project)[0]
+    summary = logic.summaries_for_project(project, workshop.owner)[0]
     assert len(summary.driving) == 3 and len(summary.restraining) == 3
     assert summary.impacts.count == 10 and forces[0].id not in {d.force.id for d in summary.driving}
     strongest = [d.force.text for d in summary.driving]
@@ -230,7 +230,7 @@ def test_the_summary_reaches_the_cell_page_the_project_page_and_the_report(
     assert section.count('class="force-diagram-driving"') == 5
     assert cell.count('class="force-diagram-restraining"') == 3
     # A field on a typed subject is in the report only.
-    assert logic.summaries_for_project(priority_of(workshop)) == []
+    assert logic.summaries_for_project(priority_of(workshop), workshop.owner) == []
 
 
 # --- forces.csv ----------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def test_the_result_shows_on_the_orphan_project_page_for_its_adopters(
 
     page = coordinator_client.get(f"/orphans/projects/{pilot.id}").get_data(as_text=True)
     assert f'id="force-summary-{field.id}"' in page and "Partenaire de" in page
-    strongest = [d.force.text for d in logic.summaries_for_project(pilot)[0].driving]
+    strongest = [d.force.text for d in logic.summaries_for_project(pilot, facilitator)[0].driving]
     assert len(strongest) == 3 and all(text.replace("'", "&#39;") in page for text in strongest)
     assert workshop.title in page.split(f'id="force-summary-{field.id}"')[1]  # the session that weighed it
     assert "Surnom" not in page

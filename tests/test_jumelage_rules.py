@@ -132,7 +132,7 @@ def test_private_link_forms_are_rate_limited_and_unknown_links_tell_nothing(limi
         db.session.commit()
         old_token = revoked.token
         logic.new_link(revoked)
-        token = student.token
+        token, citizen_token = student.token, citizen.token
 
     def client(address: str):
         made = limited_app.test_client()
@@ -163,6 +163,13 @@ def test_private_link_forms_are_rate_limited_and_unknown_links_tell_nothing(limi
     assert comparable(guesser.get("/jumelage/m/guess-x"), "guess-x") == comparable(over, token)
     # The member behind another address carries on.
     assert member.get(f"/jumelage/m/{token}").status_code == 200
+    # A member's stale forms (a match named that is not theirs, or dissolved) answer 404 but are no guesses:
+    # a campus behind one address is not locked out by its members' old pages.
+    campus = client("10.0.0.4")
+    statuses = [campus.post(f"/jumelage/m/{citizen_token}/check-in", data={"match": "999999", "what": ""}).status_code
+                for _ in range(35)]
+    assert set(statuses) == {404}
+    assert campus.get(f"/jumelage/m/{citizen_token}").status_code == 200
 
 
 def test_the_retention_purge_erases_sign_ups_past_the_promised_period(coordinator, program, runner):
@@ -185,6 +192,23 @@ def test_the_retention_purge_erases_sign_ups_past_the_promised_period(coordinato
     assert db.session.query(Signup).filter_by(program_id=program.id).count() == 0
     assert db.session.query(Match).filter_by(program_id=program.id).count() == 0
     assert db.session.get(Signup, kept.id) is not None and logic.purge_expired(other, date(2099, 1, 1)) == 0
+
+
+def test_a_last_day_that_would_erase_everyone_at_once_asks_first(coordinator, program):
+    """A year typed wrong (2024 for 2026) puts every sign-up past its retention:
+    the page asks before the next daily purge would erase them all."""
+    accepted_cohort(coordinator, program, 20, 18, 6)
+    csrf = {"csrf_token": "x"}
+    answer = coordinator.post(f"/jumelage/{program.id}/schedule", data={**csrf, "ends_on": "2020-06-30"})
+    assert answer.status_code == 409 and 'name="confirm_purge"' in answer.get_data(as_text=True)
+    db.session.refresh(program)
+    assert program.ends_on is None and logic.due_for_purge(program) == []
+    assert coordinator.post(f"/jumelage/{program.id}/schedule",
+                            data={**csrf, "ends_on": "2020-06-30", "confirm_purge": "1"}).status_code in (200, 302, 303)
+    db.session.refresh(program)
+    assert program.ends_on == date(2020, 6, 30) and len(logic.due_for_purge(program)) == 44
+    # A last day ahead asks nothing.
+    assert coordinator.post(f"/jumelage/{program.id}/schedule", data={**csrf, "ends_on": "2031-06-30"}).status_code != 409
 
 
 def test_the_evaluation_opens_in_the_last_weeks_or_when_the_coordinator_opens_it(coordinator, program):

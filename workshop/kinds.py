@@ -139,6 +139,9 @@ class FreeText:
     # Who sent it, if a participant did: their own text is theirs already, not a
     # mention to review when it gives only their first name.
     author_id: int | None = None
+    # The row's attributes computed from the text (an idea's features keep its
+    # words): emptied when a name is erased from it, and computed again.
+    derived: tuple[str, ...] = ()
 
     @property
     def id(self) -> int:

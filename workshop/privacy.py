@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
@@ -192,7 +193,10 @@ def known_names(participant: Participant | None, typed: str = "") -> tuple[list[
 
 
 def _texts(workshop: Workshop):
-    """Every free text of the workshop that may name someone, kind by kind."""
+    """Every free text of the workshop that may name someone: what the
+    facilitator typed as each activity's question or subject, then kind by kind."""
+    for activity in workshop.activities:
+        yield FreeText("activity", activity, ("prompt",), activity.prompt, _l("Activity"), workshop.title)
     for texts in _asked("texts"):
         yield from texts(workshop)
 
@@ -268,6 +272,8 @@ def erase_person(workshop: Workshop, person: Person, reviewed: set[str]) -> int:
         for attribute in mention.source.fields:
             if getattr(record, attribute):
                 setattr(record, attribute, _erase_names(getattr(record, attribute), names))
+        for attribute in mention.source.derived:
+            setattr(record, attribute, None)
         changed += 1
     db.session.commit()
     return changed

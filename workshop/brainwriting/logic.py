@@ -228,7 +228,13 @@ def build_in(workshop: Workshop, build_id: int) -> Build:
 
 
 def set_hidden(note: Build, hidden: bool) -> None:
+    """Hide a build-on, or show it again; a new idea sent as inspired by
+    another is the same words on the question's wall: it goes with it."""
     note.hidden = hidden
+    if note.kind == INSPIRED and note.promoted_idea_id is not None:
+        idea = db.session.get(Idea, note.promoted_idea_id)
+        if idea is not None:
+            idea.hidden = hidden
     db.session.commit()
 
 
@@ -244,7 +250,8 @@ def may_inspire(bw: Brainwriting) -> bool:
 def _new_idea(bw: Brainwriting, note: Build) -> Idea:
     """The build's text as an idea of the source question, by the build's author."""
     idea = Idea(activity_id=bw.source_activity_id, participant_id=note.participant_id,
-                submission_key=f"brainwriting-build-{note.id}", text=note.text, original_text=note.text,
+                # ":" is never in a phone's key (ideas.logic.clean_key): no send can take this one.
+                submission_key=f"brainwriting:build:{note.id}", text=note.text, original_text=note.text,
                 merged=[])
     db.session.add(idea)
     db.session.flush()
@@ -265,9 +272,11 @@ def governing_activity(note: Build) -> Activity:
 
 
 def inspirations(bw: Brainwriting) -> dict[int, Idea]:
-    """Each idea a phone sent as inspired by another, with the idea that inspired it."""
+    """Each idea a phone sent as inspired by another, with the idea that inspired
+    it; not when the facilitator hid that one (its words would show again)."""
     rows = db.session.execute(select(Build.promoted_idea_id, Idea).join(Idea, Idea.id == Build.idea_id).where(
-        Build.brainwriting_id == bw.id, Build.kind == INSPIRED, Build.promoted_idea_id.is_not(None)))
+        Build.brainwriting_id == bw.id, Build.kind == INSPIRED, Build.promoted_idea_id.is_not(None),
+        Idea.hidden.is_(False)))
     return {new_id: source for new_id, source in rows}
 
 

@@ -32,8 +32,13 @@ def held(participant_id: int) -> list[str]:
 
 
 def participants_data(workshop: Workshop) -> dict[str, dict[int, list]]:
-    """The build-ons each participant added, outside anonymous rotations."""
+    """The build-ons each participant added, outside anonymous rotations; a
+    build that is also an idea of the question goes by the stronger promise."""
+    from workshop.brainwriting.logic import governing_activity
+
     built: dict[int, list] = {}
     for build, _question in db.session.execute(_of_workshop(workshop, Activity.anonymity != "anonymous")).all():
+        if build.promoted_idea_id is not None and governing_activity(build).anonymity == "anonymous":
+            continue
         built.setdefault(build.participant_id, []).append(build.text)
     return {"build_ons": built}

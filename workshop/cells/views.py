@@ -105,7 +105,7 @@ def page(workshop_id: int, cell_id: int):
     workshop, cell = facilitated_cell(workshop_id, cell_id, reading=True)
     return render_template("cells/page.html", workshop=workshop, cell=cell, log=logic.log_of(cell),
                            log_url=url_for("cells.log", token=cell.log_token, _external=True),
-                           force_summaries=forces.summaries_for_project(cell.project),
+                           force_summaries=forces.summaries_for_project(cell.project, current_user),
                            facilitating=can_facilitate(current_user, workshop))
 
 

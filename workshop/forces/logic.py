@@ -437,11 +437,15 @@ def summary_of(field: ForceField, strongest: int = SUMMARY_FORCES) -> Summary:
                    restraining=shown.restraining[:strongest], impacts=impacts_view(field), view=shown)
 
 
-def summaries_for_project(project: Project) -> list[Summary]:
-    """Every force field held on this project (a priority may be weighed twice), oldest first."""
+def summaries_for_project(project: Project, reader) -> list[Summary]:
+    """Every force field held on this project (a priority may be weighed twice),
+    oldest first, that `reader` may read: an orphan project may be weighed in
+    another facilitator's workshop, which this page's reader may not see."""
+    from workshop.workshops.logic import can_read
+
     fields = db.session.scalars(select(ForceField).where(ForceField.project_id == project.id)
                                 .order_by(ForceField.id))
-    return [summary_of(field) for field in fields]
+    return [summary_of(field) for field in fields if can_read(reader, field.activity.workshop)]
 
 
 def fields_of(workshop: Workshop) -> list[ForceField]:

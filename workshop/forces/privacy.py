@@ -23,10 +23,15 @@ def _of_workshop(model, workshop: Workshop, *also):
 def texts(workshop: Workshop):
     """Every force with its explanation, merged and hidden ones included, and every impact."""
     for force, subject in db.session.execute(_of_workshop(Force, workshop)).all():
-        text = f"{force.text} — {force.explanation}" if force.explanation else force.text
-        yield FreeText("force", force, ("text", "explanation"), text, _l("Force"), subject, force.participant_id)
+        text = " — ".join(part for part in (force.text, force.explanation, force.theme) if part)
+        yield FreeText("force", force, ("text", "explanation", "theme"), text, _l("Force"), subject,
+                       force.participant_id)
     for impact, subject in db.session.execute(_of_workshop(ForceImpact, workshop)).all():
         yield FreeText("impact", impact, ("text",), impact.text, _l("Impact"), subject, impact.participant_id)
+    # A field's subject is typed, or copied from a project's title.
+    for field in db.session.scalars(select(ForceField).join(Activity, Activity.id == ForceField.activity_id)
+                                    .where(Activity.workshop_id == workshop.id).order_by(ForceField.id)):
+        yield FreeText("force-subject", field, ("subject",), field.subject, _l("Subject"), _l("Force-field evaluation"))
 
 
 def held(participant_id: int) -> list[str]:

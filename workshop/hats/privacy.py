@@ -24,6 +24,12 @@ def texts(workshop: Workshop):
     for note, title in db.session.execute(_of_workshop(select(HatComment, HatSubject.title), workshop)
                                           .order_by(HatComment.id)).all():
         yield FreeText("comment", note, ("text",), note.text, _l("Hat comment"), title, note.participant_id)
+    # Subjects are typed, or copied from an idea or a project that may name someone.
+    for subject in db.session.scalars(
+            select(HatSubject).join(HatsActivity, HatsActivity.id == HatSubject.hats_activity_id)
+            .join(Activity, Activity.id == HatsActivity.activity_id)
+            .where(Activity.workshop_id == workshop.id).order_by(HatSubject.id)):
+        yield FreeText("hat-subject", subject, ("title",), subject.title, _l("Subject"), _l("Six thinking hats"))
 
 
 def personal_data(participant_id: int) -> dict:

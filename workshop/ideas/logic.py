@@ -76,6 +76,7 @@ def stored_once(model: type[Row], participant: Participant, key: str, make: Call
             return already, False
         raise refusal(rejected.code) from None
     except Exception:
+        db.session.rollback()  # whatever `make` did, the lookup starts clean
         already = sent_before(model, participant, key)
         if already is not None:
             return already, False

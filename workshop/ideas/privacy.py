@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from workshop.extensions import db
 from workshop.ideas.models import Idea
 from workshop.kinds import FreeText
+from workshop.themes.models import Theme
 from workshop.workshops.models import Activity, Workshop
 
 
@@ -18,7 +19,12 @@ def texts(workshop: Workshop):
                                    .where(Activity.workshop_id == workshop.id).order_by(Idea.id)):
         text = idea.text if idea.text == idea.original_text else f"{idea.text} / {idea.original_text}"
         yield FreeText("idea", idea, ("text", "original_text"), text, _l("Idea"), idea.activity.prompt,
-                       idea.participant_id)
+                       idea.participant_id, derived=("features",))
+    # A theme's name and keywords are made of its ideas' words.
+    for theme in db.session.scalars(select(Theme).join(Activity, Activity.id == Theme.activity_id)
+                                    .where(Activity.workshop_id == workshop.id).order_by(Theme.id)):
+        text = f"{theme.label} — {theme.keywords}" if theme.keywords else theme.label
+        yield FreeText("theme", theme, ("label", "keywords"), text, _l("Theme"), theme.activity.prompt)
 
 
 def _ideas_of(participant_id: int) -> list[Idea]:

@@ -767,6 +767,13 @@ def purge_date(program: Program) -> date | None:
     return add_months(program.ends_on, program.retention_months) + timedelta(days=1)
 
 
+def erases_at_once(program: Program, ends_on: date | None, today: date | None = None) -> bool:
+    """Whether this last day would put every sign-up past its retention already
+    (a year typed wrong): the next daily purge would erase them all."""
+    return ends_on is not None and (
+        add_months(ends_on, program.retention_months) + timedelta(days=1) <= (today or date.today()))
+
+
 def due_for_purge(program: Program, today: date | None = None) -> list[Signup]:
     when = purge_date(program)
     if when is None or (today or date.today()) < when:

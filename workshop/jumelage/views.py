@@ -44,6 +44,8 @@ def error_message(code: str) -> str:
         "satisfaction_required": _("Choose how it went, from 1 to 5."),
         "evaluation_closed": _("The evaluation is not open yet: it opens in the program's last weeks."),
         "bad_end": _("Give the program's last day as a date."),
+        "purge_at_once": _("With this last day, the retention period is over already: every sign-up would be "
+                           "erased at the next daily purge. Check the year, or tick the box to confirm."),
     }.get(code, _("This could not be done."))
 
 
@@ -139,6 +141,9 @@ def schedule(program_id: int):
         ends_on = date.fromisoformat(raw) if raw else None
     except ValueError:
         return program_page(program_or_404(program_id), 400, error=error_message("bad_end"))
+    found = program_or_404(program_id)
+    if logic.erases_at_once(found, ends_on) and request.form.get("confirm_purge") != "1" and logic.signups(found):
+        return program_page(found, 409, error=error_message("purge_at_once"), confirm_purge=raw)
     return acted(program_id, lambda found: logic.set_schedule(found, ends_on,
                                                               request.form.get("evaluation_open") == "1"))
 
@@ -461,7 +466,10 @@ def slow_down_link_guessers():
 
 @bp.after_request
 def count_unknown_links(response):
-    if response.status_code == 404 and on_private_link() and counting():
+    # Only a link that does not exist counts: a member's stale form (a match
+    # dissolved since) answers 404 too, and must not lock a campus out.
+    if (response.status_code == 404 and on_private_link() and counting()
+            and logic.by_token(request.view_args["token"]) is None):
         try:
             for item in guess_items():
                 limiter.limiter.hit(item, LINK_GUESSES, request.remote_addr)
@@ -476,8 +484,11 @@ def link_key() -> str:
 
 
 def link_limited(view):
-    """Every POST reachable by a private link: per link and per address."""
-    return limiter.limit(ADDRESS_POSTS)(limiter.limit(LINK_POSTS, key_func=link_key)(view))
+    """Every POST reachable by a private link: per link and per address, each
+    one ceiling for all these forms together (not one per form)."""
+    per_address = limiter.shared_limit(ADDRESS_POSTS, scope="jumelage-address-posts")
+    per_link = limiter.shared_limit(LINK_POSTS, scope="jumelage-link-posts", key_func=link_key)
+    return per_address(per_link(view))
 
 
 @bp.get("/jumelage/m/<token>")

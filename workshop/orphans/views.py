@@ -108,7 +108,7 @@ def project_page(found: Project, status: int = 200, **extra):
                            has_organisations=logic.has_organisations(), picker=picker_for("organisation"),
                            suggestions=suggestions_for(found),
                            stages=pipeline.STAGES, origin=logic.origin(found), kinds=ORGANISATION_KINDS,
-                           force_summaries=forces.summaries_for_project(found),
+                           force_summaries=forces.summaries_for_project(found, current_user),
                            listing=logic.listing(found), needs_partner=logic.needs_partner(found),
                            original=logic.original_of(found), progress=logic.progress(found),
                            entry_kinds=ENTRY_KINDS, reasons=DECLINE_REASONS, today=date.today(),

@@ -14,7 +14,7 @@ from workshop.kinds import FreeText
 from workshop.voting.models import Ballot, Project, Round
 from workshop.workshops.models import Workshop
 
-PROJECT_TEXTS = ("title", "description", "needs")
+PROJECT_TEXTS = ("title", "description", "needs", "theme_name")
 
 
 def texts(workshop: Workshop):
