@@ -255,3 +255,32 @@ def test_the_coordinator_finds_one_persons_sign_up_for_export_or_erasure(coordin
     nobody = coordinator.get(f"/jumelage/{program.id}?q=zzz").get_data(as_text=True)
     assert "Personne dans ce programme" in nobody
     assert coordinator.application.test_client().get(f"/jumelage/{program.id}?q=helene").status_code in (302, 401, 403)
+
+
+def test_each_match_has_a_follow_up_date_and_the_overdue_come_first(coordinator, program):
+    """As for an orphan project's offer: the coordinator dates the next call to
+    a match; an overdue one tops the follow-up page, one due this week is marked."""
+    people = accepted_cohort(coordinator, program, 20, 18, 6)
+    _employer, trios = three_trios(program, people)
+    duos = [r["match"] for r in logic.follow_up(program) if r["match"].employer_id is None]
+    today = date.today()
+    base = f"/jumelage/{program.id}/suivi"
+    late = (today - timedelta(days=3)).strftime("%d/%m/%Y")  # typed as in Québec
+    assert coordinator.post(f"{base}/{duos[5].id}/relance", data={"next_follow_up": late}).status_code == 302
+    assert coordinator.post(f"{base}/{trios[1].id}/relance",
+                            data={"next_follow_up": (today + timedelta(days=2)).isoformat()}).status_code == 302
+    assert coordinator.post(f"{base}/{duos[0].id}/relance", data={"next_follow_up": "demain"}).status_code == 400
+    db.session.expire_all()
+    rows = logic.follow_up(program)
+    assert rows[0]["match"].id == duos[5].id and rows[0]["overdue"]
+    assert {r["match"].id for r in rows if r["due_soon"]} == {trios[1].id}
+    page = coordinator.get(base).get_data(as_text=True)
+    assert "1 relance est en retard" in page and "en retard" in page and "bientôt" in page
+    # Cleared again: no date, no flag.
+    assert coordinator.post(f"{base}/{duos[5].id}/relance", data={"next_follow_up": ""}).status_code == 302
+    db.session.expire_all()
+    assert not any(r["overdue"] for r in logic.follow_up(program))
+    # Another program's match is not reachable from this one.
+    other = logic.create_program("Autre programme")
+    assert coordinator.post(f"/jumelage/{other.id}/suivi/{duos[0].id}/relance",
+                            data={"next_follow_up": ""}).status_code == 404

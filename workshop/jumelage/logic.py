@@ -512,9 +512,20 @@ def check_ins(match: Match) -> list[CheckIn]:
                                    .order_by(CheckIn.met_on.desc(), CheckIn.id.desc())))
 
 
+DUE_SOON_DAYS = 7
+
+
+def set_follow_up(match: Match, when: date | None) -> None:
+    """The day the coordinator follows the match up next (None: no date)."""
+    match.next_follow_up = when
+    db.session.commit()
+
+
 def follow_up(program: Program, weeks: int = INACTIVE_WEEKS, today: date | None = None) -> list[dict]:
-    """Each accepted match with its last meeting, its contract's state and
-    whether it has not met for `weeks` (counted from acceptance if never)."""
+    """Each accepted match with its last meeting, its contract's state,
+    whether it has not met for `weeks` (counted from acceptance if never) and
+    whether its follow-up is overdue or due within a week; the ones to act on
+    first (overdue, then not meeting, then due soon)."""
     today = today or date.today()
     accepted = matches(program, "accepted")
     last: dict[int, date] = {}
@@ -524,9 +535,12 @@ def follow_up(program: Program, weeks: int = INACTIVE_WEEKS, today: date | None 
     rows = []
     for match in accepted:
         since = last.get(match.id) or match.created_at.date()
+        due = match.next_follow_up
         rows.append({"match": match, "last": last.get(match.id), "contract": contract_of(match),
-                     "inactive": (today - since).days >= weeks * 7})
-    return sorted(rows, key=lambda r: (not r["inactive"], r["match"].id))
+                     "inactive": (today - since).days >= weeks * 7,
+                     "overdue": due is not None and due < today,
+                     "due_soon": due is not None and today <= due <= today + timedelta(days=DUE_SOON_DAYS)})
+    return sorted(rows, key=lambda r: (not r["overdue"], not r["inactive"], not r["due_soon"], r["match"].id))
 
 
 def figures(program: Program, rows: list[dict]) -> dict:

@@ -91,6 +91,8 @@ class Match(db.Model):
     # The contract the members write together; changing it asks everyone to confirm again.
     contract_goals: Mapped[str] = mapped_column(Text, default="", server_default="")
     contract_commitments: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # When the coordinator calls or writes to the match next, as for an orphan project's offer.
+    next_follow_up: Mapped[date | None]
 
     student = relationship("Signup", foreign_keys=[student_id], lazy="joined")
     citizen = relationship("Signup", foreign_keys=[citizen_id], lazy="joined")

@@ -44,6 +44,7 @@ def error_message(code: str) -> str:
         "satisfaction_required": _("Choose how it went, from 1 to 5."),
         "evaluation_closed": _("The evaluation is not open yet: it opens in the program's last weeks."),
         "bad_end": _("Give the program's last day as a date."),
+        "bad_follow_up_date": _("Type the date as 2027-03-15 or 15/03/2027 (day/month/year)."),
         "purge_at_once": _("With this last day, the retention period is over already: every sign-up would be "
                            "erased at the next daily purge. Check the year, or tick the box to confirm."),
     }.get(code, _("This could not be done."))
@@ -567,13 +568,29 @@ def check_in(token: str):
 
 @bp.get("/jumelage/<int:program_id>/suivi")
 @coordinator_required
-def follow_up(program_id: int):
-    """Accepted matches, those that have not met for N weeks first."""
+def follow_up(program_id: int, error: str | None = None, status: int = 200):
+    """Accepted matches, those to act on first (a follow-up overdue, not met for N weeks)."""
     found = program_or_404(program_id)
     weeks = max(1, min(request.args.get("weeks", logic.INACTIVE_WEEKS, type=int) or logic.INACTIVE_WEEKS, 52))
     rows = logic.follow_up(found, weeks)
     return render_template("jumelage/follow_up.html", program=found, rows=rows, weeks=weeks,
-                           figures=logic.figures(found, rows))
+                           figures=logic.figures(found, rows), error=error), status
+
+
+@bp.post("/jumelage/<int:program_id>/suivi/<int:match_id>/relance")
+@coordinator_required
+def set_follow_up(program_id: int, match_id: int):
+    """The day the coordinator follows a match up next (typed 2027-03-15 or 15/03/2027; empty: none)."""
+    from workshop.orphans.logic import OrphansRejected, parse_date
+
+    def act(found: Program):
+        try:
+            when = parse_date(request.form.get("next_follow_up"))
+        except OrphansRejected:
+            raise logic.Refused("bad_follow_up_date") from None
+        logic.set_follow_up(match_or_404(found, match_id), when)
+
+    return acted(program_id, act, "jumelage.follow_up", follow_up)
 
 
 @bp.get("/jumelage/<int:program_id>/suivi/export")
