@@ -209,6 +209,19 @@ _ROUND_FACTS = (
     .join(Workshop, Workshop.id == Activity.workshop_id)
     .where(Round.id == bindparam("round_id"), Activity.workshop_id == bindparam("workshop_id"))
 )
+# A phone's vote reads who it is and its round in one statement (each is a
+# round trip on PostgreSQL): the participant the cookie names for this code's
+# workshop, not gone, and the round of that workshop.
+_VOTER_AND_ROUND = (
+    select(Participant.id, Workshop.language, Round.id, Round.kind, Round.activity_id, Activity.workshop_id,
+           Activity.state, Round.dots_per_participant, Round.max_dots_per_item, Round.top_k, Round.min_choices,
+           Workshop.join_code)
+    .join(Workshop, Workshop.id == Participant.workshop_id)
+    .join(Activity, Activity.workshop_id == Workshop.id)
+    .join(Round, Round.activity_id == Activity.id)
+    .where(Participant.id.in_(bindparam("ids", expanding=True)), Participant.left_at.is_(None),
+           Workshop.join_code == bindparam("code"), Round.id == bindparam("round_id"))
+)
 _ACTIVITY_STATE = select(Activity.state).where(Activity.id == bindparam("activity_id"))
 _BALLOT_ROW = select(Ballot.id, Ballot.content, Ballot.version, Ballot.last_seq).where(
     Ballot.round_id == bindparam("round_id"), Ballot.participant_id == bindparam("participant_id"))
@@ -229,6 +242,19 @@ def round_facts(workshop_id: int, round_id: int) -> RoundFacts:
     return RoundFacts(id=row[0], kind=row[1], activity_id=row[2], workshop_id=row[3], is_open=row[4] == "open",
                       item_ids=_item_ids(row[0], row[2], row[9]), dots_per_participant=row[5],
                       max_dots_per_item=row[6], top_k=row[7], min_choices=row[8] or 0, join_code=row[9])
+
+
+def voter_and_round(ids: list[int], code: str, round_id: int) -> tuple[int, str, RoundFacts] | None:
+    """(participant id, workshop language, round facts) for a phone that joined
+    the workshop of this code (one of `ids`) and a round of it; None otherwise
+    (the caller tells a stranger from an unknown round)."""
+    row = _read(_VOTER_AND_ROUND, ids=ids, code=code, round_id=round_id).first()
+    if row is None:
+        return None
+    facts = RoundFacts(id=row[2], kind=row[3], activity_id=row[4], workshop_id=row[5], is_open=row[6] == "open",
+                       item_ids=_item_ids(row[2], row[4], row[11]), dots_per_participant=row[7],
+                       max_dots_per_item=row[8], top_k=row[9], min_choices=row[10] or 0, join_code=row[11])
+    return row[0], row[1], facts
 
 
 # A round's items never change once it is made (create_round, or an import that

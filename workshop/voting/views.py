@@ -184,7 +184,13 @@ def voter(code: str) -> Voter:
 def voting_phone(code: str, round_id: int):
     """This phone's participant and what a vote needs of the round (no items
     as objects: logic.RoundFacts); a phone that has not joined is told to join."""
-    participant = voter(code)
+    known = session.get(participants.SESSION_KEY, {})
+    ids = [i for i in known.values() if isinstance(i, int)]
+    found = logic.voter_and_round(ids, normalise_join_code(code), round_id) if ids else None
+    if found is not None and known.get(str(found[2].workshop_id)) == found[0]:
+        g.workshop_language = found[1]
+        return Voter(found[0], found[2].workshop_id), found[2]
+    participant = voter(code)  # a stranger is told to join; a phone that joined asked for no round of its workshop
     try:
         return participant, logic.round_facts(participant.workshop_id, round_id)
     except logic.VoteRejected:
