@@ -25,32 +25,50 @@ def test_an_inspired_idea_of_an_anonymous_question_is_named_in_no_export(app, fa
     r = build(clients[0], workshop, bw, idea_id, "Secret anonyme inspiré", "key-00000001", kind="inspired")
     assert r.status_code == 200
     data = facilitator_client.get(f"/w/{workshop.id}/privacy/participants.json").get_json()["participants"]
-    hits = [(p["nickname"], p.get("build_ons")) for p in data if "Secret anonyme inspiré" in json.dumps(p, ensure_ascii=False)]
+    hits = [(p["nickname"], p.get("build_ons")) for p in data
+            if "Secret anonyme inspiré" in json.dumps(p, ensure_ascii=False)]
     assert hits == []
 
 
-def test_erasing_a_name_from_an_idea_empties_its_features_for_a_new_computation(app, facilitator_client, workshop):
+def named_in_a_session(workshop):
+    """40 participants (Zorglub among them) and 60 ideas on the first question;
+    one idea, sent by someone else, names Zorglub Tremblay. The question is left open."""
     from workshop.ideas import logic as ideas
-    from workshop.themes import features
     from workshop.workshops.logic import open_activity
-    p = Participant(workshop_id=workshop.id, nickname="Zorglub", group_id=workshop.groups[0].id, language="fr")
-    other = Participant(workshop_id=workshop.id, nickname="Autre", group_id=workshop.groups[0].id, language="fr")
-    db.session.add_all([p, other])
+
+    people = [Participant(workshop_id=workshop.id, nickname="Zorglub" if n == 0 else f"Personne {n}",
+                          group_id=workshop.groups[n % len(workshop.groups)].id, language="fr") for n in range(40)]
+    db.session.add_all(people)
     db.session.commit()
-    q = workshop.activities[0]
-    open_activity(workshop, q)
-    idea, _ = ideas.submit_idea(other, q, "Inviter Zorglub Tremblay au comité", "key-00000001")
-    features.compute([idea.id])
+    question = workshop.activities[0]
+    open_activity(workshop, question)
+    for n in range(59):
+        ideas.submit_idea(people[1 + n % 39], question, f"Idée {n} : un accueil au quartier {n}", f"key-1{n:07d}")
+    idea, _ = ideas.submit_idea(people[1], question, "Inviter Zorglub Tremblay au comité", "key-00000001")
+    return people[0], idea, question
+
+
+def erase_zorglub(facilitator_client, workshop, zorglub):
+    answer = facilitator_client.post(f"/w/{workshop.id}/privacy/person", data={
+        "participant": zorglub.id, "name": "Zorglub Tremblay", "action": "erase", "confirm": "1"})
+    assert answer.status_code == 200
     db.session.expire_all()
-    r = facilitator_client.post(f"/w/{workshop.id}/privacy/person", data={
-        "participant": p.id, "name": "Zorglub Tremblay", "action": "erase", "confirm": "1"})
-    assert r.status_code == 200
+
+
+def test_erasing_a_name_from_an_idea_empties_its_features_for_a_new_computation(app, facilitator_client, workshop):
+    from workshop.themes import features
+
+    zorglub, idea, _question = named_in_a_session(workshop)
+    features.compute([i.id for i in db.session.scalars(db.select(Idea))])
     db.session.expire_all()
+    erase_zorglub(facilitator_client, workshop, zorglub)
     idea = db.session.get(Idea, idea.id)
     assert ERASED in idea.text and idea.features is None  # the features worker computes them again
     features.compute([idea.id])
     db.session.expire_all()
     assert "tremblay" not in db.session.get(Idea, idea.id).features.lower()
+    # The 59 other ideas keep their features: nothing else is computed again.
+    assert db.session.scalar(db.select(db.func.count(Idea.id)).where(Idea.features.is_not(None))) == 60
 
 
 def test_copies_of_a_text_are_searched_and_erased_with_it(app, facilitator_client, workshop):
@@ -58,27 +76,18 @@ def test_copies_of_a_text_are_searched_and_erased_with_it(app, facilitator_clien
     from workshop.forces.models import ForceField
     from workshop.hats import logic as hats
     from workshop.hats.models import HatSubject
-    from workshop.ideas import logic as ideas
-    from workshop.workshops.logic import open_activity, close_activity
+    from workshop.workshops.logic import close_activity
     from workshop.workshops.models import Activity
-    p = Participant(workshop_id=workshop.id, nickname="Zorglub", group_id=workshop.groups[0].id, language="fr")
-    other = Participant(workshop_id=workshop.id, nickname="Autre", group_id=workshop.groups[0].id, language="fr")
-    db.session.add_all([p, other])
-    db.session.commit()
-    q = workshop.activities[0]
-    open_activity(workshop, q)
-    idea, _ = ideas.submit_idea(other, q, "Inviter Zorglub Tremblay au comité", "key-00000001")
-    close_activity(workshop, q)
+
+    zorglub, idea, question = named_in_a_session(workshop)
+    close_activity(workshop, question)
     h = hats.create(workshop, [], [], "balanced", [idea.id])
     field = forces.create(workshop, "Le projet de Zorglub Tremblay", None)
-    page = facilitator_client.get(f"/w/{workshop.id}/privacy",
-                                  query_string={"participant": p.id, "name": "Zorglub Tremblay"}).get_data(as_text=True)
+    page = facilitator_client.get(f"/w/{workshop.id}/privacy", query_string={
+        "participant": zorglub.id, "name": "Zorglub Tremblay"}).get_data(as_text=True)
     # The idea, the hats' and the force field's activities (their prompts), the hat subject and the field's subject.
     assert "5 enregistrements la nomment avec certitude" in page
-    r = facilitator_client.post(f"/w/{workshop.id}/privacy/person", data={
-        "participant": p.id, "name": "Zorglub Tremblay", "action": "erase", "confirm": "1"})
-    assert r.status_code == 200
-    db.session.expire_all()
+    erase_zorglub(facilitator_client, workshop, zorglub)
     left = {"idea": db.session.get(Idea, idea.id).text,
             "hat_subject": db.session.get(HatSubject, h.subjects[0].id).title,
             "hat_prompt": db.session.get(Activity, h.activity_id).prompt,
