@@ -232,7 +232,7 @@ def picked_organisations(search: str = "", page: int = 1, exclude: int | None = 
     pages = max(1, -(-len(found) // per_page))
     page = min(max(page, 1), pages)
     ids = [organisation_id for _, organisation_id in found[(page - 1) * per_page:page * per_page]]
-    by_id = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
+    by_id = organisations_by_id(ids)
     return PickedOrganisations([by_id[i] for i in ids], search.strip(), page, pages, len(found))
 
 
