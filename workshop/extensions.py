@@ -1,6 +1,8 @@
 """The Flask extensions, made here and initialised in create_app, so that
 blueprints import them without importing the app (no circular imports)."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -18,6 +20,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. At run time it is db.Model, which Flask-SQLAlchemy
+# builds from Base (the shared metadata, table names, binds); mypy cannot follow a
+# base class read from an attribute, so it is shown the declarative base itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

@@ -7,12 +7,12 @@ from sqlalchemy import ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 ROLES = ("facilitator", "coordinator", "admin")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who runs workshops or follows projects up; participants have no account."""
 
     __tablename__ = "users"
@@ -43,7 +43,7 @@ class User(UserMixin, db.Model):
         return self.role == "admin"
 
 
-class AccountSession(db.Model):
+class AccountSession(Model):
     """One sign-in of an account on one browser. Cookies carry only its random
     token: signing out revokes it here, so an old cookie or "remember me"
     token opens nothing afterwards; "sign out everywhere" revokes them all."""

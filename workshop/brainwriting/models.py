@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 MAX_BUILD_LENGTH = 300
 BUILD_KINDS = ("yes_and", "what_if")
@@ -17,7 +17,7 @@ NOTE_KINDS = (*BUILD_KINDS, INSPIRED)
 KEY = "brainwriting"
 
 
-class Brainwriting(db.Model):
+class Brainwriting(Model):
     """The settings of an agenda activity of kind "brainwriting": the question whose
     ideas go round, how long a round lasts and which round the room is in."""
 
@@ -34,7 +34,7 @@ class Brainwriting(db.Model):
     source = relationship("Activity", foreign_keys=[source_activity_id])
 
 
-class Serve(db.Model):
+class Serve(Model):
     """The idea a phone was handed in a round. Never the same idea twice to the
     same person: the constraint holds it even when two requests race."""
 
@@ -54,7 +54,7 @@ class Serve(db.Model):
     idea = relationship("Idea")
 
 
-class Build(db.Model):
+class Build(Model):
     """A build-on ("Oui, et…", "Et si…") added to an idea, or a new idea inspired
     by it; the record keeps its round and author. Promoted (an inspired idea is
     from the start), it also became an idea of the source question."""

@@ -6,12 +6,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 SIGNUP_MODES = ("first_come", "ranked")
 
 
-class CellSignup(db.Model):
+class CellSignup(Model):
     """The sign-up of an agenda activity of kind "cells"."""
 
     __tablename__ = "cell_signups"
@@ -33,7 +33,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Cell(db.Model):
+class Cell(Model):
     __tablename__ = "cells"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,7 +48,7 @@ class Cell(db.Model):
     members: Mapped[list[CellMember]] = relationship(order_by="CellMember.id", lazy="selectin")
 
 
-class CellMember(db.Model):
+class CellMember(Model):
     """One participant in one cell; a phone signs up once per sign-up."""
 
     __tablename__ = "cell_members"
@@ -67,7 +67,7 @@ class CellMember(db.Model):
     participant = relationship("Participant", lazy="joined")
 
 
-class CellPreference(db.Model):
+class CellPreference(Model):
     """Ranked mode: a participant's cells in order of preference (JSON list of cell ids)."""
 
     __tablename__ = "cell_preferences"
@@ -82,7 +82,7 @@ class CellPreference(db.Model):
     contact_email: Mapped[str | None] = mapped_column(String(254))
 
 
-class CellLogEntry(db.Model):
+class CellLogEntry(Model):
     """A meeting or decision noted by a member after the workshop."""
 
     __tablename__ = "cell_log_entries"

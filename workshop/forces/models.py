@@ -5,14 +5,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 MAX_FORCE_LENGTH = 200
 MAX_EXPLANATION_LENGTH = 500
 MAX_THEME_LENGTH = 80
 
 
-class ForceField(db.Model):
+class ForceField(Model):
     """The subject of an agenda activity of kind "forces": typed, or a retained priority."""
 
     __tablename__ = "force_fields"
@@ -25,7 +25,7 @@ class ForceField(db.Model):
     activity = relationship("Activity")
 
 
-class Force(db.Model):
+class Force(Model):
     """A force a phone posted; a duplicate merged into another points at it and stays on record."""
 
     __tablename__ = "forces"
@@ -47,7 +47,7 @@ class Force(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class ForceAgreement(db.Model):
+class ForceAgreement(Model):
     """One phone's "+1" on someone else's force: once per phone and force."""
 
     __tablename__ = "force_agreements"
@@ -62,7 +62,7 @@ class ForceAgreement(db.Model):
 MAX_IMPACT_LENGTH = 200
 
 
-class ForceImpact(db.Model):
+class ForceImpact(Model):
     """An impact a phone observed: positive or negative, on one stakeholder group
     of the workshop or on everyone (no group)."""
 

@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 HAT_MODES = ("balanced", "sequence", "rotation", "manual")
 
 
-class HatsActivity(db.Model):
+class HatsActivity(Model):
     """The six-hats settings of an agenda activity of kind "hats"."""
 
     __tablename__ = "hats_activities"
@@ -31,7 +31,7 @@ class HatsActivity(db.Model):
     current_subject: Mapped[HatSubject | None] = relationship(foreign_keys=[current_subject_id], post_update=True)
 
 
-class HatSubject(db.Model):
+class HatSubject(Model):
     """What is discussed: a project or idea of the workshop, or a typed subject."""
 
     __tablename__ = "hat_subjects"
@@ -43,7 +43,7 @@ class HatSubject(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class HatAssignment(db.Model):
+class HatAssignment(Model):
     """Who wears which hat on a subject, per round (rotation makes new rounds)."""
 
     __tablename__ = "hat_assignments"
@@ -56,7 +56,7 @@ class HatAssignment(db.Model):
     hat: Mapped[str] = mapped_column(String(10))
 
 
-class HatComment(db.Model):
+class HatComment(Model):
     """A comment under a hat; the record keeps hat, author's group and time."""
 
     __tablename__ = "hat_comments"

@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 MAX_IDEA_LENGTH = 500
 
 
-class Idea(db.Model):
+class Idea(Model):
     __tablename__ = "ideas"
     # A phone that resends after a dropped connection reuses its key: the
     # constraint makes the second send find the first instead of a copy.

@@ -5,12 +5,12 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 STATUSES = ("pending", "accepted", "on_hold", "refused")
 
 
-class Program(db.Model):
+class Program(Model):
     """A matching program (one cohort, one season): its own sign-up page."""
 
     __tablename__ = "jumelage_programs"
@@ -29,7 +29,7 @@ class Program(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class Signup(db.Model):
+class Signup(Model):
     """One person's sign-up: a student, a citizen (host) or an employer."""
 
     __tablename__ = "jumelage_signups"
@@ -60,7 +60,7 @@ class Signup(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class NeverTogether(db.Model):
+class NeverTogether(Model):
     """Two people the coordinator will not put together (the lower id first)."""
 
     __tablename__ = "jumelage_never"
@@ -72,7 +72,7 @@ class NeverTogether(db.Model):
     second_id: Mapped[int] = mapped_column(ForeignKey("jumelage_signups.id", ondelete="CASCADE"))
 
 
-class Match(db.Model):
+class Match(Model):
     """A duo (student + citizen) or a trio (+ employer): proposed until the
     coordinator accepts the proposal; a locked one survives re-runs."""
 
@@ -107,7 +107,7 @@ class Match(db.Model):
         return [m for m in (self.student, self.citizen, self.employer) if m is not None]
 
 
-class Confirmation(db.Model):
+class Confirmation(Model):
     """One member confirmed (signed) the match's contract as it reads now."""
 
     __tablename__ = "jumelage_confirmations"
@@ -119,7 +119,7 @@ class Confirmation(db.Model):
     at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class CheckIn(db.Model):
+class CheckIn(Model):
     """A meeting logged by a member: when, what they did, how it went (1–5)."""
 
     __tablename__ = "jumelage_checkins"
@@ -137,7 +137,7 @@ class CheckIn(db.Model):
 EVENT_KINDS = ("activity_day", "cultural", "talent_sharing", "organisation_meeting")
 
 
-class Event(db.Model):
+class Event(Model):
     """An activity day, a cultural outing, a talent-sharing meeting or a meeting with organisations."""
 
     __tablename__ = "jumelage_events"
@@ -151,7 +151,7 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """One person invited to an event, and whether they came (recorded after)."""
 
     __tablename__ = "jumelage_invitations"
@@ -163,7 +163,7 @@ class Invitation(db.Model):
     attended: Mapped[bool] = mapped_column(default=False)
 
 
-class SurveyAnswer(db.Model):
+class SurveyAnswer(Model):
     """A member's end-of-program evaluation: impacts, what helped, what hindered (one per person, editable)."""
 
     __tablename__ = "jumelage_survey_answers"

@@ -5,12 +5,12 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 ORGANISATION_KINDS = ("business", "community", "education", "municipality", "ministry", "research", "other")
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A partner organisation that may adopt orphan projects. Never deleted:
     archived, so that the history of its adoptions stays."""
 
@@ -31,7 +31,7 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class Adoption(db.Model):
+class Adoption(Model):
     """One project offered to one organisation, and where that stands."""
 
     __tablename__ = "adoptions"
@@ -55,7 +55,7 @@ DECLINE_REASONS = ("no_capacity", "no_budget", "outside_mission", "no_answer", "
                    "other")
 
 
-class AdoptionEvent(db.Model):
+class AdoptionEvent(Model):
     """A dated line of an adoption's timeline: a stage change ("stage"), a contact
     logged (call, email, meeting, note) or a follow-up moved ("follow_up"); who, and a note."""
 
@@ -75,7 +75,7 @@ class AdoptionEvent(db.Model):
     reason: Mapped[str] = mapped_column(String(30), default="", server_default="")
 
 
-class Interest(db.Model):
+class Interest(Model):
     """"We are interested", sent from the public catalogue; it counts once a
     coordinator confirms it."""
 
@@ -94,7 +94,7 @@ class Interest(db.Model):
     project = relationship("Project", lazy="joined")
 
 
-class Listing(db.Model):
+class Listing(Model):
     """A project's place in the public catalogue, set by a coordinator: nothing
     is public until published (an imported copy of a workshop publishes nothing)."""
 
@@ -106,7 +106,7 @@ class Listing(db.Model):
     changed_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class ProgressUpdate(db.Model):
+class ProgressUpdate(Model):
     """A dated public line on an adopted project's progress page."""
 
     __tablename__ = "progress_updates"
@@ -118,7 +118,7 @@ class ProgressUpdate(db.Model):
     at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A coordinator's private calendar address: the token is the only key, revocable."""
 
     __tablename__ = "calendar_feeds"

@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 MAX_LABEL_LENGTH = 80
 MAX_KEYWORDS_LENGTH = 300
 
 
-class Theme(db.Model):
+class Theme(Model):
     """A labelled group of an activity's ideas."""
 
     __tablename__ = "themes"

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 VOTE_KINDS = ("dots", "impact_feasibility", "ranking", "approval")
 # candidate: in the funnel; priority: retained by the facilitator;
@@ -13,7 +13,7 @@ VOTE_KINDS = ("dots", "impact_feasibility", "ranking", "approval")
 PROJECT_STATUSES = ("candidate", "priority", "orphan_candidate")
 
 
-class Project(db.Model):
+class Project(Model):
     """Something the room votes on: an idea or a theme made a candidate project."""
 
     __tablename__ = "projects"
@@ -33,7 +33,7 @@ class Project(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class Round(db.Model):
+class Round(Model):
     """A voting round; it is the content of an agenda activity of kind "vote"."""
 
     __tablename__ = "rounds"
@@ -59,7 +59,7 @@ class Round(db.Model):
                                                   lazy="select")
 
 
-class RoundItem(db.Model):
+class RoundItem(Model):
     __tablename__ = "round_items"
     __table_args__ = (UniqueConstraint("round_id", "project_id", name="uq_round_items"),)
 
@@ -71,7 +71,7 @@ class RoundItem(db.Model):
     project: Mapped[Project] = relationship(lazy="joined")
 
 
-class Ballot(db.Model):
+class Ballot(Model):
     """A participant's whole ballot for a round, in one row: a budget is a
     property of one row, so no two requests can overspend it together. The
     version makes every change a compare-and-set."""

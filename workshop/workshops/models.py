@@ -5,14 +5,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 # An activity is pending until the facilitator opens it; closing it keeps it on
 # screen (phones show "closed") until another one opens.
 ACTIVITY_STATES = ("pending", "open", "closed")
 
 
-class Workshop(db.Model):
+class Workshop(Model):
     __tablename__ = "workshops"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +63,7 @@ class Workshop(db.Model):
         return self.projector_activity or self.current_activity
 
 
-class StakeholderGroup(db.Model):
+class StakeholderGroup(Model):
     __tablename__ = "stakeholder_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +79,7 @@ def _anonymity_default(context) -> str:
     return column_default(context)
 
 
-class Activity(db.Model):
+class Activity(Model):
     """One step of the agenda; idea generation carries its prompt question."""
 
     __tablename__ = "activities"
