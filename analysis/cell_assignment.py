@@ -23,19 +23,21 @@ import random
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-ParticipantId = Hashable
-CellId = Hashable
+#: A participant's and a cell's id: any hashable value, of one type throughout a call.
+ParticipantId = TypeVar("ParticipantId", bound=Hashable)
+CellId = TypeVar("CellId", bound=Hashable)
 #: A stakeholder group id; ``None`` when the participant did not pick one.
 Group = Hashable
 Seed = int | str | None
 
 
 @dataclass(frozen=True)
-class AssignmentStats:
+class AssignmentStats(Generic[CellId]):
     """How well an assignment went, for the facilitator's screen and the report.
 
     ``choice_counts`` maps a choice number (1 = first choice) to how many got it;
@@ -50,12 +52,12 @@ class AssignmentStats:
 
 
 @dataclass(frozen=True)
-class Assignment:
+class Assignment(Generic[ParticipantId, CellId]):
     """The result of ``assign_cells``: a cell per placed participant, and who is left out."""
 
     cell_by_participant: Mapping[ParticipantId, CellId]
     unassigned: tuple[ParticipantId, ...]
-    stats: AssignmentStats
+    stats: AssignmentStats[CellId]
 
 
 def _order_key(value: Hashable) -> tuple[str, str]:
@@ -156,15 +158,15 @@ def _mix_groups(
                         change = 2 * (count[(c2, a)] - count[(c1, a)] + count[(c1, b)] - count[(c2, b)]) + 4
                         if change >= 0:
                             continue
-                        partners = {}
+                        partners: dict[tuple[int, int], ParticipantId] = {}
                         for pb in members.get((c2, b), ()):
                             partners.setdefault(effect(pb, c2, c1), pb)
                         pair = None
                         for pa in members.get((c1, a), ()):
                             f, r = effect(pa, c1, c2)
-                            pb = partners.get((-f, -r))
-                            if pb is not None:
-                                pair = (pa, pb)
+                            partner = partners.get((-f, -r))
+                            if partner is not None:
+                                pair = (pa, partner)
                                 break
                         if pair is None:
                             continue
@@ -179,7 +181,7 @@ def assign_cells(
     groups: Mapping[ParticipantId, Group],
     capacities: Mapping[CellId, int | None],
     seed: Seed = None,
-) -> Assignment:
+) -> Assignment[ParticipantId, CellId]:
     """Place participants in innovation cells from their ranked choices.
 
     ``preferences`` maps each participant to the cells they would join, best first (an
@@ -203,7 +205,7 @@ def assign_cells(
         listed = {cell: i for i, cell in enumerate(preferences[pid])}
         rank[pid] = {cell: listed.get(cell, not_listed) for cell in cells}
 
-    seats_per_cell = [n if capacities[c] is None else min(capacities[c], n) for c in cells]
+    seats_per_cell = [n if (capacity := capacities[c]) is None else min(capacity, n) for c in cells]
     seat_cell = np.repeat(np.arange(len(cells)), seats_per_cell)
     cell_of: dict[ParticipantId, CellId] = {}
     if n and len(seat_cell):
@@ -221,14 +223,15 @@ def assign_cells(
         rows, cols = linear_sum_assignment(per_cell[:, seat_cell])
         cell_of = {people[r]: cells[seat_cell[c]] for r, c in zip(rows, cols)}
         room = {
-            c: (float("inf") if capacities[c] is None else capacities[c]) - sum(1 for v in cell_of.values() if v == c)
+            c: (float("inf") if (capacity := capacities[c]) is None else capacity)
+            - sum(1 for v in cell_of.values() if v == c)
             for c in cells
         }
         _mix_groups(cell_of, groups, rank, cells, room)
 
     unassigned = tuple(pid for pid in people if pid not in cell_of)
     choice_counts = Counter(rank[pid][cell] + 1 for pid, cell in cell_of.items() if rank[pid][cell] < not_listed)
-    group_counts = {c: {} for c in cells}
+    group_counts: dict[CellId, dict[Group, int]] = {c: {} for c in cells}
     for pid, cell in cell_of.items():
         g = groups.get(pid)
         group_counts[cell][g] = group_counts[cell].get(g, 0) + 1

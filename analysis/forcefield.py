@@ -155,6 +155,6 @@ def themed(side: Iterable[Force], theme_of: dict[int, str | None]) -> list[Theme
             spelling.setdefault(key, label)
         gathered.setdefault(key, []).append(force)
     labelled = [Theme(spelling[key], tuple(forces)) for key, forces in gathered.items() if key is not None]
-    labelled.sort(key=lambda t: (-t.weight, t.label.casefold()))
+    labelled.sort(key=lambda t: (-t.weight, (t.label or "").casefold()))  # every label here is a str
     rest = [Theme(None, tuple(gathered[None]))] if None in gathered else []
     return labelled + rest

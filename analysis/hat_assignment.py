@@ -18,11 +18,13 @@ import random
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from enum import Enum
+from typing import TypeVar
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-ParticipantId = Hashable
+#: A participant's id: any hashable value, of one type throughout a call.
+ParticipantId = TypeVar("ParticipantId", bound=Hashable)
 #: A stakeholder group id; ``None`` when the participant did not pick one.
 Group = Hashable
 Seed = int | str | None
@@ -185,6 +187,7 @@ def rebalance(
                 key = (gain, person_tie[pid], -HATS.index(dst))
                 if best is None or key > best[0]:
                     best = (key, pid, src, dst)
+        assert best is not None  # a hat over its target has a wearer who may move to one under it
         _, pid, src, dst = best
         g = groups.get(pid)
         assignment[pid] = dst
@@ -312,7 +315,8 @@ def rotation(
             jitter = rng.randrange(pref)  # drawn for every hat so the stream never depends on history
             if h in allowed[pid]:
                 per_hat[row, j] = pref * step[pid][h] + jitter
-    seat_hat, seat_rank = [], []
+    seat_hat: list[int] = []
+    seat_rank: list[int] = []
     for j in range(len(HATS)):
         wearers = int(np.isfinite(per_hat[:, j]).sum())
         seat_hat += [j] * wearers

@@ -32,6 +32,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .text import EN_STOP, FR_STOP, STOP_WORDS, guess_language, stem, strip_accents, tokenise
 
@@ -228,7 +229,7 @@ def _explain(qv: dict[str, float], cv: dict[str, float], idf: dict[str, float],
     return score, tuple(terms), _truncate(best)
 
 
-def _rank(query: _Doc, cands: Sequence[tuple[object, _Doc]], keep, name_of, limit: int | None) -> list[Match]:
+def _rank(query: _Doc, cands: Sequence[tuple[Any, _Doc]], keep, name_of, limit: int | None) -> list[Match]:
     """Score every candidate against ``query`` and order: positive score (desc, then id),
     zero score with text (by id), candidates without text (by folded name, then id)."""
     if limit is not None and limit <= 0:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -62,7 +63,7 @@ def loads(ideas: Iterable[Idea], history: Iterable[tuple[Id, Id]]) -> dict[Id, i
 
 
 def assign(people: Iterable[Person], ideas: Iterable[Idea], history: Iterable[tuple[Id, Id]] = (),
-           groups_of: dict[Id, Id | None] | None = None, seed: Seed = None) -> dict[Id, Id | None]:
+           groups_of: Mapping[Any, Id | None] | None = None, seed: Seed = None) -> dict[Id, Id | None]:
     """One idea per person (None when every idea is theirs or was served to them).
 
     `history` is every (person, idea) served before, leavers included: what they
@@ -77,7 +78,7 @@ def assign(people: Iterable[Person], ideas: Iterable[Idea], history: Iterable[tu
     if not ideas:
         return {person.id: None for person in people}
     served = set(history)
-    group_of = dict(groups_of or {})
+    group_of: dict[Id, Id | None] = dict(groups_of or {})
     group_of.update({person.id: person.group for person in people})
     by_group = Counter((group_of.get(person_id), idea_id) for person_id, idea_id in history)
     allowed = np.array([[eligible(person, idea, served) for idea in ideas] for person in people])

@@ -26,12 +26,12 @@ and the database layer stays out of here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
 ItemId = Hashable
 ParticipantId = Hashable
@@ -233,7 +233,7 @@ class Shortlist:
 # --------------------------------------------------------------------------- validation
 
 
-def _is_whole(value: Any) -> bool:
+def _is_whole(value: Any) -> TypeGuard[int]:
     # bool is an int subclass; True dots would be a client bug, not one dot.
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -288,6 +288,8 @@ def validate_impact_feasibility(ballot: Mapping[ItemId, tuple[int, int]], rules:
     lo, hi = rules.score_min, rules.score_max
     # Inlined checks: a forum round re-validates 60,000 score pairs inside the tally.
     for item, pair in ballot.items():
+        impact: object
+        feasibility: object
         try:
             impact, feasibility = pair
         except (TypeError, ValueError):
@@ -357,7 +359,7 @@ def _check_size(count: int, most: int, least: int, done: str) -> None:
         raise BallotError(f"too_few_{done}", f"{count} items {done}, at least {least}", limit=least, value=count)
 
 
-_VALIDATORS = {
+_VALIDATORS: dict[VoteKind, Callable[[Any, RoundRules], None]] = {
     VoteKind.DOTS: validate_dots,
     VoteKind.IMPACT_FEASIBILITY: validate_impact_feasibility,
     VoteKind.RANKING: validate_ranking,
@@ -421,7 +423,7 @@ def _additive_result(
             totals[item] += n
         for item, n in vot.items():
             voters[item] += n
-    empty = ({}, {})
+    empty: tuple[dict, dict] = ({}, {})
     items = []
     for item, rank in _ranked(rules, totals):
         by_group = {}
@@ -513,7 +515,7 @@ def tally_approval(ballots: Iterable[Ballot], rules: RoundRules, *, validate: bo
     return _additive_result(VoteKind.APPROVAL, rules, ballots, per_group)
 
 
-def quadrant(impact_mean: float, feasibility_mean: float, rules: RoundRules) -> Quadrant:
+def quadrant(impact_mean: float | Fraction, feasibility_mean: float | Fraction, rules: RoundRules) -> Quadrant:
     """Place mean scores in the 2×2; the middle of the scale counts as high."""
     middle = Fraction(rules.score_min + rules.score_max, 2)
     high_impact = impact_mean >= middle
