@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workshop.accounts.models import ROLES, AccountSession, User
@@ -45,7 +46,7 @@ class AccountError(ValueError):
 
 
 def has_any_user() -> bool:
-    return db.session.scalar(select(func.count(User.id))) > 0
+    return db.session.execute(select(func.count(User.id))).scalar_one() > 0
 
 
 def find_by_email(email: str) -> User | None:
@@ -130,4 +131,4 @@ def end_every_session(user: User) -> int:
     ended = db.session.execute(update(AccountSession).where(
         AccountSession.user_id == user.id, AccountSession.revoked_at.is_(None)).values(revoked_at=_now()))
     db.session.commit()
-    return ended.rowcount
+    return cast(CursorResult, ended).rowcount  # an UPDATE's result, which Session.execute's annotation does not say

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, func
@@ -26,8 +27,12 @@ class User(UserMixin, Model):
 
     # The sign-in this object was loaded through (AccountSession.token): it is
     # what the session and the "remember me" cookie carry, so that signing out
-    # revokes that one sign-in on the server.
-    login_token = None  # str, set per request (not a column)
+    # revokes that one sign-in on the server. Set per request, not a column: an
+    # annotation would make SQLAlchemy map it, so only mypy reads its type.
+    if TYPE_CHECKING:
+        login_token: str | None
+    else:
+        login_token = None
 
     def get_id(self) -> str:
         return self.login_token or ""

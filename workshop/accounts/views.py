@@ -68,7 +68,7 @@ def login():
         return redirect(url_for("accounts.setup"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = logic.authenticate(form.email.data, form.password.data)
+        user = logic.authenticate(form.email.data or "", form.password.data or "")  # both required
         if user:
             sign_in(user, remember=bool(form.remember.data))
             return redirect(local_target(request.args.get("next"), "/"))
@@ -105,7 +105,8 @@ def setup():
     form = FirstAccountForm()
     if form.validate_on_submit():
         try:
-            user = logic.create_user(form.email.data, form.name.data, form.password.data, role="admin")
+            user = logic.create_user(form.email.data or "", form.name.data or "", form.password.data or "",
+                                     role="admin")  # all three required
         except logic.AccountError as error:
             flash(_("This password is too common or too simple: choose another.")
                   if error.args[0] == "weak_password"

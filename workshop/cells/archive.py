@@ -106,5 +106,5 @@ def restore_cells(importer, activity: Activity, entry: dict) -> None:
         if person.id in ranked or not ranking or len(set(ranking)) != len(ranking):
             raise ImportProblem("cells.preferences")
         ranked.add(person.id)
-        row = CellPreference(signup_id=signup.id, participant_id=person.id, ranking=json.dumps(ranking))
-        db.session.add(_restore_contact(row, preference, "cells.preferences.contact"))
+        ranked_row = CellPreference(signup_id=signup.id, participant_id=person.id, ranking=json.dumps(ranking))
+        db.session.add(_restore_contact(ranked_row, preference, "cells.preferences.contact"))

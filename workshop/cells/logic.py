@@ -77,8 +77,8 @@ def join(signup: CellSignup, participant: Participant, cell_id: int, consent: bo
         raise CellsRejected("unknown_cell")
     if membership(signup, participant) is not None:
         raise CellsRejected("already_member")
-    consent, name, email = _contact(consent, name, email)
-    return _seat(signup, cell, participant, (consent, name, email), taken_code="already_member", full_code="full")
+    return _seat(signup, cell, participant, _contact(consent, name, email), taken_code="already_member",
+                 full_code="full")
 
 
 def _seat(signup: CellSignup, cell: Cell, participant: Participant, contact: tuple, taken_code: str,
@@ -96,7 +96,7 @@ def _seat(signup: CellSignup, cell: Cell, participant: Participant, contact: tup
     except IntegrityError:
         db.session.rollback()
         raise CellsRejected(taken_code) from None
-    taken = db.session.scalar(select(func.count(CellMember.id)).where(CellMember.cell_id == cell.id))
+    taken = db.session.execute(select(func.count(CellMember.id)).where(CellMember.cell_id == cell.id)).scalar_one()
     if cell.capacity is not None and taken > cell.capacity:
         db.session.rollback()
         raise CellsRejected(full_code)
@@ -125,13 +125,14 @@ def prefer(signup: CellSignup, participant: Participant, ranking: list[int], con
     known = {c.id for c in signup.cells}
     if not ranking or len(set(ranking)) != len(ranking) or not set(ranking) <= known:
         raise CellsRejected("bad_ranking")
-    consent, name, email = _contact(consent, name, email)
+    consent, contact_name, contact_email = _contact(consent, name, email)
     row = db.session.scalar(select(CellPreference).where(CellPreference.signup_id == signup.id,
                                                          CellPreference.participant_id == participant.id))
     if row is None:
         row = CellPreference(signup_id=signup.id, participant_id=participant.id)
         db.session.add(row)
-    row.ranking, row.contact_consent, row.contact_name, row.contact_email = json.dumps(ranking), consent, name, email
+    row.ranking, row.contact_consent, row.contact_name, row.contact_email = (json.dumps(ranking), consent,
+                                                                             contact_name, contact_email)
     try:
         db.session.commit()
     except IntegrityError:  # the same phone twice at once: the other answer stands

@@ -5,10 +5,11 @@ logs, where names are typed freely."""
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from workshop.cells.models import Cell, CellLogEntry, CellMember, CellPreference, CellSignup
 from workshop.extensions import db
@@ -17,7 +18,7 @@ from workshop.participants.models import Participant
 from workshop.workshops.models import Activity, Workshop
 
 # The rows where a participant gives contact details.
-WITH_CONTACTS = (CellMember, CellPreference)
+WITH_CONTACTS: tuple[type[CellMember] | type[CellPreference], ...] = (CellMember, CellPreference)
 
 
 def cells_of(workshop: Workshop) -> list[Cell]:
@@ -72,8 +73,10 @@ def participants_data(workshop: Workshop) -> dict[str, dict[int, list]]:
 def contacts(participant_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     given: dict[int, list[tuple[str, str]]] = {}
     for model in WITH_CONTACTS:
-        for row in db.session.scalars(select(model).where(model.participant_id.in_(participant_ids or [-1]))
-                                      .order_by(model.id)):
+        # select() of one of two models is typed as a select of their base class
+        rows = cast(list[CellMember | CellPreference], db.session.scalars(
+            select(model).where(model.participant_id.in_(participant_ids or [-1])).order_by(model.id)).all())
+        for row in rows:
             given.setdefault(row.participant_id, []).append((row.contact_name or "", row.contact_email or ""))
     return given
 
@@ -82,6 +85,8 @@ def forget(participant_ids: list[int]) -> int:
     """Their contact details go; their places and preferences stay."""
     changed = 0
     for model in WITH_CONTACTS:
-        changed += db.session.execute(update(model).where(model.participant_id.in_(participant_ids))
-                                      .values(contact_consent=False, contact_name=None, contact_email=None)).rowcount
+        # an UPDATE's result is a CursorResult, which Session.execute's annotation does not say
+        changed += cast(CursorResult, db.session.execute(
+            update(model).where(model.participant_id.in_(participant_ids))
+            .values(contact_consent=False, contact_name=None, contact_email=None))).rowcount
     return changed
