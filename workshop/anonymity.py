@@ -124,9 +124,9 @@ def activity_of(note):
     from workshop.hats.models import HatsActivity, HatSubject
 
     if isinstance(note, Build):
-        return db.session.get(Brainwriting, note.brainwriting_id).activity
-    subject = db.session.get(HatSubject, note.subject_id)
-    return db.session.get(HatsActivity, subject.hats_activity_id).activity
+        return db.session.get_one(Brainwriting, note.brainwriting_id).activity
+    subject = db.session.get_one(HatSubject, note.subject_id)
+    return db.session.get_one(HatsActivity, subject.hats_activity_id).activity
 
 
 def anonymous_authors(workshop) -> set[int]:

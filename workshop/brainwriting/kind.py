@@ -14,6 +14,7 @@ from workshop.brainwriting.models import KEY
 def _announce(activity) -> str:
     if activity.is_open:
         bw = logic.of_activity(activity)
+        assert bw is not None  # made with the activity
         return _("Brainwriting, round %(num)d: build on the idea your phone shows.", num=bw.round_no)
     return _("This activity is closed.")
 
@@ -24,7 +25,9 @@ def _round_key(activity) -> str:
 
 
 def _on_open(activity) -> None:
-    logic.start_first_round(logic.of_activity(activity))
+    bw = logic.of_activity(activity)
+    assert bw is not None  # made with the activity
+    logic.start_first_round(bw)
 
 
 KIND = kinds.register(kinds.ActivityKind(

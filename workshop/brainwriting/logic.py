@@ -112,7 +112,7 @@ def _ideas(bw: Brainwriting) -> list[rotation.Idea]:
 
 
 def _history(bw: Brainwriting) -> list[tuple[int, int]]:
-    return [tuple(row) for row in db.session.execute(
+    return [(pid, idea_id) for pid, idea_id in db.session.execute(
         select(Serve.participant_id, Serve.idea_id).where(Serve.brainwriting_id == bw.id))]
 
 
@@ -210,10 +210,10 @@ def chain(bw: Brainwriting, idea: Idea, include_hidden: bool = False) -> list[Bu
 
 def round_counts(bw: Brainwriting) -> tuple[int, int]:
     """(phones served this round, builds sent this round)."""
-    served = db.session.scalar(select(func.count(Serve.id)).where(Serve.brainwriting_id == bw.id,
-                                                                  Serve.round_no == bw.round_no))
-    built = db.session.scalar(select(func.count(Build.id)).where(Build.brainwriting_id == bw.id,
-                                                                 Build.round_no == bw.round_no))
+    served = db.session.execute(select(func.count(Serve.id)).where(Serve.brainwriting_id == bw.id,
+                                                                   Serve.round_no == bw.round_no)).scalar_one()
+    built = db.session.execute(select(func.count(Build.id)).where(Build.brainwriting_id == bw.id,
+                                                                 Build.round_no == bw.round_no)).scalar_one()
     return served, built
 
 
@@ -221,8 +221,8 @@ def round_counts(bw: Brainwriting) -> tuple[int, int]:
 
 def build_in(workshop: Workshop, build_id: int) -> Build:
     note = db.session.get(Build, build_id)
-    bw = note and db.session.get(Brainwriting, note.brainwriting_id)
-    if bw is None or bw.activity.workshop_id != workshop.id:
+    bw = None if note is None else db.session.get(Brainwriting, note.brainwriting_id)
+    if note is None or bw is None or bw.activity.workshop_id != workshop.id:
         raise BrainwritingRejected("unknown_build")
     return note
 
@@ -262,10 +262,10 @@ def governing_activity(note: Build) -> Activity:
     """The activity whose anonymity governs a build's author (see views.build_author_activity)."""
     from workshop import anonymity
 
-    bw = db.session.get(Brainwriting, note.brainwriting_id)
+    bw = db.session.get_one(Brainwriting, note.brainwriting_id)
     if note.promoted_idea_id is None:
         return bw.activity
-    source = db.session.get(Activity, bw.source_activity_id)
+    source = db.session.get_one(Activity, bw.source_activity_id)
     stronger = anonymity.LEVELS.index(anonymity.level_of(source)) < anonymity.LEVELS.index(
         anonymity.level_of(bw.activity))
     return source if stronger else bw.activity
@@ -277,15 +277,15 @@ def inspirations(bw: Brainwriting) -> dict[int, Idea]:
     rows = db.session.execute(select(Build.promoted_idea_id, Idea).join(Idea, Idea.id == Build.idea_id).where(
         Build.brainwriting_id == bw.id, Build.kind == INSPIRED, Build.promoted_idea_id.is_not(None),
         Idea.hidden.is_(False)))
-    return {new_id: source for new_id, source in rows}
+    return {new_id: source for new_id, source in rows if new_id is not None}  # None is filtered out above
 
 
 def promote(note: Build) -> Idea:
     """The build becomes an idea of the source question, written by the build's
     author: it reaches that wall, the grouping, the votes and the rotation."""
     if note.promoted_idea_id is not None:
-        return db.session.get(Idea, note.promoted_idea_id)
-    bw = db.session.get(Brainwriting, note.brainwriting_id)
+        return db.session.get_one(Idea, note.promoted_idea_id)
+    bw = db.session.get_one(Brainwriting, note.brainwriting_id)
     # Written under a stronger promise than the question's, it would show its author there.
     if not may_inspire(bw):
         raise BrainwritingRejected("weaker_question")

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
 from workshop.hats import archive, logic, privacy, views
 
+if TYPE_CHECKING:
+    from workshop.hats.models import HatsActivity
+    from workshop.workshops.models import Activity
+
 
 def _announce(activity) -> str:
     if activity.is_open:
         return _("Six thinking hats: %(title)s", title=activity.hats.current_subject.title)
     return _("This activity is closed.")
+
+
+def _hats(activity: Activity) -> HatsActivity:
+    assert activity.hats is not None  # made with the activity
+    return activity.hats
+
+
+def _heading(activity: Activity) -> str:
+    # The subject being discussed now, not the first one the activity was named after.
+    subject = _hats(activity).current_subject
+    assert subject is not None  # set when the activity is made
+    return subject.title
 
 
 def _on_open(activity) -> None:
@@ -26,11 +44,10 @@ KIND = kinds.register(kinds.ActivityKind(
     name=_l("Six thinking hats"),
     stage={"projector": "hats/_projector.html", "control": "hats/_control.html", "phone": "hats/_phone_stage.html"},
     label=lambda activity: activity.prompt,
-    # The subject being discussed now, not the first one the activity was named after.
-    heading=lambda activity: activity.hats.current_subject.title,
+    heading=_heading,
     announce=_announce,
     # A new subject is news to the phones even though the activity stays open.
-    announce_key=lambda activity: f"-{activity.hats.current_subject_id}",
+    announce_key=lambda activity: f"-{_hats(activity).current_subject_id}",
     on_open=_on_open,
     add_form="hats/_new.html",
     add_form_id="new-hats-form",

@@ -3,6 +3,8 @@ late joiners, re-balancing, and comments made only under one's own hat."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -26,7 +28,7 @@ class HatsRejected(ValueError):
 
 
 def create(workshop: Workshop, typed_subjects: list[str], project_ids: list[int], mode: str,
-           idea_ids: list[int] = ()) -> HatsActivity:
+           idea_ids: Sequence[int] = ()) -> HatsActivity:
     """A six-hats activity on projects or ideas of the workshop, and/or typed subjects."""
     if mode not in HAT_MODES:
         raise HatsRejected("bad_mode")
@@ -36,7 +38,7 @@ def create(workshop: Workshop, typed_subjects: list[str], project_ids: list[int]
     ideas = [db.session.get(Idea, iid) for iid in idea_ids]
     if any(i is None or i.activity.workshop_id != workshop.id for i in ideas):
         raise HatsRejected("unknown_subject")
-    titles = ([(p.title, p.id) for p in projects] + [(i.text, None) for i in ideas]
+    titles = ([(p.title, p.id) for p in projects if p is not None] + [(i.text, None) for i in ideas if i is not None]
               + [(t.strip(), None) for t in typed_subjects if t.strip()])
     if not titles:
         raise HatsRejected("no_subject")
@@ -55,7 +57,7 @@ def create(workshop: Workshop, typed_subjects: list[str], project_ids: list[int]
 
 def people(hats: HatsActivity) -> list[tuple[int, int | None]]:
     """Everyone still in the workshop (not those who left), with their stakeholder group."""
-    return [tuple(row) for row in db.session.execute(
+    return [(pid, group_id) for pid, group_id in db.session.execute(
         select(Participant.id, Participant.group_id).where(Participant.workshop_id == hats.activity.workshop_id,
                                                            Participant.left_at.is_(None))
     )]
@@ -76,11 +78,11 @@ def assignment(hats: HatsActivity) -> dict[int, str]:
     return dict(rows)
 
 
-def _store(hats: HatsActivity, hats_by_participant: dict[int, object]) -> None:
+def _store(hats: HatsActivity, hats_by_participant: Mapping[int, assign.Hat | str]) -> None:
     existing = {row.participant_id: row for row in db.session.scalars(select(HatAssignment).where(
         HatAssignment.subject_id == hats.current_subject_id, HatAssignment.round_no == hats.round_no))}
     for pid, hat in hats_by_participant.items():
-        value = getattr(hat, "value", hat)
+        value: str = getattr(hat, "value", hat)
         if pid in existing:
             existing[pid].hat = value
         else:
@@ -207,9 +209,9 @@ def wearers(hats: HatsActivity) -> dict[str, int]:
 
 def comment_in(workshop: Workshop, comment_id: int) -> HatComment:
     note = db.session.get(HatComment, comment_id)
-    subject = note and db.session.get(HatSubject, note.subject_id)
-    hats = subject and db.session.get(HatsActivity, subject.hats_activity_id)
-    if hats is None or hats.activity.workshop_id != workshop.id:
+    subject = None if note is None else db.session.get(HatSubject, note.subject_id)
+    hats = None if subject is None else db.session.get(HatsActivity, subject.hats_activity_id)
+    if note is None or hats is None or hats.activity.workshop_id != workshop.id:
         raise HatsRejected("unknown_comment")
     return note
 
@@ -227,7 +229,7 @@ def export_rows(subject: HatSubject) -> tuple[list[str], list[list]]:
     comment, stakeholder group, time. Column codes as the report's hats table."""
     rows = []
     # An anonymous activity's comments name no one, not even by their group.
-    named = anonymity.level_of(db.session.get(HatsActivity, subject.hats_activity_id).activity) != "anonymous"
+    named = anonymity.level_of(db.session.get_one(HatsActivity, subject.hats_activity_id).activity) != "anonymous"
     for note in db.session.scalars(select(HatComment).where(HatComment.subject_id == subject.id)
                                    .order_by(HatComment.id)):
         group = note.participant.group.name if named and note.participant.group else ""

@@ -22,7 +22,7 @@ def hat_wearers_changed(workshop: Workshop) -> None:
         activity = found.current_activity if found else None
         if activity is None or activity.kind != kinds.HATS:
             return
-        hats = db.session.scalar(select(HatsActivity).where(HatsActivity.activity_id == activity.id))
+        hats = db.session.scalars(select(HatsActivity).where(HatsActivity.activity_id == activity.id)).one()
         counts = wearers(hats)
         live.broadcast(workshop_id, live.FACILITATOR_AUDIENCES, lambda _audience: [
             live.replace(f"hat-wearers-{hat}", render_template("hats/_wearers.html", hat=hat, count=count))

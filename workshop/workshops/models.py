@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import Model
+
+if TYPE_CHECKING:  # the kinds' models import these ones
+    from workshop.cells.models import CellSignup
+    from workshop.hats.models import HatsActivity
+    from workshop.themes.models import Theme
+    from workshop.voting.models import Round
 
 # An activity is pending until the facilitator opens it; closing it keeps it on
 # screen (phones show "closed") until another one opens.
@@ -108,13 +115,13 @@ class Activity(Model):
     grouped_into_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", name="fk_activities_grouped_into"))
     grouped_into: Mapped[Activity | None] = relationship(remote_side="Activity.id", foreign_keys=[grouped_into_id])
 
-    themes: Mapped[list[Theme]] = relationship(  # noqa: F821
+    themes: Mapped[list[Theme]] = relationship(
         "Theme", order_by="Theme.position", cascade="all, delete-orphan"
     )
 
-    round: Mapped[Round | None] = relationship("Round", uselist=False, viewonly=True)  # noqa: F821
-    hats: Mapped[HatsActivity | None] = relationship("HatsActivity", uselist=False, viewonly=True)  # noqa: F821
-    signup: Mapped[CellSignup | None] = relationship("CellSignup", uselist=False, viewonly=True)  # noqa: F821
+    round: Mapped[Round | None] = relationship("Round", uselist=False, viewonly=True)
+    hats: Mapped[HatsActivity | None] = relationship("HatsActivity", uselist=False, viewonly=True)
+    signup: Mapped[CellSignup | None] = relationship("CellSignup", uselist=False, viewonly=True)
 
     @property
     def is_open(self) -> bool:
