@@ -21,10 +21,11 @@ def texts(workshop: Workshop):
         yield FreeText("idea", idea, ("text", "original_text"), text, _l("Idea"), idea.activity.prompt,
                        idea.participant_id, derived=("features",))
     # A theme's name and keywords are made of its ideas' words.
-    for theme in db.session.scalars(select(Theme).join(Activity, Activity.id == Theme.activity_id)
-                                    .where(Activity.workshop_id == workshop.id).order_by(Theme.id)):
+    # (A theme has no relationship to its activity: the question's prompt is read with it.)
+    for theme, prompt in db.session.execute(select(Theme, Activity.prompt).join(Activity, Activity.id == Theme.activity_id)
+                                            .where(Activity.workshop_id == workshop.id).order_by(Theme.id)):
         text = f"{theme.label} — {theme.keywords}" if theme.keywords else theme.label
-        yield FreeText("theme", theme, ("label", "keywords"), text, _l("Theme"), theme.activity.prompt)
+        yield FreeText("theme", theme, ("label", "keywords"), text, _l("Theme"), prompt)
 
 
 def _ideas_of(participant_id: int) -> list[Idea]:
