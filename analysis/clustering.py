@@ -47,7 +47,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any, cast
 
 import numpy as np
 
@@ -359,12 +359,12 @@ def _lexical_matrix(feats: Sequence[TextFeatures], seed: int, X_words, chars: bo
     blocks = []
     if X_words is not None:
         blocks.append(X_words)
-    chars = [strip_accents(f.key) for f in feats] if chars else []
-    if any(c.strip() for c in chars):
+    char_texts = [strip_accents(f.key) for f in feats] if chars else []
+    if any(c.strip() for c in char_texts):
         cv = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                              min_df=2 if n >= 50 else 1, max_features=LSA_MAX_FEATURES, dtype=np.float32)
         try:
-            blocks.append(cv.fit_transform(chars))
+            blocks.append(cv.fit_transform(char_texts))
         except ValueError:  # empty vocabulary (e.g. emoji only)
             pass
     if not blocks:
@@ -387,7 +387,8 @@ def _representation(feats: Sequence[TextFeatures], chosen: str, seed: int, X_wor
     the encoder when they say the same with other words or in another language."""
     if chosen == "tfidf":
         return _lexical_matrix(feats, seed, X_words)
-    E = _normalize_rows(np.vstack([f.embedding for f in feats]).astype(np.float64))
+    # every idea has its embedding once the method is not "tfidf"
+    E = _normalize_rows(np.vstack([cast(np.ndarray, f.embedding) for f in feats]).astype(np.float64))
     if chosen == "embedding" or LEXICAL_WEIGHT <= 0:
         return E
     L = _lexical_matrix(feats, seed, X_words, chars=LEXICAL_CHARS)
@@ -565,7 +566,7 @@ def _labels_for(groups: list[list[int]], feats: Sequence[TextFeatures], X_words,
     binary = (X_words > 0).astype(np.float64)
     df_all = np.asarray(binary.sum(axis=0)).ravel()
     n = X_words.shape[0]
-    candidates = []
+    candidates: list[list[str]] = []
     for g in groups:
         if not g:
             candidates.append([])
@@ -649,6 +650,7 @@ def _find_duplicates(feats: Sequence[TextFeatures], X_words, threshold: float,
             i, j = int(reps[r + a]), int(reps[c])
             pairs.setdefault((min(i, j), max(i, j)), round(float(min(sims[r, c], 1.0)), 4))
         if local:
+            assert meaning is not None  # local needs the embeddings
             s = (word_weight * words).astype(np.float32)  # single precision: half the memory traffic
             s += (1 - word_weight) * meaning
             if across_languages:
@@ -662,6 +664,7 @@ def _find_duplicates(feats: Sequence[TextFeatures], X_words, threshold: float,
             local = False
             break
     if local:
+        assert Er is not None  # local needs the embeddings
         # 2 s - r(i) - r(j) >= margin > 0 needs s above r(i) or r(j), so j is among i's k
         # nearest or i among j's: the pairs kept above are the only candidates.
         r = near_sim.mean(axis=1)
@@ -696,13 +699,13 @@ def _as_features(items: Sequence[str | TextFeatures], embed: bool) -> list[TextF
     texts_idx = [i for i, it in enumerate(items) if not isinstance(it, TextFeatures)]
     feats: list = list(items)
     if texts_idx:
-        new = vectorise([items[i] for i in texts_idx], embed=False)
+        new = vectorise([cast(str, items[i]) for i in texts_idx], embed=False)
         for i, f in zip(texts_idx, new):
             feats[i] = f
     if embed:
         missing = [i for i, f in enumerate(feats) if f.embedding is None]
         if missing:
-            src = [items[i] if not isinstance(items[i], TextFeatures) else feats[i].key for i in missing]
+            src = [cast(str, items[i]) if not isinstance(items[i], TextFeatures) else feats[i].key for i in missing]
             vecs = _embed([_clip(t) for t in src])
             for i, v in zip(missing, vecs):
                 feats[i] = TextFeatures(feats[i].stems, feats[i].surface, feats[i].key, v.astype(np.float32),
@@ -863,7 +866,7 @@ def cluster_ideas(
 
 _THREADS_LOCK = threading.Lock()
 _BLAS_USERS = 0
-_BLAS_LIMIT = None
+_BLAS_LIMIT: Any = None
 
 
 @contextmanager
@@ -902,7 +905,8 @@ def _cluster(feats: list[TextFeatures], k, seed_themes, seed, chosen, duplicate_
     language = language if language in LANGUAGES else workshop_language(feats, languages)
     X_words, vocab = _stem_tfidf(feats)
     embedded = chosen != "tfidf" and all(f.embedding is not None for f in feats)
-    E = _normalize_rows(np.vstack([f.embedding for f in feats]).astype(np.float32)) if embedded else None
+    E = (_normalize_rows(np.vstack([cast(np.ndarray, f.embedding) for f in feats]).astype(np.float32))
+         if embedded else None)
     duplicates = _find_duplicates(feats, X_words, duplicate_threshold, E, languages=languages)
 
     has_words = [i for i, f in enumerate(feats) if f.stems]
@@ -980,7 +984,7 @@ def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed,
     members = []
     for t in range(len(themes)):
         mem = [i for i in range(n) if score[i, best[i]] >= thr and best[i] == t]
-        members.append(sorted(mem, key=lambda i, t=t: (-round(float(score[i, t]), 9), i)))
+        members.append([i for _, i in sorted((-round(float(score[i, t]), 9), i) for i in mem)])
     other = [i for i in range(n) if score[i, best[i]] < thr]
     # the keywords of what each theme gathered, as the ideas wrote them (as for automatic themes)
     keywords = _labels_for(members + [other], feats, X_words, vocab, n_terms=NAME_KEYWORDS)
@@ -1020,7 +1024,7 @@ def _header_delimiter(content: str) -> str:
     """The separator of the header row: the most frequent of comma, semicolon and tab outside
     quotes in the first line (a comma when none appears). The header alone is read, not a
     sample of rows: a quote or a separator inside a field far down cannot mislead it."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     quoted = False
     for ch in content:
         if ch == '"':
