@@ -91,5 +91,5 @@ def _ballot(importer, kind: str, content) -> tuple[object, str]:
         decoded = {_ref(importer.projects, k, "ballots.content").id:
                    (tuple(v) if kind == "impact_feasibility" else v) for k, v in content.items()}
         return decoded, json.dumps({str(k): list(v) if isinstance(v, tuple) else v for k, v in decoded.items()})
-    decoded = [_ref(importer.projects, p, "ballots.content").id for p in _list(content, "ballots.content")]
-    return decoded, json.dumps(decoded)
+    listed = [_ref(importer.projects, p, "ballots.content").id for p in _list(content, "ballots.content")]
+    return listed, json.dumps(listed)

@@ -149,7 +149,7 @@ def from_csv(data: bytes) -> ItemList:
         delimiter = dialect.delimiter
     except csv.Error:
         counts = {d: sample.count(d) for d in ";,\t"}
-        delimiter = max(counts, key=counts.get) if any(counts.values()) else ";"
+        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ";"
     return from_rows(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
 
 

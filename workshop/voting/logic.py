@@ -4,7 +4,7 @@ saved by compare-and-set; results from analysis.tally; priorities and orphans.""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, insert, select, update
@@ -65,7 +65,7 @@ def _project_for_theme(workshop: Workshop, theme) -> Project:
 
 
 def candidates(workshop: Workshop, source: str, previous: Round | None = None, carry: int | None = None,
-               theme_id: int | None = None, picked: list[tuple[str, int]] = (),
+               theme_id: int | None = None, picked: Sequence[tuple[str, int]] = (),
                activity_id: int | None = None, imported=None) -> list[Project]:
     """The projects a new round runs over, drawn from any question opened so far:
     every question's visible ideas ("ideas") or themes ("themes") together; one
@@ -83,9 +83,9 @@ def candidates(workshop: Workshop, source: str, previous: Round | None = None, c
     if source == "shortlist":
         if previous is None:
             raise VoteRejected("no_previous_round")
-        chosen = shortlist(previous, carry or 0)
-        by_id = {item.project_id: item.project for item in previous.items}
-        return [by_id[i] for i in (*chosen.carried, *chosen.tied)]
+        short = shortlist(previous, carry or 0)
+        by_id: dict[Hashable, Project] = {item.project_id: item.project for item in previous.items}
+        return [by_id[i] for i in (*short.carried, *short.tied)]
     questions = ideas_activities(workshop) if activity_id is None else [_question(workshop, activity_id)]
     if not questions:
         raise VoteRejected("no_ideas")
@@ -99,20 +99,20 @@ def candidates(workshop: Workshop, source: str, previous: Round | None = None, c
         return [_project_for_idea(workshop, idea) for q in questions for idea in wall(q)]
     owners = list(dict.fromkeys(theme_owner(q) for q in ideas_activities(workshop)))
     if source == "theme":
-        themes = {theme.id: owner for owner in owners for theme in owner.themes}
-        if theme_id not in themes:
+        owner_of = {theme.id: owner for owner in owners for theme in owner.themes}
+        if theme_id is None or theme_id not in owner_of:
             raise VoteRejected("no_themes")
-        chosen = [idea for idea in span_ideas(themes[theme_id]) if idea.theme_id == theme_id]
+        chosen = [idea for idea in span_ideas(owner_of[theme_id]) if idea.theme_id == theme_id]
         if not chosen:
             raise VoteRejected("no_themes")
         return [_project_for_idea(workshop, idea) for idea in chosen]
     if source == "picked":
-        themes = {theme.id: theme for owner in owners for theme in owner.themes}
+        theme_by_id = {theme.id: theme for owner in owners for theme in owner.themes}
         ideas = {idea.id: idea for q in ideas_activities(workshop) for idea in wall(q)}
         projects = []
         for kind, item_id in dict.fromkeys(picked):  # each once, in the order picked
-            if kind == "theme" and item_id in themes:
-                projects.append(_project_for_theme(workshop, themes[item_id]))
+            if kind == "theme" and item_id in theme_by_id:
+                projects.append(_project_for_theme(workshop, theme_by_id[item_id]))
             elif kind == "idea" and item_id in ideas:
                 projects.append(_project_for_idea(workshop, ideas[item_id]))
             else:
@@ -386,9 +386,10 @@ def save_ballot(round_: Round | RoundFacts, participant: Participant, change: Ca
     raise VoteRejected("busy")
 
 
-def move_dots(round_: Round | RoundFacts, participant: Participant, project_id: int, delta: int,
+def move_dots(round_: Round | RoundFacts, participant: Participant, project_id: int | None, delta: int | None,
               seq: int | None = None):
-    """Add (or take back) dots on one item; `seq` makes a resend harmless (see save_ballot)."""
+    """Add (or take back) dots on one item; `seq` makes a resend harmless (see save_ballot).
+    `project_id` and `delta` as the form gives them: the checks refuse what is missing."""
     if round_.kind != "dots" or delta not in (-1, 1):
         raise VoteRejected("malformed")
 

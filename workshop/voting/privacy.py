@@ -33,7 +33,7 @@ def personal_data(participant_id: int) -> dict:
     titles: dict[int, str] = {}
     for ballot in db.session.scalars(select(Ballot).where(Ballot.participant_id == participant_id)
                                      .order_by(Ballot.id)):
-        round_ = db.session.get(Round, ballot.round_id)
+        round_ = db.session.get_one(Round, ballot.round_id)
         if not titles:
             titles = {p.id: p.title for p in db.session.scalars(
                 select(Project).where(Project.workshop_id == round_.activity.workshop_id))}

@@ -94,7 +94,7 @@ def brought_in(form) -> items_import.ItemList:
     """The items of the pasted list, or of the chosen file (which wins)."""
     upload = request.files.get("items_file")
     data = upload.read(items_import.MAX_FILE_BYTES + 1) if upload and upload.filename else b""
-    return items_import.read(form.get("items_text", ""), upload.filename if upload else "", data)
+    return items_import.read(form.get("items_text", ""), (upload.filename or "") if upload else "", data)
 
 
 def import_message(error: items_import.ImportRefused) -> str:
