@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from workshop import kinds
 from workshop.database import commit_keeping_loaded
-from workshop.extensions import db
+from workshop.extensions import Model, db
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
 from workshop.participants.models import Participant
 from workshop.workshops.models import Activity
@@ -43,13 +43,14 @@ def clean_key(key: str) -> str:
     return key
 
 
-Row = TypeVar("Row")
+Row = TypeVar("Row", bound=Model)
 
 
 def sent_before(model: type[Row], participant: Participant, key: str) -> Row | None:
     """What this phone sent under this submission key, if it was stored."""
-    return db.session.scalar(select(model).where(model.participant_id == participant.id,  # type: ignore[attr-defined]
-                                                 model.submission_key == key))  # type: ignore[attr-defined]
+    statement = select(model).where(model.participant_id == participant.id,  # type: ignore[attr-defined]
+                                    model.submission_key == key)  # type: ignore[attr-defined]
+    return db.session.scalar(statement)
 
 
 def stored_once(model: type[Row], participant: Participant, key: str, make: Callable[[str], Row],
@@ -142,7 +143,7 @@ def wall(activity: Activity, include_hidden: bool = False, with_authors: bool = 
 
 def has_ideas(activity: Activity) -> bool:
     """Whether the wall shows at least one idea (without loading any)."""
-    return db.session.scalar(select(select(Idea.id).where(_shown(activity)).exists()))
+    return db.session.execute(select(select(Idea.id).where(_shown(activity)).exists())).scalar_one()
 
 
 def ideas_of(participant: Participant, activity: Activity) -> list[Idea]:

@@ -51,7 +51,7 @@ def features_worker_command(parent: int | None) -> None:
 
     os.nice(19)  # the web server's sockets come first; the worker catches up after a burst
     click.echo("Features worker: computing each new idea's grouping features.", err=True)
-    work_forever(current_app._get_current_object(), parent=parent)
+    work_forever(current_app._get_current_object(), parent=parent)  # type: ignore[attr-defined]  # a LocalProxy
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,8 @@ walls and the report go through `theme_owner` and `grouping_span`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import cast
 
 from sqlalchemy import delete, select, update
 
@@ -42,7 +43,7 @@ Progress = Callable[[int, int], None]  # (done, total)
 def theme_owner(activity: Activity) -> Activity:
     """The activity whose themes hold this activity's ideas (itself unless grouped with another)."""
     # By id, not through the relationship: the column is set directly and must be read as written.
-    return db.session.get(Activity, activity.grouped_into_id) if activity.grouped_into_id else activity
+    return db.session.get_one(Activity, activity.grouped_into_id) if activity.grouped_into_id else activity
 
 
 def grouping_span(owner: Activity) -> list[Activity]:
@@ -70,7 +71,7 @@ def companions(activity: Activity, ids) -> list[Activity]:
     return chosen
 
 
-def start_grouping(activity: Activity, together_with: list[Activity] = ()) -> None:
+def start_grouping(activity: Activity, together_with: Sequence[Activity] = ()) -> None:
     """Mark the activity as being grouped; refuse a second run meanwhile."""
     if activity.grouping_started_at is not None:
         raise ThemeError("already_grouping")
@@ -150,7 +151,8 @@ def grouping_features(activities: list[Activity], ideas: list[Idea], run, progre
     else:
         late = dict(zip((idea.id for idea in missing),
                         run(clustering.vectorise, [idea.text for idea in missing], embed=False)))
-    features = [late[idea.id] if idea.id in late else clustering.TextFeatures.from_json(stored[idea.id])
+    # (stored features are never None: the query above and ensure_features see to it)
+    features = [late[idea.id] if idea.id in late else clustering.TextFeatures.from_json(cast(str, stored[idea.id]))
                 for idea in ideas]
     embedded = all(f.embedding is not None for f in features)
     return features, ("auto" if embedded else "tfidf")
@@ -158,7 +160,7 @@ def grouping_features(activities: list[Activity], ideas: list[Idea], run, progre
 
 def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dict[str, str],
           run=lambda fn, *a, **kw: fn(*a, **kw), progress: Progress | None = None,
-          together_with: list[Activity] = ()) -> list[Theme]:
+          together_with: Sequence[Activity] = ()) -> list[Theme]:
     """Replace the activity's themes by a fresh grouping of its visible ideas,
     and of the ideas of the questions `together_with` (their themes go).
 
@@ -229,7 +231,7 @@ def theme_in(activity: Activity, theme_id: int) -> Theme:
 
 def theme_of_workshop(workshop_id: int, theme_id: int) -> Theme:
     theme = db.session.get(Theme, theme_id or 0)
-    if theme is None or db.session.get(Activity, theme.activity_id).workshop_id != workshop_id:
+    if theme is None or db.session.get_one(Activity, theme.activity_id).workshop_id != workshop_id:
         raise ThemeError("unknown_theme")
     return theme
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import force_locale
@@ -58,11 +59,11 @@ def off_loop(fn, *args, **kwargs):
     return fn(*args, **kwargs)
 
 
-def run_grouping(app, activity_id: int, k: int | None, seeds: list[str], together_ids: list[int] = ()) -> None:
+def run_grouping(app, activity_id: int, k: int | None, seeds: list[str], together_ids: Sequence[int] = ()) -> None:
     # A request context of its own: templates build URLs, and the request that
     # started the grouping has long answered.
     with app.test_request_context("/"):
-        activity = db.session.get(Activity, activity_id)
+        activity = db.session.get_one(Activity, activity_id)
         workshop = activity.workshop
         try:
             together = logic.companions(activity, together_ids)
@@ -102,7 +103,7 @@ def group(workshop_id: int, activity_id: int):
     except logic.ThemeError as error:
         return message_fragment(error_message(error.code))
     together_ids = [a.id for a in together]
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as the app
     if app.config.get("GROUPING_INLINE"):
         run_grouping(app, activity.id, k, seeds, together_ids)
         db.session.refresh(activity)
@@ -159,7 +160,8 @@ def rename(workshop_id: int, theme_id: int):
 def merge(workshop_id: int, theme_id: int):
     workshop, theme = facilitated_theme(workshop_id, theme_id)
     try:
-        target = logic.theme_in(db.session.get(Activity, theme.activity_id), request.form.get("into", type=int) or 0)
+        target = logic.theme_in(db.session.get_one(Activity, theme.activity_id),
+                                request.form.get("into", type=int) or 0)
         logic.merge(target, theme)
     except logic.ThemeError as error:
         return message_fragment(error_message(error.code))
