@@ -78,7 +78,7 @@ def guessing_too_much() -> bool:
     if not counting_guesses():
         return False
     try:
-        return not all(limiter.limiter.test(item, GUESSES, request.remote_addr) for item in guess_limits())
+        return not all(limiter.limiter.test(item, GUESSES, request.remote_addr or "") for item in guess_limits())
     except Exception:  # noqa: BLE001 - the limits' store away: never lock a venue out for it
         current_app.logger.warning("could not read the join-code guesses", exc_info=True)
         return False

@@ -170,7 +170,7 @@ def by_token(token: str) -> Signup | None:
     return db.session.scalar(select(Signup).where(Signup.token == token)) if token else None
 
 
-def counts(program: Program) -> dict[str, int]:
+def counts(program: Program) -> dict[tuple[str, str], int]:
     found = {(r, s): 0 for r in ROLES for s in STATUSES}
     for signup in signups(program):
         found[signup.role, signup.status] += 1
@@ -239,7 +239,7 @@ def _import_rows(text: str) -> list[dict]:
     fields = [IMPORT_HEADERS.get(folded(h)) for h in header]
     if not {"name", "email", "role"} <= set(fields):
         raise ImportRefused("csv_columns")
-    rows = []
+    rows: list[dict] = []
     for line, values in numbered:
         if len(rows) >= MAX_IMPORT_ROWS:
             raise ImportRefused("csv_too_many", line, str(MAX_IMPORT_ROWS))
@@ -334,7 +334,7 @@ def _involving(signup_id: int):
     return or_(Match.student_id == signup_id, Match.citizen_id == signup_id, Match.employer_id == signup_id)
 
 
-def _pool(program: Program) -> list[Signup]:
+def _pool(program: Program) -> list[tuple[Signup, int]]:
     """Accepted people not already in an accepted match (employers: while capacity is left)."""
     accepted = matches(program, "accepted")
     busy = {m.student_id for m in accepted} | {m.citizen_id for m in accepted}
@@ -375,10 +375,10 @@ def run(program: Program) -> solver.Proposal:
 
 def unmatched(program: Program) -> dict[str, list[Signup]]:
     """Accepted students and citizens in no match, proposed or accepted."""
-    placed = set()
+    placed: set[int] = set()
     for m in matches(program):
         placed.update((m.student_id, m.citizen_id))
-    left = {"student": [], "citizen": []}
+    left: dict[str, list[Signup]] = {"student": [], "citizen": []}
     for signup in signups(program, "accepted"):
         if signup.role in left and signup.id not in placed and signup.consent_text:
             left[signup.role].append(signup)
@@ -596,7 +596,7 @@ def event_of(program: Program, event_id: int) -> Event | None:
 
 def invite(event: Event, roles: list[str], matched_only: bool = False) -> int:
     """Invite the accepted people of these roles (only those in an accepted match, if asked); never twice."""
-    program = db.session.get(Program, event.program_id)
+    program = db.session.get_one(Program, event.program_id)
     already = {i.signup_id for i in invitations(event)}
     placed = {m.id for match in matches(program, "accepted") for m in match.members}
     added = 0
@@ -654,9 +654,9 @@ def set_schedule(program: Program, ends_on: date | None, evaluation_open: bool) 
 def answer_survey(signup: Signup, overall: int | None, impacts: str, helped: str, hindered: str,
                   today: date | None = None) -> SurveyAnswer:
     """A member's evaluation, while it is open; answering again replaces the earlier answer."""
-    if not evaluation_window(db.session.get(Program, signup.program_id), today)["open"]:
+    if not evaluation_window(db.session.get_one(Program, signup.program_id), today)["open"]:
         raise Refused("evaluation_closed")
-    if overall not in range(1, 6):
+    if overall is None or overall not in range(1, 6):
         raise Refused("satisfaction_required")
     answer = survey_of(signup) or SurveyAnswer(program_id=signup.program_id, signup_id=signup.id)
     answer.overall = overall
@@ -720,7 +720,7 @@ EXPORT_FIELDS = ("role", "name", "email", "phone", "languages", "french_level", 
 def export_person(signup: Signup) -> dict:
     """Everything kept about one person, with the consent they gave and their matches."""
     data = {key: getattr(signup, key) for key in EXPORT_FIELDS}
-    program = db.session.get(Program, signup.program_id)
+    program = db.session.get_one(Program, signup.program_id)
     data.update(program=program.name, consent_text=signup.consent_text,
                 consent_at=signup.consent_at.isoformat() if signup.consent_at else "",
                 signed_up_at=signup.created_at.isoformat() if signup.created_at else "",

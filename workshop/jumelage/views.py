@@ -411,7 +411,7 @@ def private(response):
 
 
 def member_page(person, status: int = 200, error: str | None = None, error_match: int | None = None):
-    program = db.session.get(Program, person.program_id)
+    program = db.session.get_one(Program, person.program_id)
     if not person.consent_text:  # invited from a list: the profile and the consent come first
         return private(make_response(render_template(
             "jumelage/complete.html", signup=person, program=program, consent=consent_text(program), error=error,
@@ -440,7 +440,7 @@ ADDRESS_POSTS = "300 per hour"  # a campus room behind one address
 
 
 def on_private_link() -> bool:
-    return request.blueprint == bp.name and bool(request.view_args) and "token" in request.view_args
+    return request.blueprint == bp.name and request.view_args is not None and "token" in request.view_args
 
 
 def guess_items():
@@ -457,7 +457,8 @@ def counting() -> bool:
 def slow_down_link_guessers():
     if on_private_link() and counting():
         try:
-            over = not all(limiter.limiter.test(item, LINK_GUESSES, request.remote_addr) for item in guess_items())
+            over = not all(limiter.limiter.test(item, LINK_GUESSES, request.remote_addr or "")
+                           for item in guess_items())
         except Exception:  # noqa: BLE001 - the limits' store away: never lock members out for it
             current_app.logger.warning("could not read the private-link guesses", exc_info=True)
             over = False
@@ -470,10 +471,10 @@ def count_unknown_links(response):
     # Only a link that does not exist counts: a member's stale form (a match
     # dissolved since) answers 404 too, and must not lock a campus out.
     if (response.status_code == 404 and on_private_link() and counting()
-            and logic.by_token(request.view_args["token"]) is None):
+            and logic.by_token((request.view_args or {})["token"]) is None):
         try:
             for item in guess_items():
-                limiter.limiter.hit(item, LINK_GUESSES, request.remote_addr)
+                limiter.limiter.hit(item, LINK_GUESSES, request.remote_addr or "")
         except Exception:  # noqa: BLE001
             current_app.logger.warning("could not count a private-link guess", exc_info=True)
     return response
@@ -516,7 +517,7 @@ def complete(token: str):
     person = logic.by_token(token) or abort(404)
     if person.consent_text:
         return redirect(url_for("jumelage.member", token=token))
-    program = db.session.get(Program, person.program_id)
+    program = db.session.get_one(Program, person.program_id)
     try:
         logic.complete(person, request.form, consent_text(program))
     except logic.Refused as refused:
