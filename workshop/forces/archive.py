@@ -19,6 +19,7 @@ from workshop.forces.models import (
     ForceImpact,
 )
 from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _ref, _text, _ts, _unique, _whole
+from workshop.reports.logic import RefMap
 from workshop.workshops.models import Activity
 
 
@@ -27,7 +28,7 @@ def export(activity: Activity, refs, names: bool) -> dict:
     if field is None:
         return {"forces": None}
     rows = forces_of(field)
-    ref = {force.id: f"F{n}" for n, force in enumerate(rows, start=1)}
+    ref: RefMap = {force.id: f"F{n}" for n, force in enumerate(rows, start=1)}
     agreements: dict[int, list[str]] = {}
     for force_id, pid in db.session.execute(
             select(ForceAgreement.force_id, ForceAgreement.participant_id)

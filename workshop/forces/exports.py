@@ -58,7 +58,7 @@ def rows(workshop: Workshop, names: bool, layout: reports.Layout) -> list[list]:
         every = logic.view(field, include_hidden=True)
         weighed = {d.force.id: d.weighed for d in every.driving + every.restraining}
         forces = logic.forces_of(field)
-        ref = {f.id: f"F{n}" for n, f in enumerate(forces, start=1)}
+        ref: reports.RefMap = {f.id: f"F{n}" for n, f in enumerate(forces, start=1)}
         for force in forces:
             w = weighed.get(force.id)  # a merged duplicate counts in the force it joined
             who = _author(people.get(force.participant_id), refs.participants, force.participant_id, names, level)
@@ -85,7 +85,7 @@ def sheet(workshop: Workshop, names: bool, layout: reports.Layout) -> tuple[list
     return header(names, layout), rows(workshop, names, layout)
 
 
-def _author(person, refs: dict[int, str], participant_id: int, names: bool, level: str) -> list[str]:
+def _author(person, refs: reports.RefMap, participant_id: int, names: bool, level: str) -> list[str]:
     """Reference and group, and the nickname only when asked and the activity
     names people; all blank under an anonymous activity: not even a pseudonym
     other rows could name."""

@@ -60,7 +60,7 @@ def adopted_orphans(workshop: Workshop) -> list[Project]:
     for project in projects:
         if project.workshop_id not in readable:
             readable[project.workshop_id] = project.workshop_id == workshop.id or can_read(
-                workshop.owner, db.session.get(Workshop, project.workshop_id))
+                workshop.owner, db.session.get_one(Workshop, project.workshop_id))
     return [project for project in projects if readable[project.workshop_id]]
 
 
@@ -92,7 +92,7 @@ def create(workshop: Workshop, typed_subject: str, project_id: int | None) -> Fo
     return field
 
 
-def field_of_activity(activity: Activity) -> ForceField:
+def field_of_activity(activity: Activity) -> ForceField | None:
     return snapshot.once(("force-field-of", activity.id), lambda: db.session.scalar(
         select(ForceField).where(ForceField.activity_id == activity.id)))
 
@@ -153,7 +153,7 @@ def post(field: ForceField, participant: Participant, side: str, strength, text:
 def kept(force: Force) -> Force:
     """The force a duplicate was merged into (itself if it was not)."""
     while force.merged_into_id is not None:
-        force = db.session.get(Force, force.merged_into_id)
+        force = db.session.get_one(Force, force.merged_into_id)
     return force
 
 

@@ -36,7 +36,8 @@ def texts(workshop: Workshop):
 
 def held(participant_id: int) -> list[str]:
     def count(model) -> int:
-        return db.session.scalar(select(func.count(model.id)).where(model.participant_id == participant_id))
+        return db.session.execute(
+            select(func.count(model.id)).where(model.participant_id == participant_id)).scalar_one()
 
     return [ngettext("%(num)d force", "%(num)d forces", count(Force)),
             ngettext("%(num)d impact", "%(num)d impacts", count(ForceImpact))]

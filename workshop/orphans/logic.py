@@ -650,11 +650,12 @@ def follow_ups(today: date | None = None, adoptions: list[Adoption] | None = Non
                ) -> tuple[list[Adoption], list[Adoption]]:
     """(overdue, due within a week) open adoptions."""
     today = today or date.today()
-    open_ones = [a for a in (all_adoptions() if adoptions is None else adoptions)
-                 if pipeline.is_open(a.stage) and a.next_follow_up]
-    overdue = [a for a in open_ones if a.next_follow_up < today]
-    due = [a for a in open_ones if today <= a.next_follow_up <= today + timedelta(days=7)]
-    return sorted(overdue, key=lambda a: a.next_follow_up), sorted(due, key=lambda a: a.next_follow_up)
+    dated = [(a.next_follow_up, a) for a in (all_adoptions() if adoptions is None else adoptions)
+             if pipeline.is_open(a.stage) and a.next_follow_up]
+    overdue = [(day, a) for day, a in dated if day < today]
+    due = [(day, a) for day, a in dated if today <= day <= today + timedelta(days=7)]
+    return ([a for _, a in sorted(overdue, key=lambda pair: pair[0])],
+            [a for _, a in sorted(due, key=lambda pair: pair[0])])
 
 
 def counts(adoptions: list[Adoption]) -> dict[str, int]:
@@ -856,7 +857,7 @@ def _import_rows(text: str) -> list[dict]:
     fields = [IMPORT_HEADERS.get(normalised(h)) for h in header]
     if "name" not in fields:
         raise ImportRefused("csv_columns", found=", ".join(h.strip() for h in header if h.strip()) or "—")
-    rows = []
+    rows: list[dict[str, str]] = []
     for line, values in enumerate(reader, start=2):
         if line % IMPORT_BATCH == 0:
             _breathe()

@@ -5,6 +5,8 @@ end, needs a note that says why."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 STAGES = ("proposed", "interested", "adopted", "in_progress", "realised", "declined", "abandoned")
 FORWARD = ("proposed", "interested", "adopted", "in_progress", "realised")
 ENDS = ("realised", "declined", "abandoned")
@@ -43,7 +45,7 @@ def reached(stages_to) -> set[str]:
     return seen | set(FORWARD[:furthest + 1])
 
 
-def adopted_at(events) -> object | None:
+def adopted_at(events) -> datetime | None:
     """When the adoption first reached adopted or beyond (events oldest first)."""
     return next((e.at for e in events if e.stage_to in FORWARD[FORWARD.index("adopted"):]), None)
 

@@ -72,7 +72,7 @@ def who() -> str:
     return current_user.email
 
 
-def download(body: str, mimetype: str, filename: str):
+def download(body: str | bytes, mimetype: str, filename: str):
     response = make_response(body)
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -38,7 +38,7 @@ from workshop.i18n import LANGUAGES
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
 from workshop.kinds import kind_of
 from workshop.participants.models import Participant
-from workshop.reports.logic import ideas_of, participants_of, projects_of, refs_of
+from workshop.reports.logic import RefMap, ideas_of, participants_of, projects_of, refs_of
 from workshop.themes.models import MAX_KEYWORDS_LENGTH, MAX_LABEL_LENGTH, Theme
 from workshop.voting.models import PROJECT_STATUSES, Project, Round
 from workshop.workshops.logic import new_join_code, utcnow
@@ -73,7 +73,7 @@ def _activity(activity: Activity, refs, names: bool) -> dict:
 def export_json(workshop: Workshop, names: bool = False) -> dict:
     """The whole workshop as a document `import_json` restores (see the module's docstring)."""
     refs = refs_of(workshop)
-    groups = {g.id: g.name for g in workshop.groups}
+    groups: RefMap = {g.id: g.name for g in workshop.groups}
     current = workshop.current_activity_id
     unnamed = anonymity.anonymous_authors(workshop) if names else set()
     return {
@@ -307,6 +307,7 @@ class _Restore:
         for activity, entry in self.later:
             kind = kind_of(activity)
             if kind.archive_key and entry.get(kind.archive_key) is not None:
+                assert kind.restore is not None  # a kind that writes its part reads it back
                 kind.restore(self, activity, entry[kind.archive_key])
         current = self.doc["workshop"].get("current_activity")
         if current is not None:

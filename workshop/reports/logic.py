@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -41,20 +41,24 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # --------------------------------------------------------------------------- references
 
+#: References by database id, also looked up with an optional id (a missing row has none).
+RefMap = dict[Hashable, str]
+
+
 @dataclass
 class Refs:
     """Per-workshop references: stable across export and import, never database ids."""
 
-    participants: dict[int, str] = field(default_factory=dict)
-    activities: dict[int, str] = field(default_factory=dict)
-    themes: dict[int, str] = field(default_factory=dict)
-    ideas: dict[int, str] = field(default_factory=dict)
-    projects: dict[int, str] = field(default_factory=dict)
-    subjects: dict[int, str] = field(default_factory=dict)  # six-hats subjects
-    cells: dict[int, str] = field(default_factory=dict)
+    participants: RefMap = field(default_factory=dict)
+    activities: RefMap = field(default_factory=dict)
+    themes: RefMap = field(default_factory=dict)
+    ideas: RefMap = field(default_factory=dict)
+    projects: RefMap = field(default_factory=dict)
+    subjects: RefMap = field(default_factory=dict)  # six-hats subjects
+    cells: RefMap = field(default_factory=dict)
 
 
-def _numbered(prefix: str, ids) -> dict[int, str]:
+def _numbered(prefix: str, ids) -> RefMap:
     """References in the given order: the order in which an import recreates the rows."""
     return {id_: f"{prefix}{n}" for n, id_ in enumerate(ids, start=1)}
 
@@ -358,7 +362,7 @@ def _author_cells(activity, author, ref: str, names: bool) -> list[str]:
 def idea_rows(workshop: Workshop, names: bool = False) -> tuple[list[str], list[list]]:
     """Every idea sent, hidden and merged ones included (the record), oldest first."""
     refs = refs_of(workshop)
-    themes = {t.id: t.label for a in workshop.activities for t in a.themes}
+    themes: RefMap = {t.id: t.label for a in workshop.activities for t in a.themes}
     activities = {a.id: a for a in workshop.activities}
     people = {p.id: p for p in participants_of(workshop)}
     header = list(IDEA_COLUMNS) + (["nickname"] if names else [])
@@ -581,6 +585,7 @@ def _write_xlsx(sheets: list[tuple[str, list[str], list[list]]], layout: Layout)
 
     values = _value_labels() if layout.language != "codes" else {}
     book = Workbook()
+    assert book.active is not None  # a new workbook's first sheet
     book.remove(book.active)
     for title, header, rows in sheets:
         sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31])
