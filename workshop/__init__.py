@@ -70,7 +70,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         async_handlers=app.config.get("SOCKETIO_ASYNC_HANDLERS", True),
         # The control and projector pages need the signed-in user on the socket.
         manage_session=True,
-        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []) or None,
+        # None (same origin only) is Flask-SocketIO's own default, which its stubs leave out.
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []) or None,  # type: ignore[arg-type]
     )
     live.guard_handshake(app)  # a client whose cookie says nobody gets no socket at all
     security.init_app(app)
@@ -105,7 +106,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Behind one reverse proxy: the phone's own address (for rate limits) and scheme.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]  # Flask's documented way
     accounts_cli.init_app(app)
     themes_cli.init_app(app)
     return app

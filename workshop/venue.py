@@ -58,7 +58,7 @@ def _addresses_of_hostname() -> list[str]:
         found = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
     except OSError:
         return []
-    return [entry[4][0] for entry in found]
+    return [str(entry[4][0]) for entry in found]  # an IPv4 or IPv6 address, typed str | int
 
 
 def _addresses_of_interfaces() -> list[str]:

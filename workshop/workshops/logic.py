@@ -183,7 +183,7 @@ def stop_timer(workshop: Workshop) -> None:
 
 def participant_count(workshop: Workshop) -> int:
     """The people in the room: those who joined and have not left."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Participant.id)).where(Participant.workshop_id == workshop.id,
                                                  Participant.left_at.is_(None))
-    )
+    ).scalar_one()

@@ -58,7 +58,9 @@ def join_url(workshop: Workshop) -> str:
 @bp.get("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico whatever the page links: answer with the icon."""
-    return send_from_directory(current_app.static_folder, "favicon.svg", max_age=7 * 24 * 3600)
+    static = current_app.static_folder
+    assert static is not None  # create_app gives the app its static folder
+    return send_from_directory(static, "favicon.svg", max_age=7 * 24 * 3600)
 
 
 @bp.get("/")
@@ -104,8 +106,8 @@ def new():
     if form.validate_on_submit():
         try:
             workshop = logic.create_workshop(
-                current_user, form.title.data, form.language.data,
-                lines(form.groups.data), lines(form.prompts.data),
+                current_user, form.title.data or "", form.language.data,  # the title is required
+                lines(form.groups.data or ""), lines(form.prompts.data or ""),
             )
         except logic.WorkshopError as error:
             form.prompts.errors = [workshop_error_message(error.code)]
