@@ -8,6 +8,10 @@ The development suite (settings are chosen on the mean over these, never on one 
   for the project (benchmarks/data/accueil_ideas.csv).
 - quartier tags (fr): 80 tag-like answers ("piste cyclable", "épicerie"), 8 topics, where
   the words carry the topic (benchmarks/data/quartier_tags.csv).
+- lieux (fr): 80 answers to a consultation on eight public places, labelled by the place each
+  is about, each place's ten answers on ten different aspects (lighting, benches, toilets,
+  parking...): the place's words carry the topic, and what an answer asks for points
+  elsewhere (benchmarks/data/lieux_sites.csv).
 - chatterbot (en): the English part of the public ``chatterbot-corpus`` PyPI package
   (labels = the corpus's own category of each YAML file; 13 topical categories, at most 60
   conversations each; text = prompt + first reply).
@@ -112,6 +116,7 @@ def suite(ccc_path: str) -> list[tuple[str, bool, list[str], list[str]]]:
         sets.append(("ccc (fr)", False) + load_ccc(ccc_path))
     sets.append(("accueil (fr/en)", False) + load_labelled("accueil_ideas.csv"))
     sets.append(("quartier tags (fr)", False) + load_labelled("quartier_tags.csv"))
+    sets.append(("lieux (fr)", False) + load_labelled("lieux_sites.csv"))
     english = load_chatterbot()
     if english:
         sets.append(("chatterbot (en)", False) + english)
@@ -181,6 +186,7 @@ def main(argv=None) -> None:
           "| embedding + k-means | names fit | names of 2+ words | repeated names | seconds |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     means = {False: [], True: []}
+    margins = []  # (k given - the better baseline, automatic - k given, set)
     dup_line = ""
     for name, aside, texts, y in sets:
         k_true = len(set(y))
@@ -207,6 +213,7 @@ def main(argv=None) -> None:
                f"| {np.mean(fit):.2f} | {np.mean(long_names):.2f} | {max(repeats)} | {np.mean(seconds):.2f} |")
         print(row, flush=True)
         means[aside].append((g[0], a[0], np.mean(tf), np.mean(emb)))
+        margins.append((g[0] - max(np.mean(tf), np.mean(emb)), a[0] - g[0], name))
         if name.startswith("accueil"):
             p, r, n = duplicate_scores(feats, load_labelled("accueil_ideas.csv", "id")[1])
             dup_line = f"near-duplicates on accueil's labelled pairs: precision {p:.2f}, recall {r:.2f} ({n} offered)"
@@ -215,6 +222,13 @@ def main(argv=None) -> None:
             m = np.mean(means[aside], axis=0)
             what = "kept-aside sets" if aside else "development sets"
             print(f"| mean of the {what} | | | {m[0]:.3f} | {m[1]:.3f} | | {m[2]:.3f} | {m[3]:.3f} | | | | |")
+    if margins:
+        low = min(margins)
+        worst = min(margins, key=lambda m: m[1])
+        print(f"\nk given against the better simple baseline of each set: smallest margin {low[0]:+.3f} ({low[2]}); "
+              f"sets below it: {sum(m[0] < 0 for m in margins)}")
+        print(f"automatic against k given: worst gap {worst[1]:+.3f} ({worst[2]}); "
+              f"sets more than 0.05 below: {sum(m[1] < -0.05 for m in margins)}")
     if dup_line:
         print("\n" + dup_line)
     from duplicates_quality import SETS, load, score, suggested
