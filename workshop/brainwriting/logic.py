@@ -17,8 +17,6 @@ from workshop.workshops import logic as workshops
 from workshop.workshops.models import Activity, Workshop
 
 MAX_ROUND_MINUTES = 60
-# The builds a chain shows on the projector; the rest are counted.
-CHAIN_SHOWN = 3
 
 
 class BrainwritingRejected(ValueError):
