@@ -33,9 +33,11 @@ run: setup
 	$(VENV)/bin/flask db upgrade
 	PORT=$(PORT) $(PY) -m workshop.serve
 
-# The app and the analysis package stay clean under the rules in pyproject.toml.
+# The app and the analysis package stay clean under the rules in pyproject.toml:
+# ruff, then mypy (the packages it checks are listed there too).
 lint: setup
 	$(VENV)/bin/ruff check workshop analysis
+	$(VENV)/bin/mypy
 
 test: setup lint
 	$(PY) -m pytest $(PYTEST_ARGS)
