@@ -8,7 +8,8 @@ then voting at once, on one server process.
 For each vote type and number of phones: a fresh database and server; the
 facilitator adds a round over --items items (a pasted list, as a
 participatory budget's projects would come) with live results, and opens it;
-every phone joins at once (join latency; the venue limit on joins from one
+every phone joins at once (join latency: from sending the join form to having
+the phone page, which the join answers with; the venue limit on joins from one
 address is lifted, as a forum behind one address would), loads its ballot, then changes it
 --changes times as fast as the server answers, all phones together (approval:
 a whole ballot of three items each time; dots: one dot each time, one at a

@@ -1,6 +1,6 @@
 import re
 
-from tests.conftest import join
+from tests.conftest import is_phone_page, join
 from workshop.extensions import db
 from workshop.participants.models import Participant
 
@@ -10,7 +10,8 @@ def test_join_with_nickname_and_group(client, workshop):
     assert "Employeur / entreprise" in page
     response = client.post(f"/j/{workshop.join_code}",
                            data={"nickname": " Alex ", "group": workshop.groups[1].id})
-    assert response.headers["Location"].endswith(f"/j/{workshop.join_code}/phone")
+    assert is_phone_page(response, workshop)
+    assert "Alex · Employeur / entreprise" in response.get_data(as_text=True)
     participant = db.session.query(Participant).one()
     assert (participant.nickname, participant.group_id) == ("Alex", workshop.groups[1].id)
 
@@ -64,7 +65,7 @@ def test_right_codes_do_not_count_against_a_venue(limited_app, workshop):
     """A whole room behind one NAT address joins without hitting the wrong-code limit."""
     statuses = [limited_app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}).status_code
                 for _ in range(40)]
-    assert set(statuses) == {302}
+    assert set(statuses) == {200}  # each answered with its phone page
 
 
 def test_the_phone_page_needs_a_joined_participant(client, workshop):
@@ -163,7 +164,7 @@ def test_the_same_phone_joining_again_is_the_same_person(app, workshop):
     assert 'value="P3"' in page and f'value="{workshop.groups[0].id}" required checked' in page
     # Back, with another nickname and group: the same row, their ideas still "mine".
     response = phone.post(f"/j/{workshop.join_code}", data={"nickname": "De retour", "group": workshop.groups[2].id})
-    assert response.headers["Location"].endswith("/phone")
+    assert is_phone_page(response, workshop)
     db.session.expire_all()
     assert db.session.query(Participant).count() == 40
     back = db.session.get(Participant, before)
@@ -199,7 +200,7 @@ def test_a_venue_joins_at_once_but_re_joining_cannot_exceed_the_address_cap(app,
         flooder._cookies.clear()  # a fresh participant each time, as the probe did
         statuses.append(flooder.post(f"/j/{workshop.join_code}",
                                      data={"group": workshop.groups[0].id}).status_code)
-    assert statuses[:100] == [302] * 100
+    assert statuses[:100] == [200] * 100  # each answered with its phone page
     assert statuses[100:] == [429] * 3
     assert db.session.query(Participant).count() == 100
     refused = flooder.post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id})
@@ -254,9 +255,10 @@ def test_the_facilitator_closes_joining_and_phones_already_in_carry_on(app, work
     open_first_activity(workshop)
     assert inside.post(f"/j/{workshop.join_code}/ideas", data={"text": "Toujours là", "key": "k-0000000001"}).status_code == 200
     # Someone who left comes back as themselves: not a newcomer.
-    assert leaver.post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}).status_code == 302
+    assert is_phone_page(leaver.post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}), workshop)
     facilitator_client.post(f"/w/{workshop.id}/participants/joining", data={"locked": "0"})
-    assert app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}).status_code == 302
+    assert is_phone_page(app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}),
+                         workshop)
     # Only the workshop's facilitator locks it.
     assert inside.post(f"/w/{workshop.id}/participants/joining", data={"locked": "1"}).status_code in (302, 401, 403)
     db.session.expire_all()
@@ -309,4 +311,36 @@ def test_nobody_new_joins_an_archived_workshop(app, workshop):
     refused = app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id})
     assert refused.status_code == 409 and "fermées" in refused.get_data(as_text=True)
     archive(workshop, False)
-    assert app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}).status_code == 302
+    assert is_phone_page(app.test_client().post(f"/j/{workshop.join_code}", data={"group": workshop.groups[0].id}),
+                         workshop)
+
+
+def test_a_join_is_one_request_and_few_statements(app, workshop):
+    """A room scans the code within the same seconds: the join form costs one
+    statement, and the join answers with the phone page (no second request)
+    in three: the workshop with its groups and activity, the insert, and the
+    head count pushed to the big screens."""
+    from sqlalchemy import event
+
+    from tests.conftest import joined_phones, open_first_activity
+
+    joined_phones(app, workshop, 40)
+    open_first_activity(workshop)
+    phone, group = app.test_client(), workshop.groups[2].id
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        form = phone.get(f"/j/{workshop.join_code}")
+        form_statements = len(statements)
+        answer = phone.post(f"/j/{workshop.join_code}", data={"nickname": "Léa", "group": group})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert form.status_code == 200 and form_statements == 1
+    assert is_phone_page(answer, workshop)
+    assert "Léa · Recherche" in answer.get_data(as_text=True)
+    assert workshop.activities[0].prompt in answer.get_data(as_text=True)  # the question on screen
+    assert len(statements) - form_statements <= 3, [s[:60] for s in statements[form_statements:]]

@@ -13,6 +13,10 @@
 // (when a question is open) and Dismiss, until the participant dismisses it.
 (function () {
   "use strict";
+  // Joining answers with this page at the join form's address: the page's own
+  // address goes in the history, so a reload is a GET and drafts keep one key.
+  const own = document.body.dataset.phoneUrl;
+  if (own && location.pathname !== own) history.replaceState(null, "", own + location.hash);
   const page = location.pathname; // one workshop's phone page
   const DRAFT = "draft:" + page;
   const KEPT = "kept:" + page;

@@ -68,6 +68,25 @@ def _by_code():
     )
 
 
+@cache
+def _workshop_to_join():
+    """The workshop of a join code with what joining shows: its groups (the
+    form, and the check of the one chosen) and the activity on screen (the
+    phone page the join answers with). One statement, built once."""
+    return (
+        select(Workshop).where(Workshop.join_code == bindparam("code"))
+        .options(joinedload(Workshop.groups), joinedload(Workshop.current_activity))
+    )
+
+
+def workshop_to_join(code: str) -> Workshop | None:
+    """The workshop a phone joins with this code, in one query: a room that scans
+    the code on the screen sends dozens of these in the same second."""
+    from workshop.workshops.logic import normalise_join_code
+
+    return db.session.scalars(_workshop_to_join(), {"code": normalise_join_code(code)}).unique().first()
+
+
 def current_by_code(code: str) -> Participant | None:
     """This phone's participant in the workshop with this join code, read with
     its workshop and the activity on screen in one query: every idea sent comes

@@ -56,7 +56,7 @@ def enter_code():
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 def join(code: str):
-    workshop = workshops.find_by_code(code)
+    workshop = logic.workshop_to_join(code)
     if workshop is None:
         return wrong_code(code)
     g.workshop_language = workshop.language
@@ -86,7 +86,10 @@ def join(code: str):
             pushes.room_changed(workshop)
             if back is not None:
                 hats_pushes.hat_wearers_changed(workshop)  # back under the hat they wore, if hats are worn now
-            return redirect(url_for("participants.phone", code=workshop.join_code))
+            # The phone page itself, not a redirect to it: a room joins within the same
+            # seconds, and a second request per phone was a third of each join.
+            # phone.js puts the page's own address in the history, so a reload is a GET.
+            return phone_page(workshop, participant)
     if error and status == 200:
         status = 422
     return render_template("participants/join.html", workshop=workshop, error=error,
@@ -122,11 +125,14 @@ def leave(code: str):
 
 @bp.get("/j/<code>/phone")
 def phone(code: str):
-    workshop = workshops.find_by_code(code)
-    participant = logic.current(workshop) if workshop else None
+    participant = logic.current_by_code(code)
     if participant is None:
         # Known or not, the code goes through the (rate-limited) join page.
         return redirect(url_for("participants.join", code=code))
+    return phone_page(participant.workshop, participant)
+
+
+def phone_page(workshop: Workshop, participant):
     g.workshop_language = workshop.language
     return render_template("participants/phone.html", workshop=workshop, participant=participant)
 
