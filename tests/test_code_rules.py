@@ -39,3 +39,51 @@ def test_privacy_asks_the_kinds_and_imports_none_of_them():
              for number, line in enumerate((ROOT / path).read_text(encoding="utf-8").splitlines(), start=1)
              if (match := WORKSHOP_IMPORT.match(line)) and match.group(1) in packages]
     assert found == []
+
+
+def _raised_refusals():
+    """(file:line, refusal class, code) for every `raise X("code", ...)` in
+    workshop/ whose X is a refusal (workshop/refusals.py); X is looked up in
+    its module's names, or by class name when the module imports it locally."""
+    import ast
+    import importlib
+
+    from workshop.refusals import Refused
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    by_name: dict[str, list[type]] = {}
+    for sub in subclasses(Refused):
+        by_name.setdefault(sub.__name__, []).append(sub)
+    for path in sorted((ROOT / "workshop").rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        raises = [node for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                  if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args
+                  and isinstance(node.exc.args[0], ast.Constant) and isinstance(node.exc.args[0].value, str)]
+        if not raises or str(relative) == "workshop/serve.py":  # serve.py patches the process for gevent
+            continue
+        module = importlib.import_module(".".join(relative.with_suffix("").parts).removesuffix(".__init__"))
+        for node in raises:
+            chain = ast.unparse(node.exc.func).split(".")
+            found = getattr(module, chain[0], None)
+            for part in chain[1:]:
+                found = getattr(found, part, None)
+            if found is None and len(by_name.get(chain[-1], [])) == 1:
+                found = by_name[chain[-1]][0]
+            if isinstance(found, type) and issubclass(found, Refused):
+                yield f"{relative}:{node.lineno}", found, node.exc.args[0].value
+
+
+def test_every_refusal_raised_has_its_message():
+    """A refusal's code picks its message in its feature's table: a code with
+    no message would tell the person only "This could not be done"."""
+    from workshop import create_app
+
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})  # every feature imported
+    raised = list(_raised_refusals())
+    assert len({cls for _where, cls, _code in raised}) >= 1
+    missing = [f"{where}: {cls.__name__}({code!r})" for where, cls, code in raised if code not in cls.messages]
+    assert missing == []

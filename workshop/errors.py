@@ -123,7 +123,12 @@ def keep_retry_after(response):
 def init_app(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
+    from workshop.refusals import Refused
+
     app.register_error_handler(CSRFError, csrf_failed)
+    # A command a feature refused and its view let through (workshop/refusals.py):
+    # its message in the form's message area, as htmx forms show refusals.
+    app.register_error_handler(Refused, lambda error: message_fragment(error.message(), error.status))
     for status in (403, 404, 408, 413, 429, 500):
         app.register_error_handler(status, lambda error, status=status: answer(status))
     # A body trickled slower than BODY_TIMEOUT (workshop/serve.py cuts it off).

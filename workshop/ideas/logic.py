@@ -12,17 +12,17 @@ from sqlalchemy.orm import selectinload
 from workshop import kinds
 from workshop.database import commit_keeping_loaded
 from workshop.extensions import Model, db
+from workshop.ideas.messages import REFUSALS
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
 from workshop.participants.models import Participant
+from workshop.refusals import Refused
 from workshop.workshops.models import Activity
 
 
-class IdeaRejected(ValueError):
-    """The idea was not stored; `code` says why, for a translated message."""
+class IdeaRejected(Refused):
+    """The idea was not stored; `code` says why (workshop/ideas/messages.py)."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    messages = REFUSALS
 
 
 def clean_text(text: str) -> str:

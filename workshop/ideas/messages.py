@@ -1,18 +1,26 @@
 """What a phone is told when an idea is refused, by the refusal's code
-(workshop.ideas.logic.IdeaRejected); the six-hats comments share it."""
+(workshop.ideas.logic.IdeaRejected); the six-hats comments and the forces
+share the codes of a text's checks."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from workshop.refusals import Message
+
+REFUSALS: dict[str, Message] = {
+    "empty": _l("Your idea is empty: write something first."),
+    "too_long": _l("Your idea is too long: 500 characters at most."),
+    "closed": _l("This activity is closed: your idea was not sent."),
+    "wrong_activity": _l("This activity does not take ideas."),
+    "bad_key": _l("Reload the page and send your idea again."),
+    "unknown_idea": _l("This idea no longer exists."),
+    "bad_merge": _l("Choose two different ideas of the same activity to merge."),
+}
 
 
 def rejection_message(code: str) -> str:
-    return {
-        "empty": _("Your idea is empty: write something first."),
-        "too_long": _("Your idea is too long: 500 characters at most."),
-        "closed": _("This activity is closed: your idea was not sent."),
-        "wrong_activity": _("This activity does not take ideas."),
-        "bad_key": _("Reload the page and send your idea again."),
-        "unknown_idea": _("This idea no longer exists."),
-        "bad_merge": _("Choose two different ideas of the same activity to merge."),
-    }.get(code, _("This could not be done."))
+    """For the hats and forces views, until their refusals name their own tables."""
+    from workshop.ideas.logic import IdeaRejected
+
+    return IdeaRejected(code).message()

@@ -9,7 +9,6 @@ from workshop.errors import message_fragment, sent
 from workshop.extensions import limiter
 from workshop.guards import facilitated, idea_limit, participant_key, phone_participant
 from workshop.ideas import logic, pushes
-from workshop.ideas.messages import rejection_message
 
 bp = Blueprint("ideas", __name__)
 
@@ -51,12 +50,9 @@ def send(code: str):
     sent_for = request.form.get("activity", type=int)
     if activity is None or (sent_for is not None and sent_for != activity.id):
         # Written for an activity that is no longer on screen (a resend after a drop).
-        return message_fragment(rejection_message("closed"))
-    try:
-        idea, stored_now = logic.submit_idea(
-            participant, activity, request.form.get("text", ""), request.form.get("key", ""))
-    except logic.IdeaRejected as rejected:
-        return message_fragment(rejection_message(rejected.code))
+        raise logic.IdeaRejected("closed")
+    idea, stored_now = logic.submit_idea(
+        participant, activity, request.form.get("text", ""), request.form.get("key", ""))
     if stored_now:
         pushes.idea_changed(idea)
     # phone.js skips a card it already shows (a resend's).
@@ -93,8 +89,7 @@ def edit(workshop_id: int, idea_id: int):
     try:
         logic.edit_text(idea, request.form.get("text", ""))
     except logic.IdeaRejected as rejected:
-        return render_template("ideas/_edit.html", idea=idea,
-                               error=rejection_message(rejected.code)), 422
+        return render_template("ideas/_edit.html", idea=idea, error=rejected.message()), 422
     pushes.idea_changed(idea)
     return control_card(idea)
 
@@ -113,13 +108,9 @@ def merge(workshop_id: int):
     workshop = facilitated(workshop_id)
     ids = sorted({int(i) for i in request.form.getlist("idea") if i.isdigit()})
     if len(ids) < 2:
-        return message_fragment(rejection_message("bad_merge"))
-    try:
-        chosen = [logic.idea_in(workshop.id, i) for i in ids]
-        # The oldest idea stays; later duplicates fold into it.
-        logic.merge(chosen[0], chosen[1:])
-    except logic.IdeaRejected as rejected:
-        return message_fragment(rejection_message(rejected.code))
+        raise logic.IdeaRejected("bad_merge")
+    chosen = [logic.idea_in(workshop.id, i) for i in ids]
+    logic.merge(chosen[0], chosen[1:])  # the oldest idea stays; later duplicates fold into it
     # Phones show no wall: re-rendering them would wipe what people are typing.
     response = make_response(live.stage_answer(workshop, audiences=live.FACILITATOR_AUDIENCES))
     response.headers["HX-Retarget"] = "#stage"
