@@ -30,6 +30,21 @@ from workshop.workshops.models import Workshop
 
 log = logging.getLogger(__name__)
 
+def _server():
+    """python-socketio's server, which Flask-SocketIO sets at init_app (its stubs do not say so)."""
+    return socketio.server  # type: ignore[attr-defined]
+
+
+def _sid() -> str:
+    """The socket of the event being handled, which Flask-SocketIO puts on the request."""
+    return request.sid  # type: ignore[attr-defined]
+
+
+def _the_app():
+    """The app itself, not the proxy: background tasks outlive the request."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
 AUDIENCES = ("projector", "control", "phones")
 FACILITATOR_AUDIENCES = ("projector", "control")
 
@@ -62,8 +77,6 @@ _sockets_by_address: dict[str, set[str]] = {}
 
 
 def _address() -> str:
-    from flask import request
-
     return request.remote_addr or ""
 
 
@@ -96,7 +109,7 @@ def guard_handshake(app) -> None:
     stranger never holds a socket, nor makes the server keep one for
     WATCH_TIMEOUT. The WebSocket upgrade itself is refused earlier, in
     workshop/serve.py. Called once per app, after socketio.init_app."""
-    eio = socketio.server.eio
+    eio = _server().eio
     let_in = eio.handlers["connect"]  # python-socketio's own: it keeps the environ for the namespace
 
     def handshake(eio_sid, environ):
@@ -110,15 +123,18 @@ def named_room(data) -> tuple[int, str, str] | None:
     if not isinstance(data, dict):
         return None
     try:
-        workshop_id = int(data.get("workshop"))
-    except (TypeError, ValueError):
+        workshop_id = int(data["workshop"])
+    except (KeyError, TypeError, ValueError):
         return None
-    return workshop_id, data.get("audience"), data.get("lang") if data.get("lang") in LANGUAGES else "fr"
+    audience, lang = data.get("audience"), data.get("lang")
+    return workshop_id, audience if isinstance(audience, str) else "", lang if lang in LANGUAGES else "fr"
 
 
 def may_watch_named(data) -> bool:
     named = named_room(data)
-    workshop = db.session.get(Workshop, named[0]) if named else None
+    if named is None:
+        return False
+    workshop = db.session.get(Workshop, named[0])
     return workshop is not None and may_watch(workshop, named[1])
 
 
@@ -128,7 +144,6 @@ def connect(auth=None):
     room it will watch (auth): a phone naming another workshop's room, or a
     client without a session (the test client skips the Engine.IO guard), is
     refused here. Clients without auth are told apart at `watch`."""
-    from flask import request
     from socketio.exceptions import ConnectionRefusedError as Refused
 
     if not says_who_it_is():
@@ -139,30 +154,29 @@ def connect(auth=None):
     mine = _sockets_by_address.setdefault(address, set())
     if _capped(address) and len(mine) >= current_app.config["SOCKETS_PER_ADDRESS"]:
         return False
-    mine.add(request.sid)
-    socketio.start_background_task(_close_if_not_watching, current_app._get_current_object(),
-                                   request.sid, current_app.config["WATCH_TIMEOUT"])
+    mine.add(_sid())
+    socketio.start_background_task(_close_if_not_watching, _the_app(),
+                                   _sid(), current_app.config["WATCH_TIMEOUT"])
     return True
 
 
 @socketio.on("disconnect")
 def disconnect(*_reason):
-    from flask import request
 
     address = _address()
     mine = _sockets_by_address.get(address)
     if mine is not None:
-        mine.discard(request.sid)
+        mine.discard(_sid())
         if not mine:
             _sockets_by_address.pop(address, None)
 
 
 def _close_if_not_watching(app, sid: str, after: float) -> None:
-    socketio.sleep(after)
-    rooms = socketio.server.manager.get_rooms(sid, "/") if socketio.server.manager.is_connected(sid, "/") else None
+    socketio.sleep(after)  # type: ignore[arg-type]  # seconds, a float as gevent takes
+    rooms = _server().manager.get_rooms(sid, "/") if _server().manager.is_connected(sid, "/") else None
     if rooms is not None and not any(isinstance(r, str) and r.startswith("workshop:") for r in rooms):
         with app.app_context():
-            socketio.server.disconnect(sid, namespace="/")
+            _server().disconnect(sid, namespace="/")
 
 
 @socketio.on("watch")
@@ -176,7 +190,7 @@ def watch(data):
         return {"ok": False, "error": "forbidden"}
     join_room(room(workshop.id, audience, lang))
     global _app
-    _app = current_app._get_current_object()
+    _app = _the_app()
     share_rooms()  # before the answer: from now on every worker renders for this room
     return {"ok": True, "server_now": server_now_ms()}
 
@@ -199,7 +213,7 @@ _refreshing = False
 
 
 def local_rooms() -> set[str]:
-    rooms = socketio.server.manager.rooms.get("/", {})
+    rooms = _server().manager.rooms.get("/", {})
     return {name for name, members in rooms.items() if isinstance(name, str)
             and name.startswith("workshop:") and members}
 
@@ -213,7 +227,7 @@ class Screens:
         self.shared = frozenset(shared)
 
     def __contains__(self, name: object) -> bool:
-        return name in self.shared or bool(socketio.server.manager.rooms.get("/", {}).get(name))
+        return name in self.shared or bool(_server().manager.rooms.get("/", {}).get(name))
 
 
 def _rooms_store():
@@ -250,7 +264,7 @@ def share_rooms() -> None:
             log.warning("could not share this worker's rooms", exc_info=True)
     if not _refreshing:
         _refreshing = True
-        socketio.start_background_task(_share_rooms_forever, current_app._get_current_object())
+        socketio.start_background_task(_share_rooms_forever, _the_app())
 
 
 def _share_rooms_forever(app) -> None:
@@ -317,7 +331,7 @@ def resync_local_screens() -> None:
                 with force_locale(lang):
                     swaps = live_state(workshop, audience)
                 # This worker's own sockets only: the others resync themselves.
-                socketio.server.emit("swap", {"swaps": swaps, "server_now": server_now_ms()},
+                _server().emit("swap", {"swaps": swaps, "server_now": server_now_ms()},
                                      to=room(workshop_id, audience, lang), namespace="/", ignore_queue=True)
         db.session.remove()
     log.warning("message queue back: re-rendered %d workshops' screens on this worker", len(by_workshop))
@@ -401,7 +415,7 @@ def replace(element_id: str, html: str) -> Swap:
 
 def upsert(element_id: str, parent: str, html: str, first: bool = False) -> Swap:
     """Replace the element, or add it to `parent`: last, or `first` (the projector lists newest first)."""
-    swap = {"op": "upsert", "id": element_id, "parent": parent, "html": html}
+    swap: Swap = {"op": "upsert", "id": element_id, "parent": parent, "html": html}
     if first:
         swap["first"] = True
     return swap
@@ -475,11 +489,11 @@ def coalesced(key: tuple, push: Callable[[], None]) -> None:
     if key in _pending:
         return
     _pending.add(key)
-    socketio.start_background_task(_push_later, current_app._get_current_object(), key, push, interval)
+    socketio.start_background_task(_push_later, _the_app(), key, push, interval)
 
 
 def _push_later(app, key: tuple, push: Callable[[], None], interval: float) -> None:
-    socketio.sleep(interval)
+    socketio.sleep(interval)  # type: ignore[arg-type]  # seconds, a float as gevent takes
     _pending.discard(key)
     with app.test_request_context("/"):
         push()

@@ -17,6 +17,8 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
 
 import gevent  # noqa: E402
 from gevent import pywsgi  # noqa: E402
@@ -103,6 +105,8 @@ class GuardedHandler(WebSocketHandler):
 
 class GuardedServer(pywsgi.WSGIServer):
     per_address = 1000
+    # gevent-websocket's handler asks the server before upgrading (True: refuse).
+    pre_start_hook: Callable[[Any], bool] | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,7 +24,7 @@ class JoinError(ValueError):
         self.code = code
 
 
-def join(workshop: Workshop, nickname: str, group_id: int | None, language: str | None = None,
+def join(workshop: Workshop, nickname: str | None, group_id: int | None, language: str | None = None,
          returning: Participant | None = None) -> Participant:
     """A new participant; an empty nickname means anonymous. Someone `returning`
     (this phone left the workshop earlier) is the same row again, with the

@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 
-class Participant(db.Model):
+class Participant(Model):
     """A phone in a workshop. Pseudonymous: a nickname is optional."""
 
     __tablename__ = "participants"

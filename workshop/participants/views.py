@@ -32,7 +32,7 @@ def count_refused_codes(response):
     if response.status_code in (403, 404) and guards.counting_guesses() and reads_a_code():
         try:
             for item in guards.guess_limits():
-                limiter.limiter.hit(item, guards.GUESSES, request.remote_addr)
+                limiter.limiter.hit(item, guards.GUESSES, request.remote_addr or "")
         except Exception:  # noqa: BLE001
             current_app.logger.warning("could not count a join-code guess", exc_info=True)
     return response
@@ -103,7 +103,7 @@ def room_for_one_more(workshop: Workshop) -> bool:
     from limits import parse_many
 
     try:
-        return all(limiter.limiter.hit(item, "joins", request.remote_addr, str(workshop.id))
+        return all(limiter.limiter.hit(item, "joins", request.remote_addr or "", str(workshop.id))
                    for item in parse_many(current_app.config["JOIN_LIMIT"]))
     except Exception:  # noqa: BLE001 - the limits' store away: let people in
         current_app.logger.warning("could not count a join", exc_info=True)
