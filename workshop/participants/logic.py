@@ -11,17 +11,19 @@ from sqlalchemy.orm import contains_eager, joinedload
 from workshop.database import commit_keeping_loaded
 from workshop.extensions import db
 from workshop.i18n import LANGUAGES
+from workshop.participants.messages import REFUSALS
 from workshop.participants.models import Participant
+from workshop.refusals import Refused
 from workshop.workshops.models import Workshop
 
 MAX_NICKNAME_LENGTH = 40
 SESSION_KEY = "participants"  # workshop id -> participant id, in the signed cookie
 
 
-class JoinError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class JoinError(Refused):
+    """The join form asks again; `code` says why (workshop/participants/messages.py)."""
+
+    messages = REFUSALS
 
 
 def join(workshop: Workshop, nickname: str | None, group_id: int | None, language: str | None = None,

@@ -77,10 +77,7 @@ def join(code: str):
             participant = logic.join(workshop, request.form.get("nickname", ""), group_id,
                                      language=request.form.get("lang"), returning=back)
         except logic.JoinError as failure:
-            error = {
-                "nickname_too_long": _("A nickname has 40 characters at most."),
-                "unknown_group": _("Choose a group from the list."),
-            }[failure.code]
+            error = failure.message()  # the form again, with what was typed
         else:
             logic.remember(participant)
             pushes.room_changed(workshop)
