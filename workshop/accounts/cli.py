@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from workshop.accounts import logic
+from workshop.accounts.messages import COMMAND_LINE
 from workshop.accounts.models import ROLES
 
 
@@ -19,12 +20,8 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
     try:
         user = logic.create_user(email, name, password, role=role)
     except logic.AccountError as error:
-        raise click.ClickException({
-            "invalid_email": "That email address is not valid.",
-            "short_password": f"The password needs {logic.MIN_PASSWORD_LENGTH} characters or more.",
-            "weak_password": "This password is too common or too simple: choose another.",
-            "email_taken": "An account with this email already exists.",
-        }.get(error.args[0], str(error))) from None
+        raise click.ClickException(
+            COMMAND_LINE.get(error.code, str(error)).format(min_length=logic.MIN_PASSWORD_LENGTH)) from None
     click.echo(f"Created {user.role} account {user.email}.")
 
 

@@ -9,8 +9,10 @@ from typing import cast
 from sqlalchemy import CursorResult, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from workshop.accounts.messages import REFUSALS
 from workshop.accounts.models import ROLES, AccountSession, User
 from workshop.extensions import db
+from workshop.refusals import Refused
 
 MIN_PASSWORD_LENGTH = 10
 # How long a sign-in lasts: a browser session (until the browser closes), or
@@ -41,8 +43,10 @@ def weak_password(password: str) -> bool:
     return steps <= {1} or steps <= {-1}
 
 
-class AccountError(ValueError):
-    pass
+class AccountError(Refused):
+    """The account was not created; `code` says why (workshop/accounts/messages.py)."""
+
+    messages = REFUSALS
 
 
 def has_any_user() -> bool:

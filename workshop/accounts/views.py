@@ -108,9 +108,7 @@ def setup():
             user = logic.create_user(form.email.data or "", form.name.data or "", form.password.data or "",
                                      role="admin")  # all three required
         except logic.AccountError as error:
-            flash(_("This password is too common or too simple: choose another.")
-                  if error.args[0] == "weak_password"
-                  else _("This account could not be created; check the email and password."), "error")
+            flash(error.message(), "error")
         else:
             sign_in(user, remember=False)
             return redirect("/")
