@@ -12,6 +12,8 @@ from workshop import kinds
 from workshop.extensions import db
 from workshop.i18n import LANGUAGES
 from workshop.participants.models import Participant
+from workshop.refusals import Refused
+from workshop.workshops.messages import REFUSALS
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
 
 # Letters and digits that cannot be misread from the back of a room (no 0/O, 1/I/L).
@@ -32,12 +34,10 @@ DEFAULT_GROUPS = {
 }
 
 
-class WorkshopError(ValueError):
-    """A rule was broken; `code` names which, for a translated message."""
+class WorkshopError(Refused):
+    """A rule was broken; `code` names which (workshop/workshops/messages.py)."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    messages = REFUSALS
 
 
 def utcnow() -> datetime:

@@ -22,7 +22,6 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from workshop import anonymity, live, qr, venue
-from workshop.errors import message_fragment
 from workshop.extensions import db
 from workshop.guards import facilitated, managed
 from workshop.kinds import kind_of
@@ -78,7 +77,7 @@ def rename(workshop_id: int):
     try:
         logic.rename(workshop, request.form.get("title", ""))
     except logic.WorkshopError as error:
-        flash(workshop_error_message(error.code), "error")
+        flash(error.message(), "error")
     return redirect(url_for("workshops.index", archived="1" if workshop.archived_at else None))
 
 
@@ -110,7 +109,7 @@ def new():
                 lines(form.groups.data or ""), lines(form.prompts.data or ""),
             )
         except logic.WorkshopError as error:
-            form.prompts.errors = [workshop_error_message(error.code)]
+            form.prompts.errors = [error.message()]
         else:
             return redirect(url_for("workshops.control", workshop_id=workshop.id))
     return render_template("workshops/new.html", form=form)
@@ -181,9 +180,7 @@ def set_anonymity(workshop_id: int, activity_id: int):
         abort(404)
     wanted = request.form.get("anonymity", "")
     if not anonymity.may_change(activity.anonymity, wanted, anonymity.has_content(activity)):
-        message = (_("Choose anonymous, stakeholder group only or nicknames.") if wanted not in anonymity.LEVELS
-                   else _("People have already written under this activity: its anonymity can only be made stronger."))
-        return message_fragment(message)
+        raise logic.WorkshopError("unknown_anonymity" if wanted not in anonymity.LEVELS else "anonymity_weaker")
     activity.anonymity = wanted
     db.session.commit()
     if activity.id in (workshop.current_activity_id, workshop.stage_activity and workshop.stage_activity.id):
@@ -212,19 +209,7 @@ def timer(workshop_id: int):
     if minutes is None:
         logic.stop_timer(workshop)
     else:
-        try:
-            logic.start_timer(workshop, minutes)
-        except logic.WorkshopError as error:
-            return render_template("_message.html", message=workshop_error_message(error.code)), 422
+        logic.start_timer(workshop, minutes)  # a refusal goes to the control view's message area
     live.timer_changed(workshop)
     return render_template("workshops/_timer.html", workshop=workshop)
 
-
-def workshop_error_message(code: str) -> str:
-    return {
-        "title_required": _("Give the workshop a title."),
-        "title_too_long": _("A title holds at most 200 characters."),
-        "prompt_required": _("Write at least one idea-generation question."),
-        "unknown_language": _("Choose French or English."),
-        "timer_range": _("A timer runs from 1 to 180 minutes."),
-    }.get(code, _("This could not be done."))
