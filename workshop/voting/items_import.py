@@ -13,6 +13,9 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 
+from workshop.refusals import Refused
+from workshop.voting.messages import IMPORT_REFUSALS
+
 MAX_ITEMS = 500
 MAX_TITLE = 300
 MAX_THEME = 120
@@ -30,12 +33,10 @@ HEADERS = {
 }
 
 
-class ImportRefused(ValueError):
-    """Nothing to import; `code` says why, for a translated message."""
+class ImportRefused(Refused):
+    """Nothing to import; `code` says why (workshop/voting/messages.py)."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    messages = IMPORT_REFUSALS
 
 
 @dataclass(frozen=True)

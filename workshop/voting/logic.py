@@ -16,6 +16,8 @@ from workshop.database import commit_keeping_loaded
 from workshop.extensions import db
 from workshop.ideas.logic import wall
 from workshop.participants.models import Participant
+from workshop.refusals import Refused
+from workshop.voting.messages import REFUSALS
 from workshop.voting.models import VOTE_KINDS, Ballot, Project, Round, RoundItem
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
 
@@ -23,12 +25,14 @@ SAVE_ATTEMPTS = 8
 NO_GROUP = ""
 
 
-class VoteRejected(ValueError):
-    """Nothing was stored; `code` (and `limit`) say why, for a translated message."""
+class VoteRejected(Refused):
+    """Nothing was stored; `code` (and the param `limit`) say why (workshop/voting/messages.py)."""
 
-    def __init__(self, code: str, limit: int | None = None):
-        super().__init__(code)
-        self.code, self.limit = code, limit
+    messages = REFUSALS
+
+    @property
+    def limit(self) -> int | None:
+        return self.params.get("limit")
 
 
 def latest_ideas_activity(workshop: Workshop) -> Activity | None:
@@ -158,7 +162,7 @@ def create_round(workshop: Workshop, title: str, kind: str, projects: list[Proje
     if not (1 <= dots <= 100 and 1 <= max_per_item <= dots and 1 <= top_k <= len(projects)):
         raise VoteRejected("bad_rules")
     if not 0 <= (min_choices or 0) <= top_k:
-        raise VoteRejected("bad_minimum", top_k)
+        raise VoteRejected("bad_minimum", limit=top_k)
     position = 1 + max((a.position for a in workshop.activities), default=-1)
     activity = Activity(workshop_id=workshop.id, kind=kinds.VOTE, prompt=title.strip() or kind, position=position)
     db.session.add(activity)
@@ -365,7 +369,7 @@ def save_ballot(round_: Round | RoundFacts, participant: Participant, change: Ca
             tally.validate_ballot(facts.kind, new, facts.rules)
         except tally.BallotError as error:
             db.session.rollback()
-            raise VoteRejected(error.code, error.limit) from None
+            raise VoteRejected(error.code, limit=error.limit) from None
         encoded = json.dumps(new if not isinstance(new, dict) else {str(k): v for k, v in new.items()})
         try:
             # The answer shows the round again: keep what is loaded across the commit.

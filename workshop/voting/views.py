@@ -6,13 +6,13 @@ import zlib
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, g, make_response, render_template, request, session
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import bindparam, select
 
 from workshop import live
-from workshop.errors import answer, message_fragment
+from workshop.errors import answer
 from workshop.extensions import db, limiter
 from workshop.guards import facilitated, guessing_too_much, participant_key, phone_participant
 from workshop.participants import logic as participants
@@ -25,37 +25,8 @@ bp = Blueprint("voting", __name__)
 
 
 def rejection_message(error: logic.VoteRejected) -> str:
-    limit = error.limit or 0  # every message below is built; only some have a limit
-    return {
-        "closed": _("This vote is closed: your vote was not changed."),
-        "over_budget": _("You have no dots left: take one back from another item first."),
-        "too_many_on_item": ngettext("%(num)d dot at most on one item.", "%(num)d dots at most on one item.", limit),
-        "invalid_dots": _("There is no dot to take back here."),
-        "too_many_approved": ngettext("Choose %(num)d item at most.", "Choose %(num)d items at most.", limit),
-        "too_many_ranked": ngettext("Rank %(num)d item at most.", "Rank %(num)d items at most.", limit),
-        "duplicate_rank": _("Each item can have one place only."),
-        "duplicate_item": _("Each item can be chosen once only."),
-        "rank_gap": _("Fill the places in order, from place 1: a place is empty above a filled one."),
-        "too_few_approved": ngettext("Choose at least %(num)d item, or none.", "Choose at least %(num)d items, or none.",
-                                     limit),
-        "too_few_ranked": ngettext("Rank at least %(num)d item, or none.", "Rank at least %(num)d items, or none.",
-                                   limit),
-        "bad_minimum": _("The minimum of choices cannot be above the number of choices or places."),
-        "score_out_of_range": _("Scores go from 1 to 5."),
-        "unknown_item": _("This item is not part of the vote."),
-        "busy": _("Many votes at once: try again."),
-        "no_ideas": _("There are no ideas to vote on yet."),
-        "no_themes": _("Group the ideas into themes first."),
-        "nothing_picked": _("Tick the themes and ideas to vote on first."),
-        "unknown_pick": _("One of the ticked items no longer exists: reload and tick again."),
-        "no_previous_round": _("There is no previous round to carry from."),
-        "unknown_question": _("This question has not been opened yet: there is nothing to vote on from it."),
-        "bad_source": _("Choose what to vote on."),
-        "too_few_items": _("A vote needs at least two items."),
-        "bad_rules": _("Check the numbers: dots, dots per item and places must fit the items."),
-        "bad_retain": _("Tick the projects to keep as priorities."),
-        "no_items": _("Paste a list (one item per line) or choose a CSV or XLSX file first."),
-    }.get(error.code, _("This could not be done."))
+    """Its message (workshop/voting/messages.py); kept for tests/test_venue.py, which words refusals through it."""
+    return error.message()
 
 
 # --- facilitator ---------------------------------------------------------------
@@ -65,25 +36,21 @@ def rejection_message(error: logic.VoteRejected) -> str:
 def create(workshop_id: int):
     workshop = facilitated(workshop_id)
     form = request.form
-    try:
-        source, activity_id, theme_id = logic.parse_source(form.get("source", "ideas"))
-        previous = latest_round(workshop) if source == "shortlist" else None
-        picked = [(kind, int(item_id)) for kind, _sep, item_id in (p.partition(":") for p in form.getlist("pick"))
-                  if item_id.isdigit()]
-        imported = brought_in(form) if source == "list" else None
-        projects = logic.candidates(workshop, source, previous=previous, carry=form.get("carry", type=int),
-                                    theme_id=theme_id, picked=picked, activity_id=activity_id, imported=imported)
-        logic.create_round(
-            workshop, form.get("title", ""), form.get("kind", "dots"), projects,
-            dots=form.get("dots", 5, type=int), max_per_item=form.get("max_per_item", 3, type=int),
-            top_k=form.get("top_k", 3, type=int), show_live=bool(form.get("show_live")),
-            impact_label=form.get("impact_label", ""), feasibility_label=form.get("feasibility_label", ""),
-            previous=previous, min_choices=form.get("min_choices", 0, type=int),
-        )
-    except logic.VoteRejected as error:
-        return message_fragment(rejection_message(error))
-    except items_import.ImportRefused as error:
-        return message_fragment(import_message(error))
+    # A VoteRejected or ImportRefused goes up: its message in the form's message area.
+    source, activity_id, theme_id = logic.parse_source(form.get("source", "ideas"))
+    previous = latest_round(workshop) if source == "shortlist" else None
+    picked = [(kind, int(item_id)) for kind, _sep, item_id in (p.partition(":") for p in form.getlist("pick"))
+              if item_id.isdigit()]
+    imported = brought_in(form) if source == "list" else None
+    projects = logic.candidates(workshop, source, previous=previous, carry=form.get("carry", type=int),
+                                theme_id=theme_id, picked=picked, activity_id=activity_id, imported=imported)
+    logic.create_round(
+        workshop, form.get("title", ""), form.get("kind", "dots"), projects,
+        dots=form.get("dots", 5, type=int), max_per_item=form.get("max_per_item", 3, type=int),
+        top_k=form.get("top_k", 3, type=int), show_live=bool(form.get("show_live")),
+        impact_label=form.get("impact_label", ""), feasibility_label=form.get("feasibility_label", ""),
+        previous=previous, min_choices=form.get("min_choices", 0, type=int),
+    )
     # New candidate projects (hats subjects) and a previous round to carry from:
     # the control view's forms are sent again (control_forms.js puts them in place).
     push_control_forms(workshop)
@@ -97,16 +64,6 @@ def brought_in(form) -> items_import.ItemList:
     return items_import.read(form.get("items_text", ""), (upload.filename or "") if upload else "", data)
 
 
-def import_message(error: items_import.ImportRefused) -> str:
-    return {
-        "nothing_given": _("Paste a list (one item per line) or choose a CSV or XLSX file first."),
-        "no_items": _("No item found: one item per line, or a title in the first column."),
-        "unreadable_file": _("This file cannot be read as a workbook: save it as XLSX or CSV and try again."),
-        "old_excel": _("Old Excel files (.xls) cannot be read: save it as XLSX or CSV and try again."),
-        "file_too_large": _("This file is too large (5 MB at most)."),
-    }.get(error.code, _("This could not be done."))
-
-
 @bp.post("/w/<int:workshop_id>/rounds/items-preview")
 @login_required
 def items_preview(workshop_id: int):
@@ -115,7 +72,7 @@ def items_preview(workshop_id: int):
     try:
         found = brought_in(request.form)
     except items_import.ImportRefused as error:
-        return render_template("voting/_items_preview.html", error=import_message(error)), 422
+        return render_template("voting/_items_preview.html", error=error.message()), 422
     return render_template("voting/_items_preview.html", found=found, limit=items_import.MAX_ITEMS)
 
 
@@ -134,10 +91,7 @@ def latest_round(workshop):
 @login_required
 def retain(workshop_id: int):
     workshop = facilitated(workshop_id)
-    try:
-        logic.retain(workshop, [int(i) for i in request.form.getlist("project") if i.isdigit()])
-    except logic.VoteRejected as error:
-        return message_fragment(rejection_message(error))
+    logic.retain(workshop, [int(i) for i in request.form.getlist("project") if i.isdigit()])
     return live.stage_answer(workshop, audiences=live.FACILITATOR_AUDIENCES)
 
 
@@ -260,7 +214,7 @@ def dots(code: str, round_id: int):
         saved = logic.move_dots(facts, participant, project_id, request.form.get("delta", type=int),
                                 change_number(request.form))
     except logic.VoteRejected as error:
-        return dot_change(facts, logic.ballot_of(facts, participant), project_id, rejection_message(error), 422)
+        return dot_change(facts, logic.ballot_of(facts, participant), project_id, error.message(), 422)
     pushes.results_changed(facts)
     return dot_change(facts, saved, project_id)
 
@@ -298,7 +252,7 @@ def save(code: str, round_id: int):
         new = ballot_from_form(facts, request.form)
         saved = logic.save_ballot(facts, participant, lambda _current: new, change_number(request.form))
     except logic.VoteRejected as error:
-        return ballot_bar(facts, logic.ballot_of(facts, participant), rejection_message(error), 422)
+        return ballot_bar(facts, logic.ballot_of(facts, participant), error.message(), 422)
     pushes.results_changed(facts)
     return ballot_bar(facts, saved, saved=True)
 
