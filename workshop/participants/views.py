@@ -122,7 +122,7 @@ def leave(code: str):
 
 @bp.get("/j/<code>/phone")
 def phone(code: str):
-    participant = logic.current_by_code(code)
+    participant = guards.phone_participant(code)
     if participant is None:
         # Known or not, the code goes through the (rate-limited) join page.
         return redirect(url_for("participants.join", code=code))
@@ -130,7 +130,7 @@ def phone(code: str):
 
 
 def phone_page(workshop: Workshop, participant):
-    g.workshop_language = workshop.language
+    """The phone's page, in the workshop's language (set by the guard or the join)."""
     return render_template("participants/phone.html", workshop=workshop, participant=participant)
 
 
