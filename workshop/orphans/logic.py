@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from workshop.extensions import db
 from workshop.orphans import pipeline
+from workshop.orphans.messages import REFUSALS
 from workshop.orphans.models import (
     DECLINE_REASONS,
     ENTRY_KINDS,
@@ -28,6 +29,7 @@ from workshop.orphans.models import (
     Organisation,
     ProgressUpdate,
 )
+from workshop.refusals import Refused
 from workshop.voting.models import Project
 from workshop.workshops.logic import utcnow
 
@@ -38,10 +40,11 @@ ORGANISATION_FIELDS = ("name", "kind", "sector", "territory", "contact_name", "c
 MAX_DESCRIPTION_LENGTH = 5000
 
 
-class OrphansRejected(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class OrphansRejected(Refused):
+    """A coordinator's (or a partner's) command refused; `code` says why
+    (workshop/orphans/messages.py)."""
+
+    messages = REFUSALS
 
 
 QUEBEC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")  # 15/03/2027: day first, as written in Québec
@@ -156,7 +159,7 @@ def describe(project: Project, description: str | None, needs: str | None) -> No
     """The coordinator's words for partner organisations: what the project is, what it needs."""
     description, needs = (description or "").strip(), (needs or "").strip()
     if len(description) > MAX_DESCRIPTION_LENGTH or len(needs) > MAX_DESCRIPTION_LENGTH:
-        raise OrphansRejected("long_description")
+        raise OrphansRejected("long_description", limit=MAX_DESCRIPTION_LENGTH)
     project.description, project.needs = description, needs
     db.session.commit()
 
@@ -328,7 +331,7 @@ def move(adoption: Adoption, stage: str, note: str, by: str, next_follow_up: dat
     try:
         pipeline.check_move(adoption.stage, stage, note)
     except pipeline.StageRefused as refused:
-        raise OrphansRejected(refused.code) from None
+        raise OrphansRejected(refused.code, **refused.params) from None
     if stage in ("declined", "abandoned") and reason not in DECLINE_REASONS:
         raise OrphansRejected("reason_required")
     waiting = other_open_offers(adoption) if stage == "adopted" else []
@@ -484,7 +487,7 @@ def add_progress_update(project: Project, text: str, by: str, on: date | None = 
     if not text:
         raise OrphansRejected("update_required")
     if len(text) > MAX_DESCRIPTION_LENGTH:
-        raise OrphansRejected("long_description")
+        raise OrphansRejected("long_description", limit=MAX_DESCRIPTION_LENGTH)
     if not adopters(project):
         raise OrphansRejected("not_adopted")
     update = ProgressUpdate(project_id=project.id, text=text, by=by)
@@ -815,11 +818,7 @@ IMPORT_HEADERS = {
 
 
 class ImportRefused(OrphansRejected):
-    """A refused import, with what is wrong: the line and the value, or the headers found."""
-
-    def __init__(self, code: str, **detail):
-        super().__init__(code)
-        self.detail = detail
+    """A refused import, with what is wrong (its params): the line and the value, or the headers found."""
 
 
 def read_spreadsheet_text(data: bytes) -> str:

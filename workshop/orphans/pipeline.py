@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from workshop.orphans.messages import REFUSALS
+from workshop.refusals import Refused
+
 STAGES = ("proposed", "interested", "adopted", "in_progress", "realised", "declined", "abandoned")
 FORWARD = ("proposed", "interested", "adopted", "in_progress", "realised")
 ENDS = ("realised", "declined", "abandoned")
 OPEN = ("proposed", "interested", "adopted", "in_progress")
 
 
-class StageRefused(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class StageRefused(Refused):
+    """A move the pipeline does not allow; `code` says why (workshop/orphans/messages.py)."""
+
+    messages = REFUSALS
 
 
 def check_move(current: str, target: str, note: str) -> None:

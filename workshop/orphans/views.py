@@ -20,36 +20,9 @@ from workshop.voting.models import Project
 bp = Blueprint("orphans", __name__)
 
 
-def error_message(code: str) -> str:
-    return {
-        "note_required": _("Going back, or reopening a closed adoption, needs a note that says why."),
-        "same_stage": _("The adoption is at this stage already."),
-        "unknown_stage": _("Choose a stage from the list."),
-        "name_required": _("An organisation needs a name."),
-        "bad_kind": _("Choose a type of organisation from the list."),
-        "bad_email": _("This email address does not look right."),
-        "archived": _("This organisation is archived."),
-        "already_offered": _("This project is already offered to this organisation."),
-        "not_offered": _("This project is not offered to partners."),
-        "interest_incomplete": _("Give your organisation's name, your name and a valid email."),
-        "closed_adoption": _("This adoption is closed: no follow-up needed."),
-        "csv_columns": _("The CSV needs at least a “name” column (the export's columns work)."),
-        "long_description": _("The description and the needs are limited to %(num)d characters each.",
-                              num=logic.MAX_DESCRIPTION_LENGTH),
-        "bad_date": _("Type the date as 2027-03-15 or 15/03/2027 (day/month/year)."),
-        "unknown_entry": _("Choose call, email, meeting or note."),
-        "entry_note_required": _("Say what was said or done."),
-        "reason_required": _("Choose why it was declined or abandoned."),
-        "others_choice_required": _("Other organisations have open offers on this project: choose what happens to them."),
-        "decline_note_required": _("Declining the other offers needs a note that says why."),
-        "description_required": _("Describe the project for partners before publishing it."),
-        "update_required": _("Write the update first."),
-        "not_adopted": _("Public updates start once a partner adopts the project."),
-        "merged": _("This organisation was merged into another one."),
-        "merge_same": _("Choose another organisation to merge into."),
-        "contact_required": _("Give the person's email or name."),
-        "pick_organisation": _("Choose an organisation in the list (search it by name)."),
-    }.get(code, _("This could not be done."))
+def refusal(code: str) -> str:
+    """A refusal's message where a view refuses without the rules (a choice left out of a form)."""
+    return logic.OrphansRejected(code).message()
 
 
 @bp.context_processor
@@ -103,7 +76,7 @@ def project_page(found: Project, status: int = 200, **extra):
     adopting = request.values.get("adopt", type=int)
     why = request.args.get("why", type=int)  # a board drag to declined or abandoned: the page asks why
     if why and "error" not in extra:
-        extra["error"] = error_message("reason_required")
+        extra["error"] = refusal("reason_required")
     return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
                            has_organisations=logic.has_organisations(), picker=picker_for("organisation"),
                            suggestions=suggestions_for(found),
@@ -124,7 +97,7 @@ def project(project_id: int):
         try:
             logic.describe(found, request.form.get("description"), request.form.get("needs"))
         except logic.OrphansRejected as error:  # the typed text comes back, nothing is lost
-            return project_page(found, 422, error=error_message(error.code), draft=request.form)
+            return project_page(found, 422, error=error.message(), draft=request.form)
         return project_page(found, message=_("Saved."))
     return project_page(found)
 
@@ -178,7 +151,7 @@ def acted_on(project: Project, act):
     try:
         act()
     except logic.OrphansRejected as error:
-        return project_page(project, 422, error=error_message(error.code))
+        return project_page(project, 422, error=error.message())
     return redirect(url_for("orphans.project", project_id=project.id))
 
 
@@ -188,7 +161,7 @@ def offer(project_id: int):
     found = db.session.get(Project, project_id) or abort(404)
     organisation = logic.pickable(request.form.get("organisation", type=int))
     if organisation is None:
-        return project_page(found, 422, error=error_message("pick_organisation"))
+        return project_page(found, 422, error=refusal("pick_organisation"))
     return acted_on(found, lambda: logic.offer(found, organisation, who(), request.form.get("note", "")))
 
 
@@ -213,11 +186,9 @@ def move(adoption_id: int):
                 return "", 204, {"HX-Redirect": target}
             if not form.get("from_page"):
                 return redirect(target)
-        if request.headers.get("HX-Request"):  # a drag on the board
-            from workshop.errors import message_fragment
-
-            return message_fragment(error_message(error.code))
-        return project_page(adoption.project, 422, error=error_message(error.code), adopting=None)
+        if request.headers.get("HX-Request"):  # a drag on the board: the app answers in its message area
+            raise
+        return project_page(adoption.project, 422, error=error.message(), adopting=None)
     if request.headers.get("HX-Request"):
         return "", 204, {"HX-Refresh": "true"}
     return redirect(local_target(form.get("back"), url_for("orphans.project", project_id=adoption.project_id)))
@@ -232,7 +203,7 @@ def log_contact(adoption_id: int):
         logic.log_contact(adoption, form.get("kind", ""), form.get("note", ""), who(), form.get("contact", ""),
                           logic.parse_date(form.get("on")), logic.parse_date(form.get("next_follow_up")))
     except logic.OrphansRejected as error:
-        return project_page(adoption.project, 422, error=error_message(error.code), log_draft=form,
+        return project_page(adoption.project, 422, error=error.message(), log_draft=form,
                             log_adoption=adoption.id)
     return redirect(url_for("orphans.project", project_id=adoption.project_id, _anchor=f"adoption-{adoption.id}"))
 
@@ -244,7 +215,7 @@ def reschedule(adoption_id: int):
     try:
         logic.set_follow_up(adoption, logic.parse_date(request.form.get("next_follow_up")), who())
     except logic.OrphansRejected as error:
-        return project_page(adoption.project, 422, error=error_message(error.code))
+        return project_page(adoption.project, 422, error=error.message())
     return redirect(local_target(request.form.get("back"),
                                  url_for("orphans.project", project_id=adoption.project_id)))
 
@@ -264,7 +235,7 @@ def progress_update(project_id: int):
         logic.add_progress_update(found, request.form.get("text", ""), who(),
                                   logic.parse_date(request.form.get("on")))
     except logic.OrphansRejected as error:
-        return project_page(found, 422, error=error_message(error.code), update_draft=request.form.get("text", ""))
+        return project_page(found, 422, error=error.message(), update_draft=request.form.get("text", ""))
     return redirect(url_for("orphans.project", project_id=found.id, _anchor="progress"))
 
 
@@ -276,7 +247,7 @@ def organisations():
         try:
             logic.save_organisation(None, request.form)
         except logic.OrphansRejected as rejected:
-            error = error_message(rejected.code)
+            error = rejected.message()
         else:
             return redirect(url_for("orphans.organisations"))
     return organisations_list(error=error), (422 if error else 200)
@@ -299,7 +270,7 @@ def organisation(organisation_id: int):
         try:
             logic.save_organisation(found, request.form)
         except logic.OrphansRejected as rejected:
-            error = error_message(rejected.code)
+            error = rejected.message()
     return organisation_page(found, error)
 
 
@@ -325,7 +296,7 @@ def archive(organisation_id: int, action: str):
     try:
         logic.archive(found) if action == "archive" else logic.unarchive(found)
     except logic.OrphansRejected as error:
-        return organisation_page(found, error_message(error.code))
+        return organisation_page(found, error.message())
     return redirect(url_for("orphans.organisations"))
 
 
@@ -335,11 +306,11 @@ def merge(organisation_id: int):
     found = db.session.get(Organisation, organisation_id) or abort(404)
     target = logic.pickable(request.form.get("into", type=int), exclude=found.id)
     if target is None:
-        return organisation_page(found, error_message("pick_organisation"))
+        return organisation_page(found, refusal("pick_organisation"))
     try:
         logic.merge(found, target, who())
     except logic.OrphansRejected as error:
-        return organisation_page(found, error_message(error.code))
+        return organisation_page(found, error.message())
     return redirect(url_for("orphans.organisation", organisation_id=target.id))
 
 
@@ -382,22 +353,7 @@ def import_organisations():
         # Read no further than the import's limit: a bigger file is refused, never held whole.
         count = logic.import_organisations(upload.read(logic.MAX_IMPORT_BYTES + 1) if upload else b"")
     except logic.OrphansRejected as error:
-        detail = getattr(error, "detail", {})
-        message = {
-            "csv_columns": _("No “name” (or “nom”) column in the first line. Columns found: %(found)s.",
-                             found=detail.get("found", "—")),
-            "csv_kind": _("Line %(line)s: “%(value)s” is not a known type of organisation. Nothing was imported.",
-                          line=detail.get("line"), value=detail.get("value")),
-            "csv_email": _("Line %(line)s: “%(value)s” does not look like an email address. Nothing was imported.",
-                           line=detail.get("line"), value=detail.get("value")),
-            "csv_too_long": _("Line %(line)s: the “%(value)s” column is too long. Nothing was imported.",
-                              line=detail.get("line"), value=detail.get("value")),
-            "csv_too_many": _("More than %(value)s lines: split the file. Nothing was imported.",
-                              value=detail.get("value")),
-            "csv_too_large": _("This file is over %(value)s MB: split it. Nothing was imported.",
-                               value=detail.get("value")),
-        }.get(error.code) or error_message(error.code)
-        return organisations_list(error=message), 422
+        return organisations_list(error=error.message()), 422
     if count > LARGE_IMPORT:
         # The answer of a big import is short: the list of every organisation
         # is a page of its own, loaded next (its render is not the import's).
@@ -417,7 +373,7 @@ def interest(interest_id: int, action: str):
         if chosen == "picked":  # another organisation, found with the picker
             organisation = logic.pickable(request.form.get("picked", type=int))
             if organisation is None:
-                flash(error_message("pick_organisation"), "error")
+                flash(refusal("pick_organisation"), "error")
                 return redirect(url_for("orphans.dashboard", _anchor=f"interest-{found.id}"))
         else:
             organisation = db.session.get(Organisation, int(chosen)) if chosen.isdigit() else None
@@ -493,7 +449,7 @@ def privacy():
         try:
             count = logic.erase_partner_contact(email, name)
         except logic.OrphansRejected as rejected:
-            error = error_message(rejected.code)
+            error = rejected.message()
         else:
             message = ngettext("%(num)d record erased.", "%(num)d records erased.", count)
     elif email or name:
@@ -546,7 +502,7 @@ def express_interest(project_id: int):
         logic.express_interest(found, form.get("organisation", ""), form.get("contact", ""),
                                form.get("email", ""), form.get("message", ""))
     except logic.OrphansRejected as error:
-        return catalogue_page(422, error=error_message(error.code), error_project=found.id, draft=form)
+        return catalogue_page(422, error=error.message(), error_project=found.id, draft=form)
     return catalogue_page(thanks=found.id)
 
 
