@@ -16,7 +16,9 @@ from sqlalchemy import delete, or_, select
 
 from analysis import forcefield
 from analysis import jumelage as solver
+from workshop import refusals
 from workshop.extensions import db
+from workshop.jumelage.messages import REFUSALS
 from workshop.jumelage.models import (
     EVENT_KINDS,
     STATUSES,
@@ -54,12 +56,18 @@ LIMITS = {"name": 120, "email": 254, "phone": 40, "languages": 300, "field": 120
           "status_message": 2000}
 
 
-class Refused(ValueError):
-    """A sign-up or a command that cannot be done; the code names the message."""
+class JumelageRefused(refusals.Refused):
+    """A sign-up or a command that cannot be done; the code names the message
+    (workshop/jumelage/messages.py)."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    messages = REFUSALS
+
+
+# Its name in the views and the tests. The class has a name of its own: the
+# rule test (tests/test_code_rules.py) finds a refusal by its class's name
+# when a module imports it locally, and workshop/live.py raises socketio's
+# ConnectionRefusedError imported locally as `Refused`.
+Refused = JumelageRefused
 
 
 def can_coordinate(user) -> bool:
@@ -209,9 +217,18 @@ ROLE_WORDS = {"student": "student", "etudiant": "student", "etudiante": "student
 
 
 class ImportRefused(Refused):
+    """A refused list of people: the line and the value that is wrong (params)."""
+
     def __init__(self, code: str, line: int = 0, value: str = ""):
-        super().__init__(code)
-        self.line, self.value = line, value
+        super().__init__(code, line=line, value=value)
+
+    @property
+    def line(self) -> int:
+        return self.params["line"]
+
+    @property
+    def value(self) -> str:
+        return self.params["value"]
 
 
 def folded(text: str) -> str:

@@ -20,34 +20,9 @@ bp = Blueprint("jumelage", __name__)
 bp.cli.add_command(jumelage_cli.purge_command)  # `flask jumelage purge`
 
 
-def error_message(code: str) -> str:
-    return {
-        "name_required": _("A program needs a name."),
-        "role_required": _("Choose whether you sign up as a student, a citizen or an employer."),
-        "contact_required": _("Give your name and a valid email."),
-        "slots_required": _("Tick at least one moment when you are available."),
-        "consent_required": _("Sign-up needs your consent: tick the box after reading what is kept."),
-        "closed": _("This program no longer takes sign-ups."),
-        "bad_status": _("Choose accept, on hold or refuse."),
-        "message_required": _("A refusal needs a message to the person."),
-        "never_same": _("Choose two different people of this program."),
-        "not_proposed": _("Only a proposed match can be locked or unlocked."),
-        "swap_refused": _("Choose two different proposed matches."),
-        "swap_infeasible": _("This swap breaks a rule (no shared availability, or never together)."),
-        "csv_columns": _("The first line needs the columns name (nom), email (courriel) and role (rôle)."),
-        "csv_too_large": _("This file is too large: split it. Nothing was imported."),
-        "event_kind": _("Choose the kind of event from the list."),
-        "event_incomplete": _("An event needs a title and a date."),
-        "contract_incomplete": _("Write the goals and the commitments first."),
-        "bad_date": _("Give the date of the meeting (not in the future)."),
-        "what_required": _("Say in a few words what you did."),
-        "satisfaction_required": _("Choose how it went, from 1 to 5."),
-        "evaluation_closed": _("The evaluation is not open yet: it opens in the program's last weeks."),
-        "bad_end": _("Give the program's last day as a date."),
-        "bad_follow_up_date": _("Type the date as 2027-03-15 or 15/03/2027 (day/month/year)."),
-        "purge_at_once": _("With this last day, the retention period is over already: every sign-up would be "
-                           "erased at the next daily purge. Check the year, or tick the box to confirm."),
-    }.get(code, _("This could not be done."))
+def refusal(code: str) -> str:
+    """A refusal's message where a view refuses before the rules (a date it cannot read)."""
+    return logic.Refused(code).message()
 
 
 def consent_text(program: Program) -> str:
@@ -84,7 +59,7 @@ def acted(program_id: int, act, back: str = "jumelage.program", refused_page=Non
     except logic.Refused as refused:
         if refused_page is None:
             abort(400)
-        return refused_page(program_id, error_message(refused.code), 400)
+        return refused_page(program_id, refused.message(), 400)
     return redirect(url_for(back, program_id=found.id))
 
 
@@ -112,7 +87,7 @@ def programs():
                                            request.form.get("retention_months", 24, type=int) or 24)
             return redirect(url_for("jumelage.program", program_id=program.id))
         except logic.Refused as refused:
-            error = error_message(refused.code)
+            error = refused.message()
     return render_template("jumelage/programs.html", programs=logic.programs(), error=error), 400 if error else 200
 
 
@@ -141,10 +116,10 @@ def schedule(program_id: int):
     try:
         ends_on = date.fromisoformat(raw) if raw else None
     except ValueError:
-        return program_page(program_or_404(program_id), 400, error=error_message("bad_end"))
+        return program_page(program_or_404(program_id), 400, error=refusal("bad_end"))
     found = program_or_404(program_id)
     if logic.erases_at_once(found, ends_on) and request.form.get("confirm_purge") != "1" and logic.signups(found):
-        return program_page(found, 409, error=error_message("purge_at_once"), confirm_purge=raw)
+        return program_page(found, 409, error=refusal("purge_at_once"), confirm_purge=raw)
     return acted(program_id, lambda found: logic.set_schedule(found, ends_on,
                                                               request.form.get("evaluation_open") == "1"))
 
@@ -171,7 +146,7 @@ def signup(program_id: int):
     try:
         person = logic.sign_up(found, request.form, consent_text(found), str(get_locale() or "fr"))
     except logic.Refused as refused:
-        return signup_form(found, 400, error=error_message(refused.code))
+        return signup_form(found, 400, error=refused.message())
     return render_template("jumelage/signed_up.html", program=found, signup=person,
                            link=url_for("jumelage.member", token=person.token, _external=True))
 
@@ -192,7 +167,7 @@ def edit(program_id: int, signup_id: int):
             logic.edit(person, request.form)
             return redirect(url_for("jumelage.program", program_id=found.id))
         except logic.Refused as refused:
-            error = error_message(refused.code)
+            error = refused.message()
     return render_template("jumelage/edit.html", program=found, signup=person, error=error,
                            v=lambda key: getattr(person, key, ""), vs=lambda key: profile_values(person, key),
                            link=url_for("jumelage.member", token=person.token, _external=True)), 400 if error else 200
@@ -206,7 +181,7 @@ def review(program_id: int, signup_id: int):
     try:
         logic.review(person, request.form.get("status", ""), request.form.get("message", ""))
     except logic.Refused as refused:
-        return render_template("_message.html", message=error_message(refused.code)), 400
+        return render_template("_message.html", message=refused.message()), 400
     if request.headers.get("HX-Request"):
         return render_template("jumelage/_signup_row.html", program=found, s=person)
     return redirect(url_for("jumelage.program", program_id=found.id))
@@ -231,17 +206,6 @@ def erase(program_id: int, signup_id: int):
     return redirect(url_for("jumelage.program", program_id=found.id))
 
 
-def import_message(refused: logic.Refused) -> str:
-    line, value = getattr(refused, "line", 0), getattr(refused, "value", "")
-    return {
-        "csv_role": _("Line %(line)s: “%(value)s” is not a role (student, citizen or employer). Nothing was imported.",
-                      line=line, value=value),
-        "csv_contact": _("Line %(line)s: a name and a valid email are needed (“%(value)s”). Nothing was imported.",
-                         line=line, value=value),
-        "csv_too_many": _("More than %(value)s lines: split the file. Nothing was imported.", value=value),
-    }.get(refused.code) or error_message(refused.code)
-
-
 @bp.post("/jumelage/<int:program_id>/import")
 @coordinator_required
 def import_signups(program_id: int):
@@ -251,7 +215,7 @@ def import_signups(program_id: int):
     try:
         count = logic.import_signups(found, upload.read(logic.MAX_IMPORT_BYTES + 1) if upload else b"")
     except logic.Refused as refused:
-        return program_page(found, 422, error=import_message(refused))
+        return program_page(found, 422, error=refused.message())
     return program_page(found, message=ngettext("%(num)d person invited.", "%(num)d people invited.", count))
 
 
@@ -521,7 +485,7 @@ def complete(token: str):
     try:
         logic.complete(person, request.form, consent_text(program))
     except logic.Refused as refused:
-        return member_page(person, 400, error_message(refused.code))
+        return member_page(person, 400, refused.message())
     return redirect(url_for("jumelage.member", token=token))
 
 
@@ -536,7 +500,7 @@ def contract(token: str):
     try:
         logic.write_contract(match, request.form.get("goals", ""), request.form.get("commitments", ""))
     except logic.Refused as refused:
-        return member_page(person, 400, error_message(refused.code), match.id)
+        return member_page(person, 400, refused.message(), match.id)
     return back_to(token, match, "contract")
 
 
@@ -547,7 +511,7 @@ def confirm(token: str):
     try:
         logic.confirm_contract(match, person)
     except logic.Refused as refused:
-        return member_page(person, 400, error_message(refused.code), match.id)
+        return member_page(person, 400, refused.message(), match.id)
     return back_to(token, match, "contract")
 
 
@@ -563,7 +527,7 @@ def check_in(token: str):
         logic.log_check_in(match, person, met_on, request.form.get("what", ""),
                            request.form.get("satisfaction", type=int), request.form.get("note", ""))
     except logic.Refused as refused:
-        return member_page(person, 400, error_message(refused.code), match.id)
+        return member_page(person, 400, refused.message(), match.id)
     return back_to(token, match, "check-ins")
 
 
@@ -628,7 +592,7 @@ def events(program_id: int):
             logic.create_event(found, request.form.get("kind", ""), request.form.get("title", ""), held_on,
                                request.form.get("place", ""))
         except logic.Refused as refused:
-            return events_page(found, 400, error=error_message(refused.code))
+            return events_page(found, 400, error=refused.message())
         return redirect(url_for("jumelage.events", program_id=found.id))
     return events_page(found)
 
@@ -661,7 +625,7 @@ def evaluation(token: str):
         logic.answer_survey(person, request.form.get("overall", type=int), request.form.get("impacts", ""),
                             request.form.get("helped", ""), request.form.get("hindered", ""))
     except logic.Refused as refused:
-        return member_page(person, 400, error_message(refused.code))
+        return member_page(person, 400, refused.message())
     return redirect(url_for("jumelage.member", token=token) + "#evaluation")
 
 
