@@ -145,6 +145,8 @@ def load(instance_path: str) -> dict:
         "BODY_TIMEOUT": float(os.environ.get("BODY_TIMEOUT", "30")),
         "IDLE_TIMEOUT": float(os.environ.get("IDLE_TIMEOUT", "75")),
         "MAX_CONNECTIONS_PER_ADDRESS": int(os.environ.get("MAX_CONNECTIONS_PER_ADDRESS", "1000")),
+        # One line per request on standard output (off: a room's thousands of requests drown the log).
+        "ACCESS_LOG": os.environ.get("ACCESS_LOG") == "1",
         # Socket.IO connections per address, and how long one may stay without watching a room.
         "SOCKETS_PER_ADDRESS": int(os.environ.get("SOCKETS_PER_ADDRESS", "1000")),
         "WATCH_TIMEOUT": float(os.environ.get("WATCH_TIMEOUT", "15")),

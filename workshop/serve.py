@@ -147,7 +147,7 @@ def guarded_server(app, host: str, port: int):
     GuardedHandler.body_timeout = app.config["BODY_TIMEOUT"]
     GuardedHandler.idle_timeout = app.config["IDLE_TIMEOUT"]
     GuardedServer.per_address = app.config["MAX_CONNECTIONS_PER_ADDRESS"]
-    access_log = "default" if os.environ.get("ACCESS_LOG") == "1" else None
+    access_log = "default" if app.config["ACCESS_LOG"] else None
     server = GuardedServer((host, port), app, handler_class=GuardedHandler, log=access_log)
     server.pre_start_hook = lambda handler: not may_upgrade(app, handler.environ)
     return server

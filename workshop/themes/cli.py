@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from analysis.clustering import cluster_csv
+from workshop.i18n import LANGUAGES
 
 
 @click.command("cluster")
@@ -19,7 +20,7 @@ from analysis.clustering import cluster_csv
 @click.option("--text-column", default="text", show_default=True, help="Column holding the idea text.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the result (default: standard output).")
-@click.option("--language", type=click.Choice(["fr", "en"]), default=None,
+@click.option("--language", type=click.Choice(list(LANGUAGES)), default=None,
               help="Language of the theme names (default: the language most ideas are written in).")
 def cluster_command(csv_file: Path, k: int | None, text_column: str, out: Path | None, language: str | None) -> None:
     """Write every row of CSV_FILE, in order, with `cluster` and `cluster_label` added.
