@@ -11,20 +11,22 @@ from sqlalchemy.exc import IntegrityError
 from analysis import hat_assignment as assign
 from workshop import anonymity, kinds
 from workshop.extensions import db
+from workshop.hats.messages import REFUSALS
 from workshop.hats.models import HAT_MODES, HatAssignment, HatComment, HatsActivity, HatSubject
 from workshop.ideas.logic import clean_text, stored_once
 from workshop.ideas.models import Idea
 from workshop.participants.models import Participant
+from workshop.refusals import Refused
 from workshop.voting.models import Project
 from workshop.workshops.models import Activity, Workshop
 
 HAT_IDS = tuple(hat.value for hat in assign.HATS)
 
 
-class HatsRejected(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class HatsRejected(Refused):
+    """Nothing was changed; `code` says why (workshop/hats/messages.py)."""
+
+    messages = REFUSALS
 
 
 def create(workshop: Workshop, typed_subjects: list[str], project_ids: list[int], mode: str,

@@ -1,31 +1,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import login_required
 
 from workshop import live
-from workshop.errors import message_fragment, sent
+from workshop.errors import sent
 from workshop.extensions import limiter
 from workshop.guards import facilitated, idea_limit, joined, participant_key
 from workshop.hats import logic, pushes
-from workshop.ideas.messages import rejection_message
 
 bp = Blueprint("hats", __name__)
-
-
-def error_message(code: str) -> str:
-    return {
-        "not_your_hat": _("This is not your hat any more: your phone shows your new hat; comment under it."),
-        "closed": _("This activity is closed: your comment was not sent."),
-        "no_subject": _("Choose a project or type a subject."),
-        "unknown_subject": _("This subject is not part of the workshop."),
-        "wrong_mode": _("This does not apply to the chosen assignment mode."),
-        "sequence_done": _("This was the last hat of the sequence."),
-        "bad_hat": _("Choose one of the six hats."),
-        "unknown_participant": _("This person is not in the workshop."),
-        "bad_mode": _("Choose an assignment mode."),
-    }.get(code) or rejection_message(code)
 
 
 # --- facilitator -------------------------------------------------------------------
@@ -34,13 +18,10 @@ def error_message(code: str) -> str:
 @login_required
 def create(workshop_id: int):
     workshop = facilitated(workshop_id)
-    try:
-        logic.create(workshop, (request.form.get("subjects") or "").splitlines(),
-                     [int(i) for i in request.form.getlist("project") if i.isdigit()],
-                     request.form.get("mode", "balanced"),
-                     idea_ids=[int(i) for i in request.form.getlist("idea") if i.isdigit()])
-    except logic.HatsRejected as error:
-        return message_fragment(error_message(error.code))
+    logic.create(workshop, (request.form.get("subjects") or "").splitlines(),
+                 [int(i) for i in request.form.getlist("project") if i.isdigit()],
+                 request.form.get("mode", "balanced"),
+                 idea_ids=[int(i) for i in request.form.getlist("idea") if i.isdigit()])
     return render_template("workshops/_agenda.html", workshop=workshop)
 
 
@@ -57,19 +38,16 @@ def facilitated_hats(workshop_id: int, hats_id: int):
 def steer(workshop_id: int, hats_id: int, action: str):
     """Every facilitator move on hats: the whole room follows live."""
     workshop, hats = facilitated_hats(workshop_id, hats_id)
-    try:
-        if action == "advance":
-            logic.advance(hats)
-        elif action == "next-round":
-            logic.next_round(hats)
-        elif action == "rebalance":
-            logic.rebalance(hats)
-        elif action == "subject":
-            logic.switch_subject(hats, request.form.get("subject", type=int) or 0)
-        else:
-            logic.set_hat(hats, request.form.get("participant", type=int) or 0, request.form.get("hat", ""))
-    except logic.HatsRejected as error:
-        return message_fragment(error_message(error.code))
+    if action == "advance":
+        logic.advance(hats)
+    elif action == "next-round":
+        logic.next_round(hats)
+    elif action == "rebalance":
+        logic.rebalance(hats)
+    elif action == "subject":
+        logic.switch_subject(hats, request.form.get("subject", type=int) or 0)
+    else:
+        logic.set_hat(hats, request.form.get("participant", type=int) or 0, request.form.get("hat", ""))
     return live.stage_answer(workshop)
 
 
@@ -132,8 +110,8 @@ def send(code: str, hats_id: int):
     except logic.HatsRejected as error:
         if error.code == "not_your_hat":
             # Show the phone its real hat, with the reason.
-            return my_hat(hats, participant, 409, error_message(error.code))
-        return message_fragment(error_message(error.code))
+            return my_hat(hats, participant, 409, error.message())
+        raise  # its message in the form's message area
     if stored_now:
         pushes.hat_comment_changed(hats.activity.workshop, note)
     return sent("hats/_my_comment.html", note=note)
