@@ -10,19 +10,21 @@ from sqlalchemy.exc import IntegrityError
 
 from analysis.cell_assignment import assign_cells
 from workshop import kinds
+from workshop.cells.messages import REFUSALS
 from workshop.cells.models import SIGNUP_MODES, Cell, CellLogEntry, CellMember, CellPreference, CellSignup
 from workshop.extensions import db
 from workshop.participants.models import Participant
+from workshop.refusals import Refused
 from workshop.voting.models import Project
 from workshop.workshops.models import Activity, Workshop
 
 MAX_CAPACITY = 500
 
 
-class CellsRejected(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class CellsRejected(Refused):
+    """Nothing was changed; `code` says why (workshop/cells/messages.py)."""
+
+    messages = REFUSALS
 
 
 def create(workshop: Workshop, mode: str, capacity: int | None, show_nicknames: bool = False) -> CellSignup:

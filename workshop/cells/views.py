@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from workshop import live
 from workshop.cells import logic, pushes
-from workshop.errors import message_fragment
 from workshop.extensions import limiter
 from workshop.forces import logic as forces
 from workshop.guards import facilitated, joined, participant_key, readable
@@ -15,40 +13,14 @@ from workshop.workshops.logic import can_facilitate
 bp = Blueprint("cells", __name__)
 
 
-def error_message(code: str) -> str:
-    return {
-        "full": _("This cell is full: choose another one."),
-        "closed": _("The sign-up is closed: nothing was changed."),
-        "already_member": _("You are already in a cell: one cell per person."),
-        "already_assigned": _("The cells have been assigned already."),
-        "bad_ranking": _("Put each cell at most once in your order."),
-        "bad_email": _("This email address does not look right."),
-        "no_priorities": _("Retain priority projects first: one cell per priority."),
-        "bad_capacity": _("A capacity goes from 1 to 500, or stays empty for no limit."),
-        "no_preferences": _("Nobody has given preferences yet."),
-        "empty_log": _("Write your name and a note."),
-        "long_log": _("A note has 5,000 characters at most."),
-        "unknown_cell": _("This cell does not exist."),
-        "wrong_mode": _("This does not apply to this sign-up."),
-        "busy": _("Many changes at once: try again."),
-        "below_members": _("This cell has more members than that already."),
-        "already_placed": _("This person is in a cell already."),
-        "unknown_participant": _("This person is not in this workshop."),
-        "full_for_facilitator": _("This cell is full: raise its number of places first, or choose another cell."),
-    }.get(code, _("This could not be done."))
-
-
 # --- facilitator -------------------------------------------------------------------
 
 @bp.post("/w/<int:workshop_id>/cells")
 @login_required
 def create(workshop_id: int):
     workshop = facilitated(workshop_id)
-    try:
-        logic.create(workshop, request.form.get("mode", "first_come"), request.form.get("capacity", type=int),
-                     show_nicknames=bool(request.form.get("show_nicknames")))
-    except logic.CellsRejected as error:
-        return message_fragment(error_message(error.code))
+    logic.create(workshop, request.form.get("mode", "first_come"), request.form.get("capacity", type=int),
+                 show_nicknames=bool(request.form.get("show_nicknames")))
     return render_template("workshops/_agenda.html", workshop=workshop)
 
 
@@ -56,11 +28,8 @@ def create(workshop_id: int):
 @login_required
 def assign(workshop_id: int, signup_id: int):
     workshop = facilitated(workshop_id)
-    try:
-        signup = logic.signup_of(workshop, signup_id)
-        logic.run_assignment(signup)
-    except logic.CellsRejected as error:
-        return message_fragment(error_message(error.code))
+    signup = logic.signup_of(workshop, signup_id)
+    logic.run_assignment(signup)
     return live.stage_answer(workshop)  # every phone learns its cell
 
 
@@ -68,11 +37,8 @@ def assign(workshop_id: int, signup_id: int):
 @login_required
 def place(workshop_id: int, signup_id: int):
     workshop = facilitated(workshop_id)
-    try:
-        signup = logic.signup_of(workshop, signup_id)
-        logic.place(signup, request.form.get("participant", type=int) or 0, request.form.get("cell", type=int) or 0)
-    except logic.CellsRejected as error:
-        return message_fragment(error_message(error.code))
+    signup = logic.signup_of(workshop, signup_id)
+    logic.place(signup, request.form.get("participant", type=int) or 0, request.form.get("cell", type=int) or 0)
     pushes.cells_changed(workshop, signup)
     return live.stage_answer(workshop)  # the placed phone learns its cell
 
@@ -90,10 +56,7 @@ def facilitated_cell(workshop_id: int, cell_id: int, reading: bool = False):
 @login_required
 def capacity(workshop_id: int, cell_id: int):
     workshop, cell = facilitated_cell(workshop_id, cell_id)
-    try:
-        logic.set_capacity(cell, request.form.get("capacity", type=int))
-    except logic.CellsRejected as error:
-        return message_fragment(error_message(error.code))
+    logic.set_capacity(cell, request.form.get("capacity", type=int))
     signup = logic.signup_of(workshop, cell.signup_id)
     pushes.cells_changed(workshop, signup)
     return render_template("workshops/_control_stage.html", workshop=workshop)
@@ -131,7 +94,7 @@ def log(token: str):
         try:
             logic.add_log(cell, request.form.get("author", ""), request.form.get("body", ""))
         except logic.CellsRejected as rejected:
-            error = error_message(rejected.code)
+            error = rejected.message()
     return render_template("cells/log.html", cell=cell, log=logic.log_of(cell), error=error), (422 if error else 200)
 
 
@@ -172,6 +135,6 @@ def join(code: str, signup_id: int):
             logic.prefer(signup, participant, ranking, bool(form.get("consent")),
                          form.get("name", ""), form.get("email", ""))
     except logic.CellsRejected as error:
-        return my_cell(signup, participant, error_message(error.code), 422)
+        return my_cell(signup, participant, error.message(), 422)
     pushes.cells_changed(workshop, signup)
     return my_cell(signup, participant)
