@@ -8,21 +8,23 @@ from sqlalchemy.exc import IntegrityError
 
 from analysis import rotation
 from workshop import kinds
+from workshop.brainwriting.messages import REFUSALS
 from workshop.brainwriting.models import INSPIRED, KEY, MAX_BUILD_LENGTH, NOTE_KINDS, Brainwriting, Build, Serve
 from workshop.extensions import db
 from workshop.ideas.logic import clean_text, has_ideas, stored_once, wall
 from workshop.ideas.models import Idea
 from workshop.participants.models import Participant
+from workshop.refusals import Refused
 from workshop.workshops import logic as workshops
 from workshop.workshops.models import Activity, Workshop
 
 MAX_ROUND_MINUTES = 60
 
 
-class BrainwritingRejected(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class BrainwritingRejected(Refused):
+    """Nothing was changed; `code` says why (workshop/brainwriting/messages.py)."""
+
+    messages = REFUSALS
 
 
 # --- the facilitator's moves ---------------------------------------------------------

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import login_required
 
 from workshop import live, snapshot
@@ -9,7 +8,6 @@ from workshop.brainwriting import logic, pushes
 from workshop.errors import message_fragment, sent
 from workshop.extensions import limiter
 from workshop.guards import facilitated, idea_limit, joined, participant_key
-from workshop.ideas.messages import rejection_message
 
 bp = Blueprint("brainwriting", __name__)
 
@@ -55,31 +53,14 @@ def brainwriting_counts(bw):
     return logic.round_counts(bw)
 
 
-def error_message(code: str) -> str:
-    return {
-        "unknown_question": _("Choose a question of this workshop."),
-        "no_ideas": _("This question has no ideas yet: brainwriting passes ideas around."),
-        "bad_minutes": _("A round lasts from 1 to 60 minutes."),
-        "closed": _("This activity is closed: your build-on was not sent."),
-        "not_served": _("This idea was not handed to you: your phone shows the one you build on now."),
-        "too_long": _("Your build-on is too long: 300 characters at most."),
-        "bad_kind": _("Choose “Yes, and…”, “What if…” or a new idea."),
-        "weaker_question": _("This build-on was written under a stronger anonymity promise than the question's: "
-                             "it cannot become one of its ideas."),
-    }.get(code) or rejection_message(code)
-
-
 # --- facilitator -----------------------------------------------------------------------
 
 @bp.post("/w/<int:workshop_id>/brainwriting")
 @login_required
 def create(workshop_id: int):
     workshop = facilitated(workshop_id)
-    try:
-        logic.create(workshop, request.form.get("source", type=int) or 0,
-                     request.form.get("minutes", type=int) or 0)
-    except logic.BrainwritingRejected as error:
-        return message_fragment(error_message(error.code))
+    logic.create(workshop, request.form.get("source", type=int) or 0,
+                 request.form.get("minutes", type=int) or 0)
     return render_template("workshops/_agenda.html", workshop=workshop)
 
 
@@ -89,11 +70,10 @@ def next_round(workshop_id: int, bw_id: int):
     """Everyone is handed another idea; the timer starts for the round."""
     workshop = facilitated(workshop_id)
     try:
-        logic.next_round(logic.in_workshop(workshop, bw_id))
-    except logic.BrainwritingRejected as error:
-        if error.code == "unknown_activity":
-            abort(404)
-        return message_fragment(error_message(error.code))
+        bw = logic.in_workshop(workshop, bw_id)
+    except logic.BrainwritingRejected:
+        abort(404)
+    logic.next_round(bw)  # a closed activity's refusal goes up: its message in the form's message area
     live.timer_changed(workshop)
     return live.stage_answer(workshop)
 
@@ -124,7 +104,7 @@ def promote(workshop_id: int, build_id: int):
     try:
         logic.promote(note)
     except logic.BrainwritingRejected as error:
-        return message_fragment(error_message(error.code), 409)
+        return message_fragment(error.message(), 409)
     # The big screens may show the source question's wall: it has one idea more.
     live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
     return render_template("brainwriting/_build_control.html", note=note, workshop=workshop)
@@ -166,8 +146,8 @@ def send(code: str, bw_id: int):
                                        request.form.get("key", ""))
     except logic.BrainwritingRejected as error:
         if error.code == "not_served":  # a stale screen: show the idea of this round, with the reason
-            return my_turn(bw, participant, 409, error_message(error.code))
-        return message_fragment(error_message(error.code))
+            return my_turn(bw, participant, 409, error.message())
+        raise  # its message in the form's message area
     if stored_now:
         pushes.build_changed(bw, note)
     return sent("brainwriting/_my_build.html", note=note)
