@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from analysis import forcefield
 from workshop import snapshot
 from workshop.extensions import db
+from workshop.forces.messages import IMPACT_REFUSALS, REFUSALS
 from workshop.forces.models import (
     MAX_EXPLANATION_LENGTH,
     MAX_FORCE_LENGTH,
@@ -25,6 +26,7 @@ from workshop.forces.models import (
 )
 from workshop.ideas.logic import IdeaRejected, clean_text, stored_once
 from workshop.participants.models import Participant
+from workshop.refusals import Refused
 from workshop.voting.models import Project
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
 
@@ -39,10 +41,16 @@ EVERYONE = "everyone"
 SUMMARY_FORCES = 3
 
 
-class ForcesRejected(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class ForcesRejected(Refused):
+    """Nothing was changed; `code` says why (workshop/forces/messages.py)."""
+
+    messages = REFUSALS
+
+
+class ImpactRejected(ForcesRejected):
+    """An observed impact was not stored: a few codes read as the impact's ("Your impact is empty")."""
+
+    messages = IMPACT_REFUSALS
 
 
 def adopted_orphans(workshop: Workshop) -> list[Project]:
@@ -349,17 +357,17 @@ def post_impact(field: ForceField, participant: Participant, effect: str, text: 
     def make(key: str) -> ForceImpact:
         text_ = clean_text(text)
         if len(text_) > MAX_IMPACT_LENGTH:
-            raise ForcesRejected("too_long")
+            raise ImpactRejected("too_long")
         if effect not in EFFECTS:
-            raise ForcesRejected("bad_effect")
+            raise ImpactRejected("bad_effect")
         impact = ForceImpact(field_id=field.id, participant_id=participant.id, effect=effect, text=text_,
                              group_id=_affected(field, affected), submission_key=key)
         db.session.refresh(field.activity)
         if not field.activity.is_open:
-            raise ForcesRejected("closed")
+            raise ImpactRejected("closed")
         return impact
 
-    return stored_once(ForceImpact, participant, key, make, ForcesRejected)
+    return stored_once(ForceImpact, participant, key, make, ImpactRejected)
 
 
 def impact_in(field: ForceField, impact_id: int) -> ForceImpact:

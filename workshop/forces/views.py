@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import login_required
 
-from workshop.errors import message_fragment, sent
+from workshop.errors import sent
 from workshop.extensions import limiter
 from workshop.forces import exports, logic, pushes
 from workshop.guards import facilitated, idea_limit, joined, participant_key, readable
-from workshop.ideas.messages import rejection_message
 from workshop.reports.downloads import download, reader_layout
 from workshop.reports.logic import to_csv
 from workshop.templating import per_workshop_once
@@ -51,35 +49,13 @@ def force_number(value: float, signed: bool = False) -> str:
     return text.replace("-", "\u2212")  # a true minus reads from the back of the room
 
 
-def error_message(code: str) -> str:
-    return {
-        "no_subject": _("Choose a priority or a project, or type a subject."),
-        "unknown_subject": _("This subject is not part of the workshop."),
-        "closed": _("This activity is closed: your force was not sent."),
-        "too_long": _("Your force is too long: 200 characters at most."),
-        "empty": _("Your force is empty: write something first."),
-        "explanation_too_long": _("Your explanation is too long: 500 characters at most."),
-        "bad_side": _("Choose whether it drives or restrains."),
-        "bad_strength": _("Choose a strength from 1 to 5."),
-        "own_force": _("This is your own force: others can agree with it."),
-        "hidden_force": _("This force is no longer shown."),
-        "bad_merge": _("Choose two different forces of the same side to merge."),
-        "bad_effect": _("Choose whether the impact is positive or negative."),
-        "bad_affected": _("Choose who is affected."),
-        "theme_too_long": _("A group's name is 80 characters at most."),
-    }.get(code) or rejection_message(code)
-
-
 # --- facilitator -------------------------------------------------------------------
 
 @bp.post("/w/<int:workshop_id>/forces")
 @login_required
 def create(workshop_id: int):
     workshop = facilitated(workshop_id)
-    try:
-        logic.create(workshop, request.form.get("subject", ""), request.form.get("project", type=int))
-    except logic.ForcesRejected as error:
-        return message_fragment(error_message(error.code))
+    logic.create(workshop, request.form.get("subject", ""), request.form.get("project", type=int))
     return render_template("workshops/_agenda.html", workshop=workshop)
 
 
@@ -111,10 +87,7 @@ def moderate(workshop_id: int, field_id: int, force_id: int, action: str):
 @login_required
 def merge(workshop_id: int, field_id: int):
     workshop, field = facilitated_field(workshop_id, field_id)
-    try:
-        logic.merge(field, request.form.get("keep", type=int) or 0, request.form.get("gone", type=int) or 0)
-    except logic.ForcesRejected as error:
-        return message_fragment(error_message(error.code))
+    logic.merge(field, request.form.get("keep", type=int) or 0, request.form.get("gone", type=int) or 0)
     pushes.field_changed(workshop, field, phones=True)
     return control_fragment(workshop, field)
 
@@ -129,7 +102,7 @@ def group(workshop_id: int, field_id: int, force_id: int):
     except logic.ForcesRejected as error:
         if error.code == "unknown_force":
             abort(404)
-        return message_fragment(error_message(error.code))
+        raise  # its message in the form's message area
     pushes.field_changed(workshop, field)  # phones list no groups: only the big screens change
     return control_fragment(workshop, field)
 
@@ -181,22 +154,11 @@ def mine(code: str, field_id: int):
 def send_impact(code: str, field_id: int):
     workshop, participant, field = field_phone(code, field_id)
     form = request.form
-    try:
-        impact, stored_now = logic.post_impact(field, participant, form.get("effect", ""), form.get("text", ""),
-                                               form.get("affected", ""), form.get("key", ""))
-    except logic.ForcesRejected as error:
-        return message_fragment(impact_error_message(error.code))
+    impact, stored_now = logic.post_impact(field, participant, form.get("effect", ""), form.get("text", ""),
+                                           form.get("affected", ""), form.get("key", ""))
     if stored_now:  # phones list no impacts: only the big screens change
         pushes.field_changed(workshop, field)
     return sent("forces/_my_impact.html", impact=impact, field=field, workshop=workshop)
-
-
-def impact_error_message(code: str) -> str:
-    return {
-        "closed": _("This activity is closed: your impact was not sent."),
-        "too_long": _("Your impact is too long: 200 characters at most."),
-        "empty": _("Your impact is empty: write something first."),
-    }.get(code) or error_message(code)
 
 
 @bp.post("/j/<code>/forces/<int:field_id>")
@@ -204,11 +166,8 @@ def impact_error_message(code: str) -> str:
 def send(code: str, field_id: int):
     workshop, participant, field = field_phone(code, field_id)
     form = request.form
-    try:
-        force, stored_now = logic.post(field, participant, form.get("side", ""), form.get("strength"),
-                                       form.get("text", ""), form.get("explanation", ""), form.get("key", ""))
-    except logic.ForcesRejected as error:
-        return message_fragment(error_message(error.code))
+    force, stored_now = logic.post(field, participant, form.get("side", ""), form.get("strength"),
+                                   form.get("text", ""), form.get("explanation", ""), form.get("key", ""))
     if stored_now:
         pushes.field_changed(workshop, field, phones=True)
     return sent("forces/_my_force.html", force=force)
@@ -230,7 +189,7 @@ def agree(code: str, field_id: int, force_id: int):
     except logic.ForcesRejected as error:
         if error.code == "unknown_force":
             abort(404)
-        return message_fragment(error_message(error.code))
+        raise  # its message in the form's message area
     if counted_now:  # phones list no counts: only the big screens change
         pushes.field_changed(workshop, field)
     return render_template("forces/_agreed.html", force=force, asked=force_id, workshop=workshop, field=field)

@@ -1,6 +1,7 @@
 """What a phone is told when an idea is refused, by the refusal's code
-(workshop.ideas.logic.IdeaRejected); the six-hats comments and the forces
-share the codes of a text's checks."""
+(workshop.ideas.logic.IdeaRejected). The kinds whose texts are checked as an
+idea's (hats, brainwriting, forces) include this table in theirs for the codes
+of those checks."""
 
 from __future__ import annotations
 
@@ -18,9 +19,3 @@ REFUSALS: dict[str, Message] = {
     "bad_merge": _l("Choose two different ideas of the same activity to merge."),
 }
 
-
-def rejection_message(code: str) -> str:
-    """For the hats and forces views, until their refusals name their own tables."""
-    from workshop.ideas.logic import IdeaRejected
-
-    return IdeaRejected(code).message()
