@@ -30,10 +30,6 @@ class VoteRejected(Refused):
 
     messages = REFUSALS
 
-    @property
-    def limit(self) -> int | None:
-        return self.params.get("limit")
-
 
 def latest_ideas_activity(workshop: Workshop) -> Activity | None:
     ideas_activities = [a for a in workshop.activities if a.kind == kinds.IDEAS and a.state != "pending"]
