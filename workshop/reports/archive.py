@@ -38,7 +38,9 @@ from workshop.i18n import LANGUAGES
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
 from workshop.kinds import kind_of
 from workshop.participants.models import Participant
+from workshop.refusals import Refused
 from workshop.reports.logic import RefMap, ideas_of, participants_of, projects_of, refs_of
+from workshop.reports.messages import IMPORT_PROBLEMS
 from workshop.themes.models import MAX_KEYWORDS_LENGTH, MAX_LABEL_LENGTH, Theme
 from workshop.voting.models import PROJECT_STATUSES, Project, Round
 from workshop.workshops.logic import new_join_code, utcnow
@@ -112,12 +114,18 @@ def round_trip_view(document: dict) -> dict:
 
 # --------------------------------------------------------------------------- import
 
-class ImportProblem(ValueError):
-    """The document cannot be restored; nothing was stored. `detail` says where."""
+class ImportProblem(Refused):
+    """The document cannot be restored; nothing was stored. The code, `detail`,
+    says where; the message names it (workshop/reports/messages.py)."""
+
+    messages = IMPORT_PROBLEMS
 
     def __init__(self, detail: str):
-        super().__init__(detail)
-        self.detail = detail
+        super().__init__(detail, where=detail)
+
+    @property
+    def detail(self) -> str:
+        return self.code
 
 
 def _text(value, limit: int, where: str, *, empty: bool = False) -> str:

@@ -115,8 +115,7 @@ def import_workshop():
                 document = archive.parse(upload.read(archive.MAX_IMPORT_BYTES + 1))
                 workshop = archive.import_json(document, current_user)
             except archive.ImportProblem as error:
-                problem = _("This file cannot be restored (%(detail)s): nothing was imported.",
-                            detail=error.detail)
+                problem = error.message()  # the import page again, with where the document is wrong
             else:
                 return redirect(url_for("reports.report", workshop_id=workshop.id))
     return render_template("reports/import.html", problem=problem), (400 if problem else 200)
