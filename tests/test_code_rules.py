@@ -41,6 +41,14 @@ def test_privacy_asks_the_kinds_and_imports_none_of_them():
     assert found == []
 
 
+def _takes_a_code(refusal: type) -> bool:
+    """Whether the refusal's first argument is its code (the archive's import
+    problem takes the place in the document, and has one code of its own)."""
+    import inspect
+
+    return next(iter(list(inspect.signature(refusal.__init__).parameters)[1:]), None) == "code"
+
+
 def _raised_refusals():
     """(file:line, refusal class, code) for every `raise X("code", ...)` in
     workshop/ whose X is a refusal (workshop/refusals.py); X is looked up in
@@ -73,7 +81,7 @@ def _raised_refusals():
                 found = getattr(found, part, None)
             if found is None and len(by_name.get(chain[-1], [])) == 1:
                 found = by_name[chain[-1]][0]
-            if isinstance(found, type) and issubclass(found, Refused):
+            if isinstance(found, type) and issubclass(found, Refused) and _takes_a_code(found):
                 yield f"{relative}:{node.lineno}", found, node.exc.args[0].value
 
 

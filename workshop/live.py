@@ -144,12 +144,12 @@ def connect(auth=None):
     room it will watch (auth): a phone naming another workshop's room, or a
     client without a session (the test client skips the Engine.IO guard), is
     refused here. Clients without auth are told apart at `watch`."""
-    from socketio.exceptions import ConnectionRefusedError as Refused
+    from socketio.exceptions import ConnectionRefusedError
 
     if not says_who_it_is():
-        raise Refused("unauthorized")
+        raise ConnectionRefusedError("unauthorized")
     if auth is not None and not may_watch_named(auth):
-        raise Refused("forbidden")
+        raise ConnectionRefusedError("forbidden")
     address = _address()
     mine = _sockets_by_address.setdefault(address, set())
     if _capped(address) and len(mine) >= current_app.config["SOCKETS_PER_ADDRESS"]:

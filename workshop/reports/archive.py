@@ -115,17 +115,20 @@ def round_trip_view(document: dict) -> dict:
 # --------------------------------------------------------------------------- import
 
 class ImportProblem(Refused):
-    """The document cannot be restored; nothing was stored. The code, `detail`,
-    says where; the message names it (workshop/reports/messages.py)."""
+    """The document cannot be restored; nothing was stored. `detail` says
+    where in the document; the message names it (workshop/reports/messages.py)."""
 
     messages = IMPORT_PROBLEMS
 
     def __init__(self, detail: str):
-        super().__init__(detail, where=detail)
+        super().__init__("cannot_restore", where=detail)
 
     @property
     def detail(self) -> str:
-        return self.code
+        return self.params["where"]
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 def _text(value, limit: int, where: str, *, empty: bool = False) -> str:
