@@ -16,7 +16,6 @@ from workshop.cells import logic as cells
 from workshop.extensions import db
 from workshop.voting.logic import VoteRejected
 from workshop.voting.models import Project
-from workshop.voting.views import rejection_message
 
 IP_OUTPUT = """1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever
 3: wlp2s0    inet 192.168.1.20/24 brd 192.168.1.255 scope global dynamic wlp2s0\\       valid_lft 8000sec
@@ -190,11 +189,11 @@ def test_counts_agree_with_their_number_in_french_and_english(app, msgids, varia
 
 def test_vote_refusals_count_in_the_singular_and_plural(app):
     with app.test_request_context(), force_locale("fr"):
-        assert rejection_message(VoteRejected("too_many_on_item", limit=1)) == \
+        assert VoteRejected("too_many_on_item", limit=1).message() == \
             "1 gommette au maximum sur un même élément."
-        assert rejection_message(VoteRejected("too_many_ranked", limit=3)) == "Classez 3 éléments au maximum."
+        assert VoteRejected("too_many_ranked", limit=3).message() == "Classez 3 éléments au maximum."
         # A refusal without a limit builds the same table of messages: no count may break it.
-        assert "fermé" in rejection_message(VoteRejected("closed"))
+        assert "fermé" in VoteRejected("closed").message()
 
 
 def test_a_cell_says_one_place_taken_then_two(app, facilitator_client, workshop):

@@ -24,11 +24,6 @@ from workshop.workshops.models import Workshop
 bp = Blueprint("voting", __name__)
 
 
-def rejection_message(error: logic.VoteRejected) -> str:
-    """Its message (workshop/voting/messages.py); kept for tests/test_venue.py, which words refusals through it."""
-    return error.message()
-
-
 # --- facilitator ---------------------------------------------------------------
 
 @bp.post("/w/<int:workshop_id>/rounds")
