@@ -19,6 +19,8 @@ from workshop import kinds
 from workshop.extensions import db
 from workshop.ideas.logic import has_ideas, wall
 from workshop.ideas.models import Idea
+from workshop.refusals import Refused
+from workshop.themes.messages import REFUSALS
 from workshop.themes.models import MAX_KEYWORDS_LENGTH, MAX_LABEL_LENGTH, Theme
 from workshop.workshops.logic import utcnow
 from workshop.workshops.models import Activity
@@ -31,10 +33,10 @@ EMBED_AT_PRESS_MAX = 60
 MAX_SEED_THEMES = 12
 
 
-class ThemeError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class ThemeError(Refused):
+    """A grouping command refused; `code` says why (workshop/themes/messages.py)."""
+
+    messages = REFUSALS
 
 
 Progress = Callable[[int, int], None]  # (done, total)

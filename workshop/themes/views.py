@@ -10,7 +10,6 @@ from flask_login import login_required
 
 from analysis import clustering
 from workshop import live
-from workshop.errors import message_fragment
 from workshop.extensions import db, socketio
 from workshop.guards import facilitated
 from workshop.ideas import logic as ideas
@@ -20,21 +19,6 @@ from workshop.workshops.models import Activity
 
 bp = Blueprint("themes", __name__)
 log = logging.getLogger(__name__)
-
-
-def error_message(code: str) -> str:
-    return {
-        "already_grouping": _("The ideas are being grouped already: wait for the result."),
-        "no_ideas": _("There are no visible ideas to group yet."),
-        "bad_k": _("Choose a number of themes from 1 to 30, or leave it empty for automatic."),
-        "too_many_seeds": _("Type 12 theme names at most."),
-        "unknown_theme": _("This theme no longer exists."),
-        "empty_label": _("A theme needs a name."),
-        "long_label": _("A theme name has 80 characters at most."),
-        "bad_merge": _("Choose another theme to merge with."),
-        "nothing_selected": _("Tick the ideas that should form the new theme first."),
-        "unknown_activity": _("Choose questions of this workshop to group together."),
-    }.get(code, _("This could not be done."))
 
 
 def fallback_labels(language: str) -> dict[str, str]:
@@ -95,13 +79,10 @@ def stage_answer(workshop):
 @login_required
 def group(workshop_id: int, activity_id: int):
     workshop, activity = facilitated_activity(workshop_id, activity_id)
-    try:
-        k, seeds = logic.parse_request(request.form.get("k"), request.form.get("seed_themes"))
-        # The other questions whose ideas this grouping takes in (its themes stay this activity's).
-        together = logic.companions(activity, [int(i) for i in request.form.getlist("together") if i.isdigit()])
-        logic.start_grouping(activity, together)
-    except logic.ThemeError as error:
-        return message_fragment(error_message(error.code))
+    k, seeds = logic.parse_request(request.form.get("k"), request.form.get("seed_themes"))
+    # The other questions whose ideas this grouping takes in (its themes stay this activity's).
+    together = logic.companions(activity, [int(i) for i in request.form.getlist("together") if i.isdigit()])
+    logic.start_grouping(activity, together)
     together_ids = [a.id for a in together]
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as the app
     if app.config.get("GROUPING_INLINE"):
@@ -127,11 +108,8 @@ def ungroup(workshop_id: int, activity_id: int):
 @login_required
 def split(workshop_id: int, activity_id: int):
     workshop, activity = facilitated_activity(workshop_id, activity_id)
-    try:
-        chosen = [ideas.idea_in(workshop.id, int(i)) for i in request.form.getlist("idea") if i.isdigit()]
-        logic.split(activity, chosen, request.form.get("label") or _("New theme"))
-    except (logic.ThemeError, ideas.IdeaRejected) as error:
-        return message_fragment(error_message(error.code))
+    chosen = [ideas.idea_in(workshop.id, int(i)) for i in request.form.getlist("idea") if i.isdigit()]
+    logic.split(activity, chosen, request.form.get("label") or _("New theme"))
     return stage_answer(workshop)
 
 
@@ -148,10 +126,7 @@ def facilitated_theme(workshop_id: int, theme_id: int):
 @login_required
 def rename(workshop_id: int, theme_id: int):
     workshop, theme = facilitated_theme(workshop_id, theme_id)
-    try:
-        logic.rename(theme, request.form.get("label", ""))
-    except logic.ThemeError as error:
-        return message_fragment(error_message(error.code))
+    logic.rename(theme, request.form.get("label", ""))
     return stage_answer(workshop)
 
 
@@ -159,12 +134,8 @@ def rename(workshop_id: int, theme_id: int):
 @login_required
 def merge(workshop_id: int, theme_id: int):
     workshop, theme = facilitated_theme(workshop_id, theme_id)
-    try:
-        target = logic.theme_in(db.session.get_one(Activity, theme.activity_id),
-                                request.form.get("into", type=int) or 0)
-        logic.merge(target, theme)
-    except logic.ThemeError as error:
-        return message_fragment(error_message(error.code))
+    target = logic.theme_in(db.session.get_one(Activity, theme.activity_id), request.form.get("into", type=int) or 0)
+    logic.merge(target, theme)
     return stage_answer(workshop)
 
 
@@ -172,11 +143,8 @@ def merge(workshop_id: int, theme_id: int):
 @login_required
 def move(workshop_id: int, idea_id: int):
     workshop = facilitated(workshop_id)
-    try:
-        idea = ideas.idea_in(workshop.id, idea_id)
-        theme_id = request.form.get("theme", type=int)
-        theme = logic.theme_in(idea.activity, theme_id) if theme_id else None
-        logic.move(idea, theme)
-    except (logic.ThemeError, ideas.IdeaRejected) as error:
-        return message_fragment(error_message(error.code))
+    idea = ideas.idea_in(workshop.id, idea_id)
+    theme_id = request.form.get("theme", type=int)
+    theme = logic.theme_in(idea.activity, theme_id) if theme_id else None
+    logic.move(idea, theme)
     return stage_answer(workshop)
