@@ -177,6 +177,12 @@ _DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ma"
                           "leurs", "chaque", "the", "a", "an", "each"})
 _PURPOSE_WORDS = frozenset({"pour", "à", "de", "d", "afin", "to"})
 _COORDINATORS = frozenset({"et", "ou", "and", "or"})
+# A subject pronoun or a form of "être" / "be" opens a clause: a name stops before it ("Stationnement
+# de l'aréna", not "Stationnement de l'aréna est mal"; "Eat", not "Eat I'm a computer").
+_CLAUSE_WORDS = {"fr": frozenset({"est", "sont", "était", "étaient", "sera", "seront", "je", "j", "tu", "il", "ils",
+                                  "nous", "vous", "on"}),
+                 "en": frozenset({"is", "are", "was", "were", "am", "i", "you", "he", "she", "we", "they", "m",
+                                  "re", "ve", "ll"})}
 _WORD_SPAN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _BREAKS = re.compile(r"[,;:.!?¿¡()\[\]{}\"«»/|…]|\s[-–—]\s")
 
@@ -198,7 +204,8 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
     start, never on a word that follows another content word ("abordable" of "logement
     abordable") nor inside a tight complement ("autobus" of "passe d'autobus",
     "immigration" of "avocat en immigration"), not before a complement ("la fin" of "la fin de semaine"), not
-    between a verb of purpose and its object ("pour renouveler"), not between a determiner's
+    between a verb of purpose and its object ("pour renouveler"), not into a new clause (a subject
+    pronoun or "est" / "is": "aréna est mal déneigé"), not between a determiner's
     adjective and its noun ("la première" of "la première session"), not across a "et" / "and"
     followed by a function word ("environnement et au développement"). A hyphenated word
     ("libre-service") is one word.
@@ -213,10 +220,13 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
         lang = guess_language([part for w in lowered for part in w.split("-")])
         stems = [[stem(part, lang) for part in w.split("-") if not _is_edge_word(part)] for w in lowered]
         content = [bool(st) and not _is_edge_word(w) for w, st in zip(lowered, stems)]
+        clause = [w in _CLAUSE_WORDS[lang] for w in lowered]
         for i in range(len(tokens)):
             if not content[i] or (i > 0 and (content[i - 1] or lowered[i - 1] in _TIGHT_COMPLEMENT_WORDS)):
                 continue  # "abordable" of "logement abordable", "autobus" of "passe d'autobus": mid-phrase
             for j in range(i, min(len(tokens), i + max_words)):
+                if clause[j]:
+                    break  # a new clause: "est mal déneigé", "I'm a computer"
                 if not content[j] or (j + 1 < len(tokens) and lowered[j + 1] in _COMPLEMENT_WORDS):
                     continue  # "la fin" of "la fin de semaine": the complement must come along
                 if j > i and lowered[j - 1] in _PURPOSE_WORDS and lowered[j].endswith(("er", "ir")):

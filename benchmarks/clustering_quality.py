@@ -25,7 +25,8 @@ against the true count, the two simple baselines on the same set (sklearn TF-IDF
 sentence embedding + k-means), and the theme names' fitness: the share of names whose
 content words each occur in at least a third of that theme's ideas, the share of names of
 two words or more (the two pull against each other: one word is more often shared), and
-how many names repeat within a grouping. Near-duplicate suggestions are scored (precision and recall) on
+how many names repeat within a grouping, their mean number of words and how many end on a
+function word ("de", "à", "the", "of": a name cut mid-expression). Near-duplicate suggestions are scored (precision and recall) on
 the labelled pairs of benchmarks/data/accueil_duplicates.csv (the first 20 offered, as the app shows them),
 and on the invented French and English pair sets (see benchmarks/duplicates_quality.py, which also
 times them at 1,000 ideas and searches their settings).
@@ -159,6 +160,12 @@ def name_fitness(result, texts) -> tuple[float, int]:
     return (good / total if total else 1.0), len(names) - len(set(names))
 
 
+def ends_on_function_word(name: str) -> bool:
+    """Whether a name ends on a function word ("Jumelage avec des", "Service de", "Name of the")."""
+    words = tokenise(name)
+    return bool(words) and (words[-1] in STOP_WORDS or len(words[-1]) < 2)
+
+
 def duplicate_scores(feats, ids: list[str]) -> tuple[float, float, int]:
     """(precision, recall, suggestions) of the near-duplicate pairs offered on the accueil set,
     against its labelled pairs; a suggested pair not labelled a duplicate counts as wrong."""
@@ -183,15 +190,18 @@ def main(argv=None) -> None:
     wanted = [w.strip() for w in args.sets.split(",") if w.strip()]
     sets = [s for s in suite(args.ccc) if not wanted or any(s[0].startswith(w) for w in wanted)]
     print("| set | n | true k | NMI / ARI, k given | NMI / ARI, automatic | k chosen | TF-IDF + k-means "
-          "| embedding + k-means | names fit | names of 2+ words | repeated names | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    means = {False: [], True: []}
+          "| embedding + k-means | names fit | names of 2+ words | words per name | names ending on a function word "
+          "| repeated names | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    means: dict[bool, list] = {False: [], True: []}
+    names_means: dict[bool, list] = {False: [], True: []}
     margins = []  # (k given - the better baseline, automatic - k given, set)
     dup_line = ""
     for name, aside, texts, y in sets:
         k_true = len(set(y))
         feats = vectorise(texts, embed=True)
         given, auto, ks, tf, emb, fit, repeats, seconds, long_names = [], [], [], [], [], [], [], [], []
+        name_words, cut = [], []
         for s in range(args.seeds):
             t0 = time.perf_counter()
             rg = cluster_ideas(feats, k=k_true, seed=s)
@@ -206,13 +216,17 @@ def main(argv=None) -> None:
             f, r = name_fitness(rg, texts)
             fit.append(f)
             long_names.append(np.mean([len(c.label.split()) >= 2 for c in rg.clusters]))
+            name_words.append(np.mean([len(c.label.split()) for c in rg.clusters]))
+            cut.append(sum(ends_on_function_word(c.label) for c in rg.clusters))
             repeats.append(r)
         g, a = np.mean(given, axis=0), np.mean(auto, axis=0)
         row = (f"| {name}{' (kept aside)' if aside else ''} | {len(texts)} | {k_true} | {g[0]:.3f} / {g[1]:.3f} "
                f"| {a[0]:.3f} / {a[1]:.3f} | {'/'.join(map(str, ks))} | {np.mean(tf):.3f} | {np.mean(emb):.3f} "
-               f"| {np.mean(fit):.2f} | {np.mean(long_names):.2f} | {max(repeats)} | {np.mean(seconds):.2f} |")
+               f"| {np.mean(fit):.2f} | {np.mean(long_names):.2f} | {np.mean(name_words):.1f} | {sum(cut)} | {max(repeats)} "
+               f"| {np.mean(seconds):.2f} |")
         print(row, flush=True)
         means[aside].append((g[0], a[0], np.mean(tf), np.mean(emb)))
+        names_means[aside].append((np.mean(fit), np.mean(long_names), np.mean(name_words)))
         margins.append((g[0] - max(np.mean(tf), np.mean(emb)), a[0] - g[0], name))
         if name.startswith("accueil"):
             p, r, n = duplicate_scores(feats, load_labelled("accueil_ideas.csv", "id")[1])
@@ -221,7 +235,9 @@ def main(argv=None) -> None:
         if means[aside]:
             m = np.mean(means[aside], axis=0)
             what = "kept-aside sets" if aside else "development sets"
-            print(f"| mean of the {what} | | | {m[0]:.3f} | {m[1]:.3f} | | {m[2]:.3f} | {m[3]:.3f} | | | | |")
+            f, w, nw = np.mean(names_means[aside], axis=0)
+            print(f"| mean of the {what} | | | {m[0]:.3f} | {m[1]:.3f} | | {m[2]:.3f} | {m[3]:.3f} "
+                  f"| {f:.3f} | {w:.2f} | {nw:.1f} | | | |")
     if margins:
         low = min(margins)
         worst = min(margins, key=lambda m: m[1])
@@ -238,7 +254,8 @@ def main(argv=None) -> None:
         p, r, n = score(ids, labelled, suggested(vectorise(texts, embed=True)))
         print(f"near-duplicates on {name}: precision {p:.2f}, recall {r:.2f} ({n} offered)")
     print(f"\nmean over seeds 0..{args.seeds - 1}; NMI/ARI from sklearn.metrics; names fit, names of 2+ "
-          "words and repeated names on the k-given grouping (worst seed for repeats)")
+          "words, words per name and repeated names on the k-given grouping (worst seed for repeats, names ending "
+          "on a function word summed over seeds)")
 
 
 if __name__ == "__main__":
