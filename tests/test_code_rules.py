@@ -95,3 +95,14 @@ def test_every_refusal_raised_has_its_message():
     assert len({cls for _where, cls, _code in raised}) >= 1
     missing = [f"{where}: {cls.__name__}({code!r})" for where, cls, code in raised if code not in cls.messages]
     assert missing == []
+
+
+def test_one_refusal_type():
+    """A feature refuses with its subclass of workshop.refusals.Refused (a code
+    and its message table), never an exception type of its own making."""
+    own = re.compile(r"^class \w+\((?:ValueError|Exception|RuntimeError|LookupError|KeyError)\):")
+    found = [f"{path.relative_to(ROOT)}:{number}: {line}"
+             for path in (ROOT / "workshop").rglob("*.py") if path.name != "refusals.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if own.match(line)]
+    assert found == []

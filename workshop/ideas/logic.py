@@ -54,7 +54,7 @@ def sent_before(model: type[Row], participant: Participant, key: str) -> Row | N
 
 
 def stored_once(model: type[Row], participant: Participant, key: str, make: Callable[[str], Row],
-                refusal: Callable[[str], Exception] = IdeaRejected,
+                refusal: Callable[[str], Refused] = IdeaRejected,
                 then: Callable[[Row], None] | None = None, keep_loaded: bool = False) -> tuple[Row, bool]:
     """Store what a phone sent, once per submission key; returns (row, newly_stored).
 
@@ -76,7 +76,7 @@ def stored_once(model: type[Row], participant: Participant, key: str, make: Call
         if already is not None:
             return already, False
         raise refusal(rejected.code) from None
-    except Exception:
+    except Refused:  # the kind's own checks (closed since, not theirs...): a resend gets its row back
         db.session.rollback()  # whatever `make` did, the lookup starts clean
         already = sent_before(model, participant, key)
         if already is not None:
