@@ -456,7 +456,8 @@ def test_an_orphan_project_is_offered_and_adopted(browser, server):
     page.click("text=Jumelage étudiant·e–employeur")
     for name in ("Carrefour jeunesse-emploi", "Chambre de commerce"):
         page.fill("#picker-organisation input[type=search]", name)  # the picker narrows to the one named
-        expect(page.locator("#choices-organisation li")).to_have_count(1)
+        # The picker asks the server after a pause in typing: allow for a busy machine.
+        expect(page.locator("#choices-organisation li")).to_have_count(1, timeout=15000)
         page.locator("#choices-organisation input[type=radio]").check()
         page.click("button:has-text('Offrir')")
     expect(page.locator("article.adoption")).to_have_count(2)

@@ -344,3 +344,13 @@ def test_a_join_is_one_request_and_few_statements(app, workshop):
     assert "Léa · Recherche" in answer.get_data(as_text=True)
     assert workshop.activities[0].prompt in answer.get_data(as_text=True)  # the question on screen
     assert len(statements) - form_statements <= 3, [s[:60] for s in statements[form_statements:]]
+
+
+def test_switching_language_right_after_joining_comes_back_to_the_phone_page(client, workshop):
+    """The join answers with the phone page at the join form's address: the
+    language switch sends the phone back to its page's own address, not the form's."""
+    page = join(client, workshop).get_data(as_text=True)
+    assert f'name="next" value="/j/{workshop.join_code}/phone"' in page
+    switched = client.post("/lang/en", data={"next": f"/j/{workshop.join_code}/phone"})
+    assert switched.headers["Location"].endswith(f"/j/{workshop.join_code}/phone")
+    assert "You are in!" in client.get(f"/j/{workshop.join_code}/phone").get_data(as_text=True)

@@ -131,7 +131,9 @@ def phone(code: str):
 
 def phone_page(workshop: Workshop, participant):
     """The phone's page, in the workshop's language (set by the guard or the join)."""
-    return render_template("participants/phone.html", workshop=workshop, participant=participant)
+    # Its own address, which the page may not be at: a join answers with it.
+    page_url = url_for("participants.phone", code=workshop.join_code)
+    return render_template("participants/phone.html", workshop=workshop, participant=participant, page_url=page_url)
 
 
 @bp.get("/j/<code>/panel")
