@@ -196,7 +196,7 @@ def test_a_venue_joins_at_once_but_re_joining_cannot_exceed_the_address_cap(app,
     limiter.reset()
     flooder = venue.test_client()
     statuses = []
-    for n in range(103):
+    for _n in range(103):
         flooder._cookies.clear()  # a fresh participant each time, as the probe did
         statuses.append(flooder.post(f"/j/{workshop.join_code}",
                                      data={"group": workshop.groups[0].id}).status_code)
