@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import resource
 import sys
 import time
-import resource
 import warnings
 from pathlib import Path
 
@@ -68,16 +68,16 @@ def main(argv=None) -> None:
             embed = method == "embedding"
             # per-idea cost, paid once at arrival: time on a 200-idea sample
             sample = texts[:200]
-            _, t_vec, _ = measure(lambda: vectorise(sample, embed=embed))
+            _, t_vec, _ = measure(lambda sample=sample, embed=embed: vectorise(sample, embed=embed))
             per_ms = 1000 * t_vec / len(sample)
             feats = None
             for k in (8, None):
                 if not embed or n <= args.embed_cold_max:
-                    res, dt, peak = measure(lambda: cluster_ideas(texts, k=k, method=method))
+                    res, dt, peak = measure(lambda texts=texts, k=k, method=method: cluster_ideas(texts, k=k, method=method))
                     print(f"| {n} | {method} | {k or 'auto'} | texts | {dt:.2f} | {peak:.0f} | {res.k_chosen} | {per_ms:.2f} |")
                 if feats is None:
                     feats = vectorise(texts, embed=embed)
-                res, dt, peak = measure(lambda: cluster_ideas(feats, k=k, method=method))
+                res, dt, peak = measure(lambda feats=feats, k=k, method=method: cluster_ideas(feats, k=k, method=method))
                 print(f"| {n} | {method} | {k or 'auto'} | stored features | {dt:.2f} | {peak:.0f} | {res.k_chosen} | {per_ms:.2f} |")
 
 

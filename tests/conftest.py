@@ -274,6 +274,31 @@ def phone(app, workshop):
     return client
 
 
+@pytest.fixture
+def ideas_sent(workshop, phone):
+    """The first question's ideas sent by a phone, then the question closed
+    (tests/test_voting.py and tests/test_ballot_exactness.py vote on them)."""
+    from workshop.workshops.logic import close_activity
+
+    activity = open_first_activity(workshop)
+    for n, text in enumerate(["Jumelage", "Logement", "Français"]):
+        phone.post(f"/j/{workshop.join_code}/ideas", data={"text": text, "key": f"key-{n:08d}"})
+    close_activity(workshop, activity)
+    return activity
+
+
+@pytest.fixture
+def orphan(workshop):
+    """A project not retained, offered to partners (the orphans tests)."""
+    from workshop.extensions import db
+    from workshop.voting.models import Project
+
+    project = Project(workshop_id=workshop.id, title="Une foire de l'emploi bilingue", status="orphan_candidate")
+    db.session.add(project)
+    db.session.commit()
+    return project
+
+
 # --- real browser -------------------------------------------------------------
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -54,7 +54,7 @@ class ServerProcess:
         self.process: subprocess.Popen | None = None
         self.log = tempfile.NamedTemporaryFile(prefix="workshop-server-", suffix=".log", delete=False)
 
-    def start(self, timeout: float = 20) -> "ServerProcess":
+    def start(self, timeout: float = 20) -> ServerProcess:
         env = {**self.env, "PORT": str(self.port), "HOST": "127.0.0.1"}
         self.process = subprocess.Popen(list(self.command), env=env, cwd=ROOT,
                                         stdout=self.log, stderr=subprocess.STDOUT)
@@ -285,7 +285,7 @@ class Projector:
                                                   "lang": "fr"}, timeout=10)
         assert answer["ok"], answer
 
-    async def connect(self) -> "Projector":
+    async def connect(self) -> Projector:
         await self.socket.connect(self.base, headers={"Cookie": cookie_header(self.http)},
                                   transports=["websocket"])
         answer = await self.socket.call("watch", {"workshop": self.workshop_id, "audience": "projector",

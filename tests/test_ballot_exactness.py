@@ -5,13 +5,12 @@ refusal says why in words."""
 import json
 import random
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import tally
 from tests.conftest import open_first_activity
-from tests.test_voting import add_round, dot, ideas_sent, people, save  # noqa: F401 (fixture)
+from tests.test_voting import add_round, dot, people, save
 from workshop.extensions import db
 from workshop.ideas import logic as ideas
 from workshop.voting import logic

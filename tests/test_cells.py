@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tests.conftest import join, joined_phones, make_user, sign_in
+from tests.conftest import joined_phones, make_user, sign_in
 from tests.test_live import swaps, watcher
 from workshop.cells import logic
 from workshop.cells.models import CellLogEntry, CellMember, CellSignup

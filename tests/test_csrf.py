@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import base_config, join, new_app
+from tests.conftest import base_config, new_app
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_a11y import audit
 from tests.projector_checks import broken_words, clipped_items, smallest_font_px, untold_hidden
+from tests.test_a11y import audit
 from tests.test_projector_browser import PROJECTOR, data, join_phone, new_workshop, open_, projector_page  # noqa: F401
 
 pytestmark = pytest.mark.browser

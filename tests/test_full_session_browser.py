@@ -227,7 +227,7 @@ def run_the_session(browser, server, context, control, projector, code, crowd):
     for _dot in range(5):
         picks = {phone.index: random.choices(items, weights)[0] for phone in crowd.phones}
         statuses = crowd.post(lambda phone: f"/j/{code}/rounds/{round_id}/dots",
-                              lambda phone: {"project": str(picks[phone.index]), "delta": "1"})
+                              lambda phone, picks=picks: {"project": str(picks[phone.index]), "delta": "1"})
         # A third dot on one item is refused with a message (422), as the rules say.
         assert set(statuses) <= {200, 422}, statuses
     for _context, phone in phones:

@@ -3,7 +3,6 @@ what the server refused for good (any 4xx but 408 and 429)."""
 
 from __future__ import annotations
 
-
 from tests.test_phone_browser import Facilitator, join
 
 

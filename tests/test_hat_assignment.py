@@ -210,7 +210,7 @@ def test_rotating_a_balanced_room_stays_balanced_and_wears_all_six(room, seed, r
     first = balanced(room, seed)
     history = {pid: [hat] for pid, hat in first.items()}
     groups = dict(room)
-    for r in range(rounds):
+    for _round in range(rounds):
         new = rotation(history, room, seed)
         assert set(new) == set(history)
         for pid, hat in new.items():

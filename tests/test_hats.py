@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import join, joined_phones, make_user, sign_in
+from tests.conftest import joined_phones, make_user, sign_in
 from tests.test_live import emit, socket_for, swaps, watcher
 from workshop.extensions import db
 from workshop.hats import logic
-from workshop.hats.models import HatAssignment, HatComment, HatsActivity
+from workshop.hats.models import HatComment, HatsActivity
 from workshop.participants.models import Participant
 
 CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"

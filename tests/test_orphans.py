@@ -8,7 +8,6 @@ from tests.conftest import join, make_user, sign_in
 from workshop.extensions import db
 from workshop.orphans import logic, pipeline
 from workshop.orphans.models import Adoption, Interest, Organisation
-from workshop.voting.models import Project
 
 
 @pytest.mark.parametrize("current, target, note, ok", [
@@ -28,14 +27,6 @@ def test_stage_rules(current, target, note, ok):
     else:
         with pytest.raises(pipeline.StageRefused):
             pipeline.check_move(current, target, note)
-
-
-@pytest.fixture
-def orphan(workshop):
-    project = Project(workshop_id=workshop.id, title="Une foire de l'emploi bilingue", status="orphan_candidate")
-    db.session.add(project)
-    db.session.commit()
-    return project
 
 
 @pytest.fixture

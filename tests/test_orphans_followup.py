@@ -8,7 +8,6 @@ from io import BytesIO
 
 import pytest
 
-from tests.test_orphans import orphan  # noqa: F401 - the same orphan project fixture
 from workshop.extensions import db
 from workshop.orphans import logic
 from workshop.orphans.models import Adoption, AdoptionEvent, Interest, Organisation

@@ -175,15 +175,6 @@ def add_round(facilitator_client, workshop, **fields):
     return [a for a in workshop.activities if a.kind == "vote"][-1]
 
 
-@pytest.fixture
-def ideas_sent(workshop, phone):
-    activity = open_first_activity(workshop)
-    for n, text in enumerate(["Jumelage", "Logement", "Français"]):
-        phone.post(f"/j/{workshop.join_code}/ideas", data={"text": text, "key": f"key-{n:08d}"})
-    close_activity(workshop, activity)
-    return activity
-
-
 def dot(client, workshop, round_, project_id, delta=1):
     return client.post(f"/j/{workshop.join_code}/rounds/{round_.id}/dots",
                        data={"project": str(project_id), "delta": str(delta)})
