@@ -63,12 +63,6 @@ class JumelageRefused(refusals.Refused):
     messages = REFUSALS
 
 
-# Its name in the views and the tests. The class has a name of its own: the
-# rule test (tests/test_code_rules.py) finds a refusal by its class's name
-# when a module imports it locally, and workshop/live.py raises socketio's
-# ConnectionRefusedError imported locally as `Refused`.
-Refused = JumelageRefused
-
 
 def can_coordinate(user) -> bool:
     return bool(user and getattr(user, "is_authenticated", False) and user.role in ("coordinator", "admin"))
@@ -77,7 +71,7 @@ def can_coordinate(user) -> bool:
 def create_program(name: str, retention_months: int = 24) -> Program:
     name = " ".join((name or "").split())[:200]
     if not name:
-        raise Refused("name_required")
+        raise JumelageRefused("name_required")
     program = Program(name=name, retention_months=max(1, min(retention_months, 120)))
     db.session.add(program)
     db.session.commit()
@@ -109,7 +103,7 @@ def profile_from(form) -> dict:
     """The profile fields of a sign-up form (public or the coordinator's edit), checked."""
     role = form.get("role", "")
     if role not in ROLES:
-        raise Refused("role_required")
+        raise JumelageRefused("role_required")
     data = {
         "role": role, "name": _text(form, "name"), "email": _text(form, "email").lower(),
         "phone": _text(form, "phone"), "languages": ", ".join(words(_text(form, "languages")))[:300],
@@ -125,17 +119,17 @@ def profile_from(form) -> dict:
         "capacity": max(1, min(form.get("capacity", 1, type=int) or 1, 20)) if role == "employer" else 1,
     }
     if not data["name"] or "@" not in data["email"]:
-        raise Refused("contact_required")
+        raise JumelageRefused("contact_required")
     if not data["slots"]:
-        raise Refused("slots_required")
+        raise JumelageRefused("slots_required")
     return data
 
 
 def sign_up(program: Program, form, consent_text: str, language: str) -> Signup:
     if not program.open:
-        raise Refused("closed")
+        raise JumelageRefused("closed")
     if form.get("consent") != "yes":
-        raise Refused("consent_required")
+        raise JumelageRefused("consent_required")
     signup = Signup(program_id=program.id, consent_text=consent_text, token=secrets.token_urlsafe(24),
                     language=language, **profile_from(form))
     db.session.add(signup)
@@ -152,10 +146,10 @@ def edit(signup: Signup, form) -> None:
 def review(signup: Signup, status: str, message: str = "") -> None:
     """Accept, put on hold or refuse; a refusal says why to the person."""
     if status not in STATUSES:
-        raise Refused("bad_status")
+        raise JumelageRefused("bad_status")
     message = (message or "").strip()[:LIMITS["status_message"]]
     if status == "refused" and not message:
-        raise Refused("message_required")
+        raise JumelageRefused("message_required")
     signup.status, signup.status_message = status, message
     if status != "accepted":  # out of the pool: no longer proposed
         db.session.execute(delete(Match).where(Match.status == "proposed", _involving(signup.id)))
@@ -194,7 +188,7 @@ def new_link(signup: Signup) -> None:
 def complete(signup: Signup, form, consent_text: str) -> None:
     """An invited person (imported by the coordinator) fills in the profile and consents on their private link."""
     if form.get("consent") != "yes":
-        raise Refused("consent_required")
+        raise JumelageRefused("consent_required")
     for key, value in profile_from(form).items():
         setattr(signup, key, value)
     signup.consent_text, signup.consent_at = consent_text, datetime.now()
@@ -216,7 +210,7 @@ ROLE_WORDS = {"student": "student", "etudiant": "student", "etudiante": "student
               "employer": "employer", "employeur": "employer", "entreprise": "employer"}
 
 
-class ImportRefused(Refused):
+class ImportRefused(JumelageRefused):
     """A refused list of people: the line and the value that is wrong (params)."""
 
     def __init__(self, code: str, line: int = 0, value: str = ""):
@@ -301,7 +295,7 @@ def import_signups(program: Program, data: bytes) -> int:
 
 def never_together(program: Program, first: Signup, second: Signup) -> None:
     if first.id == second.id or first.program_id != program.id or second.program_id != program.id:
-        raise Refused("never_same")
+        raise JumelageRefused("never_same")
     low, high = sorted((first.id, second.id))
     exists = db.session.scalar(select(NeverTogether).where(NeverTogether.first_id == low,
                                                           NeverTogether.second_id == high))
@@ -408,7 +402,7 @@ def reasons(match: Match) -> list[tuple[str, str]]:
 
 def lock(match: Match, locked: bool) -> None:
     if match.status != "proposed":
-        raise Refused("not_proposed")
+        raise JumelageRefused("not_proposed")
     match.locked = locked
     db.session.commit()
 
@@ -429,7 +423,7 @@ def swap(program: Program, first: Match, second: Match, role: str) -> None:
     must respect the hard constraints, and both matches are then locked so
     that a re-run keeps the coordinator's choice."""
     if role not in ROLES or first.id == second.id or {first.status, second.status} != {"proposed"}:
-        raise Refused("swap_refused")
+        raise JumelageRefused("swap_refused")
     attr = f"{role}_id"
     a, b = getattr(first, attr), getattr(second, attr)
     setattr(first, attr, b)
@@ -444,7 +438,7 @@ def swap(program: Program, first: Match, second: Match, role: str) -> None:
                 else solver.feasible_trio(people[0], people[1], people[2], never))
         if not fits:
             db.session.rollback()
-            raise Refused("swap_infeasible")
+            raise JumelageRefused("swap_infeasible")
         rescore(program, match)
         match.locked = True
     db.session.commit()
@@ -490,7 +484,7 @@ def write_contract(match: Match, goals: str, commitments: str) -> None:
     """Any member may write it; a changed text must be confirmed again by everyone."""
     goals, commitments = (goals or "").strip()[:4000], (commitments or "").strip()[:4000]
     if not goals or not commitments:
-        raise Refused("contract_incomplete")
+        raise JumelageRefused("contract_incomplete")
     if (goals, commitments) != (match.contract_goals, match.contract_commitments):
         match.contract_goals, match.contract_commitments = goals, commitments
         db.session.execute(delete(Confirmation).where(Confirmation.match_id == match.id))
@@ -499,7 +493,7 @@ def write_contract(match: Match, goals: str, commitments: str) -> None:
 
 def confirm_contract(match: Match, member: Signup) -> None:
     if not match.contract_goals:
-        raise Refused("contract_incomplete")
+        raise JumelageRefused("contract_incomplete")
     exists = db.session.scalar(select(Confirmation).where(Confirmation.match_id == match.id,
                                                           Confirmation.signup_id == member.id))
     if not exists:
@@ -512,11 +506,11 @@ def log_check_in(match: Match, member: Signup, met_on: date | None, what: str, s
     what = " ".join((what or "").split())[:300]
     today = today or date.today()
     if met_on is None or met_on > today or met_on < today - timedelta(days=366):
-        raise Refused("bad_date")
+        raise JumelageRefused("bad_date")
     if not what:
-        raise Refused("what_required")
+        raise JumelageRefused("what_required")
     if satisfaction not in range(1, 6):
-        raise Refused("satisfaction_required")
+        raise JumelageRefused("satisfaction_required")
     entry = CheckIn(match_id=match.id, signup_id=member.id, met_on=met_on, what=what, satisfaction=satisfaction,
                     note=(note or "").strip()[:2000])
     db.session.add(entry)
@@ -591,9 +585,9 @@ def match_rows(program: Program, weeks: int = INACTIVE_WEEKS) -> tuple[list[str]
 def create_event(program: Program, kind: str, title: str, held_on: date | None, place: str = "") -> Event:
     title = " ".join((title or "").split())[:200]
     if kind not in EVENT_KINDS:
-        raise Refused("event_kind")
+        raise JumelageRefused("event_kind")
     if not title or held_on is None:
-        raise Refused("event_incomplete")
+        raise JumelageRefused("event_incomplete")
     event = Event(program_id=program.id, kind=kind, title=title, held_on=held_on,
                   place=" ".join((place or "").split())[:200])
     db.session.add(event)
@@ -672,9 +666,9 @@ def answer_survey(signup: Signup, overall: int | None, impacts: str, helped: str
                   today: date | None = None) -> SurveyAnswer:
     """A member's evaluation, while it is open; answering again replaces the earlier answer."""
     if not evaluation_window(db.session.get_one(Program, signup.program_id), today)["open"]:
-        raise Refused("evaluation_closed")
+        raise JumelageRefused("evaluation_closed")
     if overall is None or overall not in range(1, 6):
-        raise Refused("satisfaction_required")
+        raise JumelageRefused("satisfaction_required")
     answer = survey_of(signup) or SurveyAnswer(program_id=signup.program_id, signup_id=signup.id)
     answer.overall = overall
     answer.impacts, answer.helped, answer.hindered = ((t or "").strip()[:2000] for t in (impacts, helped, hindered))

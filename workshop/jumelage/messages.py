@@ -1,5 +1,5 @@
 """What a coordinator, or a person signing up, is told when a jumelage
-command is refused, by the refusal's code (workshop.jumelage.logic.Refused,
+command is refused, by the refusal's code (workshop.jumelage.logic.JumelageRefused,
 and ImportRefused with the line and the value of a refused list)."""
 
 from __future__ import annotations

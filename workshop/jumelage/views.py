@@ -22,7 +22,7 @@ bp.cli.add_command(jumelage_cli.purge_command)  # `flask jumelage purge`
 
 def refusal(code: str) -> str:
     """A refusal's message where a view refuses before the rules (a date it cannot read)."""
-    return logic.Refused(code).message()
+    return logic.JumelageRefused(code).message()
 
 
 def consent_text(program: Program) -> str:
@@ -56,7 +56,7 @@ def acted(program_id: int, act, back: str = "jumelage.program", refused_page=Non
     found = program_or_404(program_id)
     try:
         act(found)
-    except logic.Refused as refused:
+    except logic.JumelageRefused as refused:
         if refused_page is None:
             abort(400)
         return refused_page(program_id, refused.message(), 400)
@@ -86,7 +86,7 @@ def programs():
             program = logic.create_program(request.form.get("name", ""),
                                            request.form.get("retention_months", 24, type=int) or 24)
             return redirect(url_for("jumelage.program", program_id=program.id))
-        except logic.Refused as refused:
+        except logic.JumelageRefused as refused:
             error = refused.message()
     return render_template("jumelage/programs.html", programs=logic.programs(), error=error), 400 if error else 200
 
@@ -145,7 +145,7 @@ def signup(program_id: int):
         return signup_form(found, 200 if found.open else 410)
     try:
         person = logic.sign_up(found, request.form, consent_text(found), str(get_locale() or "fr"))
-    except logic.Refused as refused:
+    except logic.JumelageRefused as refused:
         return signup_form(found, 400, error=refused.message())
     return render_template("jumelage/signed_up.html", program=found, signup=person,
                            link=url_for("jumelage.member", token=person.token, _external=True))
@@ -166,7 +166,7 @@ def edit(program_id: int, signup_id: int):
         try:
             logic.edit(person, request.form)
             return redirect(url_for("jumelage.program", program_id=found.id))
-        except logic.Refused as refused:
+        except logic.JumelageRefused as refused:
             error = refused.message()
     return render_template("jumelage/edit.html", program=found, signup=person, error=error,
                            v=lambda key: getattr(person, key, ""), vs=lambda key: profile_values(person, key),
@@ -180,7 +180,7 @@ def review(program_id: int, signup_id: int):
     person = logic.signup_of(found, signup_id) or abort(404)
     try:
         logic.review(person, request.form.get("status", ""), request.form.get("message", ""))
-    except logic.Refused as refused:
+    except logic.JumelageRefused as refused:
         return render_template("_message.html", message=refused.message()), 400
     if request.headers.get("HX-Request"):
         return render_template("jumelage/_signup_row.html", program=found, s=person)
@@ -214,7 +214,7 @@ def import_signups(program_id: int):
     upload = request.files.get("file")
     try:
         count = logic.import_signups(found, upload.read(logic.MAX_IMPORT_BYTES + 1) if upload else b"")
-    except logic.Refused as refused:
+    except logic.JumelageRefused as refused:
         return program_page(found, 422, error=refused.message())
     return program_page(found, message=ngettext("%(num)d person invited.", "%(num)d people invited.", count))
 
@@ -484,7 +484,7 @@ def complete(token: str):
     program = db.session.get_one(Program, person.program_id)
     try:
         logic.complete(person, request.form, consent_text(program))
-    except logic.Refused as refused:
+    except logic.JumelageRefused as refused:
         return member_page(person, 400, refused.message())
     return redirect(url_for("jumelage.member", token=token))
 
@@ -499,7 +499,7 @@ def contract(token: str):
     person, match = member_and_match(token)
     try:
         logic.write_contract(match, request.form.get("goals", ""), request.form.get("commitments", ""))
-    except logic.Refused as refused:
+    except logic.JumelageRefused as refused:
         return member_page(person, 400, refused.message(), match.id)
     return back_to(token, match, "contract")
 
@@ -510,7 +510,7 @@ def confirm(token: str):
     person, match = member_and_match(token)
     try:
         logic.confirm_contract(match, person)
-    except logic.Refused as refused:
+    except logic.JumelageRefused as refused:
         return member_page(person, 400, refused.message(), match.id)
     return back_to(token, match, "contract")
 
@@ -526,7 +526,7 @@ def check_in(token: str):
     try:
         logic.log_check_in(match, person, met_on, request.form.get("what", ""),
                            request.form.get("satisfaction", type=int), request.form.get("note", ""))
-    except logic.Refused as refused:
+    except logic.JumelageRefused as refused:
         return member_page(person, 400, refused.message(), match.id)
     return back_to(token, match, "check-ins")
 
@@ -552,7 +552,7 @@ def set_follow_up(program_id: int, match_id: int):
         try:
             when = parse_date(request.form.get("next_follow_up"))
         except OrphansRejected:
-            raise logic.Refused("bad_follow_up_date") from None
+            raise logic.JumelageRefused("bad_follow_up_date") from None
         logic.set_follow_up(match_or_404(found, match_id), when)
 
     return acted(program_id, act, "jumelage.follow_up", follow_up)
@@ -591,7 +591,7 @@ def events(program_id: int):
         try:
             logic.create_event(found, request.form.get("kind", ""), request.form.get("title", ""), held_on,
                                request.form.get("place", ""))
-        except logic.Refused as refused:
+        except logic.JumelageRefused as refused:
             return events_page(found, 400, error=refused.message())
         return redirect(url_for("jumelage.events", program_id=found.id))
     return events_page(found)
@@ -624,7 +624,7 @@ def evaluation(token: str):
     try:
         logic.answer_survey(person, request.form.get("overall", type=int), request.form.get("impacts", ""),
                             request.form.get("helped", ""), request.form.get("hindered", ""))
-    except logic.Refused as refused:
+    except logic.JumelageRefused as refused:
         return member_page(person, 400, refused.message())
     return redirect(url_for("jumelage.member", token=token) + "#evaluation")
 
