@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from analysis import jumelage as solver
+from workshop.dates import typed_date
 from workshop.extensions import db, limiter
 from workshop.jumelage import cli as jumelage_cli
 from workshop.jumelage import logic
@@ -546,13 +547,8 @@ def follow_up(program_id: int, error: str | None = None, status: int = 200):
 @coordinator_required
 def set_follow_up(program_id: int, match_id: int):
     """The day the coordinator follows a match up next (typed 2027-03-15 or 15/03/2027; empty: none)."""
-    from workshop.orphans.logic import OrphansRejected, parse_date
-
     def act(found: Program):
-        try:
-            when = parse_date(request.form.get("next_follow_up"))
-        except OrphansRejected:
-            raise logic.JumelageRefused("bad_follow_up_date") from None
+        when = typed_date(request.form.get("next_follow_up"), logic.JumelageRefused("bad_follow_up_date"))
         logic.set_follow_up(match_or_404(found, match_id), when)
 
     return acted(program_id, act, "jumelage.follow_up", follow_up)

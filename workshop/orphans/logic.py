@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
+from workshop.dates import typed_date
 from workshop.extensions import db
 from workshop.orphans import pipeline
 from workshop.orphans.messages import REFUSALS
@@ -47,26 +48,9 @@ class OrphansRejected(Refused):
     messages = REFUSALS
 
 
-QUEBEC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")  # 15/03/2027: day first, as written in Québec
-ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")  # 2027-03-15, the form's date field
-
-
 def parse_date(raw: str | None) -> date | None:
-    """A date as a coordinator types it in Québec (2027-03-15 or 15/03/2027);
-    None when left empty; refused, never silently replaced, otherwise."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    if found := ISO_DATE.match(raw):
-        year, month, day = found.groups()
-    elif found := QUEBEC_DATE.match(raw):
-        day, month, year = found.groups()
-    else:
-        raise OrphansRejected("bad_date")
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        raise OrphansRejected("bad_date") from None
+    """A follow-up date as the coordinator types it (workshop/dates.py)."""
+    return typed_date(raw, OrphansRejected("bad_date"))
 
 
 def can_coordinate(user) -> bool:
