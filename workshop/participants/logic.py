@@ -89,17 +89,23 @@ def workshop_to_join(code: str) -> Workshop | None:
     return db.session.scalars(_workshop_to_join(), {"code": normalise_join_code(code)}).unique().first()
 
 
+def phone_ids() -> dict[str, int]:
+    """The participants this phone's cookie names, by workshop id (as text).
+    A participant found by a join code is this phone's only if the cookie
+    names it for that workshop: `phone_ids().get(str(workshop_id)) == id`."""
+    return {workshop: i for workshop, i in session.get(SESSION_KEY, {}).items() if isinstance(i, int)}
+
+
 def current_by_code(code: str) -> Participant | None:
     """This phone's participant in the workshop with this join code, read with
     its workshop and the activity on screen in one query: every idea sent comes
     this way, and on PostgreSQL each query is a round trip."""
     from workshop.workshops.logic import normalise_join_code
 
-    known = session.get(SESSION_KEY, {})
-    ids = [i for i in known.values() if isinstance(i, int)]
-    if not ids:
+    known = phone_ids()
+    if not known:
         return None
-    participant = db.session.scalar(_by_code(), {"ids": ids, "code": normalise_join_code(code)})
+    participant = db.session.scalar(_by_code(), {"ids": list(known.values()), "code": normalise_join_code(code)})
     # As current(): the phone's participant for *this* workshop, as the cookie records it.
     if participant is None or known.get(str(participant.workshop_id)) != participant.id:
         return None

@@ -5,7 +5,7 @@ import typing
 import zlib
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, g, make_response, render_template, request, session
+from flask import Blueprint, abort, g, make_response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -119,11 +119,11 @@ def voter(code: str) -> Voter:
     query under the rule of participants.logic.current_by_code (the cookie's
     participant for this code's workshop, not gone). Loading the participant,
     its workshop and the activity on screen as objects was a third of a vote."""
-    known = session.get(participants.SESSION_KEY, {})
-    ids = [i for i in known.values() if isinstance(i, int)]
+    known = participants.phone_ids()
     row = None
-    if ids:
-        row = db.session.connection().execute(_VOTER, {"ids": ids, "code": normalise_join_code(code)}).first()
+    if known:
+        row = db.session.connection().execute(
+            _VOTER, {"ids": list(known.values()), "code": normalise_join_code(code)}).first()
     if row is None or known.get(str(row.workshop_id)) != row.id:
         refuse_stranger()
     g.workshop_language = row.language
@@ -133,9 +133,8 @@ def voter(code: str) -> Voter:
 def voting_phone(code: str, round_id: int):
     """This phone's participant and what a vote needs of the round (no items
     as objects: logic.RoundFacts); a phone that has not joined is told to join."""
-    known = session.get(participants.SESSION_KEY, {})
-    ids = [i for i in known.values() if isinstance(i, int)]
-    found = logic.voter_and_round(ids, normalise_join_code(code), round_id) if ids else None
+    known = participants.phone_ids()
+    found = logic.voter_and_round(list(known.values()), normalise_join_code(code), round_id) if known else None
     if found is not None and known.get(str(found[2].workshop_id)) == found[0]:
         g.workshop_language = found[1]
         return Voter(found[0], found[2].workshop_id), found[2]
