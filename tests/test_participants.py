@@ -346,6 +346,43 @@ def test_a_join_is_one_request_and_few_statements(app, workshop):
     assert len(statements) - form_statements <= 3, [s[:60] for s in statements[form_statements:]]
 
 
+def test_a_join_during_a_vote_reads_the_round_with_the_workshop(app, workshop):
+    """With a 60-item round on screen, the phone page a join answers with shows
+    the round, read in the join's one query (kinds' `stage_reads`), not in a
+    query of its own: still three statements."""
+    from sqlalchemy import event
+
+    from tests.conftest import joined_phones, open_first_activity
+    from workshop.ideas import logic as ideas
+    from workshop.voting import logic as voting
+    from workshop.workshops.logic import close_activity, open_activity
+
+    joined_phones(app, workshop, 40)
+    people = Participant.query.filter_by(workshop_id=workshop.id).all()
+    question = open_first_activity(workshop)
+    for n in range(60):
+        ideas.submit_idea(people[n % 40], question, f"Idée numéro {n} pour l'accueil", f"key-{n:08d}")
+    close_activity(workshop, question)
+    round_ = voting.create_round(workshop, "Priorités", "approval", voting.candidates(workshop, "ideas"), top_k=8)
+    open_activity(workshop, round_.activity)
+    group = workshop.groups[1].id
+    db.session.expire_all()  # what a new request sees: nothing loaded yet
+    phone, statements = app.test_client(), []
+    phone.get(f"/j/{workshop.join_code}")
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        answer = phone.post(f"/j/{workshop.join_code}", data={"nickname": "Léa", "group": group})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert is_phone_page(answer, workshop)
+    assert f"/rounds/{round_.id}/ballot" in answer.get_data(as_text=True)  # the round's ballot, loading
+    assert len(statements) <= 3, [s[:60] for s in statements]
+
+
 def test_switching_language_right_after_joining_comes_back_to_the_phone_page(client, workshop):
     """The join answers with the phone page at the join form's address: the
     language switch sends the phone back to its page's own address, not the form's."""

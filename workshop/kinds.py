@@ -65,6 +65,9 @@ class ActivityKind:
       workshop switched to it and before screens are told.
     - `shown(activity)`: the activity the stage shows for it (a question
       grouped with another shows the grouping it belongs to).
+    - `stage_reads`: the activity's relationships its phone stage reads
+      ("round"): a join answers with the stage, so they are read with the
+      activity in the join's one query rather than one lazy query each.
     - `named_by_kind`: its activities are called by the kind's name (in the
       interface's language) rather than by a text the facilitator wrote (in
       the workshop's language, marked with `lang`).
@@ -109,6 +112,7 @@ class ActivityKind:
     announce_key: Callable[[Activity], str] = lambda _activity: ""
     on_open: Callable[[Activity], None] = _nothing
     shown: Callable[[Activity], Activity] = _same
+    stage_reads: tuple[str, ...] = ()
     named_by_kind: bool = False
     add_form: str | None = None
     add_form_id: str | None = None
@@ -175,6 +179,15 @@ def kinds() -> list[ActivityKind]:
 
 def keys() -> tuple[str, ...]:
     return tuple(kind.key for kind in kinds())
+
+
+def stage_loads(activity_load: Any) -> list:
+    """Loader options that read, with an activity loaded by `activity_load`
+    (e.g. `joinedload(Workshop.current_activity)`), what every kind's stage
+    reads of it (`stage_reads`): one-to-one rows, one LEFT JOIN each."""
+    from workshop.workshops.models import Activity
+
+    return [activity_load.joinedload(getattr(Activity, name)) for kind in kinds() for name in kind.stage_reads]
 
 
 def kind_of(activity: Activity) -> ActivityKind:

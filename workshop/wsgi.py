@@ -16,7 +16,8 @@ if not monkey.is_module_patched("socket"):
     monkey.patch_all()
 
 from workshop import create_app  # noqa: E402
-from workshop.serve import settle_memory  # noqa: E402
+from workshop.serve import load_templates_and_catalogues, settle_memory  # noqa: E402
 
 app = create_app()
+load_templates_and_catalogues(app)
 settle_memory()

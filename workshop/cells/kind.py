@@ -15,6 +15,7 @@ def _announce(activity) -> str:
 
 KIND = kinds.register(kinds.ActivityKind(
     key=kinds.CELLS,
+    stage_reads=("signup",),
     name=_l("Innovation cells"),
     stage={"projector": "cells/_projector.html", "control": "cells/_control.html", "phone": "cells/_phone_stage.html"},
     # Its prompt is a placeholder ("cells"): the kind's name is its title everywhere.

@@ -41,6 +41,7 @@ def _on_open(activity) -> None:
 
 KIND = kinds.register(kinds.ActivityKind(
     key=kinds.HATS,
+    stage_reads=("hats",),
     name=_l("Six thinking hats"),
     stage={"projector": "hats/_projector.html", "control": "hats/_control.html", "phone": "hats/_phone_stage.html"},
     label=lambda activity: activity.prompt,

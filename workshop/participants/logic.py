@@ -8,6 +8,7 @@ from flask import session
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from workshop import kinds
 from workshop.database import commit_keeping_loaded
 from workshop.extensions import db
 from workshop.i18n import LANGUAGES
@@ -71,22 +72,25 @@ def _by_code():
 
 
 @cache
-def _workshop_to_join():
+def _workshop_to_join(with_stage: bool):
     """The workshop of a join code with what joining shows: its groups (the
-    form, and the check of the one chosen) and the activity on screen (the
-    phone page the join answers with). One statement, built once."""
-    return (
-        select(Workshop).where(Workshop.join_code == bindparam("code"))
-        .options(joinedload(Workshop.groups), joinedload(Workshop.current_activity))
-    )
+    form, and the check of the one chosen) and, `with_stage`, the activity on
+    screen with what its stage reads (the phone page a join answers with).
+    One statement, built once."""
+    options = [joinedload(Workshop.groups)]
+    if with_stage:
+        on_screen = joinedload(Workshop.current_activity)
+        options += [on_screen, *kinds.stage_loads(on_screen)]
+    return select(Workshop).where(Workshop.join_code == bindparam("code")).options(*options)
 
 
-def workshop_to_join(code: str) -> Workshop | None:
+def workshop_to_join(code: str, with_stage: bool = False) -> Workshop | None:
     """The workshop a phone joins with this code, in one query: a room that scans
     the code on the screen sends dozens of these in the same second."""
     from workshop.workshops.logic import normalise_join_code
 
-    return db.session.scalars(_workshop_to_join(), {"code": normalise_join_code(code)}).unique().first()
+    statement = _workshop_to_join(with_stage)
+    return db.session.scalars(statement, {"code": normalise_join_code(code)}).unique().first()
 
 
 def phone_ids() -> dict[str, int]:

@@ -56,7 +56,8 @@ def enter_code():
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 def join(code: str):
-    workshop = logic.workshop_to_join(code)
+    # A post answers with the phone page, whose stage is read in the same query.
+    workshop = logic.workshop_to_join(code, with_stage=request.method == "POST")
     if workshop is None:
         return wrong_code(code)
     g.workshop_language = workshop.language

@@ -17,6 +17,7 @@ def _announce(activity) -> str:
 
 KIND = kinds.register(kinds.ActivityKind(
     key=kinds.VOTE,
+    stage_reads=("round",),
     name=_l("Voting round"),
     stage={"projector": "voting/_projector_round.html", "control": "voting/_control_round.html",
            "phone": "voting/_phone_stage.html"},
