@@ -8,9 +8,11 @@ then voting at once, on one server process.
 For each vote type and number of phones: a fresh database and server; the
 facilitator adds a round over --items items (a pasted list, as a
 participatory budget's projects would come) with live results, and opens it;
-every phone joins at once (join latency: from sending the join form to having
-the phone page, which the join answers with; the venue limit on joins from one
-address is lifted, as a forum behind one address would), loads its ballot, then changes it
+every phone opens the join form at once (form latency: the scan of the code),
+then every phone taps Join at the same instant (join latency: from posting the
+form to having the phone page, which the join answers with; the venue limit on
+joins from one address is lifted, as a forum behind one address would), loads
+its ballot, then changes it
 --changes times as fast as the server answers, all phones together (approval:
 a whole ballot of three items each time; dots: one dot each time, one at a
 time, as ballot.js sends them). Prints votes per second, vote and join
@@ -23,7 +25,8 @@ Two paces: as fast as answers come (the ceiling; with 64 phones each waiting
 for its answer, latency is then 64 / throughput by Little's law), or
 `--rate R`, R votes a second offered by all phones at random times, as a
 forum's room votes (latency counted from when each vote was due).
-`--join-over S` spreads the joins over S seconds, as a room scanning a code.
+`--join-over S` spreads the joins over S seconds, as a room scanning a code,
+each phone posting as soon as its form is there.
 
 PostgreSQL runs in a scratch schema of its own, dropped afterwards.
 """
@@ -76,15 +79,20 @@ class Voter:
     def __init__(self, base: str, code: str, index: int):
         self.base, self.code, self.index = base, code, index
         self.http = new_http_session()
-        self.token = ""
+        self.token = self.form = ""
         self.seq = 0
 
-    async def join(self, after: float = 0.0) -> float:
-        await asyncio.sleep(after)
+    async def open_form(self) -> float:
+        """The join form, as the phone's camera opens the code's address."""
+        started = time.perf_counter()
         async with self.http.get(f"{self.base}/j/{self.code}") as response:
-            page = await response.text()
-        token = CSRF_FIELD.search(page)
-        groups = re.findall(r'name="group" value="(\d+)"', page)
+            self.form = await response.text()
+        return time.perf_counter() - started
+
+    async def tap_join(self) -> float:
+        """The join itself: the form posted, answered with the phone page."""
+        token = CSRF_FIELD.search(self.form)
+        groups = re.findall(r'name="group" value="(\d+)"', self.form)
         started = time.perf_counter()
         async with self.http.post(f"{self.base}/j/{self.code}", data={
                 "nickname": f"p{self.index}", "group": groups[self.index % len(groups)],
@@ -93,6 +101,11 @@ class Voter:
         took = time.perf_counter() - started
         self.token = CSRF_HEADER.search(page).group(1)
         return took
+
+    async def join(self, after: float = 0.0) -> tuple[float, float]:
+        """Form then join, back to back, `after` seconds from now."""
+        await asyncio.sleep(after)
+        return await self.open_form(), await self.tap_join()
 
     async def post(self, path: str, data) -> tuple[int, float]:
         self.seq += 1
@@ -136,9 +149,17 @@ async def scenario(base: str, kind: str, phones: int, items: int, changes: int, 
 
     voters = [Voter(base, code, n) for n in range(phones)]
     joined_at, join_cpu = time.perf_counter(), cpu_seconds(server_pid)
-    # A room scans the code on the screen within some seconds (--join-over), or all at once (0).
-    arrivals = random.Random(0)
-    join_times = await asyncio.gather(*(v.join(arrivals.uniform(0, join_over)) for v in voters))
+    if join_over:
+        # A room scans the code on the screen within some seconds, each phone
+        # joining as soon as its form is there.
+        arrivals = random.Random(0)
+        form_times, join_times = zip(*await asyncio.gather(*(v.join(arrivals.uniform(0, join_over))
+                                                              for v in voters)))
+    else:
+        # Every phone at the same instant: the scan (the forms, all at once), then,
+        # nicknames typed, every phone taps Join at the same instant.
+        form_times = await asyncio.gather(*(v.open_form() for v in voters))
+        join_times = await asyncio.gather(*(v.tap_join() for v in voters))
     joins_elapsed = time.perf_counter() - joined_at
     join_cpu = cpu_seconds(server_pid) - join_cpu
     async with voters[0].http.get(f"{base}/j/{code}/panel") as response:
@@ -208,6 +229,7 @@ async def scenario(base: str, kind: str, phones: int, items: int, changes: int, 
         "refused": sum(1 for s in statuses if s == 422), "errors": sum(1 for s in statuses if s not in (200, 422)),
         "p50_ms": statistics.median(latencies) * 1000, "p95_ms": percentile(latencies, 95) * 1000,
         "max_ms": max(latencies) * 1000, "join_p95_ms": percentile(join_times, 95) * 1000,
+        "form_p95_ms": percentile(form_times, 95) * 1000,
         "joins_per_s": phones / joins_elapsed, "fresh_ms": (fresh - last_ack) * 1000 if fresh else float("nan"),
         "accepted": ok, "vote_cpu_ms": vote_cpu / max(1, len(statuses)) * 1000,
         "join_cpu_ms": join_cpu / phones * 1000,
@@ -246,15 +268,15 @@ def main() -> None:
     offered = f"{args.rate:.0f}/s offered" if args.rate else "as fast as answered"
     offered += f", joins over {args.join_over:g} s" if args.join_over else ", joins at once"
     print("| database | vote | phones | items | pace | votes | votes/s | vote p50 (ms) | vote p95 (ms) | slowest (ms) "
-          "| refused | errors | server CPU per vote (ms) | join p95 (ms) | server CPU per join (ms) "
+          "| refused | errors | server CPU per vote (ms) | form p95 (ms) | join p95 (ms) | server CPU per join (ms) "
           "| projector fresh after last vote (ms) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for kind in args.kinds:
         for phones in args.phones:
             r = run_one(args, kind, phones)
             print(f"| {database} | {kind} | {r['phones']} | {r['items']} | {offered} | {r['votes']} | "
                   f"{r['votes_per_s']:.0f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} | "
-                  f"{r['refused']} | {r['errors']} | {r['vote_cpu_ms']:.1f} | {r['join_p95_ms']:.0f} | "
+                  f"{r['refused']} | {r['errors']} | {r['vote_cpu_ms']:.1f} | {r['form_p95_ms']:.0f} | {r['join_p95_ms']:.0f} | "
                   f"{r['join_cpu_ms']:.1f} | {r['fresh_ms']:.0f} |", flush=True)
 
 
