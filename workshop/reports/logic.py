@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -652,34 +653,35 @@ def to_xlsx(workshop: Workshop, names: bool = False, layout: Layout = INTERCHANG
     return write_xlsx(sheets + _kind_sheets(workshop, names, layout), layout)
 
 
+def tallied_items(workshop: Workshop) -> Iterator[tuple[int, Any]]:
+    """(round number, tallied item) for every round of the workshop, in agenda order."""
+    from workshop.voting.logic import results
+
+    for number, round_ in enumerate(rounds_of(workshop), start=1):
+        for item in results(round_).items:
+            yield number, item
+
+
 def project_rows(workshop: Workshop) -> tuple[list[str], list[list]]:
     """Each candidate project with its status and, per round, its rank, score and voters."""
     refs = refs_of(workshop)
     rows = []
-    for number, round_ in enumerate(rounds_of(workshop), start=1):
-        from workshop.voting.logic import results
-
-        tally = results(round_)
-        for item in tally.items:
-            project = db.session.get(Project, item.item_id)
-            rows.append([refs.projects.get(item.item_id, ""), project.title if project else "",
-                         project.status if project else "", number, item.rank, round(item.score, 2), item.voters])
+    for number, item in tallied_items(workshop):
+        project = db.session.get(Project, item.item_id)
+        rows.append([refs.projects.get(item.item_id, ""), project.title if project else "",
+                     project.status if project else "", number, item.rank, round(item.score, 2), item.voters])
     return ["item", "project", "status", "round", "rank", "score", "voters"], rows
 
 
 def results_by_group_rows(workshop: Workshop) -> tuple[list[str], list[list]]:
     """Each round's result per stakeholder group: total (or mean impact and feasibility) and voters."""
-    from workshop.voting.logic import results
-
     refs = refs_of(workshop)
     rows = []
-    for number, round_ in enumerate(rounds_of(workshop), start=1):
-        tally = results(round_)
-        for item in tally.items:
-            for group, share in item.by_group.items():
-                rows.append([number, refs.projects.get(item.item_id, ""), str(group), share.voters, share.total,
-                             None if share.impact_mean is None else round(share.impact_mean, 2),
-                             None if share.feasibility_mean is None else round(share.feasibility_mean, 2)])
+    for number, item in tallied_items(workshop):
+        for group, share in item.by_group.items():
+            rows.append([number, refs.projects.get(item.item_id, ""), str(group), share.voters, share.total,
+                         None if share.impact_mean is None else round(share.impact_mean, 2),
+                         None if share.feasibility_mean is None else round(share.feasibility_mean, 2)])
     return ["round", "item", "group", "voters", "total", "impact_mean", "feasibility_mean"], rows
 
 
