@@ -125,16 +125,18 @@ def test_outside_the_kinds_no_code_compares_an_activity_kind_to_a_string():
 def test_a_kind_s_free_texts_reach_a_person_s_privacy_request(app, workshop):
     """A kind that registers its free texts has them searched for a person's names
     and erased on request, privacy.py unchanged (Law 25 reaches every kind)."""
-    from types import SimpleNamespace
+    from types import ModuleType, SimpleNamespace
 
     from workshop import privacy
 
     notes = [SimpleNamespace(id=n, note=text) for n, text in enumerate(
         ["Bonjour de la part de Zorglub Tremblay", "Zorglub a apporté le café", "Rien à signaler"], start=1)]
+    notes_privacy = ModuleType("notes_privacy")  # its privacy module defines `texts` alone
+    notes_privacy.texts = lambda _workshop: [  # type: ignore[attr-defined]
+        kinds.FreeText("note", n, ("note",), n.note, "Note", "the morning") for n in notes]
     kinds.register(kinds.ActivityKind(
         key="notes", name="Notes", stage={"projector": "a.html", "control": "a.html", "phone": "a.html"},
-        label=str, heading=str, announce=str,
-        texts=lambda _workshop: [kinds.FreeText("note", n, ("note",), n.note, "Note", "the morning") for n in notes],
+        label=str, heading=str, announce=str, privacy=notes_privacy,
     ))
     try:
         person = privacy.person_data(workshop, None, "Zorglub Tremblay")

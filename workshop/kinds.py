@@ -14,12 +14,13 @@ To add a kind, see README.md "Adding an activity kind".
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from workshop.workshops.models import Activity, Workshop
+    from workshop.workshops.models import Activity
 
 # The packages whose `kind` module registers a kind, in agenda menu order.
 # Adding a kind adds one line here.
@@ -37,6 +38,30 @@ IDEAS = "ideas"
 VOTE = "vote"
 HATS = "hats"
 CELLS = "cells"
+
+
+# What a kind's privacy module may define, for workshop/privacy.py (Law 25). A
+# kind defines those it has data for; re-exporting one that lives elsewhere in
+# its package (`from workshop.forces.logic import personal_data as personal_data`)
+# keeps the kind's answers in one place.
+#
+# - `texts(workshop)`: every free text this kind holds in the workshop that may
+#   name someone, as `FreeText`s: the privacy search looks for a person's names
+#   in them, and erases the names from the chosen ones.
+# - `personal_data(participant_id)`: what one person sent in this kind, as
+#   sections of their data export ({"forces": [...]}).
+# - `held(participant_id)`: the same, counted for the privacy page
+#   (["2 ideas"]), in the interface's language.
+# - `participants_data(workshop)`: what each participant sent, for the whole
+#   workshop's data export, as {section: {participant id: [...]}} with every
+#   section named even when empty; what was written under an anonymous
+#   activity is left out (the promise holds in exports).
+# - `contacts(participant_ids)`: the (name, email) pairs these participants
+#   gave in this kind (a cell's contact details), by participant: people are
+#   found by them and known by those names.
+# - `forget(participant_ids)`: clear those contact details (a purge, one
+#   person's erasure), keeping what they wrote; returns the rows changed.
+PRIVACY_HOOKS = ("texts", "personal_data", "held", "participants_data", "contacts", "forget")
 
 
 def _nothing(_activity: Activity) -> None:
@@ -82,25 +107,11 @@ class ActivityKind:
       kind (the facilitator removes a flooder with everything they sent);
       called before the participants themselves go, in the same transaction.
 
-    Personal data (Québec's Law 25, workshop/privacy.py asks every kind; each
-    kind answers in its own `privacy` module):
-
-    - `texts(workshop)`: every free text this kind holds in the workshop that
-      may name someone, as `FreeText`s: the privacy search looks for a person's
-      names in them, and erases the names from the chosen ones.
-    - `personal_data(participant_id)`: what one person sent in this kind, as
-      sections of their data export ({"forces": [...]}).
-    - `held(participant_id)`: the same, counted for the privacy page
-      (["2 ideas"]), in the interface's language.
-    - `participants_data(workshop)`: what each participant sent, for the
-      whole workshop's data export, as {section: {participant id: [...]}} with
-      every section named even when empty; what was written under an
-      anonymous activity is left out (the promise holds in exports).
-    - `contacts(participant_ids)`: the (name, email) pairs these participants
-      gave in this kind (a cell's contact details), by participant: people are
-      found by them and known by those names.
-    - `forget(participant_ids)`: clear those contact details (a purge, one
-      person's erasure), keeping what they wrote; returns the rows changed.
+    - `privacy`: the kind's `privacy` module, which answers for the personal
+      data it holds (Québec's Law 25: workshop/privacy.py asks every kind).
+      It may define any of the functions in `PRIVACY_HOOKS` (below); one it
+      does not define means the kind holds nothing of that sort. Read them
+      with `privacy_hook(name)`.
     """
 
     key: str
@@ -121,12 +132,14 @@ class ActivityKind:
     restore: Callable | None = None
     blueprint: Any = None
     remove_participants: Callable[[list[int]], None] | None = None
-    texts: Callable[[Workshop], Iterable[FreeText]] | None = None
-    personal_data: Callable[[int], dict] | None = None
-    held: Callable[[int], list[str]] | None = None
-    participants_data: Callable[[Workshop], dict[str, dict[int, list]]] | None = None
-    contacts: Callable[[list[int]], dict[int, list[tuple[str, str]]]] | None = None
-    forget: Callable[[list[int]], int] | None = None
+    privacy: ModuleType | None = None
+
+    def privacy_hook(self, name: str) -> Callable | None:
+        """The function `name` of the kind's privacy module (one of
+        `PRIVACY_HOOKS`), or None when the kind holds nothing of that sort."""
+        if name not in PRIVACY_HOOKS:
+            raise ValueError(f"{name!r} is not a privacy hook")
+        return getattr(self.privacy, name, None)
 
 
 @dataclass(frozen=True)

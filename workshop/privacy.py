@@ -36,8 +36,8 @@ NAME_PARTICLES = {"de", "du", "des", "la", "le", "les", "van", "von", "da", "di"
 
 
 def _asked(hook: str) -> list:
-    """The kinds' answers to one question of this module (see kinds.ActivityKind)."""
-    return [getattr(kind, hook) for kind in kinds.kinds() if getattr(kind, hook) is not None]
+    """The kinds' answers to one question of this module (see kinds.PRIVACY_HOOKS)."""
+    return [answer for kind in kinds.kinds() if (answer := kind.privacy_hook(hook)) is not None]
 
 
 def participant_data(workshop: Workshop) -> list[dict]:

@@ -1,6 +1,6 @@
 """What brainwriting holds about people, for workshop/privacy.py (Law 25): the
 build-ons phones added. One person's own part of their data export is
-`logic.personal_data`."""
+`logic.personal_data`, answered from here too."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from workshop.brainwriting.logic import personal_data as personal_data
 from workshop.brainwriting.models import Brainwriting, Build
 from workshop.extensions import db
 from workshop.kinds import FreeText

@@ -29,11 +29,6 @@ KIND = kinds.register(kinds.ActivityKind(
     export=archive.export,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
-    texts=privacy.texts,
-    personal_data=privacy.personal_data,
-    held=privacy.held,
-    participants_data=privacy.participants_data,
-    contacts=privacy.contacts,
-    forget=privacy.forget,
+    privacy=privacy,
     restore=archive.restore_cells,
 ))

@@ -30,8 +30,5 @@ KIND = kinds.register(kinds.ActivityKind(
     restore=archive.restore,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
-    personal_data=logic.personal_data,
-    texts=privacy.texts,
-    held=privacy.held,
-    participants_data=privacy.participants_data,
+    privacy=privacy,
 ))

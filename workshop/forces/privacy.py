@@ -1,6 +1,6 @@
 """What a force field holds about people, for workshop/privacy.py (Law 25): the
 forces (text and explanation) and the impacts phones posted. One person's own
-part of their data export is `logic.personal_data`."""
+part of their data export is `logic.personal_data`, answered from here too."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from workshop.extensions import db
+from workshop.forces.logic import personal_data as personal_data
 from workshop.forces.models import Force, ForceField, ForceImpact
 from workshop.kinds import FreeText
 from workshop.workshops.models import Activity, Workshop

@@ -56,9 +56,6 @@ KIND = kinds.register(kinds.ActivityKind(
     export=archive.export,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
-    texts=privacy.texts,
-    personal_data=privacy.personal_data,
-    held=privacy.held,
-    participants_data=privacy.participants_data,
+    privacy=privacy,
     restore=archive.restore_hats,
 ))

@@ -32,8 +32,5 @@ KIND = kinds.register(kinds.ActivityKind(
     shown=_shown,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
-    texts=privacy.texts,
-    personal_data=privacy.personal_data,
-    held=privacy.held,
-    participants_data=privacy.participants_data,
+    privacy=privacy,
 ))

@@ -30,8 +30,6 @@ KIND = kinds.register(kinds.ActivityKind(
     export=archive.export,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
-    texts=privacy.texts,
-    personal_data=privacy.personal_data,
-    held=privacy.held,
+    privacy=privacy,
     restore=archive.restore_round,
 ))
