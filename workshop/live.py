@@ -179,6 +179,41 @@ def _close_if_not_watching(app, sid: str, after: float) -> None:
             _server().disconnect(sid, namespace="/")
 
 
+# --- what a page already shows ---------------------------------------------------
+# A screen that connects re-renders its live elements from the database
+# (live.js), in case a push went out between its page's render and its
+# socket's watch. When a room joins at once, that was the same phone panel
+# rendered a second time for every phone. So a page carries how many pushes
+# its audience had had before the page read the database, and the watch says
+# whether any went out since: if none, the page is the database's state and
+# the first refresh is skipped. Pushes are counted after their change is
+# committed (broadcast runs after the commit), so a page counted before its
+# first read either shows a change or sees its push counted. Counted in this
+# process only: with several workers a push may come from another, so pages
+# carry no count there and every screen refreshes, as before.
+
+_pushes: dict[str, int] = {}
+
+
+def pushes_so_far(audience: str) -> int | None:
+    """How many pushes `audience` has had, for a page about to read the
+    database; None with several workers (the page then always refreshes)."""
+    if current_app.config["SOCKETIO_MESSAGE_QUEUE"]:
+        return None
+    return _pushes.get(audience, 0)
+
+
+def _count_pushes(audiences: Iterable[str]) -> None:
+    for audience in audiences:
+        _pushes[audience] = _pushes.get(audience, 0) + 1
+
+
+def nothing_pushed_since(audience: str, seen: object) -> bool:
+    """True when the page that counted `seen` pushes has missed none."""
+    now = pushes_so_far(audience)
+    return now is not None and isinstance(seen, int) and not isinstance(seen, bool) and seen == now
+
+
 @socketio.on("watch")
 def watch(data):
     named = named_room(data)
@@ -192,7 +227,8 @@ def watch(data):
     global _app
     _app = _the_app()
     share_rooms()  # before the answer: from now on every worker renders for this room
-    return {"ok": True, "server_now": server_now_ms()}
+    return {"ok": True, "server_now": server_now_ms(),
+            "fresh": nothing_pushed_since(audience, data.get("pushes"))}
 
 
 # --- which rooms have screens -------------------------------------------------
@@ -323,6 +359,7 @@ def resync_local_screens() -> None:
         for name in local_rooms():
             _prefix, workshop_id, audience, lang = name.split(":")
             by_workshop.setdefault(int(workshop_id), []).append((audience, lang))
+        _count_pushes(AUDIENCES)
         for workshop_id, rooms in by_workshop.items():
             workshop = db.session.get(Workshop, workshop_id)
             if workshop is None:
@@ -395,7 +432,8 @@ Render = Callable[[str], list[Swap]]
 def broadcast(workshop_id: int, audiences: Iterable[str], render: Render, skip: str | None = None) -> None:
     """Render the swaps once per (audience, language) room and emit them (not
     to the socket `skip`, whose screen has them already)."""
-    now = server_now_ms()
+    now, audiences = server_now_ms(), tuple(audiences)
+    _count_pushes(audiences)  # whether or not a room has a screen yet: a page may be on its way
     screens = rooms_with_screens()
     with snapshot.one_change():  # one tally (and so on) for every room, not one per room
         for audience in audiences:

@@ -91,16 +91,24 @@
   // The handshake names the room (auth): the server refuses a socket for a room this session may not watch.
   const room = { workshop: body.dataset.workshop, audience: body.dataset.audience, lang: body.dataset.lang };
   const socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000, auth: room });
+  // The pushes this page's audience had had when the page was rendered: on the
+  // first connect, the server says whether any went out since (answer.fresh);
+  // if none, the page is the current state and needs no second render.
+  let pushesSeen = body.dataset.pushes === undefined ? null : Number(body.dataset.pushes);
+  function connected() {
+    // "connected" once the screen shows the database's current state.
+    body.dataset.live = "connected";
+    document.dispatchEvent(new CustomEvent("live:connected"));
+  }
   socket.on("connect", () => {
-    socket.emit("watch", room, (answer) => {
+    const watching = pushesSeen === null ? room : Object.assign({ pushes: pushesSeen }, room);
+    pushesSeen = null; // a reconnect may have missed pushes: it always re-renders
+    socket.emit("watch", watching, (answer) => {
       if (!answer || !answer.ok) { showConnection(false); return; }
       clockOffset = answer.server_now - Date.now();
       showConnection(true);
-      refresh().then(() => {
-        // "connected" once the screen shows the database's current state.
-        body.dataset.live = "connected";
-        document.dispatchEvent(new CustomEvent("live:connected"));
-      });
+      if (answer.fresh) connected();
+      else refresh().then(connected);
     });
   });
   // A command sent from this screen says which socket it is: its answer is

@@ -56,6 +56,7 @@ def enter_code():
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 def join(code: str):
+    pushes_seen = live.pushes_so_far("phones")  # before any read: see workshop/live.py
     # A post answers with the phone page, whose stage is read in the same query.
     workshop = logic.workshop_to_join(code, with_stage=request.method == "POST")
     if workshop is None:
@@ -87,7 +88,7 @@ def join(code: str):
             # The phone page itself, not a redirect to it: a room joins within the same
             # seconds, and a second request per phone was a third of each join.
             # phone.js puts the page's own address in the history, so a reload is a GET.
-            return phone_page(workshop, participant)
+            return phone_page(workshop, participant, pushes_seen)
     if error and status == 200:
         status = 422
     return render_template("participants/join.html", workshop=workshop, error=error,
@@ -123,18 +124,22 @@ def leave(code: str):
 
 @bp.get("/j/<code>/phone")
 def phone(code: str):
+    pushes_seen = live.pushes_so_far("phones")  # before any read: see workshop/live.py
     participant = guards.phone_participant(code)
     if participant is None:
         # Known or not, the code goes through the (rate-limited) join page.
         return redirect(url_for("participants.join", code=code))
-    return phone_page(participant.workshop, participant)
+    return phone_page(participant.workshop, participant, pushes_seen)
 
 
-def phone_page(workshop: Workshop, participant):
-    """The phone's page, in the workshop's language (set by the guard or the join)."""
+def phone_page(workshop: Workshop, participant, pushes_seen: int | None):
+    """The phone's page, in the workshop's language (set by the guard or the join).
+    `pushes_seen`: the phones' pushes counted before the request read the database,
+    so that live.js skips re-rendering the panel it has if none went out since."""
     # Its own address, which the page may not be at: a join answers with it.
     page_url = url_for("participants.phone", code=workshop.join_code)
-    return render_template("participants/phone.html", workshop=workshop, participant=participant, page_url=page_url)
+    return render_template("participants/phone.html", workshop=workshop, participant=participant, page_url=page_url,
+                           pushes_seen=pushes_seen)
 
 
 @bp.get("/j/<code>/panel")

@@ -1,0 +1,78 @@
+"""A phone's first connect skips re-rendering the page it already has, unless
+a push went out since the page read the database (workshop/live.py)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import join, joined_phones, open_first_activity
+from workshop import live
+from workshop.extensions import socketio
+
+PUSHES = re.compile(r'data-pushes="(\d+)"')
+
+
+def watch(app, http_client, workshop, pushes=None):
+    with app.app_context():
+        client = socketio.test_client(app, flask_test_client=http_client)
+        room = {"workshop": workshop.id, "audience": "phones", "lang": "fr"}
+        if pushes is not None:
+            room["pushes"] = pushes
+        return client.emit("watch", room, callback=True)
+
+
+def pushes_on(page) -> int:
+    return int(PUSHES.search(page.get_data(as_text=True)).group(1))
+
+
+def test_a_room_joining_at_once_needs_no_second_render_of_the_panel(app, workshop, facilitator_client):
+    """40 phones join with the question open and nothing pushed between their
+    pages and their sockets: every watch says the page is fresh."""
+    question = open_first_activity(workshop)
+    phones = [app.test_client() for _ in range(40)]
+    pages = [join(phone, workshop, nickname=f"P{n}", group_index=n % 3) for n, phone in enumerate(phones)]
+    assert all(question.prompt in page.get_data(as_text=True) for page in pages)
+    for phone, page in zip(phones, pages, strict=True):
+        answer = watch(app, phone, workshop, pushes_on(page))
+        assert answer["ok"] and answer["fresh"] is True
+
+
+def test_a_push_between_the_page_and_the_watch_makes_the_phone_refresh(app, workshop, facilitator_client):
+    joined_phones(app, workshop, 39)
+    question = open_first_activity(workshop)
+    late, early = app.test_client(), app.test_client()
+    seen = pushes_on(join(early, workshop, nickname="Tôt"))
+    # The facilitator closes the question before this phone's socket watches.
+    facilitator_client.post(f"/w/{workshop.id}/activities/{question.id}/close")
+    assert watch(app, early, workshop, seen)["fresh"] is False
+    # A phone joining after the push has the closed question in its page.
+    page = join(late, workshop, nickname="Tard")
+    assert "idea-form" not in page.get_data(as_text=True)
+    assert watch(app, late, workshop, pushes_on(page))["fresh"] is True
+    # Its reload (a GET of the phone page) counts too.
+    reload = late.get(f"/j/{workshop.join_code}/phone")
+    assert watch(app, late, workshop, pushes_on(reload))["fresh"] is True
+
+
+def test_a_watch_without_a_count_or_with_a_wrong_one_refreshes(app, workshop, phone):
+    assert watch(app, phone, workshop)["fresh"] is False  # a reconnect sends none
+    assert watch(app, phone, workshop, "3")["fresh"] is False
+    assert watch(app, phone, workshop, True)["fresh"] is False
+    assert watch(app, phone, workshop, live.pushes_so_far("phones") + 1)["fresh"] is False
+
+
+def test_with_several_workers_pages_carry_no_count(app, workshop, phone):
+    """Another worker may push: a page cannot know, so every screen refreshes."""
+    app.config["SOCKETIO_MESSAGE_QUEUE"] = "redis://127.0.0.1:6379/0"
+    try:
+        page = phone.get(f"/j/{workshop.join_code}/phone")
+        assert page.status_code == 200 and "data-pushes" not in page.get_data(as_text=True)
+        assert live.pushes_so_far("phones") is None
+    finally:
+        app.config["SOCKETIO_MESSAGE_QUEUE"] = None
+
+
+def test_projector_and_control_pages_carry_no_count(workshop, facilitator_client):
+    for audience in ("projector", "control"):
+        page = facilitator_client.get(f"/w/{workshop.id}/{audience}")
+        assert page.status_code == 200 and "data-pushes" not in page.get_data(as_text=True)
