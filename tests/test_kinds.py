@@ -147,3 +147,23 @@ def test_a_kind_s_free_texts_reach_a_person_s_privacy_request(app, workshop):
         kinds._REGISTRY.pop("notes", None)
     assert [n.note for n in notes] == ["Bonjour de la part de [effacé]", "[effacé] a apporté le café",
                                        "Rien à signaler"]
+
+
+@pytest.mark.parametrize(("key", "opened", "closed", "fr_closed"), [
+    (kinds.IDEAS, "New question: l'accueil", "This activity is closed.", "Cette activité est fermée."),
+    (kinds.VOTE, "Vote open: l'accueil", "The vote is closed.", "Le vote est fermé."),
+    (kinds.CELLS, "Innovation cells: the sign-up is open.", "The sign-up is closed.", "L'inscription est fermée."),
+    ("forces", "Force field: l'accueil", "This activity is closed.", "Cette activité est fermée."),
+])
+def test_a_kind_announces_its_opening_and_its_closing_in_the_phone_s_language(app, key, opened, closed, fr_closed):
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    kind = next(kind for kind in kinds.kinds() if kind.key == key)
+    with app.test_request_context():
+        with force_locale("en"):
+            assert kind.announce(SimpleNamespace(is_open=True, prompt="l'accueil")) == opened
+            assert kind.announce(SimpleNamespace(is_open=False, prompt="l'accueil")) == closed
+        with force_locale("fr"):
+            assert kind.announce(SimpleNamespace(is_open=False, prompt="l'accueil")) == fr_closed

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
+
 if TYPE_CHECKING:
     from workshop.workshops.models import Activity
 
@@ -72,6 +74,18 @@ def _same(activity: Activity) -> Activity:
     return activity
 
 
+def until_closed(while_open: Callable[[Activity], str], closed: Any = None) -> Callable[[Activity], str]:
+    """A kind's `announce`: what `while_open` says while the activity is open,
+    then `closed` (a lazy text), by default the words most kinds close with."""
+
+    def announce(activity: Activity) -> str:
+        if activity.is_open:
+            return while_open(activity)
+        return str(closed) if closed is not None else _("This activity is closed.")
+
+    return announce
+
+
 @dataclass(frozen=True)
 class ActivityKind:
     """What the rest of the app needs to know about one kind of activity.
@@ -83,7 +97,8 @@ class ActivityKind:
     - `label(activity)`: the activity's name in the agenda and on the control view.
     - `heading(activity)`: what the projector and phones title it now.
     - `announce(activity)`: what a phone's live region reads out when the
-      activity opens or closes (in the phone's language).
+      activity opens or closes (in the phone's language); `until_closed`
+      makes one from what it says while open.
     - `announce_key(activity)`: a part of what makes an announcement new
       beyond (activity, open or closed), e.g. the hats' current subject.
     - `on_open(activity)`: work done when the facilitator opens it, after the

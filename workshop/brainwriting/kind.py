@@ -11,12 +11,10 @@ from workshop.brainwriting import archive, logic, privacy, views
 from workshop.brainwriting.models import KEY
 
 
-def _announce(activity) -> str:
-    if activity.is_open:
-        bw = logic.of_activity(activity)
-        assert bw is not None  # made with the activity
-        return _("Brainwriting, round %(num)d: build on the idea your phone shows.", num=bw.round_no)
-    return _("This activity is closed.")
+def _round_announced(activity) -> str:
+    bw = logic.of_activity(activity)
+    assert bw is not None  # made with the activity
+    return _("Brainwriting, round %(num)d: build on the idea your phone shows.", num=bw.round_no)
 
 
 def _round_key(activity) -> str:
@@ -38,7 +36,7 @@ KIND = kinds.register(kinds.ActivityKind(
     # Its question's prompt alone would read like the question itself in the agenda.
     label=lambda activity: _("Brainwriting: %(question)s", question=activity.prompt),
     heading=lambda activity: activity.prompt,
-    announce=_announce,
+    announce=kinds.until_closed(_round_announced),
     # A new round is news to the phones even though the activity stays open.
     announce_key=_round_key,
     on_open=_on_open,

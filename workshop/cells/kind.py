@@ -8,11 +8,6 @@ from flask_babel import lazy_gettext as _l
 from workshop import kinds
 from workshop.cells import archive, logic, privacy, views
 
-
-def _announce(activity) -> str:
-    return _("Innovation cells: the sign-up is open.") if activity.is_open else _("The sign-up is closed.")
-
-
 KIND = kinds.register(kinds.ActivityKind(
     key=kinds.CELLS,
     stage_reads=("signup",),
@@ -21,7 +16,8 @@ KIND = kinds.register(kinds.ActivityKind(
     # Its prompt is a placeholder ("cells"): the kind's name is its title everywhere.
     label=lambda _activity: _("Innovation cells"),
     heading=lambda _activity: _("Innovation cells"),
-    announce=_announce,
+    announce=kinds.until_closed(lambda _activity: _("Innovation cells: the sign-up is open."),
+                                closed=_l("The sign-up is closed.")),
     named_by_kind=True,
     add_form="cells/_new.html",
     add_form_id="new-cells-form",

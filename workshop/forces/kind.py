@@ -9,10 +9,8 @@ from workshop import kinds
 from workshop.forces import archive, logic, privacy, views
 
 
-def _announce(activity) -> str:
-    if activity.is_open:
-        return _("Force field: %(subject)s", subject=activity.prompt)
-    return _("This activity is closed.")
+def _field(activity) -> str:
+    return _("Force field: %(subject)s", subject=activity.prompt)
 
 
 KIND = kinds.register(kinds.ActivityKind(
@@ -20,9 +18,9 @@ KIND = kinds.register(kinds.ActivityKind(
     name=_l("Force-field evaluation"),
     stage={"projector": "forces/_projector.html", "control": "forces/_control.html",
            "phone": "forces/_phone_stage.html"},
-    label=lambda activity: _("Force field: %(subject)s", subject=activity.prompt),
+    label=_field,
     heading=lambda _activity: _("Driving and restraining forces"),
-    announce=_announce,
+    announce=kinds.until_closed(_field),
     add_form="forces/_new.html",
     add_form_id="new-forces-form",
     archive_key="forces",

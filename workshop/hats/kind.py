@@ -15,12 +15,6 @@ if TYPE_CHECKING:
     from workshop.workshops.models import Activity
 
 
-def _announce(activity) -> str:
-    if activity.is_open:
-        return _("Six thinking hats: %(title)s", title=activity.hats.current_subject.title)
-    return _("This activity is closed.")
-
-
 def _hats(activity: Activity) -> HatsActivity:
     assert activity.hats is not None  # made with the activity
     return activity.hats
@@ -46,7 +40,7 @@ KIND = kinds.register(kinds.ActivityKind(
     stage={"projector": "hats/_projector.html", "control": "hats/_control.html", "phone": "hats/_phone_stage.html"},
     label=lambda activity: activity.prompt,
     heading=_heading,
-    announce=_announce,
+    announce=kinds.until_closed(lambda activity: _("Six thinking hats: %(title)s", title=_heading(activity))),
     # A new subject is news to the phones even though the activity stays open.
     announce_key=lambda activity: f"-{_hats(activity).current_subject_id}",
     on_open=_on_open,

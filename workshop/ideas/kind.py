@@ -9,12 +9,6 @@ from workshop import kinds
 from workshop.ideas import logic, privacy, views
 
 
-def _announce(activity) -> str:
-    if activity.is_open:
-        return _("New question: %(title)s", title=activity.prompt)
-    return _("This activity is closed.")
-
-
 def _shown(activity):
     from workshop.themes.logic import theme_owner
 
@@ -28,7 +22,7 @@ KIND = kinds.register(kinds.ActivityKind(
            "phone": "ideas/_phone_stage.html"},
     label=lambda activity: activity.prompt,
     heading=lambda activity: activity.prompt,
-    announce=_announce,
+    announce=kinds.until_closed(lambda activity: _("New question: %(title)s", title=activity.prompt)),
     shown=_shown,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,

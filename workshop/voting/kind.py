@@ -8,13 +8,6 @@ from flask_babel import lazy_gettext as _l
 from workshop import kinds
 from workshop.voting import archive, logic, privacy, views
 
-
-def _announce(activity) -> str:
-    if activity.is_open:
-        return _("Vote open: %(title)s", title=activity.prompt)
-    return _("The vote is closed.")
-
-
 KIND = kinds.register(kinds.ActivityKind(
     key=kinds.VOTE,
     stage_reads=("round",),
@@ -23,7 +16,8 @@ KIND = kinds.register(kinds.ActivityKind(
            "phone": "voting/_phone_stage.html"},
     label=lambda activity: activity.prompt,
     heading=lambda activity: activity.prompt,
-    announce=_announce,
+    announce=kinds.until_closed(lambda activity: _("Vote open: %(title)s", title=activity.prompt),
+                                closed=_l("The vote is closed.")),
     add_form="voting/_new_round.html",
     add_form_id="new-round-form",
     archive_key="round",
