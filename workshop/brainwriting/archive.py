@@ -10,6 +10,7 @@ from workshop import kinds
 from workshop.brainwriting.models import MAX_BUILD_LENGTH, NOTE_KINDS, Brainwriting, Build, Serve
 from workshop.extensions import db
 from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _ref, _text, _ts, _whole
+from workshop.reports.archive_parts import one_of, sender
 from workshop.workshops.models import Activity
 
 
@@ -51,18 +52,13 @@ def restore(importer, activity: Activity, entry: dict) -> None:
         served.add((person.id, idea.id))
         rounds.add((person.id, round_no))
         db.session.add(Serve(brainwriting_id=bw.id, participant_id=person.id, idea_id=idea.id, round_no=round_no))
-    keys = set()
+    keys: set[tuple[int, str]] = set()
     for item in _list(entry["builds"], "brainwriting.builds"):
-        person = _ref(importer.people, item["participant"], "brainwriting.builds.participant")
-        key = _text(item["submission_key"], 64, "brainwriting.builds.submission_key")
-        if (person.id, key) in keys:
-            raise ImportProblem("brainwriting.builds.submission_key")
-        keys.add((person.id, key))
-        if item["kind"] not in NOTE_KINDS:
-            raise ImportProblem("brainwriting.builds.kind")
+        person, key = sender(importer, item, keys, "brainwriting.builds")
+        kind = one_of(item["kind"], NOTE_KINDS, "brainwriting.builds.kind")
         promoted = _ref(importer.ideas, item.get("promoted_idea"), "brainwriting.builds.promoted_idea",
                         optional=True)
-        note = Build(brainwriting_id=bw.id, participant_id=person.id, kind=item["kind"],
+        note = Build(brainwriting_id=bw.id, participant_id=person.id, kind=kind,
                      idea_id=_ref(importer.ideas, item["idea"], "brainwriting.builds.idea").id,
                      round_no=_whole(item["round"], "brainwriting.builds.round"),
                      text=_text(item["text"], MAX_BUILD_LENGTH, "brainwriting.builds.text"), submission_key=key,

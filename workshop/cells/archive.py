@@ -22,6 +22,7 @@ from workshop.reports.archive import (
     _unique,
     _whole,
 )
+from workshop.reports.archive_parts import one_of
 from workshop.workshops.models import Activity
 
 
@@ -66,9 +67,7 @@ def _restore_contact(row, item: dict, where: str):
 
 
 def restore_cells(importer, activity: Activity, entry: dict) -> None:
-    if entry["mode"] not in SIGNUP_MODES:
-        raise ImportProblem("cells.mode")
-    signup = CellSignup(activity_id=activity.id, mode=entry["mode"],
+    signup = CellSignup(activity_id=activity.id, mode=one_of(entry["mode"], SIGNUP_MODES, "cells.mode"),
                         assigned=_flag(entry["assigned"], "cells.assigned"),
                         show_nicknames=_flag(entry["show_nicknames"], "cells.show_nicknames"))
     db.session.add(signup)

@@ -19,6 +19,7 @@ from workshop.forces.models import (
     ForceImpact,
 )
 from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _ref, _text, _ts, _unique, _whole
+from workshop.reports.archive_parts import one_of, sender
 from workshop.reports.logic import RefMap
 from workshop.workshops.models import Activity
 
@@ -55,16 +56,11 @@ def restore(importer, activity: Activity, entry: dict) -> None:
     db.session.add(field)
     db.session.flush()
     made: dict[str, Force] = {}
-    merges, keys = [], set()
+    merges = []
+    keys: set[tuple[int, str]] = set()
     for item in _list(entry["forces"], "forces.forces"):
-        person = _ref(importer.people, item["participant"], "forces.participant")
-        key = _text(item["submission_key"], 64, "forces.submission_key")
-        if (person.id, key) in keys:
-            raise ImportProblem("forces.submission_key")
-        keys.add((person.id, key))
-        if item["side"] not in SIDES:
-            raise ImportProblem("forces.side")
-        force = Force(field_id=field.id, participant_id=person.id, side=item["side"],
+        person, key = sender(importer, item, keys, "forces")
+        force = Force(field_id=field.id, participant_id=person.id, side=one_of(item["side"], SIDES, "forces.side"),
                       strength=_whole(item["strength"], "forces.strength", STRENGTHS.start, STRENGTHS.stop - 1),
                       text=_text(item["text"], MAX_FORCE_LENGTH, "forces.text"),
                       explanation=_text(item.get("explanation", ""), MAX_EXPLANATION_LENGTH, "forces.explanation",
@@ -91,17 +87,12 @@ def restore(importer, activity: Activity, entry: dict) -> None:
 
 
 def _restore_impacts(importer, field: ForceField, impacts) -> None:
-    keys = set()
+    keys: set[tuple[int, str]] = set()
     for item in _list(impacts, "forces.impacts"):
-        person = _ref(importer.people, item["participant"], "forces.impacts.participant")
-        key = _text(item["submission_key"], 64, "forces.impacts.submission_key")
-        if (person.id, key) in keys:
-            raise ImportProblem("forces.impacts.submission_key")
-        keys.add((person.id, key))
-        if item["effect"] not in EFFECTS:
-            raise ImportProblem("forces.impacts.effect")
+        person, key = sender(importer, item, keys, "forces.impacts")
+        effect = one_of(item["effect"], EFFECTS, "forces.impacts.effect")
         group = _ref(importer.groups, item.get("group"), "forces.impacts.group", optional=True)
-        impact = ForceImpact(field_id=field.id, participant_id=person.id, effect=item["effect"],
+        impact = ForceImpact(field_id=field.id, participant_id=person.id, effect=effect,
                              text=_text(item["text"], MAX_IMPACT_LENGTH, "forces.impacts.text"),
                              group_id=group.id if group else None, submission_key=key,
                              hidden=_flag(item["hidden"], "forces.impacts.hidden"))

@@ -10,6 +10,7 @@ from workshop.hats.logic import HAT_IDS
 from workshop.hats.models import HAT_MODES, HatAssignment, HatComment, HatsActivity, HatSubject
 from workshop.ideas.models import MAX_IDEA_LENGTH
 from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _ref, _text, _ts, _unique, _whole
+from workshop.reports.archive_parts import one_of, sender
 from workshop.workshops.models import Activity
 
 
@@ -37,16 +38,8 @@ def _hats(hats: HatsActivity, refs) -> dict:
             "current_subject": refs.subjects.get(hats.current_subject_id), "subjects": subjects}
 
 
-def _hat(value, where: str) -> str:
-    if value not in HAT_IDS:
-        raise ImportProblem(where)
-    return value
-
-
 def restore_hats(importer, activity: Activity, entry: dict) -> None:
-    if entry["mode"] not in HAT_MODES:
-        raise ImportProblem("hats.mode")
-    hats = HatsActivity(activity_id=activity.id, mode=entry["mode"],
+    hats = HatsActivity(activity_id=activity.id, mode=one_of(entry["mode"], HAT_MODES, "hats.mode"),
                         sequence_step=_whole(entry["sequence_step"], "hats.sequence_step"),
                         round_no=_whole(entry["round_no"], "hats.round_no"))
     db.session.add(hats)
@@ -67,16 +60,12 @@ def restore_hats(importer, activity: Activity, entry: dict) -> None:
                 raise ImportProblem("hats.hats_worn.participant")
             worn.add((person.id, round_no))
             db.session.add(HatAssignment(subject_id=subject.id, participant_id=person.id, round_no=round_no,
-                                         hat=_hat(wearing["hat"], "hats.hats_worn.hat")))
-        keys = set()
+                                         hat=one_of(wearing["hat"], HAT_IDS, "hats.hats_worn.hat")))
+        keys: set[tuple[int, str]] = set()
         for note in _list(item["comments"], "hats.comments"):
-            person = _ref(importer.people, note["participant"], "hats.comments.participant")
-            key = _text(note["submission_key"], 64, "hats.comments.submission_key")
-            if (person.id, key) in keys:
-                raise ImportProblem("hats.comments.submission_key")
-            keys.add((person.id, key))
+            person, key = sender(importer, note, keys, "hats.comments")
             comment = HatComment(subject_id=subject.id, participant_id=person.id,
-                                 hat=_hat(note["hat"], "hats.comments.hat"),
+                                 hat=one_of(note["hat"], HAT_IDS, "hats.comments.hat"),
                                  text=_text(note["text"], MAX_IDEA_LENGTH * 4, "hats.comments.text"),
                                  submission_key=key, hidden=_flag(note["hidden"], "hats.comments.hidden"))
             db.session.add(_dated(comment, note.get("created_at"), "hats.comments.created_at"))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from analysis import tally
 from workshop.extensions import db
 from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _ref, _text, _ts, _whole
+from workshop.reports.archive_parts import one_of
 from workshop.voting.models import VOTE_KINDS, Ballot, Round, RoundItem
 from workshop.workshops.models import Activity
 
@@ -42,9 +43,7 @@ def _round(round_: Round, refs) -> dict:
 
 
 def restore_round(importer, activity: Activity, entry: dict) -> None:
-    kind = entry["kind"]
-    if kind not in VOTE_KINDS:
-        raise ImportProblem("round.kind")
+    kind = one_of(entry["kind"], VOTE_KINDS, "round.kind")
     previous_activity = _ref(importer.activities, entry.get("previous"), "round.previous", optional=True)
     previous = importer.rounds.get(previous_activity.id) if previous_activity else None
     if previous_activity is not None and previous is None:
