@@ -2,20 +2,27 @@
 
 Every view that acts on a workshop or a phone starts here: `facilitated` and
 `readable` for the signed-in side (the workshop, or 404 / 403), `joined` and
-`phone_participant` for phones (with the join-code guessing budget), and the
-rate-limit keys. Each sets the request's workshop language. Views import this
-module, never each other.
+`phone_participant` for phones (with the join-code guessing budget),
+`facilitated_part` and `joined_part` for one part of the workshop (an activity,
+an idea, a cell: 404 when the feature says it is not this workshop's),
+`allowed_only` for pages beyond one workshop (coordinators), and the rate-limit
+keys. Each that loads a workshop sets the request's language (i18n.speak).
+Views import this module, never each other.
 """
 
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
+from functools import wraps
 
-from flask import abort, current_app, g, request, session
-from flask_login import current_user
+from flask import abort, current_app, request, session
+from flask_login import current_user, login_required
 
 from workshop.extensions import db, limiter
+from workshop.i18n import speak
 from workshop.participants import logic as participants
+from workshop.refusals import Refused
 from workshop.workshops import logic as workshops
 from workshop.workshops.models import Workshop
 
@@ -43,8 +50,48 @@ def _workshop_if(workshop_id: int, allowed) -> Workshop:
         abort(404)
     if not allowed(current_user, workshop):
         abort(403)
-    g.workshop_language = workshop.language
+    speak(workshop.language)
     return workshop
+
+
+Part = typing.TypeVar("Part")
+
+
+def facilitated_part(workshop_id: int, read: Callable[[Workshop], Part],
+                     reading: bool = False) -> tuple[Workshop, Part]:
+    """The workshop and the part of it `read` finds (`read(workshop)`: an activity,
+    an idea, a cell), for its facilitator, or, `reading`, for whoever may read its
+    record. A part the feature refuses (another workshop's, or none) is a 404."""
+    workshop = readable(workshop_id) if reading else facilitated(workshop_id)
+    return workshop, found_or_404(read, workshop)
+
+
+def facilitated_activity(workshop_id: int, activity_id: int):
+    """The workshop and one activity of its agenda, for its facilitator."""
+    return facilitated_part(workshop_id, lambda workshop: workshops.activity_of(workshop, activity_id))
+
+
+def found_or_404(read: Callable[..., Part], *within: typing.Any) -> Part:
+    """What `read(*within)` finds (a part of a workshop, a force of a field).
+    A feature refuses what is not there: to the reader, no such page."""
+    try:
+        return read(*within)
+    except Refused:
+        abort(404)
+
+
+def allowed_only(allowed: Callable[[typing.Any], bool]):
+    """A view decorator for pages beyond one workshop: signed in, and
+    `allowed(current_user)` (403 otherwise), for every request and every method."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not allowed(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
 
 
 # --- phones and guessing join codes -------------------------------------------------
@@ -110,7 +157,7 @@ def phone_participant(code: str):
         if guessing_too_much():
             abort(429)
         return None
-    g.workshop_language = participant.workshop.language
+    speak(participant.workshop.language)
     return participant
 
 
@@ -120,6 +167,13 @@ def joined(code: str):
     if participant is None:
         refuse_code()
     return participant.workshop, participant
+
+
+def joined_part(code: str, read: Callable[[Workshop], Part]):
+    """The workshop, this phone's participant, and the part of the workshop `read`
+    finds (as facilitated_part: 404 when the feature refuses it)."""
+    workshop, participant = joined(code)
+    return workshop, participant, found_or_404(read, workshop)
 
 
 # --- rate-limit keys ----------------------------------------------------------------

@@ -19,6 +19,13 @@ def select_locale() -> str:
     return g.get("workshop_language") or "fr"
 
 
+def speak(language: str) -> None:
+    """This request's pages speak the workshop's language unless the person chose
+    theirs (select_locale). Said once the request knows its workshop: by the
+    guards that load it, the join page, and the vote paths that read it themselves."""
+    g.workshop_language = language
+
+
 @bp.post("/lang/<code>")
 def switch(code: str):
     if code in LANGUAGES:

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from workshop import live, snapshot
 from workshop.brainwriting import logic, pushes
 from workshop.errors import message_fragment, sent
 from workshop.extensions import limiter
-from workshop.guards import facilitated, idea_limit, joined, participant_key
+from workshop.guards import facilitated, facilitated_part, idea_limit, joined_part, participant_key
 
 bp = Blueprint("brainwriting", __name__)
 
@@ -68,22 +68,14 @@ def create(workshop_id: int):
 @login_required
 def next_round(workshop_id: int, bw_id: int):
     """Everyone is handed another idea; the timer starts for the round."""
-    workshop = facilitated(workshop_id)
-    try:
-        bw = logic.in_workshop(workshop, bw_id)
-    except logic.BrainwritingRejected:
-        abort(404)
+    workshop, bw = facilitated_part(workshop_id, lambda workshop: logic.in_workshop(workshop, bw_id))
     logic.next_round(bw)  # a closed activity's refusal goes up: its message in the form's message area
     live.timer_changed(workshop)
     return live.stage_answer(workshop)
 
 
 def facilitated_build(workshop_id: int, build_id: int):
-    workshop = facilitated(workshop_id)
-    try:
-        return workshop, logic.build_in(workshop, build_id)
-    except logic.BrainwritingRejected:
-        abort(404)
+    return facilitated_part(workshop_id, lambda workshop: logic.build_in(workshop, build_id))
 
 
 @bp.post("/w/<int:workshop_id>/brainwriting/builds/<int:build_id>/<any(hide, restore):action>")
@@ -113,11 +105,7 @@ def promote(workshop_id: int, build_id: int):
 # --- participant -----------------------------------------------------------------------
 
 def brainwriting_phone(code: str, bw_id: int):
-    workshop, participant = joined(code)
-    try:
-        return participant, logic.in_workshop(workshop, bw_id)
-    except logic.BrainwritingRejected:
-        abort(404)
+    return joined_part(code, lambda workshop: logic.in_workshop(workshop, bw_id))
 
 
 def my_turn(bw, participant, status: int = 200, error: str | None = None):
@@ -132,14 +120,14 @@ def my_turn(bw, participant, status: int = 200, error: str | None = None):
 @bp.post("/j/<code>/brainwriting/<int:bw_id>/mine")
 def mine(code: str, bw_id: int):
     """A POST: a phone that joined during the round is handed its idea here (a write)."""
-    participant, bw = brainwriting_phone(code, bw_id)
+    _workshop, participant, bw = brainwriting_phone(code, bw_id)
     return my_turn(bw, participant)
 
 
 @bp.post("/j/<code>/brainwriting/<int:bw_id>/builds")
 @limiter.limit(idea_limit, key_func=participant_key)
 def send(code: str, bw_id: int):
-    participant, bw = brainwriting_phone(code, bw_id)
+    _workshop, participant, bw = brainwriting_phone(code, bw_id)
     try:
         note, stored_now = logic.build(bw, participant, request.form.get("idea", type=int) or 0,
                                        request.form.get("kind", ""), request.form.get("text", ""),

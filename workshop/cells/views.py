@@ -7,7 +7,7 @@ from workshop import live
 from workshop.cells import logic, pushes
 from workshop.extensions import limiter
 from workshop.forces import logic as forces
-from workshop.guards import facilitated, joined, participant_key, readable
+from workshop.guards import facilitated, facilitated_part, joined_part, participant_key
 from workshop.workshops.logic import can_facilitate
 
 bp = Blueprint("cells", __name__)
@@ -45,11 +45,7 @@ def place(workshop_id: int, signup_id: int):
 
 def facilitated_cell(workshop_id: int, cell_id: int, reading: bool = False):
     """The cell, for its workshop's facilitator (or, reading only, a coordinator)."""
-    workshop = readable(workshop_id) if reading else facilitated(workshop_id)
-    try:
-        return workshop, logic.cell_of(workshop, cell_id)
-    except logic.CellsRejected:
-        abort(404)
+    return facilitated_part(workshop_id, lambda workshop: logic.cell_of(workshop, cell_id), reading)
 
 
 @bp.post("/w/<int:workshop_id>/cell/<int:cell_id>/capacity")
@@ -101,11 +97,7 @@ def log(token: str):
 # --- participant ----------------------------------------------------------------------
 
 def cells_phone(code: str, signup_id: int):
-    workshop, participant = joined(code)
-    try:
-        return workshop, participant, logic.signup_of(workshop, signup_id)
-    except logic.CellsRejected:
-        abort(404)
+    return joined_part(code, lambda workshop: logic.signup_of(workshop, signup_id))
 
 
 def my_cell(signup, participant, error: str | None = None, status: int = 200):

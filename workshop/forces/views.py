@@ -6,7 +6,15 @@ from flask_login import login_required
 from workshop.errors import sent
 from workshop.extensions import limiter
 from workshop.forces import exports, logic, pushes
-from workshop.guards import facilitated, idea_limit, joined, participant_key, readable
+from workshop.guards import (
+    facilitated,
+    facilitated_part,
+    found_or_404,
+    idea_limit,
+    joined_part,
+    participant_key,
+    readable,
+)
 from workshop.reports.downloads import download, reader_layout
 from workshop.reports.logic import to_csv
 from workshop.templating import per_workshop_once
@@ -60,11 +68,7 @@ def create(workshop_id: int):
 
 
 def facilitated_field(workshop_id: int, field_id: int):
-    workshop = facilitated(workshop_id)
-    try:
-        return workshop, logic.field_in(workshop, field_id)
-    except logic.ForcesRejected:
-        abort(404)
+    return facilitated_part(workshop_id, lambda workshop: logic.field_in(workshop, field_id))
 
 
 def control_fragment(workshop, field):
@@ -75,10 +79,7 @@ def control_fragment(workshop, field):
 @login_required
 def moderate(workshop_id: int, field_id: int, force_id: int, action: str):
     workshop, field = facilitated_field(workshop_id, field_id)
-    try:
-        logic.set_hidden(logic.force_in(field, force_id), action == "hide")
-    except logic.ForcesRejected:
-        abort(404)
+    logic.set_hidden(found_or_404(logic.force_in, field, force_id), action == "hide")
     pushes.field_changed(workshop, field, phones=True)
     return control_fragment(workshop, field)
 
@@ -111,10 +112,7 @@ def group(workshop_id: int, field_id: int, force_id: int):
 @login_required
 def moderate_impact(workshop_id: int, field_id: int, impact_id: int, action: str):
     workshop, field = facilitated_field(workshop_id, field_id)
-    try:
-        logic.set_impact_hidden(logic.impact_in(field, impact_id), action == "hide")
-    except logic.ForcesRejected:
-        abort(404)
+    logic.set_impact_hidden(found_or_404(logic.impact_in, field, impact_id), action == "hide")
     pushes.field_changed(workshop, field)
     return control_fragment(workshop, field)
 
@@ -132,11 +130,7 @@ def forces_csv(workshop_id: int):
 # --- participant ---------------------------------------------------------------------
 
 def field_phone(code: str, field_id: int):
-    workshop, participant = joined(code)
-    try:
-        return workshop, participant, logic.field_in(workshop, field_id)
-    except logic.ForcesRejected:
-        abort(404)
+    return joined_part(code, lambda workshop: logic.field_in(workshop, field_id))
 
 
 @bp.get("/j/<code>/forces/<int:field_id>/mine")

@@ -6,7 +6,7 @@ from flask_login import login_required
 from workshop import live
 from workshop.errors import sent
 from workshop.extensions import limiter
-from workshop.guards import facilitated, idea_limit, joined, participant_key
+from workshop.guards import facilitated, facilitated_part, idea_limit, joined_part, participant_key
 from workshop.hats import logic, pushes
 
 bp = Blueprint("hats", __name__)
@@ -26,11 +26,7 @@ def create(workshop_id: int):
 
 
 def facilitated_hats(workshop_id: int, hats_id: int):
-    workshop = facilitated(workshop_id)
-    try:
-        return workshop, logic.hats_of(workshop, hats_id)
-    except logic.HatsRejected:
-        abort(404)
+    return facilitated_part(workshop_id, lambda workshop: logic.hats_of(workshop, hats_id))
 
 
 @bp.post('/w/<int:workshop_id>/hats/<int:hats_id>/<any("advance", "next-round", "rebalance", "subject", "assign"):action>')
@@ -54,11 +50,7 @@ def steer(workshop_id: int, hats_id: int, action: str):
 @bp.post("/w/<int:workshop_id>/hat-comments/<int:comment_id>/<any(hide, restore):action>")
 @login_required
 def moderate(workshop_id: int, comment_id: int, action: str):
-    workshop = facilitated(workshop_id)
-    try:
-        note = logic.comment_in(workshop, comment_id)
-    except logic.HatsRejected:
-        abort(404)
+    workshop, note = facilitated_part(workshop_id, lambda workshop: logic.comment_in(workshop, comment_id))
     logic.set_hidden(note, action == "hide")
     pushes.hat_comment_changed(workshop, note)
     return render_template("hats/_comment_control.html", note=note, workshop=workshop)
@@ -79,11 +71,7 @@ def export(workshop_id: int, hats_id: int, subject_id: int):
 # --- participant ---------------------------------------------------------------------
 
 def hats_phone(code: str, hats_id: int):
-    workshop, participant = joined(code)
-    try:
-        return participant, logic.hats_of(workshop, hats_id)
-    except logic.HatsRejected:
-        abort(404)
+    return joined_part(code, lambda workshop: logic.hats_of(workshop, hats_id))
 
 
 def my_hat(hats, participant, status: int = 200, error: str | None = None):
@@ -96,14 +84,14 @@ def my_hat(hats, participant, status: int = 200, error: str | None = None):
 @bp.post("/j/<code>/hats/<int:hats_id>/mine")
 def mine(code: str, hats_id: int):
     """A POST: a phone that joined late is handed its hat here (a write, so never on a GET)."""
-    participant, hats = hats_phone(code, hats_id)
+    _workshop, participant, hats = hats_phone(code, hats_id)
     return my_hat(hats, participant)
 
 
 @bp.post("/j/<code>/hats/<int:hats_id>/comments")
 @limiter.limit(idea_limit, key_func=participant_key)
 def send(code: str, hats_id: int):
-    participant, hats = hats_phone(code, hats_id)
+    _workshop, participant, hats = hats_phone(code, hats_id)
     try:
         note, stored_now = logic.comment(hats, participant, request.form.get("hat", ""),
                                          request.form.get("text", ""), request.form.get("key", ""))

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from workshop import live
 from workshop.errors import message_fragment, sent
 from workshop.extensions import limiter
-from workshop.guards import facilitated, idea_limit, participant_key, phone_participant
+from workshop.guards import facilitated, facilitated_part, idea_limit, participant_key, phone_participant
 from workshop.ideas import logic, pushes
 
 bp = Blueprint("ideas", __name__)
@@ -60,11 +60,7 @@ def send(code: str):
 
 
 def moderated(workshop_id: int, idea_id: int):
-    workshop = facilitated(workshop_id)
-    try:
-        return workshop, logic.idea_in(workshop.id, idea_id)
-    except logic.IdeaRejected:
-        abort(404)
+    return facilitated_part(workshop_id, lambda workshop: logic.idea_in(workshop.id, idea_id))
 
 
 def control_card(idea):

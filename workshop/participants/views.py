@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
@@ -9,6 +9,7 @@ from workshop import guards, live
 from workshop.extensions import limiter
 from workshop.guards import facilitated, guessing_too_much, joined, reads_a_code
 from workshop.hats import pushes as hats_pushes
+from workshop.i18n import speak
 from workshop.ideas import logic as ideas
 from workshop.participants import logic, pushes
 from workshop.workshops import logic as workshops
@@ -61,7 +62,7 @@ def join(code: str):
     workshop = logic.workshop_to_join(code, with_stage=request.method == "POST")
     if workshop is None:
         return wrong_code(code)
-    g.workshop_language = workshop.language
+    speak(workshop.language)
     if logic.current(workshop) is not None:
         return redirect(url_for("participants.phone", code=workshop.join_code))
     error = None

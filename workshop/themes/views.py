@@ -3,7 +3,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -11,10 +11,9 @@ from flask_login import login_required
 from analysis import clustering
 from workshop import live
 from workshop.extensions import db, socketio
-from workshop.guards import facilitated
+from workshop.guards import facilitated, facilitated_activity, facilitated_part
 from workshop.ideas import logic as ideas
 from workshop.themes import logic, pushes
-from workshop.workshops.logic import activity_of
 from workshop.workshops.models import Activity
 
 bp = Blueprint("themes", __name__)
@@ -62,14 +61,6 @@ def run_grouping(app, activity_id: int, k: int | None, seeds: list[str], togethe
             live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
 
 
-def facilitated_activity(workshop_id: int, activity_id: int):
-    workshop = facilitated(workshop_id)
-    try:
-        return workshop, activity_of(workshop, activity_id)
-    except ValueError:
-        abort(404)
-
-
 def stage_answer(workshop):
     """Phones show no wall, and re-rendering them would wipe what people type."""
     return live.stage_answer(workshop, audiences=live.FACILITATOR_AUDIENCES)
@@ -115,11 +106,7 @@ def split(workshop_id: int, activity_id: int):
 
 def facilitated_theme(workshop_id: int, theme_id: int):
     """A theme of any question of the workshop: an earlier one can be edited while shown."""
-    workshop = facilitated(workshop_id)
-    try:
-        return workshop, logic.theme_of_workshop(workshop.id, theme_id)
-    except logic.ThemeError:
-        abort(404)
+    return facilitated_part(workshop_id, lambda workshop: logic.theme_of_workshop(workshop.id, theme_id))
 
 
 @bp.post("/w/<int:workshop_id>/themes/<int:theme_id>/rename")

@@ -5,7 +5,7 @@ import typing
 import zlib
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, g, make_response, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -15,6 +15,7 @@ from workshop import live
 from workshop.errors import answer
 from workshop.extensions import db, limiter
 from workshop.guards import facilitated, guessing_too_much, participant_key, phone_participant
+from workshop.i18n import speak
 from workshop.participants import logic as participants
 from workshop.participants.models import Participant
 from workshop.voting import items_import, logic, pushes
@@ -126,7 +127,7 @@ def voter(code: str) -> Voter:
             _VOTER, {"ids": list(known.values()), "code": normalise_join_code(code)}).first()
     if row is None or known.get(str(row.workshop_id)) != row.id:
         refuse_stranger()
-    g.workshop_language = row.language
+    speak(row.language)
     return Voter(row.id, row.workshop_id)
 
 
@@ -136,7 +137,7 @@ def voting_phone(code: str, round_id: int):
     known = participants.phone_ids()
     found = logic.voter_and_round(list(known.values()), normalise_join_code(code), round_id) if known else None
     if found is not None and known.get(str(found[2].workshop_id)) == found[0]:
-        g.workshop_language = found[1]
+        speak(found[1])
         return Voter(found[0], found[2].workshop_id), found[2]
     participant = voter(code)  # a stranger is told to join; a phone that joined asked for no round of its workshop
     try:

@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Length
 
 from workshop import anonymity, live, qr, venue
 from workshop.extensions import db
-from workshop.guards import facilitated, managed
+from workshop.guards import facilitated, facilitated_activity, managed
 from workshop.kinds import kind_of
 from workshop.workshops import logic
 from workshop.workshops.models import Workshop
@@ -153,11 +153,7 @@ def stage(workshop_id: int, audience: str):
 @bp.post("/w/<int:workshop_id>/activities/<int:activity_id>/<any(open, close):action>")
 @login_required
 def switch_activity(workshop_id: int, activity_id: int, action: str):
-    workshop = facilitated(workshop_id)
-    try:
-        activity = logic.activity_of(workshop, activity_id)
-    except logic.WorkshopError:
-        abort(404)
+    workshop, activity = facilitated_activity(workshop_id, activity_id)
     if action == "open":
         logic.open_activity(workshop, activity)
         kind_of(activity).on_open(activity)
@@ -173,11 +169,7 @@ def switch_activity(workshop_id: int, activity_id: int, action: str):
 def set_anonymity(workshop_id: int, activity_id: int):
     """Who is named beside what this activity's participants write; once
     content exists, only a stronger anonymity is accepted (a promise kept)."""
-    workshop = facilitated(workshop_id)
-    try:
-        activity = logic.activity_of(workshop, activity_id)
-    except logic.WorkshopError:
-        abort(404)
+    workshop, activity = facilitated_activity(workshop_id, activity_id)
     wanted = request.form.get("anonymity", "")
     if not anonymity.may_change(activity.anonymity, wanted, anonymity.has_content(activity)):
         raise logic.WorkshopError("unknown_anonymity" if wanted not in anonymity.LEVELS else "anonymity_weaker")
