@@ -25,12 +25,14 @@ and the database layer stays out of here.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, TypeGuard
 
 ItemId = Hashable
@@ -463,20 +465,30 @@ def _checked(kind: VoteKind, ballots: Iterable[Ballot], rules: RoundRules, valid
     return ballots
 
 
-def tally_dots(ballots: Iterable[Ballot], rules: RoundRules, *, validate: bool = True) -> TallyResult:
-    """Tally a dots round: per item, dots received and how many participants put dots on it."""
-    ballots = _checked(VoteKind.DOTS, ballots, rules, validate)
+def _additive(kind: VoteKind, ballots: Iterable[Ballot], rules: RoundRules, validate: bool,
+              points: Callable[[Any], Iterable[tuple[ItemId | None, int]]]) -> TallyResult:
+    """The tally of a round whose items add up what each ballot gives them:
+    ``points(content)`` pairs items with what the ballot gives each (built-ins
+    all the way, as this loop is the tally's hot spot). An empty place (None)
+    is no vote."""
+    ballots = _checked(kind, ballots, rules, validate)
     per_group: dict[Group, tuple[dict, dict]] = {}
     for b in ballots:
         acc = per_group.get(b.group)
         if acc is None:
             acc = per_group[b.group] = ({}, {})
         tot, vot = acc
-        for item, dots in b.content.items():
-            if dots:
-                tot[item] = tot.get(item, 0) + dots
+        for item, earned in points(b.content):
+            if item is not None:
+                tot[item] = tot.get(item, 0) + earned
                 vot[item] = vot.get(item, 0) + 1
-    return _additive_result(VoteKind.DOTS, rules, ballots, per_group)
+    return _additive_result(kind, rules, ballots, per_group)
+
+
+def tally_dots(ballots: Iterable[Ballot], rules: RoundRules, *, validate: bool = True) -> TallyResult:
+    """Tally a dots round: per item, dots received and how many participants put dots on it."""
+    # An item left at 0 dots got no vote.
+    return _additive(VoteKind.DOTS, ballots, rules, validate, lambda content: filter(itemgetter(1), content.items()))
 
 
 def tally_ranking(ballots: Iterable[Ballot], rules: RoundRules, *, validate: bool = True) -> TallyResult:
@@ -484,35 +496,13 @@ def tally_ranking(ballots: Iterable[Ballot], rules: RoundRules, *, validate: boo
 
     Unranked items earn nothing, so a short ranking still gives its first item full points.
     """
-    ballots = _checked(VoteKind.RANKING, ballots, rules, validate)
-    k = rules.top_k
-    per_group: dict[Group, tuple[dict, dict]] = {}
-    for b in ballots:
-        acc = per_group.get(b.group)
-        if acc is None:
-            acc = per_group[b.group] = ({}, {})
-        tot, vot = acc
-        for place, item in enumerate(b.content):
-            if item is None:  # an empty place at the end (a gap is refused)
-                continue
-            tot[item] = tot.get(item, 0) + (k - place)
-            vot[item] = vot.get(item, 0) + 1
-    return _additive_result(VoteKind.RANKING, rules, ballots, per_group)
+    k = rules.top_k  # places 1, 2, 3... earn k, k - 1, k - 2...; an empty place comes last (a gap is refused)
+    return _additive(VoteKind.RANKING, ballots, rules, validate, lambda content: zip(content, itertools.count(k, -1)))
 
 
 def tally_approval(ballots: Iterable[Ballot], rules: RoundRules, *, validate: bool = True) -> TallyResult:
     """Tally an approval round: per item, the number of participants who approved it."""
-    ballots = _checked(VoteKind.APPROVAL, ballots, rules, validate)
-    per_group: dict[Group, tuple[dict, dict]] = {}
-    for b in ballots:
-        acc = per_group.get(b.group)
-        if acc is None:
-            acc = per_group[b.group] = ({}, {})
-        tot, vot = acc
-        for item in b.content:
-            tot[item] = tot.get(item, 0) + 1
-            vot[item] = vot.get(item, 0) + 1
-    return _additive_result(VoteKind.APPROVAL, rules, ballots, per_group)
+    return _additive(VoteKind.APPROVAL, ballots, rules, validate, lambda content: zip(content, itertools.repeat(1)))
 
 
 def quadrant(impact_mean: float | Fraction, feasibility_mean: float | Fraction, rules: RoundRules) -> Quadrant:
