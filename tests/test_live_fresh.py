@@ -76,3 +76,23 @@ def test_projector_and_control_pages_carry_no_count(workshop, facilitator_client
     for audience in ("projector", "control"):
         page = facilitator_client.get(f"/w/{workshop.id}/{audience}")
         assert page.status_code == 200 and "data-pushes" not in page.get_data(as_text=True)
+
+
+def test_a_handshake_asks_who_the_phone_is_once(app, workshop, phone, monkeypatch):
+    """Before the upgrade, at the Engine.IO handshake and at the Socket.IO
+    connect, one WebSocket handshake asks who it is three times, on one environ:
+    the database is asked once."""
+    from werkzeug.test import EnvironBuilder
+
+    asked = []
+    original = live._says_who
+    monkeypatch.setattr(live, "_says_who", lambda: asked.append(1) or original())
+    name = app.config["SESSION_COOKIE_NAME"]
+    environ = EnvironBuilder(path="/socket.io/", headers={"Cookie": f"{name}={phone.get_cookie(name, domain='workshop.test').value}"}).get_environ()
+    assert live.handshake_says_who(app, environ) and live.handshake_says_who(app, environ)
+    with app.request_context(environ):
+        assert live.says_who_it_is()
+    assert asked == [1]
+    stranger = EnvironBuilder(path="/socket.io/").get_environ()
+    assert not live.handshake_says_who(app, stranger) and not live.handshake_says_who(app, stranger)
+    assert asked == [1, 1]

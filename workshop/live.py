@@ -84,9 +84,25 @@ def _capped(address: str) -> bool:
     return address not in ("127.0.0.1", "::1", "::ffff:127.0.0.1", "")
 
 
+_SAYS_WHO = "workshop.says_who"
+
+
 def says_who_it_is() -> bool:
     """A signed-in account, or a phone that joined a workshop and has not left:
-    the session cookie is the identity every route trusts, the socket's too."""
+    the session cookie is the identity every route trusts, the socket's too.
+
+    Asked three times of one WebSocket handshake (before the upgrade, at the
+    Engine.IO handshake, at the Socket.IO connect), all on the same request
+    environ: answered once and kept there. A third of a joining phone's socket
+    cost was asking again; a later event on the socket does not read it
+    (`watch` checks the room itself)."""
+    known = request.environ.get(_SAYS_WHO)
+    if known is None:
+        known = request.environ[_SAYS_WHO] = _says_who()
+    return known
+
+
+def _says_who() -> bool:
     from flask import session
 
     from workshop.participants.models import Participant
@@ -99,6 +115,9 @@ def says_who_it_is() -> bool:
 
 
 def handshake_says_who(app, environ) -> bool:
+    known = environ.get(_SAYS_WHO)
+    if known is not None:  # asked before on this handshake: no request context to build again
+        return known
     with app.request_context(environ):
         return says_who_it_is()
 
