@@ -28,6 +28,8 @@ from typing import Generic, TypeVar
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from .seating import Seating, order_key
+
 #: A participant's and a cell's id: any hashable value, of one type throughout a call.
 ParticipantId = TypeVar("ParticipantId", bound=Hashable)
 CellId = TypeVar("CellId", bound=Hashable)
@@ -58,11 +60,6 @@ class Assignment(Generic[ParticipantId, CellId]):
     cell_by_participant: Mapping[ParticipantId, CellId]
     unassigned: tuple[ParticipantId, ...]
     stats: AssignmentStats[CellId]
-
-
-def _order_key(value: Hashable) -> tuple[str, str]:
-    # Ids may be ints or strings; a textual key gives one canonical order either way.
-    return (type(value).__name__, str(value))
 
 
 def _rng(seed: Seed) -> random.Random:
@@ -117,12 +114,9 @@ def _mix_groups(
     the same. The measure, sum over cells and groups of count², falls by at least 2 each
     time, so this ends.
     """
-    members: dict[tuple[CellId, Group], list[ParticipantId]] = {}
-    for pid in sorted(cell_of, key=_order_key):
-        members.setdefault((cell_of[pid], groups.get(pid)), []).append(pid)
-    count = Counter({key: len(v) for key, v in members.items()})
-    group_ids = sorted({groups.get(pid) for pid in cell_of}, key=_order_key)
-    if len(group_ids) < 2:
+    seating = Seating(cell_of, groups)
+    members = seating.members
+    if len(seating.groups) < 2:
         return
 
     def effect(pid: ParticipantId, src: CellId, dst: CellId) -> tuple[int, int]:
@@ -131,32 +125,25 @@ def _mix_groups(
         return ((r[dst] == 0) - (r[src] == 0), r[dst] - r[src])
 
     def relocate(pid: ParticipantId, g: Group, src: CellId, dst: CellId) -> None:
-        members[(src, g)].remove(pid)
-        members.setdefault((dst, g), []).append(pid)
-        count[(src, g)] -= 1
-        count[(dst, g)] += 1
+        seating.move(pid, g, src, dst)
         room[src] += 1
         room[dst] -= 1
-        cell_of[pid] = dst
 
     improved = True
     while improved:
         improved = False
         for i, c1 in enumerate(cells):
             for c2 in cells[i + 1 :]:
-                for a in group_ids:
+                for a in seating.groups:
                     # a move into a cell with room: only between two cells the person ranks equally
                     for src, dst in ((c1, c2), (c2, c1)):
-                        if room[dst] >= 1 and 2 * (count[(dst, a)] - count[(src, a)]) + 2 < 0:
+                        if room[dst] >= 1 and seating.move_change(a, src, dst) < 0:
                             pa = next((p for p in members.get((src, a), ()) if effect(p, src, dst) == (0, 0)), None)
                             if pa is not None:
                                 relocate(pa, a, src, dst)
                                 improved = True
-                    for b in group_ids:
-                        if a == b:
-                            continue
-                        change = 2 * (count[(c2, a)] - count[(c1, a)] + count[(c1, b)] - count[(c2, b)]) + 4
-                        if change >= 0:
+                    for b in seating.groups:
+                        if a == b or seating.swap_change(a, c1, c2, b) >= 0:
                             continue
                         partners: dict[tuple[int, int], ParticipantId] = {}
                         for pb in members.get((c2, b), ()):
@@ -195,8 +182,8 @@ def assign_cells(
     Raises ValueError on unknown cells, a cell listed twice, or a negative capacity.
     """
     _check_inputs(preferences, capacities)
-    cells = sorted(capacities, key=_order_key)
-    people = sorted(preferences, key=_order_key)
+    cells = sorted(capacities, key=order_key)
+    people = sorted(preferences, key=order_key)
     n = len(people)
     rng = _rng(seed)
     not_listed = len(cells)  # any unlisted cell ranks after every listed one

@@ -23,6 +23,8 @@ from typing import TypeVar
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from .seating import Seating, order_key
+
 #: A participant's id: any hashable value, of one type throughout a call.
 ParticipantId = TypeVar("ParticipantId", bound=Hashable)
 #: A stakeholder group id; ``None`` when the participant did not pick one.
@@ -60,12 +62,6 @@ DEFAULT_SEQUENCE: tuple[Hat, ...] = (
 # --------------------------------------------------------------------------- helpers
 
 
-def _order_key(value: Hashable) -> tuple[str, str]:
-    # Ids may be ints or strings; a textual key gives one canonical order either way,
-    # so results do not depend on the order the web layer happened to list people in.
-    return (type(value).__name__, str(value))
-
-
 def _rng(seed: Seed, *salt: Hashable) -> random.Random:
     if seed is None:
         return random.Random()
@@ -79,7 +75,7 @@ def _unique(participants: Iterable[tuple[ParticipantId, Group]]) -> list[tuple[P
     ids = [pid for pid, _ in people]
     if len(set(ids)) != len(ids):
         raise ValueError("a participant is listed twice")
-    return sorted(people, key=lambda p: _order_key(p[0]))
+    return sorted(people, key=lambda p: order_key(p[0]))
 
 
 def hat_counts(assignment: Mapping[ParticipantId, Hat]) -> dict[Hat, int]:
@@ -103,7 +99,7 @@ def balanced(participants: Sequence[tuple[ParticipantId, Group]], seed: Seed = N
     by_group: dict[Group, list[ParticipantId]] = {}
     for pid, group in people:
         by_group.setdefault(group, []).append(pid)
-    groups = sorted(by_group, key=_order_key)
+    groups = sorted(by_group, key=order_key)
     rng.shuffle(groups)
     hat_order = list(HATS)
     rng.shuffle(hat_order)
@@ -169,7 +165,7 @@ def rebalance(
     if all(counts[h] == target[h] for h in HATS):
         return assignment
     group_counts = Counter((groups.get(pid), h) for pid, h in assignment.items())
-    people = sorted(assignment, key=_order_key)
+    people = sorted(assignment, key=order_key)
     person_tie = {pid: rng.random() for pid in people}
     while True:
         surplus = [h for h in HATS if counts[h] > target[h]]
@@ -237,38 +233,25 @@ def _spread_groups(
     Swaps keep every hat's head count, so balance is untouched. The measure is the sum over
     groups and hats of count², which falls by at least 2 per swap, so this ends.
     """
-    members: dict[tuple[Hat, Group], list[ParticipantId]] = {}
-    for pid in sorted(assignment, key=_order_key):
-        members.setdefault((assignment[pid], groups.get(pid)), []).append(pid)
-    count = Counter({key: len(pids) for key, pids in members.items()})
-    group_ids = sorted({groups.get(pid) for pid in assignment}, key=_order_key)
-    if len(group_ids) < 2:
+    seating = Seating(assignment, groups)
+    members = seating.members
+    if len(seating.groups) < 2:
         return
     improved = True
     while improved:
         improved = False
         for i, x in enumerate(HATS):
             for y in HATS[i + 1 :]:
-                for a in group_ids:
-                    for b in group_ids:
-                        if a == b:
-                            continue
-                        change = 2 * (count[(y, a)] - count[(x, a)] + count[(x, b)] - count[(y, b)]) + 4
-                        if change >= 0:
+                for a in seating.groups:
+                    for b in seating.groups:
+                        if a == b or seating.swap_change(a, x, y, b) >= 0:
                             continue
                         pa = next((p for p in members.get((x, a), ()) if y in allowed[p]), None)
                         pb = next((p for p in members.get((y, b), ()) if x in allowed[p]), None)
                         if pa is None or pb is None:
                             continue
-                        members[(x, a)].remove(pa)
-                        members[(y, b)].remove(pb)
-                        members.setdefault((y, a), []).append(pa)
-                        members.setdefault((x, b), []).append(pb)
-                        count[(x, a)] -= 1
-                        count[(y, a)] += 1
-                        count[(y, b)] -= 1
-                        count[(x, b)] += 1
-                        assignment[pa], assignment[pb] = y, x
+                        seating.move(pa, a, x, y)
+                        seating.move(pb, b, y, x)
                         improved = True
 
 
