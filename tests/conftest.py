@@ -3,6 +3,7 @@ clients, and small helpers to sign in, create a workshop and join it."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import shutil
@@ -12,11 +13,12 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from tests.live_server import POSTGRES_URL, postgres_reachable, with_search_path
+
 # The instance folder (secret key, SQLite file) of the test run, set before any app exists.
 os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="workshop-tests-"))
 
 REQUIRE_SERVICES = os.environ.get("WORKSHOP_REQUIRE_SERVICES") == "1"
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "a long enough password"
 
@@ -37,16 +39,6 @@ def ccc_proposals() -> list[dict]:
         missing_service(f"the realistic ideas are missing: {CCC_PROPOSALS} (../shared/data/ccc_proposals.csv)")
     with CCC_PROPOSALS.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def postgres_reachable() -> bool:
-    import psycopg
-
-    try:
-        with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), connect_timeout=2):
-            return True
-    except psycopg.Error:
-        return False
 
 
 def base_config(database_url: str) -> dict:
@@ -97,8 +89,7 @@ def postgres_migrated():
     engine = sa.create_engine(POSTGRES_URL)
     with engine.begin() as conn:
         conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    url = with_search_path(POSTGRES_URL, schema)
     migrate(new_app(base_config(url)))
     yield url
     with engine.begin() as conn:
@@ -149,8 +140,10 @@ def new_app(config: dict):
     return app
 
 
-@pytest.fixture
-def app(database_url):
+@contextlib.contextmanager
+def app_on(database_url: str):
+    """The tests' app on a database, in its context; its connections closed afterwards
+    (a server or the next test may use the same database)."""
     from workshop.extensions import db
 
     app = new_app(base_config(database_url))
@@ -158,6 +151,12 @@ def app(database_url):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    with app_on(database_url) as app:
+        yield app
 
 
 @pytest.fixture
@@ -212,6 +211,41 @@ def join(client, workshop, nickname="Alex", group_index=0):
     return response
 
 
+def ideas_from_one_phone(workshop, texts):
+    """The first question opened and the ideas sent to it by one participant; returns the activity."""
+    from workshop.extensions import db
+    from workshop.ideas import logic as ideas
+    from workshop.participants.models import Participant
+
+    activity = open_first_activity(workshop)
+    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+    for n, text in enumerate(texts):
+        ideas.submit_idea(author, activity, text, f"key-{n:08d}")
+    return activity
+
+
+def added_activity(facilitator_client, workshop, path, form, model):
+    """The facilitator adds an activity with the control view's form (POST /w/<id>/<path>);
+    returns the newest row of model, the activity's own record."""
+    from workshop.extensions import db
+
+    response = facilitator_client.post(f"/w/{workshop.id}/{path}", data=form)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db.session.expire_all()
+    return db.session.scalars(db.select(model).order_by(model.id.desc())).first()
+
+
+def opened(facilitator_client, workshop, added):
+    """The facilitator opens an added activity with its agenda button."""
+    from workshop.extensions import db
+
+    response = facilitator_client.post(f"/w/{workshop.id}/activities/{added.activity_id}/open")
+    db.session.expire_all()
+    return response
+
+
 def is_phone_page(response, workshop) -> bool:
     """A join answers with the phone page itself (no redirect to it), which
     names its own address for the history."""
@@ -247,6 +281,34 @@ def facilitator_client(app, facilitator):
 
 
 @pytest.fixture
+def coordinator(client):
+    """The test's own client, signed in as a coordinator (the jumelage tests)."""
+    make_user("coord@example.org", role="coordinator")
+    sign_in(client, "coord@example.org")
+    return client
+
+
+@pytest.fixture
+def program(app):
+    """A jumelage program, open to sign-ups."""
+    from workshop.jumelage import logic
+
+    return logic.create_program("Jumelage interculturel automne 2027")
+
+
+@pytest.fixture
+def outsiders(app, workshop):
+    """Anonymous, a participant of this workshop, and a facilitator of another one."""
+    anonymous = app.test_client()
+    participant = app.test_client()
+    join(participant, workshop)
+    other = app.test_client()
+    make_user("other@example.org")
+    sign_in(other, "other@example.org")
+    return {"anonymous": anonymous, "participant": participant, "other facilitator": other}
+
+
+@pytest.fixture
 def coordinator_client(app):
     """A coordinator (weeks after the session), signed in."""
     make_user("coordination@example.org", role="coordinator")
@@ -264,6 +326,13 @@ def server(tmp_path):
     running = ServerProcess(prepare_database(tmp_path)).start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def server_app(server):
+    """The app on the browser tests' server's database, to fill a workshop before a screen loads."""
+    with app_on(server.env["DATABASE_URL"]) as app:
+        yield app
 
 
 @pytest.fixture

@@ -36,11 +36,18 @@ def prepare_database(instance: Path, database_url: str | None = None) -> dict:
     """Migrate a fresh database and make the facilitator; returns the env to serve it."""
     env = {**os.environ, "INSTANCE_PATH": str(instance), "FLASK_APP": "workshop"}
     env["DATABASE_URL"] = database_url or f"sqlite:///{instance / 'workshop.sqlite'}"
-    flask = [sys.executable, "-m", "flask"]
-    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([*flask, "create-user", "--email", FACILITATOR_EMAIL, "--name", "Animation",
-                    "--password", FACILITATOR_PASSWORD], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    create_account(env, FACILITATOR_EMAIL, FACILITATOR_PASSWORD, name="Animation")
     return env
+
+
+def create_account(env: dict, email: str, password: str, role: str = "facilitator",
+                   name: str = "Coordination") -> None:
+    """An account on the database env serves, made with the command an administrator runs."""
+    subprocess.run([sys.executable, "-m", "flask", "create-user", "--email", email, "--name", name,
+                    "--password", password, "--role", role], env={**env, "FLASK_APP": "workshop"}, cwd=ROOT,
+                   check=True, capture_output=True)
 
 
 class ServerProcess:
@@ -55,19 +62,21 @@ class ServerProcess:
         self.log = tempfile.NamedTemporaryFile(prefix="workshop-server-", suffix=".log", delete=False)
 
     def start(self, timeout: float = 20) -> ServerProcess:
-        env = {**self.env, "PORT": str(self.port), "HOST": "127.0.0.1"}
-        self.process = subprocess.Popen(list(self.command), env=env, cwd=ROOT,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        return self.launch(list(self.command), {**self.env, "PORT": str(self.port), "HOST": "127.0.0.1"}, timeout)
+
+    def launch(self, command: list[str], env: dict, timeout: float, name: str = "server") -> ServerProcess:
+        """Starts command and returns once it accepts connections on the port."""
+        self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {Path(self.log.name).read_text()[-2000:]}")
+                raise RuntimeError(f"{name} exited: {self.log_text()[-2000:]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return self
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("server did not start in time")
+        raise RuntimeError(f"{name} did not start in time")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -253,6 +262,18 @@ async def facilitator_opens_workshop(base: str, title: str = "Benchmark"):
     return session, workshop_id, code
 
 
+async def watch_room(socket, workshop_id: int, audience: str) -> None:
+    """Asks to watch a room, in French; the server must accept."""
+    answer = await socket.call("watch", {"workshop": workshop_id, "audience": audience, "lang": "fr"}, timeout=10)
+    assert answer["ok"], answer
+
+
+async def connect_and_watch(socket, base: str, http, workshop_id: int, audience: str) -> None:
+    """A websocket to base with the HTTP session's cookie (its identity), watching a room."""
+    await socket.connect(base, headers={"Cookie": cookie_header(http)}, transports=["websocket"])
+    await watch_room(socket, workshop_id, audience)
+
+
 class Projector:
     """A projector's socket: records when each idea's text first (and again) appears."""
 
@@ -281,16 +302,10 @@ class Projector:
         self.socket.start_background_task(self._watch)
 
     async def _watch(self) -> None:
-        answer = await self.socket.call("watch", {"workshop": self.workshop_id, "audience": "projector",
-                                                  "lang": "fr"}, timeout=10)
-        assert answer["ok"], answer
+        await watch_room(self.socket, self.workshop_id, "projector")
 
     async def connect(self) -> Projector:
-        await self.socket.connect(self.base, headers={"Cookie": cookie_header(self.http)},
-                                  transports=["websocket"])
-        answer = await self.socket.call("watch", {"workshop": self.workshop_id, "audience": "projector",
-                                                  "lang": "fr"}, timeout=10)
-        assert answer["ok"], answer
+        await connect_and_watch(self.socket, self.base, self.http, self.workshop_id, "projector")
         return self
 
     async def wall(self) -> set[str]:
@@ -335,11 +350,7 @@ class Phone:
         self.workshop_id = int(re.search(r'data-workshop="(\d+)"', page).group(1))
 
     async def connect(self) -> None:
-        await self.socket.connect(self.base, headers={"Cookie": cookie_header(self.http)},
-                                  transports=["websocket"])
-        answer = await self.socket.call("watch", {"workshop": self.workshop_id, "audience": "phones",
-                                                  "lang": "fr"}, timeout=10)
-        assert answer["ok"], answer
+        await connect_and_watch(self.socket, self.base, self.http, self.workshop_id, "phones")
 
     async def send(self, text: str, key: str | None = None) -> int:
         """Sends an idea; returns the HTTP status (0: no answer at all)."""

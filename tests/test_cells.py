@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tests.conftest import joined_phones, make_user, sign_in
+from tests.conftest import added_activity, joined_phones, make_user, opened, sign_in
 from tests.test_live import swaps, watcher
 from workshop.cells import logic
 from workshop.cells.models import CellLogEntry, CellMember, CellSignup
@@ -22,12 +22,8 @@ def priorities(workshop):
 
 
 def open_signup(facilitator_client, workshop, mode="first_come", capacity="2"):
-    response = facilitator_client.post(f"/w/{workshop.id}/cells", data={"mode": mode, "capacity": capacity})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    db.session.expire_all()
-    signup = db.session.query(CellSignup).order_by(CellSignup.id.desc()).first()
-    facilitator_client.post(f"/w/{workshop.id}/activities/{signup.activity_id}/open")
-    db.session.expire_all()
+    signup = added_activity(facilitator_client, workshop, "cells", {"mode": mode, "capacity": capacity}, CellSignup)
+    opened(facilitator_client, workshop, signup)
     return signup
 
 

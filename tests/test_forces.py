@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from tests.conftest import join, joined_phones, make_user, make_workshop, sign_in
-from tests.test_live import swaps, watcher
+from tests.conftest import added_activity, join, joined_phones, make_user, make_workshop, opened, sign_in
+from tests.test_live import swaps, watching_screens
 from workshop.extensions import db
 from workshop.forces import logic
 from workshop.forces.models import Force, ForceAgreement, ForceField
@@ -28,16 +28,13 @@ RESTRAINING = ["Le permis de travail fermé", "Le français au travail", "Pas de
 
 
 def add_field(facilitator_client, workshop, subject=SUBJECT, project=None) -> ForceField:
-    data = {"subject": subject} if project is None else {"project": project}
-    response = facilitator_client.post(f"/w/{workshop.id}/forces", data=data)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return db.session.scalars(db.select(ForceField).order_by(ForceField.id.desc())).first()
+    form = {"subject": subject} if project is None else {"project": project}
+    return added_activity(facilitator_client, workshop, "forces", form, ForceField)
 
 
 def open_field(facilitator_client, workshop, **kwargs) -> ForceField:
     field = add_field(facilitator_client, workshop, **kwargs)
-    response = facilitator_client.post(f"/w/{workshop.id}/activities/{field.activity_id}/open")
-    assert response.status_code == 200
+    assert opened(facilitator_client, workshop, field).status_code == 200
     return field
 
 
@@ -226,11 +223,7 @@ def test_only_the_facilitator_moderates_and_only_joined_phones_post(app, facilit
 
 def test_the_projector_draws_each_new_force_live(app, facilitator_client, workshop, phone):
     field = open_field(facilitator_client, workshop)
-    projector, _ = watcher(app, facilitator_client, workshop, "projector")
-    control, _ = watcher(app, facilitator_client, workshop, "control")
-    phones_room, _ = watcher(app, phone, workshop, "phones")
-    for client in (projector, control, phones_room):
-        client.get_received()
+    projector, control, phones_room = watching_screens(app, facilitator_client, phone, workshop)
     post(phone, workshop, field, "Le cégep déjà partenaire", strength=4, key="k-live-0001")
     [on_projector] = swaps(projector)
     assert on_projector["id"] == "force-field" and "Le cégep déjà partenaire" in on_projector["html"]

@@ -14,7 +14,7 @@ import re
 
 from tests.conftest import joined_phones, make_user, sign_in
 from tests.test_forces import agree, open_field, thirty_forces
-from tests.test_live import swaps, watcher
+from tests.test_live import swaps, watching_screens
 from workshop.extensions import db
 from workshop.forces import logic
 from workshop.forces.models import ForceImpact
@@ -119,11 +119,7 @@ def test_what_a_phone_sends_as_an_impact_is_checked(app, facilitator_client, wor
 def test_an_impact_reaches_the_big_screens_live_and_the_facilitator_hides_it(
         app, facilitator_client, workshop, phone):
     field = open_field(facilitator_client, workshop)
-    projector, _ = watcher(app, facilitator_client, workshop, "projector")
-    control, _ = watcher(app, facilitator_client, workshop, "control")
-    phones_room, _ = watcher(app, phone, workshop, "phones")
-    for client in (projector, control, phones_room):
-        client.get_received()
+    projector, control, phones_room = watching_screens(app, facilitator_client, phone, workshop)
     assert post_impact(phone, workshop, field, "negative", "Les loyers montent", workshop.groups[0].id,
                        "k-live-impact").status_code == 200
     [drawn] = swaps(projector)

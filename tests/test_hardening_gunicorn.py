@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.live_server import ROOT, ServerProcess, prepare_database
+from tests.live_server import ServerProcess, prepare_database
 from tests.test_hardening_server import handshake_answer, joined_phone
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -27,20 +24,9 @@ class GunicornProcess(ServerProcess):
     worker = "workshop.gunicorn_worker.GuardedWebSocketWorker"
 
     def start(self, timeout: float = 30) -> GunicornProcess:
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-k", self.worker, "-w", "1", "--bind", f"127.0.0.1:{self.port}",
-             "--worker-connections", "200", "--timeout", "60", "--graceful-timeout", "5", "workshop.wsgi:app"],
-            env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.log_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start in time")
+        return self.launch([str(GUNICORN), "-k", self.worker, "-w", "1", "--bind", f"127.0.0.1:{self.port}",
+                            "--worker-connections", "200", "--timeout", "60", "--graceful-timeout", "5",
+                            "workshop.wsgi:app"], self.env, timeout, name="gunicorn")
 
 
 @pytest.fixture(scope="module")

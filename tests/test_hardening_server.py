@@ -218,14 +218,9 @@ def test_a_phone_naming_another_workshop_is_refused_and_with_its_own_receives_pu
 
 
 def test_a_50000_row_import_leaves_another_user_s_page_answering_within_a_second(server):
-    import subprocess
-    import sys
+    from tests.live_server import create_account, csrf_token, new_http_session
 
-    from tests.live_server import ROOT, csrf_token, new_http_session
-
-    subprocess.run([sys.executable, "-m", "flask", "create-user", "--email", "coordination@example.org",
-                    "--name", "Coordination", "--role", "coordinator", "--password", "a long enough password"],
-                   env=server.env, cwd=ROOT, check=True, capture_output=True)
+    create_account(server.env, "coordination@example.org", "a long enough password", role="coordinator")
     lines = ["nom;type;secteur;courriel"] + [f"Organisme {n};OBNL;Emploi;c{n}@example.org" for n in range(50_000)]
     body = ("\n".join(lines) + "\n").encode()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import joined_phones, make_user, sign_in
+from tests.conftest import added_activity, joined_phones, make_user, opened, sign_in
 from tests.test_live import emit, socket_for, swaps, watcher
 from workshop.extensions import db
 from workshop.hats import logic
@@ -76,12 +76,8 @@ def phones(app, workshop, count):
 
 
 def add_hats(facilitator_client, workshop, mode="balanced", subjects="Le jumelage étudiant·e–employeur"):
-    response = facilitator_client.post(f"/w/{workshop.id}/hats", data={"mode": mode, "subjects": subjects})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    db.session.expire_all()
-    hats = db.session.query(HatsActivity).order_by(HatsActivity.id.desc()).first()
-    facilitator_client.post(f"/w/{workshop.id}/activities/{hats.activity_id}/open")
-    db.session.expire_all()
+    hats = added_activity(facilitator_client, workshop, "hats", {"mode": mode, "subjects": subjects}, HatsActivity)
+    opened(facilitator_client, workshop, hats)
     return hats
 
 

@@ -8,25 +8,12 @@ import json
 import random
 from datetime import date, timedelta
 
-import pytest
 from werkzeug.datastructures import MultiDict
 
 from tests.conftest import make_user, sign_in
 from workshop.extensions import db
 from workshop.jumelage import logic
 from workshop.jumelage.models import Match, NeverTogether, Program, Signup
-
-
-@pytest.fixture
-def coordinator(client):
-    make_user("coord@example.org", role="coordinator")
-    sign_in(client, "coord@example.org")
-    return client
-
-
-@pytest.fixture
-def program(app):
-    return logic.create_program("Jumelage interculturel automne 2027")
 
 
 def form_for(i: int, role: str, rng: random.Random, **extra) -> MultiDict:

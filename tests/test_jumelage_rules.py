@@ -8,25 +8,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-import pytest
-
-from tests.conftest import make_user, sign_in
 from tests.test_jumelage import accepted_cohort, form_for
 from workshop.extensions import db
 from workshop.jumelage import logic
 from workshop.jumelage.models import CheckIn, Match, Signup, SurveyAnswer
-
-
-@pytest.fixture
-def coordinator(client):
-    make_user("coord@example.org", role="coordinator")
-    sign_in(client, "coord@example.org")
-    return client
-
-
-@pytest.fixture
-def program(app):
-    return logic.create_program("Jumelage interculturel hiver 2028")
 
 
 def three_trios(program, people):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import join, make_user, make_workshop, open_first_activity, sign_in
+from tests.conftest import join, make_workshop, open_first_activity
 from workshop.extensions import socketio
 from workshop.ideas import pushes as ideas_pushes
 
@@ -24,6 +24,17 @@ def watcher(app, http_client, workshop, audience, lang="fr"):
     return client, answer
 
 
+def watching_screens(app, facilitator_client, phone, workshop):
+    """The projector, the control view and the phones' room watching, what they
+    were sent on arrival read: (projector, control, phones)."""
+    screens = (watcher(app, facilitator_client, workshop, "projector")[0],
+               watcher(app, facilitator_client, workshop, "control")[0],
+               watcher(app, phone, workshop, "phones")[0])
+    for client in screens:
+        client.get_received()
+    return screens
+
+
 def swaps(client):
     return [swap for message in client.get_received() if message["name"] == "swap"
             for swap in message["args"][0]["swaps"]]
@@ -36,15 +47,9 @@ def send(phone, workshop, text, key):
 
 
 @pytest.mark.parametrize("audience", ["projector", "control"])
-def test_facilitator_rooms_refuse_everyone_else(app, workshop, facilitator_client, audience):
-    anonymous = app.test_client()
-    participant = app.test_client()
-    join(participant, workshop)
-    other = app.test_client()
-    make_user("other@example.org")
-    sign_in(other, "other@example.org")
-    assert not socket_for(app, anonymous).is_connected()  # no session: no socket at all
-    for http_client in (participant, other):
+def test_facilitator_rooms_refuse_everyone_else(app, workshop, facilitator_client, outsiders, audience):
+    assert not socket_for(app, outsiders["anonymous"]).is_connected()  # no session: no socket at all
+    for http_client in (outsiders["participant"], outsiders["other facilitator"]):
         client, answer = watcher(app, http_client, workshop, audience)
         assert answer == {"ok": False, "error": "forbidden"}
     _, answer = watcher(app, facilitator_client, workshop, audience)
@@ -92,11 +97,7 @@ def test_malformed_watch_requests_are_refused(app, facilitator_client, workshop,
 
 def test_a_new_idea_reaches_projector_and_control_but_not_phones(app, workshop, facilitator_client, phone):
     open_first_activity(workshop)
-    projector, _ = watcher(app, facilitator_client, workshop, "projector")
-    control, _ = watcher(app, facilitator_client, workshop, "control")
-    other_phone, _ = watcher(app, phone, workshop, "phones")
-    for client in (projector, control, other_phone):
-        client.get_received()
+    projector, control, other_phone = watching_screens(app, facilitator_client, phone, workshop)
     send(phone, workshop, "Un café-rencontre employeurs", "k-000000001")
     [on_projector] = swaps(projector)
     assert on_projector["op"] == "upsert" and on_projector["parent"] == "#wall"

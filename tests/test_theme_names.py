@@ -115,18 +115,10 @@ def test_stop_words_never_open_or_close_a_name():
 
 def test_a_renamed_theme_keeps_its_name_when_the_facilitator_groups_again(workshop):
     """Through the app: rename a theme, group again with the same number of themes."""
-    from tests.conftest import open_first_activity
-    from workshop.extensions import db
-    from workshop.ideas import logic as ideas
-    from workshop.participants.models import Participant
+    from tests.conftest import ideas_from_one_phone
     from workshop.themes import logic
 
-    activity = open_first_activity(workshop)
-    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
-    db.session.add(author)
-    db.session.commit()
-    for n, text in enumerate(FRENCH):
-        ideas.submit_idea(author, activity, text, f"key-{n:08d}")
+    activity = ideas_from_one_phone(workshop, FRENCH)
     first = logic.group(activity, 4, [], {})
     assert not any(PLACEHOLDER.search(t.label) for t in first)
     housing = next(t for t in first if "ogement" in t.label)

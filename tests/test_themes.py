@@ -3,7 +3,7 @@
 import pytest
 from markupsafe import escape
 
-from tests.conftest import open_first_activity
+from tests.conftest import ideas_from_one_phone, open_first_activity
 from tests.test_live import swaps, watcher
 from workshop.extensions import db
 from workshop.ideas import logic as ideas
@@ -26,13 +26,7 @@ IDEAS = [
 
 @pytest.fixture
 def activity_with_ideas(workshop):
-    activity = open_first_activity(workshop)
-    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
-    db.session.add(author)
-    db.session.commit()
-    for n, text in enumerate(IDEAS):
-        ideas.submit_idea(author, activity, text, f"key-{n:08d}")
-    return activity
+    return ideas_from_one_phone(workshop, IDEAS)
 
 
 def group_url(workshop, activity, action="group"):

@@ -104,20 +104,6 @@ def idea_actions(workshop, idea_id, other_id):
     ]
 
 
-@pytest.fixture
-def outsiders(app, workshop):
-    """Anonymous, a participant of this workshop, and a facilitator of another one."""
-    from tests.conftest import join
-
-    anonymous = app.test_client()
-    participant = app.test_client()
-    join(participant, workshop)
-    other = app.test_client()
-    make_user("other@example.org")
-    sign_in(other, "other@example.org")
-    return {"anonymous": anonymous, "participant": participant, "other facilitator": other}
-
-
 def test_every_facilitator_action_is_refused_to_others(app, workshop, outsiders):
     from workshop.ideas.logic import submit_idea
     from workshop.participants.models import Participant
