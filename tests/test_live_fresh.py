@@ -96,3 +96,33 @@ def test_a_handshake_asks_who_the_phone_is_once(app, workshop, phone, monkeypatc
     stranger = EnvironBuilder(path="/socket.io/").get_environ()
     assert not live.handshake_says_who(app, stranger) and not live.handshake_says_who(app, stranger)
     assert asked == [1, 1]
+
+
+def test_the_watch_after_its_connect_is_not_checked_twice_but_any_other_is(app, workshop, phone):
+    """live.js connects naming its room (auth, checked) and watches that room at
+    once: the watch reads nothing more. A second watch, or a watch of another
+    room, is checked again (a phone may not watch the projector)."""
+    from sqlalchemy import event
+
+    from workshop.extensions import db
+
+    room = {"workshop": workshop.id, "audience": "phones", "lang": "fr"}
+    with app.app_context():
+        client = socketio.test_client(app, flask_test_client=phone, auth=room)
+        assert client.is_connected()
+        statements = []
+
+        def count(*_args):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.emit("watch", room, callback=True)["ok"]
+            first = len(statements)
+            assert client.emit("watch", room, callback=True)["ok"]
+            again = len(statements) - first
+            projector = client.emit("watch", {**room, "audience": "projector"}, callback=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert first == 0 and again >= 1
+    assert projector == {"ok": False, "error": "forbidden"}

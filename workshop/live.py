@@ -85,6 +85,7 @@ def _capped(address: str) -> bool:
 
 
 _SAYS_WHO = "workshop.says_who"
+_MAY_WATCH = "workshop.may_watch"  # (workshop id, audience) the connect allowed
 
 
 def says_who_it_is() -> bool:
@@ -167,8 +168,12 @@ def connect(auth=None):
 
     if not says_who_it_is():
         raise ConnectionRefusedError("unauthorized")
-    if auth is not None and not may_watch_named(auth):
-        raise ConnectionRefusedError("forbidden")
+    if auth is not None:
+        named = named_room(auth)
+        if named is None or not may_watch_named(auth):
+            raise ConnectionRefusedError("forbidden")
+        # What live.js watches next is this room: checked now, not again (see watch).
+        request.environ[_MAY_WATCH] = named[:2]
     address = _address()
     mine = _sockets_by_address.setdefault(address, set())
     if _capped(address) and len(mine) >= current_app.config["SOCKETS_PER_ADDRESS"]:
@@ -239,10 +244,12 @@ def watch(data):
     if named is None:
         return {"ok": False, "error": "bad_request"}
     workshop_id, audience, lang = named
-    workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None or not may_watch(workshop, audience):
-        return {"ok": False, "error": "forbidden"}
-    join_room(room(workshop.id, audience, lang))
+    # The room the connect was allowed a moment ago, once; any other watch is checked.
+    if request.environ.pop(_MAY_WATCH, None) != (workshop_id, audience):
+        workshop = db.session.get(Workshop, workshop_id)
+        if workshop is None or not may_watch(workshop, audience):
+            return {"ok": False, "error": "forbidden"}
+    join_room(room(workshop_id, audience, lang))
     global _app
     _app = _the_app()
     share_rooms()  # before the answer: from now on every worker renders for this room
