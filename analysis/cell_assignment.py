@@ -116,8 +116,6 @@ def _mix_groups(
     """
     seating = Seating(cell_of, groups)
     members = seating.members
-    if len(seating.groups) < 2:
-        return
 
     def effect(pid: ParticipantId, src: CellId, dst: CellId) -> tuple[int, int]:
         # (change in first choices, change in rank) if pid moves from src to dst
@@ -129,38 +127,31 @@ def _mix_groups(
         room[src] += 1
         room[dst] -= 1
 
-    improved = True
-    while improved:
-        improved = False
-        for i, c1 in enumerate(cells):
-            for c2 in cells[i + 1 :]:
-                for a in seating.groups:
-                    # a move into a cell with room: only between two cells the person ranks equally
-                    for src, dst in ((c1, c2), (c2, c1)):
-                        if room[dst] >= 1 and seating.move_change(a, src, dst) < 0:
-                            pa = next((p for p in members.get((src, a), ()) if effect(p, src, dst) == (0, 0)), None)
-                            if pa is not None:
-                                relocate(pa, a, src, dst)
-                                improved = True
-                    for b in seating.groups:
-                        if a == b or seating.swap_change(a, c1, c2, b) >= 0:
-                            continue
-                        partners: dict[tuple[int, int], ParticipantId] = {}
-                        for pb in members.get((c2, b), ()):
-                            partners.setdefault(effect(pb, c2, c1), pb)
-                        pair = None
-                        for pa in members.get((c1, a), ()):
-                            f, r = effect(pa, c1, c2)
-                            partner = partners.get((-f, -r))
-                            if partner is not None:
-                                pair = (pa, partner)
-                                break
-                        if pair is None:
-                            continue
-                        pa, pb = pair
-                        relocate(pa, a, c1, c2)
-                        relocate(pb, b, c2, c1)
-                        improved = True
+    for c1, c2, a in seating.sweeps(cells):
+        # a move into a cell with room: only between two cells the person ranks equally
+        for src, dst in ((c1, c2), (c2, c1)):
+            if room[dst] >= 1 and seating.move_change(a, src, dst) < 0:
+                pa = next((p for p in members.get((src, a), ()) if effect(p, src, dst) == (0, 0)), None)
+                if pa is not None:
+                    relocate(pa, a, src, dst)
+        for b in seating.groups:
+            if a == b or seating.swap_change(a, c1, c2, b) >= 0:
+                continue
+            partners: dict[tuple[int, int], ParticipantId] = {}
+            for pb in members.get((c2, b), ()):
+                partners.setdefault(effect(pb, c2, c1), pb)
+            pair = None
+            for pa in members.get((c1, a), ()):
+                f, r = effect(pa, c1, c2)
+                partner = partners.get((-f, -r))
+                if partner is not None:
+                    pair = (pa, partner)
+                    break
+            if pair is None:
+                continue
+            pa, pb = pair
+            relocate(pa, a, c1, c2)
+            relocate(pb, b, c2, c1)
 
 
 def assign_cells(

@@ -235,24 +235,16 @@ def _spread_groups(
     """
     seating = Seating(assignment, groups)
     members = seating.members
-    if len(seating.groups) < 2:
-        return
-    improved = True
-    while improved:
-        improved = False
-        for i, x in enumerate(HATS):
-            for y in HATS[i + 1 :]:
-                for a in seating.groups:
-                    for b in seating.groups:
-                        if a == b or seating.swap_change(a, x, y, b) >= 0:
-                            continue
-                        pa = next((p for p in members.get((x, a), ()) if y in allowed[p]), None)
-                        pb = next((p for p in members.get((y, b), ()) if x in allowed[p]), None)
-                        if pa is None or pb is None:
-                            continue
-                        seating.move(pa, a, x, y)
-                        seating.move(pb, b, y, x)
-                        improved = True
+    for x, y, a in seating.sweeps(HATS):
+        for b in seating.groups:
+            if a == b or seating.swap_change(a, x, y, b) >= 0:
+                continue
+            pa = next((p for p in members.get((x, a), ()) if y in allowed[p]), None)
+            pb = next((p for p in members.get((y, b), ()) if x in allowed[p]), None)
+            if pa is None or pb is None:
+                continue
+            seating.move(pa, a, x, y)
+            seating.move(pb, b, y, x)
 
 
 def rotation(

@@ -10,7 +10,7 @@ lowers it by at least 2, so their passes end.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import Generic, TypeVar
 
 #: A participant's and a place's (a hat, a cell) id: any hashable value, of one type throughout a call.
@@ -40,6 +40,21 @@ class Seating(Generic[ParticipantId, Place]):
             self.members.setdefault((place_of[pid], group_of.get(pid)), []).append(pid)
         self.count = Counter({key: len(pids) for key, pids in self.members.items()})
         self.groups = sorted({group_of.get(pid) for pid in place_of}, key=order_key)
+        self.moves = 0
+
+    def sweeps(self, places: Sequence[Place]) -> Iterator[tuple[Place, Place, Group]]:
+        """Every two places and a group to move or swap between them, pass after
+        pass until a whole pass moves nobody; nothing when there is one group only."""
+        if len(self.groups) < 2:
+            return
+        while True:
+            moves_before = self.moves
+            for i, x in enumerate(places):
+                for y in places[i + 1 :]:
+                    for group in self.groups:
+                        yield x, y, group
+            if self.moves == moves_before:
+                return
 
     def move_change(self, group: Group, src: Place, dst: Place) -> int:
         """How the measure changes if one person of `group` moves from `src` to `dst`."""
@@ -56,3 +71,4 @@ class Seating(Generic[ParticipantId, Place]):
         self.count[(src, group)] -= 1
         self.count[(dst, group)] += 1
         self.place_of[pid] = dst
+        self.moves += 1
