@@ -7,21 +7,17 @@ that several projects share."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
+from tests.browsing import PHONE, ControlSession, join_at
+from tests.live_server import FACILITATOR_EMAIL
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")
 
 THEMES = ["Parcs et espaces verts", "Mobilité active", "Culture et patrimoine", "Sports et loisirs",
@@ -68,37 +64,19 @@ with app.app_context():
 """
 
 
-class Facilitator:
+class Facilitator(ControlSession):
     def __init__(self, browser, server, rounds):
-        self.base = server.url
-        self.context = browser.new_context()
-        self.page = self.context.new_page()
-        self.page.goto(f"{server.url}/login")
-        self.page.fill("input[name=email]", FACILITATOR_EMAIL)
-        self.page.fill("input[name=password]", FACILITATOR_PASSWORD)
-        self.page.click("button.primary")
-        self.page.wait_for_url(f"{server.url}/")
-        self.workshop = json.loads(subprocess.run(
-            [sys.executable, "-c", SETUP], env=server.env, cwd=ROOT, check=True, text=True, capture_output=True,
-            input=json.dumps({"email": FACILITATOR_EMAIL, "items": budget_items(200), "rounds": rounds})).stdout)
-        self.page.goto(f"{server.url}/w/{self.workshop['id']}/control")
-        self.token = json.loads(self.page.get_attribute("body", "hx-headers"))["X-CSRFToken"]
+        super().__init__(browser, server, SETUP,
+                         {"email": FACILITATOR_EMAIL, "items": budget_items(200), "rounds": rounds})
 
     def open(self, name):
-        activity = self.workshop["rounds"][name]
-        response = self.page.request.post(f"{self.base}/w/{self.workshop['id']}/activities/{activity}/open",
-                                          headers={"X-CSRFToken": self.token, "HX-Request": "true"})
-        assert response.ok
+        """Opens a round by its name."""
+        super().open(self.workshop["rounds"][name])
 
 
 def join(browser, server, code):
-    context = browser.new_context(**PHONE)
-    phone = context.new_page()
-    phone.goto(f"{server.url}/j/{code}")
-    phone.fill("input[name=nickname]", "Léa")
-    phone.check("label:has-text('Citoyen') input")
-    phone.click("button.primary")
-    phone.wait_for_url("**/phone")
+    phone = browser.new_context(**PHONE).new_page()
+    join_at(phone, server.url, code, "Léa", "Citoyen")
     phone.wait_for_selector("body[data-live=connected]")
     return phone
 

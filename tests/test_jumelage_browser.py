@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import PASSWORD, base_config, new_app
-from tests.live_server import ServerProcess, prepare_database
+from tests.browsing import COORDINATOR, coordinators_server, signed_in
+from tests.conftest import PASSWORD
 from tests.test_a11y import audit, structure
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-COORDINATOR = "coordination@example.org"
 NAMES = {"student": ["Aïcha", "Mamadou", "Lucía", "Wei", "Fatou", "Karim", "Priya", "Oumar", "Sofía", "Nguyen",
                      "Yasmine", "Diego", "Amina", "Thabo"],
          "citizen": ["Julie", "Marc", "Geneviève", "Pierre", "Chantal", "Mathieu", "Isabelle", "Luc", "Nathalie",
@@ -26,40 +25,34 @@ NAMES = {"student": ["Aïcha", "Mamadou", "Lucía", "Wei", "Fatou", "Karim", "Pr
          "employer": ["Rio Tinto (Alma)", "Cégep de Jonquière", "Desjardins Saguenay", "Garage Tremblay"]}
 
 
+def accepted_cohort() -> dict:
+    """The program and its 32 people, signed up and accepted."""
+    from workshop.jumelage import logic
+
+    program = logic.create_program("Jumelage interculturel — automne 2027")
+    rng = random.Random(19)
+    for role, names in NAMES.items():
+        for i, first in enumerate(names):
+            form = MultiDict({"role": role, "name": first if role == "employer" else f"{first} {'BCDGLMRST'[i % 9]}.",
+                              "email": f"{role}{i}@example.org", "languages": "français, anglais",
+                              "french_level": "intermediate" if role == "student" else "native",
+                              "place": rng.choice(logic.PLACES), "field": rng.choice(["génie", "santé"]),
+                              "group_size": rng.choice(logic.GROUP_SIZES), "capacity": "2"})
+            for slot in rng.sample(logic.SLOTS[:15], 5):
+                form.add("slots", slot)
+            for goal in rng.sample(logic.GOALS, 2):
+                form.add("goals", goal)
+            for interest in rng.sample(logic.INTERESTS, 3):
+                form.add("interests", interest)
+            form["consent"] = "yes"
+            logic.review(logic.sign_up(program, form, "consentement", "fr"), "accepted")
+    return {"program": program.id}
+
+
 @pytest.fixture
 def server(tmp_path):
-    env = prepare_database(tmp_path)
-    app = new_app(base_config(env["DATABASE_URL"]))
-    with app.app_context():
-        from workshop.accounts.logic import create_user
-        from workshop.extensions import db
-        from workshop.jumelage import logic
-
-        create_user(COORDINATOR, "Coordination", PASSWORD, role="coordinator")
-        program = logic.create_program("Jumelage interculturel — automne 2027")
-        rng = random.Random(19)
-        for role, names in NAMES.items():
-            for i, first in enumerate(names):
-                form = MultiDict({"role": role, "name": first if role == "employer" else f"{first} {'BCDGLMRST'[i % 9]}.",
-                                  "email": f"{role}{i}@example.org", "languages": "français, anglais",
-                                  "french_level": "intermediate" if role == "student" else "native",
-                                  "place": rng.choice(logic.PLACES), "field": rng.choice(["génie", "santé"]),
-                                  "group_size": rng.choice(logic.GROUP_SIZES), "capacity": "2"})
-                for slot in rng.sample(logic.SLOTS[:15], 5):
-                    form.add("slots", slot)
-                for goal in rng.sample(logic.GOALS, 2):
-                    form.add("goals", goal)
-                for interest in rng.sample(logic.INTERESTS, 3):
-                    form.add("interests", interest)
-                form["consent"] = "yes"
-                logic.review(logic.sign_up(program, form, "consentement", "fr"), "accepted")
-        server_program = program.id
-        db.session.remove()
-        db.engine.dispose()
-    server = ServerProcess(env).start()
-    server.program, server.app = server_program, app
-    yield server
-    server.stop()
+    with coordinators_server(tmp_path, accepted_cohort) as server:
+        yield server
 
 
 def audited(page, name: str) -> None:
@@ -105,12 +98,8 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     assert "Merci, Nadia Haddad" in phone.locator("h1").inner_text()
     private = phone.locator(".jumelage-link a").get_attribute("href")
 
-    page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-CA", bypass_csp=True).new_page()
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", COORDINATOR)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{server.url}/")
+    _, page = signed_in(browser, server.url, COORDINATOR, PASSWORD, viewport={"width": 1366, "height": 768},
+                        locale="fr-CA", bypass_csp=True)
     page.goto(f"{server.url}/jumelage/{server.program}?status=pending")
     row = page.locator("tr", has_text="Nadia Haddad")
     row.locator("button[value=accepted]").click()  # htmx swaps the row

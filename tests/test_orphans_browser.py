@@ -15,52 +15,47 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, base_config, new_app
-from tests.live_server import ServerProcess, prepare_database
+from tests.browsing import COORDINATOR, coordinators_server, sign_in
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("ORPHANS_SCREENSHOTS", "/tmp/shots-orphans"))
-COORDINATOR = "coordination@example.org"
 PHONE = {"width": 390, "height": 844}
+
+
+def two_forums() -> dict:
+    """Three orphan projects of two workshops (one title in both) and three organisations."""
+    from workshop.accounts.models import User
+    from workshop.extensions import db
+    from workshop.orphans import logic as orphans
+    from workshop.voting.models import Project
+    from workshop.workshops.logic import create_workshop
+
+    owner = db.session.scalar(db.select(User).where(User.role == "facilitator"))
+    ids = []
+    for title, projects in [("Forum emploi — Saguenay, mars", ["Un jumelage étudiant·e–employeur",
+                                                               "Une navette vers les zones industrielles"]),
+                            ("Forum emploi — Alma, avril", ["Un jumelage étudiant·e–employeur"])]:
+        workshop = create_workshop(owner, title, "fr", ["Étudiant·e", "Employeur"], ["Quelles idées ?"])
+        for name in projects:
+            project = Project(workshop_id=workshop.id, title=name, status="orphan_candidate")
+            db.session.add(project)
+            db.session.commit()
+            ids.append(project.id)
+    for name, kind, territory, email in [
+            ("Cégep de Jonquière", "education", "Saguenay", "sai@cegepjonquiere.example"),
+            ("Carrefour jeunesse-emploi", "community", "Alma", "info@cje.example"),
+            ("Chambre de commerce", "business", "MRC du Fjord-du-Saguenay", "")]:
+        orphans.save_organisation(None, {"name": name, "kind": kind, "territory": territory,
+                                         "contact_email": email, "contact_name": "Julie Gagnon"})
+    return {"projects": ids}
 
 
 @pytest.fixture
 def server(tmp_path):
-    env = prepare_database(tmp_path)
-    app = new_app(base_config(env["DATABASE_URL"]))
-    with app.app_context():
-        from workshop.accounts.logic import create_user
-        from workshop.accounts.models import User
-        from workshop.extensions import db
-        from workshop.orphans import logic as orphans
-        from workshop.voting.models import Project
-        from workshop.workshops.logic import create_workshop
-
-        create_user(COORDINATOR, "Coordination", PASSWORD, role="coordinator")
-        owner = db.session.scalar(db.select(User).where(User.role == "facilitator"))
-        ids = []
-        for title, projects in [("Forum emploi — Saguenay, mars", ["Un jumelage étudiant·e–employeur",
-                                                                   "Une navette vers les zones industrielles"]),
-                                ("Forum emploi — Alma, avril", ["Un jumelage étudiant·e–employeur"])]:
-            workshop = create_workshop(owner, title, "fr", ["Étudiant·e", "Employeur"], ["Quelles idées ?"])
-            for name in projects:
-                project = Project(workshop_id=workshop.id, title=name, status="orphan_candidate")
-                db.session.add(project)
-                db.session.commit()
-                ids.append(project.id)
-        for name, kind, territory, email in [
-                ("Cégep de Jonquière", "education", "Saguenay", "sai@cegepjonquiere.example"),
-                ("Carrefour jeunesse-emploi", "community", "Alma", "info@cje.example"),
-                ("Chambre de commerce", "business", "MRC du Fjord-du-Saguenay", "")]:
-            orphans.save_organisation(None, {"name": name, "kind": kind, "territory": territory,
-                                             "contact_email": email, "contact_name": "Julie Gagnon"})
-        db.session.remove()
-        db.engine.dispose()
-    server = ServerProcess(env).start()
-    server.app, server.projects = app, ids
-    yield server
-    server.stop()
+    with coordinators_server(tmp_path, two_forums) as server:
+        yield server
 
 
 def shot(page, name: str) -> None:
@@ -101,11 +96,7 @@ def test_a_coordinator_follows_two_orphan_projects_over_months(browser, server):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-CA")
     page = context.new_page()
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", COORDINATOR)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{server.url}/")
+    sign_in(page, server.url, COORDINATOR, PASSWORD)
 
     # Both projects described and published; the same title shows with its workshop.
     for project_id, text in [(jumelage, "Jumeler chaque étudiant·e international·e avec un employeur de la région."),

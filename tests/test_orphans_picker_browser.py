@@ -12,59 +12,48 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import insert
 
-from tests.conftest import PASSWORD, base_config, new_app
-from tests.live_server import ServerProcess, prepare_database
+from tests import browsing
+from tests.browsing import COORDINATOR, coordinators_server
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-COORDINATOR = "coordination@example.org"
+
+
+def fifty_thousand_organisations() -> dict:
+    """An orphan project and 50,000 organisations, three of them with real names."""
+    from workshop.accounts.models import User
+    from workshop.extensions import db
+    from workshop.orphans.models import Organisation
+    from workshop.voting.models import Project
+    from workshop.workshops.logic import create_workshop
+
+    owner = db.session.scalar(db.select(User).where(User.role == "facilitator"))
+    workshop = create_workshop(owner, "Forum emploi — Saguenay", "fr", ["Étudiant·e", "Employeur"], ["Idées ?"])
+    project = Project(workshop_id=workshop.id, title="Un jumelage étudiant·e–employeur", status="orphan_candidate")
+    db.session.add(project)
+    names = [(f"Organisme {n:05d}", "Lac-Saint-Jean-Est") for n in range(50_000)] + [
+        ("Cégep de Jonquière", "Saguenay"), ("CÉGEP de Chicoutimi", "Saguenay"),
+        ("Carrefour jeunesse-emploi Lac-Saint-Jean-Est", "Alma")]
+    db.session.execute(insert(Organisation), [
+        {"name": name, "kind": "community", "sector": "Emploi", "territory": territory, "contact_name": "",
+         "contact_email": "", "mission": "", "interests": "", "archived": False} for name, territory in names])
+    db.session.commit()
+    return {"ids": {"project": project.id,
+                    "chicoutimi": db.session.scalar(db.select(Organisation.id).where(
+                        Organisation.name == "CÉGEP de Chicoutimi"))}}
 
 
 @pytest.fixture
 def server(tmp_path):
-    env = prepare_database(tmp_path)
-    app = new_app(base_config(env["DATABASE_URL"]))
-    with app.app_context():
-        from workshop.accounts.logic import create_user
-        from workshop.accounts.models import User
-        from workshop.extensions import db
-        from workshop.orphans.models import Organisation
-        from workshop.voting.models import Project
-        from workshop.workshops.logic import create_workshop
-
-        create_user(COORDINATOR, "Coordination", PASSWORD, role="coordinator")
-        owner = db.session.scalar(db.select(User).where(User.role == "facilitator"))
-        workshop = create_workshop(owner, "Forum emploi — Saguenay", "fr", ["Étudiant·e", "Employeur"], ["Idées ?"])
-        project = Project(workshop_id=workshop.id, title="Un jumelage étudiant·e–employeur", status="orphan_candidate")
-        db.session.add(project)
-        names = [(f"Organisme {n:05d}", "Lac-Saint-Jean-Est") for n in range(50_000)] + [
-            ("Cégep de Jonquière", "Saguenay"), ("CÉGEP de Chicoutimi", "Saguenay"),
-            ("Carrefour jeunesse-emploi Lac-Saint-Jean-Est", "Alma")]
-        db.session.execute(insert(Organisation), [
-            {"name": name, "kind": "community", "sector": "Emploi", "territory": territory, "contact_name": "",
-             "contact_email": "", "mission": "", "interests": "", "archived": False} for name, territory in names])
-        db.session.commit()
-        server_ids = {"project": project.id,
-                      "chicoutimi": db.session.scalar(db.select(Organisation.id).where(
-                          Organisation.name == "CÉGEP de Chicoutimi"))}
-        db.session.remove()
-        db.engine.dispose()
-    server = ServerProcess(env).start()
-    server.ids = server_ids
-    yield server
-    server.stop()
+    with coordinators_server(tmp_path, fifty_thousand_organisations) as server:
+        yield server
 
 
 def signed_in(browser, server, **options):
-    context = browser.new_context(locale="fr-CA", **options)
-    page = context.new_page()
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", COORDINATOR)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{server.url}/")
-    return context, page
+    """The coordinator, signed in, in French as spoken here."""
+    return browsing.signed_in(browser, server.url, COORDINATOR, PASSWORD, locale="fr-CA", **options)
 
 
 def test_pickers_narrow_50000_organisations_as_one_types_and_without_script(browser, server):

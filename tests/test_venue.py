@@ -272,22 +272,17 @@ def in_viewport(page, selector: str) -> bool:
 
 @pytest.mark.browser
 def test_the_control_view_fits_a_laptop_screen(browser, tmp_path):
+    from tests.browsing import live, signed_in
     from tests.conftest import ccc_proposals
-    from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+    from tests.live_server import ServerProcess, prepare_database
 
     ideas = [row["text"][:150] for row in ccc_proposals()[:60]]
     env = prepare_database(tmp_path)
     workshop_id = full_agenda(env["DATABASE_URL"], ideas)
     server = ServerProcess(env).start()
     try:
-        context = browser.new_context(viewport=LAPTOP)
-        page = context.new_page()
-        page.goto(f"{server.url}/login")
-        page.fill("input[name=email]", FACILITATOR_EMAIL)
-        page.fill("input[name=password]", FACILITATOR_PASSWORD)
-        page.click("button.primary")
-        page.goto(f"{server.url}/w/{workshop_id}/control")
-        page.wait_for_selector("body[data-live=connected]")
+        context, page = signed_in(browser, server.url, viewport=LAPTOP)
+        live(page, f"{server.url}/w/{workshop_id}/control")
         assert page.locator("#stage .idea").count() == 60
         assert page.locator("#agenda .agenda-item").count() == 7
         shots = os.environ.get("SCREENSHOT_DIR")
