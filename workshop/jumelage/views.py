@@ -2,19 +2,19 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from functools import wraps
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 
 from analysis import jumelage as solver
 from workshop.dates import typed_date
 from workshop.extensions import db, limiter
+from workshop.guards import allowed_only
 from workshop.jumelage import cli as jumelage_cli
 from workshop.jumelage import logic
 from workshop.jumelage.models import EVENT_KINDS, STATUSES, Match, Program
+from workshop.reports.downloads import download
 from workshop.reports.logic import to_csv, write_xlsx
 
 bp = Blueprint("jumelage", __name__)
@@ -36,19 +36,18 @@ def consent_text(program: Program) -> str:
              program=program.name, months=program.retention_months)
 
 
-def coordinator_required(view):
-    """Coordinators and admins only, for every request and every method."""
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not logic.can_coordinate(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+# Coordinators and admins only, for every request and every method.
+coordinator_required = allowed_only(logic.can_coordinate)
 
 
 def program_or_404(program_id: int) -> Program:
-    return db.session.get(Program, program_id) or abort(404)
+    return db.get_or_404(Program, program_id)
+
+
+def signup_or_404(program_id: int, signup_id: int):
+    """The program and one of its sign-ups."""
+    found = program_or_404(program_id)
+    return found, logic.signup_of(found, signup_id) or abort(404)
 
 
 def acted(program_id: int, act, back: str = "jumelage.program", refused_page=None):
@@ -160,8 +159,7 @@ def profile_values(person, key: str) -> list[str]:
 @bp.route("/jumelage/<int:program_id>/inscriptions/<int:signup_id>", methods=["GET", "POST"])
 @coordinator_required
 def edit(program_id: int, signup_id: int):
-    found = program_or_404(program_id)
-    person = logic.signup_of(found, signup_id) or abort(404)
+    found, person = signup_or_404(program_id, signup_id)
     error = None
     if request.method == "POST":
         try:
@@ -177,8 +175,7 @@ def edit(program_id: int, signup_id: int):
 @bp.post("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/status")
 @coordinator_required
 def review(program_id: int, signup_id: int):
-    found = program_or_404(program_id)
-    person = logic.signup_of(found, signup_id) or abort(404)
+    found, person = signup_or_404(program_id, signup_id)
     try:
         logic.review(person, request.form.get("status", ""), request.form.get("message", ""))
     except logic.JumelageRefused as refused:
@@ -191,7 +188,7 @@ def review(program_id: int, signup_id: int):
 @bp.get("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/export")
 @coordinator_required
 def export_person(program_id: int, signup_id: int):
-    person = logic.signup_of(program_or_404(program_id), signup_id) or abort(404)
+    _program, person = signup_or_404(program_id, signup_id)
     return download(json.dumps(logic.export_person(person), ensure_ascii=False, indent=2), "application/json",
                     f"jumelage-{person.id}.json")
 
@@ -199,8 +196,7 @@ def export_person(program_id: int, signup_id: int):
 @bp.post("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/erase")
 @coordinator_required
 def erase(program_id: int, signup_id: int):
-    found = program_or_404(program_id)
-    person = logic.signup_of(found, signup_id) or abort(404)
+    found, person = signup_or_404(program_id, signup_id)
     if request.form.get("confirm") != person.email:
         abort(400)
     logic.erase(person)
@@ -223,8 +219,8 @@ def import_signups(program_id: int):
 @bp.post("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/link")
 @coordinator_required
 def new_link(program_id: int, signup_id: int):
-    found = program_or_404(program_id)
-    logic.new_link(logic.signup_of(found, signup_id) or abort(404))
+    found, person = signup_or_404(program_id, signup_id)
+    logic.new_link(person)
     return redirect(url_for("jumelage.edit", program_id=found.id, signup_id=signup_id))
 
 
@@ -240,23 +236,20 @@ def never(program_id: int):
     return acted(program_id, act)
 
 
-def download(body, mimetype: str, filename: str):
-    response = make_response(body)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def table_download(table: tuple[list[str], list[list]], name: str, sheet: str):
+    """CSV, or XLSX (?format=xlsx), in the interchange layout (codes, commas)."""
+    header, rows = table
+    if request.args.get("format") == "xlsx":
+        return download(write_xlsx([(sheet, header, rows)]),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx")
+    return download(to_csv(header, rows), "text/csv", f"{name}.csv")  # the charset comes with text/
 
 
 @bp.get("/jumelage/<int:program_id>/export")
 @coordinator_required
 def export(program_id: int):
     found = program_or_404(program_id)
-    header, rows = logic.signup_rows(found)
-    if request.args.get("format") == "xlsx":
-        return download(write_xlsx([("jumelage", header, rows)]),
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        f"jumelage-{found.id}.xlsx")
-    return download(to_csv(header, rows), "text/csv; charset=utf-8", f"jumelage-{found.id}.csv")
+    return table_download(logic.signup_rows(found), f"jumelage-{found.id}", "jumelage")
 
 
 # --- the proposal ---------------------------------------------------------------
@@ -558,12 +551,7 @@ def set_follow_up(program_id: int, match_id: int):
 @coordinator_required
 def follow_up_export(program_id: int):
     found = program_or_404(program_id)
-    header, rows = logic.match_rows(found)
-    if request.args.get("format") == "xlsx":
-        return download(write_xlsx([("jumelages", header, rows)]),
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        f"jumelages-{found.id}.xlsx")
-    return download(to_csv(header, rows), "text/csv; charset=utf-8", f"jumelages-{found.id}.csv")
+    return table_download(logic.match_rows(found), f"jumelages-{found.id}", "jumelages")
 
 
 # --- events -----------------------------------------------------------------------

@@ -2,18 +2,20 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from analysis import matching
 from workshop.extensions import db, limiter
 from workshop.forces import logic as forces
+from workshop.guards import allowed_only
 from workshop.orphans import logic, pipeline
 from workshop.orphans.models import DECLINE_REASONS, ENTRY_KINDS, ORGANISATION_KINDS, Adoption, Interest, Organisation
+from workshop.reports.downloads import download, reader_layout
+from workshop.reports.logic import to_csv, write_xlsx
 from workshop.security import local_target
 from workshop.voting.models import Project
 
@@ -30,26 +32,12 @@ def orphan_lists():
     return {"territories": logic.territories()}
 
 
-def coordinator_required(view):
-    """Coordinators and admins only, for every request and every method."""
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not logic.can_coordinate(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+# Coordinators and admins only, for every request and every method.
+coordinator_required = allowed_only(logic.can_coordinate)
 
 
 def who() -> str:
     return current_user.email
-
-
-def download(body: str | bytes, mimetype: str, filename: str):
-    response = make_response(body)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @bp.get("/orphans")
@@ -92,7 +80,7 @@ def project_page(found: Project, status: int = 200, **extra):
 @bp.route("/orphans/projects/<int:project_id>", methods=["GET", "POST"])
 @coordinator_required
 def project(project_id: int):
-    found = db.session.get(Project, project_id) or abort(404)
+    found = db.get_or_404(Project, project_id)
     if request.method == "POST":
         try:
             logic.describe(found, request.form.get("description"), request.form.get("needs"))
@@ -114,7 +102,7 @@ def picker_for(field: str, exclude: int | None = None, page_path: str | None = N
     key = key if key.isdigit() else ""
     search = request.args.get("org_q", "")
     if key and not search.strip():  # one of several on a page: no choices until a name is typed
-        picked = logic.PickedOrganisations([], "", 1, 1, 0)
+        picked = logic.PickedOrganisations(organisations=[], page=1, pages=1, total=0, search="")
     else:
         picked = logic.picked_organisations(search, request.args.get("org_page", 1, type=int), exclude)
     return {"field": field, "picked": picked, "page_path": page_path, "dom": f"{field}{key}", "lazy": bool(key),
@@ -158,7 +146,7 @@ def acted_on(project: Project, act):
 @bp.post("/orphans/projects/<int:project_id>/offer")
 @coordinator_required
 def offer(project_id: int):
-    found = db.session.get(Project, project_id) or abort(404)
+    found = db.get_or_404(Project, project_id)
     organisation = logic.pickable(request.form.get("organisation", type=int))
     if organisation is None:
         return project_page(found, 422, error=refusal("pick_organisation"))
@@ -168,7 +156,7 @@ def offer(project_id: int):
 @bp.post("/orphans/adoptions/<int:adoption_id>/move")
 @coordinator_required
 def move(adoption_id: int):
-    adoption = db.session.get(Adoption, adoption_id) or abort(404)
+    adoption = db.get_or_404(Adoption, adoption_id)
     form = request.form
     try:
         if form.get("stage") == "adopted" and logic.other_open_offers(adoption) and not form.get("others"):
@@ -197,7 +185,7 @@ def move(adoption_id: int):
 @bp.post("/orphans/adoptions/<int:adoption_id>/log")
 @coordinator_required
 def log_contact(adoption_id: int):
-    adoption = db.session.get(Adoption, adoption_id) or abort(404)
+    adoption = db.get_or_404(Adoption, adoption_id)
     form = request.form
     try:
         logic.log_contact(adoption, form.get("kind", ""), form.get("note", ""), who(), form.get("contact", ""),
@@ -211,7 +199,7 @@ def log_contact(adoption_id: int):
 @bp.post("/orphans/adoptions/<int:adoption_id>/follow-up")
 @coordinator_required
 def reschedule(adoption_id: int):
-    adoption = db.session.get(Adoption, adoption_id) or abort(404)
+    adoption = db.get_or_404(Adoption, adoption_id)
     try:
         logic.set_follow_up(adoption, logic.parse_date(request.form.get("next_follow_up")), who())
     except logic.OrphansRejected as error:
@@ -223,14 +211,14 @@ def reschedule(adoption_id: int):
 @bp.post("/orphans/projects/<int:project_id>/<any(publish, withdraw):action>")
 @coordinator_required
 def publish(project_id: int, action: str):
-    found = db.session.get(Project, project_id) or abort(404)
+    found = db.get_or_404(Project, project_id)
     return acted_on(found, lambda: logic.publish(found, action == "publish", who()))
 
 
 @bp.post("/orphans/projects/<int:project_id>/updates")
 @coordinator_required
 def progress_update(project_id: int):
-    found = db.session.get(Project, project_id) or abort(404)
+    found = db.get_or_404(Project, project_id)
     try:
         logic.add_progress_update(found, request.form.get("text", ""), who(),
                                   logic.parse_date(request.form.get("on")))
@@ -264,7 +252,7 @@ def organisations_list(**extra) -> str:
 @bp.route("/orphans/organisations/<int:organisation_id>", methods=["GET", "POST"])
 @coordinator_required
 def organisation(organisation_id: int):
-    found = db.session.get(Organisation, organisation_id) or abort(404)
+    found = db.get_or_404(Organisation, organisation_id)
     error = None
     if request.method == "POST":
         try:
@@ -292,7 +280,7 @@ def organisation_page(found: Organisation, error: str | None = None):
 @bp.post("/orphans/organisations/<int:organisation_id>/<any(archive, unarchive):action>")
 @coordinator_required
 def archive(organisation_id: int, action: str):
-    found = db.session.get(Organisation, organisation_id) or abort(404)
+    found = db.get_or_404(Organisation, organisation_id)
     try:
         logic.archive(found) if action == "archive" else logic.unarchive(found)
     except logic.OrphansRejected as error:
@@ -303,7 +291,7 @@ def archive(organisation_id: int, action: str):
 @bp.post("/orphans/organisations/<int:organisation_id>/merge")
 @coordinator_required
 def merge(organisation_id: int):
-    found = db.session.get(Organisation, organisation_id) or abort(404)
+    found = db.get_or_404(Organisation, organisation_id)
     target = logic.pickable(request.form.get("into", type=int), exclude=found.id)
     if target is None:
         return organisation_page(found, refusal("pick_organisation"))
@@ -314,26 +302,13 @@ def merge(organisation_id: int):
     return redirect(url_for("orphans.organisation", organisation_id=target.id))
 
 
-def reader_layout():
-    from flask_babel import get_locale
-
-    from workshop.reports.logic import export_layout
-
-    return export_layout(request.args, request.headers.get("Accept-Language", ""), str(get_locale()))
-
-
 def table_download(table: tuple[list[str], list[list]], name: str, sheet: str):
-    """CSV or XLSX (?format=xlsx) through the one export layer."""
-    from workshop.reports.logic import to_csv, write_xlsx
-
+    """CSV or XLSX (?format=xlsx) through the one export layer, in the reader's layout."""
     header, rows = table
     if request.args.get("format") == "xlsx":
-        response = download(write_xlsx([(sheet, header, rows)], reader_layout()),
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx")
-    else:
-        response = download(to_csv(header, rows, reader_layout()), "text/csv; charset=utf-8", f"{name}.csv")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        return download(write_xlsx([(sheet, header, rows)], reader_layout()),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx")
+    return download(to_csv(header, rows, reader_layout()), "text/csv", f"{name}.csv")  # the charset comes with text/
 
 
 @bp.get("/orphans/organisations.csv")
@@ -367,7 +342,7 @@ def import_organisations():
 @coordinator_required
 def interest(interest_id: int, action: str):
     """Confirm, linked to the organisation chosen (or the one that matches), or as a new one; or dismiss."""
-    found = db.session.get(Interest, interest_id) or abort(404)
+    found = db.get_or_404(Interest, interest_id)
     if action == "confirm":
         chosen = request.form.get("organisation", "")
         if chosen == "picked":  # another organisation, found with the picker
@@ -403,7 +378,7 @@ def install_id() -> str:
 def follow_ups_calendar():
     body = logic.follow_ups_ics(install=install_id(), link=lambda a: url_for(
         "orphans.project", project_id=a.project_id, _anchor=f"adoption-{a.id}", _external=True))
-    response = download(body, "text/calendar; charset=utf-8", "follow-ups.ics")
+    response = download(body, "text/calendar", "follow-ups.ics")  # the charset comes with text/
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -496,7 +471,7 @@ def interest_refused(limit):
                on_breach=interest_refused)
 @limiter.limit("300 per hour", deduct_when=lambda response: response.status_code == 200, on_breach=interest_refused)
 def express_interest(project_id: int):
-    found = db.session.get(Project, project_id) or abort(404)
+    found = db.get_or_404(Project, project_id)
     form = request.form
     try:
         logic.express_interest(found, form.get("organisation", ""), form.get("contact", ""),
@@ -509,7 +484,7 @@ def express_interest(project_id: int):
 @bp.get("/catalogue/projects/<int:project_id>")
 def progress(project_id: int):
     """The public page of a project a partner carries: stage, partners, dated updates, origin."""
-    found = db.session.get(Project, project_id) or abort(404)
+    found = db.get_or_404(Project, project_id)
     if not logic.is_published(found):
         abort(404)  # withdrawn, or never published: not public
     page = logic.progress(found) or abort(404)

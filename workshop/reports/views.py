@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from workshop import kinds
 from workshop.forces import logic as forces
-from workshop.guards import readable
+from workshop.guards import allowed_only, readable
 from workshop.orphans import logic as orphans
 from workshop.orphans.pipeline import is_open as adoption_is_open
 from workshop.reports import archive, charts, logic
@@ -60,28 +60,29 @@ def report(workshop_id: int):
                            separator_names={v: k for k, v in logic.SEPARATORS.items()})
 
 
+def table_csv(workshop_id: int, table, name: str):
+    """One table of the workshop's record (`table(workshop)`: header and rows) as a CSV."""
+    workshop = readable(workshop_id)
+    header, rows = table(workshop)
+    return csv_download(header, rows, f"workshop-{workshop.id}-{name}.csv")
+
+
 @bp.get("/w/<int:workshop_id>/export/ideas.csv")
 @login_required
 def ideas_csv(workshop_id: int):
-    workshop = readable(workshop_id)
-    header, rows = logic.idea_rows(workshop, names=with_names())
-    return csv_download(header, rows, f"workshop-{workshop.id}-ideas.csv")
+    return table_csv(workshop_id, lambda workshop: logic.idea_rows(workshop, names=with_names()), "ideas")
 
 
 @bp.get("/w/<int:workshop_id>/export/votes.csv")
 @login_required
 def votes_csv(workshop_id: int):
-    workshop = readable(workshop_id)
-    header, rows = logic.vote_rows(workshop)
-    return csv_download(header, rows, f"workshop-{workshop.id}-votes.csv")
+    return table_csv(workshop_id, logic.vote_rows, "votes")
 
 
 @bp.get("/w/<int:workshop_id>/export/hats.csv")
 @login_required
 def hats_csv(workshop_id: int):
-    workshop = readable(workshop_id)
-    header, rows = logic.hats_rows(workshop, names=with_names())
-    return csv_download(header, rows, f"workshop-{workshop.id}-hats.csv")
+    return table_csv(workshop_id, lambda workshop: logic.hats_rows(workshop, names=with_names()), "hats")
 
 
 @bp.get("/w/<int:workshop_id>/export/workshop.xlsx")
@@ -122,10 +123,8 @@ def import_workshop():
 
 
 @bp.get("/program")
-@login_required
+@allowed_only(lambda user: user.role in PROGRAM_ROLES)
 def program():
-    if current_user.role not in PROGRAM_ROLES:
-        abort(403)
     rows = logic.program()
     chart = charts.bar_chart(
         [charts.Bar(f"{row.workshop.created_at:%Y-%m-%d} · {row.workshop.title}", row.ideas) for row in rows],
