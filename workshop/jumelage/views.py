@@ -483,46 +483,45 @@ def complete(token: str):
     return redirect(url_for("jumelage.member", token=token))
 
 
-def back_to(token: str, match: Match, part: str):
+def form_date(field: str) -> date | None:
+    """The form's date field (ISO, as the browser sends it); None if empty or
+    unreadable: the rules then refuse a missing date in their own words."""
+    try:
+        return date.fromisoformat(request.form.get(field, ""))
+    except ValueError:
+        return None
+
+
+def acted_on_match(token: str, act, part: str):
+    """A member's usual POST: `act(person, match)` on one of their matches, then
+    back to that match's `part` of their page, or the page again with why it was refused."""
+    person, match = member_and_match(token)
+    try:
+        act(person, match)
+    except logic.JumelageRefused as refused:
+        return member_page(person, 400, refused.message(), match.id)
     return redirect(url_for("jumelage.member", token=token) + f"#{part}-{match.id}")
 
 
 @bp.post("/jumelage/m/<token>/contract")
 @link_limited
 def contract(token: str):
-    person, match = member_and_match(token)
-    try:
-        logic.write_contract(match, request.form.get("goals", ""), request.form.get("commitments", ""))
-    except logic.JumelageRefused as refused:
-        return member_page(person, 400, refused.message(), match.id)
-    return back_to(token, match, "contract")
+    return acted_on_match(token, lambda _person, match: logic.write_contract(
+        match, request.form.get("goals", ""), request.form.get("commitments", "")), "contract")
 
 
 @bp.post("/jumelage/m/<token>/confirm")
 @link_limited
 def confirm(token: str):
-    person, match = member_and_match(token)
-    try:
-        logic.confirm_contract(match, person)
-    except logic.JumelageRefused as refused:
-        return member_page(person, 400, refused.message(), match.id)
-    return back_to(token, match, "contract")
+    return acted_on_match(token, lambda person, match: logic.confirm_contract(match, person), "contract")
 
 
 @bp.post("/jumelage/m/<token>/check-in")
 @link_limited
 def check_in(token: str):
-    person, match = member_and_match(token)
-    try:
-        met_on = date.fromisoformat(request.form.get("met_on", ""))
-    except ValueError:
-        met_on = None
-    try:
-        logic.log_check_in(match, person, met_on, request.form.get("what", ""),
-                           request.form.get("satisfaction", type=int), request.form.get("note", ""))
-    except logic.JumelageRefused as refused:
-        return member_page(person, 400, refused.message(), match.id)
-    return back_to(token, match, "check-ins")
+    return acted_on_match(token, lambda person, match: logic.log_check_in(
+        match, person, form_date("met_on"), request.form.get("what", ""),
+        request.form.get("satisfaction", type=int), request.form.get("note", "")), "check-ins")
 
 
 @bp.get("/jumelage/<int:program_id>/suivi")
@@ -569,11 +568,7 @@ def events(program_id: int):
     found = program_or_404(program_id)
     if request.method == "POST":
         try:
-            held_on = date.fromisoformat(request.form.get("held_on", ""))
-        except ValueError:
-            held_on = None
-        try:
-            logic.create_event(found, request.form.get("kind", ""), request.form.get("title", ""), held_on,
+            logic.create_event(found, request.form.get("kind", ""), request.form.get("title", ""), form_date("held_on"),
                                request.form.get("place", ""))
         except logic.JumelageRefused as refused:
             return events_page(found, 400, error=refused.message())
