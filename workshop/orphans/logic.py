@@ -195,12 +195,10 @@ PICKER_SIZE = 20
 
 
 @dataclass(frozen=True)
-class PickedOrganisations:
-    organisations: list[Organisation]
-    search: str
-    page: int
-    pages: int
-    total: int
+class PickedOrganisations(OrganisationsPage):
+    """A page of a picker's choices, with the search it answers."""
+
+    search: str = ""
 
 
 def picked_organisations(search: str = "", page: int = 1, exclude: int | None = None,
@@ -220,7 +218,7 @@ def picked_organisations(search: str = "", page: int = 1, exclude: int | None = 
     page = min(max(page, 1), pages)
     ids = [organisation_id for _, organisation_id in found[(page - 1) * per_page:page * per_page]]
     by_id = organisations_by_id(ids)
-    return PickedOrganisations([by_id[i] for i in ids], search.strip(), page, pages, len(found))
+    return PickedOrganisations([by_id[i] for i in ids], page, pages, len(found), search=search.strip())
 
 
 def pickable(organisation_id: int | None, exclude: int | None = None) -> Organisation | None:
