@@ -11,7 +11,7 @@ from workshop import kinds
 from workshop.brainwriting.messages import REFUSALS
 from workshop.brainwriting.models import INSPIRED, KEY, MAX_BUILD_LENGTH, NOTE_KINDS, Brainwriting, Build, Serve
 from workshop.extensions import db
-from workshop.ideas.logic import clean_text, has_ideas, stored_once, wall
+from workshop.ideas.logic import clean_text, has_ideas, kind_row_in, stored_once, wall
 from workshop.ideas.models import Idea
 from workshop.participants.models import Participant
 from workshop.refusals import Refused
@@ -59,10 +59,7 @@ def of_activity(activity: Activity) -> Brainwriting | None:
 
 
 def in_workshop(workshop: Workshop, bw_id: int) -> Brainwriting:
-    bw = db.session.get(Brainwriting, bw_id)
-    if bw is None or bw.activity.workshop_id != workshop.id:
-        raise BrainwritingRejected("unknown_activity")
-    return bw
+    return kind_row_in(workshop, Brainwriting, bw_id, BrainwritingRejected("unknown_activity"))
 
 
 def start_first_round(bw: Brainwriting) -> None:
@@ -152,9 +149,7 @@ def build(bw: Brainwriting, participant: Participant, idea_id: int, kind: str, t
     A resend of a stored build returns it, even after the round or the activity moved on."""
 
     def make(key: str) -> Build:
-        text_ = clean_text(text)
-        if len(text_) > MAX_BUILD_LENGTH:
-            raise BrainwritingRejected("too_long")
+        text_ = clean_text(text, MAX_BUILD_LENGTH)
         if kind not in NOTE_KINDS:
             raise BrainwritingRejected("bad_kind")
         if kind == INSPIRED and not may_inspire(bw):

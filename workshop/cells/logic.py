@@ -13,6 +13,7 @@ from workshop import kinds
 from workshop.cells.messages import REFUSALS
 from workshop.cells.models import SIGNUP_MODES, Cell, CellLogEntry, CellMember, CellPreference, CellSignup
 from workshop.extensions import db
+from workshop.ideas.logic import kind_row_in
 from workshop.participants.models import Participant
 from workshop.refusals import Refused
 from workshop.voting.models import Project
@@ -249,10 +250,7 @@ def cell_by_token(token: str) -> Cell | None:
 
 
 def signup_of(workshop: Workshop, signup_id: int) -> CellSignup:
-    signup = db.session.get(CellSignup, signup_id)
-    if signup is None or signup.activity.workshop_id != workshop.id:
-        raise CellsRejected("unknown_signup")
-    return signup
+    return kind_row_in(workshop, CellSignup, signup_id, CellsRejected("unknown_signup"))
 
 
 def cell_of(workshop: Workshop, cell_id: int) -> Cell:

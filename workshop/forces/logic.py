@@ -24,7 +24,7 @@ from workshop.forces.models import (
     ForceField,
     ForceImpact,
 )
-from workshop.ideas.logic import IdeaRejected, clean_text, stored_once
+from workshop.ideas.logic import IdeaRejected, clean_text, kind_row_in, stored_once
 from workshop.participants.models import Participant
 from workshop.refusals import Refused
 from workshop.voting.models import Project
@@ -106,10 +106,7 @@ def field_of_activity(activity: Activity) -> ForceField | None:
 
 
 def field_in(workshop: Workshop, field_id: int) -> ForceField:
-    field = db.session.get(ForceField, field_id)
-    if field is None or field.activity.workshop_id != workshop.id:
-        raise ForcesRejected("unknown_activity")
-    return field
+    return kind_row_in(workshop, ForceField, field_id, ForcesRejected("unknown_activity"))
 
 
 def force_in(field: ForceField, force_id: int) -> Force:
@@ -143,9 +140,7 @@ def post(field: ForceField, participant: Participant, side: str, strength, text:
     """Store a force; the same submission key sent again returns the first (force, newly_stored)."""
 
     def make(key: str) -> Force:
-        text_ = clean_text(text)
-        if len(text_) > MAX_FORCE_LENGTH:
-            raise ForcesRejected("too_long")
+        text_ = clean_text(text, MAX_FORCE_LENGTH)
         if side not in SIDES:
             raise ForcesRejected("bad_side")
         force = Force(field_id=field.id, participant_id=participant.id, side=side, strength=_strength(strength),
@@ -355,9 +350,7 @@ def post_impact(field: ForceField, participant: Participant, effect: str, text: 
     """Store an observed impact; the same submission key sent again returns the first."""
 
     def make(key: str) -> ForceImpact:
-        text_ = clean_text(text)
-        if len(text_) > MAX_IMPACT_LENGTH:
-            raise ImpactRejected("too_long")
+        text_ = clean_text(text, MAX_IMPACT_LENGTH)
         if effect not in EFFECTS:
             raise ImpactRejected("bad_effect")
         impact = ForceImpact(field_id=field.id, participant_id=participant.id, effect=effect, text=text_,

@@ -13,7 +13,7 @@ from workshop import anonymity, kinds
 from workshop.extensions import db
 from workshop.hats.messages import REFUSALS
 from workshop.hats.models import HAT_MODES, HatAssignment, HatComment, HatsActivity, HatSubject
-from workshop.ideas.logic import clean_text, stored_once
+from workshop.ideas.logic import clean_text, kind_row_in, stored_once
 from workshop.ideas.models import Idea
 from workshop.participants.models import Participant
 from workshop.refusals import Refused
@@ -249,10 +249,7 @@ def export_csv(subject: HatSubject, layout=None) -> str:
 
 
 def hats_of(workshop: Workshop, hats_id: int) -> HatsActivity:
-    hats = db.session.get(HatsActivity, hats_id)
-    if hats is None or hats.activity.workshop_id != workshop.id:
-        raise HatsRejected("unknown_activity")
-    return hats
+    return kind_row_in(workshop, HatsActivity, hats_id, HatsRejected("unknown_activity"))
 
 
 def remove_participants(ids: list[int]) -> None:

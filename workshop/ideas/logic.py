@@ -16,7 +16,7 @@ from workshop.ideas.messages import REFUSALS
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
 from workshop.participants.models import Participant
 from workshop.refusals import Refused
-from workshop.workshops.models import Activity
+from workshop.workshops.models import Activity, Workshop
 
 
 class IdeaRejected(Refused):
@@ -25,13 +25,15 @@ class IdeaRejected(Refused):
     messages = REFUSALS
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, limit: int = MAX_IDEA_LENGTH) -> str:
+    """What a phone typed on one line; `limit` is the kind's longest text (stored_once
+    turns a refusal here into the kind's own)."""
     from workshop.security import clean_field, is_blank
 
     text = " ".join(clean_field(text or "").split())
     if is_blank(text):  # zero-width spaces only show nothing on the wall
         raise IdeaRejected("empty")
-    if len(text) > MAX_IDEA_LENGTH:
+    if len(text) > limit:
         raise IdeaRejected("too_long")
     return text
 
@@ -98,6 +100,15 @@ def stored_once(model: type[Row], participant: Participant, key: str, make: Call
             raise
         return already, False
     return row, True
+
+
+def kind_row_in(workshop: Workshop, model: type[Row], row_id: int, refusal: Refused) -> Row:
+    """The row a kind keeps for one of its activities (a force field, a round...)
+    by its id, if that activity is in this workshop; otherwise the kind's refusal."""
+    row = db.session.get(model, row_id)
+    if row is None or row.activity.workshop_id != workshop.id:  # type: ignore[attr-defined]
+        raise refusal
+    return row
 
 
 def submit_idea(participant: Participant, activity: Activity, text: str, key: str) -> tuple[Idea, bool]:

@@ -14,7 +14,7 @@ from analysis import tally
 from workshop import kinds
 from workshop.database import commit_keeping_loaded
 from workshop.extensions import db
-from workshop.ideas.logic import wall
+from workshop.ideas.logic import kind_row_in, wall
 from workshop.participants.models import Participant
 from workshop.refusals import Refused
 from workshop.voting.messages import REFUSALS
@@ -516,10 +516,7 @@ def ballot_view(round_: Round) -> BallotView:
 
 
 def round_of(workshop: Workshop, round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.activity.workshop_id != workshop.id:
-        raise VoteRejected("unknown_round")
-    return round_
+    return kind_row_in(workshop, Round, round_id, VoteRejected("unknown_round"))
 
 
 def remove_participants(ids: list[int]) -> None:
