@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.projector_checks import broken_words, clipped_items, smallest_font_px, untold_hidden
-from tests.test_projector_browser import add_ideas, data, idea_texts, join_phone, new_workshop, projector_page  # noqa: F401
+from tests.test_projector_browser import add_ideas, idea_texts, join_phone, new_workshop, projector_page
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def three_rounds(workshop, people):
     return bw
 
 
-def test_forty_phones_three_rounds_on_the_projector_and_a_late_phone(browser, server, data):  # noqa: F811
+def test_forty_phones_three_rounds_on_the_projector_and_a_late_phone(browser, server, server_app):
     workshop, people = new_workshop(phones=40)
     bw = three_rounds(workshop, people)
     context, page = projector_page(browser, server, workshop.id)

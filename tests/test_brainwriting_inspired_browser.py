@@ -12,14 +12,14 @@ from playwright.sync_api import expect
 from tests.projector_checks import clipped_items, smallest_font_px, untold_hidden
 from tests.test_brainwriting_browser import three_rounds
 from tests.test_forces_browser import SHOTS, audited
-from tests.test_projector_browser import PROJECTOR, data, join_phone, new_workshop, projector_page  # noqa: F401
+from tests.test_projector_browser import PROJECTOR, join_phone, new_workshop, projector_page
 
 pytestmark = pytest.mark.browser
 
 NEW = "une foire aux stages organisée par les étudiant·e·s elles-mêmes"
 
 
-def test_a_phone_sends_a_new_idea_inspired_by_the_one_it_holds(browser, server, data):  # noqa: F811
+def test_a_phone_sends_a_new_idea_inspired_by_the_one_it_holds(browser, server, server_app):
     workshop, people = new_workshop(phones=40)
     bw = three_rounds(workshop, people)
     context, page = projector_page(browser, server, workshop.id)

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browsing import live, signed_in
 from tests.projector_checks import broken_words, clipped_items, smallest_font_px, untold_hidden
 from tests.test_a11y import audit
-from tests.test_projector_browser import PROJECTOR, data, join_phone, new_workshop, open_, projector_page  # noqa: F401
+from tests.test_projector_browser import PROJECTOR, join_phone, new_workshop, open_, projector_page
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +56,27 @@ def fill(workshop, people):
     return field
 
 
+def field_on_the_projector(browser, server, workshop, field, name: str):
+    """The field opened and on the projector, its screenshot kept as name: text of
+    20 px or more, nothing clipped, nothing hidden untold, no word cut.
+    Returns (context, page, smallest text)."""
+    open_(workshop, field.activity)
+    context, page = projector_page(browser, server, workshop.id)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    smallest = smallest_font_px(page)
+    assert smallest[0] >= 20, smallest
+    assert clipped_items(page) == [] and untold_hidden(page) == [] and broken_words(page) == []
+    return context, page, smallest
+
+
+def control_page(browser, server, workshop_id: int):
+    """The facilitator's control view on a laptop, axe-core allowed in: (context, page)."""
+    context, page = signed_in(browser, server.url, viewport={"width": 1366, "height": 768}, bypass_csp=True)
+    live(page, f"{server.url}/w/{workshop_id}/control")
+    return context, page
+
+
 def audited(browser, context, url: str, viewport: dict) -> list[dict]:
     """axe-core on the same screen, in a context that lets its script in (the CSP forbids it)."""
     seen = browser.new_context(storage_state=context.storage_state(), viewport=viewport, bypass_csp=True)
@@ -68,17 +90,11 @@ def audited(browser, context, url: str, viewport: dict) -> list[dict]:
         seen.close()
 
 
-def test_thirty_forces_read_from_the_back_of_the_room_and_a_phone_adds_one(browser, server, data):  # noqa: F811
+def test_thirty_forces_read_from_the_back_of_the_room_and_a_phone_adds_one(browser, server, server_app):
     workshop, people = new_workshop(phones=40)
     field = fill(workshop, people)
-    open_(workshop, field.activity)
-    context, page = projector_page(browser, server, workshop.id)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "forces-projector-30.png"))
-    smallest = smallest_font_px(page)
+    context, page, smallest = field_on_the_projector(browser, server, workshop, field, "forces-projector-30")
     print(f"\nforces-30: smallest text {smallest[0]} px ({smallest[1]})")
-    assert smallest[0] >= 20, smallest
-    assert clipped_items(page) == [] and untold_hidden(page) == [] and broken_words(page) == []
     shown = page.eval_on_selector_all(".force-list > .force", "els => els.filter(e => e.offsetParent).length")
     told = sum(int(t.split()[1]) for t in page.locator(".more-forces:not([hidden])").all_inner_texts())
     assert shown + told == 30 and shown >= 12, (shown, told)
@@ -116,20 +132,11 @@ def test_thirty_forces_read_from_the_back_of_the_room_and_a_phone_adds_one(brows
     context.close()
 
 
-def test_the_control_view_moderates_thirty_forces(browser, server, data):  # noqa: F811
-    from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
-
+def test_the_control_view_moderates_thirty_forces(browser, server, server_app):
     workshop, people = new_workshop(phones=40)
     field = fill(workshop, people)
     open_(workshop, field.activity)
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
-    page = context.new_page()
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", FACILITATOR_EMAIL)
-    page.fill("input[name=password]", FACILITATOR_PASSWORD)
-    page.click("button.primary")
-    page.goto(f"{server.url}/w/{workshop.id}/control")
-    page.wait_for_selector("body[data-live=connected]")
+    context, page = control_page(browser, server, workshop.id)
     page.locator("#force-field").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "forces-control.png"))
     # Merge the second driving force into the first: the kept one takes its agreements.
@@ -169,7 +176,7 @@ def observe(workshop, field, people):
     db.session.commit()
 
 
-def test_ten_impacts_beside_thirty_forces_and_the_report_prints_the_field(browser, server, data):  # noqa: F811
+def test_ten_impacts_beside_thirty_forces_and_the_report_prints_the_field(browser, server, server_app):
     from workshop.extensions import db
     from workshop.voting.models import Project
 
@@ -180,14 +187,8 @@ def test_ten_impacts_beside_thirty_forces_and_the_report_prints_the_field(browse
     db.session.flush()
     field.project_id = project.id
     observe(workshop, field, people)
-    open_(workshop, field.activity)
-    context, page = projector_page(browser, server, workshop.id)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "forces-projector-impacts.png"))
-    smallest = smallest_font_px(page)
+    context, page, smallest = field_on_the_projector(browser, server, workshop, field, "forces-projector-impacts")
     print(f"\nforces-30 with 10 impacts: smallest text {smallest[0]} px ({smallest[1]})")
-    assert smallest[0] >= 20, smallest
-    assert clipped_items(page) == [] and untold_hidden(page) == [] and broken_words(page) == []
 
     def shown_and_told(items: str, lines: str) -> tuple[int, int]:
         shown = page.eval_on_selector_all(items, "els => els.filter(e => e.offsetParent && !e.classList.contains('fit-hidden')).length")

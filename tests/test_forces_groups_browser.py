@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.projector_checks import broken_words, clipped_items, smallest_font_px, untold_hidden
+from tests.projector_checks import clipped_items, untold_hidden
 from tests.test_a11y import audit
-from tests.test_forces_browser import SHOTS, audited, fill
-from tests.test_projector_browser import PROJECTOR, data, new_workshop, open_, projector_page  # noqa: F401
+from tests.test_forces_browser import SHOTS, audited, control_page, field_on_the_projector, fill
+from tests.test_projector_browser import PROJECTOR, new_workshop
 
 pytestmark = pytest.mark.browser
 
@@ -29,33 +29,18 @@ def grouped(field) -> None:
     db.session.commit()
 
 
-def test_grouped_forces_on_the_projector_and_grouping_from_the_control_view(browser, server, data):  # noqa: F811
-    from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
-
+def test_grouped_forces_on_the_projector_and_grouping_from_the_control_view(browser, server, server_app):
     workshop, people = new_workshop(phones=40)
     field = fill(workshop, people)
     grouped(field)
-    open_(workshop, field.activity)
-    context, page = projector_page(browser, server, workshop.id)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "forces-groups-projector.png"))
-    smallest = smallest_font_px(page)
-    assert smallest[0] >= 20, smallest
-    assert clipped_items(page) == [] and untold_hidden(page) == [] and broken_words(page) == []
+    context, page, _ = field_on_the_projector(browser, server, workshop, field, "forces-groups-projector")
     shown = page.eval_on_selector_all(".force-list > .force", "els => els.filter(e => e.offsetParent).length")
     told = sum(int(t.split()[1]) for t in page.locator(".more-forces:not([hidden])").all_inner_texts())
     assert shown + told == 30 and shown >= 10, (shown, told)
     headings = page.locator("#forces-driving-projector .force-group-title").all_inner_texts()
     assert headings and all(any(label in h for label in GROUPS["driving"] + ["Non regroupées"]) for h in headings)
 
-    control = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
-    desk = control.new_page()
-    desk.goto(f"{server.url}/login")
-    desk.fill("input[name=email]", FACILITATOR_EMAIL)
-    desk.fill("input[name=password]", FACILITATOR_PASSWORD)
-    desk.click("button.primary")
-    desk.goto(f"{server.url}/w/{workshop.id}/control")
-    desk.wait_for_selector("body[data-live=connected]")
+    control, desk = control_page(browser, server, workshop.id)
     named = "Regroupement de « Un comité régional déjà en place »"
     form = desk.locator("form.force-group-form", has=desk.get_by_label(named))
     form.get_by_label(named).fill("Partenaires en place")

@@ -3,13 +3,11 @@ what the server refused for good (any 4xx but 408 and 429)."""
 
 from __future__ import annotations
 
-from tests.test_phone_browser import Facilitator, join
+from tests.test_phone_browser import facilitator_and_phone
 
 
 def test_a_phone_removed_by_the_facilitator_stops_resending_and_keeps_its_text(browser, server):
-    facilitator = Facilitator(browser, server)
-    workshop = facilitator.workshop
-    context, phone = join(browser, server, workshop["code"], "Marc")
+    facilitator, workshop, context, phone = facilitator_and_phone(browser, server, "Marc")
     facilitator.open(workshop["questions"][0])
     phone.wait_for_selector("#idea-form")
     # The facilitator removes this phone's participant (a flood, say).

@@ -19,13 +19,19 @@ def panel_fetches(page) -> list[str]:
     return fetched
 
 
-def test_a_phone_that_joins_renders_its_panel_once_and_stays_live(browser, server):
+def question_open_phone_outside(browser, server):
+    """The first question open, and a phone's page that has not joined yet, its
+    panel fetches counted: (facilitator, question, context, phone, fetched)."""
     facilitator = Facilitator(browser, server)
     question = facilitator.workshop["questions"][0]
     facilitator.open(question)
     context = browser.new_context(**PHONE)
     phone = context.new_page()
-    fetched = panel_fetches(phone)
+    return facilitator, question, context, phone, panel_fetches(phone)
+
+
+def test_a_phone_that_joins_renders_its_panel_once_and_stays_live(browser, server):
+    facilitator, question, context, phone, fetched = question_open_phone_outside(browser, server)
     join(browser, server, facilitator.workshop["code"], "Awa", context)
     expect(phone.locator("#idea-form")).to_be_visible()
     assert fetched == []  # the page the join answered with is the state: no second render
@@ -35,12 +41,7 @@ def test_a_phone_that_joins_renders_its_panel_once_and_stays_live(browser, serve
 
 
 def test_a_push_before_the_socket_watches_is_not_missed(browser, server):
-    facilitator = Facilitator(browser, server)
-    question = facilitator.workshop["questions"][0]
-    facilitator.open(question)
-    context = browser.new_context(**PHONE)
-    phone = context.new_page()
-    fetched = panel_fetches(phone)
+    facilitator, question, context, phone, fetched = question_open_phone_outside(browser, server)
     # The phone's socket cannot connect until the facilitator has closed the question.
     context.route("**/socket.io/**", lambda route: route.abort())
     phone.goto(f"{server.url}/j/{facilitator.workshop['code']}")

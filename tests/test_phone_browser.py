@@ -6,22 +6,18 @@ and a six-hats activity; the facilitator acts over HTTP, as its buttons do."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
+from tests.browsing import PHONE, ControlSession, join_at, live
+from tests.live_server import FACILITATOR_EMAIL
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 SMALL_PHONE = {"width": 360, "height": 640}
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")  # set to keep screenshots of each screen
 OTHERS = 39  # participants joined from other phones; with the browser phone, 40
@@ -74,41 +70,16 @@ def shot(page, name, element=None):
     page.set_viewport_size(PHONE["viewport"])
 
 
-class Facilitator:
-    """The facilitator's browser session: acts with the same posts as the control view's buttons."""
+class Facilitator(ControlSession):
+    """The facilitator's browser session on a real-size workshop, with its projector."""
 
     def __init__(self, browser, server):
-        self.base = server.url
-        self.context = browser.new_context(viewport={"width": 1366, "height": 768})
-        page = self.context.new_page()
-        page.goto(f"{server.url}/login")
-        page.fill("input[name=email]", FACILITATOR_EMAIL)
-        page.fill("input[name=password]", FACILITATOR_PASSWORD)
-        page.click("button.primary")
-        page.wait_for_url(f"{server.url}/")
-        self.workshop = json.loads(subprocess.run(
-            [sys.executable, "-c", SETUP], env=server.env, cwd=ROOT, check=True, text=True, capture_output=True,
-            input=json.dumps({"email": FACILITATOR_EMAIL, "prompts": PROMPTS, "subjects": SUBJECTS,
-                              "others": OTHERS}),
-        ).stdout)
-        page.goto(f"{server.url}/w/{self.workshop['id']}/control")
-        self.token = json.loads(page.get_attribute("body", "hx-headers"))["X-CSRFToken"]
-        self.page = page
+        super().__init__(browser, server, SETUP, {"email": FACILITATOR_EMAIL, "prompts": PROMPTS,
+                                                  "subjects": SUBJECTS, "others": OTHERS},
+                         viewport={"width": 1366, "height": 768})
         self.projector = self.context.new_page()
         self.projector.set_viewport_size({"width": 1920, "height": 1080})
-        self.projector.goto(f"{server.url}/w/{self.workshop['id']}/projector")
-        self.projector.wait_for_selector("body[data-live=connected]")
-
-    def post(self, path, **form):
-        response = self.page.request.post(f"{self.base}/w/{self.workshop['id']}{path}", form=form,
-                                          headers={"X-CSRFToken": self.token, "HX-Request": "true"})
-        assert response.ok, (path, response.status, response.text()[:300])
-
-    def open(self, activity_id):
-        self.post(f"/activities/{activity_id}/open")
-
-    def close(self, activity_id):
-        self.post(f"/activities/{activity_id}/close")
+        live(self.projector, f"{server.url}/w/{self.workshop['id']}/projector")
 
     def count(self):
         return self.projector.locator("#participant-count .count-number")
@@ -117,13 +88,16 @@ class Facilitator:
 def join(browser, server, code, nickname, context=None):
     context = context or browser.new_context(**PHONE)
     phone = context.pages[0] if context.pages else context.new_page()
-    phone.goto(f"{server.url}/j/{code}")
-    phone.fill("input[name=nickname]", nickname)
-    phone.check("label:has-text('Recherche') input")
-    phone.click("button.primary")
-    phone.wait_for_url("**/phone")
+    join_at(phone, server.url, code, nickname, "Recherche")
     phone.wait_for_selector("body[data-live=connected]")
     return context, phone
+
+
+def facilitator_and_phone(browser, server, nickname):
+    """The facilitator's session and a phone joined as nickname: (facilitator, workshop, context, phone)."""
+    facilitator = Facilitator(browser, server)
+    context, phone = join(browser, server, facilitator.workshop["code"], nickname)
+    return facilitator, facilitator.workshop, context, phone
 
 
 def offline(context, phone):
@@ -170,9 +144,7 @@ def test_a_phone_back_online_shows_the_timer_as_the_server_holds_it(browser, ser
 
 
 def test_a_draft_survives_a_close_and_a_subject_change(browser, server):
-    facilitator = Facilitator(browser, server)
-    workshop = facilitator.workshop
-    context, phone = join(browser, server, workshop["code"], "Amina")
+    facilitator, workshop, context, phone = facilitator_and_phone(browser, server, "Amina")
     first, second, _third = workshop["questions"]
     facilitator.open(first)
     draft = "Un parrainage par des employeur·e·s de la région, dès l'arrivée"
@@ -229,9 +201,7 @@ def test_a_draft_survives_a_close_and_a_subject_change(browser, server):
 
 
 def test_a_refused_offline_idea_stays_until_dismissed(browser, server):
-    facilitator = Facilitator(browser, server)
-    workshop = facilitator.workshop
-    context, phone = join(browser, server, workshop["code"], "Marc")
+    facilitator, workshop, context, phone = facilitator_and_phone(browser, server, "Marc")
     facilitator.open(workshop["questions"][0])
     phone.wait_for_selector("#idea-form")
     offline(context, phone)
@@ -262,9 +232,7 @@ def test_a_refused_offline_idea_stays_until_dismissed(browser, server):
 
 
 def test_leaving_asks_first_and_the_same_phone_comes_back_as_itself(browser, server):
-    facilitator = Facilitator(browser, server)
-    workshop = facilitator.workshop
-    context, phone = join(browser, server, workshop["code"], "Sofia")
+    facilitator, workshop, context, phone = facilitator_and_phone(browser, server, "Sofia")
     expect(facilitator.count()).to_have_text("40")
     facilitator.open(workshop["questions"][0])
     phone.fill("#idea-text", "Des stages courts dans les PME")

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import base_config, ccc_proposals, new_app
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
+from tests.browsing import PROJECTOR, join_by_code, live, signed_in
+from tests.conftest import ccc_proposals
+from tests.live_server import FACILITATOR_EMAIL
 from tests.projector_checks import broken_words, clipped_items, smallest_font_px, untold_hidden
 
 pytestmark = pytest.mark.browser
 
-PROJECTOR = {"width": 1920, "height": 1080}
 SHOTS = [Path("/tmp/shots-projector")] + ([Path(os.environ["SCREENSHOT_DIR"])] if os.environ.get("SCREENSHOT_DIR") else [])
 GROUPS = ["Étudiant·e international·e", "Employeur / entreprise", "Établissement d'enseignement",
           "Organisme communautaire", "Municipalité / ministère", "Recherche"]
@@ -37,18 +37,6 @@ SHORT_IDEAS = [
     "Visites d'entreprises organisées avec les cégeps",
 ]
 MEASURED: dict[str, tuple[float, str]] = {}
-
-
-@pytest.fixture
-def data(server):
-    """The app on the server's database, to fill a workshop before the projector loads."""
-    from workshop.extensions import db
-
-    app = new_app(base_config(server.env["DATABASE_URL"]))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def idea_texts(count: int) -> list[str]:
@@ -89,14 +77,8 @@ def open_(workshop, activity):
 
 
 def projector_page(browser, server, workshop_id):
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", FACILITATOR_EMAIL)
-    page.fill("input[name=password]", FACILITATOR_PASSWORD)
-    page.click("button.primary")
-    page.goto(f"{server.url}/w/{workshop_id}/projector")
-    page.wait_for_selector("body[data-live=connected]")
+    context, page = signed_in(browser, server.url, viewport=PROJECTOR)
+    live(page, f"{server.url}/w/{workshop_id}/projector")
     page.wait_for_timeout(300)  # the fitting runs on the next frame after the resync
     return context, page
 
@@ -130,7 +112,7 @@ def more_number(page, list_id: str) -> int:
 
 
 @pytest.mark.parametrize("count", [60, 150])
-def test_the_wall_shows_the_newest_ideas_first_and_says_how_many_are_left_out(browser, server, data, count):
+def test_the_wall_shows_the_newest_ideas_first_and_says_how_many_are_left_out(browser, server, server_app, count):
     workshop, people = new_workshop()
     activity = workshop.activities[0]
     ideas = add_ideas(activity, people, idea_texts(count))
@@ -165,7 +147,7 @@ def measurements_catch_what_they_measure(page):
     assert any("socioprofessionnelle" in word for word in broken_words(page))
 
 
-def test_an_empty_wall_invites_the_first_idea_under_the_question(browser, server, data):
+def test_an_empty_wall_invites_the_first_idea_under_the_question(browser, server, server_app):
     workshop, _ = new_workshop()
     open_(workshop, workshop.activities[0])
     context, page = projector_page(browser, server, workshop.id)
@@ -180,17 +162,12 @@ def test_an_empty_wall_invites_the_first_idea_under_the_question(browser, server
 def join_phone(browser, server, code):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     phone = context.new_page()
-    phone.goto(f"{server.url}/join")
-    phone.fill("input[name=code]", code.lower())
-    phone.click("button.primary")
-    phone.fill("input[name=nickname]", "Amina")
-    phone.check("label:has-text('Recherche') input")
-    phone.click("button.primary")
+    join_by_code(phone, server.url, code, "Amina", "Recherche")
     phone.wait_for_selector("body[data-live=connected]")
     return context, phone
 
 
-def test_a_pushed_idea_comes_first_on_the_wall(browser, server, data):
+def test_a_pushed_idea_comes_first_on_the_wall(browser, server, server_app):
     """Through the server: a phone sends, the projector puts the idea first and still counts every idea."""
     workshop, people = new_workshop()
     activity = workshop.activities[0]
@@ -216,7 +193,7 @@ def test_a_pushed_idea_comes_first_on_the_wall(browser, server, data):
     context.close()
 
 
-def test_twelve_themes_all_show_with_their_counts(browser, server, data):
+def test_twelve_themes_all_show_with_their_counts(browser, server, server_app):
     from workshop.extensions import db
     from workshop.themes.models import Theme
 
@@ -271,7 +248,7 @@ def clamp(score: int) -> int:
     return max(1, min(5, score))
 
 
-def test_forty_results_show_the_top_and_sum_up_the_rest(browser, server, data):
+def test_forty_results_show_the_top_and_sum_up_the_rest(browser, server, server_app):
     from workshop.workshops.logic import close_activity
 
     workshop, people = new_workshop(phones=50)
@@ -295,7 +272,7 @@ def test_forty_results_show_the_top_and_sum_up_the_rest(browser, server, data):
     context.close()
 
 
-def test_an_impact_feasibility_matrix_numbers_forty_points_with_a_legend(browser, server, data):
+def test_an_impact_feasibility_matrix_numbers_forty_points_with_a_legend(browser, server, server_app):
     from workshop.workshops.logic import close_activity
 
     workshop, people = new_workshop(phones=20)
@@ -312,7 +289,7 @@ def test_an_impact_feasibility_matrix_numbers_forty_points_with_a_legend(browser
     context.close()
 
 
-def test_hats_columns_list_the_newest_comments_first(browser, server, data):
+def test_hats_columns_list_the_newest_comments_first(browser, server, server_app):
     from workshop.extensions import db
     from workshop.hats import logic as hats_logic
     from workshop.hats.models import HatComment
@@ -352,7 +329,7 @@ def test_hats_columns_list_the_newest_comments_first(browser, server, data):
     context.close()
 
 
-def test_three_cells_all_show(browser, server, data):
+def test_three_cells_all_show(browser, server, server_app):
     from workshop.cells import logic as cells_logic
     from workshop.extensions import db
     from workshop.voting.models import Project
