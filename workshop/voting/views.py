@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 from workshop import live
 from workshop.errors import answer
 from workshop.extensions import db, limiter
-from workshop.guards import facilitated, guessing_too_much, participant_key, phone_participant
+from workshop.guards import facilitated, found_or_404, guessing_too_much, participant_key, phone_participant
 from workshop.i18n import speak
 from workshop.participants import logic as participants
 from workshop.participants.models import Participant
@@ -140,10 +140,7 @@ def voting_phone(code: str, round_id: int):
         speak(found[1])
         return Voter(found[0], found[2].workshop_id), found[2]
     participant = voter(code)  # a stranger is told to join; a phone that joined asked for no round of its workshop
-    try:
-        return participant, logic.round_facts(participant.workshop_id, round_id)
-    except logic.VoteRejected:
-        abort(404)
+    return participant, found_or_404(logic.round_facts, participant.workshop_id, round_id)
 
 
 def ballot_bar(facts, ballot, error: str | None = None, status: int = 200, saved: bool = False):
@@ -178,10 +175,7 @@ def ballot(code: str, round_id: int):
     participant = phone_participant(code)
     if participant is None:
         refuse_stranger()
-    try:
-        facts = logic.round_facts(participant.workshop_id, round_id)
-    except logic.VoteRejected:
-        abort(404)
+    facts = found_or_404(logic.round_facts, participant.workshop_id, round_id)
     round_ = logic.round_of(participant.workshop, facts.id)
     return render_template("voting/_my_ballot.html", round=round_, facts=facts,
                            ballot=logic.ballot_of(facts, participant), view=logic.ballot_view(round_))
