@@ -14,13 +14,12 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests.browsing import PHONE, join_at, sign_in
 from tests.conftest import base_config, new_app
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+from tests.live_server import ServerProcess, prepare_database
 from tests.test_a11y import seed
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +40,7 @@ class Facilitator:
         self.context = browser.new_context(storage_state=signed_in)
         page = self.context.new_page()
         if signed_in is None:
-            page.goto(f"{server.url}/login")
-            page.fill("input[name=email]", FACILITATOR_EMAIL)
-            page.fill("input[name=password]", FACILITATOR_PASSWORD)
-            page.click("button.primary")
-            page.wait_for_url(f"{server.url}/")
+            sign_in(page, server.url)
             server.signed_in = self.context.storage_state()
         page.goto(f"{server.url}/w/{server.workshop['id']}/control")
         self.token = json.loads(page.get_attribute("body", "hx-headers"))["X-CSRFToken"]
@@ -65,13 +60,13 @@ def active(page) -> dict:
                 label: el.getAttribute('aria-label') || el.textContent.trim().slice(0, 60)}; }""")
 
 
-def tab_to(page, selector: str, limit: int) -> int:
-    """Press Tab until the focused element matches; the number of presses."""
+def tab_to(page, selector: str, limit: int, key: str = "Tab") -> int:
+    """Press Tab (or key) until the focused element matches; the number of presses."""
     for presses in range(1, limit + 1):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return presses
-    raise AssertionError(f"{selector} not reached in {limit} Tabs; at {active(page)}")
+    raise AssertionError(f"{selector} not reached in {limit} {key}s; at {active(page)}")
 
 
 def announced(page):
@@ -187,10 +182,7 @@ def test_phone_pages_reflow_at_320_css_pixels(browser, server, screen):
     elif screen == "join":
         page.goto(f"{server.url}/j/{server.workshop['code']}")
     else:
-        page.goto(f"{server.url}/j/{server.workshop['code']}")
-        page.fill("input[name=nickname]", "Zoé")
-        page.check("label:has-text('Recherche') input")
-        page.click("button.primary")
+        join_at(page, server.url, server.workshop["code"], "Zoé", "Recherche")
         page.wait_for_selector("body[data-live=connected]")
         page.wait_for_load_state("networkidle")
     page.screenshot(path=f"/tmp/shots-a11y/reflow-320-{screen}.png", full_page=True)
@@ -369,11 +361,7 @@ def themed_server(tmp_path_factory):
 
 
 def shift_tab_to(page, selector: str, limit: int) -> int:
-    for presses in range(1, limit + 1):
-        page.keyboard.press("Shift+Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return presses
-    raise AssertionError(f"{selector} not reached in {limit} Shift+Tabs; at {active(page)}")
+    return tab_to(page, selector, limit, "Shift+Tab")
 
 
 def theme_of(page, idea_id: str) -> str:

@@ -10,17 +10,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests import browsing
+from tests.browsing import PHONE, PROJECTOR, run_in_server, signed_in
 from tests.conftest import ccc_proposals
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
+from tests.live_server import FACILITATOR_PASSWORD, create_account
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-PROJECTOR = {"width": 1920, "height": 1080}
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")  # set to keep screenshots of each screen
 XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
-
-
 
 
 def shot(page, name):
@@ -30,12 +28,7 @@ def shot(page, name):
 
 
 def sign_in_and_create_workshop(browser, server, groups_kept=3):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    control = context.new_page()
-    control.goto(f"{server.url}/login")
-    control.fill("input[name=email]", FACILITATOR_EMAIL)
-    control.fill("input[name=password]", FACILITATOR_PASSWORD)
-    control.click("button.primary")
+    context, control = signed_in(browser, server.url, viewport={"width": 1440, "height": 900})
     control.click("text=Nouvel atelier")
     control.fill("input[name=title]", "Laboratoire vivant — insertion socioprofessionnelle")
     control.fill("textarea[name=prompts]", "Comment mieux accueillir les étudiant·e·s internationaux·ales dans l'emploi en région ?")
@@ -54,17 +47,22 @@ def sign_in_and_create_workshop(browser, server, groups_kept=3):
 def join_by_code(browser, server, code, nickname, group_label):
     context = browser.new_context(**PHONE)
     phone = context.new_page()
-    phone.goto(f"{server.url}/join")
-    phone.fill("input[name=code]", code.lower())
-    phone.click("button.primary")
-    phone.fill("input[name=nickname]", nickname)
-    phone.check(f"label:has-text('{group_label}') input")
-    phone.click("button.primary")
-    phone.wait_for_url("**/phone")
+    browsing.join_by_code(phone, server.url, code, nickname, group_label)
     phone.wait_for_selector("body[data-live=connected]")
     # Nothing wider than the phone: a wider page makes the browser zoom out.
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
     return context, phone
+
+
+def new_activity_form(control, summary):
+    """Unfolds one of the control view's forms to add an activity."""
+    control.click(".add-activity > summary")  # the three forms wait behind one disclosure
+    control.click(summary)
+
+
+def open_in_agenda(control, named):
+    """Opens the agenda's activity named so."""
+    control.locator("#agenda .agenda-item", has_text=named).locator("button:has-text('Ouvrir')").click()
 
 
 def send_idea(phone, text):
@@ -171,29 +169,33 @@ def test_nothing_is_lost_through_a_dropped_connection_and_a_server_restart(brows
     context.close()
 
 
-def seed_ideas(server, code, texts):
-    """Ideas typed in by many phones, written straight to the server's database."""
-    import subprocess
-    import sys
-
+def on_workshop(server, code, imports, body, lines):
+    """Runs body against the server's database, in the app's context, with
+    `workshop` (the one of this join code) and `lines` on its input."""
     script = (
         "import sys\n"
         "from workshop import create_app\n"
         "from workshop.extensions import db\n"
-        "from workshop.ideas.logic import submit_idea\n"
-        "from workshop.participants.models import Participant\n"
+        f"{imports}"
         "from workshop.workshops.logic import find_by_code\n"
         "app = create_app()\n"
         "with app.app_context():\n"
         f"    workshop = find_by_code({code!r})\n"
-        "    for n, text in enumerate(sys.stdin.read().split('\\n')):\n"
-        "        author = Participant(workshop_id=workshop.id, group_id=workshop.groups[n % len(workshop.groups)].id)\n"
-        "        db.session.add(author)\n"
-        "        db.session.commit()\n"
-        "        submit_idea(author, workshop.current_activity, text, f'seed-{n:06d}')\n"
+        f"{body}"
     )
-    subprocess.run([sys.executable, "-c", script], input="\n".join(texts), text=True, env=server.env,
-                   cwd=Path(__file__).resolve().parent.parent, check=True)
+    run_in_server(server, script, "\n".join(lines))
+
+
+def seed_ideas(server, code, texts):
+    """Ideas typed in by many phones, written straight to the server's database."""
+    on_workshop(server, code, "from workshop.ideas.logic import submit_idea\n"
+                              "from workshop.participants.models import Participant\n",
+                "    for n, text in enumerate(sys.stdin.read().split('\\n')):\n"
+                "        group = workshop.groups[n % len(workshop.groups)]\n"
+                "        author = Participant(workshop_id=workshop.id, group_id=group.id)\n"
+                "        db.session.add(author)\n"
+                "        db.session.commit()\n"
+                "        submit_idea(author, workshop.current_activity, text, f'seed-{n:06d}')\n", texts)
 
 
 def ccc_ideas(count):
@@ -259,12 +261,11 @@ def test_four_phones_vote_with_dots_and_the_facilitator_retains_priorities(brows
     phones = [join_by_code(browser, server, code, f"P{n}", group) for n, group in enumerate(groups)]
 
     control.click("#agenda button:has-text('Fermer')")
-    control.click(".add-activity > summary")  # the three forms wait behind one disclosure
-    control.click(".new-round summary")
+    new_activity_form(control, ".new-round summary")
     control.fill(".new-round input[name=dots]", "3")
     control.fill(".new-round input[name=max_per_item]", "2")
     control.click(".new-round button.primary")
-    control.locator("#agenda .agenda-item", has_text="Quels projets").locator("button:has-text('Ouvrir')").click()
+    open_in_agenda(control, "Quels projets")
 
     # Each phone spends its 3 dots; students favour the first idea, others the second.
     plans = [[0, 0, 2], [1, 1, 3], [0, 0, 1], [1, 2, 3]]
@@ -311,12 +312,11 @@ def test_six_phones_wear_six_hats_and_rotation_changes_them_live(browser, server
     context, control, projector, code = sign_in_and_create_workshop(browser, server)
     groups = ["Étudiant·e international·e", "Employeur / entreprise", "Recherche"] * 2
     phones = [join_by_code(browser, server, code, f"H{n}", group) for n, group in enumerate(groups)]
-    control.click(".add-activity > summary")  # the three forms wait behind one disclosure
-    control.click(".new-round summary >> text=Ajouter une activité des six chapeaux")
+    new_activity_form(control, ".new-round summary >> text=Ajouter une activité des six chapeaux")
     control.fill("textarea[name=subjects]", "Un programme de jumelage étudiant·e–employeur")
     control.select_option("select[name=mode]", "rotation")
     control.click("button:has-text('Ajouter à l')")
-    control.locator("#agenda .agenda-item", has_text="jumelage").locator("button:has-text('Ouvrir')").click()
+    open_in_agenda(control, "jumelage")
 
     def hats_worn():
         worn = []
@@ -350,24 +350,10 @@ def test_six_phones_wear_six_hats_and_rotation_changes_them_live(browser, server
 
 def seed_priorities(server, code, titles):
     """Priorities retained earlier in the session, written to the server's database."""
-    import subprocess
-    import sys
-
-    script = (
-        "import sys\n"
-        "from workshop import create_app\n"
-        "from workshop.extensions import db\n"
-        "from workshop.voting.models import Project\n"
-        "from workshop.workshops.logic import find_by_code\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        f"    workshop = find_by_code({code!r})\n"
-        "    for title in sys.stdin.read().split('\\n'):\n"
-        "        db.session.add(Project(workshop_id=workshop.id, title=title, status='priority'))\n"
-        "    db.session.commit()\n"
-    )
-    subprocess.run([sys.executable, "-c", script], input="\n".join(titles), text=True, env=server.env,
-                   cwd=Path(__file__).resolve().parent.parent, check=True)
+    on_workshop(server, code, "from workshop.voting.models import Project\n",
+                "    for title in sys.stdin.read().split('\\n'):\n"
+                "        db.session.add(Project(workshop_id=workshop.id, title=title, status='priority'))\n"
+                "    db.session.commit()\n", titles)
 
 
 def test_six_phones_rank_three_cells_of_two(browser, server):
@@ -378,12 +364,11 @@ def test_six_phones_rank_three_cells_of_two(browser, server):
     phones = [join_by_code(browser, server, code, f"K{n}", group) for n, group in enumerate(groups)]
     control.reload()
     control.wait_for_selector("body[data-live=connected]")
-    control.click(".add-activity > summary")  # the three forms wait behind one disclosure
-    control.click(".new-round summary >> text=Ajouter l'inscription aux cellules")
+    new_activity_form(control, ".new-round summary >> text=Ajouter l'inscription aux cellules")
     control.select_option(".new-round select[name=mode] >> nth=-1", "ranked")
     control.fill("input[name=capacity]", "2")
     control.click("#new-cells-form button:has-text('Ajouter à l')")
-    control.locator("#agenda .agenda-item", has_text="Cellules").locator("button:has-text('Ouvrir')").click()
+    open_in_agenda(control, "Cellules")
 
     # First choices: three want the first cell, two the second, one the third.
     first_choice = [0, 0, 0, 1, 1, 2]
@@ -419,32 +404,22 @@ def test_six_phones_rank_three_cells_of_two(browser, server):
 
 
 def test_an_orphan_project_is_offered_and_adopted(browser, server):
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parent.parent
-    subprocess.run([sys.executable, "-m", "flask", "create-user", "--email", "coordination@example.org",
-                    "--role", "coordinator", "--password", FACILITATOR_PASSWORD],
-                   env={**server.env, "FLASK_APP": "workshop"}, cwd=root, check=True, capture_output=True)
+    create_account(server.env, "coordination@example.org", FACILITATOR_PASSWORD, role="coordinator")
     context, control, _projector, code = sign_in_and_create_workshop(browser, server)
     seed_priorities(server, code, ["Jumelage étudiant·e–employeur"])
-    subprocess.run([sys.executable, "-c",
-                    "from workshop import create_app\nfrom workshop.extensions import db\n"
-                    "from workshop.voting.models import Project\napp = create_app()\n"
-                    "with app.app_context():\n"
-                    "    p = db.session.query(Project).one(); p.status = 'orphan_candidate'\n"
-                    "    p.description = 'Une foire de l emploi bilingue pour les étudiant·e·s internationaux·ales.'\n"
-                    "    db.session.commit()\n"
-                    "    from workshop.orphans.logic import publish\n"
-                    "    publish(p, True, 'coordination@example.org')\n"], env=server.env, cwd=root, check=True)
+    run_in_server(server,
+                  "from workshop import create_app\nfrom workshop.extensions import db\n"
+                  "from workshop.voting.models import Project\napp = create_app()\n"
+                  "with app.app_context():\n"
+                  "    p = db.session.query(Project).one(); p.status = 'orphan_candidate'\n"
+                  "    p.description = 'Une foire de l emploi bilingue pour les étudiant·e·s internationaux·ales.'\n"
+                  "    db.session.commit()\n"
+                  "    from workshop.orphans.logic import publish\n"
+                  "    publish(p, True, 'coordination@example.org')\n")
     context.close()
 
-    coordination = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = coordination.new_page()
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", "coordination@example.org")
-    page.fill("input[name=password]", FACILITATOR_PASSWORD)
-    page.click("button.primary")
+    coordination, page = signed_in(browser, server.url, "coordination@example.org", FACILITATOR_PASSWORD,
+                                   viewport={"width": 1440, "height": 900})
     page.goto(f"{server.url}/orphans/organisations")
     for name, kind, interests in [("Carrefour jeunesse-emploi", "community", "emploi, foire, étudiants"),
                                   ("Chambre de commerce", "business", "recrutement, employeurs")]:
