@@ -6,14 +6,13 @@ ballot of 30 items, six hats and three cells."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.browsing import join_at, signed_in
 from tests.conftest import base_config, new_app
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+from tests.live_server import FACILITATOR_EMAIL, ServerProcess, create_account, prepare_database
 
 pytestmark = pytest.mark.browser
 
@@ -89,30 +88,13 @@ def session(browser, tmp_path_factory):
     server = ServerProcess(env).start()
     SESSION["workshop"] = seed(env["DATABASE_URL"])
     SESSION["server"] = server
-    facilitator = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
-    page = facilitator.new_page()
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", FACILITATOR_EMAIL)
-    page.fill("input[name=password]", FACILITATOR_PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{server.url}/")
-    subprocess.run([sys.executable, "-m", "flask", "create-user", "--email", COORDINATOR[0], "--name", "Coordination",
-                    "--password", COORDINATOR[1], "--role", "coordinator"], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
-    coordinator = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
-    desk = coordinator.new_page()
-    desk.goto(f"{server.url}/login")
-    desk.fill("input[name=email]", COORDINATOR[0])
-    desk.fill("input[name=password]", COORDINATOR[1])
-    desk.click("button.primary")
-    desk.wait_for_url(f"{server.url}/")
+    laptop = {"viewport": {"width": 1366, "height": 768}, "bypass_csp": True}
+    facilitator, page = signed_in(browser, server.url, **laptop)
+    create_account(env, *COORDINATOR, role="coordinator")
+    coordinator, desk = signed_in(browser, server.url, *COORDINATOR, **laptop)
     phone_context = browser.new_context(**PHONE, bypass_csp=True)
     phone = phone_context.new_page()
-    phone.goto(f"{server.url}/j/{SESSION['workshop']['code']}")
-    phone.fill("input[name=nickname]", "Awa")
-    phone.check("label:has-text('Recherche') input")
-    phone.click("button.primary")
-    phone.wait_for_url("**/phone")
+    join_at(phone, server.url, SESSION["workshop"]["code"], "Awa", "Recherche")
     SESSION.update(facilitator=page, coordinator=desk, phone=phone, env=env)
     yield SESSION
     facilitator.close()
