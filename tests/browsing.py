@@ -65,9 +65,9 @@ def introduce(phone, nickname: str, group: str) -> None:
     phone.wait_for_url("**/phone")
 
 
-def run_in_server(server, script: str, stdin: str = "") -> str:
+def run_in_server(server, script: str, stdin: str = "", args: tuple[str, ...] = ()) -> str:
     """Runs a Python script against the server's database (its environment); returns what it prints."""
-    return subprocess.run([sys.executable, "-c", script], input=stdin, text=True, env=server.env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-c", script, *args], input=stdin, text=True, env=server.env, cwd=ROOT,
                           check=True, stdout=subprocess.PIPE).stdout
 
 

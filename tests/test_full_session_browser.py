@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
+from tests.browsing import signed_in
 from tests.live_server import Phone
 from tests.projector_checks import clipped_items, smallest_font_px, untold_hidden
 from tests.session_data import IDEAS, QUESTIONS
@@ -139,12 +140,7 @@ def check_projector(projector, name: str) -> float:
 
 
 def create_workshop_with_questions(browser, server):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    control = context.new_page()
-    control.goto(f"{server.url}/login")
-    control.fill("input[name=email]", "animation@example.org")
-    control.fill("input[name=password]", "a long enough password")
-    control.click("button.primary")
+    context, control = signed_in(browser, server.url, viewport={"width": 1440, "height": 900})
     control.goto(f"{server.url}/workshops/new")
     control.fill("input[name=title]", "Laboratoire vivant — séance d'automne")
     control.fill("textarea[name=prompts]", "\n".join(QUESTIONS))

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browsing import sign_in
 from tests.conftest import base_config, ccc_proposals, missing_service, new_app
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+from tests.live_server import FACILITATOR_EMAIL, ServerProcess, prepare_database
 from tests.test_reports import add_hats_and_cells, build_session
 
 pytestmark = pytest.mark.browser
@@ -22,8 +23,6 @@ SCREENSHOT = Path(os.environ.get("REPORT_SCREENSHOT", "/tmp/report.png"))
 PDF = Path(os.environ.get("REPORT_PDF", "/tmp/report.pdf"))
 THEME_LABELS = {"SE_NOURRIR": "Se nourrir", "SE_DEPLACER": "Se déplacer", "PRODUIRE": "Produire et travailler",
                 "SE_LOGER": "Se loger", "CONSOMMER": "Consommer", "CONSTITUTION": "Constitution"}
-
-
 
 
 def offer_the_first_orphan(workshop):
@@ -91,11 +90,7 @@ def test_the_report_renders_and_prints_to_a_multi_page_pdf(browser, server):
     violations = []
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text or "Refused to" in message.text else None)
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", FACILITATOR_EMAIL)
-    page.fill("input[name=password]", FACILITATOR_PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{server.url}/")
+    sign_in(page, server.url)
     response = page.goto(f"{server.url}/w/{server.workshop_id}/report")
     assert response.status == 200
 

@@ -624,8 +624,9 @@ def test_after_retaining_the_pushed_forms_offer_the_priorities(app, facilitator_
 
 @pytest.mark.browser
 def test_the_vote_form_shows_its_types_fields_and_an_open_form_is_never_replaced(tmp_path, browser):
+    from tests.browsing import signed_in
     from tests.conftest import base_config, new_app
-    from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD, ServerProcess, prepare_database
+    from tests.live_server import FACILITATOR_EMAIL, ServerProcess, prepare_database
     from workshop.accounts.models import User
 
     env = prepare_database(tmp_path)
@@ -637,12 +638,7 @@ def test_the_vote_form_shows_its_types_fields_and_an_open_form_is_never_replaced
         workshop_id, first_id = workshop.id, workshop.activities[0].id
     server = ServerProcess(env, extra_env={"FEATURES_ON_ARRIVAL": "0"}).start(timeout=60)
     try:
-        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        page.goto(f"{server.url}/login")
-        page.fill("input[name=email]", FACILITATOR_EMAIL)
-        page.fill("input[name=password]", FACILITATOR_PASSWORD)
-        page.click("button.primary")
-        page.wait_for_load_state("networkidle")
+        _, page = signed_in(browser, server.url, viewport={"width": 1366, "height": 768})
         page.goto(f"{server.url}/w/{workshop_id}/control")
         page.wait_for_selector("body[data-live=connected]", state="attached")
         if page.locator("details.add-activity > summary").count():

@@ -5,17 +5,13 @@ dialog; both are watched on every page."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.live_server import FACILITATOR_EMAIL, FACILITATOR_PASSWORD
-from tests.test_browser import PHONE, PROJECTOR
+from tests.browsing import PHONE, PROJECTOR, run_in_server, sign_in
+from tests.live_server import FACILITATOR_EMAIL
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent
 
 PAYLOADS = [
     '<script>window.__pwned=1</script>',
@@ -97,9 +93,7 @@ with app.app_context():
 
 
 def run(server, script, *args, stdin=""):
-    out = subprocess.run([sys.executable, "-c", script, *args], input=stdin, text=True, env=server.env,
-                         cwd=ROOT, capture_output=True, check=True)
-    return out.stdout
+    return run_in_server(server, script, stdin, args)
 
 
 def watched(context):
@@ -116,14 +110,11 @@ def assert_inert(page, where):
     assert page.locator("iframe").count() == 0, where
 
 
-def test_hostile_text_everywhere_stays_text(browser, server):  # noqa: F811
+def test_hostile_text_everywhere_stays_text(browser, server):
     seeded = json.loads(run(server, SEED, stdin=json.dumps({"email": FACILITATOR_EMAIL, "x": PAYLOADS})))
     facilitator = browser.new_context(viewport=PROJECTOR)
     control = watched(facilitator)
-    control.goto(f"{server.url}/login")
-    control.fill("input[name=email]", FACILITATOR_EMAIL)
-    control.fill("input[name=password]", FACILITATOR_PASSWORD)
-    control.click("button.primary")
+    sign_in(control, server.url)
     phone_context = browser.new_context(**PHONE)
     phone = watched(phone_context)
     phone.goto(f"{server.url}/j/{seeded['code']}")
@@ -148,10 +139,7 @@ def test_hostile_text_everywhere_stays_text(browser, server):  # noqa: F811
     # The coordinator's screens and the partners' public catalogue.
     coordinator_context = browser.new_context(viewport=PROJECTOR)
     coordinator = watched(coordinator_context)
-    coordinator.goto(f"{server.url}/login")
-    coordinator.fill("input[name=email]", "coordination@example.org")
-    coordinator.fill("input[name=password]", "a long enough password")
-    coordinator.click("button.primary")
+    sign_in(coordinator, server.url, "coordination@example.org", "a long enough password")
     for url in ("/orphans", f"/orphans/projects/{seeded['orphan']}", f"/orphans/organisations/{seeded['partner']}",
                 "/orphans/organisations", "/program", "/catalogue", f"/w/{seeded['workshop']}/report"):
         assert coordinator.goto(f"{server.url}{url}").status == 200, url
