@@ -26,7 +26,10 @@ for its answer, latency is then 64 / throughput by Little's law), or
 `--rate R`, R votes a second offered by all phones at random times, as a
 forum's room votes (latency counted from when each vote was due).
 `--join-over S` spreads the joins over S seconds, as a room scanning a code,
-each phone posting as soon as its form is there.
+each phone posting as soon as its form is there. `--sockets`: then each phone
+goes live as live.js does (its socket connects and watches the phones' room,
+and fetches its panel again only if a push went out since its page), all at
+once; live p95 is that step, and its server CPU counts in the join's.
 
 PostgreSQL runs in a scratch schema of its own, dropped afterwards.
 """
@@ -58,6 +61,7 @@ from tests.live_server import (  # noqa: E402
 )
 
 SCORES = re.compile(r'class="result[^"]*" data-score="(\d+)"')
+PUSHES = re.compile(r'data-pushes="(\d+)"')
 PROJECTS = re.compile(r'name="project" value="(\d+)"|data-move="1" data-project="(\d+)"')
 
 
@@ -80,6 +84,8 @@ class Voter:
         self.base, self.code, self.index = base, code, index
         self.http = new_http_session()
         self.token = self.form = ""
+        self.pushes: int | None = None
+        self.socket = None
         self.seq = 0
 
     async def open_form(self) -> float:
@@ -100,7 +106,26 @@ class Voter:
             page = await response.text()
         took = time.perf_counter() - started
         self.token = CSRF_HEADER.search(page).group(1)
+        pushes = PUSHES.search(page)
+        self.pushes = int(pushes.group(1)) if pushes else None
         return took
+
+    async def go_live(self, workshop_id: int) -> tuple[float, bool]:
+        """What live.js does next: a socket watching the phones' room, naming the
+        pushes its page had seen, and the panel fetched again unless the server
+        says none went out since. Returns (seconds, whether it re-rendered)."""
+        import socketio
+
+        started = time.perf_counter()
+        room = {"workshop": workshop_id, "audience": "phones", "lang": "fr"}
+        self.socket = socketio.AsyncClient()
+        await self.socket.connect(self.base, headers={"Cookie": cookie_header(self.http)}, transports=["websocket"],
+                                  auth=room)
+        answer = await self.socket.call("watch", room if self.pushes is None else {**room, "pushes": self.pushes})
+        if not answer.get("fresh"):
+            async with self.http.get(f"{self.base}/j/{self.code}/panel") as response:
+                await response.read()
+        return time.perf_counter() - started, not answer.get("fresh")
 
     async def join(self, after: float = 0.0) -> tuple[float, float]:
         """Form then join, back to back, `after` seconds from now."""
@@ -117,7 +142,7 @@ class Voter:
 
 
 async def scenario(base: str, kind: str, phones: int, items: int, changes: int, rate: float | None,
-                   join_over: float, server_pid: int) -> dict:
+                   join_over: float, server_pid: int, sockets: bool = False) -> dict:
     import socketio
 
     facilitator, workshop_id, code = await facilitator_opens_workshop(base, "Budget participatif")
@@ -160,6 +185,10 @@ async def scenario(base: str, kind: str, phones: int, items: int, changes: int, 
         # nicknames typed, every phone taps Join at the same instant.
         form_times = await asyncio.gather(*(v.open_form() for v in voters))
         join_times = await asyncio.gather(*(v.tap_join() for v in voters))
+    live_times, refreshed = [], 0
+    if sockets:  # each phone goes live as live.js does, all at once
+        went_live = await asyncio.gather(*(v.go_live(workshop_id) for v in voters))
+        live_times, refreshed = [took for took, _ in went_live], sum(again for _, again in went_live)
     joins_elapsed = time.perf_counter() - joined_at
     join_cpu = cpu_seconds(server_pid) - join_cpu
     async with voters[0].http.get(f"{base}/j/{code}/panel") as response:
@@ -222,6 +251,7 @@ async def scenario(base: str, kind: str, phones: int, items: int, changes: int, 
         await asyncio.sleep(0.02)
     fresh = next((t for t, n in shown if n == expected and t >= last_ack), None)
     await projector.disconnect()
+    await asyncio.gather(*(v.socket.disconnect() for v in voters if v.socket))
     await asyncio.gather(*(v.http.close() for v in voters), facilitator.close())
     ok = statuses.count(200)
     return {
@@ -229,7 +259,8 @@ async def scenario(base: str, kind: str, phones: int, items: int, changes: int, 
         "refused": sum(1 for s in statuses if s == 422), "errors": sum(1 for s in statuses if s not in (200, 422)),
         "p50_ms": statistics.median(latencies) * 1000, "p95_ms": percentile(latencies, 95) * 1000,
         "max_ms": max(latencies) * 1000, "join_p95_ms": percentile(join_times, 95) * 1000,
-        "form_p95_ms": percentile(form_times, 95) * 1000,
+        "form_p95_ms": percentile(form_times, 95) * 1000, "live_p95_ms": percentile(live_times, 95) * 1000,
+        "refreshed": refreshed,
         "joins_per_s": phones / joins_elapsed, "fresh_ms": (fresh - last_ack) * 1000 if fresh else float("nan"),
         "accepted": ok, "vote_cpu_ms": vote_cpu / max(1, len(statuses)) * 1000,
         "join_cpu_ms": join_cpu / phones * 1000,
@@ -248,7 +279,7 @@ def run_one(args, kind: str, phones: int) -> dict:
                                                      "JOIN_LIMIT": "100000 per minute"}).start()
         stack.callback(server.stop)
         return asyncio.run(scenario(server.url, kind, phones, args.items, args.changes, args.rate,
-                                    args.join_over, server.process.pid))
+                                    args.join_over, server.process.pid, args.sockets))
 
 
 def main() -> None:
@@ -262,22 +293,25 @@ def main() -> None:
                              "without it, phones vote as fast as answers come (the ceiling)")
     parser.add_argument("--join-over", type=float, default=0.0,
                         help="seconds over which phones arrive, at random (0: all at once)")
+    parser.add_argument("--sockets", action="store_true",
+                        help="after joining, each phone connects its socket and watches, as live.js does "
+                             "(live p95: from the page to watching; panels rendered again; their CPU counts as the join's)")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     database = "PostgreSQL" if args.database_url else "SQLite"
     offered = f"{args.rate:.0f}/s offered" if args.rate else "as fast as answered"
     offered += f", joins over {args.join_over:g} s" if args.join_over else ", joins at once"
     print("| database | vote | phones | items | pace | votes | votes/s | vote p50 (ms) | vote p95 (ms) | slowest (ms) "
-          "| refused | errors | server CPU per vote (ms) | form p95 (ms) | join p95 (ms) | server CPU per join (ms) "
-          "| projector fresh after last vote (ms) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| refused | errors | server CPU per vote (ms) | form p95 (ms) | join p95 (ms) | live p95 (ms) | panels again "
+          "| server CPU per join (ms) | projector fresh after last vote (ms) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for kind in args.kinds:
         for phones in args.phones:
             r = run_one(args, kind, phones)
             print(f"| {database} | {kind} | {r['phones']} | {r['items']} | {offered} | {r['votes']} | "
                   f"{r['votes_per_s']:.0f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} | "
                   f"{r['refused']} | {r['errors']} | {r['vote_cpu_ms']:.1f} | {r['form_p95_ms']:.0f} | {r['join_p95_ms']:.0f} | "
-                  f"{r['join_cpu_ms']:.1f} | {r['fresh_ms']:.0f} |", flush=True)
+                  f"{r['live_p95_ms']:.0f} | {r['refreshed'] if args.sockets else '–'} | {r['join_cpu_ms']:.1f} | {r['fresh_ms']:.0f} |", flush=True)
 
 
 if __name__ == "__main__":
