@@ -9,7 +9,7 @@ from tests.conftest import join, joined_phones, open_first_activity
 from workshop import live
 from workshop.extensions import socketio
 
-PUSHES = re.compile(r'data-pushes="(\d+)"')
+PUSHES = re.compile(r'data-pushes="([0-9a-f]+:\d+)"')
 
 
 def watch(app, http_client, workshop, pushes=None):
@@ -21,8 +21,8 @@ def watch(app, http_client, workshop, pushes=None):
         return client.emit("watch", room, callback=True)
 
 
-def pushes_on(page) -> int:
-    return int(PUSHES.search(page.get_data(as_text=True)).group(1))
+def pushes_on(page) -> str:
+    return PUSHES.search(page.get_data(as_text=True)).group(1)
 
 
 def test_a_room_joining_at_once_needs_no_second_render_of_the_panel(app, workshop, facilitator_client):
@@ -56,9 +56,14 @@ def test_a_push_between_the_page_and_the_watch_makes_the_phone_refresh(app, work
 
 def test_a_watch_without_a_count_or_with_a_wrong_one_refreshes(app, workshop, phone):
     assert watch(app, phone, workshop)["fresh"] is False  # a reconnect sends none
-    assert watch(app, phone, workshop, "3")["fresh"] is False
+    now = live.pushes_so_far("phones")
+    process, count = now.split(":")
+    assert watch(app, phone, workshop, now)["fresh"] is True
+    assert watch(app, phone, workshop, f"{process}:{int(count) + 1}")["fresh"] is False
+    # A page kept from an earlier server, whose count was the same: not current.
+    assert watch(app, phone, workshop, f"{'0' * len(process)}:{count}")["fresh"] is False
+    assert watch(app, phone, workshop, int(count))["fresh"] is False
     assert watch(app, phone, workshop, True)["fresh"] is False
-    assert watch(app, phone, workshop, live.pushes_so_far("phones") + 1)["fresh"] is False
 
 
 def test_with_several_workers_pages_carry_no_count(app, workshop, phone):
@@ -126,3 +131,28 @@ def test_the_watch_after_its_connect_is_not_checked_twice_but_any_other_is(app, 
             event.remove(db.engine, "before_cursor_execute", count)
     assert first == 0 and again >= 1
     assert projector == {"ok": False, "error": "forbidden"}
+
+
+def test_a_watch_long_after_its_connect_is_checked(app, workshop, phone, monkeypatch):
+    """The connect's check is trusted only for a watch that follows at once
+    (live.js watches as soon as it is connected); later, someone may have been
+    removed, so the room is checked again."""
+    from sqlalchemy import event
+
+    from workshop.extensions import db
+
+    monkeypatch.setattr(live, "MAY_WATCH_FOR", 0.0)
+    room = {"workshop": workshop.id, "audience": "phones", "lang": "fr"}
+    with app.app_context():
+        client = socketio.test_client(app, flask_test_client=phone, auth=room)
+        statements = []
+
+        def count(*_args):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.emit("watch", room, callback=True)["ok"]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert statements

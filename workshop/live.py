@@ -85,7 +85,7 @@ def _capped(address: str) -> bool:
 
 
 _SAYS_WHO = "workshop.says_who"
-_MAY_WATCH = "workshop.may_watch"  # (workshop id, audience) the connect allowed
+_MAY_WATCH = "workshop.may_watch"  # (workshop id, audience, when) the connect allowed
 
 
 def says_who_it_is() -> bool:
@@ -94,9 +94,9 @@ def says_who_it_is() -> bool:
 
     Asked three times of one WebSocket handshake (before the upgrade, at the
     Engine.IO handshake, at the Socket.IO connect), all on the same request
-    environ: answered once and kept there. A third of a joining phone's socket
-    cost was asking again; a later event on the socket does not read it
-    (`watch` checks the room itself)."""
+    environ: answered once and kept there until the Socket.IO connect, the last
+    of the three, uses it (a joining phone's socket asked three times before).
+    `watch` checks the room itself."""
     known = request.environ.get(_SAYS_WHO)
     if known is None:
         known = request.environ[_SAYS_WHO] = _says_who()
@@ -166,14 +166,17 @@ def connect(auth=None):
     refused here. Clients without auth are told apart at `watch`."""
     from socketio.exceptions import ConnectionRefusedError
 
-    if not says_who_it_is():
+    who = says_who_it_is()
+    # The last of the handshake's three asks: a later connect on this session asks again.
+    request.environ.pop(_SAYS_WHO, None)
+    if not who:
         raise ConnectionRefusedError("unauthorized")
     if auth is not None:
         named = named_room(auth)
         if named is None or not may_watch_named(auth):
             raise ConnectionRefusedError("forbidden")
         # What live.js watches next is this room: checked now, not again (see watch).
-        request.environ[_MAY_WATCH] = named[:2]
+        request.environ[_MAY_WATCH] = (*named[:2], time.monotonic())
     address = _address()
     mine = _sockets_by_address.setdefault(address, set())
     if _capped(address) and len(mine) >= current_app.config["SOCKETS_PER_ADDRESS"]:
@@ -219,12 +222,14 @@ def _close_if_not_watching(app, sid: str, after: float) -> None:
 _pushes: dict[str, int] = {}
 
 
-def pushes_so_far(audience: str) -> int | None:
-    """How many pushes `audience` has had, for a page about to read the
-    database; None with several workers (the page then always refreshes)."""
+def pushes_so_far(audience: str) -> str | None:
+    """The pushes `audience` has had in this process, for a page about to read
+    the database: "<process>:<count>", so that a page kept from an earlier
+    server (restarted since, its count back at 0) is never taken for current.
+    None with several workers (the page then always refreshes)."""
     if current_app.config["SOCKETIO_MESSAGE_QUEUE"]:
         return None
-    return _pushes.get(audience, 0)
+    return f"{WORKER}:{_pushes.get(audience, 0)}"
 
 
 def _count_pushes(audiences: Iterable[str]) -> None:
@@ -233,9 +238,20 @@ def _count_pushes(audiences: Iterable[str]) -> None:
 
 
 def nothing_pushed_since(audience: str, seen: object) -> bool:
-    """True when the page that counted `seen` pushes has missed none."""
+    """True when the page that saw `seen` (pushes_so_far) has missed no push."""
     now = pushes_so_far(audience)
-    return now is not None and isinstance(seen, int) and not isinstance(seen, bool) and seen == now
+    return now is not None and seen == now
+
+
+MAY_WATCH_FOR = 2.0  # seconds: live.js watches as soon as it is connected
+
+
+def _allowed_at_connect(workshop_id: int, audience: str) -> bool:
+    """The connect checked this very room a moment ago (once: a later or second
+    watch is checked again, as someone may have been removed since)."""
+    allowed = request.environ.pop(_MAY_WATCH, None)
+    return (allowed is not None and allowed[:2] == (workshop_id, audience)
+            and time.monotonic() - allowed[2] < MAY_WATCH_FOR)
 
 
 @socketio.on("watch")
@@ -245,7 +261,7 @@ def watch(data):
         return {"ok": False, "error": "bad_request"}
     workshop_id, audience, lang = named
     # The room the connect was allowed a moment ago, once; any other watch is checked.
-    if request.environ.pop(_MAY_WATCH, None) != (workshop_id, audience):
+    if not _allowed_at_connect(workshop_id, audience):
         workshop = db.session.get(Workshop, workshop_id)
         if workshop is None or not may_watch(workshop, audience):
             return {"ok": False, "error": "forbidden"}

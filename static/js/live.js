@@ -94,7 +94,7 @@
   // The pushes this page's audience had had when the page was rendered: on the
   // first connect, the server says whether any went out since (answer.fresh);
   // if none, the page is the current state and needs no second render.
-  let pushesSeen = body.dataset.pushes === undefined ? null : Number(body.dataset.pushes);
+  let pushesSeen = body.dataset.pushes === undefined ? null : body.dataset.pushes;
   function connected() {
     // "connected" once the screen shows the database's current state.
     body.dataset.live = "connected";

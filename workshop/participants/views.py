@@ -133,7 +133,7 @@ def phone(code: str):
     return phone_page(participant.workshop, participant, pushes_seen)
 
 
-def phone_page(workshop: Workshop, participant, pushes_seen: int | None):
+def phone_page(workshop: Workshop, participant, pushes_seen: str | None):
     """The phone's page, in the workshop's language (set by the guard or the join).
     `pushes_seen`: the phones' pushes counted before the request read the database,
     so that live.js skips re-rendering the panel it has if none went out since."""
