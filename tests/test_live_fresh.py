@@ -103,33 +103,41 @@ def test_a_handshake_asks_who_the_phone_is_once(app, workshop, phone, monkeypatc
     assert asked == [1, 1]
 
 
-def test_the_watch_after_its_connect_is_not_checked_twice_but_any_other_is(app, workshop, phone):
-    """live.js connects naming its room (auth, checked) and watches that room at
-    once: the watch reads nothing more. A second watch, or a watch of another
-    room, is checked again (a phone may not watch the projector)."""
+def watches_after_connect(app, phone, room, watches):
+    """A socket connected naming `room` (as live.js does), then each of
+    `watches` emitted in turn: [(answer, SQL statements it ran)]."""
     from sqlalchemy import event
 
     from workshop.extensions import db
 
-    room = {"workshop": workshop.id, "audience": "phones", "lang": "fr"}
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    answers = []
     with app.app_context():
         client = socketio.test_client(app, flask_test_client=phone, auth=room)
         assert client.is_connected()
-        statements = []
-
-        def count(*_args):
-            statements.append(1)
-
         event.listen(db.engine, "before_cursor_execute", count)
         try:
-            assert client.emit("watch", room, callback=True)["ok"]
-            first = len(statements)
-            assert client.emit("watch", room, callback=True)["ok"]
-            again = len(statements) - first
-            projector = client.emit("watch", {**room, "audience": "projector"}, callback=True)
+            for watched in watches:
+                before = len(seen)
+                answers.append((client.emit("watch", watched, callback=True), len(seen) - before))
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
-    assert first == 0 and again >= 1
+    return answers
+
+
+def test_the_watch_after_its_connect_is_not_checked_twice_but_any_other_is(app, workshop, phone):
+    """live.js connects naming its room (auth, checked) and watches that room at
+    once: the watch reads nothing more. A second watch, or a watch of another
+    room, is checked again (a phone may not watch the projector)."""
+    room = {"workshop": workshop.id, "audience": "phones", "lang": "fr"}
+    (first, read_first), (again, read_again), (projector, _) = watches_after_connect(
+        app, phone, room, [room, room, {**room, "audience": "projector"}])
+    assert first["ok"] and again["ok"]
+    assert read_first == 0 and read_again >= 1
     assert projector == {"ok": False, "error": "forbidden"}
 
 
@@ -137,22 +145,7 @@ def test_a_watch_long_after_its_connect_is_checked(app, workshop, phone, monkeyp
     """The connect's check is trusted only for a watch that follows at once
     (live.js watches as soon as it is connected); later, someone may have been
     removed, so the room is checked again."""
-    from sqlalchemy import event
-
-    from workshop.extensions import db
-
     monkeypatch.setattr(live, "MAY_WATCH_FOR", 0.0)
     room = {"workshop": workshop.id, "audience": "phones", "lang": "fr"}
-    with app.app_context():
-        client = socketio.test_client(app, flask_test_client=phone, auth=room)
-        statements = []
-
-        def count(*_args):
-            statements.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert client.emit("watch", room, callback=True)["ok"]
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-    assert statements
+    [(answer, read)] = watches_after_connect(app, phone, room, [room])
+    assert answer["ok"] and read >= 1
