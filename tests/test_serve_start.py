@@ -1,10 +1,12 @@
-"""What the server does at start, before the first room arrives."""
+"""What the server does at start, before the first room arrives. (Not by
+importing workshop.serve: it patches the standard library for gevent, and
+the rest of the tests' threads with it.)"""
 
 from __future__ import annotations
 
 from flask_babel import force_locale, gettext
 
-from workshop.serve import load_templates_and_catalogues
+from workshop.templating import load_all
 
 
 def test_every_template_is_compiled_and_every_catalogue_read_at_start(app):
@@ -13,10 +15,19 @@ def test_every_template_is_compiled_and_every_catalogue_read_at_start(app):
     environment's cache before the first request, and both catalogues are read."""
     environment = app.jinja_env
     environment.cache.clear()
-    load_templates_and_catalogues(app)
+    load_all(app)
     names = [name for name in environment.list_templates() if name.endswith(".html")]
     assert len(names) > 100  # the whole tree, not one folder
     compiled = {key[1] for key in environment.cache.keys()}
     assert set(names) <= compiled, sorted(set(names) - compiled)[:5]
     with app.test_request_context(), force_locale("fr"):
         assert gettext("Leave the workshop…") != "Leave the workshop…"  # the French catalogue, ready
+
+
+def test_no_test_patches_the_standard_library_for_gevent():
+    """Importing workshop.serve patches threading for gevent: in the tests'
+    process that turned the grouping's worker threads into greenlets, and a
+    test of two groupings at once waited on its lock for ever."""
+    from gevent import monkey
+
+    assert not monkey.is_module_patched("threading")

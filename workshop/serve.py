@@ -24,7 +24,7 @@ import gevent  # noqa: E402
 from gevent import pywsgi  # noqa: E402
 from geventwebsocket.handler import WebSocketHandler  # noqa: E402
 
-from workshop import create_app, venue  # noqa: E402
+from workshop import create_app, templating, venue  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -184,27 +184,6 @@ def count_cores_once() -> None:
         log.warning("could not count the CPU cores at start", exc_info=True)
 
 
-def load_templates_and_catalogues(app) -> None:
-    """Compile every template and read each language's catalogue at start.
-
-    Jinja compiles a template the first time it is rendered: the first room
-    to join paid for the join form, the phone page and the stage fragments
-    with every phone waiting (64 phones joining at once: p95 about 60 ms
-    higher on a fresh server than on a warm one). Done before settle_memory,
-    so the compiled code is frozen out of the garbage collector's walks too."""
-    from flask_babel import force_locale, get_translations
-
-    from workshop.i18n import LANGUAGES
-
-    with app.app_context():
-        for name in app.jinja_env.list_templates(extensions=["html"]):
-            app.jinja_env.get_template(name)
-    with app.test_request_context():
-        for language in LANGUAGES:
-            with force_locale(language):
-                get_translations()
-
-
 def settle_memory() -> None:
     """Fewer, shorter pauses for Python's garbage collector.
 
@@ -231,7 +210,7 @@ def main() -> None:
         from workshop.accounts.logic import has_any_user
 
         first_run = not has_any_user()
-    load_templates_and_catalogues(app)
+    templating.load_all(app)
     settle_memory()
     addresses = venue.lan_addresses() if host in venue.ALL_INTERFACES else []
     for line in venue.banner_lines(host, port, addresses, first_run, app.config["PUBLIC_URL"]):

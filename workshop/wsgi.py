@@ -15,9 +15,12 @@ from gevent import monkey
 if not monkey.is_module_patched("socket"):
     monkey.patch_all()
 
-from workshop import create_app  # noqa: E402
-from workshop.serve import load_templates_and_catalogues, settle_memory  # noqa: E402
+from workshop import (
+    create_app,  # noqa: E402
+    templating,  # noqa: E402
+)
+from workshop.serve import settle_memory  # noqa: E402
 
 app = create_app()
-load_templates_and_catalogues(app)
+templating.load_all(app)
 settle_memory()
