@@ -15,10 +15,7 @@ from gevent import monkey
 if not monkey.is_module_patched("socket"):
     monkey.patch_all()
 
-from workshop import (
-    create_app,  # noqa: E402
-    templating,  # noqa: E402
-)
+from workshop import create_app, templating  # noqa: E402
 from workshop.serve import settle_memory  # noqa: E402
 
 app = create_app()
