@@ -61,7 +61,7 @@ from tests.live_server import (  # noqa: E402
 )
 
 SCORES = re.compile(r'class="result[^"]*" data-score="(\d+)"')
-PUSHES = re.compile(r'data-pushes="(\d+)"')
+PUSHES = re.compile(r'data-pushes="([^"]+)"')
 PROJECTS = re.compile(r'name="project" value="(\d+)"|data-move="1" data-project="(\d+)"')
 
 
@@ -84,7 +84,7 @@ class Voter:
         self.base, self.code, self.index = base, code, index
         self.http = new_http_session()
         self.token = self.form = ""
-        self.pushes: int | None = None
+        self.pushes: str | None = None
         self.socket = None
         self.seq = 0
 
@@ -107,7 +107,7 @@ class Voter:
         took = time.perf_counter() - started
         self.token = CSRF_HEADER.search(page).group(1)
         pushes = PUSHES.search(page)
-        self.pushes = int(pushes.group(1)) if pushes else None
+        self.pushes = pushes.group(1) if pushes else None
         return took
 
     async def go_live(self, workshop_id: int) -> tuple[float, bool]:
