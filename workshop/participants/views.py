@@ -11,7 +11,7 @@ from workshop.guards import facilitated, guessing_too_much, joined, reads_a_code
 from workshop.hats import pushes as hats_pushes
 from workshop.i18n import speak
 from workshop.ideas import logic as ideas
-from workshop.participants import logic, pushes
+from workshop.participants import logic, phone_pages, pushes
 from workshop.workshops import logic as workshops
 from workshop.workshops.models import Workshop
 
@@ -139,8 +139,11 @@ def phone_page(workshop: Workshop, participant, pushes_seen: str | None):
     so that live.js skips re-rendering the panel it has if none went out since."""
     # Its own address, which the page may not be at: a join answers with it.
     page_url = url_for("participants.phone", code=workshop.join_code)
-    return render_template("participants/phone.html", workshop=workshop, participant=participant, page_url=page_url,
-                           pushes_seen=pushes_seen)
+    who = participant.nickname or _("anonymous")
+    if participant.group:
+        who = f"{who} · {participant.group.name}"
+    return phone_pages.page(workshop, who, pushes_seen, lambda **personal: render_template(
+        "participants/phone.html", workshop=workshop, page_url=page_url, pushes_seen=pushes_seen, **personal))
 
 
 @bp.get("/j/<code>/panel")
