@@ -73,10 +73,16 @@ def facilitated_activity(workshop_id: int, activity_id: int):
 
 def found_or_404(read: Callable[..., Part], *within: typing.Any) -> Part:
     """What `read(*within)` finds (a part of a workshop, a force of a field).
-    A feature refuses what is not there: to the reader, no such page."""
+    A feature refuses what is not there with an "unknown_*" code: to the
+    reader, no such page (404). A read must refuse another workshop's part the
+    same way, so that a 404 never tells it exists. Any other refusal (closed,
+    not allowed) goes up with its own status and message (workshop/errors.py),
+    rather than passing for a missing page."""
     try:
         return read(*within)
-    except Refused:
+    except Refused as refusal:
+        if not refusal.unknown:
+            raise
         abort(404)
 
 

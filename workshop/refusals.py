@@ -8,6 +8,9 @@ function of those numbers for a plural. Views either let the refusal go up
 area), or catch it to show `error.message()` in their own
 fragment (a form shown again with what was typed).
 
+A code starting with "unknown_" says the thing asked for is not there (or is
+another workshop's): guards.found_or_404 answers those, and only those, 404.
+
 tests/test_code_rules.py checks that every code raised has its message.
 """
 
@@ -18,6 +21,9 @@ from typing import Any, ClassVar, TypeAlias
 
 from flask_babel import LazyString
 from flask_babel import gettext as _
+
+# The prefix of the codes that mean "no such thing" (Refused.unknown).
+UNKNOWN = "unknown_"
 
 # A message: a lazy string, or a function of the refusal's params (plurals).
 Message: TypeAlias = LazyString | Callable[..., str]
@@ -34,6 +40,13 @@ class Refused(ValueError):
         super().__init__(code)
         self.code = code
         self.params = params
+
+    @property
+    def unknown(self) -> bool:
+        """The thing asked for is not there (or not the asker's to see): codes
+        "unknown_*" ("unknown_idea"), which a read answers as no such page
+        (guards.found_or_404). Other refusals keep their own status and message."""
+        return self.code.startswith(UNKNOWN)
 
     def message(self) -> str:
         entry = self.messages.get(self.code)
