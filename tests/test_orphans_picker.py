@@ -138,3 +138,97 @@ def test_the_board_at_50000_organisations_links_an_interest_through_a_picker(coo
     db.session.expire_all()
     adoption = db.session.get(Adoption, db.session.get(type(interest), interest.id).confirmed_adoption_id)
     assert adoption.organisation_id == crowd["CÉGEP de Chicoutimi"]
+
+
+# --- the stored fold: one LIKE on indexed rows, the same choices as folding every name ---------
+
+TRICKY_NAMES = ["École Saint-Jean", "ecole st-jean", "St-Jean-Baptiste", "Saint Jean", "ÉCOLE  du   Lac",
+                "Cœur de l'Œuvre", "ﬁnance solidaire", "A%C Conseil", "A-C", "Abc", "a_c", "ab c", "abc",
+                "AB-C", "50 % Solidaire", "Club 50", "L'Anse-Saint-Jean", "Ecole"]
+SEARCHES = ["", "  ", "ecole", "ÉCOLE", "Écol", "st-jean", "st jean", "ST—JEAN", "saint jean", "saint-jean",
+            "l'anse", "lanse", "finance", "oeuvre", "uvre", "%", "a%c", "a_c", "_", "ab c", "abc", "50%", "c", "zzz"]
+
+
+def choices_as_before(names: dict[str, int], search: str) -> list[int]:
+    """The picker before the stored fold: every name folded in Python, sorted by fold then id."""
+    wanted = logic.folded(search)
+    return [i for _, i in sorted((logic.folded(name), i) for name, i in names.items() if wanted in logic.folded(name))]
+
+
+def saved(name: str) -> Organisation:
+    return logic.save_organisation(None, {"name": name, "kind": "community"})
+
+
+def test_the_stored_fold_finds_what_folding_every_name_found(app):
+    names = {name: saved(name).id for name in TRICKY_NAMES}
+    for search in SEARCHES:
+        expected = choices_as_before(names, search)
+        assert [o.id for o in logic.picked_organisations(search, per_page=100).organisations] == expected, search
+        second_page = logic.picked_organisations(search, page=2, per_page=3)
+        shown = 2 if len(expected) > 3 else 1  # a page past the end shows the last one
+        assert [o.id for o in second_page.organisations] == expected[(shown - 1) * 3:shown * 3], search
+        assert second_page.total == len(expected)
+    found = {search: {o.name for o in logic.picked_organisations(search, per_page=100).organisations}
+             for search in ("ecole", "st-jean", "saint jean", "a%c", "a_c", "zzz")}
+    assert found["ecole"] == {"École Saint-Jean", "ecole st-jean", "ÉCOLE du Lac", "Ecole"}  # spaces collapsed on save
+    assert found["st-jean"] == {"ecole st-jean", "St-Jean-Baptiste"}  # "st" is not "saint": no abbreviation
+    assert found["saint jean"] == {"École Saint-Jean", "Saint Jean", "L'Anse-Saint-Jean"}
+    # A typed % or _ is never a wildcard: "a%c" is "a c", as punctuation always was, never "abc".
+    assert found["a%c"] == found["a_c"] == {"A%C Conseil", "A-C", "a_c"}
+    assert found["zzz"] == set()
+
+
+def test_every_way_a_name_is_written_keeps_its_fold(app):
+    renamed = saved("Ancien Organisme")
+    logic.save_organisation(renamed, {"name": "Coopérative Nouvelle-Ère", "kind": "community"})
+    logic.import_organisations("name,kind\r\nCentre d'Économie Sociale,community\r\n"  # a new row, in bulk
+                               "COOPÉRATIVE NOUVELLE ÈRE,business\r\n")  # an update, by normalised name
+    bulk_insert(["Société de l'Île"])  # as a large import inserts, without objects
+    stored = dict(db.session.execute(db.select(Organisation.name, Organisation.name_folded)).all())
+    assert stored == {"COOPÉRATIVE NOUVELLE ÈRE": "cooperative nouvelle ere",
+                      "Centre d'Économie Sociale": "centre d economie sociale",
+                      "Société de l'Île": "societe de l ile"}
+    assert logic.picked_organisations("ancien").total == 0
+    assert [o.id for o in logic.picked_organisations("nouvelle-ère").organisations] == [renamed.id]
+
+
+def test_a_search_is_a_count_and_a_page_whatever_the_number_of_organisations(app):
+    from sqlalchemy import event
+
+    bulk_insert([f"Organisme {n:04d}" for n in range(300)] + ["Cégep de Jonquière"])
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        picked = logic.picked_organisations("organisme 01", page=2)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert [o.name for o in picked.organisations] == [f"Organisme {n:04d}" for n in range(120, 140)]
+    assert (picked.total, picked.pages) == (100, 5)
+    assert len(statements) == 2
+    count, page = statements
+    assert "count(" in count.lower() and "LIMIT" in page.upper()
+    assert "name_folded LIKE" in count and "name_folded LIKE" in page  # the database searches, not Python
+
+
+def test_the_migration_folds_the_organisations_already_there(app):
+    """Organisations written before the column existed get their fold from the migration."""
+    from flask_migrate import downgrade, upgrade
+
+    downgrade(revision="b3d7f1a9c2e4")
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(db.text(
+                "INSERT INTO organisations (name, kind, sector, territory, contact_name, contact_email, mission, "
+                "interests, archived) VALUES (:name, 'community', '', '', '', '', '', '', false)"),
+                [{"name": name} for name in TRICKY_NAMES])
+    finally:
+        upgrade()
+    stored = dict(db.session.execute(db.select(Organisation.name, Organisation.name_folded)).all())
+    assert stored == {name: logic.folded(name) for name in TRICKY_NAMES}
+    names = {name: i for i, name in db.session.execute(db.select(Organisation.id, Organisation.name))}
+    assert [o.id for o in logic.picked_organisations("ecole", per_page=100).organisations] == \
+        choices_as_before(names, "ecole")

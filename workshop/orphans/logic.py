@@ -7,13 +7,12 @@ import csv
 import io
 import re
 import statistics
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from workshop.dates import typed_date
 from workshop.extensions import db
@@ -29,6 +28,8 @@ from workshop.orphans.models import (
     Listing,
     Organisation,
     ProgressUpdate,
+    folded,
+    normalised,
 )
 from workshop.refusals import Refused
 from workshop.voting.models import Project
@@ -179,16 +180,28 @@ def organisations_page(page: int, search: str = "", per_page: int = ORGANISATION
     equal names, so that no organisation shows on two pages or on none. A page
     past the end shows the last one (an organisation archived or merged since
     the link was made)."""
-    where = []
+    where: list[ColumnElement[bool]] = []
     if search.strip():
-        pattern = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(Organisation.name.ilike(f"%{pattern}%", escape="\\"))
+        where.append(Organisation.name.ilike(_anywhere(search.strip()), escape="\\"))
+    return OrganisationsPage(*_page_of(where, Organisation.name, page, per_page))
+
+
+def _page_of(where: list[ColumnElement[bool]], by, page: int, per_page: int) -> tuple[list[Organisation], int, int, int]:
+    """(rows, page, pages, total) of the organisations `where` holds, by `by`
+    then id: a count and one LIMIT/OFFSET query; a page past the end is the last."""
     total = db.session.scalar(select(func.count(Organisation.id)).where(*where)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    rows = db.session.scalars(select(Organisation).where(*where).order_by(Organisation.name, Organisation.id)
+    rows = db.session.scalars(select(Organisation).where(*where).order_by(by, Organisation.id)
                               .limit(per_page).offset((page - 1) * per_page))
-    return OrganisationsPage(list(rows), page, pages, total)
+    return list(rows), page, pages, total
+
+
+def _anywhere(text: str) -> str:
+    """A LIKE pattern for `text` anywhere, escaped with a backslash: a typed
+    "%" or "_" is itself, never a wildcard (a folded search has neither, but
+    the escape keeps that true whatever the fold becomes)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 PICKER_SIZE = 20
@@ -205,20 +218,18 @@ def picked_organisations(search: str = "", page: int = 1, exclude: int | None = 
                          per_page: int = PICKER_SIZE) -> PickedOrganisations:
     """A page of the organisations one may offer a project to or merge into
     (neither archived nor merged), whose name holds the search with case,
-    accents and punctuation set aside ("cegep" finds "Cégep de Jonquière").
-    Only ids and names are read, and only a page of rows is loaded: after a
-    50,000-row import a picker is 20 choices, not 50,000 options. `exclude`
-    leaves one out (the organisation being merged)."""
+    accents and punctuation set aside ("cegep" finds "Cégep de Jonquière"),
+    by their folded names. A count and one page of rows, searched with LIKE
+    on the stored fold (Organisation.name_folded): after a 50,000-row import
+    a picker is 20 choices, not 50,000 options, and no name is folded per
+    keystroke. `exclude` leaves one out (the organisation being merged)."""
+    where: list[ColumnElement[bool]] = [Organisation.archived.is_(False), Organisation.merged_into_id.is_(None)]
     wanted = folded(search)
-    rows = db.session.execute(select(Organisation.id, Organisation.name).where(
-        Organisation.archived.is_(False), Organisation.merged_into_id.is_(None))).all()
-    found = sorted((folded(name), organisation_id) for organisation_id, name in rows
-                   if organisation_id != exclude and wanted in folded(name))
-    pages = max(1, -(-len(found) // per_page))
-    page = min(max(page, 1), pages)
-    ids = [organisation_id for _, organisation_id in found[(page - 1) * per_page:page * per_page]]
-    by_id = organisations_by_id(ids)
-    return PickedOrganisations([by_id[i] for i in ids], page, pages, len(found), search=search.strip())
+    if wanted:
+        where.append(Organisation.name_folded.like(_anywhere(wanted), escape="\\"))
+    if exclude is not None:
+        where.append(Organisation.id != exclude)
+    return PickedOrganisations(*_page_of(where, Organisation.name_folded, page, per_page), search=search.strip())
 
 
 def pickable(organisation_id: int | None, exclude: int | None = None) -> Organisation | None:
@@ -499,25 +510,6 @@ def express_interest(project: Project, organisation_name: str, contact_name: str
 def pending_interests() -> list[Interest]:
     return list(db.session.scalars(select(Interest).where(Interest.confirmed_adoption_id.is_(None),
                                                           Interest.dismissed.is_(False)).order_by(Interest.id)))
-
-
-def normalised(name: str) -> str:
-    """A name as matching sees it: no case, no accents, no punctuation."""
-    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().casefold()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-@lru_cache(maxsize=200_000)
-def folded(text: str) -> str:
-    """normalised(), remembered: a picker or the suggestions fold every
-    organisation's name on each request (50,000 after a large import), and
-    names seldom change."""
-    if text.isascii():  # most names: no accents to take off
-        return " ".join(_NOT_ALPHANUMERIC.sub(" ", text.lower()).split())
-    return normalised(text)
-
-
-_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 
 def _core(name: str) -> str:

@@ -1,11 +1,38 @@
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from workshop.extensions import Model
+
+
+def normalised(name: str) -> str:
+    """A name as matching sees it: no case, no accents, no punctuation."""
+    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().casefold()
+    return " ".join(_NOT_ALPHANUMERIC.sub(" ", text).split())
+
+
+@lru_cache(maxsize=200_000)
+def folded(text: str) -> str:
+    """normalised(), remembered: the suggestions fold every organisation's
+    words on each request (50,000 after a large import), and names seldom change."""
+    if text.isascii():  # most names: no accents to take off
+        return " ".join(_NOT_ALPHANUMERIC.sub(" ", text.lower()).split())
+    return normalised(text)
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
+def _name_folded_default(context) -> str:
+    # Rows inserted without objects (an import's bulk insert): folded from the row's own name.
+    return folded(context.get_current_parameters().get("name") or "")
+
 
 ORGANISATION_KINDS = ("business", "community", "education", "municipality", "ministry", "research", "other")
 
@@ -18,6 +45,13 @@ class Organisation(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The name as pickers search it (folded(name): "cegep de jonquiere"), kept
+    # with the name so that a search is one LIKE on indexed rows, not a fold of
+    # every name per keystroke. Unbounded: a ligature folds to several letters.
+    # Byte order ("C") on PostgreSQL: the order of Python's sort, whatever the
+    # database's locale.
+    name_folded: Mapped[str] = mapped_column(String().with_variant(String(collation="C"), "postgresql"),
+                                             default=_name_folded_default, index=True)
     kind: Mapped[str] = mapped_column(String(20), default="other")
     sector: Mapped[str] = mapped_column(String(120), default="")
     territory: Mapped[str] = mapped_column(String(120), default="")
@@ -29,6 +63,12 @@ class Organisation(Model):
     # Set when merged into another organisation: its offers moved there, it stays archived.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", name="fk_organisations_merged_into"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    @validates("name")
+    def _fold_name(self, _key: str, name: str) -> str:
+        # Every name set through an object (a form, an import's update) keeps its fold.
+        self.name_folded = folded(name or "")
+        return name
 
 
 class Adoption(Model):
