@@ -286,3 +286,19 @@ def test_a_json_import_nested_100000_deep_or_with_a_duplicated_key_is_refused_wi
     answer = facilitator_client.post("/workshops/import", data={
         "file": (io.BytesIO(json.dumps(document).encode()), "w.json")}, content_type="multipart/form-data")
     assert answer.status_code == 400 and "submission_key" in answer.get_data(as_text=True)
+
+
+def test_a_private_page_opened_by_the_remember_cookie_alone_is_kept_out_of_caches(app, workshop, facilitator):
+    """The session cookie gone (the browser closed), the remember-me cookie signs
+    the facilitator in again: the control page is still never cached."""
+    from tests.conftest import PASSWORD
+
+    browser = app.test_client()
+    browser.post("/login", data={"email": "facilitator@example.org", "password": PASSWORD, "remember": "y"})
+    browser.delete_cookie("session", domain="workshop.test")
+    control = browser.get(f"/w/{workshop.id}/control")
+    assert control.status_code == 200
+    assert control.headers["Cache-Control"] == "no-store"
+    phone = app.test_client()
+    page = phone.get(f"/j/{workshop.join_code}")
+    assert page.status_code == 200 and page.headers.get("Cache-Control") != "no-store"

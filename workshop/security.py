@@ -70,10 +70,15 @@ PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb
 def private_answer(response) -> bool:
     """What a signed-in account is shown (not static files): control and
     report pages, exports, privacy and contact data."""
-    from flask import request
-    from flask_login import current_user
+    from flask import current_app, request, session
+    from flask_login import COOKIE_NAME, current_user
 
     if request.endpoint in (None, "static", "vendor") or response.status_code >= 300:
+        return False
+    # A phone's session names no account and it holds no remember-me cookie:
+    # nobody is signed in, and loading the anonymous user (session protection's
+    # hash of address and browser) on every idea and vote is time for nothing.
+    if "_user_id" not in session and current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in request.cookies:
         return False
     try:
         return bool(current_user and current_user.is_authenticated)
