@@ -34,6 +34,7 @@ __all__ = [
     "Phrase",
     "phrases",
     "capitalise",
+    "EN_VERBS",
 ]
 
 # Small stop lists written for this project (function words, auxiliaries and
@@ -183,6 +184,26 @@ _CLAUSE_WORDS = {"fr": frozenset({"est", "sont", "était", "étaient", "sera", "
                                   "nous", "vous", "on"}),
                  "en": frozenset({"is", "are", "was", "were", "am", "i", "you", "he", "she", "we", "they", "m",
                                   "re", "ve", "ll"})}
+# English verbs that open a proposal ("Create affordable housing", "Offer French classes"): a name
+# never starts or ends on one, and may start right after one, so the name is the object phrase
+# ("Affordable housing"). Also taken for a verb: the first word of a sentence followed by a
+# determiner or a pronoun ("Restart your router", "Tell me a joke"), and a word in -ing right
+# after a verb ("Help finding housing"). French proposals open on infinitives that name the
+# action ("Interdire la publicité"), which is how a facilitator writes a French theme: left as is.
+# Words as often nouns at the head of an idea ("Support groups", "Train to Montreal", "Welcome
+# kit", "Work permits") are not listed: the rule below still takes them before "the", "a", "your".
+EN_VERBS = frozenset(
+    """
+    add allow arrange ask bring build buy check choose clean collect connect continue create
+    decrease develop do eat encourage ensure establish expand explain extend facilitate find fix
+    get give go guarantee help hire hold host implement improve include increase install introduce
+    invest invite keep launch learn lower make offer open organise organize pay prepare
+    promote protect provide publish put raise recognise recognize reduce remove restart say see
+    send share simplify speak start take teach tell translate try update want write
+    """.split()
+)
+_OBJECT_OPENERS = frozenset({"a", "an", "the", "me", "us", "my", "your", "our", "their", "his", "her", "its",
+                             "some", "more", "it", "them", "him", "this", "these", "those", "every", "all"})
 _WORD_SPAN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _BREAKS = re.compile(r"[,;:.!?¿¡()\[\]{}\"«»/|…]|\s[-–—]\s")
 
@@ -207,8 +228,9 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
     between a verb of purpose and its object ("pour renouveler"), not into a new clause (a subject
     pronoun or "est" / "is": "aréna est mal déneigé"), not between a determiner's
     adjective and its noun ("la première" of "la première session"), not across a "et" / "and"
-    followed by a function word ("environnement et au développement"). A hyphenated word
-    ("libre-service") is one word.
+    followed by a function word ("environnement et au développement"), and in English neither
+    from nor into a verb ("Affordable housing" of "Create affordable housing", see EN_VERBS). A
+    hyphenated word ("libre-service") is one word.
 
     ("Logement abordable à l'arrivée" gives "Logement", "Logement abordable", "Logement
     abordable à l'arrivée", "arrivée")."""
@@ -221,12 +243,16 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
         stems = [[stem(part, lang) for part in w.split("-") if not _is_edge_word(part)] for w in lowered]
         content = [bool(st) and not _is_edge_word(w) for w, st in zip(lowered, stems)]
         clause = [w in _CLAUSE_WORDS[lang] for w in lowered]
+        verb = _english_verbs(lowered) if lang == "en" else [False] * len(lowered)
         for i in range(len(tokens)):
-            if not content[i] or (i > 0 and (content[i - 1] or lowered[i - 1] in _TIGHT_COMPLEMENT_WORDS)):
+            if verb[i]:
+                continue  # "Create", "Create affordable housing": the object phrase names it
+            if not content[i] or (i > 0 and ((content[i - 1] and not verb[i - 1])
+                                             or lowered[i - 1] in _TIGHT_COMPLEMENT_WORDS)):
                 continue  # "abordable" of "logement abordable", "autobus" of "passe d'autobus": mid-phrase
             for j in range(i, min(len(tokens), i + max_words)):
-                if clause[j]:
-                    break  # a new clause: "est mal déneigé", "I'm a computer"
+                if clause[j] or verb[j]:
+                    break  # a new clause: "est mal déneigé", "I'm a computer", "router and check"
                 if not content[j] or (j + 1 < len(tokens) and lowered[j + 1] in _COMPLEMENT_WORDS):
                     continue  # "la fin" of "la fin de semaine": the complement must come along
                 if j > i and lowered[j - 1] in _PURPOSE_WORDS and lowered[j].endswith(("er", "ir")):
@@ -240,6 +266,18 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
                 out.append(Phrase(surface, tuple(st for k in range(i, j + 1) if content[k] for st in stems[k]),
                                   j - i + 1))
     return out
+
+
+def _english_verbs(lowered: list[str]) -> list[bool]:
+    """Which words of an English run are verbs (see EN_VERBS)."""
+    verb: list[bool] = []
+    for i, w in enumerate(lowered):
+        listed = w in EN_VERBS
+        opening = (i == 0 and i + 1 < len(lowered) and lowered[i + 1] in _OBJECT_OPENERS
+                   and not _is_edge_word(w))
+        chained = i > 0 and verb[i - 1] and w.endswith("ing")
+        verb.append(listed or opening or chained)
+    return verb
 
 
 def _pieces(text: str) -> list[str]:

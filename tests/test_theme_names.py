@@ -262,4 +262,34 @@ def test_a_name_stops_before_a_new_clause():
     surfaces = {p.surface for p in phrases("Le stationnement de l'aréna est mal déneigé")}
     assert "stationnement de l'aréna" in surfaces
     assert not any("est" in s.split() for s in surfaces), surfaces
-    assert {p.surface for p in phrases("Eat I'm a computer", max_words=6)} == {"Eat", "computer"}
+    assert {p.surface for p in phrases("Robots I'm a computer", max_words=6)} == {"Robots", "computer"}
+    # ("Eat I'm a computer" gives "computer" alone: "Eat" is a verb, never a name on its own)
+    assert {p.surface for p in phrases("Eat I'm a computer", max_words=6)} == {"computer"}
+
+
+def test_an_english_name_is_the_object_not_the_verb():
+    """English proposals open on a verb ("Create", "Offer"); their theme is what they would create."""
+    from analysis.text import EN_VERBS
+
+    housing = ["Create affordable housing near campus", "Offer affordable housing to new students",
+               "Provide affordable housing downtown", "Build affordable housing for families"]
+    classes = ["Offer French classes in the evening", "Create free French classes",
+               "Give French classes to spouses", "Organise French classes at work"]
+    result = cluster_ideas(housing + classes, k=2, method="tfidf", language="en")
+    names = sorted(c.label for c in result.clusters)
+    assert names == ["Affordable housing", "French classes"], names
+    for name in names:
+        assert tokenise(name)[0] not in EN_VERBS and tokenise(name)[-1] not in EN_VERBS, name
+
+
+def test_an_english_phrase_never_opens_on_a_verb():
+    from analysis.text import phrases
+
+    assert {p.surface for p in phrases("Create affordable housing")} == {"affordable", "affordable housing"}
+    assert {p.surface for p in phrases("Help finding affordable housing")} == {"affordable", "affordable housing"}
+    # an unlisted verb before a determiner, and a verb inside the run, end the phrase too
+    assert {p.surface for p in phrases("Restart your router and check the cables")} == {"router", "cables"}
+    # a noun that could be a verb is left as the head of its phrase
+    assert "Support groups for newcomers" in {p.surface for p in phrases("Support groups for newcomers")}
+    # French proposals keep their infinitive: that is how a French theme is written
+    assert "Interdire la publicité" in {p.surface for p in phrases("Interdire la publicité")}
