@@ -85,7 +85,8 @@ def load(instance_path: str) -> dict:
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         # Several workers: how often each tells the others which rooms have screens (workshop/live.py).
         "WATCHED_ROOMS_REFRESH": float(os.environ.get("WATCHED_ROOMS_REFRESH", "10")),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # One process: its own memory, swept once a second (workshop/rate_limits.py).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "workshop-memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis gone for a moment: count in this process's memory meanwhile
         # (and go back to Redis once it answers) rather than refuse every request.

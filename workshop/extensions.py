@@ -14,6 +14,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
+from workshop import rate_limits  # noqa: F401 - registers the workshop-memory:// storage
+
 
 class Base(DeclarativeBase):
     pass

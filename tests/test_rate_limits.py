@@ -1,0 +1,58 @@
+"""The default rate-limit storage counts as `memory://` does and sweeps its
+expired counters once a second rather than a hundred times (workshop/rate_limits.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from limits import parse, strategies
+from limits.storage import storage_from_string
+
+from workshop import rate_limits
+
+
+def test_the_app_counts_in_the_swept_storage_by_default(limited_app):
+    from workshop.extensions import limiter
+
+    with limited_app.app_context():
+        assert isinstance(limiter.limiter.storage, rate_limits.SweptMemoryStorage)
+
+
+def test_a_window_counts_and_starts_again_as_memory_does(monkeypatch):
+    monkeypatch.setattr(rate_limits, "SWEEP_EVERY", 0.05)
+    storage = storage_from_string("workshop-memory://")
+    limiter = strategies.FixedWindowRateLimiter(storage)
+    three_a_second = parse("3 per 1 second")
+    assert [limiter.hit(three_a_second, "phone", "7") for _ in range(4)] == [True, True, True, False]
+    assert limiter.hit(three_a_second, "phone", "8")  # another phone's own count
+    time.sleep(1.1)
+    assert limiter.hit(three_a_second, "phone", "7")  # the window is over: counted from zero
+
+
+def test_a_room_sending_ideas_starts_one_sweep_not_one_per_hundredth(monkeypatch):
+    storage = storage_from_string("workshop-memory://")
+    starts = []
+    start = threading.Timer.start
+    monkeypatch.setattr(threading.Timer, "start", lambda timer: starts.append(timer) or start(timer))
+    limiter = strategies.FixedWindowRateLimiter(storage)
+    per_phone = parse("20 per minute")
+    began, n = time.monotonic(), 0
+    while time.monotonic() - began < 0.4:  # 500 phones' ideas for 0.4 s, as fast as they come
+        limiter.hit(per_phone, "idea", str(n % 500))
+        n += 1
+    assert len(starts) <= 1  # memory:// started one every 10 ms: about 40
+    assert all(timer.interval == rate_limits.SWEEP_EVERY for timer in starts)
+
+
+def test_expired_counters_are_swept_from_memory(monkeypatch):
+    monkeypatch.setattr(rate_limits, "SWEEP_EVERY", 0.05)
+    storage = storage_from_string("workshop-memory://")
+    limiter = strategies.FixedWindowRateLimiter(storage)
+    for n in range(200):
+        limiter.hit(parse("5 per 1 second"), "join", str(n))
+    assert len(storage.expirations) == 200
+    time.sleep(1.1)
+    limiter.hit(parse("5 per 1 second"), "join", "late")  # a request schedules the next sweep
+    time.sleep(0.2)
+    assert len(storage.expirations) == 1  # the late one's alone
