@@ -113,9 +113,9 @@ GUESSES = "code-guesses"
 
 
 def guess_limits():
-    from limits import parse_many
+    from workshop.rate_limits import parsed
 
-    return parse_many(current_app.config["JOIN_FAILURE_LIMIT"])
+    return parsed(current_app.config["JOIN_FAILURE_LIMIT"])
 
 
 def counting_guesses() -> bool:

@@ -13,7 +13,9 @@ unchanged, since a read already expires what is past its window.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
+from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 
 SWEEP_EVERY = 1.0  # seconds: only memory waits for the sweep, never a count
@@ -28,3 +30,10 @@ class SweptMemoryStorage(MemoryStorage):
             self.timer = threading.Timer(SWEEP_EVERY, self._MemoryStorage__expire_events)  # type: ignore[attr-defined]
             self.timer.daemon = True
             self.timer.start()
+
+
+@lru_cache(maxsize=32)
+def parsed(setting: str) -> tuple[RateLimitItem, ...]:
+    """A limits setting ("5 per minute; 30 per hour"), parsed once per text:
+    the join pages read two of them on every request."""
+    return tuple(parse_many(setting))

@@ -402,9 +402,9 @@ def on_private_link() -> bool:
 
 
 def guess_items():
-    from limits import parse_many
+    from workshop.rate_limits import parsed
 
-    return parse_many(GUESS_BUDGET)
+    return parsed(GUESS_BUDGET)
 
 
 def counting() -> bool:

@@ -100,11 +100,11 @@ def room_for_one_more(workshop: Workshop) -> bool:
     """One more new participant from this address in this workshop, within JOIN_LIMIT."""
     if not guards.counting_guesses():
         return True
-    from limits import parse_many
+    from workshop.rate_limits import parsed
 
     try:
         return all(limiter.limiter.hit(item, "joins", request.remote_addr or "", str(workshop.id))
-                   for item in parse_many(current_app.config["JOIN_LIMIT"]))
+                   for item in parsed(current_app.config["JOIN_LIMIT"]))
     except Exception:  # noqa: BLE001 - the limits' store away: let people in
         current_app.logger.warning("could not count a join", exc_info=True)
         return True
