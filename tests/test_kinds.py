@@ -41,12 +41,14 @@ def checkin(app):
         heading=lambda activity: f"How do you feel about {activity.prompt}?",
         announce=lambda activity: "Check-in open" if activity.is_open else "Check-in closed",
         on_open=lambda activity: opened.append(activity.id),
+        # Its stage's view-model: what the templates show, read here, not by them.
+        view=lambda activity, audience: {"faces": 5 if audience == "projector" else 3},
         archive_key="checkin",
         export=export,
         restore=restore,
     ))
     app.jinja_env.loader = ChoiceLoader([DictLoader({
-        "checkin/projector.html": '<p class="checkin-big">Big faces for {{ activity.prompt }}</p>',
+        "checkin/projector.html": '<p class="checkin-big">{{ stage.faces }} big faces for {{ activity.prompt }}</p>',
         "checkin/control.html": '<p class="checkin-tools">Facilitator tools</p>',
         "checkin/phone.html": '<h1 id="activity-title">{{ kind_of(activity).heading(activity) }}</h1>'
                               '<p class="checkin-faces">Tap a face</p>',
@@ -69,7 +71,7 @@ def test_a_kind_registered_in_one_place_reaches_every_screen_and_the_archive(
     assert opened == [activity.id]  # the kind's own opening work ran
 
     projector = facilitator_client.get(f"/w/{workshop.id}/projector").get_data(as_text=True)
-    assert "How do you feel about the morning?" in projector and "Big faces for the morning" in projector
+    assert "How do you feel about the morning?" in projector and "5 big faces for the morning" in projector
     control = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
     assert "Check-in: the morning" in control and "Facilitator tools" in control
     panel = phone.get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)

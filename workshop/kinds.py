@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
+from workshop import snapshot
+
 if TYPE_CHECKING:
     from workshop.workshops.models import Activity
 
@@ -105,6 +107,12 @@ class ActivityKind:
       workshop switched to it and before screens are told.
     - `shown(activity)`: the activity the stage shows for it (a question
       grouped with another shows the grouping it belongs to).
+    - `view(activity, audience)`: the kind's stage view-model for an audience
+      ("projector", "control", "phone"), built from the database in the kind's
+      own package (its `stage.py`): what its stage templates read as `stage`,
+      so that they run no query. It holds data, never translated text, so one
+      view-model serves every language's room; `stage_view` builds it once
+      per change.
     - `stage_reads`: the activity's relationships its phone stage reads
       ("round"): a join answers with the stage, so they are read with the
       activity in the join's one query rather than one lazy query each.
@@ -138,6 +146,7 @@ class ActivityKind:
     announce_key: Callable[[Activity], str] = lambda _activity: ""
     on_open: Callable[[Activity], None] = _nothing
     shown: Callable[[Activity], Activity] = _same
+    view: Callable[[Activity, str], Any] | None = None
     stage_reads: tuple[str, ...] = ()
     named_by_kind: bool = False
     add_form: str | None = None
@@ -216,6 +225,35 @@ def stage_loads(activity_load: Any) -> list:
     from workshop.workshops.models import Activity
 
     return [activity_load.joinedload(getattr(Activity, name)) for kind in kinds() for name in kind.stage_reads]
+
+
+def on_stage(workshop: Any, audience: str) -> Activity | None:
+    """The activity an audience's stage shows: for phones the current one; for
+    the projector and the control view the one chosen for the projector, else
+    the current one, as its kind shows it (a grouped question: its grouping)."""
+    if audience == "phone":
+        return workshop.current_activity
+    activity = workshop.stage_activity
+    return kind_of(activity).shown(activity) if activity is not None else None
+
+
+def stage_view(workshop: Any, audience: str) -> Any:
+    """The view-model of the activity on an audience's stage (None when nothing
+    is on stage), built once per change: a push rendering the stage for every
+    language's room builds it once."""
+    activity = on_stage(workshop, audience)
+    if activity is None:
+        return None
+    view = kind_of(activity).view
+    if view is None:
+        return None
+    return snapshot.once(("stage", activity.id, audience), lambda: view(activity, audience))
+
+
+def stage_context(workshop: Any, audience: str) -> dict[str, Any]:
+    """What a render of an audience's stage template needs besides the workshop:
+    `stage`, its view-model. Live rooms' "phones" is the "phone" audience."""
+    return {"stage": stage_view(workshop, "phone" if audience == "phones" else audience)}
 
 
 def kind_of(activity: Activity) -> ActivityKind:

@@ -21,7 +21,7 @@ from flask_login import current_user
 from flask_socketio import join_room
 from sqlalchemy import select
 
-from workshop import snapshot
+from workshop import kinds, snapshot
 from workshop.extensions import db, socketio
 from workshop.i18n import LANGUAGES
 from workshop.participants import logic as participants
@@ -422,9 +422,11 @@ def live_state(workshop: Workshop, audience: str) -> list[Swap]:
 
     timer = replace("timer", render_template("workshops/_timer.html", workshop=workshop))
     if audience == "phones":
-        return [replace("activity-panel", render_template("participants/_activity_panel.html", workshop=workshop)),
+        return [replace("activity-panel", render_template("participants/_activity_panel.html", workshop=workshop,
+                                                          **kinds.stage_context(workshop, audience))),
                 timer]
-    return [replace("stage", render_template(f"workshops/_{audience}_stage.html", workshop=workshop)), timer,
+    return [replace("stage", render_template(f"workshops/_{audience}_stage.html", workshop=workshop,
+                                             **kinds.stage_context(workshop, audience))), timer,
             replace("participant-count", render_template("workshops/_participant_count.html",
                                                          count=participant_count(workshop)))]
 
@@ -511,9 +513,9 @@ def stage_changed(workshop: Workshop, audiences: Iterable[str] = AUDIENCES, skip
     def render(audience: str) -> list[Swap]:
         if audience == "phones":
             return [replace("activity-panel", render_template(
-                "participants/_activity_panel.html", workshop=workshop))]
+                "participants/_activity_panel.html", workshop=workshop, **kinds.stage_context(workshop, audience)))]
         return [replace("stage", render_template(
-            f"workshops/_{audience}_stage.html", workshop=workshop))]
+            f"workshops/_{audience}_stage.html", workshop=workshop, **kinds.stage_context(workshop, audience)))]
 
     broadcast(workshop.id, audiences, render, skip)
 
@@ -522,8 +524,10 @@ def stage_answer(workshop: Workshop, audiences: Iterable[str] = AUDIENCES) -> st
     """What a facilitator's command on the stage answers: the control stage,
     for the acting control view; every other screen gets the change by push,
     but not the actor's own socket, which would get the same #stage twice."""
-    stage_changed(workshop, audiences, skip=acting_socket())
-    return render_template("workshops/_control_stage.html", workshop=workshop)
+    with snapshot.one_change():  # the answer is the control rooms' stage: built once for both
+        stage_changed(workshop, audiences, skip=acting_socket())
+        return render_template("workshops/_control_stage.html", workshop=workshop,
+                               **kinds.stage_context(workshop, "control"))
 
 
 _SOCKET_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")

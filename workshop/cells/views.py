@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from workshop import live
+from workshop import kinds, live
 from workshop.cells import logic, pushes
 from workshop.extensions import limiter
 from workshop.forces import logic as forces
@@ -55,7 +55,7 @@ def capacity(workshop_id: int, cell_id: int):
     logic.set_capacity(cell, request.form.get("capacity", type=int))
     signup = logic.signup_of(workshop, cell.signup_id)
     pushes.cells_changed(workshop, signup)
-    return render_template("workshops/_control_stage.html", workshop=workshop)
+    return render_template("workshops/_control_stage.html", workshop=workshop, **kinds.stage_context(workshop, "control"))
 
 
 @bp.get("/w/<int:workshop_id>/cell/<int:cell_id>")
@@ -63,6 +63,7 @@ def capacity(workshop_id: int, cell_id: int):
 def page(workshop_id: int, cell_id: int):
     workshop, cell = facilitated_cell(workshop_id, cell_id, reading=True)
     return render_template("cells/page.html", workshop=workshop, cell=cell, log=logic.log_of(cell),
+                           lineage=logic.lineage(cell),
                            log_url=url_for("cells.log", token=cell.log_token, _external=True),
                            force_summaries=forces.summaries_for_project(cell.project, current_user),
                            facilitating=can_facilitate(current_user, workshop))

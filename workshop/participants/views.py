@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 
-from workshop import guards, live
+from workshop import guards, kinds, live
 from workshop.extensions import limiter
 from workshop.guards import facilitated, guessing_too_much, joined, reads_a_code
 from workshop.hats import pushes as hats_pushes
@@ -143,7 +143,8 @@ def phone_page(workshop: Workshop, participant, pushes_seen: str | None):
     if participant.group:
         who = f"{who} · {participant.group.name}"
     return phone_pages.page(workshop, who, pushes_seen, lambda **personal: render_template(
-        "participants/phone.html", workshop=workshop, page_url=page_url, pushes_seen=pushes_seen, **personal))
+        "participants/phone.html", workshop=workshop, page_url=page_url, pushes_seen=pushes_seen,
+        **kinds.stage_context(workshop, "phone"), **personal))
 
 
 @bp.get("/j/<code>/panel")
@@ -151,7 +152,7 @@ def panel(code: str):
     """What a reconnecting phone re-renders from the database: the activity
     panel and the timer (stopped or started while the phone was away)."""
     workshop, _participant = joined(code)
-    return render_template("participants/_live_state.html", workshop=workshop)
+    return render_template("participants/_live_state.html", workshop=workshop, **kinds.stage_context(workshop, "phone"))
 
 
 @bp.get("/j/<code>/mine")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from analysis import clustering
-from workshop import live
+from workshop import kinds, live
 from workshop.extensions import db, socketio
 from workshop.guards import facilitated, facilitated_activity, facilitated_part
 from workshop.ideas import logic as ideas
@@ -79,7 +79,8 @@ def group(workshop_id: int, activity_id: int):
     if app.config.get("GROUPING_INLINE"):
         run_grouping(app, activity.id, k, seeds, together_ids)
         db.session.refresh(activity)
-        return render_template("workshops/_control_stage.html", workshop=workshop)
+        return render_template("workshops/_control_stage.html", workshop=workshop,
+                               **kinds.stage_context(workshop, "control"))
     # Progress and result reach every screen by push, in order; an answer
     # rendered now could arrive after the result and put the old wall back.
     pushes.grouping_progress(workshop, 0, 0)

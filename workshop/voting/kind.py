@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.voting import archive, logic, privacy, views
+from workshop.voting import archive, logic, privacy, stage, views
 
 KIND = kinds.register(kinds.ActivityKind(
     key=kinds.VOTE,
@@ -18,6 +18,7 @@ KIND = kinds.register(kinds.ActivityKind(
     heading=lambda activity: activity.prompt,
     announce=kinds.until_closed(lambda activity: _("Vote open: %(title)s", title=activity.prompt),
                                 closed=_l("The vote is closed.")),
+    view=stage.view,
     add_form="voting/_new_round.html",
     add_form_id="new-round-form",
     archive_key="round",

@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Length
 from workshop import anonymity, live, qr, venue
 from workshop.extensions import db
 from workshop.guards import facilitated, facilitated_activity, managed
-from workshop.kinds import kind_of
+from workshop.kinds import kind_of, stage_context
 from workshop.workshops import logic
 from workshop.workshops.models import Workshop
 
@@ -122,7 +122,8 @@ def control(workshop_id: int):
     url = join_url(workshop)
     advice = venue.join_advice(url, current_app.config["HOST"], request.path)
     return render_template("workshops/control.html", workshop=workshop, join_url=url,
-                           join_advice=advice, count=logic.participant_count(workshop))
+                           join_advice=advice, count=logic.participant_count(workshop),
+                           **stage_context(workshop, "control"))
 
 
 @bp.get("/w/<int:workshop_id>/projector")
@@ -134,7 +135,8 @@ def projector(workshop_id: int):
     # facilitator's own choice (its socket room follows, through data-lang).
     with force_locale(workshop.language):
         return render_template("workshops/projector.html", workshop=workshop, join_url=url,
-                               qr_svg=qr.svg(url), count=logic.participant_count(workshop))
+                               qr_svg=qr.svg(url), count=logic.participant_count(workshop),
+                               **stage_context(workshop, "projector"))
 
 
 @bp.get("/w/<int:workshop_id>/stage/<audience>")
@@ -147,7 +149,7 @@ def stage(workshop_id: int, audience: str):
     # As projector(): the projector in the workshop's language, the control view in the facilitator's.
     with force_locale(workshop.language) if audience == "projector" else nullcontext():
         return render_template("workshops/_live_state.html", workshop=workshop, audience=audience,
-                               count=logic.participant_count(workshop))
+                               count=logic.participant_count(workshop), **stage_context(workshop, audience))
 
 
 @bp.post("/w/<int:workshop_id>/activities/<int:activity_id>/<any(open, close):action>")
