@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.ideas import logic, privacy, views
+from workshop.ideas import logic, privacy, stage, views
 
 
 def _shown(activity):
@@ -24,6 +24,7 @@ KIND = kinds.register(kinds.ActivityKind(
     heading=lambda activity: activity.prompt,
     announce=kinds.until_closed(lambda activity: _("New question: %(title)s", title=activity.prompt)),
     shown=_shown,
+    view=stage.view,
     blueprint=views.bp,
     remove_participants=logic.remove_participants,
     privacy=privacy,
