@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.hats import archive, logic, privacy, views
+from workshop.hats import archive, logic, privacy, stage, views
 
 if TYPE_CHECKING:
     from workshop.hats.models import HatsActivity
@@ -44,6 +44,7 @@ KIND = kinds.register(kinds.ActivityKind(
     # A new subject is news to the phones even though the activity stays open.
     announce_key=lambda activity: f"-{_hats(activity).current_subject_id}",
     on_open=_on_open,
+    view=stage.view,
     add_form="hats/_new.html",
     add_form_id="new-hats-form",
     archive_key="hats",

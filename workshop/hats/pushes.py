@@ -43,6 +43,7 @@ def hat_comment_changed(workshop: Workshop, note) -> None:
         template = "hats/_comment_control.html" if audience == "control" else "hats/_comment.html"
         # The projector's columns list the newest first.
         return [live.upsert(f"hat-comment-{note.id}", f"#hat-col-{note.hat}",
-                       render_template(template, note=note, workshop=workshop), first=audience == "projector")]
+                       render_template(template, note=note, workshop=workshop, note_activity=shown),
+                       first=audience == "projector")]
 
     live.broadcast(workshop.id, live.FACILITATOR_AUDIENCES, render)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
-from workshop import live
+from workshop import anonymity, live
 from workshop.errors import sent
 from workshop.extensions import limiter
 from workshop.guards import facilitated, facilitated_part, idea_limit, joined_part, participant_key
@@ -53,7 +53,8 @@ def moderate(workshop_id: int, comment_id: int, action: str):
     workshop, note = facilitated_part(workshop_id, lambda workshop: logic.comment_in(workshop, comment_id))
     logic.set_hidden(note, action == "hide")
     pushes.hat_comment_changed(workshop, note)
-    return render_template("hats/_comment_control.html", note=note, workshop=workshop)
+    return render_template("hats/_comment_control.html", note=note, workshop=workshop,
+                           note_activity=anonymity.activity_of(note))
 
 
 @bp.get("/w/<int:workshop_id>/hats/<int:hats_id>/subjects/<int:subject_id>.csv")
