@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.cells import archive, logic, privacy, views
+from workshop.cells import archive, logic, privacy, stage, views
 
 KIND = kinds.register(kinds.ActivityKind(
     key=kinds.CELLS,
@@ -19,6 +19,7 @@ KIND = kinds.register(kinds.ActivityKind(
     announce=kinds.until_closed(lambda _activity: _("Innovation cells: the sign-up is open."),
                                 closed=_l("The sign-up is closed.")),
     named_by_kind=True,
+    view=stage.view,
     add_form="cells/_new.html",
     add_form_id="new-cells-form",
     archive_key="cells",

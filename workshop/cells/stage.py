@@ -1,0 +1,46 @@
+"""Innovation cells' stage, as its templates read it: built once per change
+from the database, then rendered for each room with no query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from workshop.cells import logic
+from workshop.cells.models import Cell, CellMember
+from workshop.extensions import db
+
+if TYPE_CHECKING:
+    from workshop.cells.models import CellSignup
+    from workshop.workshops.models import Activity, StakeholderGroup
+
+
+@dataclass(frozen=True)
+class CellsStage:
+    """What a cells stage shows: the sign-up, its cells (with their members)
+    and, on the control view after a ranked assignment, its outcome."""
+
+    signup: CellSignup
+    cells: tuple[Cell, ...]
+    # The workshop's stakeholder groups, held so that a member's group is read
+    # from the session rather than by one query each.
+    groups: tuple[StakeholderGroup, ...]
+    outcome: dict[str, Any] | None = None
+
+
+def view(activity: Activity, audience: str) -> CellsStage:
+    signup = activity.signup
+    if signup is None:
+        raise LookupError(f"activity {activity.id} is cells without a sign-up")
+    assigned = audience == "control" and signup.mode == "ranked" and signup.assigned
+    # Read afresh with their members in two queries: cells the session kept
+    # from before a change would load their members one query each.
+    cells = db.session.scalars(
+        select(Cell).where(Cell.signup_id == signup.id).order_by(Cell.position)
+        .options(selectinload(Cell.members).joinedload(CellMember.participant))
+        .execution_options(populate_existing=True)).all()
+    return CellsStage(signup=signup, cells=tuple(cells), groups=tuple(activity.workshop.groups),
+                      outcome=logic.outcome(signup) if assigned else None)
