@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.brainwriting import archive, logic, privacy, views
+from workshop.brainwriting import archive, logic, privacy, stage, views
 from workshop.brainwriting.models import KEY
 
 
@@ -40,6 +40,7 @@ KIND = kinds.register(kinds.ActivityKind(
     # A new round is news to the phones even though the activity stays open.
     announce_key=_round_key,
     on_open=_on_open,
+    view=stage.view,
     add_form="brainwriting/_new.html",
     add_form_id="new-brainwriting-form",
     archive_key="brainwriting",

@@ -254,7 +254,9 @@ def _new_idea(bw: Brainwriting, note: Build) -> Idea:
 
 
 def governing_activity(note: Build) -> Activity:
-    """The activity whose anonymity governs a build's author (see views.build_author_activity)."""
+    """The activity whose anonymity names a build's author: its brainwriting's, or,
+    once the build is also an idea of the question, the stronger of the two (the
+    same words must not name someone beside the build that the idea does not)."""
     from workshop import anonymity
 
     bw = db.session.get_one(Brainwriting, note.brainwriting_id)

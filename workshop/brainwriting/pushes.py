@@ -8,6 +8,7 @@ from flask import render_template
 from workshop import live
 from workshop.brainwriting import logic
 from workshop.brainwriting.models import INSPIRED, Brainwriting, Build
+from workshop.brainwriting.stage import author_activities
 from workshop.extensions import db
 from workshop.ideas.models import Idea
 
@@ -29,17 +30,18 @@ def build_changed(bw: Brainwriting, note: Build) -> None:
     element = f"bw-chain-{idea.id}"
 
     inspired = logic.inspirations(bw)
+    authors = author_activities([*everything, note])
     new_idea = db.session.get(Idea, note.promoted_idea_id) if note.kind == INSPIRED and note.promoted_idea_id else None
 
     def render(audience: str) -> list[live.Swap]:
         if audience == "control":
             swaps = [live.replace(element, render_template(
                 "brainwriting/_chain_control.html", bw=bw, idea=idea, builds=everything, workshop=workshop,
-                inspired=inspired)), _counts(bw, workshop)]
+                inspired=inspired, author_activities=authors)), _counts(bw, workshop)]
             if new_idea is not None:  # an idea of its own now, built on in the next rounds
                 swaps.append(live.upsert(f"bw-chain-{new_idea.id}", "#bw-chains", render_template(
                     "brainwriting/_chain_control.html", bw=bw, idea=new_idea, builds=[], workshop=workshop,
-                    inspired=inspired)))
+                    inspired=inspired, author_activities=authors)))
             return swaps
         html = render_template("brainwriting/_chain.html", bw=bw, idea=idea, builds=shown, workshop=workshop,
                                inspired=inspired)
@@ -54,7 +56,7 @@ def build_changed(bw: Brainwriting, note: Build) -> None:
 
 def _counts(bw: Brainwriting, workshop) -> live.Swap:
     return live.replace("bw-round-counts", render_template("brainwriting/_round_counts.html", bw=bw,
-                                                           workshop=workshop))
+                                                           workshop=workshop, counts=logic.round_counts(bw)))
 
 
 def counts_changed(bw: Brainwriting) -> None:

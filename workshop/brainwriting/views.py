@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from workshop import live, snapshot
 from workshop.brainwriting import logic, pushes
+from workshop.brainwriting.stage import author_activities
 from workshop.errors import message_fragment, sent
 from workshop.extensions import limiter
 from workshop.guards import facilitated, facilitated_part, idea_limit, joined_part, participant_key
@@ -13,44 +14,9 @@ bp = Blueprint("brainwriting", __name__)
 
 
 @bp.app_template_global()
-def brainwriting_of(activity):
-    return logic.of_activity(activity)
-
-
-@bp.app_template_global()
 def brainwriting_sources(workshop):
     """The questions whose ideas can go round: those with ideas on their wall."""
     return snapshot.once(("brainwriting_sources", workshop.id), lambda: logic.sources(workshop))
-
-
-@bp.app_template_global()
-def brainwriting_chains(bw, include_hidden=False):
-    return logic.chains(bw, include_hidden)
-
-
-@bp.app_template_global()
-def brainwriting_inspirations(bw):
-    """Each idea sent as inspired by another, with the one that inspired it."""
-    return logic.inspirations(bw)
-
-
-@bp.app_template_global()
-def brainwriting_may_inspire(bw):
-    """Whether phones may send a new idea of the question from here (its anonymity allows it)."""
-    return logic.may_inspire(bw)
-
-
-@bp.app_template_global()
-def build_author_activity(note):
-    """The activity whose anonymity names a build's author: its brainwriting's, or,
-    once the build is also an idea of the question, the stronger of the two (the
-    same words must not name someone beside the build that the idea does not)."""
-    return logic.governing_activity(note)
-
-
-@bp.app_template_global()
-def brainwriting_counts(bw):
-    return logic.round_counts(bw)
 
 
 # --- facilitator -----------------------------------------------------------------------
@@ -85,7 +51,8 @@ def moderate(workshop_id: int, build_id: int, action: str):
     logic.set_hidden(note, action == "hide")
     bw = logic.in_workshop(workshop, note.brainwriting_id)
     pushes.build_changed(bw, note)
-    return render_template("brainwriting/_build_control.html", note=note, workshop=workshop)
+    return render_template("brainwriting/_build_control.html", note=note, workshop=workshop,
+                           author_activities=author_activities([note]))
 
 
 @bp.post("/w/<int:workshop_id>/brainwriting/builds/<int:build_id>/promote")
@@ -99,7 +66,8 @@ def promote(workshop_id: int, build_id: int):
         return message_fragment(error.message(), 409)
     # The big screens may show the source question's wall: it has one idea more.
     live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
-    return render_template("brainwriting/_build_control.html", note=note, workshop=workshop)
+    return render_template("brainwriting/_build_control.html", note=note, workshop=workshop,
+                           author_activities=author_activities([note]))
 
 
 # --- participant -----------------------------------------------------------------------
@@ -114,7 +82,7 @@ def my_turn(bw, participant, status: int = 200, error: str | None = None):
         pushes.counts_changed(bw)
     mine = logic.builds_of(bw, participant, served.idea_id) if served else []
     return render_template("brainwriting/_my_turn.html", bw=bw, served=served, mine=mine, error=error,
-                           workshop=bw.activity.workshop), status
+                           workshop=bw.activity.workshop, may_inspire=bool(served) and logic.may_inspire(bw)), status
 
 
 @bp.post("/j/<code>/brainwriting/<int:bw_id>/mine")

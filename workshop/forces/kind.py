@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.forces import archive, logic, privacy, views
+from workshop.forces import archive, logic, privacy, stage, views
 
 
 def _field(activity) -> str:
@@ -21,6 +21,7 @@ KIND = kinds.register(kinds.ActivityKind(
     label=_field,
     heading=lambda _activity: _("Driving and restraining forces"),
     announce=kinds.until_closed(_field),
+    view=stage.view,
     add_form="forces/_new.html",
     add_form_id="new-forces-form",
     archive_key="forces",

@@ -11,6 +11,7 @@ from flask import render_template
 
 from workshop import live
 from workshop.extensions import db
+from workshop.forces import stage
 from workshop.workshops.models import Workshop
 
 
@@ -34,16 +35,18 @@ def field_changed(workshop: Workshop, field, phones: bool = False) -> None:
         if _on_stage(here, found):
             live.broadcast(workshop_id, live.FACILITATOR_AUDIENCES, lambda audience: _big_screen(here, found, audience))
         if phones and here.current_activity_id == found.activity_id:
+            # Built inside the broadcast's change: once for the phones of every language.
             live.broadcast(workshop_id, ["phones"], lambda _audience: [live.replace("force-list", render_template(
-                "forces/_phone_list.html", workshop=here, field=found))])
+                "forces/_phone_list.html", workshop=here, field=found, stage=stage.of_field(found, "phone")))])
 
     live.coalesced(("forces", field_id, phones), push)
 
 
 def _big_screen(workshop: Workshop, field, audience: str) -> list[live.Swap]:
+    seen = stage.of_field(field, audience)  # its weighing is shared by the rooms (logic.view)
     swaps = [live.replace("force-field", render_template(
-        "forces/_field.html", workshop=workshop, field=field, audience=audience))]
+        "forces/_field.html", workshop=workshop, field=field, audience=audience, stage=seen))]
     if audience == "control":
         swaps.append(live.replace("force-moderation", render_template(
-            "forces/_moderation.html", workshop=workshop, field=field)))
+            "forces/_moderation.html", workshop=workshop, field=field, stage=seen)))
     return swaps

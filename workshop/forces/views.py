@@ -5,7 +5,7 @@ from flask_login import login_required
 
 from workshop.errors import sent
 from workshop.extensions import limiter
-from workshop.forces import exports, logic, pushes
+from workshop.forces import exports, logic, pushes, stage
 from workshop.guards import (
     facilitated,
     facilitated_part,
@@ -22,23 +22,8 @@ from workshop.templating import per_workshop_once
 bp = Blueprint("forces", __name__)
 
 
-@bp.app_template_global()
-def force_field(activity):
-    return logic.field_of_activity(activity)
-
-
 # The adopted orphan projects the add form offers as subjects (once per push).
 bp.add_app_template_global(per_workshop_once("force_orphans", logic.adopted_orphans), "force_orphans")
-
-
-@bp.app_template_global()
-def force_view(field, include_hidden=False):
-    return logic.view(field, include_hidden)
-
-
-@bp.app_template_global()
-def force_impacts(field, include_hidden=False):
-    return logic.impacts_view(field, include_hidden)
 
 
 @bp.app_template_global()
@@ -72,7 +57,8 @@ def facilitated_field(workshop_id: int, field_id: int):
 
 
 def control_fragment(workshop, field):
-    return render_template("forces/_control.html", workshop=workshop, activity=field.activity, field=field)
+    return render_template("forces/_control.html", workshop=workshop, activity=field.activity,
+                           stage=stage.of_field(field, "control"))
 
 
 @bp.post("/w/<int:workshop_id>/forces/<int:field_id>/items/<int:force_id>/<any(hide, restore):action>")
