@@ -10,8 +10,8 @@ from flask import Flask
 from workshop import anonymity, kinds, snapshot
 from workshop.ideas.logic import wall
 from workshop.ideas.pushes import card_template
-from workshop.themes.logic import duplicate_suggestions, grouped_wall, grouping_span, theme_owner
-from workshop.voting.logic import groupings, ideas_activities, latest_ideas_activity
+from workshop.themes.logic import grouping_span, theme_owner
+from workshop.voting.logic import groupings, ideas_activities
 from workshop.voting.logic import results as round_results
 
 
@@ -46,25 +46,16 @@ def per_workshop_once(name: str, read):
 
 
 def init_app(app: Flask) -> None:
-    from workshop.cells.logic import lineage, outcome
-    from workshop.hats import logic as hats
     from workshop.hats.hats import LOOKS, look
     from workshop.voting.logic import workshop_projects
 
-    app.jinja_env.globals.update(cell_lineage=lineage, cells_outcome=outcome)
-
     app.jinja_env.globals["workshop_projects"] = per_workshop_once("workshop_projects", workshop_projects)
-    app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS, hat_wearers=hats.wearers,
-                                 hat_comments=hats.comments_by_hat, hat_assignment=hats.assignment,
-                                 hat_people=hats.people, sequence_hat=hats.sequence_hat)
-    app.jinja_env.globals["projects_by_id"] = projects_by_id
+    app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS)
+    app.jinja_env.globals["projects_by_id"] = projects_by_id  # the report's rounds, as round_results
     app.jinja_env.filters["french_spacing"] = french_spacing
     app.jinja_env.globals["wall"] = wall
-    app.jinja_env.globals["grouped_wall"] = grouped_wall
-    app.jinja_env.globals["duplicate_suggestions"] = duplicate_suggestions
-    app.jinja_env.globals["round_results"] = lambda round_: snapshot.once(("results", round_.id),
-                                                                          lambda: round_results(round_))
-    app.jinja_env.globals["latest_ideas_activity"] = latest_ideas_activity
+    # The report's rounds only: a stage reads its round's tally from its view-model (voting/stage.py).
+    app.jinja_env.globals["round_results"] = round_results
     app.jinja_env.globals.update(ideas_activities=per_workshop_once("ideas_activities", ideas_activities),
                                  groupings=per_workshop_once("groupings", groupings), theme_owner=theme_owner,
                                  grouping_span=grouping_span)
@@ -73,8 +64,7 @@ def init_app(app: Flask) -> None:
                                  idea_card_template=card_template)
     app.jinja_env.globals["plural_forms"] = plural_forms
     app.jinja_env.globals.update(author_label=anonymity.author_label, anonymity_promise=anonymity.promise,
-                                 anonymity_choices=anonymity.choices, activity_has_content=anonymity.has_content,
-                                 activity_of=anonymity.activity_of)
+                                 anonymity_choices=anonymity.choices, activity_has_content=anonymity.has_content)
 
 
 def load_all(app: Flask) -> None:
