@@ -302,3 +302,23 @@ def test_a_private_page_opened_by_the_remember_cookie_alone_is_kept_out_of_cache
     phone = app.test_client()
     page = phone.get(f"/j/{workshop.join_code}")
     assert page.status_code == 200 and page.headers.get("Cache-Control") != "no-store"
+
+
+def test_a_phone_s_idea_loads_no_account_while_facilitator_pages_still_know_theirs(app, workshop, facilitator_client,
+                                                                                   monkeypatch):
+    """Templates read `current_user` only when they ask: a phone's idea (its
+    answer, and its card rendered for each room) never loads a user."""
+    from tests.conftest import join, open_first_activity
+    from workshop.extensions import login_manager
+
+    open_first_activity(workshop)
+    phone = app.test_client()
+    join(phone, workshop)
+    loads = []
+    load_user = login_manager._load_user
+    monkeypatch.setattr(login_manager, "_load_user", lambda: loads.append(1) or load_user())
+    sent = phone.post(f"/j/{workshop.join_code}/ideas", data={"text": "Un guichet unique", "key": "k-000000001"})
+    assert sent.status_code == 200 and "Un guichet unique" in sent.get_data(as_text=True)
+    assert loads == []
+    control = facilitator_client.get("/").get_data(as_text=True)
+    assert "Sign out" in control or "Se déconnecter" in control

@@ -39,6 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         if "SQLALCHEMY_ENGINE_OPTIONS" not in test_config:  # options fit the database in use
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
 
+    from flask_login import current_user
+
     # Socket handlers must be declared before socketio.init_app: declared
     # later, Flask-SocketIO binds them to that one server only, and the next
     # app (every test makes one) would have none.
@@ -61,7 +63,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)
-    login_manager.init_app(app)
+    # `current_user` reaches templates as Flask-Login's proxy, read only when a
+    # template asks (the facilitator's pages): its context processor loaded the
+    # user (an anonymous one, with a hash of address and browser) for every
+    # render, each phone's idea card and ballot included.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "gevent"),
