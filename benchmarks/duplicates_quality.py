@@ -15,9 +15,10 @@ after a grouping; accueil never has more). "hard negatives alone": the same set 
 second idea of each duplicate pair, so that each hard negative's nearest idea is the one it
 must not be merged with; the pairs suggested there are all wrong.
 
-``--grid`` searches the rule's settings (word weight, neighbours, margin) and keeps the one with
+``--grid`` searches the rule's settings (word weight, neighbours, margin, floor, the embedding alone
+across languages, the two ideas each other's nearest) and keeps the one with
 the best mean recall over the development sets among those with precision >= 0.9 on each, the
-highest margin on ties; the kept-aside set is printed beside it, not used.
+highest mean precision there and then the highest margin on ties; the kept-aside set is printed beside it, not used.
 
 Usage: python benchmarks/duplicates_quality.py [--grid] [--speed-ideas 1000]
 """
@@ -94,9 +95,9 @@ def grid(data) -> dict:
     for weight in (0.0, 0.2, 0.3, 0.4, 0.5):
         for neighbours in (5, 10, 15):
             for margin in np.round(np.arange(0.2, 0.62, 0.02), 2):
-                for floor, across in itertools.product((0.0, 0.5, 0.55, 0.6), (False, True)):
+                for floor, across, mutual in itertools.product((0.0, 0.5, 0.55, 0.6), (False, True), (False, True)):
                     settings = dict(word_weight=weight, neighbours=neighbours, margin=float(margin), floor=floor,
-                                    across_languages=across)
+                                    across_languages=across, mutual=mutual)
                     scores = [score(ids, labelled, suggested(feats, **settings)) + (
                               score(a_ids, labelled, suggested(a_feats, **settings))[2],)
                               for (_n, ids, feats, labelled, _a), (a_ids, a_feats) in zip(data, alone)]
@@ -106,13 +107,16 @@ def grid(data) -> dict:
     # wrong suggestion in ten hard negatives
     fine = [(s, sc) for s, sc in rows
             if min(sc[i][0] for i in dev) >= 0.9 and all(sc[i][3] <= HARD_NEGATIVES[i] / 10 for i in dev)]
-    best = max(fine, key=lambda row: (round(np.mean([row[1][i][1] for i in dev]), 4), row[0]["margin"],
+    # ties on recall: the more precise, then the highest margin and floor
+    best = max(fine, key=lambda row: (round(np.mean([row[1][i][1] for i in dev]), 4),
+                                      round(np.mean([row[1][i][0] for i in dev]), 4), row[0]["margin"],
                                       row[0]["floor"]))
-    print("\n| word weight | neighbours | margin | floor | embedding alone across languages | "
+    print("\n| word weight | neighbours | margin | floor | embedding alone across languages | mutual nearest | "
           + " | ".join(d[0] for d in data) + " |")
-    print("|---|---|---|---|---|" + "---|" * len(data))
-    for s, sc in sorted(fine, key=lambda row: -np.mean([row[1][i][1] for i in dev]))[:15]:
+    print("|---|---|---|---|---|---|" + "---|" * len(data))
+    for s, sc in sorted(fine, key=lambda row: -np.mean([row[1][i][1] for i in dev]))[:25]:
         print(f"| {s['word_weight']} | {s['neighbours']} | {s['margin']} | {s['floor']} | {s['across_languages']} | "
+              f"{s['mutual']} | "
               + " | ".join(f"P {p:.2f} R {r:.2f} alone {w}" for p, r, _n, w in sc) + " |")
     return best[0]
 
@@ -152,6 +156,8 @@ def main(argv=None) -> None:
         data.append((name, ids, clustering.vectorise(texts, embed=True), labelled, aside))
     report(data, dict(margin=None), "Before (absolute thresholds only: word cosine >= 0.8, or mean of word and "
                                     "embedding cosines >= 0.65)")
+    report(data, dict(mutual=False), "The neighbourhood rule without its ideas being each other's nearest "
+                                     "(before DUPLICATE_MUTUAL)")
     report(data, {}, f"The app's rule (word weight {clustering.DUPLICATE_WORD_WEIGHT}, floor {clustering.DUPLICATE_FLOOR}, "
                      f"{clustering.DUPLICATE_NEIGHBOURS} neighbours, margin {clustering.DUPLICATE_MARGIN})")
     if args.grid:

@@ -43,7 +43,8 @@ def precision_recall(name: str) -> tuple[float, float]:
 @needs_encoder
 def test_french_pairs_in_other_words_are_offered_and_other_proposals_are_not():
     precision, recall = precision_recall("duplicates_fr")
-    assert precision >= 0.9 and recall >= 0.8  # absolute thresholds alone: 1.00 and 0.47
+    # absolute thresholds alone: 1.00 and 0.47; without each other's nearest, 0.93 and 0.83
+    assert precision >= 0.95 and recall >= 0.8
 
 
 @needs_encoder
@@ -101,14 +102,33 @@ def test_the_neighbourhood_shortcut_finds_exactly_the_pairs_a_full_comparison_fi
     X, _vocab = _stem_tfidf(feats)
     E = _normalize_rows(np.vstack([f.embedding for f in feats]))
     weight, margin, floor = 0.2, 0.3, 0.2
-    found = {(i, j) for i, j, _s in _find_duplicates(feats, X, 2.0, E, word_weight=weight, margin=margin,
-                                                     floor=floor, meaning_threshold=2.0)}
     S = weight * (X @ X.T).toarray() + (1 - weight) * (E @ E.T)
     np.fill_diagonal(S, -np.inf)
     r = np.sort(S, axis=1)[:, -DUPLICATE_NEIGHBOURS:].mean(axis=1)
-    full = {(i, j) for i in range(len(feats)) for j in range(i + 1, len(feats))
-            if S[i, j] >= floor and 2 * S[i, j] - r[i] - r[j] >= margin}
-    assert found == full and len(found) >= 5
+    nearest = S.argmax(axis=1)
+    for mutual in (False, True):
+        found = {(i, j) for i, j, _s in _find_duplicates(feats, X, 2.0, E, word_weight=weight, margin=margin,
+                                                         floor=floor, meaning_threshold=2.0, mutual=mutual)}
+        full = {(i, j) for i in range(len(feats)) for j in range(i + 1, len(feats))
+                if S[i, j] >= floor and 2 * S[i, j] - r[i] - r[j] >= margin
+                and (not mutual or (nearest[i] == j and nearest[j] == i))}
+        assert found == full and len(found) >= 5
+
+
+def test_a_pair_is_offered_only_when_each_is_the_others_nearest():
+    """A proposal that stands out next to another proposal of its topic is not merged with it when
+    that other proposal has its own rewording nearer (precision 0.93 -> 1.00 on the French pairs)."""
+    feats = random_features(300, seed=1)
+    X, _vocab = _stem_tfidf(feats)
+    E = _normalize_rows(np.vstack([f.embedding for f in feats]))
+    # idea 0 and its rewording 1 (made in random_features); idea 2, another proposal, close to 0
+    # but less close than 1 is
+    E[2] = _normalize_rows((E[0] + 0.55 * (E[2] - E[0]))[None, :])[0]
+    settings = dict(word_weight=0.2, margin=0.3, floor=0.2, meaning_threshold=2.0)
+    without = {(i, j) for i, j, _s in _find_duplicates(feats, X, 2.0, E, mutual=False, **settings)}
+    assert {(0, 1), (0, 2)} <= without  # both stand out of their neighbourhood
+    assert (0, 2) not in {(i, j) for i, j, _s in _find_duplicates(feats, X, 2.0, E, **settings)}
+    assert (0, 1) in {(i, j) for i, j, _s in _find_duplicates(feats, X, 2.0, E, **settings)}
 
 
 def test_duplicates_among_a_thousand_ideas_take_well_under_a_second():
