@@ -352,19 +352,10 @@ def test_a_join_during_a_vote_reads_the_round_with_the_workshop(app, workshop):
     query of its own: still three statements."""
     from sqlalchemy import event
 
-    from tests.conftest import joined_phones, open_first_activity
-    from workshop.ideas import logic as ideas
-    from workshop.voting import logic as voting
-    from workshop.workshops.logic import close_activity, open_activity
+    from tests.conftest import joined_phones, round_on_screen
 
     joined_phones(app, workshop, 40)
-    people = Participant.query.filter_by(workshop_id=workshop.id).all()
-    question = open_first_activity(workshop)
-    for n in range(60):
-        ideas.submit_idea(people[n % 40], question, f"Idée numéro {n} pour l'accueil", f"key-{n:08d}")
-    close_activity(workshop, question)
-    round_ = voting.create_round(workshop, "Priorités", "approval", voting.candidates(workshop, "ideas"), top_k=8)
-    open_activity(workshop, round_.activity)
+    round_ = round_on_screen(workshop, Participant.query.filter_by(workshop_id=workshop.id).all())
     group = workshop.groups[1].id
     db.session.expire_all()  # what a new request sees: nothing loaded yet
     phone, statements = app.test_client(), []

@@ -10,12 +10,9 @@ from contextlib import contextmanager
 import pytest
 from flask import template_rendered
 
-from tests.conftest import base_config, is_phone_page, new_app, open_first_activity
+from tests.conftest import base_config, is_phone_page, new_app, open_first_activity, round_on_screen
 from workshop.extensions import db
-from workshop.ideas import logic as ideas
 from workshop.participants.models import Participant
-from workshop.voting import logic as voting
-from workshop.workshops.logic import close_activity, open_activity
 
 HEADER_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -57,13 +54,7 @@ def vote_on_screen(workshop):
     people = [Participant(workshop_id=workshop.id, nickname=f"P{n}") for n in range(40)]
     db.session.add_all(people)
     db.session.commit()
-    question = open_first_activity(workshop)
-    for n in range(60):
-        ideas.submit_idea(people[n % 40], question, f"Idée numéro {n} pour l'accueil", f"key-{n:08d}")
-    close_activity(workshop, question)
-    round_ = voting.create_round(workshop, "Priorités", "approval", voting.candidates(workshop, "ideas"), top_k=8)
-    open_activity(workshop, round_.activity)
-    return round_
+    return round_on_screen(workshop, people)
 
 
 def test_a_room_joining_renders_the_phone_page_once_and_each_phone_gets_its_own(csrf_app, workshop,
