@@ -202,7 +202,8 @@ EN_VERBS = frozenset(
     send share simplify speak start take teach tell translate try update want write
     """.split()
 )
-_OBJECT_OPENERS = frozenset({"a", "an", "the", "me", "us", "my", "your", "our", "their", "his", "her", "its",
+# ("a" is not among them: French typed without accents, "Parc a chiens", is guessed English)
+_OBJECT_OPENERS = frozenset({"an", "the", "me", "us", "my", "your", "our", "their", "his", "her", "its",
                              "some", "more", "it", "them", "him", "this", "these", "those", "every", "all"})
 _WORD_SPAN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _BREAKS = re.compile(r"[,;:.!?¿¡()\[\]{}\"«»/|…]|\s[-–—]\s")

@@ -291,5 +291,7 @@ def test_an_english_phrase_never_opens_on_a_verb():
     assert {p.surface for p in phrases("Restart your router and check the cables")} == {"router", "cables"}
     # a noun that could be a verb is left as the head of its phrase
     assert "Support groups for newcomers" in {p.surface for p in phrases("Support groups for newcomers")}
+    # French typed without accents is guessed English: its "a" opens no object
+    assert "Parc a chiens" in {p.surface for p in phrases("Parc a chiens")}
     # French proposals keep their infinitive: that is how a French theme is written
     assert "Interdire la publicité" in {p.surface for p in phrases("Interdire la publicité")}
