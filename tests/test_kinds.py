@@ -103,6 +103,27 @@ def test_every_registered_kind_has_its_templates(app):
         assert bool(kind.archive_key) == (kind.export is not None) == (kind.restore is not None), kind.key
 
 
+def test_a_kind_s_parts_come_from_its_package_s_usual_modules(app):
+    """kinds.parts_of: each installed kind's commands, view-model, privacy
+    answers, purge and archive are its own package's, found by module name."""
+    import importlib
+    import importlib.util
+
+    for installed in kinds.INSTALLED:
+        package = installed.rsplit(".", 1)[0]
+        kind = next(k for k in kinds.kinds() if k.blueprint is importlib.import_module(f"{package}.views").bp)
+        assert kind.view is importlib.import_module(f"{package}.stage").view, package
+        assert kind.privacy is importlib.import_module(f"{package}.privacy"), package
+        assert kind.remove_participants is importlib.import_module(f"{package}.logic").remove_participants, package
+        has_archive = importlib.util.find_spec(f"{package}.archive") is not None
+        assert (kind.export is not None) == has_archive, package
+        if has_archive:
+            assert kind.restore is importlib.import_module(f"{package}.archive").restore, package
+    assert "export" not in kinds.parts_of("workshop.ideas")  # no archive module: nothing of its own to keep
+    with pytest.raises(ModuleNotFoundError):
+        kinds.parts_of("workshop.no_such_kind_package.inner")
+
+
 def test_a_kind_cannot_be_registered_twice_or_without_a_stage():
     ideas = kinds.kinds()[0]
     with pytest.raises(ValueError):

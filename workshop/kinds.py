@@ -189,6 +189,33 @@ class FreeText:
         return self.record.id
 
 
+def parts_of(package: str) -> dict[str, Any]:
+    """The parts of a kind that live in its package's usual modules, for its
+    `ActivityKind(**kinds.parts_of(__package__), ...)`: `views.bp` (its
+    commands), `stage.view` (its view-model), `logic.remove_participants`,
+    its `privacy` module and, if it has an `archive` module, its `export` and
+    `restore`. A kind whose parts live elsewhere names them itself instead."""
+    def module(name: str) -> ModuleType | None:
+        try:
+            return importlib.import_module(f"{package}.{name}")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{package}.{name}":
+                raise  # the module is there and imports something missing
+            return None
+
+    views, stage, logic, privacy, archive = (module(name) for name in ("views", "stage", "logic", "privacy", "archive"))
+    parts: dict[str, Any] = {"privacy": privacy}
+    if views is not None:
+        parts["blueprint"] = views.bp
+    if stage is not None:
+        parts["view"] = stage.view
+    if logic is not None and hasattr(logic, "remove_participants"):
+        parts["remove_participants"] = logic.remove_participants
+    if archive is not None:
+        parts.update(export=archive.export, restore=archive.restore)
+    return parts
+
+
 _REGISTRY: dict[str, ActivityKind] = {}
 
 

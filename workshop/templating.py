@@ -60,7 +60,7 @@ def init_app(app: Flask) -> None:
                                  groupings=per_workshop_once("groupings", groupings), theme_owner=theme_owner,
                                  grouping_span=grouping_span)
     app.jinja_env.filters["epoch_ms"] = epoch_ms
-    app.jinja_env.globals.update(kind_of=kinds.kind_of, activity_kinds=kinds.kinds,
+    app.jinja_env.globals.update(kind_of=kinds.kind_of, on_stage=kinds.on_stage, activity_kinds=kinds.kinds,
                                  idea_card_template=card_template)
     app.jinja_env.globals["plural_forms"] = plural_forms
     app.jinja_env.globals.update(author_label=anonymity.author_label, anonymity_promise=anonymity.promise,

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.brainwriting import archive, logic, privacy, stage, views
+from workshop.brainwriting import logic
 from workshop.brainwriting.models import KEY
 
 
@@ -29,6 +29,7 @@ def _on_open(activity) -> None:
 
 
 KIND = kinds.register(kinds.ActivityKind(
+    **kinds.parts_of(__package__),  # views.bp, stage.view, archive, privacy...
     key=KEY,
     name=_l("Brainwriting rotation"),
     stage={"projector": "brainwriting/_projector.html", "control": "brainwriting/_control.html",
@@ -40,13 +41,7 @@ KIND = kinds.register(kinds.ActivityKind(
     # A new round is news to the phones even though the activity stays open.
     announce_key=_round_key,
     on_open=_on_open,
-    view=stage.view,
     add_form="brainwriting/_new.html",
     add_form_id="new-brainwriting-form",
     archive_key="brainwriting",
-    export=archive.export,
-    restore=archive.restore,
-    blueprint=views.bp,
-    remove_participants=logic.remove_participants,
-    privacy=privacy,
 ))

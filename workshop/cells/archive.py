@@ -66,7 +66,7 @@ def _restore_contact(row, item: dict, where: str):
     return row
 
 
-def restore_cells(importer, activity: Activity, entry: dict) -> None:
+def restore(importer, activity: Activity, entry: dict) -> None:
     signup = CellSignup(activity_id=activity.id, mode=one_of(entry["mode"], SIGNUP_MODES, "cells.mode"),
                         assigned=_flag(entry["assigned"], "cells.assigned"),
                         show_nicknames=_flag(entry["show_nicknames"], "cells.show_nicknames"))

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.cells import archive, logic, privacy, stage, views
 
 KIND = kinds.register(kinds.ActivityKind(
+    **kinds.parts_of(__package__),  # views.bp, stage.view, archive, privacy...
     key=kinds.CELLS,
     stage_reads=("signup",),
     name=_l("Innovation cells"),
@@ -19,13 +19,7 @@ KIND = kinds.register(kinds.ActivityKind(
     announce=kinds.until_closed(lambda _activity: _("Innovation cells: the sign-up is open."),
                                 closed=_l("The sign-up is closed.")),
     named_by_kind=True,
-    view=stage.view,
     add_form="cells/_new.html",
     add_form_id="new-cells-form",
     archive_key="cells",
-    export=archive.export,
-    blueprint=views.bp,
-    remove_participants=logic.remove_participants,
-    privacy=privacy,
-    restore=archive.restore_cells,
 ))

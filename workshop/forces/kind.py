@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.forces import archive, logic, privacy, stage, views
+from workshop.forces import logic
 
 
 def _field(activity) -> str:
@@ -14,6 +14,7 @@ def _field(activity) -> str:
 
 
 KIND = kinds.register(kinds.ActivityKind(
+    **kinds.parts_of(__package__),  # views.bp, stage.view, archive, privacy...
     key=logic.FORCES,
     name=_l("Force-field evaluation"),
     stage={"projector": "forces/_projector.html", "control": "forces/_control.html",
@@ -21,13 +22,7 @@ KIND = kinds.register(kinds.ActivityKind(
     label=_field,
     heading=lambda _activity: _("Driving and restraining forces"),
     announce=kinds.until_closed(_field),
-    view=stage.view,
     add_form="forces/_new.html",
     add_form_id="new-forces-form",
     archive_key="forces",
-    export=archive.export,
-    restore=archive.restore,
-    blueprint=views.bp,
-    remove_participants=logic.remove_participants,
-    privacy=privacy,
 ))

@@ -38,7 +38,7 @@ def _hats(hats: HatsActivity, refs) -> dict:
             "current_subject": refs.subjects.get(hats.current_subject_id), "subjects": subjects}
 
 
-def restore_hats(importer, activity: Activity, entry: dict) -> None:
+def restore(importer, activity: Activity, entry: dict) -> None:
     hats = HatsActivity(activity_id=activity.id, mode=one_of(entry["mode"], HAT_MODES, "hats.mode"),
                         sequence_step=_whole(entry["sequence_step"], "hats.sequence_step"),
                         round_no=_whole(entry["round_no"], "hats.round_no"))

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.hats import archive, logic, privacy, stage, views
 
 if TYPE_CHECKING:
     from workshop.hats.models import HatsActivity
@@ -34,6 +33,7 @@ def _on_open(activity) -> None:
 
 
 KIND = kinds.register(kinds.ActivityKind(
+    **kinds.parts_of(__package__),  # views.bp, stage.view, archive, privacy...
     key=kinds.HATS,
     stage_reads=("hats",),
     name=_l("Six thinking hats"),
@@ -44,13 +44,7 @@ KIND = kinds.register(kinds.ActivityKind(
     # A new subject is news to the phones even though the activity stays open.
     announce_key=lambda activity: f"-{_hats(activity).current_subject_id}",
     on_open=_on_open,
-    view=stage.view,
     add_form="hats/_new.html",
     add_form_id="new-hats-form",
     archive_key="hats",
-    export=archive.export,
-    blueprint=views.bp,
-    remove_participants=logic.remove_participants,
-    privacy=privacy,
-    restore=archive.restore_hats,
 ))

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.ideas import logic, privacy, stage, views
 
 
 def _shown(activity):
@@ -16,6 +15,7 @@ def _shown(activity):
 
 
 KIND = kinds.register(kinds.ActivityKind(
+    **kinds.parts_of(__package__),  # views.bp, stage.view, archive, privacy...
     key=kinds.IDEAS,
     name=_l("Idea generation"),
     stage={"projector": "ideas/_projector_stage.html", "control": "ideas/_control_stage.html",
@@ -24,8 +24,4 @@ KIND = kinds.register(kinds.ActivityKind(
     heading=lambda activity: activity.prompt,
     announce=kinds.until_closed(lambda activity: _("New question: %(title)s", title=activity.prompt)),
     shown=_shown,
-    view=stage.view,
-    blueprint=views.bp,
-    remove_participants=logic.remove_participants,
-    privacy=privacy,
 ))

@@ -42,7 +42,7 @@ def _round(round_: Round, refs) -> dict:
     }
 
 
-def restore_round(importer, activity: Activity, entry: dict) -> None:
+def restore(importer, activity: Activity, entry: dict) -> None:
     kind = one_of(entry["kind"], VOTE_KINDS, "round.kind")
     previous_activity = _ref(importer.activities, entry.get("previous"), "round.previous", optional=True)
     previous = importer.rounds.get(previous_activity.id) if previous_activity else None

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop import kinds
-from workshop.voting import archive, logic, privacy, stage, views
 
 KIND = kinds.register(kinds.ActivityKind(
+    **kinds.parts_of(__package__),  # views.bp, stage.view, archive, privacy...
     key=kinds.VOTE,
     stage_reads=("round",),
     name=_l("Voting round"),
@@ -18,13 +18,7 @@ KIND = kinds.register(kinds.ActivityKind(
     heading=lambda activity: activity.prompt,
     announce=kinds.until_closed(lambda activity: _("Vote open: %(title)s", title=activity.prompt),
                                 closed=_l("The vote is closed.")),
-    view=stage.view,
     add_form="voting/_new_round.html",
     add_form_id="new-round-form",
     archive_key="round",
-    export=archive.export,
-    blueprint=views.bp,
-    remove_participants=logic.remove_participants,
-    privacy=privacy,
-    restore=archive.restore_round,
 ))
