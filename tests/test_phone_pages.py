@@ -144,3 +144,89 @@ def test_with_several_workers_every_page_is_rendered(app, workshop):
     finally:
         app.config["SOCKETIO_MESSAGE_QUEUE"] = None
     assert len(rendered) == 3
+
+
+@pytest.fixture
+def cells_with_names(app, workshop, facilitator_client):
+    """A cells sign-up showing members' nicknames, 30 phones in, "Zorglub" in a cell."""
+    from tests.conftest import added_activity, joined_phones, opened
+    from workshop.cells.models import CellSignup
+    from workshop.voting.models import Project
+
+    db.session.add_all([Project(workshop_id=workshop.id, title=title, status="priority")
+                        for title in ("Jumelage", "Logement", "Français")])
+    db.session.commit()
+    joined_phones(app, workshop, 30)
+    signup = added_activity(facilitator_client, workshop, "cells",
+                            {"mode": "first_come", "capacity": "3", "show_nicknames": "1"}, CellSignup)
+    opened(facilitator_client, workshop, signup)
+    zorglub = app.test_client()
+    zorglub.post(f"/j/{workshop.join_code}", data={"nickname": "Zorglub", "group": workshop.groups[0].id})
+    signed = zorglub.post(f"/j/{workshop.join_code}/cells/{signup.id}/join", data={"cell": signup.cells[0].id})
+    assert signed.status_code == 200
+    return zorglub
+
+
+def join_page(app, workshop, nickname):
+    return app.test_client().post(f"/j/{workshop.join_code}", data={
+        "nickname": nickname, "group": workshop.groups[1].id}).get_data(as_text=True)
+
+
+def test_an_erased_name_leaves_the_page_kept_for_the_room(app, workshop, facilitator_client, cells_with_names):
+    """Law 25: once the facilitator erases a person, no phone page shows the name,
+    neither a new phone's nor a reload, though the room's page was kept with it."""
+    seen_before = app.test_client()
+    assert "Zorglub" in seen_before.post(f"/j/{workshop.join_code}", data={
+        "nickname": "Bea", "group": workshop.groups[1].id}).get_data(as_text=True)
+    assert "Zorglub" in join_page(app, workshop, "Cid")  # the kept page
+    zorglub = db.session.query(Participant).filter_by(nickname="Zorglub").one()
+    erased = facilitator_client.post(f"/w/{workshop.id}/privacy/person", data={
+        "participant": zorglub.id, "name": "Zorglub", "action": "erase", "confirm": "1"})
+    assert erased.status_code == 200
+    assert "Zorglub" not in join_page(app, workshop, "Dan")
+    assert "Zorglub" not in seen_before.get(f"/j/{workshop.join_code}/phone").get_data(as_text=True)
+
+
+def test_someone_back_under_another_name_shows_under_it(app, workshop, cells_with_names):
+    assert "Zorglub" in join_page(app, workshop, "Bea")
+    cells_with_names.post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"})
+    cells_with_names.post(f"/j/{workshop.join_code}", data={"nickname": "Zed", "group": workshop.groups[0].id})
+    page = join_page(app, workshop, "Cid")
+    assert "Zed" in page and "Zorglub" not in page
+
+
+def test_joins_arriving_while_the_page_renders_wait_for_it(app, workshop):
+    """On PostgreSQL the first render's reads let other joins in: they wait for
+    that render rather than render the same page again."""
+    import threading
+    import time
+
+    from workshop.participants import phone_pages
+
+    started, release = threading.Event(), threading.Event()
+    renders: list[int] = []
+
+    def slow_render(**_personal):
+        renders.append(1)
+        started.set()
+        release.wait(5)
+        return f"<p>{phone_pages.WHO_MARK} {phone_pages.CSRF_MARK}</p>"
+
+    key, answers = ("room", 1), []
+
+    def join():
+        with app.app_context():
+            answers.append(phone_pages._shared(key, slow_render))
+
+    first = threading.Thread(target=join)
+    first.start()
+    assert started.wait(5)
+    others = [threading.Thread(target=join) for _ in range(5)]
+    for other in others:
+        other.start()
+    time.sleep(0.3)  # the others are in by now
+    release.set()
+    for thread in [first, *others]:
+        thread.join(5)
+    assert len(answers) == 6 and len(set(answers)) == 1
+    assert renders == [1]

@@ -21,7 +21,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
-from workshop import kinds
+from workshop import kinds, live
 from workshop.extensions import db
 from workshop.kinds import FreeText
 from workshop.participants.models import Participant
@@ -325,6 +325,7 @@ def page(workshop_id: int):
             done = ngettext("Done: %(num)d participant is now anonymous. Their ideas, comments and votes are kept.",
                             "Done: %(num)d participants are now anonymous. Their ideas, comments and votes are kept.",
                             purge(workshop))
+            live.stage_changed(workshop)  # no screen, nor a phone page kept for the room, shows a name any more
         else:
             done = _("Type the workshop's join code to confirm.")
     query = " ".join(request.args.get("q", "").split())[:120]
@@ -355,6 +356,7 @@ def person(workshop_id: int):
                                facilitating=can_facilitate(current_user, workshop),
                                done=_("Tick the confirmation to erase this person.")), 422
     count = erase_person(workshop, found, reviewed)
+    live.stage_changed(workshop)  # no screen, nor a phone page kept for the room, shows the erased name any more
     done = ngettext("Erased: %(num)d record changed. What still names them is listed below, if anything.",
                     "Erased: %(num)d records changed. What still names them is listed below, if anything.", count)
     return render_template("privacy.html", workshop=workshop, done=done, query="", matches=None, typed=typed,

@@ -20,6 +20,7 @@ key too, so a change that forgot its push still shows. With several workers
 from __future__ import annotations
 
 import secrets
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -31,6 +32,7 @@ from markupsafe import escape
 from workshop.workshops.models import Workshop
 
 KEEP = 64  # pages kept: a few rooms' worth; each is a few kilobytes
+WAIT_FOR_RENDER = 2.0  # seconds a join waits for another's render of the same page, at most
 
 # Marks that no text of a page can contain by chance (a new one each process).
 _MARK = secrets.token_hex(8)
@@ -51,11 +53,29 @@ def page(workshop: Workshop, who: str, pushes_seen: str | None, render: Callable
     key = _key(workshop, pushes_seen)
     if key is None:
         return render(who=who, csrf_token=generate_csrf)
+    shared = _shared(key, render)
+    return shared.replace(WHO_MARK, str(escape(who))).replace(CSRF_MARK, generate_csrf())
+
+
+def _shared(key: tuple, render: Callable[..., str]) -> str:
+    """The page kept under `key`, rendered by the first join that needs it. The
+    joins arriving while it renders (on PostgreSQL its reads let them in) wait
+    for it rather than render it too."""
     pages = current_app.extensions.setdefault("phone_pages", OrderedDict())  # one app's, as its push count
-    shared = pages.get(key)
-    if shared is None:
+    rendering: dict[tuple, threading.Event] = current_app.extensions.setdefault("phone_pages_rendering", {})
+    if key not in pages and key in rendering:
+        rendering[key].wait(WAIT_FOR_RENDER)
+    if key in pages:
+        pages.move_to_end(key)
+        return pages[key]
+    done = rendering[key] = threading.Event()
+    try:
         shared = render(who=WHO_MARK, csrf_token=lambda *_args, **_kwargs: CSRF_MARK)
         pages[key] = shared
         while len(pages) > KEEP:
             pages.popitem(last=False)
-    return shared.replace(WHO_MARK, str(escape(who))).replace(CSRF_MARK, generate_csrf())
+        return shared
+    finally:
+        rendering.pop(key, None)
+        done.set()
+

@@ -86,6 +86,7 @@ def join(code: str):
             pushes.room_changed(workshop)
             if back is not None:
                 hats_pushes.hat_wearers_changed(workshop)  # back under the hat they wore, if hats are worn now
+                live.stage_changed(workshop)  # under the name and group given now (a cell's members list them)
             # The phone page itself, not a redirect to it: a room joins within the same
             # seconds, and a second request per phone was a third of each join.
             # phone.js puts the page's own address in the history, so a reload is a GET.
