@@ -247,6 +247,11 @@ def test_a_stage_template_runs_no_query(app, workshop, stage):
                 html = render_template(kind.stage[audience], workshop=found, activity=activity, audience=audience,
                                        **context)
             assert statements == [], (audience, statements)
+            if audience == "control":  # the sidebar's add forms, sent with every control stage
+                with counted_statements() as statements:
+                    forms = render_template("workshops/_control_forms_next.html", workshop=found, **context)
+                assert statements == [], ("forms", statements)
+                assert 'id="new-round-form"' in forms and 'id="new-hats-form"' in forms
             assert words(built.phone if audience == "phone" else built.screens) in html, audience
 
 

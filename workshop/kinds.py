@@ -122,6 +122,9 @@ class ActivityKind:
     - `add_form` / `add_form_id`: the control sidebar's form that adds one to
       the agenda, and the id of its wrapper (a fresh copy comes with every
       control stage and replaces it while it is closed: control_forms.js).
+      `add_form_view(workshop)`: what that form lists (projects, questions),
+      read from the database in the kind's `stage.py` (`add_form`); the form
+      reads it as `forms[kind key]` (`forms_view`).
     - `export(activity, refs, names)` / `restore(importer, activity, entry)`:
       its own part of the workshop's JSON archive, under `archive_key`.
     - `blueprint`: the Flask blueprint of its commands, registered by
@@ -151,6 +154,7 @@ class ActivityKind:
     named_by_kind: bool = False
     add_form: str | None = None
     add_form_id: str | None = None
+    add_form_view: Callable[[Any], Any] | None = None
     archive_key: str | None = None
     export: Callable | None = None
     restore: Callable | None = None
@@ -192,7 +196,8 @@ class FreeText:
 def parts_of(package: str) -> dict[str, Any]:
     """The parts of a kind that live in its package's usual modules, for its
     `ActivityKind(**kinds.parts_of(__package__), ...)`: `views.bp` (its
-    commands), `stage.view` (its view-model), `logic.remove_participants`,
+    commands), `stage.view` (its view-model) and `stage.add_form` (what its
+    add form lists), `logic.remove_participants`,
     its `privacy` module and, if it has an `archive` module, its `export` and
     `restore`. A kind whose parts live elsewhere names them itself instead."""
     def module(name: str) -> ModuleType | None:
@@ -209,6 +214,8 @@ def parts_of(package: str) -> dict[str, Any]:
         parts["blueprint"] = views.bp
     if stage is not None:
         parts["view"] = stage.view
+        if hasattr(stage, "add_form"):
+            parts["add_form_view"] = stage.add_form
     if logic is not None and hasattr(logic, "remove_participants"):
         parts["remove_participants"] = logic.remove_participants
     if archive is not None:
@@ -277,10 +284,26 @@ def stage_view(workshop: Any, audience: str) -> Any:
     return snapshot.once(("stage", activity.id, audience), lambda: view(activity, audience))
 
 
+def forms_view(workshop: Any) -> dict[str, Any]:
+    """What the control sidebar's add forms list, by kind key, read once per
+    change (the forms share the workshop's projects and questions' walls)."""
+    def build() -> dict[str, Any]:
+        with snapshot.one_change():
+            return {kind.key: kind.add_form_view(workshop) for kind in kinds() if kind.add_form_view is not None}
+
+    return snapshot.once(("forms", workshop.id), build)
+
+
 def stage_context(workshop: Any, audience: str) -> dict[str, Any]:
     """What a render of an audience's stage template needs besides the workshop:
-    `stage`, its view-model. Live rooms' "phones" is the "phone" audience."""
-    return {"stage": stage_view(workshop, "phone" if audience == "phones" else audience)}
+    `stage`, its view-model, and on the control view `forms`, what the add
+    forms (sent with every control stage) list. Live rooms' "phones" is the
+    "phone" audience."""
+    audience = "phone" if audience == "phones" else audience
+    context = {"stage": stage_view(workshop, audience)}
+    if audience == "control":
+        context["forms"] = forms_view(workshop)
+    return context
 
 
 def kind_of(activity: Activity) -> ActivityKind:

@@ -7,11 +7,9 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-from workshop import anonymity, kinds, snapshot
-from workshop.ideas.logic import wall
+from workshop import anonymity, kinds
 from workshop.ideas.pushes import card_template
-from workshop.themes.logic import grouping_span, theme_owner
-from workshop.voting.logic import groupings, ideas_activities
+from workshop.themes.logic import grouping_span
 from workshop.voting.logic import results as round_results
 
 
@@ -39,26 +37,15 @@ def projects_by_id(round_) -> dict:
     return {item.project_id: item.project for item in round_.items}
 
 
-def per_workshop_once(name: str, read):
-    """`read(workshop)` for templates, read once per change when a push renders
-    many rooms (several sidebar forms list the same projects and questions)."""
-    return lambda workshop: snapshot.once((name, workshop.id), lambda: read(workshop))
-
-
 def init_app(app: Flask) -> None:
     from workshop.hats.hats import LOOKS, look
-    from workshop.voting.logic import workshop_projects
 
-    app.jinja_env.globals["workshop_projects"] = per_workshop_once("workshop_projects", workshop_projects)
     app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS)
     app.jinja_env.globals["projects_by_id"] = projects_by_id  # the report's rounds, as round_results
     app.jinja_env.filters["french_spacing"] = french_spacing
-    app.jinja_env.globals["wall"] = wall
     # The report's rounds only: a stage reads its round's tally from its view-model (voting/stage.py).
     app.jinja_env.globals["round_results"] = round_results
-    app.jinja_env.globals.update(ideas_activities=per_workshop_once("ideas_activities", ideas_activities),
-                                 groupings=per_workshop_once("groupings", groupings), theme_owner=theme_owner,
-                                 grouping_span=grouping_span)
+    app.jinja_env.globals["grouping_span"] = grouping_span  # the report's groupings
     app.jinja_env.filters["epoch_ms"] = epoch_ms
     app.jinja_env.globals.update(kind_of=kinds.kind_of, on_stage=kinds.on_stage, activity_kinds=kinds.kinds,
                                  idea_card_template=card_template)

@@ -59,3 +59,14 @@ def view(activity: Activity, audience: str) -> RotationStage:
                                        .where(Participant.id.in_(ids or [-1]))))
     return RotationStage(bw=bw, source=bw.source, chains=chains, inspired=inspired, counts=logic.round_counts(bw),
                          author_activities=author_activities(builds), authors=authors)
+
+
+@dataclass(frozen=True)
+class RotationForm:
+    """What the form adding a rotation offers: the questions with ideas on their wall."""
+
+    sources: tuple = ()
+
+
+def add_form(workshop) -> RotationForm:
+    return RotationForm(sources=tuple(logic.sources(workshop)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from workshop import live, snapshot
+from workshop import live
 from workshop.brainwriting import logic, pushes
 from workshop.brainwriting.stage import author_activities
 from workshop.errors import message_fragment, sent
@@ -11,12 +11,6 @@ from workshop.extensions import limiter
 from workshop.guards import facilitated, facilitated_part, idea_limit, joined_part, participant_key
 
 bp = Blueprint("brainwriting", __name__)
-
-
-@bp.app_template_global()
-def brainwriting_sources(workshop):
-    """The questions whose ideas can go round: those with ideas on their wall."""
-    return snapshot.once(("brainwriting_sources", workshop.id), lambda: logic.sources(workshop))
 
 
 # --- facilitator -----------------------------------------------------------------------

@@ -44,3 +44,16 @@ def view(activity: Activity, audience: str) -> CellsStage:
         .execution_options(populate_existing=True)).all()
     return CellsStage(signup=signup, cells=tuple(cells), groups=tuple(activity.workshop.groups),
                       outcome=logic.outcome(signup) if assigned else None)
+
+
+@dataclass(frozen=True)
+class CellsForm:
+    """What the form adding the sign-up lists: the retained priorities (one cell each)."""
+
+    priorities: tuple = ()
+
+
+def add_form(workshop) -> CellsForm:
+    from workshop.voting.stage import projects_of
+
+    return CellsForm(priorities=tuple(p for p in projects_of(workshop) if p.status == "priority"))

@@ -43,3 +43,19 @@ def view(activity: Activity, audience: str) -> FieldStage:
     if field is None:
         raise LookupError(f"activity {activity.id} is a force field without its field")
     return of_field(field, audience)
+
+
+@dataclass(frozen=True)
+class FieldForm:
+    """What the form adding a force field offers as its subject: the retained
+    priorities and the adopted orphan projects."""
+
+    priorities: tuple = ()
+    adopted: tuple = ()
+
+
+def add_form(workshop) -> FieldForm:
+    from workshop.voting.stage import projects_of
+
+    return FieldForm(priorities=tuple(p for p in projects_of(workshop) if p.status == "priority"),
+                     adopted=tuple(logic.adopted_orphans(workshop)))

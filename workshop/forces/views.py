@@ -17,13 +17,8 @@ from workshop.guards import (
 )
 from workshop.reports.downloads import download, reader_layout
 from workshop.reports.logic import to_csv
-from workshop.templating import per_workshop_once
 
 bp = Blueprint("forces", __name__)
-
-
-# The adopted orphan projects the add form offers as subjects (once per push).
-bp.add_app_template_global(per_workshop_once("force_orphans", logic.adopted_orphans), "force_orphans")
 
 
 @bp.app_template_global()

@@ -62,3 +62,20 @@ def view(activity: Activity, audience: str) -> HatsStage:
         assignment=logic.assignment(hats) if manual else {},
         people=tuple(logic.people(hats)) if manual else (),
         authors=authors)
+
+
+@dataclass(frozen=True)
+class HatsForm:
+    """What the form adding six hats offers to discuss: the projects, and the
+    visible ideas of the questions opened so far."""
+
+    projects: tuple = ()
+    questions: tuple = ()
+    walls: dict = field(default_factory=dict)
+
+
+def add_form(workshop) -> HatsForm:
+    from workshop.voting.stage import projects_of, questions_of, walls_of
+
+    questions = tuple(questions_of(workshop))
+    return HatsForm(projects=tuple(projects_of(workshop)), questions=questions, walls=walls_of(questions))

@@ -12,8 +12,9 @@ from workshop.voting import logic
 
 if TYPE_CHECKING:
     from analysis.tally import TallyResult
+    from workshop.ideas.models import Idea
     from workshop.voting.models import Project, Round, RoundItem
-    from workshop.workshops.models import Activity
+    from workshop.workshops.models import Activity, Workshop
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,49 @@ def view(activity: Activity, audience: str) -> RoundStage:
     items = tuple(round_.items)  # with their projects (joined)
     return RoundStage(round=round_, items=items, projects={item.project_id: item.project for item in items},
                       results=tallied(round_))
+
+
+# --- the control sidebar's add forms (kinds.forms_view) -----------------------------
+
+def projects_of(workshop: Workshop) -> list[Project]:
+    """The workshop's candidate projects, priorities first, read once per change
+    (the six hats', cells' and force field's forms list them)."""
+    return snapshot.once(("workshop_projects", workshop.id), lambda: logic.workshop_projects(workshop))
+
+
+def questions_of(workshop: Workshop) -> list[Activity]:
+    """The questions opened so far, once per change (the vote's and six hats' forms)."""
+    return snapshot.once(("ideas_activities", workshop.id), lambda: logic.ideas_activities(workshop))
+
+
+def walls_of(questions) -> dict[int, list[Idea]]:
+    """Each question's visible ideas, once per change; the forms show their text only."""
+    from workshop.ideas.logic import wall
+
+    def visible(question: Activity) -> list[Idea]:
+        return snapshot.once(("form-wall", question.id), lambda: wall(question, with_authors=False))
+
+    return {question.id: visible(question) for question in questions}
+
+
+@dataclass(frozen=True)
+class RoundForm:
+    """What the form adding a round offers to vote on: the questions opened, the
+    groupings, each question's themes' owner (a grouping over several questions
+    has one) and its visible ideas."""
+
+    questions: tuple[Activity, ...]
+    groupings: tuple[Activity, ...]
+    owners: dict[int, Activity]
+    walls: dict[int, list[Idea]]
+
+
+def add_form(workshop: Workshop) -> RoundForm:
+    from workshop.themes.logic import theme_owner
+
+    questions = tuple(questions_of(workshop))
+    owners = {question.id: theme_owner(question) for question in questions}
+    for question in {*questions, *owners.values()}:
+        question.themes  # noqa: B018 - loaded here: the form lists them
+    return RoundForm(questions=questions, groupings=tuple(logic.groupings(workshop)), owners=owners,
+                     walls=walls_of(questions))

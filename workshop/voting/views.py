@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import bindparam, select
 
-from workshop import live
+from workshop import kinds, live
 from workshop.errors import answer
 from workshop.extensions import db, limiter
 from workshop.guards import facilitated, found_or_404, guessing_too_much, participant_key, phone_participant
@@ -75,7 +75,8 @@ def items_preview(workshop_id: int):
 def push_control_forms(workshop) -> None:
     """Only the forms, once per control room: the stage may hold what the facilitator types."""
     live.broadcast(workshop.id, ["control"], lambda _audience: [live.replace(
-        "control-forms-next", render_template("workshops/_control_forms_next.html", workshop=workshop))])
+        "control-forms-next", render_template("workshops/_control_forms_next.html", workshop=workshop,
+                                              forms=kinds.forms_view(workshop)))])
 
 
 def latest_round(workshop):
