@@ -32,7 +32,7 @@ from workshop.orphans import logic as orphans
 from workshop.orphans.models import Adoption
 from workshop.participants.models import Participant
 from workshop.themes.logic import grouped_wall
-from workshop.voting.logic import decode_ballot, workshop_projects
+from workshop.voting.logic import ballot_cells, workshop_projects
 from workshop.voting.models import Ballot, Project, Round, RoundItem
 from workshop.workshops.models import Activity, Workshop
 
@@ -376,16 +376,6 @@ def idea_rows(workshop: Workshop, names: bool = False) -> tuple[list[str], list[
                      themes.get(idea.theme_id, ""), "yes" if idea.hidden else "no",
                      refs.ideas.get(idea.merged_into_id, ""), ref, group, _time(idea.created_at), *nickname])
     return header, rows
-
-
-def ballot_cells(kind: str, content: str) -> list[tuple[int, str]]:
-    """(project id, what the ballot says about it): dots, place (1 = first), approved, impact/feasibility."""
-    data = decode_ballot(kind, content)
-    if isinstance(data, dict):  # dots given, or (impact, feasibility) scores
-        return [(k, "/".join(map(str, v)) if isinstance(v, tuple) else str(v)) for k, v in data.items()]
-    if kind == "ranking":
-        return [(p, str(place)) for place, p in enumerate(data, start=1)]
-    return [(p, "1") for p in data]
 
 
 def vote_rows(workshop: Workshop) -> tuple[list[str], list[list]]:

@@ -324,6 +324,17 @@ def decode_ballot(kind: str, raw: str):
     return list(data or [])
 
 
+def ballot_cells(kind: str, content: str) -> list[tuple[int, str]]:
+    """(project id, what the ballot says about it), as exports and a person's data
+    show it: dots given, place (1 = first), 1 for approved, "impact/feasibility"."""
+    data = decode_ballot(kind, content)
+    if isinstance(data, dict):  # dots given, or (impact, feasibility) scores
+        return [(k, "/".join(map(str, v)) if isinstance(v, tuple) else str(v)) for k, v in data.items()]
+    if kind == "ranking":
+        return [(p, str(place)) for place, p in enumerate(data, start=1)]
+    return [(p, "1") for p in data]
+
+
 def empty_ballot(kind: str):
     return {} if kind in ("dots", "impact_feasibility") else []
 

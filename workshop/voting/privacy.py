@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from workshop.extensions import db
 from workshop.kinds import FreeText
+from workshop.voting.logic import ballot_cells
 from workshop.voting.models import Ballot, Project, Round
 from workshop.workshops.models import Workshop
 
@@ -27,8 +28,6 @@ def texts(workshop: Workshop):
 
 def personal_data(participant_id: int) -> dict:
     """Each ballot, item by item, in the round's own terms (dots, place, approved, scores)."""
-    from workshop.reports.logic import ballot_cells
-
     votes = []
     titles: dict[int, str] = {}
     for ballot in db.session.scalars(select(Ballot).where(Ballot.participant_id == participant_id)
