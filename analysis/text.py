@@ -202,9 +202,14 @@ EN_VERBS = frozenset(
     send share simplify speak start take teach tell translate try update want write
     """.split()
 )
-# ("a" is not among them: French typed without accents, "Parc a chiens", is guessed English)
+# What opens a verb's object: articles, pronouns, possessives. Not "a" (French typed without
+# accents, "Parc a chiens", is guessed English), nor quantifiers, which follow nouns as often
+# ("Buses more often", "Daycare every evening").
 _OBJECT_OPENERS = frozenset({"an", "the", "me", "us", "my", "your", "our", "their", "his", "her", "its",
-                             "some", "more", "it", "them", "him", "this", "these", "those", "every", "all"})
+                             "it", "them", "him"})
+# Listed verbs as often nouns at the head of an idea ("Help desk", "Open house", "Pay equity"):
+# verbs only when an object or a verb in -ing follows ("Check the cables", "Help finding housing").
+_NOUNISH_VERBS = frozenset("check help hold host open pay share start update".split())
 _WORD_SPAN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _BREAKS = re.compile(r"[,;:.!?¿¡()\[\]{}\"«»/|…]|\s[-–—]\s")
 
@@ -273,9 +278,10 @@ def _english_verbs(lowered: list[str]) -> list[bool]:
     """Which words of an English run are verbs (see EN_VERBS)."""
     verb: list[bool] = []
     for i, w in enumerate(lowered):
-        listed = w in EN_VERBS
-        opening = (i == 0 and i + 1 < len(lowered) and lowered[i + 1] in _OBJECT_OPENERS
-                   and not _is_edge_word(w))
+        following = lowered[i + 1] if i + 1 < len(lowered) else ""
+        listed = w in EN_VERBS and (w not in _NOUNISH_VERBS or following in _OBJECT_OPENERS
+                                    or following.endswith("ing"))
+        opening = i == 0 and following in _OBJECT_OPENERS and not _is_edge_word(w)
         chained = i > 0 and verb[i - 1] and w.endswith("ing")
         verb.append(listed or opening or chained)
     return verb

@@ -291,6 +291,10 @@ def test_an_english_phrase_never_opens_on_a_verb():
     assert {p.surface for p in phrases("Restart your router and check the cables")} == {"router", "cables"}
     # a noun that could be a verb is left as the head of its phrase
     assert "Support groups for newcomers" in {p.surface for p in phrases("Support groups for newcomers")}
+    # nouns a verb list would take: a listed verb that is often a noun, a noun before a quantifier
+    for idea in ("Help desk for newcomers", "Open house for families", "Buses more often on weekends",
+                 "Daycare every evening"):
+        assert any(p.surface.startswith(idea.split()[0]) for p in phrases(idea)), idea
     # French typed without accents is guessed English: its "a" opens no object
     assert "Parc a chiens" in {p.surface for p in phrases("Parc a chiens")}
     # French proposals keep their infinitive: that is how a French theme is written
