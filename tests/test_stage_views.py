@@ -255,6 +255,24 @@ def test_a_stage_template_runs_no_query(app, workshop, stage):
             assert words(built.phone if audience == "phone" else built.screens) in html, audience
 
 
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_whole_stage_with_its_heading_and_announcement_runs_no_query(app, workshop, stage):
+    """The shared stage templates around a kind's (the projector's and control
+    view's heading, the phone panel's announcement) read only what the
+    view-model loaded."""
+    workshop_id = STAGES[stage](workshop).workshop.id
+    for audience in AUDIENCES:
+        db.session.expire_all()
+        with app.test_request_context():
+            found = db.session.get(Workshop, workshop_id)
+            context = kinds.stage_context(found, audience)
+            template = ("participants/_activity_panel.html" if audience == "phone"
+                        else f"workshops/_{audience}_stage.html")
+            with counted_statements() as statements:
+                render_template(template, workshop=found, **context)
+            assert statements == [], (audience, statements)
+
+
 def test_one_push_to_two_languages_builds_each_view_once(app, workshop, facilitator_client, monkeypatch):
     round_on_stage(workshop, show_live=True)
     phone = app.test_client()

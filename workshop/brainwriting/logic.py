@@ -3,7 +3,7 @@ build-ons sent once per submission key, moderation and promotion to an idea."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from analysis import rotation
@@ -55,6 +55,13 @@ def sources(workshop: Workshop) -> list[Activity]:
 
 
 def of_activity(activity: Activity) -> Brainwriting | None:
+    """The activity's rotation: found in the session when this request has loaded it
+    (the stage's view-model has, and the phone panel's announcement asks again while
+    it renders), else read."""
+    for row in db.session.identity_map.values():
+        # Loaded state only: an expired row is read again by the query below, not here.
+        if isinstance(row, Brainwriting) and inspect(row).dict.get("activity_id") == activity.id:
+            return row
     return db.session.scalar(select(Brainwriting).where(Brainwriting.activity_id == activity.id))
 
 
