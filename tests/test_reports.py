@@ -831,3 +831,25 @@ def test_the_report_offers_the_separator_and_language_of_its_exports(facilitator
     offered = re.findall(r'href="([^"]+/(?:export/[^"]+|report\?[^"]+))"', odd)
     assert len(offered) == 5 + 6 and not any("pipe" in link or "lang=de" in link for link in offered)
     assert re.search(r'sep=semicolon"\s+aria-current="true"', odd)
+
+
+def test_the_report_page_reads_everything_before_it_renders(app, facilitator_client, workshop, session, monkeypatch):
+    """reports.logic.report reads what the page shows (tallies, the questions a
+    grouping spans, the rounds' projects): its template runs no query."""
+    from tests.test_stage_views import counted_statements
+    from workshop.reports import views
+
+    rendered = []
+    render = views.render_template
+
+    def counting(template, **context):
+        with counted_statements() as statements:
+            html = render(template, **context)
+        rendered.append((template, statements))
+        return html
+
+    monkeypatch.setattr(views, "render_template", counting)
+    db.session.expire_all()
+    page = facilitator_client.get(f"/w/{workshop.id}/report")
+    assert page.status_code == 200
+    assert rendered == [("reports/report.html", [])]

@@ -9,8 +9,6 @@ from flask import Flask
 
 from workshop import anonymity, kinds
 from workshop.ideas.pushes import card_template
-from workshop.themes.logic import grouping_span
-from workshop.voting.logic import results as round_results
 
 
 def epoch_ms(moment: datetime) -> int:
@@ -33,19 +31,11 @@ def plural_forms(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
-def projects_by_id(round_) -> dict:
-    return {item.project_id: item.project for item in round_.items}
-
-
 def init_app(app: Flask) -> None:
     from workshop.hats.hats import LOOKS, look
 
     app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS)
-    app.jinja_env.globals["projects_by_id"] = projects_by_id  # the report's rounds, as round_results
     app.jinja_env.filters["french_spacing"] = french_spacing
-    # The report's rounds only: a stage reads its round's tally from its view-model (voting/stage.py).
-    app.jinja_env.globals["round_results"] = round_results
-    app.jinja_env.globals["grouping_span"] = grouping_span  # the report's groupings
     app.jinja_env.filters["epoch_ms"] = epoch_ms
     app.jinja_env.globals.update(kind_of=kinds.kind_of, on_stage=kinds.on_stage, activity_kinds=kinds.kinds,
                                  idea_card_template=card_template)

@@ -31,8 +31,8 @@ from workshop.ideas.models import Idea
 from workshop.orphans import logic as orphans
 from workshop.orphans.models import Adoption
 from workshop.participants.models import Participant
-from workshop.themes.logic import grouped_wall
-from workshop.voting.logic import ballot_cells, workshop_projects
+from workshop.themes.logic import grouped_wall, grouping_span
+from workshop.voting.logic import ballot_cells, results, workshop_projects
 from workshop.voting.models import Ballot, Project, Round, RoundItem
 from workshop.workshops.models import Activity, Workshop
 
@@ -140,11 +140,28 @@ class ProjectAdoption:
 
 
 @dataclass
+class IdeaSection:
+    """A question's ideas by theme; a grouping over several questions is one
+    section, under its owner, titled by every question it spans."""
+
+    activity: Activity
+    questions: list[Activity]
+    groups: list  # grouped_wall pairs: (theme or None, its ideas)
+
+
+@dataclass
+class RoundSection:
+    round: Round
+    result: Any  # voting.logic.results: every item's total, voters, breakdown by group
+    titles: dict[int, Project]  # the round's projects by id
+
+
+@dataclass
 class Report:
     workshop: Workshop
     participants: int
     participation: list[GroupParticipation]
-    idea_sections: list[tuple[Activity, list]]  # (activity, grouped_wall pairs)
+    idea_sections: list[IdeaSection]
     rounds: list[Round]
     funnel: list[FunnelStep]
     priorities: list[Project]
@@ -154,6 +171,7 @@ class Report:
     cells: dict[int, list[Cell]] = field(default_factory=dict)  # by project: where its members went
     adoption: list[ProjectAdoption] = field(default_factory=list)  # orphan candidates, then priorities
     ideas_sent: int = 0  # every visible idea, whether or not it was ever put to a vote
+    round_sections: list[RoundSection] = field(default_factory=list)
 
     @property
     def hats_comments(self) -> int:
@@ -261,17 +279,20 @@ def adoption_status(projects: list[Project]) -> list[ProjectAdoption]:
 
 
 def report(workshop: Workshop) -> Report:
+    """Everything the report page shows, read here: its template runs no query."""
     projects = workshop_projects(workshop)
     orphan_candidates = [p for p in projects if p.status == "orphan_candidate"]
     priorities = [p for p in projects if p.status == "priority"]
+    rounds = rounds_of(workshop)
     return Report(
         workshop=workshop,
         participants=len(participants_of(workshop)),
         participation=participation(workshop),
-        # A grouping over several questions is one section, under its owner.
-        idea_sections=[(a, grouped_wall(a)) for a in workshop.activities
+        idea_sections=[IdeaSection(a, grouping_span(a), grouped_wall(a)) for a in workshop.activities
                        if a.kind == kinds.IDEAS and a.grouped_into_id is None],
-        rounds=rounds_of(workshop),
+        rounds=rounds,
+        round_sections=[RoundSection(r, results(r), {item.project_id: item.project for item in r.items})
+                        for r in rounds],
         funnel=funnel(workshop),
         ideas_sent=visible_idea_count(workshop),
         priorities=priorities,
@@ -645,8 +666,6 @@ def to_xlsx(workshop: Workshop, names: bool = False, layout: Layout = INTERCHANG
 
 def tallied_items(workshop: Workshop) -> Iterator[tuple[int, Any]]:
     """(round number, tallied item) for every round of the workshop, in agenda order."""
-    from workshop.voting.logic import results
-
     for number, round_ in enumerate(rounds_of(workshop), start=1):
         for item in results(round_).items:
             yield number, item
