@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
                                  idea_card_template=card_template)
     app.jinja_env.globals["plural_forms"] = plural_forms
     app.jinja_env.globals.update(author_label=anonymity.author_label, anonymity_promise=anonymity.promise,
-                                 anonymity_choices=anonymity.choices, activity_has_content=anonymity.has_content)
+                                 anonymity_choices=anonymity.choices)
 
 
 def load_all(app: Flask) -> None:
