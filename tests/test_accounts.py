@@ -49,7 +49,7 @@ def test_sign_in_then_out(client):
     ("a@example.org", "motdepasse123", "weak_password"),
 ])
 def test_create_user_rejects_bad_input(app, email, password, code):
-    with pytest.raises(logic.AccountError, match=code):
+    with pytest.raises(logic.AccountRejected, match=code):
         logic.create_user(email, "x", password)
 
 

@@ -57,7 +57,7 @@ def test_timer_end_is_held_by_the_server(workshop):
     before = logic.utcnow()
     ends = logic.start_timer(workshop, 5)
     assert timedelta(minutes=4, seconds=59) < ends - before < timedelta(minutes=5, seconds=1)
-    with pytest.raises(logic.WorkshopError):
+    with pytest.raises(logic.WorkshopRejected):
         logic.start_timer(workshop, 0)
     logic.stop_timer(workshop)
     assert workshop.timer_ends_at is None

@@ -19,7 +19,7 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
     """Create a facilitator, coordinator or admin account."""
     try:
         user = logic.create_user(email, name, password, role=role)
-    except logic.AccountError as error:
+    except logic.AccountRejected as error:
         raise click.ClickException(
             COMMAND_LINE.get(error.code, str(error)).format(min_length=logic.MIN_PASSWORD_LENGTH)) from None
     click.echo(f"Created {user.role} account {user.email}.")

@@ -43,7 +43,7 @@ def weak_password(password: str) -> bool:
     return steps <= {1} or steps <= {-1}
 
 
-class AccountError(Refused):
+class AccountRejected(Refused):
     """The account was not created; `code` says why (workshop/accounts/messages.py)."""
 
     messages = REFUSALS
@@ -60,15 +60,15 @@ def find_by_email(email: str) -> User | None:
 def create_user(email: str, name: str, password: str, role: str = "facilitator") -> User:
     email = email.strip().lower()
     if "@" not in email:
-        raise AccountError("invalid_email")
+        raise AccountRejected("invalid_email")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("short_password")
+        raise AccountRejected("short_password")
     if weak_password(password):
-        raise AccountError("weak_password")
+        raise AccountRejected("weak_password")
     if role not in ROLES:
-        raise AccountError("unknown_role")
+        raise AccountRejected("unknown_role")
     if find_by_email(email):
-        raise AccountError("email_taken")
+        raise AccountRejected("email_taken")
     user = User(email=email, name=name.strip() or email, role=role)
     user.set_password(password)
     db.session.add(user)

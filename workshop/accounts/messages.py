@@ -1,5 +1,5 @@
 """What a person is told when an account is refused, by the refusal's code
-(workshop.accounts.logic.AccountError): the first-run page's messages, and
+(workshop.accounts.logic.AccountRejected): the first-run page's messages, and
 the `create-user` command's, which the terminal shows untranslated."""
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def setup():
         try:
             user = logic.create_user(form.email.data or "", form.name.data or "", form.password.data or "",
                                      role="admin")  # all three required
-        except logic.AccountError as error:
+        except logic.AccountRejected as error:
             flash(error.message(), "error")
         else:
             sign_in(user, remember=False)

@@ -21,7 +21,7 @@ MAX_NICKNAME_LENGTH = 40
 SESSION_KEY = "participants"  # workshop id -> participant id, in the signed cookie
 
 
-class JoinError(Refused):
+class JoinRejected(Refused):
     """The join form asks again; `code` says why (workshop/participants/messages.py)."""
 
     messages = REFUSALS
@@ -38,9 +38,9 @@ def join(workshop: Workshop, nickname: str | None, group_id: int | None, languag
     if nickname and is_blank(nickname):
         nickname = None
     if nickname and len(nickname) > MAX_NICKNAME_LENGTH:
-        raise JoinError("nickname_too_long")
+        raise JoinRejected("nickname_too_long")
     if workshop.groups and group_id not in {g.id for g in workshop.groups}:
-        raise JoinError("unknown_group")  # also when none was chosen
+        raise JoinRejected("unknown_group")  # also when none was chosen
     if language not in LANGUAGES:
         language = None
     if returning is not None and returning.workshop_id == workshop.id:

@@ -1,5 +1,5 @@
 """What a phone is told when its join is refused, by the refusal's code
-(workshop.participants.logic.JoinError)."""
+(workshop.participants.logic.JoinRejected)."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ def join(code: str):
         try:
             participant = logic.join(workshop, request.form.get("nickname", ""), group_id,
                                      language=request.form.get("lang"), returning=back)
-        except logic.JoinError as failure:
+        except logic.JoinRejected as failure:
             error = failure.message()  # the form again, with what was typed
         else:
             logic.remember(participant)

@@ -33,7 +33,7 @@ EMBED_AT_PRESS_MAX = 60
 MAX_SEED_THEMES = 12
 
 
-class ThemeError(Refused):
+class ThemeRejected(Refused):
     """A grouping command refused; `code` says why (workshop/themes/messages.py)."""
 
     messages = REFUSALS
@@ -66,19 +66,19 @@ def companions(activity: Activity, ids) -> list[Activity]:
     for other in activity.workshop.activities:
         if other.id in set(ids) and other.id != activity.id:
             if other.kind != kinds.IDEAS:
-                raise ThemeError("unknown_activity")
+                raise ThemeRejected("unknown_activity")
             chosen.append(other)
     if len(chosen) != len(set(ids) - {activity.id}):
-        raise ThemeError("unknown_activity")
+        raise ThemeRejected("unknown_activity")
     return chosen
 
 
 def start_grouping(activity: Activity, together_with: Sequence[Activity] = ()) -> None:
     """Mark the activity as being grouped; refuse a second run meanwhile."""
     if activity.grouping_started_at is not None:
-        raise ThemeError("already_grouping")
+        raise ThemeRejected("already_grouping")
     if not any(has_ideas(a) for a in (activity, *together_with)):
-        raise ThemeError("no_ideas")
+        raise ThemeRejected("no_ideas")
     activity.grouping_started_at = utcnow()
     db.session.commit()
 
@@ -109,15 +109,15 @@ def parse_request(k: str | None, seed_themes: str | None) -> tuple[int | None, l
     """The facilitator's options: a number of themes (or automatic) and theme names."""
     seeds = [line.strip()[:MAX_LABEL_LENGTH] for line in (seed_themes or "").splitlines() if line.strip()]
     if len(seeds) > MAX_SEED_THEMES:
-        raise ThemeError("too_many_seeds")
+        raise ThemeRejected("too_many_seeds")
     if not k or not k.strip():
         return None, seeds
     try:
         number = int(k)
     except ValueError:
-        raise ThemeError("bad_k") from None
+        raise ThemeRejected("bad_k") from None
     if not 1 <= number <= 30:
-        raise ThemeError("bad_k")
+        raise ThemeRejected("bad_k")
     return number, seeds
 
 
@@ -227,23 +227,23 @@ def clear(activity: Activity, commit: bool = True) -> None:
 def theme_in(activity: Activity, theme_id: int) -> Theme:
     theme = db.session.get(Theme, theme_id)
     if theme is None or theme.activity_id != theme_owner(activity).id:
-        raise ThemeError("unknown_theme")
+        raise ThemeRejected("unknown_theme")
     return theme
 
 
 def theme_of_workshop(workshop_id: int, theme_id: int) -> Theme:
     theme = db.session.get(Theme, theme_id or 0)
     if theme is None or db.session.get_one(Activity, theme.activity_id).workshop_id != workshop_id:
-        raise ThemeError("unknown_theme")
+        raise ThemeRejected("unknown_theme")
     return theme
 
 
 def rename(theme: Theme, label: str) -> None:
     label = " ".join((label or "").split())
     if not label:
-        raise ThemeError("empty_label")
+        raise ThemeRejected("empty_label")
     if len(label) > MAX_LABEL_LENGTH:
-        raise ThemeError("long_label")
+        raise ThemeRejected("long_label")
     theme.label = label
     db.session.commit()
 
@@ -251,7 +251,7 @@ def rename(theme: Theme, label: str) -> None:
 def move(idea: Idea, theme: Theme | None) -> None:
     """Put an idea in another theme (None: back to the unsorted ideas), last in it."""
     if theme is not None and theme.activity_id != theme_owner(idea.activity).id:
-        raise ThemeError("unknown_theme")
+        raise ThemeRejected("unknown_theme")
     idea.theme_id = theme.id if theme else None
     idea.theme_position = 1 + max(
         (i.theme_position for i in members(theme)), default=-1) if theme else 0
@@ -267,7 +267,7 @@ def members(theme: Theme | None) -> list[Idea]:
 def merge(target: Theme, other: Theme) -> None:
     """Fold one theme into another; the other's ideas follow, after the target's."""
     if target.id == other.id or target.activity_id != other.activity_id:
-        raise ThemeError("bad_merge")
+        raise ThemeRejected("bad_merge")
     offset = 1 + max((i.theme_position for i in members(target)), default=-1)
     for idea in members(other):
         idea.theme_id, idea.theme_position = target.id, offset + idea.theme_position
@@ -280,7 +280,7 @@ def split(activity: Activity, ideas: list[Idea], label: str) -> Theme:
     activity = theme_owner(activity)
     span_ids = {a.id for a in grouping_span(activity)}
     if not ideas or any(idea.activity_id not in span_ids for idea in ideas):
-        raise ThemeError("nothing_selected")
+        raise ThemeRejected("nothing_selected")
     position = 1 + max((t.position for t in activity.themes), default=-1)
     theme = Theme(activity_id=activity.id, label=label[:MAX_LABEL_LENGTH], position=position)
     db.session.add(theme)

@@ -1,5 +1,5 @@
 """What the facilitator is told when a grouping command is refused, by the
-refusal's code (workshop.themes.logic.ThemeError)."""
+refusal's code (workshop.themes.logic.ThemeRejected)."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ DEFAULT_GROUPS = {
 }
 
 
-class WorkshopError(Refused):
+class WorkshopRejected(Refused):
     """A rule was broken; `code` names which (workshop/workshops/messages.py)."""
 
     messages = REFUSALS
@@ -66,11 +66,11 @@ def create_workshop(owner, title: str, language: str, groups: list[str], prompts
     groups = [g.strip() for g in groups if g.strip()]
     prompts = [p.strip() for p in prompts if p.strip()]
     if not title:
-        raise WorkshopError("title_required")
+        raise WorkshopRejected("title_required")
     if language not in LANGUAGES:
-        raise WorkshopError("unknown_language")
+        raise WorkshopRejected("unknown_language")
     if not prompts:
-        raise WorkshopError("prompt_required")
+        raise WorkshopRejected("prompt_required")
     workshop = Workshop(title=title, language=language, join_code=new_join_code(), owner=owner)
     workshop.groups = [StakeholderGroup(name=name, position=i) for i, name in enumerate(groups)]
     workshop.activities = [
@@ -117,9 +117,9 @@ def workshops_of(user, archived: bool = False) -> list[Workshop]:
 def rename(workshop: Workshop, title: str) -> None:
     title = " ".join((title or "").split())
     if not title:
-        raise WorkshopError("title_required")
+        raise WorkshopRejected("title_required")
     if len(title) > 200:
-        raise WorkshopError("title_too_long")
+        raise WorkshopRejected("title_too_long")
     workshop.title = title
     db.session.commit()
 
@@ -137,7 +137,7 @@ def archive(workshop: Workshop, archived: bool = True) -> None:
 def activity_of(workshop: Workshop, activity_id: int) -> Activity:
     activity = db.session.get(Activity, activity_id)
     if activity is None or activity.workshop_id != workshop.id:
-        raise WorkshopError("unknown_activity")
+        raise WorkshopRejected("unknown_activity")
     return activity
 
 
@@ -157,7 +157,7 @@ def show_on_projector(workshop: Workshop, activity: Activity | None) -> None:
     themes or results) without reopening it: phones keep the current activity.
     None, or the current activity, goes back to following the phones."""
     if activity is not None and activity.state == "pending":
-        raise WorkshopError("not_started")
+        raise WorkshopRejected("not_started")
     workshop.projector_activity = None if activity is None or activity.id == workshop.current_activity_id else activity
     db.session.commit()
 
@@ -170,7 +170,7 @@ def close_activity(workshop: Workshop, activity: Activity) -> None:
 
 def start_timer(workshop: Workshop, minutes: float) -> datetime:
     if not 0 < minutes <= MAX_TIMER_MINUTES:
-        raise WorkshopError("timer_range")
+        raise WorkshopRejected("timer_range")
     workshop.timer_ends_at = utcnow() + timedelta(minutes=minutes)
     db.session.commit()
     return workshop.timer_ends_at

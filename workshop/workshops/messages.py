@@ -1,5 +1,5 @@
 """What a facilitator is told when a workshop command is refused, by the
-refusal's code (workshop.workshops.logic.WorkshopError)."""
+refusal's code (workshop.workshops.logic.WorkshopRejected)."""
 
 from __future__ import annotations
 

@@ -76,7 +76,7 @@ def rename(workshop_id: int):
     workshop = managed(workshop_id)
     try:
         logic.rename(workshop, request.form.get("title", ""))
-    except logic.WorkshopError as error:
+    except logic.WorkshopRejected as error:
         flash(error.message(), "error")
     return redirect(url_for("workshops.index", archived="1" if workshop.archived_at else None))
 
@@ -108,7 +108,7 @@ def new():
                 current_user, form.title.data or "", form.language.data,  # the title is required
                 lines(form.groups.data or ""), lines(form.prompts.data or ""),
             )
-        except logic.WorkshopError as error:
+        except logic.WorkshopRejected as error:
             form.prompts.errors = [error.message()]
         else:
             return redirect(url_for("workshops.control", workshop_id=workshop.id))
@@ -174,7 +174,7 @@ def set_anonymity(workshop_id: int, activity_id: int):
     workshop, activity = facilitated_activity(workshop_id, activity_id)
     wanted = request.form.get("anonymity", "")
     if not anonymity.may_change(activity.anonymity, wanted, anonymity.has_content(activity)):
-        raise logic.WorkshopError("unknown_anonymity" if wanted not in anonymity.LEVELS else "anonymity_weaker")
+        raise logic.WorkshopRejected("unknown_anonymity" if wanted not in anonymity.LEVELS else "anonymity_weaker")
     activity.anonymity = wanted
     db.session.commit()
     if activity.id in (workshop.current_activity_id, workshop.stage_activity and workshop.stage_activity.id):
@@ -189,7 +189,7 @@ def show_on_projector(workshop_id: int, activity_id: int):
     workshop = facilitated(workshop_id)
     try:
         logic.show_on_projector(workshop, logic.activity_of(workshop, activity_id))
-    except logic.WorkshopError:
+    except logic.WorkshopRejected:
         abort(404)
     live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
     return render_template("workshops/_agenda.html", workshop=workshop)
