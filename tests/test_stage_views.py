@@ -329,3 +329,25 @@ def test_retaining_answers_and_pushes_from_one_tally(app, workshop, facilitator_
     assert answer.status_code == 200 and 'badge-priority' in answer.get_data(as_text=True)
     assert all(any(s["id"] == "stage" for s in swaps(screen)) for screen in screens)
     assert len(tallies) == 1
+
+
+def test_the_round_form_reads_every_question_s_themes_in_one_query(app, facilitator):
+    """The control view's add forms list each question's themes: read together,
+    not one lazy query per question (a session has two or three questions)."""
+    from tests.test_voting import three_questions
+    from workshop.themes.logic import with_themes
+
+    with app.test_request_context():
+        questions = three_questions(facilitator).activities[:3]
+        for question in questions:
+            group(question, 4)
+        db.session.expire_all()
+        questions = [db.session.get(type(question), question.id) for question in questions]
+        with counted_statements() as statements:
+            with_themes(questions)
+            labels = [theme.label for question in questions for theme in question.themes]
+        assert len(statements) == 2, statements  # the questions, then all their themes
+        assert len(labels) == 12
+        with counted_statements() as statements:
+            with_themes(questions)
+        assert statements == []  # read already: nothing more

@@ -35,7 +35,7 @@ class QuestionStage:
 
 def view(activity: Activity, audience: str) -> QuestionStage:
     from workshop.ideas.logic import wall
-    from workshop.themes.logic import duplicate_suggestions, grouped_wall, grouping_span
+    from workshop.themes.logic import duplicate_suggestions, grouped_wall, grouping_span, with_themes
     from workshop.voting.logic import ideas_activities
 
     if audience == "phone":  # the idea form; each phone loads its own ideas
@@ -44,8 +44,7 @@ def view(activity: Activity, audience: str) -> QuestionStage:
     themes = tuple(activity.themes)
     span = tuple(grouping_span(activity))
     if control:
-        for question in span:
-            question.themes  # noqa: B018 - loaded here: a control card reads its question's themes
+        with_themes(span)  # a control card reads its question's themes
     if themes:
         shown = QuestionStage(activity=activity, themes=themes, span=span,
                               groups=tuple(grouped_wall(activity, include_hidden=control)))

@@ -12,7 +12,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, inspect, select, update
+from sqlalchemy.orm import selectinload
 
 from analysis import clustering
 from workshop import kinds
@@ -53,6 +54,15 @@ def grouping_span(owner: Activity) -> list[Activity]:
     others = db.session.scalars(select(Activity).where(Activity.grouped_into_id == owner.id)
                                 .order_by(Activity.position, Activity.id)).all()
     return [owner, *others]
+
+
+def with_themes(questions) -> None:
+    """Reads the themes of these questions (those not read yet) in one query,
+    rather than one per question as each template's `question.themes` would."""
+    unread = [question.id for question in questions if "themes" in inspect(question).unloaded]
+    if unread:
+        db.session.scalars(select(Activity).where(Activity.id.in_(unread))
+                           .options(selectinload(Activity.themes))).all()
 
 
 def span_ideas(owner: Activity, include_hidden: bool = False, with_authors: bool = True) -> list[Idea]:

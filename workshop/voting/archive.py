@@ -11,7 +11,7 @@ from analysis import tally
 from workshop.extensions import db
 from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _ref, _text, _ts, _whole
 from workshop.reports.archive_parts import one_of
-from workshop.voting.models import VOTE_KINDS, Ballot, Round, RoundItem
+from workshop.voting.models import SCORED, VOTE_KINDS, Ballot, Round, RoundItem, VoteKind
 from workshop.workshops.models import Activity
 
 
@@ -21,7 +21,7 @@ def export(activity: Activity, refs, names: bool) -> dict:
 
 def _ballot_content(kind: str, content: str, projects: dict[int, str]):
     data = json.loads(content or "null")
-    if kind in ("dots", "impact_feasibility"):
+    if kind in SCORED:
         return {projects[int(k)]: v for k, v in (data or {}).items()}
     return [projects[int(p)] for p in (data or [])]
 
@@ -84,11 +84,11 @@ def restore(importer, activity: Activity, entry: dict) -> None:
 
 def _ballot(importer, kind: str, content) -> tuple[object, str]:
     """The ballot with database ids: as the tally reads it, and as it is stored."""
-    if kind in ("dots", "impact_feasibility"):
+    if kind in SCORED:
         if not isinstance(content, dict):
             raise ImportProblem("ballots.content")
         decoded = {_ref(importer.projects, k, "ballots.content").id:
-                   (tuple(v) if kind == "impact_feasibility" else v) for k, v in content.items()}
+                   (tuple(v) if kind == VoteKind.IMPACT_FEASIBILITY else v) for k, v in content.items()}
         return decoded, json.dumps({str(k): list(v) if isinstance(v, tuple) else v for k, v in decoded.items()})
     listed = [_ref(importer.projects, p, "ballots.content").id for p in _list(content, "ballots.content")]
     return listed, json.dumps(listed)

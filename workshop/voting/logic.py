@@ -18,7 +18,7 @@ from workshop.ideas.logic import kind_row_in, wall
 from workshop.participants.models import Participant
 from workshop.refusals import Refused
 from workshop.voting.messages import REFUSALS
-from workshop.voting.models import VOTE_KINDS, Ballot, Project, Round, RoundItem
+from workshop.voting.models import SCORED, VOTE_KINDS, Ballot, Project, Round, RoundItem, VoteKind
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
 
 SAVE_ATTEMPTS = 8
@@ -110,10 +110,10 @@ def candidates(workshop: Workshop, source: str, previous: Round | None = None, c
         theme_by_id = {theme.id: theme for owner in owners for theme in owner.themes}
         ideas = {idea.id: idea for q in ideas_activities(workshop) for idea in wall(q)}
         projects = []
-        for kind, item_id in dict.fromkeys(picked):  # each once, in the order picked
-            if kind == "theme" and item_id in theme_by_id:
+        for picked_as, item_id in dict.fromkeys(picked):  # each once, in the order picked
+            if picked_as == "theme" and item_id in theme_by_id:
                 projects.append(_project_for_theme(workshop, theme_by_id[item_id]))
-            elif kind == "idea" and item_id in ideas:
+            elif picked_as == "idea" and item_id in ideas:
                 projects.append(_project_for_idea(workshop, ideas[item_id]))
             else:
                 raise VoteRejected("unknown_pick")
@@ -317,9 +317,9 @@ def rules(round_: Round) -> tally.RoundRules:
 def decode_ballot(kind: str, raw: str):
     """Ballot JSON as analysis.tally expects it (JSON keys are strings)."""
     data = json.loads(raw or "null")
-    if kind == "dots":
+    if kind == VoteKind.DOTS:
         return {int(k): v for k, v in (data or {}).items()}
-    if kind == "impact_feasibility":
+    if kind == VoteKind.IMPACT_FEASIBILITY:
         return {int(k): tuple(v) for k, v in (data or {}).items()}
     return list(data or [])
 
@@ -330,13 +330,13 @@ def ballot_cells(kind: str, content: str) -> list[tuple[int, str]]:
     data = decode_ballot(kind, content)
     if isinstance(data, dict):  # dots given, or (impact, feasibility) scores
         return [(k, "/".join(map(str, v)) if isinstance(v, tuple) else str(v)) for k, v in data.items()]
-    if kind == "ranking":
+    if kind == VoteKind.RANKING:
         return [(p, str(place)) for place, p in enumerate(data, start=1)]
     return [(p, "1") for p in data]
 
 
 def empty_ballot(kind: str):
-    return {} if kind in ("dots", "impact_feasibility") else []
+    return {} if kind in SCORED else []
 
 
 def ballot_of(round_: Round | RoundFacts, participant: Participant):

@@ -5,9 +5,11 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from analysis.tally import VoteKind
 from workshop.extensions import Model
 
-VOTE_KINDS = ("dots", "impact_feasibility", "ranking", "approval")
+VOTE_KINDS = tuple(kind.value for kind in VoteKind)  # a round's `kind`: how people vote
+SCORED = (VoteKind.DOTS, VoteKind.IMPACT_FEASIBILITY)  # ballots that score items (a JSON object), not list them
 # candidate: in the funnel; priority: retained by the facilitator;
 # orphan_candidate: not retained at the end, offered to partners later.
 PROJECT_STATUSES = ("candidate", "priority", "orphan_candidate")

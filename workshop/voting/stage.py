@@ -82,11 +82,10 @@ class RoundForm:
 
 
 def add_form(workshop: Workshop) -> RoundForm:
-    from workshop.themes.logic import theme_owner
+    from workshop.themes.logic import theme_owner, with_themes
 
     questions = tuple(questions_of(workshop))
     owners = {question.id: theme_owner(question) for question in questions}
-    for question in {*questions, *owners.values()}:
-        question.themes  # noqa: B018 - loaded here: the form lists them
+    with_themes({*questions, *owners.values()})  # the form lists them
     return RoundForm(questions=questions, groupings=tuple(logic.groupings(workshop)), owners=owners,
                      walls=walls_of(questions))

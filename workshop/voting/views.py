@@ -19,6 +19,7 @@ from workshop.i18n import speak
 from workshop.participants import logic as participants
 from workshop.participants.models import Participant
 from workshop.voting import items_import, logic, pushes
+from workshop.voting.models import VoteKind
 from workshop.workshops.logic import normalise_join_code
 from workshop.workshops.models import Workshop
 
@@ -149,8 +150,9 @@ def ballot_bar(facts, ballot, error: str | None = None, status: int = 200, saved
     else. The list stays as the phone has it, so a refusal loses no tick.
     The bar depends on a few numbers only: rendered once per language and
     numbers in a process (a forum sends thousands of the same few bars)."""
-    used = sum(ballot.values()) if facts.kind == "dots" else len([c for c in ballot if c is not None])
-    total = {"dots": facts.dots_per_participant, "impact_feasibility": len(facts.item_ids)}.get(facts.kind, facts.top_k)
+    used = sum(ballot.values()) if facts.kind == VoteKind.DOTS else len([c for c in ballot if c is not None])
+    total = (facts.dots_per_participant if facts.kind == VoteKind.DOTS
+             else len(facts.item_ids) if facts.kind == VoteKind.IMPACT_FEASIBILITY else facts.top_k)
     # A saved bar announces itself by a key drawn from the ballot's content
     # (focus.js says "saved" again only when the key changes). The bar is
     # cached without it and the key put in afterwards: with the content in the
@@ -256,9 +258,9 @@ def ballot_from_form(facts, form):
             raise logic.VoteRejected("unknown_item")
         return number
 
-    if facts.kind == "approval":
+    if facts.kind == VoteKind.APPROVAL:
         return [project(v) for v in form.getlist("project")]
-    if facts.kind == "ranking":
+    if facts.kind == VoteKind.RANKING:
         # An empty place stays empty (None): a gap is refused, never closed up.
         places = [project(form[f"place{n}"]) if form.get(f"place{n}") else None for n in range(1, facts.top_k + 1)]
         while places and places[-1] is None:
