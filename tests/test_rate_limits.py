@@ -56,3 +56,15 @@ def test_expired_counters_are_swept_from_memory(monkeypatch):
     limiter.hit(parse("5 per 1 second"), "join", "late")  # a request schedules the next sweep
     time.sleep(0.2)
     assert len(storage.expirations) == 1  # the late one's alone
+
+
+def test_while_redis_is_away_the_app_counts_in_memory_swept_the_same_way(limited_app):
+    """Flask-Limiter's own fallback (several workers, Redis gone a moment) is a
+    plain `memory://`; the app makes it the storage swept once a second."""
+    from workshop.extensions import limiter
+
+    assert limited_app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"]
+    assert type(limiter._fallback_storage) is rate_limits.SweptMemoryStorage
+    fallback = strategies.FixedWindowRateLimiter(limiter._fallback_storage)
+    two = parse("2 per minute")
+    assert [fallback.hit(two, "join", "10.0.0.9") for _ in range(3)] == [True, True, False]

@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         i18n,
         kinds,
         live,  # noqa: F401
+        rate_limits,
         security,
         templating,
         vendor,
@@ -62,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    rate_limits.sweep_fallback_slowly(limiter)  # its memory while Redis is away
     compress.init_app(app)
     # `current_user` reaches templates as Flask-Login's proxy, read only when a
     # template asks (the facilitator's pages): its context processor loaded the

@@ -7,7 +7,9 @@ counter for expired ones 100 times a second, from a new timer thread each time
 a few thousand counters (each phone's ideas and votes, each address's joins),
 so the sweep walked them all every 10 ms while ideas arrived: CPU taken from
 the ideas themselves. Here the same storage sweeps once a second; counting is
-unchanged, since a read already expires what is past its window.
+unchanged, since a read already expires what is past its window. The memory
+Flask-Limiter counts in while Redis is away (several workers) sweeps the same
+way (`sweep_fallback_slowly`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ class SweptMemoryStorage(MemoryStorage):
             self.timer = threading.Timer(SWEEP_EVERY, self._MemoryStorage__expire_events)  # type: ignore[attr-defined]
             self.timer.daemon = True
             self.timer.start()
+
+
+def sweep_fallback_slowly(limiter) -> None:
+    """Flask-Limiter counts in a plain `MemoryStorage` of its own while Redis is
+    away; it becomes the storage above (same state, only its sweep differs).
+    Called after `limiter.init_app`, which makes it."""
+    fallback = getattr(limiter, "_fallback_storage", None)
+    if type(fallback) is MemoryStorage:
+        fallback.__class__ = SweptMemoryStorage
 
 
 @lru_cache(maxsize=32)
