@@ -315,11 +315,32 @@ def test_nobody_new_joins_an_archived_workshop(app, workshop):
                          workshop)
 
 
+def _join_statements(app, workshop, nickname, group):
+    """(the phone page a new phone's join answers with, the statements the join ran)."""
+    from sqlalchemy import event
+
+    db.session.expire_all()  # what a new request sees: nothing loaded yet
+    phone, statements = app.test_client(), []
+    phone.get(f"/j/{workshop.join_code}")
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        answer = phone.post(f"/j/{workshop.join_code}", data={"nickname": nickname, "group": group})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert is_phone_page(answer, workshop)
+    return answer.get_data(as_text=True), statements
+
+
 def test_a_join_is_one_request_and_few_statements(app, workshop):
     """A room scans the code within the same seconds: the join form costs one
-    statement, and the join answers with the phone page (no second request)
-    in three: the workshop with its groups and activity, the insert, and the
-    head count pushed to the big screens."""
+    statement, and the join answers with the phone page (no second request).
+    The first join renders the room's page: the workshop with its groups, the
+    insert, the head count pushed to the big screens, and the activity on
+    screen. The next phones' joins get the page kept for the room: three."""
     from sqlalchemy import event
 
     from tests.conftest import joined_phones, open_first_activity
@@ -343,35 +364,32 @@ def test_a_join_is_one_request_and_few_statements(app, workshop):
     assert is_phone_page(answer, workshop)
     assert "Léa · Recherche" in answer.get_data(as_text=True)
     assert workshop.activities[0].prompt in answer.get_data(as_text=True)  # the question on screen
-    assert len(statements) - form_statements <= 3, [s[:60] for s in statements[form_statements:]]
+    assert len(statements) - form_statements <= 4, [s[:60] for s in statements[form_statements:]]
+    page, statements = _join_statements(app, workshop, "Noé", group)
+    assert "Noé · Recherche" in page and workshop.activities[0].prompt in page
+    assert len(statements) <= 3, [s[:60] for s in statements]
 
 
-def test_a_join_during_a_vote_reads_the_round_with_the_workshop(app, workshop):
-    """With a 60-item round on screen, the phone page a join answers with shows
-    the round, read in the join's one query (kinds' `stage_reads`), not in a
-    query of its own: still three statements."""
-    from sqlalchemy import event
-
+def test_a_join_during_a_vote_reads_the_round_once_for_the_room(app, workshop):
+    """With a 60-item round on screen, the phone page the first join answers with
+    shows the round, read with the activity in one statement (kinds'
+    `stage_reads`), not a lazy query each. The next joins get the room's page
+    as it was rendered and read neither the activity nor the round."""
     from tests.conftest import joined_phones, round_on_screen
 
     joined_phones(app, workshop, 40)
     round_ = round_on_screen(workshop, Participant.query.filter_by(workshop_id=workshop.id).all())
     group = workshop.groups[1].id
-    db.session.expire_all()  # what a new request sees: nothing loaded yet
-    phone, statements = app.test_client(), []
-    phone.get(f"/j/{workshop.join_code}")
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        answer = phone.post(f"/j/{workshop.join_code}", data={"nickname": "Léa", "group": group})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert is_phone_page(answer, workshop)
-    assert f"/rounds/{round_.id}/ballot" in answer.get_data(as_text=True)  # the round's ballot, loading
-    assert len(statements) <= 3, [s[:60] for s in statements]
+    page, statements = _join_statements(app, workshop, "Léa", group)
+    assert f"/rounds/{round_.id}/ballot" in page  # the round's ballot, loading
+    stage_reads = [s for s in statements if "rounds" in s]
+    assert len(stage_reads) == 1 and "activities" in stage_reads[0], [s[:60] for s in statements]
+    assert len(statements) <= 4, [s[:60] for s in statements]
+    for nickname in ("Noé", "Ana"):
+        page, statements = _join_statements(app, workshop, nickname, group)
+        assert f"/rounds/{round_.id}/ballot" in page and f"{nickname} · " in page
+        assert not [s for s in statements if "rounds" in s or "FROM activities" in s], statements
+        assert len(statements) <= 3, [s[:60] for s in statements]
 
 
 def test_switching_language_right_after_joining_comes_back_to_the_phone_page(client, workshop):

@@ -72,25 +72,32 @@ def _by_code():
 
 
 @cache
-def _workshop_to_join(with_stage: bool):
-    """The workshop of a join code with what joining shows: its groups (the
-    form, and the check of the one chosen) and, `with_stage`, the activity on
-    screen with what its stage reads (the phone page a join answers with).
-    One statement, built once."""
-    options = [joinedload(Workshop.groups)]
-    if with_stage:
-        on_screen = joinedload(Workshop.current_activity)
-        options += [on_screen, *kinds.stage_loads(on_screen)]
-    return select(Workshop).where(Workshop.join_code == bindparam("code")).options(*options)
+def _workshop_to_join():
+    """The workshop of a join code with its groups (the form, and the check of
+    the one chosen). One statement, built once."""
+    return select(Workshop).where(Workshop.join_code == bindparam("code")).options(joinedload(Workshop.groups))
 
 
-def workshop_to_join(code: str, with_stage: bool = False) -> Workshop | None:
+def workshop_to_join(code: str) -> Workshop | None:
     """The workshop a phone joins with this code, in one query: a room that scans
     the code on the screen sends dozens of these in the same second."""
     from workshop.workshops.logic import normalise_join_code
 
-    statement = _workshop_to_join(with_stage)
-    return db.session.scalars(statement, {"code": normalise_join_code(code)}).unique().first()
+    return db.session.scalars(_workshop_to_join(), {"code": normalise_join_code(code)}).unique().first()
+
+
+@cache
+def _stage():
+    on_screen = joinedload(Workshop.current_activity)
+    return select(Workshop).where(Workshop.id == bindparam("id")).options(on_screen, *kinds.stage_loads(on_screen))
+
+
+def read_stage(workshop: Workshop) -> None:
+    """Reads, in one statement, the activity on the phones' screen with what its
+    stage reads (kinds' `stage_reads`), rather than a lazy query each: for a
+    join whose phone page is rendered, not one kept (phone_pages.py), which
+    needs none of it."""
+    db.session.scalars(_stage(), {"id": workshop.id}).first()
 
 
 def phone_ids() -> dict[str, int]:

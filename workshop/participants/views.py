@@ -58,8 +58,7 @@ def enter_code():
 @bp.route("/j/<code>", methods=["GET", "POST"])
 def join(code: str):
     pushes_seen = live.pushes_so_far("phones")  # before any read: see workshop/live.py
-    # A post answers with the phone page, whose stage is read in the same query.
-    workshop = logic.workshop_to_join(code, with_stage=request.method == "POST")
+    workshop = logic.workshop_to_join(code)
     if workshop is None:
         return wrong_code(code)
     speak(workshop.language)
@@ -143,9 +142,13 @@ def phone_page(workshop: Workshop, participant, pushes_seen: str | None):
     who = participant.nickname or _("anonymous")
     if participant.group:
         who = f"{who} · {participant.group.name}"
-    return phone_pages.page(workshop, who, pushes_seen, lambda **personal: render_template(
-        "participants/phone.html", workshop=workshop, page_url=page_url, pushes_seen=pushes_seen,
-        **kinds.stage_context(workshop, "phone"), **personal))
+
+    def render(**personal) -> str:  # when the room's page is not kept: its stage is read then
+        logic.read_stage(workshop)
+        return render_template("participants/phone.html", workshop=workshop, page_url=page_url,
+                               pushes_seen=pushes_seen, **kinds.stage_context(workshop, "phone"), **personal)
+
+    return phone_pages.page(workshop, who, pushes_seen, render)
 
 
 @bp.get("/j/<code>/panel")
