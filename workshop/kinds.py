@@ -35,6 +35,7 @@ INSTALLED = (
     "workshop.cells.kind",
     "workshop.forces.kind",
     "workshop.brainwriting.kind",
+    "workshop.pause.kind",
 )
 
 # The stored keys of the kinds the rest of the code names (activity.kind).
