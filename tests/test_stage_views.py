@@ -206,6 +206,15 @@ def rotation_on_stage(workshop):
     return OnStage(workshop, workshop.activities[0].prompt, "Et si 5")
 
 
+def pause_on_stage(workshop):
+    """A break with its message, open."""
+    from workshop.pause import logic as pause
+
+    activity = pause.create(workshop, "Pause café — retour à 10 h 30")
+    open_activity(workshop, activity)
+    return OnStage(workshop, "Pause café — retour", "Pause café — retour")
+
+
 STAGES = {
     "brainwriting": rotation_on_stage,
     "forces": forces_on_stage,
@@ -221,6 +230,7 @@ STAGES = {
     "vote, live results": lambda workshop: round_on_stage(workshop, show_live=True),
     "vote, closed": lambda workshop: round_on_stage(workshop, close=True),
     "vote, impact x feasibility, closed": lambda workshop: round_on_stage(workshop, "impact_feasibility", close=True),
+    "pause": pause_on_stage,
 }
 
 
