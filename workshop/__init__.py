@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         kinds,
         live,  # noqa: F401
         security,
+        stylesheet,
         templating,
         vendor,
     )
@@ -84,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     vendor.init_app(app)
+    stylesheet.init_app(app)
     templating.init_app(app)
     kinds.load()
     errors.init_app(app)
