@@ -123,7 +123,8 @@ class ActivityKind:
       the workshop's language, marked with `lang`).
     - `add_form` / `add_form_id`: the control sidebar's form that adds one to
       the agenda, and the id of its wrapper (a fresh copy comes with every
-      control stage and replaces it while it is closed: control_forms.js).
+      control stage and replaces it while it is closed: control_forms.js),
+      which templates/workshops/_add_form.html's `add_form` macro writes.
       `add_form_view(workshop)`: what that form lists (projects, questions),
       read from the database in the kind's `stage.py` (`add_form`); the form
       reads it as `forms[kind key]` (`forms_view`).
