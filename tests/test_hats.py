@@ -2,18 +2,21 @@
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import added_activity, joined_phones, make_user, opened, sign_in
 from tests.test_live import emit, socket_for, swaps, watcher
+from workshop import stylesheet
 from workshop.extensions import db
 from workshop.hats import logic
 from workshop.hats.models import HatComment, HatsActivity
 from workshop.participants.models import Participant
 
-CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"
+
+def stylesheet_text() -> str:
+    """The stylesheet pages link (app.css and every kind's style.css, hats' among them)."""
+    return stylesheet.build().text
 
 
 def luminance(hex_colour: str) -> float:
@@ -24,15 +27,15 @@ def luminance(hex_colour: str) -> float:
 
 @pytest.mark.parametrize("hat", logic.HAT_IDS)
 def test_text_on_every_hat_colour_meets_wcag_aa(hat):
-    rule = re.search(rf"\.hat-{hat} \{{ background: (#[0-9a-f]{{6}}); color: (#[0-9a-f]{{6}});", CSS.read_text())
+    rule = re.search(rf"\.hat-{hat} \{{ background: (#[0-9a-f]{{6}}); color: (#[0-9a-f]{{6}});", stylesheet_text())
     background, text = rule.groups()
     lighter, darker = sorted([luminance(background), luminance(text)], reverse=True)
     assert (lighter + 0.05) / (darker + 0.05) >= 4.5
 
 
 def hat_colours() -> dict[str, tuple[str, str]]:
-    """Each hat's background and text colour, as app.css sets them."""
-    css = CSS.read_text()
+    """Each hat's background and text colour, as the stylesheet sets them."""
+    css = stylesheet_text()
     found = {}
     for hat in logic.HAT_IDS:
         rule = re.search(rf"\.hat-{hat} \{{ background: (#[0-9a-f]{{6}}); color: (#[0-9a-f]{{6}});", css)
@@ -63,7 +66,7 @@ def test_every_hat_header_stands_out_from_the_projector():
     border) 4.5:1 against the projector's background."""
     from tests.a11y_colour import contrast
 
-    css = CSS.read_text()
+    css = stylesheet_text()
     projector = re.search(r"^\.projector \{ background: (#[0-9a-f]{6});", css, re.M).group(1)
     edges = re.findall(r"^\.projector \.hat-column-head \{ border: \d+px solid (#[0-9a-f]{6}); \}", css, re.M)
     for hat, (background, text) in hat_colours().items():

@@ -119,6 +119,8 @@ def test_a_kind_s_parts_come_from_its_package_s_usual_modules(app):
         assert (kind.export is not None) == has_archive, package
         if has_archive:
             assert kind.restore is importlib.import_module(f"{package}.archive").restore, package
+        style = pathlib.Path(importlib.import_module(package).__file__).parent / "style.css"
+        assert kind.style == (style if style.is_file() else None), package  # its own CSS (workshop/stylesheet.py)
     assert "export" not in kinds.parts_of("workshop.ideas")  # no archive module: nothing of its own to keep
     with pytest.raises(ModuleNotFoundError):
         kinds.parts_of("workshop.no_such_kind_package.inner")

@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         live,  # noqa: F401
         rate_limits,
         security,
+        stylesheet,
         templating,
         vendor,
     )
@@ -86,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     vendor.init_app(app)
+    stylesheet.init_app(app)
     templating.init_app(app)
     kinds.load()
     errors.init_app(app)

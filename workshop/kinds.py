@@ -14,8 +14,10 @@ To add a kind, see README.md "Adding an activity kind".
 from __future__ import annotations
 
 import importlib
+import importlib.resources
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -122,7 +124,8 @@ class ActivityKind:
       the workshop's language, marked with `lang`).
     - `add_form` / `add_form_id`: the control sidebar's form that adds one to
       the agenda, and the id of its wrapper (a fresh copy comes with every
-      control stage and replaces it while it is closed: control_forms.js).
+      control stage and replaces it while it is closed: control_forms.js),
+      which templates/workshops/_add_form.html's `add_form` macro writes.
       `add_form_view(workshop)`: what that form lists (projects, questions),
       read from the database in the kind's `stage.py` (`add_form`); the form
       reads it as `forms[kind key]` (`forms_view`).
@@ -133,6 +136,10 @@ class ActivityKind:
     - `remove_participants(ids)`: delete what these participants sent in this
       kind (the facilitator removes a flooder with everything they sent);
       called before the participants themselves go, in the same transaction.
+
+    - `style`: the kind's own CSS, its package's `style.css` (None when it
+      has none); workshop/stylesheet.py serves it after static/css/app.css,
+      in the one stylesheet every page links.
 
     - `privacy`: the kind's `privacy` module, which answers for the personal
       data it holds (Québec's Law 25: workshop/privacy.py asks every kind).
@@ -162,6 +169,7 @@ class ActivityKind:
     blueprint: Any = None
     remove_participants: Callable[[list[int]], None] | None = None
     privacy: ModuleType | None = None
+    style: Path | None = None
 
     def privacy_hook(self, name: str) -> Callable | None:
         """The function `name` of the kind's privacy module (one of
@@ -199,8 +207,9 @@ def parts_of(package: str) -> dict[str, Any]:
     `ActivityKind(**kinds.parts_of(__package__), ...)`: `views.bp` (its
     commands), `stage.view` (its view-model) and `stage.add_form` (what its
     add form lists), `logic.remove_participants`,
-    its `privacy` module and, if it has an `archive` module, its `export` and
-    `restore`. A kind whose parts live elsewhere names them itself instead."""
+    its `privacy` module, its `style.css` (its own CSS) and, if it has an
+    `archive` module, its `export` and `restore`. A kind whose parts live
+    elsewhere names them itself instead."""
     def module(name: str) -> ModuleType | None:
         try:
             return importlib.import_module(f"{package}.{name}")
@@ -211,6 +220,9 @@ def parts_of(package: str) -> dict[str, Any]:
 
     views, stage, logic, privacy, archive = (module(name) for name in ("views", "stage", "logic", "privacy", "archive"))
     parts: dict[str, Any] = {"privacy": privacy}
+    style = Path(str(importlib.resources.files(package) / "style.css"))
+    if style.is_file():
+        parts["style"] = style
     if views is not None:
         parts["blueprint"] = views.bp
     if stage is not None:

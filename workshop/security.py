@@ -73,7 +73,7 @@ def private_answer(response) -> bool:
     from flask import current_app, request, session
     from flask_login import COOKIE_NAME, current_user
 
-    if request.endpoint in (None, "static", "vendor") or response.status_code >= 300:
+    if request.endpoint in (None, "static", "stylesheet", "vendor") or response.status_code >= 300:
         return False
     # A phone's session names no account and it holds no remember-me cookie:
     # nobody is signed in, and loading the anonymous user (session protection's

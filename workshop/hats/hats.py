@@ -1,7 +1,7 @@
 """The six hats as people see them: name, symbol, frame and colours.
 
 Colour never tells hats apart on its own: each has a name and a symbol too.
-The colours live in static/css/app.css (.hat-white …), chosen for WCAG AA
+The colours live in workshop/hats/style.css (.hat-white …), chosen for WCAG AA
 contrast (4.5:1); tests/test_hats.py reads them there and checks the ratios.
 """
 
