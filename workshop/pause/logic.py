@@ -47,7 +47,3 @@ def create(workshop: Workshop, typed: str) -> Activity:
 def message_of(activity: Activity) -> str:
     """What the facilitator typed; "" for a plain break."""
     return "" if activity.prompt == NO_MESSAGE else activity.prompt
-
-
-def remove_participants(ids: list[int]) -> None:
-    """A break holds nothing a participant sent: nothing to remove."""
