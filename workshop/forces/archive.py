@@ -7,17 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workshop.extensions import db
+from workshop.forces import models  # its limits
 from workshop.forces.logic import EFFECTS, SIDES, STRENGTHS, forces_of, impacts_of
-from workshop.forces.models import (
-    MAX_EXPLANATION_LENGTH,
-    MAX_FORCE_LENGTH,
-    MAX_IMPACT_LENGTH,
-    MAX_THEME_LENGTH,
-    Force,
-    ForceAgreement,
-    ForceField,
-    ForceImpact,
-)
+from workshop.forces.models import Force, ForceAgreement, ForceField, ForceImpact
 from workshop.reports.archive import ImportProblem, _dated, _flag, _list, _ref, _text, _ts, _unique, _whole
 from workshop.reports.archive_parts import one_of, sender
 from workshop.reports.logic import RefMap
@@ -62,11 +54,11 @@ def restore(importer, activity: Activity, entry: dict) -> None:
         person, key = sender(importer, item, keys, "forces")
         force = Force(field_id=field.id, participant_id=person.id, side=one_of(item["side"], SIDES, "forces.side"),
                       strength=_whole(item["strength"], "forces.strength", STRENGTHS.start, STRENGTHS.stop - 1),
-                      text=_text(item["text"], MAX_FORCE_LENGTH, "forces.text"),
-                      explanation=_text(item.get("explanation", ""), MAX_EXPLANATION_LENGTH, "forces.explanation",
+                      text=_text(item["text"], models.MAX_FORCE_LENGTH, "forces.text"),
+                      explanation=_text(item.get("explanation", ""), models.MAX_EXPLANATION_LENGTH, "forces.explanation",
                                         empty=True),
                       submission_key=key, hidden=_flag(item["hidden"], "forces.hidden"),
-                      theme=_text(item.get("theme") or "", MAX_THEME_LENGTH, "forces.theme", empty=True) or None)
+                      theme=_text(item.get("theme") or "", models.MAX_THEME_LENGTH, "forces.theme", empty=True) or None)
         db.session.add(_dated(force, item.get("created_at"), "forces.created_at"))
         _unique(made, item["ref"], force, "forces.ref")
         merges.append((force, item.get("merged_into"), _list(item.get("agreed_by", []), "forces.agreed_by")))
@@ -93,7 +85,7 @@ def _restore_impacts(importer, field: ForceField, impacts) -> None:
         effect = one_of(item["effect"], EFFECTS, "forces.impacts.effect")
         group = _ref(importer.groups, item.get("group"), "forces.impacts.group", optional=True)
         impact = ForceImpact(field_id=field.id, participant_id=person.id, effect=effect,
-                             text=_text(item["text"], MAX_IMPACT_LENGTH, "forces.impacts.text"),
+                             text=_text(item["text"], models.MAX_IMPACT_LENGTH, "forces.impacts.text"),
                              group_id=group.id if group else None, submission_key=key,
                              hidden=_flag(item["hidden"], "forces.impacts.hidden"))
         db.session.add(_dated(impact, item.get("created_at"), "forces.impacts.created_at"))
