@@ -38,7 +38,7 @@ def create(workshop: Workshop, source_id: int, round_minutes: int) -> Brainwriti
         raise BrainwritingRejected("no_ideas")
     if not 1 <= round_minutes <= MAX_ROUND_MINUTES:
         raise BrainwritingRejected("bad_minutes")
-    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    position = workshop.end_of_agenda()
     # Its build-ons may become ideas of the question: the same promise as the question's to start with.
     activity = Activity(workshop_id=workshop.id, kind=KEY, position=position,
                         prompt=source.prompt[:300], anonymity=source.anonymity)

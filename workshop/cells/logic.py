@@ -38,7 +38,7 @@ def create(workshop: Workshop, mode: str, capacity: int | None, show_nicknames: 
         Project.workshop_id == workshop.id, Project.status == "priority").order_by(Project.id)).all()
     if not priorities:
         raise CellsRejected("no_priorities")
-    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    position = workshop.end_of_agenda()
     activity = Activity(workshop_id=workshop.id, kind=kinds.CELLS, position=position, prompt="cells")
     db.session.add(activity)
     db.session.flush()

@@ -90,7 +90,7 @@ def create(workshop: Workshop, typed_subject: str, project_id: int | None) -> Fo
         subject = project.title if project else clean_text(typed_subject)
     except IdeaRejected:
         raise ForcesRejected("no_subject") from None
-    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    position = workshop.end_of_agenda()
     activity = Activity(workshop_id=workshop.id, kind=FORCES, position=position, prompt=subject[:300])
     db.session.add(activity)
     db.session.flush()

@@ -44,7 +44,7 @@ def create(workshop: Workshop, typed_subjects: list[str], project_ids: list[int]
               + [(t.strip(), None) for t in typed_subjects if t.strip()])
     if not titles:
         raise HatsRejected("no_subject")
-    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    position = workshop.end_of_agenda()
     activity = Activity(workshop_id=workshop.id, kind=kinds.HATS, position=position, prompt=titles[0][0][:300])
     db.session.add(activity)
     db.session.flush()

@@ -37,7 +37,7 @@ def clean_message(typed: str) -> str:
 def create(workshop: Workshop, typed: str) -> Activity:
     """A break at the end of the agenda, with its message in the workshop's language."""
     message = clean_message(typed)
-    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    position = workshop.end_of_agenda()
     activity = Activity(workshop_id=workshop.id, kind=KEY, position=position, prompt=message or NO_MESSAGE)
     db.session.add(activity)
     db.session.commit()

@@ -159,7 +159,7 @@ def create_round(workshop: Workshop, title: str, kind: str, projects: list[Proje
         raise VoteRejected("bad_rules")
     if not 0 <= (min_choices or 0) <= top_k:
         raise VoteRejected("bad_minimum", limit=top_k)
-    position = 1 + max((a.position for a in workshop.activities), default=-1)
+    position = workshop.end_of_agenda()
     activity = Activity(workshop_id=workshop.id, kind=kinds.VOTE, prompt=title.strip() or kind, position=position)
     db.session.add(activity)
     db.session.flush()

@@ -64,6 +64,10 @@ class Workshop(Model):
         foreign_keys=[projector_activity_id], post_update=True
     )
 
+    def end_of_agenda(self) -> int:
+        """The position of an activity added now: after every other one."""
+        return 1 + max((activity.position for activity in self.activities), default=-1)
+
     @property
     def stage_activity(self) -> Activity | None:
         """The activity the projector and the control view show."""
