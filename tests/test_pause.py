@@ -171,3 +171,36 @@ def test_a_break_s_message_survives_an_export_and_an_import(app, facilitator_cli
     with app.test_request_context(), force_locale("en"):
         assert kinds.kind_of(restored).label(restored) == (f"Break: {message}" if message else "Break")
     assert round_trip_view(export(facilitator_client, new_id)) == round_trip_view(first)
+
+
+def test_a_break_in_a_full_room_reaches_every_phone_and_the_question_comes_back_whole(
+        app, facilitator_client, workshop):
+    """A session's size: 40 phones, 60 ideas on the question. The break takes every
+    phone's panel (no idea form, an idea sent meanwhile is refused, nothing is
+    stored) and the question opened again after it has its 60 ideas."""
+    from tests.conftest import joined_phones, open_first_activity
+    from workshop.ideas import logic as ideas
+    from workshop.ideas.models import Idea
+    from workshop.participants.models import Participant
+
+    phones = joined_phones(app, workshop, 40)
+    people = Participant.query.filter_by(workshop_id=workshop.id).all()
+    question = open_first_activity(workshop)
+    for n in range(60):
+        ideas.submit_idea(people[n % len(people)], question, f"Idée numéro {n} pour accueillir", f"key-{n:08d}")
+    question_id, code = question.id, workshop.join_code
+    opened_break(facilitator_client, workshop)
+
+    for phone in phones:
+        panel = phone.get(f"/j/{code}/panel").get_data(as_text=True)
+        assert SHOWN in panel and 'name="text"' not in panel
+    late = phones[0].post(f"/j/{code}/ideas", data={"text": "Pendant la pause", "key": "late-idea-0001",
+                                                     "activity": question_id}, headers={"HX-Request": "true"})
+    assert late.status_code == 422
+    assert db.session.scalar(select(db.func.count(Idea.id)).where(Idea.activity_id == question_id)) == 60
+
+    assert facilitator_client.post(f"/w/{workshop.id}/activities/{question_id}/open").status_code == 200
+    panel = phones[-1].get(f"/j/{code}/panel").get_data(as_text=True)
+    assert 'name="text"' in panel  # the idea form again
+    stage = facilitator_client.get(f"/w/{workshop.id}/stage/projector").get_data(as_text=True)
+    assert "Idée numéro 59 pour accueillir" in stage and SHOWN not in stage
