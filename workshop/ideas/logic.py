@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from workshop import kinds
-from workshop.database import commit_keeping_loaded
+from workshop.database import commit_keeping_loaded, insert_directly
 from workshop.extensions import Model, db
 from workshop.ideas.messages import REFUSALS
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
@@ -84,10 +84,11 @@ def stored_once(model: type[Row], participant: Participant, key: str, make: Call
         if already is not None:
             return already, False
         raise
-    db.session.add(row)
     try:
-        if then is not None:
+        if not insert_directly(row):
+            db.session.add(row)
             db.session.flush()
+        if then is not None:
             then(row)
         if keep_loaded:
             commit_keeping_loaded()

@@ -1,0 +1,117 @@
+"""What a phone sends is stored with one INSERT ... RETURNING, outside the
+unit of work (workshop/database.py, insert_directly): on the hot path the
+flush cost more than the INSERT. The row must come out exactly as the unit
+of work would have stored it, and rows it cannot store go the usual way."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import joined_phones, open_first_activity
+from workshop.database import insert_directly
+from workshop.extensions import db
+from workshop.ideas.models import Idea
+from workshop.participants.models import Participant
+
+PHONES = 40
+IDEAS = 60
+
+
+def send(phone, workshop, n):
+    return phone.post(f"/j/{workshop.join_code}/ideas",
+                      data={"text": f"Idée {n} : un café de jumelage", "key": f"key-{n:08d}"})
+
+
+class Counted:
+    """Flushes and SQL statements while a block runs."""
+
+    def __enter__(self):
+        self.flushes, self.statements = 0, []
+        event.listen(Session, "before_flush", self._flush)
+        event.listen(db.engine, "before_cursor_execute", self._statement)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(Session, "before_flush", self._flush)
+        event.remove(db.engine, "before_cursor_execute", self._statement)
+
+    def _flush(self, *_args):
+        self.flushes += 1
+
+    def _statement(self, _conn, _cursor, statement, *_args):
+        self.statements.append(statement.split()[0].upper())
+
+
+def test_an_idea_in_a_full_room_is_one_insert_and_no_flush(app, workshop):
+    open_first_activity(workshop)
+    phones = joined_phones(app, workshop, PHONES)
+    for n in range(IDEAS - 1):
+        assert send(phones[n % PHONES], workshop, n).status_code == 200
+
+    with Counted() as counted:
+        answer = send(phones[7], workshop, IDEAS - 1)
+
+    assert answer.status_code == 200
+    assert f"Idée {IDEAS - 1}" in answer.get_data(as_text=True)  # the phone's own card
+    assert counted.flushes == 0
+    assert counted.statements.count("INSERT") == 1
+    # The card rendered for every screen reads nothing back: the participant's
+    # lookup and the insert are all there is.
+    assert len(counted.statements) <= 2, counted.statements
+
+
+def test_the_row_holds_what_the_unit_of_work_would_have_stored(app, workshop):
+    open_first_activity(workshop)
+    phones = joined_phones(app, workshop, PHONES)
+    for n in range(IDEAS):
+        send(phones[n % PHONES], workshop, n)
+    db.session.expire_all()
+    ideas = db.session.scalars(select(Idea).order_by(Idea.id)).all()
+    assert len(ideas) == IDEAS
+    last = ideas[-1]
+    assert last.text == last.original_text == f"Idée {IDEAS - 1} : un café de jumelage"
+    assert last.hidden is False and last.theme_position == 0
+    assert last.merged_into_id is None and last.theme_id is None
+    assert last.created_at is not None and last.submission_key == f"key-{IDEAS - 1:08d}"
+    assert last.participant.nickname == f"P{(IDEAS - 1) % PHONES}"
+
+
+def test_the_stored_row_is_loaded_and_unchanged(app, workshop):
+    question = open_first_activity(workshop)
+    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+    idea = Idea(activity=question, participant=author, submission_key="key-00000001", text="Un jardin",
+                original_text="Un jardin", merged=[])
+
+    assert insert_directly(idea)
+
+    with Counted() as counted:
+        seen = (idea.id, idea.hidden, idea.theme_position, idea.created_at, idea.participant)
+    assert counted.statements == []  # every column came back with the insert
+    assert seen[0] is not None and seen[1:3] == (False, 0) and seen[3] is not None and seen[4] is author
+    assert idea in db.session and not db.session.dirty and not db.session.new
+
+
+def test_rows_the_unit_of_work_must_store_are_left_to_it(app, workshop):
+    question = open_first_activity(workshop)
+    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+
+    def idea(key, **more):
+        return Idea(activity=question, submission_key=key, text="x", original_text="x", **more)
+
+    with_new_child = idea("key-00000002", participant=author, merged=[idea("key-00000003", participant=author)])
+    new_author = idea("key-00000004", participant=Participant(workshop_id=workshop.id, nickname="B"))
+    already_added = idea("key-00000005", participant=author)
+    db.session.add(already_added)
+
+    with Counted() as counted:
+        assert not insert_directly(with_new_child)
+        assert not insert_directly(new_author)
+        assert not insert_directly(already_added)
+    assert counted.statements == []
+    db.session.rollback()
+    assert db.session.scalar(select(db.func.count(Idea.id))) == 0
