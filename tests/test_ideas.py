@@ -214,3 +214,21 @@ def test_a_stale_screen_cannot_merge_an_idea_merged_already(workshop):
 def test_a_signed_out_facilitators_button_is_sent_to_sign_in(client, workshop):
     response = client.post(f"/w/{workshop.id}/timer", data={"minutes": "3"}, headers={"HX-Request": "true"})
     assert response.status_code == 401 and response.headers["HX-Redirect"].endswith("/login")
+
+
+def test_a_phone_in_two_workshops_sends_to_each_under_its_own_name(facilitator, phone, workshop):
+    """The cookie then names two participants: the lookup by join code finds the one of that workshop."""
+    from workshop.workshops.logic import create_workshop, open_activity
+
+    other = create_workshop(facilitator, "Deuxième atelier", "fr", ["G"], ["Question ?"])
+    open_first_activity(workshop)
+    open_activity(other, other.activities[0])
+    join(phone, other, nickname="Dans le second")  # the fixture's phone joined the first as Alex
+
+    assert send(phone, workshop, "Pour le premier", key="key-00000001").status_code == 200
+    assert send(phone, other, "Pour le second", key="key-00000002").status_code == 200
+
+    db.session.expire_all()
+    stored = {i.text: (i.participant.nickname, i.activity.workshop_id) for i in db.session.query(Idea)}
+    assert stored == {"Pour le premier": ("Alex", workshop.id),
+                      "Pour le second": ("Dans le second", other.id)}
