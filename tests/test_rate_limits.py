@@ -68,3 +68,22 @@ def test_while_redis_is_away_the_app_counts_in_memory_swept_the_same_way(limited
     fallback = strategies.FixedWindowRateLimiter(limiter._fallback_storage)
     two = parse("2 per minute")
     assert [fallback.hit(two, "join", "10.0.0.9") for _ in range(3)] == [True, True, False]
+
+
+def test_a_phone_over_its_idea_limit_is_told_when_to_come_back_and_answers_carry_no_limit_headers(
+        limited_app, workshop):
+    """phone.js waits for Retry-After before sending again; the X-RateLimit-*
+    headers cost a storage read per limit on every send and no phone reads them."""
+    from tests.conftest import join, open_first_activity
+
+    open_first_activity(workshop)
+    phone = limited_app.test_client()
+    join(phone, workshop)
+    answers = [phone.post(f"/j/{workshop.join_code}/ideas",
+                          data={"text": f"Idée {n} : un jardin partagé", "key": f"key-{n:08d}"})
+               for n in range(21)]  # IDEA_LIMIT: 20 per minute
+
+    assert [a.status_code for a in answers] == [200] * 20 + [429]
+    assert not any(name.startswith("X-RateLimit") for a in answers for name in a.headers.keys())
+    assert "Retry-After" not in answers[0].headers
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60

@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     rate_limits.sweep_fallback_slowly(limiter)  # its memory while Redis is away
+    app.after_request(rate_limits.retry_after(limiter))
     compress.init_app(app)
     # `current_user` reaches templates as Flask-Login's proxy, read only when a
     # template asks (the facilitator's pages): its context processor loaded the

@@ -87,7 +87,9 @@ def load(instance_path: str) -> dict:
         "WATCHED_ROOMS_REFRESH": float(os.environ.get("WATCHED_ROOMS_REFRESH", "10")),
         # One process: its own memory, swept once a second (workshop/rate_limits.py).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "workshop-memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # No X-RateLimit-* on every answer; a refusal still says Retry-After
+        # (rate_limits.retry_after).
+        "RATELIMIT_HEADERS_ENABLED": False,
         # Redis gone for a moment: count in this process's memory meanwhile
         # (and go back to Redis once it answers) rather than refuse every request.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

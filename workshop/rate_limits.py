@@ -15,6 +15,7 @@ way (`sweep_fallback_slowly`).
 from __future__ import annotations
 
 import threading
+import time
 from functools import lru_cache
 
 from limits import RateLimitItem, parse_many
@@ -48,3 +49,21 @@ def parsed(setting: str) -> tuple[RateLimitItem, ...]:
     """A limits setting ("5 per minute; 30 per hour"), parsed once per text:
     the join pages read two of them on every request."""
     return tuple(parse_many(setting))
+
+
+def retry_after(limiter):
+    """An after-request function: a refusal (429) says when to come back.
+
+    Flask-Limiter's own headers are off (RATELIMIT_HEADERS_ENABLED): it read
+    every limit's window again for each answer to write X-RateLimit-* headers
+    that no phone reads, a storage read per limit on every idea sent. Only the
+    Retry-After of a refusal is used (phone.js and ballot.js wait for it)."""
+
+    def add(response):
+        if response.status_code == 429 and "Retry-After" not in response.headers:
+            limit = limiter.current_limit
+            if limit is not None:
+                response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+        return response
+
+    return add
