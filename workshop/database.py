@@ -1,6 +1,6 @@
 """Database plumbing: SQLite tuned for a live room, the one-statement INSERT
-of the hot paths, and the import of every
-model so that Alembic sees the whole schema."""
+of the hot paths, and the import of every model so that Alembic sees the
+whole schema."""
 
 from __future__ import annotations
 
