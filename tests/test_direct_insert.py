@@ -115,3 +115,25 @@ def test_rows_the_unit_of_work_must_store_are_left_to_it(app, workshop):
     assert counted.statements == []
     db.session.rollback()
     assert db.session.scalar(select(db.func.count(Idea.id))) == 0
+
+
+def test_a_model_with_insert_events_is_left_to_the_unit_of_work(app, workshop):
+    question = open_first_activity(workshop)
+    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+    seen = []
+
+    def stamp(_mapper, _connection, idea):
+        seen.append(idea.text)
+
+    event.listen(Idea, "before_insert", stamp)
+    try:
+        idea = Idea(activity=question, participant=author, submission_key="key-00000009", text="Un banc",
+                    original_text="Un banc", merged=[])
+        assert not insert_directly(idea)
+        db.session.add(idea)
+        db.session.commit()
+    finally:
+        event.remove(Idea, "before_insert", stamp)
+    assert seen == ["Un banc"]

@@ -58,6 +58,8 @@ def insert_directly(row) -> bool:
     mapper = state.mapper
     if not state.transient or mapper.inherits is not None:
         return False
+    if mapper.dispatch.before_insert or mapper.dispatch.after_insert:
+        return False  # the model's insert events run in the flush only
     related = {relation: row.__dict__.get(relation.key) for relation in mapper.relationships}
     if any(_needs_unit_of_work(relation, value) for relation, value in related.items()):
         return False
