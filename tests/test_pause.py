@@ -76,6 +76,16 @@ def test_a_message_too_long_comes_back_in_the_form_with_why(app, facilitator_cli
     assert len(breaks(workshop.id)) == 1  # nothing stored
 
 
+def test_the_form_s_limit_is_the_one_the_break_is_checked_against(app, facilitator_client, workshop, monkeypatch):
+    monkeypatch.setattr(logic, "MAX_MESSAGE_LENGTH", 80)
+    page = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
+    form = page[page.index('id="new-pause-form"'):]
+    assert 'maxlength="80"' in form and "80 caractères au plus" in form
+    refused = add(facilitator_client, workshop, "z" * 81, **{"HX-Request": "true"}).get_data(as_text=True)
+    assert 'maxlength="80"' in refused and "80 caractères au plus" in refused
+    assert breaks(workshop.id) == []
+
+
 def test_only_the_workshop_s_facilitators_add_a_break(app, workshop):
     assert add(app.test_client(), workshop, MESSAGE).status_code in (302, 401)  # signed out
     make_user("other@example.org")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from workshop.pause import logic
 from workshop.pause.logic import message_of
 
 if TYPE_CHECKING:
@@ -31,3 +32,15 @@ class PauseStage:
 
 def view(activity: Activity, _audience: str) -> PauseStage:
     return PauseStage(message=message_of(activity))
+
+
+@dataclass(frozen=True)
+class PauseForm:
+    """What the add form needs: the longest message logic.create takes, for
+    the field's maxlength and its hint."""
+
+    max_length: int
+
+
+def add_form(_workshop) -> PauseForm:
+    return PauseForm(max_length=logic.MAX_MESSAGE_LENGTH)

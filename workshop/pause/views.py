@@ -4,7 +4,7 @@ from flask import Blueprint, make_response, render_template, request
 from flask_login import login_required
 
 from workshop.guards import facilitated
-from workshop.pause import logic
+from workshop.pause import logic, stage
 
 bp = Blueprint("pause", __name__)
 
@@ -19,7 +19,8 @@ def create(workshop_id: int):
     except logic.PauseRejected as error:
         # The form again, open, with what was typed and why it was refused.
         response = make_response(render_template("pause/_new.html", workshop=workshop, typed=typed,
-                                                 error=error.message()), 422)
+                                                 error=error.message(),
+                                                 forms={"pause": stage.add_form(workshop)}), 422)
         response.headers["HX-Retarget"] = "#new-pause-form"
         response.headers["HX-Reswap"] = "outerHTML"
         return response
