@@ -31,3 +31,25 @@ def test_no_test_patches_the_standard_library_for_gevent():
     from gevent import monkey
 
     assert not monkey.is_module_patched("threading")
+
+
+def test_the_pool_s_connections_are_open_before_the_first_room_joins(app, workshop):
+    """A fresh server's first burst of joins opened the pool's connections one
+    by one (PRAGMAs on SQLite, a backend process on PostgreSQL) while phones
+    waited. At start they are all open, and 30 joins at once open none."""
+    from sqlalchemy import event
+
+    from tests.conftest import joined_phones
+    from workshop.database import open_pool
+    from workshop.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()  # as a server starts: nothing open yet
+        assert db.engine.pool.checkedin() == 0
+    assert open_pool(app) == app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 30
+    with app.app_context():
+        assert db.engine.pool.checkedin() == 30
+        opened = []
+        event.listen(db.engine, "connect", lambda *_args: opened.append(1))
+    joined_phones(app, workshop, 30)
+    assert opened == []

@@ -56,50 +56,59 @@ def insert_directly(row) -> bool:
     The caller commits."""
     state = inspect(row)
     mapper = state.mapper
-    if not state.transient or mapper.inherits is not None:
+    if (not state.transient or mapper.inherits is not None or mapper.version_id_col is not None
+            or mapper.dispatch.before_insert or mapper.dispatch.after_insert  # run by the flush only
+            or not db.session.get_bind(mapper).dialect.insert_returning):
         return False
-    if mapper.dispatch.before_insert or mapper.dispatch.after_insert:
-        return False  # the model's insert events run in the flush only
-    related = {relation: row.__dict__.get(relation.key) for relation in mapper.relationships}
-    if any(_needs_unit_of_work(relation, value) for relation, value in related.items()):
+    relations = {relation: row.__dict__.get(relation.key)
+                 for relation in mapper.relationships if not relation.viewonly}
+    if any(_needs_unit_of_work(relation, value) for relation, value in relations.items()):
         return False
-    values = {}
-    for relation, parent in related.items():
+    given = {}  # attribute -> value, as the flush would insert them
+    for relation, parent in relations.items():
         if relation.direction is MANYTOONE and parent is not None:
             for local, remote in relation.local_remote_pairs:
-                values[local.key] = _column_value(parent, remote)
-    columns = {prop.key: prop.columns[0] for prop in mapper.column_attrs}
-    for key, column in columns.items():
-        if key in row.__dict__:
-            values[column.key] = row.__dict__[key]
-    if any(isinstance(value, ClauseElement) for value in values.values()):
+                given[mapper.get_property_by_column(local).key] = _column_value(parent, remote)
+    for prop in mapper.column_attrs:
+        if prop.key in row.__dict__:
+            value, column = row.__dict__[prop.key], prop.columns[0]
+            if value is None and (column.default is not None or column.server_default is not None):
+                continue  # as the flush does: None lets the default fill it
+            given[prop.key] = value
+    if any(isinstance(value, ClauseElement) for value in given.values()):
         return False  # a SQL expression set on the row: the unit of work renders it
-    filled = tuple(key for key, column in columns.items() if column.key not in values)
-    statement = _insert_returning(mapper, tuple(values), filled)
+    filled = tuple(prop.key for prop in mapper.column_attrs if prop.key not in given)
+    statement = _insert_returning(mapper, tuple(given), filled)
     # Straight to the connection of the session's transaction: the session's
     # own execute adds ORM work that a plain INSERT does not need.
-    returned = db.session.connection().execute(statement, values).one()
-    for key, value in zip(filled, returned, strict=True):
-        setattr(row, key, value)
+    returned = db.session.connection(bind_arguments={"mapper": mapper}).execute(
+        statement, {mapper.attrs[key].columns[0].key: value for key, value in given.items()}).one()
+    for key, value in [*given.items(), *zip(filled, returned, strict=True)]:
+        if row.__dict__.get(key, _MISSING) is not value:
+            setattr(row, key, value)  # foreign keys from relations, what the database filled
     make_transient_to_detached(row)
     db.session.add(row)
     return True
 
 
+_MISSING = object()
+
+
 @functools.lru_cache(maxsize=64)
 def _insert_returning(mapper, given: tuple[str, ...], filled: tuple[str, ...]):
-    """INSERT of the columns given, RETURNING the attributes filled, built once
-    per shape: building the statement cost as much as running it."""
-    table = mapper.local_table
-    returning = (mapper.attrs[key].columns[0] for key in filled)
-    return insert(table).values({name: bindparam(name) for name in given}).returning(*returning)
+    """INSERT of the attributes given, RETURNING those filled, built once per
+    shape: building the statement cost as much as running it."""
+    columns = [mapper.attrs[key].columns[0] for key in given]
+    returning = [mapper.attrs[key].columns[0] for key in filled]
+    return insert(mapper.local_table).values({c.key: bindparam(c.key) for c in columns}).returning(*returning)
 
 
 def _needs_unit_of_work(relation, value) -> bool:
     if value is None:
         return False
     if relation.direction is not MANYTOONE:
-        return len(value) > 0  # new children: only the unit of work inserts them
+        # New children: only the unit of work inserts them.
+        return len(value) > 0 if relation.uselist else True
     return inspect(value).key is None  # a new parent, to insert first
 
 
@@ -112,6 +121,27 @@ def _column_value(instance, column):
     if state.key is not None and column in keys:
         return state.key[1][keys.index(column)]
     return getattr(instance, state.mapper.get_property_by_column(column).key)
+
+
+def open_pool(app: Flask) -> int:
+    """Open every connection the pool keeps, at start; returns how many.
+
+    The pool made its connections on demand: a fresh server's first burst
+    (a room scanning the QR code, 60 phones joining in the same second)
+    opened them one by one, each with its PRAGMAs on SQLite or a new backend
+    process on PostgreSQL, while the phones waited: a tenth of that burst's
+    joins. The servers (workshop/serve.py, workshop/wsgi.py) call it before
+    listening."""
+    from sqlalchemy.pool import QueuePool
+
+    with app.app_context():
+        pool = db.engine.pool
+        if not isinstance(pool, QueuePool):
+            return 0
+        opened = [db.engine.connect() for _ in range(pool.size())]
+        for connection in opened:
+            connection.close()  # back to the pool, open
+        return len(opened)
 
 
 def init_app(app: Flask) -> None:

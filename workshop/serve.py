@@ -24,7 +24,7 @@ import gevent  # noqa: E402
 from gevent import pywsgi  # noqa: E402
 from geventwebsocket.handler import WebSocketHandler  # noqa: E402
 
-from workshop import create_app, templating, venue  # noqa: E402
+from workshop import create_app, database, templating, venue  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +211,7 @@ def main() -> None:
 
         first_run = not has_any_user()
     templating.load_all(app)
+    database.open_pool(app)
     settle_memory()
     addresses = venue.lan_addresses() if host in venue.ALL_INTERFACES else []
     for line in venue.banner_lines(host, port, addresses, first_run, app.config["PUBLIC_URL"]):

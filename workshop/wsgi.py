@@ -15,9 +15,10 @@ from gevent import monkey
 if not monkey.is_module_patched("socket"):
     monkey.patch_all()
 
-from workshop import create_app, templating  # noqa: E402
+from workshop import create_app, database, templating  # noqa: E402
 from workshop.serve import settle_memory  # noqa: E402
 
 app = create_app()
 templating.load_all(app)
+database.open_pool(app)
 settle_memory()
