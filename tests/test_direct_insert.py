@@ -5,6 +5,7 @@ of work would have stored it, and rows it cannot store go the usual way."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -88,9 +89,11 @@ def test_the_stored_row_is_loaded_and_unchanged(app, workshop):
     assert insert_directly(idea)
 
     with Counted() as counted:
-        seen = (idea.id, idea.hidden, idea.theme_position, idea.created_at, idea.participant)
+        seen = (idea.id, idea.hidden, idea.theme_position, idea.created_at, idea.participant,
+                idea.participant_id, idea.activity_id)
     assert counted.statements == []  # every column came back with the insert
     assert seen[0] is not None and seen[1:3] == (False, 0) and seen[3] is not None and seen[4] is author
+    assert seen[5:] == (author.id, question.id)  # the foreign keys its relations gave
     assert idea in db.session and not db.session.dirty and not db.session.new
 
 
@@ -137,3 +140,42 @@ def test_a_model_with_insert_events_is_left_to_the_unit_of_work(app, workshop):
     finally:
         event.remove(Idea, "before_insert", stamp)
     assert seen == ["Un banc"]
+
+
+def test_none_on_a_column_with_a_default_lets_the_default_fill_it_as_the_flush_does(app, workshop):
+    question = open_first_activity(workshop)
+    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+    idea = Idea(activity=question, participant=author, submission_key="key-00000011", text="Un four",
+                original_text="Un four", merged=[], hidden=None, theme_position=None)
+
+    assert insert_directly(idea)
+    db.session.commit()
+    db.session.expire_all()
+    assert (idea.hidden, idea.theme_position) == (False, 0)
+
+
+def test_a_failure_after_the_insert_leaves_no_ghost_row_in_the_session(app, workshop):
+    from sqlalchemy.exc import IntegrityError
+
+    from workshop.ideas import logic
+
+    question = open_first_activity(workshop)
+    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+    stored = []
+
+    def make(key):
+        stored.append(Idea(activity=question, participant=author, submission_key=key, text="Un puits",
+                           original_text="Un puits", merged=[]))
+        return stored[-1]
+
+    def fails(_row):
+        raise IntegrityError("INSERT", {}, Exception("a later row broke a constraint"))
+
+    with pytest.raises(IntegrityError):
+        logic.stored_once(Idea, author, "key-00000012", make, then=fails)
+    assert stored[0] not in db.session  # not left persistent with no row behind it
+    assert db.session.scalar(select(db.func.count(Idea.id))) == 0

@@ -63,7 +63,11 @@ def retry_after(limiter):
         if response.status_code == 429 and "Retry-After" not in response.headers:
             limit = limiter.current_limit
             if limit is not None:
-                response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+                try:
+                    wait = int(limit.reset_at - time.time())
+                except Exception:  # noqa: BLE001 - the store went away meanwhile: the window's length
+                    wait = limit.limit.get_expiry()
+                response.headers["Retry-After"] = str(max(1, wait))
         return response
 
     return add

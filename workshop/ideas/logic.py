@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -95,12 +95,21 @@ def stored_once(model: type[Row], participant: Participant, key: str, make: Call
         else:
             db.session.commit()
     except IntegrityError:
+        forget(row)
         db.session.rollback()
         already = sent_before(model, participant, key)
         if already is None:
             raise
         return already, False
     return row, True
+
+
+def forget(row) -> None:
+    """Take a row stored by insert_directly out of the session before a rollback
+    undoes its INSERT: it was never among the session's new objects, so the
+    rollback would leave it there, persistent, with no row behind it."""
+    if inspect(row).persistent:
+        db.session.expunge(row)
 
 
 def kind_row_in(workshop: Workshop, model: type[Row], row_id: int, refusal: Refused) -> Row:

@@ -132,10 +132,11 @@ def current_by_code(code: str) -> Participant | None:
     if found is None:
         return None
     participant, workshop, activity = found
-    set_committed_value(participant, "workshop", workshop)
-    set_committed_value(workshop, "current_activity", activity)
+    for owner, name, value in ((participant, "workshop", workshop), (workshop, "current_activity", activity)):
+        if name not in owner.__dict__:  # loaded already in this session: kept as it is
+            set_committed_value(owner, name, value)
     # As current(): the phone's participant for *this* workshop, as the cookie records it.
-    if participant is None or known.get(str(participant.workshop_id)) != participant.id:
+    if known.get(str(participant.workshop_id)) != participant.id:
         return None
     return participant
 
