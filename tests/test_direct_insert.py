@@ -19,6 +19,16 @@ PHONES = 40
 IDEAS = 60
 
 
+@pytest.fixture
+def asked(app, workshop):
+    """The first question opened, and one participant who writes to it."""
+    question = open_first_activity(workshop)
+    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+    db.session.add(author)
+    db.session.commit()
+    return question, author
+
+
 def send(phone, workshop, n):
     return phone.post(f"/j/{workshop.join_code}/ideas",
                       data={"text": f"Idée {n} : un café de jumelage", "key": f"key-{n:08d}"})
@@ -78,11 +88,8 @@ def test_the_row_holds_what_the_unit_of_work_would_have_stored(app, workshop):
     assert last.participant.nickname == f"P{(IDEAS - 1) % PHONES}"
 
 
-def test_the_stored_row_is_loaded_and_unchanged(app, workshop):
-    question = open_first_activity(workshop)
-    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
-    db.session.add(author)
-    db.session.commit()
+def test_the_stored_row_is_loaded_and_unchanged(app, workshop, asked):
+    question, author = asked
     idea = Idea(activity=question, participant=author, submission_key="key-00000001", text="Un jardin",
                 original_text="Un jardin", merged=[])
 
@@ -97,11 +104,8 @@ def test_the_stored_row_is_loaded_and_unchanged(app, workshop):
     assert idea in db.session and not db.session.dirty and not db.session.new
 
 
-def test_rows_the_unit_of_work_must_store_are_left_to_it(app, workshop):
-    question = open_first_activity(workshop)
-    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
-    db.session.add(author)
-    db.session.commit()
+def test_rows_the_unit_of_work_must_store_are_left_to_it(app, workshop, asked):
+    question, author = asked
 
     def idea(key, **more):
         return Idea(activity=question, submission_key=key, text="x", original_text="x", **more)
@@ -120,11 +124,8 @@ def test_rows_the_unit_of_work_must_store_are_left_to_it(app, workshop):
     assert db.session.scalar(select(db.func.count(Idea.id))) == 0
 
 
-def test_a_model_with_insert_events_is_left_to_the_unit_of_work(app, workshop):
-    question = open_first_activity(workshop)
-    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
-    db.session.add(author)
-    db.session.commit()
+def test_a_model_with_insert_events_is_left_to_the_unit_of_work(app, workshop, asked):
+    question, author = asked
     seen = []
 
     def stamp(_mapper, _connection, idea):
@@ -142,11 +143,8 @@ def test_a_model_with_insert_events_is_left_to_the_unit_of_work(app, workshop):
     assert seen == ["Un banc"]
 
 
-def test_none_on_a_column_with_a_default_lets_the_default_fill_it_as_the_flush_does(app, workshop):
-    question = open_first_activity(workshop)
-    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
-    db.session.add(author)
-    db.session.commit()
+def test_none_on_a_column_with_a_default_lets_the_default_fill_it_as_the_flush_does(app, workshop, asked):
+    question, author = asked
     idea = Idea(activity=question, participant=author, submission_key="key-00000011", text="Un four",
                 original_text="Un four", merged=[], hidden=None, theme_position=None)
 
@@ -156,15 +154,12 @@ def test_none_on_a_column_with_a_default_lets_the_default_fill_it_as_the_flush_d
     assert (idea.hidden, idea.theme_position) == (False, 0)
 
 
-def test_a_failure_after_the_insert_leaves_no_ghost_row_in_the_session(app, workshop):
+def test_a_failure_after_the_insert_leaves_no_ghost_row_in_the_session(app, workshop, asked):
     from sqlalchemy.exc import IntegrityError
 
     from workshop.ideas import logic
 
-    question = open_first_activity(workshop)
-    author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
-    db.session.add(author)
-    db.session.commit()
+    question, author = asked
     stored = []
 
     def make(key):
