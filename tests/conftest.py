@@ -153,6 +153,26 @@ def app_on(database_url: str):
         db.engine.dispose()
 
 
+@contextlib.contextmanager
+def sql_statements():
+    """The SQL statements the app's engine runs while the block runs (their
+    text, in order): for the tests that pin how many a request costs."""
+    from sqlalchemy import event
+
+    from workshop.extensions import db
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
 @pytest.fixture
 def app(database_url):
     with app_on(database_url) as app:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import joined_phones, open_first_activity
+from tests.conftest import joined_phones, open_first_activity, sql_statements
 from workshop.database import insert_directly
 from workshop.extensions import db
 from workshop.ideas.models import Idea
@@ -35,23 +35,25 @@ def send(phone, workshop, n):
 
 
 class Counted:
-    """Flushes and SQL statements while a block runs."""
+    """Flushes and SQL statements (their first word) while a block runs."""
 
     def __enter__(self):
-        self.flushes, self.statements = 0, []
+        self.flushes = 0
         event.listen(Session, "before_flush", self._flush)
-        event.listen(db.engine, "before_cursor_execute", self._statement)
+        self._sql = sql_statements()
+        self._statements = self._sql.__enter__()
         return self
 
-    def __exit__(self, *_exc):
+    def __exit__(self, *exc):
         event.remove(Session, "before_flush", self._flush)
-        event.remove(db.engine, "before_cursor_execute", self._statement)
+        self._sql.__exit__(*exc)
+
+    @property
+    def statements(self) -> list[str]:
+        return [statement.split()[0].upper() for statement in self._statements]
 
     def _flush(self, *_args):
         self.flushes += 1
-
-    def _statement(self, _conn, _cursor, statement, *_args):
-        self.statements.append(statement.split()[0].upper())
 
 
 def test_an_idea_in_a_full_room_is_one_insert_and_no_flush(app, workshop):

@@ -40,17 +40,54 @@ def test_a_phone_that_joins_renders_its_panel_once_and_stays_live(browser, serve
     context.close()
 
 
+class HeldWatch:
+    """Holds back the phone socket's "watch" message on its way to the server
+    until released; everything else passes both ways. Playwright's route()
+    sees HTTP only, so polling is refused while the watch is held."""
+
+    def __init__(self, context):
+        self.held: list = []
+        self.server_side = None
+        self.released = False
+        context.route("**/socket.io/**", lambda route: route.abort())
+        context.route_web_socket("**/socket.io/**", self.route)
+        self.context = context
+
+    def route(self, page_side):
+        self.server_side = page_side.connect_to_server()
+        page_side.on_message(self.from_page)
+
+    def from_page(self, message):
+        if not self.released and '"watch"' in str(message):
+            self.held.append(message)
+        else:
+            self.server_side.send(message)
+
+    def wait_held(self, page):
+        for _ in range(200):
+            if self.held:
+                return
+            page.wait_for_timeout(50)
+        raise AssertionError("the phone's socket never sent its watch")
+
+    def release(self):
+        self.released = True
+        self.context.unroute("**/socket.io/**")
+        for message in self.held:
+            self.server_side.send(message)
+
+
 def test_a_push_before_the_socket_watches_is_not_missed(browser, server):
     facilitator, question, context, phone, fetched = question_open_phone_outside(browser, server)
-    # The phone's socket cannot connect until the facilitator has closed the question.
-    context.route("**/socket.io/**", lambda route: route.abort())
+    watch = HeldWatch(context)
     phone.goto(f"{server.url}/j/{facilitator.workshop['code']}")
     phone.fill("input[name=nickname]", "Bruno")
     phone.check("label:has-text('Recherche') input")
     phone.click("button.primary")
     expect(phone.locator("#idea-form")).to_be_visible()
-    facilitator.close(question)
-    context.unroute("**/socket.io/**")
+    watch.wait_held(phone)
+    facilitator.close(question)  # the push goes out before the phone's socket watches
+    watch.release()
     phone.wait_for_selector("body[data-live=connected]", timeout=20000)
     expect(phone.locator("#idea-form")).to_have_count(0)  # re-rendered from the database
     assert any(url.endswith("/panel") for url in fetched)

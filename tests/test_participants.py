@@ -317,20 +317,13 @@ def test_nobody_new_joins_an_archived_workshop(app, workshop):
 
 def _join_statements(app, workshop, nickname, group):
     """(the phone page a new phone's join answers with, the statements the join ran)."""
-    from sqlalchemy import event
+    from tests.conftest import sql_statements
 
     db.session.expire_all()  # what a new request sees: nothing loaded yet
-    phone, statements = app.test_client(), []
+    phone = app.test_client()
     phone.get(f"/j/{workshop.join_code}")
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with sql_statements() as statements:
         answer = phone.post(f"/j/{workshop.join_code}", data={"nickname": nickname, "group": group})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert is_phone_page(answer, workshop)
     return answer.get_data(as_text=True), statements
 
@@ -341,25 +334,15 @@ def test_a_join_is_one_request_and_few_statements(app, workshop):
     The first join renders the room's page: the workshop with its groups, the
     insert, the head count pushed to the big screens, and the activity on
     screen. The next phones' joins get the page kept for the room: three."""
-    from sqlalchemy import event
-
-    from tests.conftest import joined_phones, open_first_activity
+    from tests.conftest import joined_phones, open_first_activity, sql_statements
 
     joined_phones(app, workshop, 40)
     open_first_activity(workshop)
     phone, group = app.test_client(), workshop.groups[2].id
-    statements = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with sql_statements() as statements:
         form = phone.get(f"/j/{workshop.join_code}")
         form_statements = len(statements)
         answer = phone.post(f"/j/{workshop.join_code}", data={"nickname": "Léa", "group": group})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert form.status_code == 200 and form_statements == 1
     assert is_phone_page(answer, workshop)
     assert "Léa · Recherche" in answer.get_data(as_text=True)

@@ -117,10 +117,19 @@ def _column_value(instance, column):
     primary key: that is known even when a commit has expired the object, so
     reading it costs no query."""
     state = inspect(instance)
-    keys = state.mapper.primary_key
-    if state.key is not None and column in keys:
-        return state.key[1][keys.index(column)]
+    if state.key is not None:
+        for key_column, value in zip(state.mapper.primary_key, state.key[1], strict=True):
+            if key_column is column:
+                return value
     return getattr(instance, state.mapper.get_property_by_column(column).key)
+
+
+def forget(row) -> None:
+    """Take a row stored by insert_directly out of the session before a rollback
+    undoes its INSERT: it was never among the session's new objects, so the
+    rollback would leave it there, persistent, with no row behind it."""
+    if inspect(row).persistent:
+        db.session.expunge(row)
 
 
 def open_pool(app: Flask) -> int:

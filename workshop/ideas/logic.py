@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from workshop import kinds
-from workshop.database import commit_keeping_loaded, insert_directly
+from workshop.database import commit_keeping_loaded, forget, insert_directly
 from workshop.extensions import Model, db
 from workshop.ideas.messages import REFUSALS
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
@@ -102,14 +102,6 @@ def stored_once(model: type[Row], participant: Participant, key: str, make: Call
             raise
         return already, False
     return row, True
-
-
-def forget(row) -> None:
-    """Take a row stored by insert_directly out of the session before a rollback
-    undoes its INSERT: it was never among the session's new objects, so the
-    rollback would leave it there, persistent, with no row behind it."""
-    if inspect(row).persistent:
-        db.session.expunge(row)
 
 
 def kind_row_in(workshop: Workshop, model: type[Row], row_id: int, refusal: Refused) -> Row:
