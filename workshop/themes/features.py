@@ -1,9 +1,10 @@
 """Each idea's text features (analysis.clustering.TextFeatures), computed soon
 after it arrives and kept with it.
 
-The sentence embedding costs about 30 ms an idea on a 2-core machine: 1,000
-ideas would make the facilitator wait half a minute after pressing "group
-ideas". So it is paid while the session runs, by a separate process, the
+The sentence embedding costs about 1 ms of CPU an idea on one thread, after
+a second to load the encoder (300 MB): 1,000 ideas would add two seconds to
+"group ideas", and the encoder would sit in every web process. So it is paid
+while the session runs, by a separate process, the
 features worker (`workshop features-worker`; `make run` starts one beside the
 server), which picks up ideas without features every second or so.
 
@@ -31,7 +32,7 @@ from workshop.ideas.models import Idea
 
 log = logging.getLogger(__name__)
 
-BATCH = 16  # ideas embedded in one go (about half a second of CPU)
+BATCH = 16  # ideas embedded in one go (about 15 ms of CPU)
 IDLE_WAIT = 1.0  # seconds between two looks when nothing is waiting
 # After each batch the worker rests three times as long as the batch took: it
 # takes at most a quarter of a core and writes in small bursts, so a busy room's

@@ -29,8 +29,9 @@ from workshop.workshops.models import Activity
 MAX_DUPLICATE_SUGGESTIONS = 20  # near-duplicate pairs offered for merging after a grouping
 FEATURE_BATCH = 200  # ideas whose features are computed between two progress reports
 # Ideas still without features when the button is pressed that are embedded
-# then (~30 ms each on two cores); with more missing, this grouping goes by words.
-EMBED_AT_PRESS_MAX = 60
+# then (about 1 ms each on one thread, and a second to load the encoder the first
+# time: 200 keep the button near a second); with more missing, this grouping goes by words.
+EMBED_AT_PRESS_MAX = 200
 MAX_SEED_THEMES = 12
 
 
@@ -151,7 +152,7 @@ def grouping_features(activities: list[Activity], ideas: list[Idea], run, progre
     are embedded now (their meaning is worth a second or two); when many are
     missing (a burst just before the button was pressed, or a restart), the
     grouping goes by words for this once rather than make the room wait
-    ~30 ms an idea, and the missing features are not stored half-made."""
+    for each idea's embedding, and the missing features are not stored half-made."""
     # One query: the column is deferred, and 1,000 lazy loads cost more than the clustering.
     stored = dict(db.session.execute(select(Idea.id, Idea.features).where(
         Idea.activity_id.in_([a.id for a in activities]), Idea.features.is_not(None))).all())
