@@ -24,7 +24,7 @@ import logging
 import os
 import time
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from analysis import clustering
 from workshop.extensions import db
@@ -56,14 +56,17 @@ def compute(idea_ids: list[int], run=lambda fn, *a, **kw: fn(*a, **kw)) -> int:
     if not rows:
         return 0
     computed = run(clustering.vectorise, [text for _id, text in rows])
-    for (idea_id, text), features in zip(rows, computed):
-        # Only if the text is still the one we read: a typo fixed meanwhile
-        # cleared the features, and they must come from the new text.
-        db.session.execute(update(Idea).where(Idea.id == idea_id, Idea.text == text, Idea.features.is_(None))
-                           .values(features=features.to_json()))
-        # One short transaction per idea: this process runs at the lowest priority, and a
-        # transaction it held open across several statements kept the server's commits waiting.
-        db.session.commit()
+    # Only if the text is still the one read: a typo fixed meanwhile cleared the
+    # features, and they must come from the new text.
+    ideas = Idea.__table__.c
+    store = update(Idea.__table__).where(ideas.id == bindparam("idea_id"), ideas.text == bindparam("read_text"),
+                                         ideas.features.is_(None)).values(features=bindparam("new_features"))
+    # One statement for the batch, in one short transaction: on SQLite each of the
+    # worker's commits takes the database's write lock, and a server insert that
+    # finds it taken sleeps in SQLite's busy handler with its whole event loop.
+    db.session.execute(store, [{"idea_id": idea_id, "read_text": text, "new_features": features.to_json()}
+                               for (idea_id, text), features in zip(rows, computed)])
+    db.session.commit()
     return len(rows)
 
 
