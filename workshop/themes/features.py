@@ -23,8 +23,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from typing import cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from analysis import clustering
 from workshop.extensions import db
@@ -58,8 +59,9 @@ def compute(idea_ids: list[int], run=lambda fn, *a, **kw: fn(*a, **kw)) -> int:
     computed = run(clustering.vectorise, [text for _id, text in rows])
     # Only if the text is still the one read: a typo fixed meanwhile cleared the
     # features, and they must come from the new text.
-    ideas = Idea.__table__.c
-    store = update(Idea.__table__).where(ideas.id == bindparam("idea_id"), ideas.text == bindparam("read_text"),
+    table = cast(Table, Idea.__table__)
+    ideas = table.c
+    store = update(table).where(ideas.id == bindparam("idea_id"), ideas.text == bindparam("read_text"),
                                          ideas.features.is_(None)).values(features=bindparam("new_features"))
     # One statement for the batch, in one short transaction: on SQLite each of the
     # worker's commits takes the database's write lock, and a server insert that
