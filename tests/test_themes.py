@@ -206,6 +206,88 @@ def test_the_features_worker_stops_with_the_server_that_started_it(app, workshop
     assert time.monotonic() - started < 30
 
 
+class Burst:
+    """60 ideas of a session arriving 15 at a time from phones, and a clock the worker reads."""
+
+    def __init__(self, workshop):
+        from workshop.participants.models import Participant
+
+        self.activity = open_first_activity(workshop)
+        self.author = Participant(workshop_id=workshop.id, nickname="A", group_id=workshop.groups[0].id)
+        db.session.add(self.author)
+        db.session.commit()
+        self.sent = 0
+        self.now = 0.0
+
+    def send(self, count=15):
+        for _ in range(count):
+            ideas.submit_idea(self.author, self.activity, f"{IDEAS[self.sent % len(IDEAS)]} ({self.sent})",
+                              f"burst-{self.sent:06d}")
+            self.sent += 1
+
+
+def stored_features() -> int:
+    db.session.expire_all()
+    return db.session.query(Idea).filter(Idea.features.is_not(None)).count()
+
+
+def test_the_features_worker_stores_what_it_computed_once_the_room_is_calm(workshop):
+    from workshop.themes import features
+
+    burst = Burst(workshop)
+    worker = features.Worker(clock=lambda: burst.now)
+    for _ in range(4):  # ideas keep arriving: computed, held, none written
+        burst.send()
+        assert worker.step() == 15
+        burst.now += 1.0
+    assert len(worker.held) == 60 and stored_features() == 0
+    assert features.waiting(besides=worker.held) == []  # held ideas are not computed twice
+    assert worker.step() == 0 and stored_features() == 0  # one second since the last: not yet calm
+    burst.now += features.CALM
+    assert worker.step() == 0
+    assert stored_features() == 60 and worker.held == {}
+
+
+def test_the_features_worker_writes_in_a_long_burst_all_the_same(monkeypatch, workshop):
+    from workshop.themes import features
+
+    monkeypatch.setattr(features, "HOLD_MAX", 40)
+    burst = Burst(workshop)
+    worker = features.Worker(clock=lambda: burst.now)
+    burst.send(45)
+    worker.step()  # a batch: 16
+    worker.step()  # 32
+    assert stored_features() == 0
+    worker.step()  # 48 held: past HOLD_MAX, written in the burst
+    assert stored_features() == 45 and worker.held == {}
+    for _ in range(int(features.HOLD_SECONDS)):  # a steady trickle, never calm for CALM seconds...
+        burst.send(1)
+        worker.step()
+        burst.now += 1.0
+    assert stored_features() == 45
+    burst.send(1)
+    worker.step()  # ...is written once the oldest held has waited HOLD_SECONDS
+    assert stored_features() == 45 + int(features.HOLD_SECONDS) + 1
+
+
+def test_features_held_for_a_text_edited_meanwhile_are_not_stored(workshop):
+    from sqlalchemy import update
+
+    from workshop.themes import features
+
+    burst = Burst(workshop)
+    worker = features.Worker(clock=lambda: burst.now)
+    burst.send()
+    worker.step()
+    edited = min(worker.held)
+    db.session.execute(update(Idea).where(Idea.id == edited).values(text="Texte corrigé", features=None))
+    db.session.commit()
+    burst.now += features.CALM
+    worker.step()
+    assert stored_features() == 14
+    assert features.waiting() == [edited]  # to compute again, from the new text
+
+
 def test_features_of_a_text_edited_meanwhile_are_not_stored(workshop, activity_with_ideas):
     from sqlalchemy import update
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from typing import cast
 
 from sqlalchemy import Table, bindparam, select, update
@@ -36,44 +38,72 @@ log = logging.getLogger(__name__)
 BATCH = 16  # ideas embedded in one go (about 15 ms of CPU)
 IDLE_WAIT = 1.0  # seconds between two looks when nothing is waiting
 # After each batch the worker rests three times as long as the batch took: it
-# takes at most a quarter of a core and writes in small bursts, so a busy room's
-# sends stay quick. Resting only as long (half a core) still made two workers'
+# takes at most a quarter of a core, so a busy room's sends stay quick. Resting only as long (half a core) still made two workers'
 # p95 at 1,000 phones 756 ms instead of 206 ms on a 2-core machine; flat out,
 # PostgreSQL commits queued behind its writes. A burst of 1,000 ideas is caught
 # up a few minutes later; a grouping pressed before computes what is missing.
 DUTY_REST = 3.0
 
+# What the worker computed is stored once the room is calm: no new idea for CALM
+# seconds. On SQLite its writes take the database's write lock, and a server
+# insert that finds it taken sleeps, with its whole event loop. At 133 ideas/s,
+# writing as it went lifted the server's p99 by a quarter to a third, and
+# writing every 200 ideas did too; computing without writing, or holding the
+# whole burst, left it where it is without the worker (docs/deploy.md, "The
+# features worker, 2026-12-03"). A long burst is written all the same, past
+# HOLD_MAX ideas (about 6 MB) or HOLD_SECONDS: one larger write, rarely, costs
+# the tail less than many small ones. A grouping pressed meanwhile computes
+# what it lacks (themes.logic.grouping_features).
+CALM = 2.0
+HOLD_MAX = 2000
+HOLD_SECONDS = 30.0
 
-def waiting(limit: int = BATCH) -> list[int]:
-    """Ideas still without features, oldest first."""
-    return list(db.session.scalars(select(Idea.id).where(Idea.features.is_(None)).order_by(Idea.id).limit(limit)))
+Computed = dict[int, tuple[str, str]]  # idea id -> (the text read, its features as JSON)
 
 
-def compute(idea_ids: list[int], run=lambda fn, *a, **kw: fn(*a, **kw)) -> int:
-    """Compute and store the features of these ideas that have none; returns how many."""
+def waiting(limit: int = BATCH, besides: Collection[int] = ()) -> list[int]:
+    """Ideas still without features, oldest first; `besides`: ideas already computed, not yet stored."""
+    query = select(Idea.id).where(Idea.features.is_(None))
+    if besides:
+        query = query.where(Idea.id.not_in(list(besides)))
+    return list(db.session.scalars(query.order_by(Idea.id).limit(limit)))
+
+
+def computed_features(idea_ids: list[int], run=lambda fn, *a, **kw: fn(*a, **kw)) -> Computed:
+    """The features of these ideas that have none, computed from their text as read now."""
     rows = db.session.execute(select(Idea.id, Idea.text).where(
         Idea.id.in_(idea_ids), Idea.features.is_(None))).all()
     db.session.commit()  # no transaction held open while the encoder works
     if not rows:
-        return 0
-    computed = run(clustering.vectorise, [text for _id, text in rows])
-    # Only if the text is still the one read: a typo fixed meanwhile cleared the
-    # features, and they must come from the new text.
+        return {}
+    features = run(clustering.vectorise, [idea_text for _id, idea_text in rows])
+    return {idea_id: (idea_text, found.to_json()) for (idea_id, idea_text), found in zip(rows, features)}
+
+
+def store(computed: Computed) -> None:
+    """Store computed features, each only if its idea's text is still the one read:
+    a typo fixed meanwhile cleared the features, and they must come from the new text."""
+    if not computed:
+        return
     table = cast(Table, Idea.__table__)
     ideas = table.c
-    store = update(table).where(ideas.id == bindparam("idea_id"), ideas.text == bindparam("read_text"),
-                                         ideas.features.is_(None)).values(features=bindparam("new_features"))
-    # One statement for the batch, in one short transaction: on SQLite each of the
-    # worker's commits takes the database's write lock, and a server insert that
-    # finds it taken sleeps in SQLite's busy handler with its whole event loop.
-    db.session.execute(store, [{"idea_id": idea_id, "read_text": text, "new_features": features.to_json()}
-                               for (idea_id, text), features in zip(rows, computed)])
+    statement = update(table).where(ideas.id == bindparam("idea_id"), ideas.text == bindparam("read_text"),
+                                    ideas.features.is_(None)).values(features=bindparam("new_features"))
+    # One statement in one short transaction: the write lock is taken once.
+    db.session.execute(statement, [{"idea_id": idea_id, "read_text": read_text, "new_features": found}
+                                   for idea_id, (read_text, found) in computed.items()])
     db.session.commit()
-    return len(rows)
+
+
+def compute(idea_ids: list[int], run=lambda fn, *a, **kw: fn(*a, **kw)) -> int:
+    """Compute and store the features of these ideas that have none; returns how many."""
+    computed = computed_features(idea_ids, run)
+    store(computed)
+    return len(computed)
 
 
 def work_once() -> int:
-    """One pass of the worker: the next batch of waiting ideas; returns how many were computed."""
+    """The next batch of waiting ideas, computed and stored at once; returns how many."""
     ids = waiting()
     if not ids:
         return 0
@@ -84,17 +114,46 @@ def work_once() -> int:
         raise
 
 
+@dataclass
+class Worker:
+    """The features worker between two passes: what it computed and holds until the room is calm."""
+
+    clock: Callable[[], float] = time.monotonic
+    held: Computed = field(default_factory=dict)
+    held_since: float = 0.0
+    last_arrival: float = float("-inf")  # when ideas were last found waiting
+
+    def step(self) -> int:
+        """Compute the next waiting ideas; store what is held once the room is calm. Returns how many were computed."""
+        now = self.clock()
+        ids = waiting(besides=self.held)
+        if ids:
+            self.last_arrival = now
+            if not self.held:
+                self.held_since = now
+            self.held.update(computed_features(ids))
+        if self.held and (now - self.last_arrival >= CALM or len(self.held) >= HOLD_MAX
+                          or now - self.held_since >= HOLD_SECONDS):
+            try:
+                store(self.held)
+            finally:
+                self.held = {}  # stored, or to compute again: a failed write leaves them waiting
+        return len(ids)
+
+
 def work_forever(app, idle_wait: float = IDLE_WAIT, parent: int | None = None) -> None:
     """The features worker's loop: compute what waits, else look again a moment later.
     With `parent`, it ends when that process (the server that started it) is gone."""
     with app.app_context():
         clustering.warm_up()  # the first grouping of the session should not pay for the imports
+        worker = Worker()
         while parent is None or os.getppid() == parent:
             started = time.monotonic()
             try:
-                done = work_once()
+                done = worker.step()
             except Exception:  # a database hiccup: log it and try again, the ideas still wait
                 log.exception("computing features failed")
+                db.session.rollback()
                 done = 0
             finally:
                 db.session.remove()
