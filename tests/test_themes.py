@@ -258,7 +258,7 @@ def test_the_features_worker_writes_in_a_long_burst_all_the_same(monkeypatch, wo
     worker.step()  # a batch: 16
     worker.step()  # 32
     assert stored_features() == 0
-    worker.step()  # 48 held: past HOLD_MAX, written in the burst
+    worker.step()  # 45 held: past HOLD_MAX, written in the burst
     assert stored_features() == 45 and worker.held == {}
     for _ in range(int(features.HOLD_SECONDS)):  # a steady trickle, never calm for CALM seconds...
         burst.send(1)
@@ -268,6 +268,28 @@ def test_the_features_worker_writes_in_a_long_burst_all_the_same(monkeypatch, wo
     burst.send(1)
     worker.step()  # ...is written once the oldest held has waited HOLD_SECONDS
     assert stored_features() == 45 + int(features.HOLD_SECONDS) + 1
+
+
+def test_features_held_through_a_failed_write_are_written_at_the_next_try(monkeypatch, workshop):
+    from workshop.themes import features
+
+    burst = Burst(workshop)
+    worker = features.Worker(clock=lambda: burst.now)
+    burst.send()
+    worker.step()
+    burst.now += features.CALM
+    store = features.store
+
+    def locked(computed):
+        monkeypatch.setattr(features, "store", store)  # the next try goes through
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(features, "store", locked)
+    with pytest.raises(RuntimeError):
+        worker.step()
+    assert len(worker.held) == 15 and stored_features() == 0  # kept, not computed again
+    db.session.rollback()
+    assert worker.step() == 0 and stored_features() == 15
 
 
 def test_features_held_for_a_text_edited_meanwhile_are_not_stored(workshop):

@@ -38,10 +38,11 @@ log = logging.getLogger(__name__)
 BATCH = 16  # ideas embedded in one go (about 15 ms of CPU)
 IDLE_WAIT = 1.0  # seconds between two looks when nothing is waiting
 # After each batch the worker rests three times as long as the batch took: it
-# takes at most a quarter of a core, so a busy room's sends stay quick. Resting only as long (half a core) still made two workers'
-# p95 at 1,000 phones 756 ms instead of 206 ms on a 2-core machine; flat out,
-# PostgreSQL commits queued behind its writes. A burst of 1,000 ideas is caught
-# up a few minutes later; a grouping pressed before computes what is missing.
+# takes at most a quarter of a core, so a busy room's sends stay quick. Resting
+# only as long (half a core) still made two workers' p95 at 1,000 phones 756 ms
+# instead of 206 ms on a 2-core machine; flat out, PostgreSQL commits queued
+# behind its writes. A burst of 1,000 ideas is caught up seconds later; a
+# grouping pressed before computes what is missing.
 DUTY_REST = 3.0
 
 # What the worker computed is stored once the room is calm: no new idea for CALM
@@ -127,18 +128,24 @@ class Worker:
         """Compute the next waiting ideas; store what is held once the room is calm. Returns how many were computed."""
         now = self.clock()
         ids = waiting(besides=self.held)
-        if ids:
-            self.last_arrival = now
-            if not self.held:
-                self.held_since = now
-            self.held.update(computed_features(ids))
-        if self.held and (now - self.last_arrival >= CALM or len(self.held) >= HOLD_MAX
-                          or now - self.held_since >= HOLD_SECONDS):
-            try:
-                store(self.held)
-            finally:
-                self.held = {}  # stored, or to compute again: a failed write leaves them waiting
+        try:
+            if ids:
+                self.last_arrival = now
+                if not self.held:
+                    self.held_since = now
+                self.held.update(computed_features(ids))
+        finally:  # what was computed before a failure is still written in time
+            if self.held and (now - self.last_arrival >= CALM or len(self.held) >= HOLD_MAX
+                              or now - self.held_since >= HOLD_SECONDS):
+                self.flush()
         return len(ids)
+
+    def flush(self) -> None:
+        """Store what is held. A failed write keeps it, to try again: the store's guard
+        (the text read, no features yet) makes a second try safe."""
+        if self.held:
+            store(self.held)
+            self.held = {}
 
 
 def work_forever(app, idle_wait: float = IDLE_WAIT, parent: int | None = None) -> None:
@@ -158,3 +165,7 @@ def work_forever(app, idle_wait: float = IDLE_WAIT, parent: int | None = None) -
             finally:
                 db.session.remove()
             time.sleep((time.monotonic() - started) * DUTY_REST if done else idle_wait)
+        try:  # the server is gone: what is held is not thrown away
+            worker.flush()
+        finally:
+            db.session.remove()
