@@ -51,6 +51,7 @@ def base_config(database_url: str) -> dict:
         "SOCKETIO_ASYNC_HANDLERS": False,
         "GROUPING_INLINE": True,  # the server runs it in the background
         "FEATURES_ON_ARRIVAL": False,  # tests/test_themes.py turns it on where it is the subject
+        "FEATURES_WAIT_AT_PRESS": 0,  # no features worker runs beside the tests
         "RESULTS_PUSH_INTERVAL": 0,  # the server coalesces result pushes
         "SERVER_NAME": "workshop.test",
     }

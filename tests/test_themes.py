@@ -241,7 +241,7 @@ def test_the_features_worker_stores_what_it_computed_once_the_room_is_calm(works
         assert worker.step() == 15
         burst.now += 1.0
     assert len(worker.held) == 60 and stored_features() == 0
-    assert features.waiting(besides=worker.held) == []  # held ideas are not computed twice
+    assert features.waiting(after=max(worker.held)) == []  # held ideas are not computed twice
     assert worker.step() == 0 and stored_features() == 0  # one second since the last: not yet calm
     burst.now += features.CALM
     assert worker.step() == 0
@@ -268,6 +268,27 @@ def test_the_features_worker_writes_in_a_long_burst_all_the_same(monkeypatch, wo
     burst.send(1)
     worker.step()  # ...is written once the oldest held has waited HOLD_SECONDS
     assert stored_features() == 45 + int(features.HOLD_SECONDS) + 1
+
+
+def test_the_features_worker_writes_what_it_holds_when_a_grouping_starts(workshop):
+    from datetime import timedelta
+
+    from workshop.themes import features
+    from workshop.workshops.logic import utcnow
+
+    burst = Burst(workshop)
+    worker = features.Worker(clock=lambda: burst.now)
+    burst.send(30)
+    worker.step()  # a batch of 16
+    burst.activity.grouping_started_at = utcnow() - features.GROUPING_MARK_LIFE - timedelta(seconds=1)
+    db.session.commit()
+    assert worker.step() == 14  # a mark a stopped server left long ago: still held
+    assert len(worker.held) == 30 and stored_features() == 0
+    burst.activity.grouping_started_at = utcnow()  # "group" pressed mid-burst: it reads the features now
+    db.session.commit()
+    burst.send(15)
+    assert worker.step() == 15
+    assert stored_features() == 45 and worker.held == {}
 
 
 def test_features_held_through_a_failed_write_are_written_at_the_next_try(monkeypatch, workshop):
@@ -344,6 +365,41 @@ def test_a_burst_without_features_is_grouped_by_words_at_once(monkeypatch, works
     assert used["vectorise"] == [{"embed": False}] and used["cluster_ideas"][0]["method"] == "tfidf"
     db.session.expire_all()
     assert all(i.features is None for i in db.session.query(Idea))  # nothing stored half-made
+
+
+def test_a_grouping_pressed_after_a_burst_waits_a_moment_for_the_features_worker(monkeypatch, workshop,
+                                                                               activity_with_ideas):
+    from analysis.clustering import embedding_available
+    from workshop.themes import features
+
+    looks = []
+
+    def worker_writes(seconds):  # the worker saw the grouping start and wrote what it held
+        looks.append(seconds)
+        features.compute(features.waiting(limit=1000))
+
+    monkeypatch.setattr(logic, "EMBED_AT_PRESS_MAX", 3)
+    monkeypatch.setattr(logic, "sleep", worker_writes)
+    used = {}
+
+    def spy(fn, *args, **kwargs):
+        used.setdefault(fn.__name__, []).append(kwargs)
+        return fn(*args, **kwargs)
+
+    logic.group(activity_with_ideas, 3, [], {}, run=spy, features_wait=3.0)
+    assert looks == [logic.FEATURES_POLL]  # one look after the first found them
+    assert "vectorise" not in used  # every idea's stored features, none by words
+    assert used["cluster_ideas"][0]["method"] == ("auto" if embedding_available() else "tfidf")
+
+
+def test_a_grouping_waits_no_longer_than_it_may_for_features(monkeypatch, workshop, activity_with_ideas):
+    looks = []
+    monkeypatch.setattr(logic, "EMBED_AT_PRESS_MAX", 3)
+    monkeypatch.setattr(logic, "sleep", looks.append)  # no features worker runs
+    themes = logic.group(activity_with_ideas, 3, [], {}, features_wait=1.0)
+    assert len(themes) == 3 and sum(looks) == 1.0  # then by words, at once
+    db.session.expire_all()
+    assert all(i.features is None for i in db.session.query(Idea))
 
 
 def test_a_few_late_ideas_are_completed_at_press(workshop, activity_with_ideas):

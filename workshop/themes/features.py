@@ -23,15 +23,18 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, exists, select, update
 
 from analysis import clustering
 from workshop.extensions import db
 from workshop.ideas.models import Idea
+from workshop.workshops.logic import utcnow
+from workshop.workshops.models import Activity
 
 log = logging.getLogger(__name__)
 
@@ -58,19 +61,27 @@ DUTY_REST = 3.0
 CALM = 2.0
 HOLD_MAX = 2000
 HOLD_SECONDS = 30.0
+# ...and at once when a facilitator presses "group", which reads them. A mark
+# older than this was left by a server that stopped mid-grouping.
+GROUPING_MARK_LIFE = timedelta(minutes=10)
 
 Computed = dict[int, tuple[str, str]]  # idea id -> (the text read, its features as JSON)
 
 
-def waiting(limit: int = BATCH, besides: Collection[int] = ()) -> list[int]:
-    """Ideas still without features, oldest first; `besides`: ideas already computed, not yet stored."""
-    query = select(Idea.id).where(Idea.features.is_(None))
-    if besides:
-        query = query.where(Idea.id.not_in(list(besides)))
-    return list(db.session.scalars(query.order_by(Idea.id).limit(limit)))
+def run_here(fn, *args, **kwargs):
+    """Run CPU-heavy work in this thread (the default of what takes a `run`;
+    the web server passes one that runs it off its event loop)."""
+    return fn(*args, **kwargs)
 
 
-def computed_features(idea_ids: list[int], run=lambda fn, *a, **kw: fn(*a, **kw)) -> Computed:
+def waiting(limit: int = BATCH, after: int = 0) -> list[int]:
+    """Ideas still without features, oldest first, past the idea `after` (the
+    worker's last one held: what it holds is not read again, whatever its size)."""
+    return list(db.session.scalars(select(Idea.id).where(Idea.features.is_(None), Idea.id > after)
+                                   .order_by(Idea.id).limit(limit)))
+
+
+def computed_features(idea_ids: list[int], run=run_here) -> Computed:
     """The features of these ideas that have none, computed from their text as read now."""
     rows = db.session.execute(select(Idea.id, Idea.text).where(
         Idea.id.in_(idea_ids), Idea.features.is_(None))).all()
@@ -79,6 +90,12 @@ def computed_features(idea_ids: list[int], run=lambda fn, *a, **kw: fn(*a, **kw)
         return {}
     features = run(clustering.vectorise, [idea_text for _id, idea_text in rows])
     return {idea_id: (idea_text, found.to_json()) for (idea_id, idea_text), found in zip(rows, features)}
+
+
+def grouping_started() -> bool:
+    """Whether a grouping is running, which reads the features stored now."""
+    since = utcnow() - GROUPING_MARK_LIFE
+    return bool(db.session.scalar(select(exists().where(Activity.grouping_started_at >= since))))
 
 
 def store(computed: Computed) -> None:
@@ -96,7 +113,7 @@ def store(computed: Computed) -> None:
     db.session.commit()
 
 
-def compute(idea_ids: list[int], run=lambda fn, *a, **kw: fn(*a, **kw)) -> int:
+def compute(idea_ids: list[int], run=run_here) -> int:
     """Compute and store the features of these ideas that have none; returns how many."""
     computed = computed_features(idea_ids, run)
     store(computed)
@@ -127,7 +144,7 @@ class Worker:
     def step(self) -> int:
         """Compute the next waiting ideas; store what is held once the room is calm. Returns how many were computed."""
         now = self.clock()
-        ids = waiting(besides=self.held)
+        ids = waiting(after=max(self.held, default=0))
         try:
             if ids:
                 self.last_arrival = now
@@ -136,7 +153,7 @@ class Worker:
                 self.held.update(computed_features(ids))
         finally:  # what was computed before a failure is still written in time
             if self.held and (now - self.last_arrival >= CALM or len(self.held) >= HOLD_MAX
-                              or now - self.held_since >= HOLD_SECONDS):
+                              or now - self.held_since >= HOLD_SECONDS or grouping_started()):
                 self.flush()
         return len(ids)
 

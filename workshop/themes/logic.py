@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from time import sleep
 from typing import cast
 
-from sqlalchemy import delete, inspect, select, update
+from sqlalchemy import delete, func, inspect, select, update
 from sqlalchemy.orm import selectinload
 
 from analysis import clustering
@@ -21,6 +22,7 @@ from workshop.extensions import db
 from workshop.ideas.logic import has_ideas, wall
 from workshop.ideas.models import Idea
 from workshop.refusals import Refused
+from workshop.themes import features
 from workshop.themes.messages import REFUSALS
 from workshop.themes.models import MAX_KEYWORDS_LENGTH, MAX_LABEL_LENGTH, Theme
 from workshop.workshops.logic import utcnow
@@ -32,6 +34,7 @@ FEATURE_BATCH = 200  # ideas whose features are computed between two progress re
 # then (about 1 ms each on one thread, and a second to load the encoder the first
 # time: 200 keep the button near a second); with more missing, this grouping goes by words.
 EMBED_AT_PRESS_MAX = 200
+FEATURES_POLL = 0.25  # seconds between two looks while a grouping waits for the features worker
 MAX_SEED_THEMES = 12
 
 
@@ -137,11 +140,28 @@ def ensure_features(ideas: list[Idea], compute=clustering.vectorise, progress: P
     missing = [idea for idea in ideas if idea.features is None]
     for start in range(0, len(missing), FEATURE_BATCH):
         batch = missing[start:start + FEATURE_BATCH]
-        for idea, features in zip(batch, compute([idea.text for idea in batch])):
-            idea.features = features.to_json()
+        for idea, found in zip(batch, compute([idea.text for idea in batch])):
+            idea.features = found.to_json()
         db.session.commit()
         if progress:
             progress(start + len(batch), len(missing))
+
+
+def lacking_features(activities: Sequence[Activity]) -> int:
+    return db.session.scalar(select(func.count()).select_from(Idea).where(
+        Idea.activity_id.in_([a.id for a in activities]), Idea.features.is_(None))) or 0
+
+
+def wait_for_features(activities: Sequence[Activity], seconds: float) -> None:
+    """Pressed right after a burst, a grouping finds more ideas without
+    features than it embeds at once: the features worker holds them until the
+    room is calm, and writes them when it sees a grouping start
+    (themes.features). A moment's wait gets them, rather than themes by words."""
+    waited = 0.0
+    while waited < seconds and lacking_features(activities) > EMBED_AT_PRESS_MAX:
+        db.session.commit()  # end this read: the next look sees what the worker wrote since
+        sleep(FEATURES_POLL)
+        waited += FEATURES_POLL
 
 
 def grouping_features(activities: list[Activity], ideas: list[Idea], run, progress: Progress | None = None
@@ -150,8 +170,8 @@ def grouping_features(activities: list[Activity], ideas: list[Idea], run, progre
 
     Features are computed as ideas arrive (themes.features). A few late ones
     are embedded now (their meaning is worth a second or two); when many are
-    missing (a burst just before the button was pressed, or a restart), the
-    grouping goes by words for this once rather than make the room wait
+    missing even after wait_for_features (a burst the worker has not reached,
+    or no worker), the grouping goes by words for this once rather than make the room wait
     for each idea's embedding, and the missing features are not stored half-made."""
     # One query: the column is deferred, and 1,000 lazy loads cost more than the clustering.
     stored = dict(db.session.execute(select(Idea.id, Idea.features).where(
@@ -165,23 +185,25 @@ def grouping_features(activities: list[Activity], ideas: list[Idea], run, progre
         late = dict(zip((idea.id for idea in missing),
                         run(clustering.vectorise, [idea.text for idea in missing], embed=False)))
     # (stored features are never None: the query above and ensure_features see to it)
-    features = [late[idea.id] if idea.id in late else clustering.TextFeatures.from_json(cast(str, stored[idea.id]))
-                for idea in ideas]
-    embedded = all(f.embedding is not None for f in features)
-    return features, ("auto" if embedded else "tfidf")
+    every = [late[idea.id] if idea.id in late else clustering.TextFeatures.from_json(cast(str, stored[idea.id]))
+             for idea in ideas]
+    embedded = all(f.embedding is not None for f in every)
+    return every, ("auto" if embedded else "tfidf")
 
 
 def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dict[str, str],
-          run=lambda fn, *a, **kw: fn(*a, **kw), progress: Progress | None = None,
-          together_with: Sequence[Activity] = ()) -> list[Theme]:
+          run=features.run_here, progress: Progress | None = None,
+          together_with: Sequence[Activity] = (), features_wait: float = 0.0) -> list[Theme]:
     """Replace the activity's themes by a fresh grouping of its visible ideas,
     and of the ideas of the questions `together_with` (their themes go).
 
     `run` executes the CPU-heavy steps (a thread pool under gevent); `labels`
-    translates the analysis package's bilingual fallback labels.
+    translates the analysis package's bilingual fallback labels; up to
+    `features_wait` seconds are given to the features worker after a burst.
     """
     try:
         span = [activity, *together_with]
+        wait_for_features(span, features_wait)
         ideas = [idea for a in span for idea in wall(a, with_authors=False)]
         features, method = grouping_features(span, ideas, run, progress)
         result = run(clustering.cluster_ideas, features, k=k, seed_themes=seed_themes or None,

@@ -29,7 +29,7 @@ def fallback_labels(language: str) -> dict[str, str]:
 def off_loop(fn, *args, **kwargs):
     """CPU-heavy work in a real thread under gevent, so sockets keep flowing.
     The grouping runs here: its clustering (half a second at 1,000 ideas, on one
-    numeric thread) and the embedding of at most 60 ideas the features worker has
+    numeric thread) and the embedding of at most 200 ideas the features worker has
     not reached yet. The encoder once ran here for every idea as it arrived, and
     pushes between workers went missing (see themes/features.py); moving the
     grouping into the features worker would remove the last of it."""
@@ -52,7 +52,7 @@ def run_grouping(app, activity_id: int, k: int | None, seeds: list[str], togethe
             together = logic.companions(activity, together_ids)
             logic.group(activity, k, seeds, fallback_labels(workshop.language), run=off_loop,
                         progress=lambda done, total: pushes.grouping_progress(workshop, done, total),
-                        together_with=together)
+                        together_with=together, features_wait=app.config["FEATURES_WAIT_AT_PRESS"])
         except Exception:
             log.exception("grouping failed for activity %s", activity_id)
             db.session.rollback()
