@@ -42,3 +42,19 @@ def test_the_default_run_drops_phones_and_votes_as_before():
     (row,) = rows
     assert (row["lost"], row["duplicated"], row["stored once"]) == ("0", "0", "yes")
     assert "| atelier | 40 | 40 |" in output  # every phone's dot counted in the votes table
+
+
+def test_a_grouping_pressed_after_a_burst_gets_the_features_worker_s_features():
+    """The real features worker, in its own process, behind a burst of 120 ideas:
+    seeing the grouping start, it writes what it held and catches up, and the
+    grouping goes by every idea's meaning, not by words."""
+    from analysis.clustering import embedding_available
+
+    done = subprocess.run([sys.executable, "benchmarks/grouping_after_burst.py", "--sizes", "120"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    row = [cell.strip() for cell in done.stdout.splitlines()[-1].strip("|").split("|")]
+    size, worker, at_press, _waited, still, method = row[:6]
+    assert (size, worker, still) == ("120", "yes", "0")
+    assert int(at_press) > 0  # the worker held what it computed: the room was not calm yet
+    assert method == ("auto" if embedding_available() else "tfidf")

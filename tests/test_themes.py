@@ -284,11 +284,13 @@ def test_the_features_worker_writes_what_it_holds_when_a_grouping_starts(worksho
     db.session.commit()
     assert worker.step() == 14  # a mark a stopped server left long ago: still held
     assert len(worker.held) == 30 and stored_features() == 0
+    assert not worker.hurried
     burst.activity.grouping_started_at = utcnow()  # "group" pressed mid-burst: it reads the features now
     db.session.commit()
     burst.send(15)
     assert worker.step() == 15
     assert stored_features() == 45 and worker.held == {}
+    assert worker.hurried  # no rest between batches while the grouping waits
 
 
 def test_features_held_through_a_failed_write_are_written_at_the_next_try(monkeypatch, workshop):
@@ -392,14 +394,30 @@ def test_a_grouping_pressed_after_a_burst_waits_a_moment_for_the_features_worker
     assert used["cluster_ideas"][0]["method"] == ("auto" if embedding_available() else "tfidf")
 
 
-def test_a_grouping_waits_no_longer_than_it_may_for_features(monkeypatch, workshop, activity_with_ideas):
+def test_with_no_features_worker_a_grouping_waits_only_a_moment(monkeypatch, workshop, activity_with_ideas):
     looks = []
     monkeypatch.setattr(logic, "EMBED_AT_PRESS_MAX", 3)
-    monkeypatch.setattr(logic, "sleep", looks.append)  # no features worker runs
-    themes = logic.group(activity_with_ideas, 3, [], {}, features_wait=1.0)
-    assert len(themes) == 3 and sum(looks) == 1.0  # then by words, at once
+    monkeypatch.setattr(logic, "sleep", looks.append)  # nothing comes in
+    themes = logic.group(activity_with_ideas, 3, [], {}, features_wait=10.0)
+    assert len(themes) == 3 and sum(looks) == logic.FEATURES_STALL  # then by words, at once
     db.session.expire_all()
     assert all(i.features is None for i in db.session.query(Idea))
+
+
+def test_a_grouping_waits_for_a_slow_worker_no_longer_than_it_may(monkeypatch, workshop, activity_with_ideas):
+    from workshop.themes import features
+
+    looks = []
+
+    def one_at_a_time(seconds):
+        looks.append(seconds)
+        features.compute(features.waiting(limit=1))
+
+    monkeypatch.setattr(logic, "sleep", one_at_a_time)
+    logic.group(activity_with_ideas, 3, [], {}, features_wait=1.0)
+    assert sum(looks) == 1.0  # each look found one more: it kept waiting, until the second it may
+    db.session.expire_all()
+    assert all(i.features is not None for i in db.session.query(Idea))  # the rest computed at press
 
 
 def test_a_few_late_ideas_are_completed_at_press(workshop, activity_with_ideas):

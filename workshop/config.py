@@ -140,11 +140,11 @@ def load(instance_path: str) -> dict:
         # grouping features (its sentence embedding) are computed as it arrives.
         # 0 when the worker runs on its own (several workers: see docs/deploy.md).
         "FEATURES_ON_ARRIVAL": os.environ.get("FEATURES_ON_ARRIVAL", "1") == "1",
-        # A grouping pressed while more ideas lack features than it embeds at
-        # once (themes.logic.EMBED_AT_PRESS_MAX) waits up to this many seconds
-        # for the features worker, which writes what it holds when it sees the
-        # grouping start, before it goes by words for that once.
-        "FEATURES_WAIT_AT_PRESS": float(os.environ.get("FEATURES_WAIT_AT_PRESS", "3")),
+        # A grouping pressed right after a burst, while ideas still lack
+        # features, waits up to this many seconds for the features worker
+        # (which hurries when it sees a grouping start), for as long as it
+        # brings them in (themes.logic.wait_for_features).
+        "FEATURES_WAIT_AT_PRESS": float(os.environ.get("FEATURES_WAIT_AT_PRESS", "10")),
         # Connections (workshop/serve.py): a request line and headers within
         # HEADER_TIMEOUT seconds, a body within BODY_TIMEOUT, no read or write
         # waiting over IDLE_TIMEOUT; at most this many open at once per address

@@ -61,7 +61,7 @@ DUTY_REST = 3.0
 CALM = 2.0
 HOLD_MAX = 2000
 HOLD_SECONDS = 30.0
-# ...and at once when a facilitator presses "group", which reads them. A mark
+# ...and at once while a facilitator's "group" runs, which reads them. A mark
 # older than this was left by a server that stopped mid-grouping.
 GROUPING_MARK_LIFE = timedelta(minutes=10)
 
@@ -140,10 +140,14 @@ class Worker:
     held: Computed = field(default_factory=dict)
     held_since: float = 0.0
     last_arrival: float = float("-inf")  # when ideas were last found waiting
+    # A grouping is running: a facilitator waits on the ideas still without
+    # features, so the worker writes each batch and does not rest between them.
+    hurried: bool = False
 
     def step(self) -> int:
         """Compute the next waiting ideas; store what is held once the room is calm. Returns how many were computed."""
         now = self.clock()
+        self.hurried = grouping_started()
         ids = waiting(after=max(self.held, default=0))
         try:
             if ids:
@@ -153,7 +157,7 @@ class Worker:
                 self.held.update(computed_features(ids))
         finally:  # what was computed before a failure is still written in time
             if self.held and (now - self.last_arrival >= CALM or len(self.held) >= HOLD_MAX
-                              or now - self.held_since >= HOLD_SECONDS or grouping_started()):
+                              or now - self.held_since >= HOLD_SECONDS or self.hurried):
                 self.flush()
         return len(ids)
 
@@ -181,7 +185,10 @@ def work_forever(app, idle_wait: float = IDLE_WAIT, parent: int | None = None) -
                 done = 0
             finally:
                 db.session.remove()
-            time.sleep((time.monotonic() - started) * DUTY_REST if done else idle_wait)
+            if not done:
+                time.sleep(idle_wait)
+            elif not worker.hurried:
+                time.sleep((time.monotonic() - started) * DUTY_REST)
         try:  # the server is gone: what is held is not thrown away
             worker.flush()
         finally:

@@ -35,6 +35,7 @@ FEATURE_BATCH = 200  # ideas whose features are computed between two progress re
 # time: 200 keep the button near a second); with more missing, this grouping goes by words.
 EMBED_AT_PRESS_MAX = 200
 FEATURES_POLL = 0.25  # seconds between two looks while a grouping waits for the features worker
+FEATURES_STALL = 1.5  # ...and how long it waits with nothing coming: over the worker's pause when idle (1 s)
 MAX_SEED_THEMES = 12
 
 
@@ -153,15 +154,21 @@ def lacking_features(activities: Sequence[Activity]) -> int:
 
 
 def wait_for_features(activities: Sequence[Activity], seconds: float) -> None:
-    """Pressed right after a burst, a grouping finds more ideas without
-    features than it embeds at once: the features worker holds them until the
-    room is calm, and writes them when it sees a grouping start
-    (themes.features). A moment's wait gets them, rather than themes by words."""
-    waited = 0.0
-    while waited < seconds and lacking_features(activities) > EMBED_AT_PRESS_MAX:
+    """Pressed right after a burst, a grouping finds ideas without features:
+    the features worker holds what it computed until the room is calm, and
+    lags behind a burst of long ideas. Seeing the grouping start, it writes
+    what it holds and works without rest (themes.features); the grouping waits
+    for it while it brings features in, up to `seconds`, rather than embed
+    them in the web process or go by words. With no worker running, nothing
+    comes for FEATURES_STALL seconds, and the grouping goes on without."""
+    waited = stalled = 0.0
+    lacking = lacking_features(activities)
+    while lacking and waited < seconds and stalled < FEATURES_STALL:
         db.session.commit()  # end this read: the next look sees what the worker wrote since
         sleep(FEATURES_POLL)
         waited += FEATURES_POLL
+        before, lacking = lacking, lacking_features(activities)
+        stalled = 0.0 if lacking < before else stalled + FEATURES_POLL
 
 
 def grouping_features(activities: list[Activity], ideas: list[Idea], run, progress: Progress | None = None
