@@ -103,7 +103,9 @@ def untold_hidden(page) -> list[str]:
     """Lists that leave items out without saying so, or say a wrong number:
     for each `[data-fit-list]`, the items left out (server-omitted plus
     fit-hidden) must equal the first number of its visible "more" line, and a
-    list that leaves nothing out must show no "more" line."""
+    list that leaves nothing out must show no "more" line. A theme says how
+    many ideas it has by the count beside its name: it may do without the line
+    (when it shows none of its ideas, or an idea needs the line's room)."""
     return page.evaluate("(selector) => {" + _VISIBLE_JS + """
       const out = [];
       for (const list of document.querySelectorAll('[data-fit-list]')) {
@@ -114,12 +116,31 @@ def untold_hidden(page) -> list[str]:
         const shown = line && isVisible(line);
         const number = shown ? Number(((line.textContent || '').match(/\\d+/) || ['NaN'])[0]) : 0;
         const name = describe(list).slice(0, 60);
+        // A theme says how many ideas it has beside its name: its line, when
+        // room is left for it, must be right, but it may do without one.
+        const theme = list.closest('.theme');
+        const count = theme && theme.querySelector('.theme-count');
+        if (count && isVisible(count) && !shown
+            && Number(count.textContent) === items.length + Number(list.dataset.omitted || 0)) continue;
         if (hidden > 0 && !shown) out.push(name + ': ' + hidden + ' left out, no visible more line');
         else if (hidden !== number) out.push(name + ': ' + hidden + ' left out, more line says ' + (shown ? line.textContent.trim() : 'nothing'));
       }
       return out;
     }
     """, ITEMS)
+
+
+def told_per_theme(page) -> list[tuple[int, int, int]]:
+    """For each theme on the projector: its ideas shown, the number its "more"
+    line says (0 when none is visible), and the count beside its name."""
+    return [tuple(row) for row in page.evaluate("() => {" + _VISIBLE_JS + """
+      return Array.from(document.querySelectorAll('.themes .theme')).map(theme => {
+        const shown = Array.from(theme.querySelectorAll('.idea')).filter(isVisible).length;
+        const line = theme.querySelector('.more-line');
+        const more = line && isVisible(line) ? Number((line.textContent.match(/\\d+/) || ['NaN'])[0]) : 0;
+        return [shown, more, Number(theme.querySelector('.theme-count').textContent)];
+      });
+    }""")]
 
 
 def broken_words(page) -> list[str]:

@@ -14,6 +14,7 @@ from tests import browsing
 from tests.browsing import PHONE, PROJECTOR, run_in_server, signed_in
 from tests.conftest import ccc_proposals
 from tests.live_server import FACILITATOR_PASSWORD, create_account
+from tests.projector_checks import told_per_theme
 
 pytestmark = pytest.mark.browser
 
@@ -228,9 +229,13 @@ def test_grouping_ideas_into_themes_live(browser, server):
     expect(projector.locator(".themes .idea:visible").first).to_be_visible()
     projector.wait_for_timeout(300)  # the fitting runs on the frame after the swap
     shown = projector.locator(".themes .idea:visible").count()
-    more = [int(re.search(r"\d+", text).group()) for text in projector.locator(".theme-more:visible").all_inner_texts()]
-    assert shown + sum(more) == 35  # after the merge
     assert shown >= 4
+    told = told_per_theme(projector)
+    assert sum(count for _shown, _more, count in told) == 35  # after the merge
+    # Each theme shows its ideas that fit, its count beside its name, and a
+    # right "more" line where room is left for it (none when no idea is shown).
+    assert all(shown + more == count if more else shown <= count for shown, more, count in told), told
+    assert all(more == 0 for shown, more, _count in told if shown == 0), told
     shot(projector, "08-projector-themes")
 
     # Renaming on the control view shows on the projector at once.

@@ -35,12 +35,24 @@
     return String(number).replace(".", document.documentElement.lang === "fr" ? "," : ".");
   }
 
+  // A theme's count stands beside its name, so its "more" line is a courtesy:
+  // it goes first when room runs out (an idea is worth more than the line),
+  // and with none of its ideas shown, "+ 9 more ideas" would only repeat the count.
+  function countedBeside(list) {
+    const theme = list.closest(".theme");
+    return Boolean(theme && theme.querySelector(".theme-count"));
+  }
+
+  function noneShown(list) {
+    return items(list).every((item) => item.classList.contains(HIDDEN));
+  }
+
   // Write the line for `count` items left out (the hidden ones given, for a score range).
   function tell(list, count, hiddenItems) {
     const line = moreLine(list);
     if (!line) return;
-    line.hidden = count === 0;
-    if (!count) return;
+    line.hidden = count === 0 || (countedBeside(list) && noneShown(list));
+    if (line.hidden) return;
     const range = scoreRange(hiddenItems);
     const same = range && range.low === range.high && line.dataset.sameOne;
     const form = (same ? "same-" : "") + (count === 1 ? "one" : "many");
@@ -124,6 +136,11 @@
     tell(list, hiddenItems().length + Number(list.dataset.omitted || 0), hiddenItems());
     let shown = items(list).filter((item) => !item.classList.contains(HIDDEN));
     while (shown.length && overflows(list, end)) {
+      const line = moreLine(list);
+      if (line && !line.hidden && countedBeside(list)) {
+        line.hidden = true;
+        continue;
+      }
       shown.pop().classList.add(HIDDEN);
       tell(list, hiddenItems().length + Number(list.dataset.omitted || 0), hiddenItems());
     }
