@@ -171,7 +171,10 @@ def analyse(text: str) -> tuple[list[str], dict[str, str]]:
 # --------------------------------------------------------------------------- phrases
 
 # Words that may sit inside a theme name but not open or close it.
-_EDGE_WORDS = STOP_WORDS | {"l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu"}
+_EDGE_WORDS = STOP_WORDS | {"l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu",
+                            # French quantifying adjectives: "en une seule visite" is not a theme of visits
+                            "seul", "seule", "seuls", "seules", "mêmes", "quelques", "nombreux", "nombreuses",
+                            "divers", "diverses"}
 _COMPLEMENT_WORDS = frozenset({"de", "du", "des", "d", "of"})
 _TIGHT_COMPLEMENT_WORDS = frozenset({"de", "d", "en", "pas", "très", "trop", "not", "very"})
 _DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ma", "mon", "mes", "ses", "leur",
@@ -210,7 +213,9 @@ _OBJECT_OPENERS = frozenset({"an", "the", "me", "us", "my", "your", "our", "thei
 # Listed verbs as often nouns at the head of an idea ("Help desk", "Open house", "Pay equity"):
 # verbs only when an object or a verb in -ing follows ("Check the cables", "Help finding housing").
 _NOUNISH_VERBS = frozenset("check help hold host open pay share start update".split())
-_WORD_SPAN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+# A word: letters, with hyphens ("libre-service") and French inclusive writing's middle
+# dots ("immigrant·e·s établi·e·s") inside it.
+_WORD_SPAN = re.compile(r"[^\W_]+(?:[-·][^\W_]+)*", re.UNICODE)
 _BREAKS = re.compile(r"[,;:.!?¿¡()\[\]{}\"«»/|…]|\s[-–—]\s")
 
 
@@ -245,8 +250,9 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
     for piece in _pieces(text):
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD_SPAN.finditer(piece)]
         lowered = [tok.lower() for _a, _b, tok in tokens]
-        lang = guess_language([part for w in lowered for part in w.split("-")])
-        stems = [[stem(part, lang) for part in w.split("-") if not _is_edge_word(part)] for w in lowered]
+        parts = [[part.split("·")[0] for part in w.split("-")] for w in lowered]  # "établi·e·s": "établi"
+        lang = guess_language([part for w in parts for part in w])
+        stems = [[stem(part, lang) for part in w if not _is_edge_word(part)] for w in parts]
         content = [bool(st) and not _is_edge_word(w) for w, st in zip(lowered, stems)]
         clause = [w in _CLAUSE_WORDS[lang] for w in lowered]
         verb = _english_verbs(lowered) if lang == "en" else [False] * len(lowered)

@@ -299,3 +299,15 @@ def test_an_english_phrase_never_opens_on_a_verb():
     assert "Parc a chiens" in {p.surface for p in phrases("Parc a chiens")}
     # French proposals keep their infinitive: that is how a French theme is written
     assert "Interdire la publicité" in {p.surface for p in phrases("Interdire la publicité")}
+
+
+def test_inclusive_writing_is_one_word_and_a_quantifier_opens_no_name():
+    from analysis.text import phrases
+
+    surfaces = {p.surface for p in phrases("Mentorat par des professionnel·le·s immigrant·e·s établi·e·s")}
+    assert "professionnel·le·s immigrant·e·s établi·e·s" in surfaces
+    # never cut inside a word ("Immigrant·e·s établi"), never a name of its dots' letters
+    assert not any(s.endswith(("établi", "immigrant", "·e", "·le")) for s in surfaces), surfaces
+    assert [p.stems for p in phrases("Diplômé·e·s")] == [("diplom",)]  # the stem the ideas' words have
+    surfaces = {p.surface for p in phrases("Ouvrir un compte bancaire en une seule visite")}
+    assert not any(s.lower().startswith("seule") for s in surfaces), surfaces
