@@ -516,6 +516,40 @@ def test_a_round_over_every_questions_themes_together(facilitator_client, questi
     assert [item.project.title for item in round_.items] == [t.label for t in first.themes + third.themes]
 
 
+def test_a_theme_on_the_ballot_comes_with_its_most_central_idea(app, facilitator_client, questions):
+    from tests.conftest import join
+    from workshop.ideas.models import Idea
+
+    first, _second, third = questions.activities[:3]
+    group(first, 4)
+    group(third, 3)
+    facilitator_client.post(f"/w/{questions.id}/rounds", data={"title": "Thèmes", "source": "themes"})
+    round_ = last_round(questions)
+    open_activity(questions, round_.activity)
+
+    def central(theme_id):
+        return db.session.query(Idea).filter_by(theme_id=theme_id, hidden=False, merged_into_id=None) \
+            .order_by(Idea.theme_position, Idea.id).first()
+
+    projects = [item.project for item in round_.items]
+    shown = central(projects[0].theme_id)
+    ideas.hide(shown)  # a hidden idea is no example: the next most central is
+    projects[1].description = "Un projet décrit par la coordination"
+    db.session.commit()
+    view = logic.ballot_view(round_)
+    assert len(view.items) == 7
+    assert view.items[0].example == central(projects[0].theme_id).text != shown.text
+    assert [item.example for item in view.items[2:]] == [central(p.theme_id).text for p in projects[2:]]
+
+    phone = app.test_client()
+    join(phone, questions)
+    panel = phone.get(f"/j/{questions.join_code}/rounds/{round_.id}/ballot").get_data(as_text=True)
+    example = central(projects[3].theme_id).text.replace("'", "&#39;")
+    assert f"«&#8239;{example}&#8239;»" in panel  # quoted as French quotes, in its theme's line
+    assert "Un projet décrit par la coordination" in panel  # a description says it instead
+    assert f"«&#8239;{central(projects[1].theme_id).text}" not in panel
+
+
 def test_a_round_over_one_earlier_questions_ideas(facilitator_client, questions):
     first, _second, third = questions.activities[:3]
     open_activity(questions, third)  # the phones are on the last question

@@ -467,6 +467,9 @@ class BallotItem:
     is_theme: bool  # the item is a whole theme (its ideas together)
     description: str
     question: int | None  # which question it came from, when the round spans several
+    # A theme's most central idea, for a theme item with no description: a
+    # theme's name alone ("Hiver", "Visite") does not say what one votes for.
+    example: str = ""
 
 
 @dataclass(frozen=True)
@@ -493,24 +496,27 @@ def ballot_view(round_: Round) -> BallotView:
     from workshop.ideas.models import Idea
     from workshop.themes.models import Theme
 
+    central = (select(Idea.text).where(Idea.theme_id == Project.theme_id, Idea.hidden.is_(False),
+                                       Idea.merged_into_id.is_(None))
+               .order_by(Idea.theme_position, Idea.id).limit(1).correlate(Project).scalar_subquery())
     rows = db.session.execute(
         select(RoundItem.position, Project.id, Project.title, Project.description, Project.theme_name,
-               Project.theme_id, Idea.activity_id, Theme.label)
+               Project.theme_id, Idea.activity_id, Theme.label, central)
         .join(Project, Project.id == RoundItem.project_id)
         .outerjoin(Idea, Idea.id == Project.idea_id)
         .outerjoin(Theme, Theme.id == Idea.theme_id)
         .where(RoundItem.round_id == round_.id)
         .order_by(RoundItem.position)
     ).all()
-    activities = {activity_id for *_rest, activity_id, _label in rows if activity_id}
+    activities = {activity_id for *_rest, activity_id, _label, _example in rows if activity_id}
     numbers = {}
     if len(activities) > 1:
         numbers = {a.id: n for n, a in enumerate(ideas_activities(round_.activity.workshop), start=1)}
     items = tuple(
         BallotItem(project_id=project_id, number=n, title=title, theme=(label or theme_name or "").strip(),
                    is_theme=theme_id is not None, description=(description or "").strip(),
-                   question=numbers.get(activity_id))
-        for n, (_position, project_id, title, description, theme_name, theme_id, activity_id, label)
+                   question=numbers.get(activity_id), example=(example or "").strip())
+        for n, (_position, project_id, title, description, theme_name, theme_id, activity_id, label, example)
         in enumerate(rows, start=1))
     long = len(items) > LONG_BALLOT
     by_theme: dict[str, list[BallotItem]] = {}
