@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import join, joined_phones, open_first_activity
+from tests.conftest import join, joined_phones, open_first_activity, sql_statements
 from workshop import live
 from workshop.extensions import socketio
 
@@ -106,26 +106,14 @@ def test_a_handshake_asks_who_the_phone_is_once(app, workshop, phone, monkeypatc
 def watches_after_connect(app, phone, room, watches):
     """A socket connected naming `room` (as live.js does), then each of
     `watches` emitted in turn: [(answer, SQL statements it ran)]."""
-    from sqlalchemy import event
-
-    from workshop.extensions import db
-
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
     answers = []
     with app.app_context():
         client = socketio.test_client(app, flask_test_client=phone, auth=room)
         assert client.is_connected()
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with sql_statements() as seen:
             for watched in watches:
                 before = len(seen)
                 answers.append((client.emit("watch", watched, callback=True), len(seen) - before))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
     return answers
 
 

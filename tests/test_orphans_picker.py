@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.conftest import make_workshop
+from tests.conftest import make_workshop, sql_statements
 from tests.test_orphans_paging import bulk_insert
 from workshop.extensions import db
 from workshop.orphans import logic
@@ -193,19 +193,9 @@ def test_every_way_a_name_is_written_keeps_its_fold(app):
 
 
 def test_a_search_is_a_count_and_a_page_whatever_the_number_of_organisations(app):
-    from sqlalchemy import event
-
     bulk_insert([f"Organisme {n:04d}" for n in range(300)] + ["Cégep de Jonquière"])
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with sql_statements() as statements:
         picked = logic.picked_organisations("organisme 01", page=2)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert [o.name for o in picked.organisations] == [f"Organisme {n:04d}" for n in range(120, 140)]
     assert (picked.total, picked.pages) == (100, 5)
     assert len(statements) == 2

@@ -6,10 +6,9 @@ SQL statements a push costs is pinned here so that it cannot quietly grow."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from analysis import tally
-from tests.conftest import join
+from tests.conftest import join, sql_statements
 from tests.test_live import swaps, watcher
 from workshop.extensions import db
 from workshop.voting import logic as voting
@@ -59,16 +58,8 @@ def test_closing_a_round_tallies_once_for_six_rooms(app, workshop, facilitator_c
     tallies = []
     real_tally = tally.tally
     monkeypatch.setattr(tally, "tally", lambda *args, **kw: tallies.append(1) or real_tally(*args, **kw))
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with sql_statements() as statements:
         facilitator_client.post(f"/w/{workshop.id}/activities/{round_.activity_id}/close")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
     stages = [next(s["html"] for s in swaps(screen) if s["id"] in ("stage", "activity-panel")) for screen in screens]
     assert all("Projet 1" in html for html in stages[:4])  # every big screen shows the results

@@ -3,8 +3,9 @@ from __future__ import annotations
 from flask import Blueprint, make_response, render_template, request
 from flask_login import login_required
 
+from workshop import kinds
 from workshop.guards import facilitated
-from workshop.pause import logic, stage
+from workshop.pause import logic
 
 bp = Blueprint("pause", __name__)
 
@@ -20,7 +21,7 @@ def create(workshop_id: int):
         # The form again, open, with what was typed and why it was refused.
         response = make_response(render_template("pause/_new.html", workshop=workshop, typed=typed,
                                                  error=error.message(),
-                                                 forms={"pause": stage.add_form(workshop)}), 422)
+                                                 forms=kinds.forms_view(workshop)), 422)
         response.headers["HX-Retarget"] = "#new-pause-form"
         response.headers["HX-Reswap"] = "outerHTML"
         return response
