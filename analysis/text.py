@@ -173,8 +173,8 @@ def analyse(text: str) -> tuple[list[str], dict[str, str]]:
 # Words that may sit inside a theme name but not open or close it.
 _EDGE_WORDS = STOP_WORDS | {"l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu",
                             # French quantifying adjectives: "en une seule visite" is not a theme of visits
-                            "seul", "seule", "seuls", "seules", "mêmes", "quelques", "nombreux", "nombreuses",
-                            "divers", "diverses"}
+                            # (not "divers": English divers are a name's head)
+                            "seul", "seule", "seuls", "seules", "mêmes", "quelques", "nombreux", "nombreuses"}
 _COMPLEMENT_WORDS = frozenset({"de", "du", "des", "d", "of"})
 _TIGHT_COMPLEMENT_WORDS = frozenset({"de", "d", "en", "pas", "très", "trop", "not", "very"})
 _DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ma", "mon", "mes", "ses", "leur",

@@ -219,6 +219,40 @@ def test_twelve_themes_all_show_with_their_counts(browser, server, server_app):
     context.close()
 
 
+def test_an_idea_sent_after_the_grouping_is_counted_beside_not_in_a_theme(browser, server, server_app):
+    """Ten themes take 54 of 60 ideas; a phone sends one more, which lands in
+    "Not in a theme": its count beside the name follows, and nothing is hidden untold."""
+    from tests.projector_checks import untold_hidden
+    from workshop.extensions import db
+    from workshop.themes.models import Theme
+
+    workshop, people = new_workshop()
+    activity = workshop.activities[0]
+    ideas = add_ideas(activity, people, idea_texts(60))
+    themes = [Theme(activity_id=activity.id, label=f"Thème {n + 1}", position=n) for n in range(10)]
+    db.session.add_all(themes)
+    db.session.flush()
+    for i, idea in enumerate(ideas[:54]):
+        idea.theme_id, idea.theme_position = themes[i % 10].id, i // 10
+    db.session.commit()
+    open_(workshop, activity)
+    context, page = projector_page(browser, server, workshop.id)
+    unsorted = page.locator(".theme-unsorted .theme-count")
+    expect(unsorted).to_have_text("6")
+
+    phone_context, phone = join_phone(browser, server, workshop.join_code)
+    phone.wait_for_selector("#idea-form")
+    phone.fill("#idea-text", "Une idée arrivée après les thèmes")
+    phone.click("#idea-form button")
+    expect(page.locator("#wall > .idea").first).to_contain_text("après les thèmes", timeout=10000)
+    expect(unsorted).to_have_text("7")
+    page.wait_for_timeout(300)
+    assert untold_hidden(page) == []
+    look(page, "themes-after-push")
+    phone_context.close()
+    context.close()
+
+
 def vote_round(workshop, people, kind: str, items: int):
     from workshop.extensions import db
     from workshop.voting.logic import create_round

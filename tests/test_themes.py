@@ -96,6 +96,47 @@ def test_a_second_grouping_while_one_runs_is_refused(facilitator_client, worksho
     assert response.status_code == 422 and "déjà" in response.get_data(as_text=True)
 
 
+def test_a_mark_a_stopped_server_left_does_not_refuse_grouping_for_ever(facilitator_client, workshop,
+                                                                        activity_with_ideas):
+    from datetime import timedelta
+
+    from workshop.themes import features
+    from workshop.workshops.logic import utcnow
+
+    activity_with_ideas.grouping_started_at = utcnow() - features.GROUPING_MARK_LIFE - timedelta(seconds=1)
+    db.session.commit()
+    response = facilitator_client.post(group_url(workshop, activity_with_ideas), data={"k": "3"})
+    assert response.status_code == 200 and db.session.query(Theme).count() == 3
+
+
+def test_a_grouping_that_fails_before_it_begins_clears_its_mark(monkeypatch, facilitator_client, workshop,
+                                                               activity_with_ideas):
+    calls = []
+
+    def companions(_activity, _ids):  # the request checks them, then the grouping reads them again
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("the database went away")
+        return []
+
+    monkeypatch.setattr(logic, "companions", companions)
+    response = facilitator_client.post(group_url(workshop, activity_with_ideas), data={"k": "3"})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert activity_with_ideas.grouping_started_at is None  # the next press is not refused
+
+
+def test_the_button_gives_the_features_worker_the_configured_wait(monkeypatch, app, facilitator_client, workshop,
+                                                                 activity_with_ideas):
+    looks = []
+    monkeypatch.setitem(app.config, "FEATURES_WAIT_AT_PRESS", 1.0)
+    monkeypatch.setattr(logic, "FEATURES_STALL", 10.0)
+    monkeypatch.setattr(logic, "EMBED_AT_PRESS_MAX", 3)
+    monkeypatch.setattr(logic, "sleep", looks.append)  # nothing comes: it waits as long as configured
+    assert facilitator_client.post(group_url(workshop, activity_with_ideas), data={"k": "3"}).status_code == 200
+    assert sum(looks) == 1.0
+
+
 def test_the_projector_shows_labelled_groups_live(app, facilitator_client, workshop, activity_with_ideas):
     projector, _ = watcher(app, facilitator_client, workshop, "projector")
     projector.get_received()

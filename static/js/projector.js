@@ -122,6 +122,10 @@
       const style = getComputedStyle(theme);
       const bottom = Math.min(end, theme.getBoundingClientRect().bottom - parseFloat(style.paddingBottom) - parseFloat(style.borderBottomWidth));
       const all = items(list);
+      // The count beside the name follows the list: an idea pushed into "not in
+      // a theme", or taken off the wall, changes it without a render of the theme.
+      const count = theme.querySelector(".theme-count");
+      if (count) count.textContent = String(all.length + Number(list.dataset.omitted || 0));
       all.forEach((item) => item.classList.remove(HIDDEN));
       for (const item of all) {
         if (bottomOf(item) > bottom + 0.5) item.classList.add(HIDDEN);

@@ -154,6 +154,13 @@ def wall(activity: Activity, include_hidden: bool = False, with_authors: bool = 
     return list(db.session.scalars(query))
 
 
+def central_first(theme_id, idea=Idea):
+    """A theme's visible ideas, most central first, as the grouping ordered them
+    (`idea`: Idea or an alias of it, `theme_id`: a value or a column to correlate)."""
+    return (select(idea).where(idea.theme_id == theme_id, idea.hidden.is_(False), idea.merged_into_id.is_(None))
+            .order_by(idea.theme_position, idea.id))
+
+
 def has_ideas(activity: Activity) -> bool:
     """Whether the wall shows at least one idea (without loading any)."""
     return db.session.execute(select(select(Idea.id).where(_shown(activity)).exists())).scalar_one()

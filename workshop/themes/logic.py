@@ -35,7 +35,9 @@ FEATURE_BATCH = 200  # ideas whose features are computed between two progress re
 # time: 200 keep the button near a second); with more missing, this grouping goes by words.
 EMBED_AT_PRESS_MAX = 200
 FEATURES_POLL = 0.25  # seconds between two looks while a grouping waits for the features worker
-FEATURES_STALL = 1.5  # ...and how long it waits with nothing coming: over the worker's pause when idle (1 s)
+# ...and how long it waits with nothing coming: the worker's pause when idle
+# (1 s) and its step, with room for a loaded machine.
+FEATURES_STALL = 2.5
 MAX_SEED_THEMES = 12
 
 
@@ -89,8 +91,10 @@ def companions(activity: Activity, ids) -> list[Activity]:
 
 
 def start_grouping(activity: Activity, together_with: Sequence[Activity] = ()) -> None:
-    """Mark the activity as being grouped; refuse a second run meanwhile."""
-    if activity.grouping_started_at is not None:
+    """Mark the activity as being grouped; refuse a second run meanwhile (a mark
+    past its life was left by a server that stopped mid-grouping)."""
+    started = activity.grouping_started_at
+    if started is not None and started >= utcnow() - features.GROUPING_MARK_LIFE:
         raise ThemeRejected("already_grouping")
     if not any(has_ideas(a) for a in (activity, *together_with)):
         raise ThemeRejected("no_ideas")
@@ -149,8 +153,10 @@ def ensure_features(ideas: list[Idea], compute=clustering.vectorise, progress: P
 
 
 def lacking_features(activities: Sequence[Activity]) -> int:
+    """How many ideas a grouping of these activities would take in have no features yet."""
     return db.session.scalar(select(func.count()).select_from(Idea).where(
-        Idea.activity_id.in_([a.id for a in activities]), Idea.features.is_(None))) or 0
+        Idea.activity_id.in_([a.id for a in activities]), Idea.features.is_(None),
+        Idea.hidden.is_(False), Idea.merged_into_id.is_(None))) or 0
 
 
 def wait_for_features(activities: Sequence[Activity], seconds: float) -> None:
@@ -160,7 +166,8 @@ def wait_for_features(activities: Sequence[Activity], seconds: float) -> None:
     what it holds and works without rest (themes.features); the grouping waits
     for it while it brings features in, up to `seconds`, rather than embed
     them in the web process or go by words. With no worker running, nothing
-    comes for FEATURES_STALL seconds, and the grouping goes on without."""
+    comes for FEATURES_STALL seconds, and the grouping goes on without.
+    The seconds counted are the sleeps' (each look's query adds a little)."""
     waited = stalled = 0.0
     lacking = lacking_features(activities)
     while lacking and waited < seconds and stalled < FEATURES_STALL:
@@ -212,8 +219,8 @@ def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dic
         span = [activity, *together_with]
         wait_for_features(span, features_wait)
         ideas = [idea for a in span for idea in wall(a, with_authors=False)]
-        features, method = grouping_features(span, ideas, run, progress)
-        result = run(clustering.cluster_ideas, features, k=k, seed_themes=seed_themes or None,
+        found, method = grouping_features(span, ideas, run, progress)
+        result = run(clustering.cluster_ideas, found, k=k, seed_themes=seed_themes or None,
                      seed=activity.id, method=method, language=activity.workshop.language)
         # A theme the facilitator named keeps its name when most of its ideas stay together.
         before = [] if seed_themes else [(t.label, {i.id for i in ideas if i.theme_id == t.id}) for t in activity.themes]

@@ -56,6 +56,11 @@ def run_grouping(app, activity_id: int, k: int | None, seeds: list[str], togethe
         except Exception:
             log.exception("grouping failed for activity %s", activity_id)
             db.session.rollback()
+            try:  # group() clears the mark; a failure before it began must too
+                activity.grouping_started_at = None
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
             pushes.grouping_failed(workshop)
         else:
             live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)

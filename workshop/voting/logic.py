@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import aliased
 
 from analysis import tally
 from workshop import kinds
 from workshop.database import commit_keeping_loaded
 from workshop.extensions import db
-from workshop.ideas.logic import kind_row_in, wall
+from workshop.ideas.logic import central_first, kind_row_in, wall
 from workshop.participants.models import Participant
 from workshop.refusals import Refused
 from workshop.voting.messages import REFUSALS
@@ -496,9 +497,9 @@ def ballot_view(round_: Round) -> BallotView:
     from workshop.ideas.models import Idea
     from workshop.themes.models import Theme
 
-    central = (select(Idea.text).where(Idea.theme_id == Project.theme_id, Idea.hidden.is_(False),
-                                       Idea.merged_into_id.is_(None))
-               .order_by(Idea.theme_position, Idea.id).limit(1).correlate(Project).scalar_subquery())
+    example = aliased(Idea)  # the theme's most central idea, beside the item's own idea
+    central = (central_first(Project.theme_id, example).with_only_columns(example.text)
+               .limit(1).correlate(Project).scalar_subquery())
     rows = db.session.execute(
         select(RoundItem.position, Project.id, Project.title, Project.description, Project.theme_name,
                Project.theme_id, Idea.activity_id, Theme.label, central)
@@ -554,8 +555,7 @@ def project_lineage(project: Project) -> tuple[list, list]:
     if project.idea_id:
         ideas = [db.session.get(Idea, project.idea_id)]
     elif project.theme_id:
-        ideas = list(db.session.scalars(select(Idea).where(Idea.theme_id == project.theme_id,
-                                                           Idea.hidden.is_(False)).order_by(Idea.theme_position)))
+        ideas = list(db.session.scalars(central_first(project.theme_id)))
     comments = list(db.session.scalars(
         select(HatComment).join(HatSubject, HatSubject.id == HatComment.subject_id)
         .where(HatSubject.project_id == project.id, HatComment.hidden.is_(False)).order_by(HatComment.id)))
