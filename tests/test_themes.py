@@ -455,8 +455,10 @@ def test_a_grouping_waits_for_a_slow_worker_no_longer_than_it_may(monkeypatch, w
         features.compute(features.waiting(limit=1))
 
     monkeypatch.setattr(logic, "sleep", one_at_a_time)
-    logic.group(activity_with_ideas, 3, [], {}, features_wait=1.0)
+    told = []
+    logic.group(activity_with_ideas, 3, [], {}, features_wait=1.0, progress=lambda done, total: told.append(done))
     assert sum(looks) == 1.0  # each look found one more: it kept waiting, until the second it may
+    assert told[:4] == [1, 2, 3, 4]  # the progress bar follows them in
     db.session.expire_all()
     assert all(i.features is not None for i in db.session.query(Idea))  # the rest computed at press
 

@@ -159,7 +159,7 @@ def lacking_features(activities: Sequence[Activity]) -> int:
         Idea.hidden.is_(False), Idea.merged_into_id.is_(None))) or 0
 
 
-def wait_for_features(activities: Sequence[Activity], seconds: float) -> None:
+def wait_for_features(activities: Sequence[Activity], seconds: float, progress: Progress | None = None) -> None:
     """Pressed right after a burst, a grouping finds ideas without features:
     the features worker holds what it computed until the room is calm, and
     lags behind a burst of long ideas. Seeing the grouping start, it writes
@@ -167,15 +167,18 @@ def wait_for_features(activities: Sequence[Activity], seconds: float) -> None:
     for it while it brings features in, up to `seconds`, rather than embed
     them in the web process or go by words. With no worker running, nothing
     comes for FEATURES_STALL seconds, and the grouping goes on without.
-    The seconds counted are the sleeps' (each look's query adds a little)."""
+    The seconds counted are the sleeps' (each look's query adds a little);
+    `progress` hears how many of those first lacking have come in."""
     waited = stalled = 0.0
-    lacking = lacking_features(activities)
+    lacking = first = lacking_features(activities)
     while lacking and waited < seconds and stalled < FEATURES_STALL:
         db.session.commit()  # end this read: the next look sees what the worker wrote since
         sleep(FEATURES_POLL)
         waited += FEATURES_POLL
         before, lacking = lacking, lacking_features(activities)
         stalled = 0.0 if lacking < before else stalled + FEATURES_POLL
+        if progress and lacking < before:
+            progress(max(first - lacking, 0), first)
 
 
 def grouping_features(activities: list[Activity], ideas: list[Idea], run, progress: Progress | None = None
@@ -217,7 +220,7 @@ def group(activity: Activity, k: int | None, seed_themes: list[str], labels: dic
     """
     try:
         span = [activity, *together_with]
-        wait_for_features(span, features_wait)
+        wait_for_features(span, features_wait, progress)
         ideas = [idea for a in span for idea in wall(a, with_authors=False)]
         found, method = grouping_features(span, ideas, run, progress)
         result = run(clustering.cluster_ideas, found, k=k, seed_themes=seed_themes or None,
