@@ -231,6 +231,8 @@ def run_the_session(browser, server, context, control, projector, code, crowd):
         add.click()
         expect(phone.locator(".budget")).to_contain_text("4", timeout=5000)
     shot(phones[0][1], "23b-full-phone-dots")
+    phones[1][1].set_viewport_size({"width": 360, "height": 640})  # a small phone reads the same ballot
+    shot(phones[1][1], "23b-full-phone-dots-360x640")
     control.reload()
     control.wait_for_selector("body[data-live=connected]")
     shot(control, "23c-full-control-round")
