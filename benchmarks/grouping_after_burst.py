@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from clustering_speed import synthetic_ideas  # noqa: E402
-from grouping_in_app import scratch_app  # noqa: E402
+from grouping_in_app import bench_activity, scratch_app  # noqa: E402
 
 warnings.filterwarnings("ignore")
 RATE = 130  # ideas a second, a large room's burst
@@ -44,20 +44,16 @@ def start_worker(database_url: str) -> subprocess.Popen:
 
 
 def one_press(n: int, ccc: str, with_worker: bool, wait: float) -> str:
-    from workshop.accounts.logic import create_user
     from workshop.extensions import db
     from workshop.ideas.models import Idea
     from workshop.participants.models import Participant
     from workshop.themes import logic
-    from workshop.workshops.logic import create_workshop
 
     with tempfile.TemporaryDirectory() as folder:
         app = scratch_app(Path(folder))
         with app.app_context():
-            owner = create_user("bench@example.org", "Bench", "a long enough password")
-            workshop = create_workshop(owner, "Banc d'essai", "fr", ["Citoyen·ne"], ["Vos idées ?"])
-            activity = workshop.activities[0]
-            author = Participant(workshop_id=workshop.id, nickname=None)
+            activity = bench_activity()
+            author = Participant(workshop_id=activity.workshop_id, nickname=None)
             db.session.add(author)
             db.session.commit()
 

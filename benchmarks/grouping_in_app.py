@@ -49,6 +49,16 @@ def scratch_app(folder: Path):
     return app
 
 
+def bench_activity():
+    """A workshop's first question, in the scratch app's context (its owner and one group)."""
+    from workshop.accounts.logic import create_user
+    from workshop.workshops.logic import create_workshop
+
+    owner = create_user("bench@example.org", "Bench", "a long enough password")
+    workshop = create_workshop(owner, "Banc d'essai", "fr", ["Citoyen·ne"], ["Vos idées ?"])
+    return workshop.activities[0]
+
+
 def fill(activity, texts: list[str], embed: bool) -> float:
     """Store the ideas and their features as on arrival; returns ms per idea for the features."""
     from analysis import clustering
@@ -91,14 +101,10 @@ def main(argv=None) -> None:
         with tempfile.TemporaryDirectory() as folder:
             app = scratch_app(Path(folder))
             with app.app_context():
-                from workshop.accounts.logic import create_user
                 from workshop.extensions import db
                 from workshop.themes import logic
-                from workshop.workshops.logic import create_workshop
 
-                owner = create_user("bench@example.org", "Bench", "a long enough password")
-                workshop = create_workshop(owner, "Banc d'essai", "fr", ["Citoyen·ne"], ["Vos idées ?"])
-                activity = workshop.activities[0]
+                activity = bench_activity()
                 per_idea = fill(activity, synthetic_ideas(n, args.ccc), embed)
                 for k in (None, 8):
                     times = []
