@@ -93,10 +93,14 @@ def computed_features(idea_ids: list[int], run=run_here) -> Computed:
     return {idea_id: (idea_text, found.to_json()) for (idea_id, idea_text), found in zip(rows, features)}
 
 
+def live_marks_since():
+    """The oldest grouping mark still live: one older was left by a stopped server."""
+    return utcnow() - GROUPING_MARK_LIFE
+
+
 def grouping_started() -> bool:
     """Whether a grouping is running, which reads the features stored now."""
-    since = utcnow() - GROUPING_MARK_LIFE
-    return bool(db.session.scalar(select(exists().where(Activity.grouping_started_at >= since))))
+    return bool(db.session.scalar(select(exists().where(Activity.grouping_started_at >= live_marks_since()))))
 
 
 def store(computed: Computed) -> None:

@@ -94,7 +94,7 @@ def start_grouping(activity: Activity, together_with: Sequence[Activity] = ()) -
     """Mark the activity as being grouped; refuse a second run meanwhile (a mark
     past its life was left by a server that stopped mid-grouping)."""
     started = activity.grouping_started_at
-    if started is not None and started >= utcnow() - features.GROUPING_MARK_LIFE:
+    if started is not None and started >= features.live_marks_since():
         raise ThemeRejected("already_grouping")
     if not any(has_ideas(a) for a in (activity, *together_with)):
         raise ThemeRejected("no_ideas")
