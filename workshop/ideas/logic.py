@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -133,7 +133,16 @@ def submit_idea(participant: Participant, activity: Activity, text: str, key: st
 
 def _shown(activity: Activity, include_hidden: bool = False):
     """The condition for an activity's ideas on the wall (merged duplicates are folded in)."""
-    shown = (Idea.activity_id == activity.id) & Idea.merged_into_id.is_(None)
+    return _visible(Idea.activity_id == activity.id, include_hidden)
+
+
+def shown_on_walls(activity_ids: Sequence[int]):
+    """The condition for the ideas on these activities' walls, hidden ones left out."""
+    return _visible(Idea.activity_id.in_(activity_ids), include_hidden=False)
+
+
+def _visible(in_activities, include_hidden: bool):
+    shown = in_activities & Idea.merged_into_id.is_(None)
     return shown if include_hidden else shown & Idea.hidden.is_(False)
 
 

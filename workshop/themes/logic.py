@@ -9,8 +9,8 @@ walls and the report go through `theme_owner` and `grouping_span`."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Sequence
-from time import sleep
 from typing import cast
 
 from sqlalchemy import delete, func, inspect, select, update
@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from analysis import clustering
 from workshop import kinds
 from workshop.extensions import db
-from workshop.ideas.logic import has_ideas, wall
+from workshop.ideas.logic import has_ideas, shown_on_walls, wall
 from workshop.ideas.models import Idea
 from workshop.refusals import Refused
 from workshop.themes import features
@@ -155,8 +155,13 @@ def ensure_features(ideas: list[Idea], compute=clustering.vectorise, progress: P
 def lacking_features(activities: Sequence[Activity]) -> int:
     """How many ideas a grouping of these activities would take in have no features yet."""
     return db.session.scalar(select(func.count()).select_from(Idea).where(
-        Idea.activity_id.in_([a.id for a in activities]), Idea.features.is_(None),
-        Idea.hidden.is_(False), Idea.merged_into_id.is_(None))) or 0
+        shown_on_walls([a.id for a in activities]), Idea.features.is_(None))) or 0
+
+
+def sleep(seconds: float) -> None:
+    """time.sleep, looked up at each call: whoever imported this module first,
+    gevent's patched sleep lets the server serve while a grouping waits."""
+    time.sleep(seconds)
 
 
 def wait_for_features(activities: Sequence[Activity], seconds: float, progress: Progress | None = None) -> None:
