@@ -17,6 +17,7 @@ def messages() -> dict[int, str]:
         403: _("This is reserved to the workshop's facilitators."),
         404: _("This page does not exist (or no longer does)."),
         408: _("Your connection was too slow to send this: nothing was saved. Try again."),
+        405: _("This address does not take this kind of request: go back and use the page's buttons."),
         413: _("This is too big to be sent: nothing was saved."),
         429: _("Too many attempts in a short time: wait a minute, then try again."),
         500: _("Something went wrong on our side. Try again in a moment."),
@@ -44,14 +45,43 @@ def sent(template: str, **context):
 
 
 def answer(status: int, message: str | None = None):
+    _speak_to_a_joined_phone()
     message = message or messages().get(status, messages()[500])
     if request.headers.get("HX-Request"):
         return message_fragment(message, status)
     return render_template("error.html", message=message, status=status), status
 
 
+def _speak_to_a_joined_phone() -> None:
+    """A refusal that comes before any guard read the workshop (a rate limit,
+    a stale CSRF token, a body too big) speaks the workshop's language to a
+    phone that joined it. Only to such a phone: a guesser's code must not say
+    by its words whether it exists (guards.refuse_code)."""
+    from workshop.i18n import speak
+
+    code = (request.view_args or {}).get("code")
+    if g.get("workshop_language") or not isinstance(code, str):
+        return
+    try:
+        from workshop.guards import participant_of_request
+
+        participant = participant_of_request(code)
+    except Exception:  # noqa: BLE001 - an error page never fails for its words; French then
+        _rollback()
+        return
+    if participant is not None:
+        speak(participant.workshop.language)
+
+
+def not_found_id(_error):
+    """An id past what the database stores (SQLite: 2^63 - 1) matches no row."""
+    _rollback()
+    return answer(404)
+
+
 def csrf_failed(_error):
     # A page left open for hours, or a session lost: the form's token no longer matches.
+    _speak_to_a_joined_phone()  # before the words are looked up
     return answer(400, _("This page is out of date: reload it, then try again. Nothing was saved."))
 
 
@@ -129,10 +159,11 @@ def init_app(app: Flask) -> None:
     # A command a feature refused and its view let through (workshop/refusals.py):
     # its message in the form's message area, as htmx forms show refusals.
     app.register_error_handler(Refused, lambda error: message_fragment(error.message(), error.status))
-    for status in (403, 404, 408, 413, 429, 500):
+    for status in (403, 404, 405, 408, 413, 429, 500):
         app.register_error_handler(status, lambda error, status=status: answer(status))
     # A body trickled slower than BODY_TIMEOUT (workshop/serve.py cuts it off).
     app.register_error_handler(TimeoutError, lambda _error: answer(408))
+    app.register_error_handler(OverflowError, not_found_id)
     for unreachable in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(unreachable, database_unavailable)
     for refused in (DataError, IntegrityError):

@@ -16,7 +16,7 @@ import typing
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, current_app, request, session
+from flask import abort, current_app, make_response, request, session
 from flask_login import current_user, login_required
 
 from workshop.extensions import db, limiter
@@ -140,8 +140,15 @@ def guessing_too_much() -> bool:
 def refuse_code() -> typing.NoReturn:
     """The same answer for an unknown code and a known one this phone has not
     joined: same status, same words, in the same language (the person's or
-    French, never the workshop's), so phone routes tell a guesser nothing."""
-    abort(429 if guessing_too_much() else 403)
+    French, never the workshop's), so phone routes tell a guesser nothing:
+    to join, in words a phone that has not joined (or has left) understands."""
+    from flask_babel import gettext as _
+
+    from workshop.errors import answer
+
+    if guessing_too_much():
+        abort(429)
+    abort(make_response(answer(403, _("Join the workshop first: scan the code on the screen, or type it at /join."))))
 
 
 def participant_of_request(code: str):

@@ -146,6 +146,8 @@ def named_room(data) -> tuple[int, str, str] | None:
         workshop_id = int(data["workshop"])
     except (KeyError, TypeError, ValueError):
         return None
+    if not 0 < workshop_id < 2**63:  # past any id the database holds (SQLite refuses to bind it)
+        return None
     audience, lang = data.get("audience"), data.get("lang")
     return workshop_id, audience if isinstance(audience, str) else "", lang if lang in LANGUAGES else "fr"
 
@@ -255,7 +257,7 @@ def _allowed_at_connect(workshop_id: int, audience: str) -> bool:
 
 
 @socketio.on("watch")
-def watch(data):
+def watch(data=None):  # a client may send the event bare
     named = named_room(data)
     if named is None:
         return {"ok": False, "error": "bad_request"}

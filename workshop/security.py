@@ -57,9 +57,16 @@ class CleanRequest(Request):
         return self.__dict__["_clean_args"]
 
 
+# Letters and symbols that draw nothing: the Hangul fillers and the blank
+# Braille cell, which people paste to send a "text" that shows as nothing.
+INVISIBLE_LOOKALIKES = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def is_blank(text: str) -> bool:
-    """Nothing visible: whitespace and invisible format characters (zero-width spaces) only."""
-    return all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc", "Zs") for ch in text or "")
+    """Nothing visible: whitespace, invisible format characters (zero-width
+    spaces) and letters that draw nothing (INVISIBLE_LOOKALIKES) only."""
+    return all(ch.isspace() or ch in INVISIBLE_LOOKALIKES or unicodedata.category(ch) in ("Cf", "Cc", "Zs")
+               for ch in text or "")
 
 
 # Nothing here uses the camera, microphone, location or payment: say so.

@@ -110,6 +110,8 @@ def take_hat(hats: HatsActivity, participant: Participant) -> tuple[str, bool]:
     current = assignment(hats)
     if participant.id in current:
         return current[participant.id], False
+    if not hats.activity.is_open:  # a hat is handed out while the room wears them, not after
+        raise HatsRejected("closed_no_hat")
     groups = dict(people(hats))
     here = {p: assign.Hat(h) for p, h in current.items() if p in groups}  # those who left count no more
     hat = assign.add_late_joiner(here, groups,

@@ -14,6 +14,7 @@ REFUSALS: dict[str, Message] = {
     **IDEAS_REFUSALS,
     "not_your_hat": _l("This is not your hat any more: your phone shows your new hat; comment under it."),
     "closed": _l("This activity is closed: your comment was not sent."),
+    "closed_no_hat": _l("This activity is closed: hats are no longer handed out."),
     "no_subject": _l("Choose a project or type a subject."),
     "unknown_subject": _l("This subject is not part of the workshop."),
     "wrong_mode": _l("This does not apply to the chosen assignment mode."),

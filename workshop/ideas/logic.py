@@ -113,6 +113,14 @@ def kind_row_in(workshop: Workshop, model: type[Row], row_id: int, refusal: Refu
     return row
 
 
+def sent_idea(participant: Participant, key: str) -> Idea | None:
+    """The idea this phone stored under this submission key, if any."""
+    try:
+        return sent_before(Idea, participant, clean_key(key))
+    except IdeaRejected:  # no key, or not one a phone makes: nothing was stored under it
+        return None
+
+
 def submit_idea(participant: Participant, activity: Activity, text: str, key: str) -> tuple[Idea, bool]:
     """Store an idea once per submission key; returns (idea, newly_stored)."""
 

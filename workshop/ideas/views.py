@@ -49,8 +49,12 @@ def send(code: str):
     activity = participant.workshop.current_activity
     sent_for = request.form.get("activity", type=int)
     if activity is None or (sent_for is not None and sent_for != activity.id):
-        # Written for an activity that is no longer on screen (a resend after a drop).
-        raise logic.IdeaRejected("closed")
+        # Written for an activity that is no longer on screen: a resend after a
+        # drop gets its stored idea back (only its answer was lost), else refused.
+        stored = logic.sent_idea(participant, request.form.get("key", ""))
+        if stored is None:
+            raise logic.IdeaRejected("closed")
+        return sent("participants/_my_idea.html", idea=stored, workshop=participant.workshop)
     idea, stored_now = logic.submit_idea(
         participant, activity, request.form.get("text", ""), request.form.get("key", ""))
     if stored_now:

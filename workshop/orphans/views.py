@@ -61,7 +61,7 @@ def dashboard():
 def project_page(found: Project, status: int = 200, **extra):
     """The project's page: origin, description, catalogue switch, offers with
     their timelines, public updates and the organisations that fit it."""
-    adopting = request.values.get("adopt", type=int)
+    adopting = extra.pop("adopting", request.values.get("adopt", type=int))
     why = request.args.get("why", type=int)  # a board drag to declined or abandoned: the page asks why
     if why and "error" not in extra:
         extra["error"] = refusal("reason_required")

@@ -294,8 +294,10 @@ def theme_of_workshop(workshop_id: int, theme_id: int) -> Theme:
 
 
 def rename(theme: Theme, label: str) -> None:
-    label = " ".join((label or "").split())
-    if not label:
+    from workshop.security import clean_field, is_blank
+
+    label = " ".join(clean_field(label or "").split())
+    if not label or is_blank(label):
         raise ThemeRejected("empty_label")
     if len(label) > MAX_LABEL_LENGTH:
         raise ThemeRejected("long_label")

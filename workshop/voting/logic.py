@@ -84,6 +84,8 @@ def candidates(workshop: Workshop, source: str, previous: Round | None = None, c
     if source == "shortlist":
         if previous is None:
             raise VoteRejected("no_previous_round")
+        if carry is not None and carry < 0:
+            raise VoteRejected("bad_rules")
         short = shortlist(previous, carry or 0)
         by_id: dict[Hashable, Project] = {item.project_id: item.project for item in previous.items}
         return [by_id[i] for i in (*short.carried, *short.tied)]

@@ -47,6 +47,7 @@ REFUSALS: dict[str, Message] = {
     "malformed": _l("This could not be done."),
     "wrong_workshop": _l("This could not be done."),
     "unknown_round": _l("This could not be done."),
+    "other_kind": _l("This vote is not cast this way: reload the page."),
 }
 
 IMPORT_REFUSALS: dict[str, Message] = {

@@ -5,16 +5,14 @@ import typing
 import zlib
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import bindparam, select
 
 from workshop import kinds, live
-from workshop.errors import answer
 from workshop.extensions import db, limiter
-from workshop.guards import facilitated, found_or_404, guessing_too_much, participant_key, phone_participant
+from workshop.guards import facilitated, found_or_404, participant_key, phone_participant, refuse_code
 from workshop.i18n import speak
 from workshop.participants import logic as participants
 from workshop.participants.models import Participant
@@ -97,9 +95,7 @@ def retain(workshop_id: int):
 
 def refuse_stranger() -> typing.NoReturn:
     """The same words for any code, known or not: nothing told to a guesser."""
-    if guessing_too_much():
-        abort(429)
-    abort(make_response(answer(403, _("Join the workshop first: scan the code on the screen, or type it at /join."))))
+    refuse_code()
 
 
 @dataclass(frozen=True)
@@ -201,6 +197,8 @@ def change_number(form) -> int | None:
 def dots(code: str, round_id: int):
     """One dot on or off one item; answers only that item's controls and the budget."""
     participant, facts = voting_phone(code, round_id)
+    if facts.kind != VoteKind.DOTS:  # a forged or stale request: this round's ballot is saved whole
+        return ballot_bar(facts, logic.ballot_of(facts, participant), logic.VoteRejected("other_kind").message(), 422)
     project_id = request.form.get("project", type=int)
     try:
         saved = logic.move_dots(facts, participant, project_id, request.form.get("delta", type=int),
@@ -241,6 +239,8 @@ def save(code: str, round_id: int):
     """Approval, ranking and impact × feasibility: the whole ballot at once."""
     participant, facts = voting_phone(code, round_id)
     try:
+        if facts.kind == VoteKind.DOTS:  # dots move one at a time: a whole ballot would wipe them
+            raise logic.VoteRejected("other_kind")
         new = ballot_from_form(facts, request.form)
         saved = logic.save_ballot(facts, participant, lambda _current: new, change_number(request.form))
     except logic.VoteRejected as error:
@@ -266,6 +266,8 @@ def ballot_from_form(facts, form):
         while places and places[-1] is None:
             places.pop()
         return places
+    if facts.kind != VoteKind.IMPACT_FEASIBILITY:
+        raise logic.VoteRejected("other_kind")
     scores = {}
     for item_id in ids:
         impact, feasibility = form.get(f"impact{item_id}", type=int), form.get(f"feasibility{item_id}", type=int)

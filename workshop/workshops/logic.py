@@ -169,7 +169,7 @@ def close_activity(workshop: Workshop, activity: Activity) -> None:
 
 
 def start_timer(workshop: Workshop, minutes: float) -> datetime:
-    if not 0 < minutes <= MAX_TIMER_MINUTES:
+    if not 1 <= minutes <= MAX_TIMER_MINUTES:
         raise WorkshopRejected("timer_range")
     workshop.timer_ends_at = utcnow() + timedelta(minutes=minutes)
     db.session.commit()

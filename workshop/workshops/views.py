@@ -199,11 +199,16 @@ def show_on_projector(workshop_id: int, activity_id: int):
 @login_required
 def timer(workshop_id: int):
     workshop = facilitated(workshop_id)
-    minutes = request.form.get("minutes", type=float)
-    if minutes is None:
+    raw = request.form.get("minutes", "").strip()
+    if not raw:  # the stop button sends no minutes
         logic.stop_timer(workshop)
     else:
+        try:
+            minutes = float(raw.replace(",", "."))
+        except ValueError:  # a typo never stops a running timer
+            raise logic.WorkshopRejected("timer_range") from None
         logic.start_timer(workshop, minutes)  # a refusal goes to the control view's message area
     live.timer_changed(workshop)
     return render_template("workshops/_timer.html", workshop=workshop)
+
 
