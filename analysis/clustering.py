@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import io
 import json
 import math
 import os
@@ -51,6 +50,7 @@ from typing import IO, Any, cast
 
 import numpy as np
 
+from . import csv_files
 from .text import analyse, capitalise, guess_language, normalise, phrases, strip_accents, tokenise
 
 __all__ = [
@@ -1026,45 +1026,6 @@ def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed,
     return ClusteringResult(clusters, duplicates, len(themes), chosen + "+seed-themes")
 
 
-CSV_DELIMITERS = (",", ";", "\t")
-
-
-def _read_csv_text(in_path) -> tuple[str, bool]:
-    """The file's text and whether it began with a byte-order mark. UTF-8 first; a file
-    that is not UTF-8 is read as Windows-1252 (what a French Excel saves)."""
-    if hasattr(in_path, "read"):
-        content = in_path.read()
-        if isinstance(content, bytes):
-            content = _decode(content)
-    else:
-        with open(in_path, "rb") as fh:
-            content = _decode(fh.read())
-    return content.lstrip("\ufeff"), content.startswith("\ufeff")
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-def _header_delimiter(content: str) -> str:
-    """The separator of the header row: the most frequent of comma, semicolon and tab outside
-    quotes in the first line (a comma when none appears). The header alone is read, not a
-    sample of rows: a quote or a separator inside a field far down cannot mislead it."""
-    counts: Counter[str] = Counter()
-    quoted = False
-    for ch in content:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in "\r\n":
-            break
-        elif not quoted and ch in CSV_DELIMITERS:
-            counts[ch] += 1
-    return max(CSV_DELIMITERS, key=lambda d: (counts[d], d == ",")) if counts else ","
-
-
 def _csv_dialect(delimiter: str, line_end: str) -> type[csv.Dialect]:
     """RFC 4180 quoting with the file's own separator and line end: a field holding a quote,
     a separator or a line break is quoted, its quotes doubled."""
@@ -1080,45 +1041,54 @@ def _csv_dialect(delimiter: str, line_end: str) -> type[csv.Dialect]:
     return Dialect
 
 
-def read_csv_rows(content: str, text_column: str) -> tuple[list[str], list[dict], type[csv.Dialect]]:
-    """Parse a CSV export: (column names, rows, the dialect to write it back with).
+_SEPARATOR_NAMES = {",": "read with a comma as separator", ";": "read with a semicolon as separator",
+                    "\t": "read with a tab as separator",
+                    csv_files.ONE_COLUMN: "read as one column: the header has no comma, semicolon or tab"}
+
+
+def read_csv_rows(table: csv_files.Table, text_column: str) -> tuple[list[str], list[list[str]], int]:
+    """The header's names, every record after it (as lists: two columns of one name, or
+    several unnamed ones, each keep their cells), and the index of ``text_column``.
+    Blank records stay where they are, but for those at the end.
 
     Raises ValueError saying what is wrong in the file and on which line."""
-    if not content.strip():
+    rows = list(table.rows)
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()  # blank lines at the end
+    if not rows:
         raise ValueError("the CSV file is empty: expected a header row with a "
                          f"{text_column!r} column and one row per idea")
-    first_end = min((i for i in (content.find("\r\n"), content.find("\n")) if i >= 0), default=-1)
-    line_end = "\r\n" if first_end >= 0 and content[first_end] == "\r" else "\n"
-    dialect = _csv_dialect(_header_delimiter(content), line_end)
-    reader = csv.reader(io.StringIO(content, newline=""), dialect=dialect, strict=True)
-    try:
-        table = list(reader)
-    except csv.Error as error:
-        raise ValueError(f"the CSV file cannot be read at line {reader.line_num}: {error}. "
-                         "A field that holds a quote must be quoted and its quotes doubled "
-                         '(""like this"").') from None
-    while table and not any(cell.strip() for cell in table[-1]):
-        table.pop()  # blank lines at the end
-    fields = [name.strip() for name in table[0]] if table else []
+    fields = [name.strip() for name in rows[0]]
     if text_column not in fields:
-        sep = {",": "comma", ";": "semicolon", "\t": "tab"}[dialect.delimiter]
         raise ValueError(f"column {text_column!r} not found in the CSV; columns are: "
-                         f"{', '.join(fields) or '(none)'} (read with a {sep} as separator). "
+                         f"{', '.join(fields) or '(none)'} ({_SEPARATOR_NAMES[table.delimiter]}). "
                          "Use --text-column to pick one.")
     for extra in ("cluster", "cluster_label"):
         if extra in fields:
             raise ValueError(f"the CSV already has a {extra!r} column; rename it first")
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
+    for line, cells in zip(table.lines[1:], rows[1:]):
         if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
-            raise ValueError(f"row {number} of the CSV has {len(cells)} fields but the header has "
-                             f"{len(fields)}: is a field holding a {dialect.delimiter!r} left unquoted?")
-        rows.append({f: (cells[i] if i < len(cells) else "") for i, f in enumerate(fields)})
-    if not rows:
+            raise ValueError(f"row {line} of the CSV has {len(cells)} fields but the header has "
+                             f"{len(fields)}: is a field holding a {table.delimiter!r} left unquoted?")
+    if not any(any(cell.strip() for cell in cells) for cells in rows[1:]):
         raise ValueError("the CSV has a header but no rows: nothing to cluster")
-    return fields, rows, dialect
+    return fields, rows[1:], fields.index(text_column)
+
+
+def _read_table(in_path) -> csv_files.Table:
+    """The file's records: UTF-8 (with or without a byte-order mark), UTF-16, or
+    Windows-1252 (what a French Excel saves). Raises ValueError for a file that is
+    not a CSV (a workbook, binary) or is badly quoted, naming the line."""
+    try:
+        if hasattr(in_path, "read"):
+            content = in_path.read()
+            if isinstance(content, str):
+                return csv_files.read_table(content)
+            return csv_files.read_file(content)
+        with open(in_path, "rb") as fh:
+            return csv_files.read_file(fh.read())
+    except csv_files.CSVProblem as problem:
+        raise ValueError(f"the CSV file cannot be read: {problem}") from None
 
 
 def cluster_csv(
@@ -1134,32 +1104,39 @@ def cluster_csv(
     added columns ``cluster`` (1-based group number) and ``cluster_label``.
 
     Paths or open files are accepted. The separator (comma, semicolon or tab) is read from
-    the header row; the output keeps the input's separator, line ends and byte-order mark,
-    and quotes every field that needs it. Raises ValueError saying what is wrong for an
+    the header row (or a first line "sep=;"); the output keeps the input's separator, line
+    ends, byte-order mark and encoding (UTF-8, UTF-16 or Windows-1252), every record (blank
+    ones too, without a theme; two columns of one name each keep their cells), and quotes
+    every field that needs it. Raises ValueError saying what is wrong for an
     empty file, a missing column, a badly quoted field, a row longer than the header, or a
     file that already has those column names. Returns the :class:`ClusteringResult`.
     """
-    content, bom = _read_csv_text(in_path)
-    fields, rows, dialect = read_csv_rows(content, text_column)
-    texts = [r.get(text_column) or "" for r in rows]
+    table = _read_table(in_path)
+    fields, rows, text_index = read_csv_rows(table, text_column)
+    filled = [i for i, cells in enumerate(rows) if any(cell.strip() for cell in cells)]
+    texts = [rows[i][text_index] if text_index < len(rows[i]) else "" for i in filled]
     result = cluster_ideas(texts, k=k, seed=seed, method=method, language=language)
-    assign = result.assignments(len(rows))
-    out_fields = fields + ["cluster", "cluster_label"]
+    assign = [-1] * len(rows)  # a blank record stays, in its place, without a theme
+    for i, a in zip(filled, result.assignments(len(filled))):
+        assign[i] = a
+    # A one-column file gains two columns: written with a comma then.
+    delimiter = "," if table.delimiter == csv_files.ONE_COLUMN else table.delimiter
+    dialect = _csv_dialect(delimiter, table.line_end)
 
     def write(fh):
-        if bom:
+        if table.bom:
             fh.write("\ufeff")
-        w = csv.DictWriter(fh, fieldnames=out_fields, dialect=dialect, extrasaction="ignore")
-        w.writeheader()
-        for r, a in zip(rows, assign):
-            r = dict(r)
-            r["cluster"] = a + 1 if a >= 0 else ""
-            r["cluster_label"] = result.clusters[a].label if a >= 0 else ""
-            w.writerow(r)
+        w = csv.writer(fh, dialect=dialect)
+        w.writerow([*table.rows[0], "cluster", "cluster_label"])
+        for cells, a in zip(rows, assign):
+            cells = cells + [""] * (len(fields) - len(cells))
+            w.writerow([*cells, a + 1 if a >= 0 else "", result.clusters[a].label if a >= 0 else ""])
 
     if hasattr(out_path, "write"):
         write(out_path)
-    else:
-        with open(out_path, "w", encoding="utf-8", newline="") as fh:
+    else:  # in the input's encoding: a French Excel opens its own file again
+        encoding = {"utf-8": "utf-8", "cp1252": "cp1252"}.get(table.encoding, "utf-16" if table.bom else "utf-8")
+        with open(out_path, "w", encoding="utf-16-le" if encoding == "utf-16" else encoding,
+                  errors="replace", newline="") as fh:
             write(fh)
     return result

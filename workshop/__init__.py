@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_mapping(config.load(app.instance_path))
+    app.url_map.converters["int"] = _database_id_converter()
     if test_config:
         app.config.from_mapping(test_config)
         if "SQLALCHEMY_ENGINE_OPTIONS" not in test_config:  # options fit the database in use
@@ -122,3 +123,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts_cli.init_app(app)
     themes_cli.init_app(app)
     return app
+
+
+def _database_id_converter():
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseId(IntegerConverter):
+        """An <int:...> in a route is a row's id: one past what the database
+        stores (2^63 - 1) is no page (404), never a query that fails."""
+
+        def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's own name
+            kwargs.setdefault("max", 2**63 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    return DatabaseId

@@ -4,8 +4,6 @@ accept), Law 25 export and erasure, and the CSV export. Views only call these.""
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import json
 import secrets
 import unicodedata
@@ -16,7 +14,8 @@ from sqlalchemy import delete, or_, select
 
 from analysis import forcefield
 from analysis import jumelage as solver
-from workshop import refusals
+from analysis.csv_files import Table, first_of_each
+from workshop import refusals, uploads
 from workshop.extensions import db
 from workshop.jumelage.messages import REFUSALS
 from workshop.jumelage.models import (
@@ -213,6 +212,8 @@ ROLE_WORDS = {"student": "student", "etudiant": "student", "etudiante": "student
 class ImportRefused(JumelageRefused):
     """A refused list of people: the line and the value that is wrong (params)."""
 
+    messages = {**REFUSALS, **uploads.REFUSALS}
+
     def __init__(self, code: str, line: int = 0, value: str = ""):
         super().__init__(code, line=line, value=value)
 
@@ -236,18 +237,12 @@ def _place_of(raw: str) -> str:
     return next((p for p in PLACES if wanted and (folded(p) == wanted or folded(p).endswith(wanted))), "")
 
 
-def _import_rows(text: str) -> list[dict]:
+def _import_rows(table: Table) -> list[dict]:
     from workshop.security import clean_field
 
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        header = next(reader, [])
-        numbered = list(enumerate(reader, start=2))
-    except csv.Error:  # a stray quote, a field over the csv module's limit
-        raise ImportRefused("csv_columns") from None
-    fields = [IMPORT_HEADERS.get(folded(h)) for h in header]
+    header = table.rows[0] if table.rows else []
+    numbered = list(zip(table.lines[1:], table.rows[1:]))
+    fields = first_of_each([IMPORT_HEADERS.get(folded(h)) for h in header])
     if not {"name", "email", "role"} <= set(fields):
         raise ImportRefused("csv_columns")
     rows: list[dict] = []
@@ -275,13 +270,10 @@ def import_signups(program: Program, data: bytes) -> int:
     the first wrong line refuses the whole file."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRefused("csv_too_large", 0, str(MAX_IMPORT_BYTES // (1024 * 1024)))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # Excel's "CSV" in French Windows
+    table = uploads.table(data, ImportRefused)  # Excel's "CSV" in French Windows, UTF-16, "sep=;"...
     known = {s.email for s in signups(program)}
     added = 0
-    for row in _import_rows(text):
+    for row in _import_rows(table):
         if row["email"] in known:
             continue
         known.add(row["email"])

@@ -3,8 +3,6 @@ timeline, expressions of interest, follow-ups and figures."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import statistics
 from collections import Counter
@@ -14,6 +12,8 @@ from functools import lru_cache
 
 from sqlalchemy import ColumnElement, func, select
 
+from analysis.csv_files import Table, first_of_each, read_table
+from workshop import uploads
 from workshop.dates import typed_date
 from workshop.extensions import db
 from workshop.orphans import pipeline
@@ -794,13 +794,7 @@ IMPORT_HEADERS = {
 class ImportRefused(OrphansRejected):
     """A refused import, with what is wrong (its params): the line and the value, or the headers found."""
 
-
-def read_spreadsheet_text(data: bytes) -> str:
-    """What Excel writes: UTF-8 (with or without byte-order mark) or Windows-1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    messages = {**REFUSALS, **uploads.REFUSALS}
 
 
 # An import's bounds: what a regional list needs, many times over; beyond
@@ -819,20 +813,17 @@ def _breathe() -> None:
     time.sleep(0)
 
 
-def _import_rows(text: str) -> list[dict]:
+def _import_rows(table: Table) -> list[dict]:
     """Every row, checked; the first wrong one refuses the whole file."""
     from workshop.security import clean_field
 
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    fields = [IMPORT_HEADERS.get(normalised(h)) for h in header]
+    header = table.rows[0] if table.rows else []
+    fields = first_of_each([IMPORT_HEADERS.get(normalised(h)) for h in header])
     if "name" not in fields:
         raise ImportRefused("csv_columns", found=", ".join(h.strip() for h in header if h.strip()) or "—")
     rows: list[dict[str, str]] = []
-    for line, values in enumerate(reader, start=2):
-        if line % IMPORT_BATCH == 0:
+    for n, (line, values) in enumerate(zip(table.lines[1:], table.rows[1:]), start=2):
+        if n % IMPORT_BATCH == 0:
             _breathe()
         if len(rows) >= MAX_IMPORT_ROWS:
             raise ImportRefused("csv_too_many", line=line, value=MAX_IMPORT_ROWS)
@@ -866,8 +857,8 @@ def import_organisations(data: bytes | str) -> int:
 
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRefused("csv_too_large", value=MAX_IMPORT_BYTES // (1024 * 1024))
-    text = read_spreadsheet_text(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
-    rows = _import_rows(text)
+    table = uploads.table(data, ImportRefused) if isinstance(data, bytes) else read_table(data)
+    rows = _import_rows(table)
     by_name = {normalised(o.name): o for o in organisations(include_archived=True) if not o.merged_into_id}
     new_rows: dict[str, dict] = {}
     for n, row in enumerate(rows, start=1):

@@ -8,12 +8,13 @@ what would be imported (the preview) and what was left out, and why."""
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from dataclasses import dataclass, field
 
+from workshop import uploads
 from workshop.refusals import Refused
+from workshop.security import clean_field
 from workshop.voting.messages import IMPORT_REFUSALS
 
 MAX_ITEMS = 500
@@ -34,9 +35,9 @@ HEADERS = {
 
 
 class ImportRefused(Refused):
-    """Nothing to import; `code` says why (workshop/voting/messages.py)."""
+    """Nothing to import; `code` says why (workshop/voting/messages.py, workshop/uploads.py)."""
 
-    messages = IMPORT_REFUSALS
+    messages = {**IMPORT_REFUSALS, **uploads.REFUSALS}
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _columns(first_row: list[str]) -> dict[str, int] | None:
 
 
 def _clean(value, limit: int) -> tuple[str, bool]:
-    text = " ".join(str(value if value is not None else "").split())
+    text = " ".join(clean_field(str(value if value is not None else "")).split())
     return (text[:limit].rstrip(), True) if len(text) > limit else (text, False)
 
 
@@ -133,25 +134,12 @@ def from_text(text: str) -> ItemList:
     return from_rows([[line.strip().lstrip("-•*·").strip()] for line in lines])
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # Excel in French saves Windows-1252
-
-
 def from_csv(data: bytes) -> ItemList:
-    """A CSV file as Excel writes it in French (semicolons, Windows-1252) or
-    anywhere else (commas or tabs, UTF-8 with or without a byte-order mark)."""
-    text = _decode(data)
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in ";,\t"}
-        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ";"
-    return from_rows(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    """A CSV file as Excel writes it in French (semicolons, Windows-1252, "sep=;"),
+    as "Unicode text" (UTF-16, tabs) or anywhere else (commas or tabs, UTF-8 with
+    or without a byte-order mark). The header row alone says the separator: a
+    list of one title a line keeps the commas inside its titles."""
+    return from_rows(uploads.table(data, ImportRefused).rows)
 
 
 def from_xlsx(data: bytes) -> ItemList:
