@@ -208,3 +208,22 @@ def test_a_stage_change_with_a_bad_date_is_refused_not_a_server_error(app, orpha
         response = coordinator_client.post(f"/orphans/adoptions/{adoption.id}/move", data={
             "stage": "interested", "reason": "", "note": "", "next_follow_up": date, "from_page": "1"})
         assert response.status_code == 422, date
+
+
+def test_a_round_title_of_a_page_is_refused(app, workshop):
+    from workshop.voting import logic as voting
+
+    people = joined_phones(app, workshop, 2)  # noqa: F841 - a room with people
+    from workshop.workshops.logic import close_activity, open_activity
+
+    question = workshop.activities[0]
+    open_activity(workshop, question)
+    from workshop.ideas import logic as ideas
+
+    author = people_of(workshop)[0]
+    for n in range(3):
+        ideas.submit_idea(author, question, f"Idée {n}", f"key-{n:08d}")
+    close_activity(workshop, question)
+    with pytest.raises(voting.VoteRejected) as refused:
+        voting.create_round(workshop, "Priorités " * 1000, "approval", voting.candidates(workshop, "ideas"), top_k=2)
+    assert refused.value.code == "long_title"

@@ -11,3 +11,38 @@ def test_french_high_punctuation_is_tied_to_its_word():
 
 def test_french_spacing_leaves_escaping_to_the_template():
     assert "<b>" not in str(escape(french_spacing("<b> ?")))
+
+
+def test_a_number_s_groups_and_its_unit_stay_together():
+    assert french_spacing("budget de 13 000 $ sur 2 ans") == "budget de 13\u202f000\u00a0$ sur 2 ans"
+    assert french_spacing("1 250 000 € et 40 %") == "1\u202f250\u202f000\u00a0€ et 40\u00a0%"
+    assert french_spacing("2 ans, 3 000 personnes") == "2 ans, 3\u202f000 personnes"  # a count of words is not a group
+
+
+def test_means_and_dates_are_written_as_the_page_s_language_writes_them(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from workshop.templating import day, one_decimal
+
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert one_decimal(4.75) == "4,8" and one_decimal(3) == "3,0"
+            assert day(date(2026, 12, 3)) == "3 déc. 2026"
+        with force_locale("en"):
+            assert one_decimal(4.75) == "4.8"
+            assert day(date(2026, 12, 3)) == "Dec 3, 2026"
+
+
+def test_themes_of_several_questions_are_titled_so_on_the_projector(app, workshop):
+    from flask_babel import force_locale
+
+    from workshop.ideas.stage import QuestionStage
+
+    first, second = workshop.activities[0], object()
+    with app.test_request_context(), force_locale("fr"):
+        assert QuestionStage(activity=first, themes=(object(),), span=(first, second, second)).heading == (
+            "Thèmes des 3 questions")
+        assert QuestionStage(activity=first, themes=(object(),), span=(first,)).heading is None
+        assert QuestionStage(activity=first, span=(first, second)).heading is None  # no themes yet: the question

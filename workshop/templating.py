@@ -17,12 +17,30 @@ def epoch_ms(moment: datetime) -> int:
 
 
 HIGH_PUNCTUATION = re.compile(r"\s+([?!:;»])")
+DIGIT_GROUP = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")  # "13 000": never "13" then "000" a line below
+UNIT = re.compile(r"(?<=\d) (?=[$€%])")  # "5 000 $"
 
 
 def french_spacing(text: str) -> str:
-    """Tie French high punctuation to its word ("région ?") so that a
-    question mark never wraps alone onto a line of the projector."""
-    return HIGH_PUNCTUATION.sub("\u202f\\1", text or "")
+    """Tie French high punctuation to its word ("région ?"), the groups of a
+    number together and a number to its unit ("13 000 $"), so that none
+    wraps alone onto a line of the projector or a phone."""
+    text = HIGH_PUNCTUATION.sub("\u202f\\1", text or "")
+    return UNIT.sub("\u00a0", DIGIT_GROUP.sub("\u202f", text))
+
+
+def day(value) -> str:
+    """A date as the page's language writes it ("3 déc. 2026", "Dec 3, 2026"), not ISO."""
+    from flask_babel import format_date
+
+    return format_date(value, format="medium")
+
+
+def one_decimal(value: float) -> str:
+    """A mean as the page's language writes it: "4,8" in French, "4.8" in English."""
+    from flask_babel import format_decimal
+
+    return format_decimal(value, format="0.0")
 
 
 def plural_forms(singular: str, plural: str) -> tuple[str, str]:
@@ -37,6 +55,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS)
     app.jinja_env.filters["french_spacing"] = french_spacing
     app.jinja_env.filters["epoch_ms"] = epoch_ms
+    app.jinja_env.filters["one_decimal"] = one_decimal
+    app.jinja_env.filters["day"] = day
     app.jinja_env.globals.update(kind_of=kinds.kind_of, on_stage=kinds.on_stage, activity_kinds=kinds.kinds,
                                  idea_card_template=card_template)
     app.jinja_env.globals["plural_forms"] = plural_forms

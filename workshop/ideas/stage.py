@@ -32,6 +32,16 @@ class QuestionStage:
     duplicates: tuple[tuple[Idea, Idea, float], ...] = ()
     other_questions: tuple[Activity, ...] = ()
 
+    @property
+    def heading(self) -> str | None:
+        """Themes holding several questions' ideas are titled as such, not as
+        answers to the first question (the projector's title; None: the question)."""
+        from flask_babel import ngettext
+
+        if self.themes and len(self.span) > 1:
+            return ngettext("Themes of %(num)d question", "Themes of the %(num)d questions", len(self.span))
+        return None
+
 
 def view(activity: Activity, audience: str) -> QuestionStage:
     from workshop.ideas.logic import wall

@@ -141,6 +141,9 @@ def parse_source(value: str) -> tuple[str, int | None, int | None]:
     return source, None, None
 
 
+MAX_ROUND_TITLE = 300
+
+
 def create_round(workshop: Workshop, title: str, kind: str, projects: list[Project], *,
                  dots: int = 5, max_per_item: int = 3, top_k: int = 3, show_live: bool = False,
                  impact_label: str = "", feasibility_label: str = "", previous: Round | None = None,
@@ -163,7 +166,10 @@ def create_round(workshop: Workshop, title: str, kind: str, projects: list[Proje
     if not 0 <= (min_choices or 0) <= top_k:
         raise VoteRejected("bad_minimum", limit=top_k)
     position = workshop.end_of_agenda()
-    activity = Activity(workshop_id=workshop.id, kind=kinds.VOTE, prompt=title.strip() or kind, position=position)
+    title = " ".join(title.split())
+    if len(title) > MAX_ROUND_TITLE:  # the projector's heading: a sentence, not a page
+        raise VoteRejected("long_title")
+    activity = Activity(workshop_id=workshop.id, kind=kinds.VOTE, prompt=title or kind, position=position)
     db.session.add(activity)
     db.session.flush()
     round_ = Round(activity_id=activity.id, kind=kind, dots_per_participant=dots, max_dots_per_item=max_per_item,

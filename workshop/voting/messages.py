@@ -48,6 +48,7 @@ REFUSALS: dict[str, Message] = {
     "wrong_workshop": _l("This could not be done."),
     "unknown_round": _l("This could not be done."),
     "other_kind": _l("This vote is not cast this way: reload the page."),
+    "long_title": _l("A round's title is 300 characters at most."),
 }
 
 IMPORT_REFUSALS: dict[str, Message] = {
