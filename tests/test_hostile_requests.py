@@ -227,3 +227,14 @@ def test_a_round_title_of_a_page_is_refused(app, workshop):
     with pytest.raises(voting.VoteRejected) as refused:
         voting.create_round(workshop, "Priorités " * 1000, "approval", voting.candidates(workshop, "ideas"), top_k=2)
     assert refused.value.code == "long_title"
+
+
+def test_a_round_prepared_but_not_opened_shows_no_ballot(app, workshop, voters):
+    from workshop.voting import logic as voting
+    from workshop.workshops.logic import close_activity
+
+    first = round_on_screen(workshop, people_of(workshop))
+    close_activity(workshop, first.activity)
+    prepared = voting.create_round(workshop, "Gommettes", "dots", voting.candidates(workshop, "ideas"))
+    assert voters[0].get(f"/j/{workshop.join_code}/rounds/{prepared.id}/ballot").status_code == 404
+    assert voters[0].get(f"/j/{workshop.join_code}/rounds/{first.id}/ballot").status_code == 200  # a closed one: kept

@@ -5,7 +5,7 @@ import typing
 import zlib
 from dataclasses import dataclass
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 from flask_login import login_required
 from sqlalchemy import bindparam, select
@@ -176,6 +176,8 @@ def ballot(code: str, round_id: int):
         refuse_stranger()
     facts = found_or_404(logic.round_facts, participant.workshop_id, round_id)
     round_ = logic.round_of(participant.workshop, facts.id)
+    if round_.activity.state == "pending":  # prepared, not opened: its items are not the room's yet
+        abort(404)
     return render_template("voting/_my_ballot.html", round=round_, facts=facts,
                            ballot=logic.ballot_of(facts, participant), view=logic.ballot_view(round_))
 
