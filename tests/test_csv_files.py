@@ -160,3 +160,11 @@ def test_cluster_says_what_a_workbook_is(tmp_path):
     source.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     with pytest.raises(ValueError, match="Excel workbook"):
         cluster_csv(source, io.StringIO())
+
+
+def test_organisations_are_counted_once_however_many_lines_name_them(app):
+    from workshop.orphans import logic as orphans
+
+    data = "Nom;Type\nCoop du Fjord;OBNL\ncoop du fjord;OBNL\nCentre Alma;OBNL\n".encode()
+    assert orphans.import_organisations(data) == 2
+    assert orphans.import_organisations(data) == 2  # the same file again: two updated

@@ -861,6 +861,7 @@ def import_organisations(data: bytes | str) -> int:
     rows = _import_rows(table)
     by_name = {normalised(o.name): o for o in organisations(include_archived=True) if not o.merged_into_id}
     new_rows: dict[str, dict] = {}
+    updated: set[int] = set()
     for n, row in enumerate(rows, start=1):
         if n % IMPORT_BATCH == 0:
             _breathe()
@@ -869,6 +870,7 @@ def import_organisations(data: bytes | str) -> int:
         values = {field: (row.get(field) or "").strip() for field in ORGANISATION_FIELDS}
         values["kind"] = row["kind"]
         if existing is not None:
+            updated.add(existing.id)
             for field in ORGANISATION_FIELDS:
                 if field in row:
                     setattr(existing, field, values[field])
@@ -883,7 +885,7 @@ def import_organisations(data: bytes | str) -> int:
     except Exception:
         db.session.rollback()
         raise
-    return len(rows)
+    return len(new_rows) + len(updated)  # organisations, not lines: "A" and "a" are one
 
 
 def origin(project: Project) -> dict:
