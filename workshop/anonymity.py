@@ -99,8 +99,8 @@ def author_label(authors, activity, audience: str = "control") -> str:
 def promise(activity) -> str:
     """The line a phone shows before its participant writes."""
     return {"anonymous": _("Anonymous: your nickname appears nowhere"),
-            "group": _("Only your group appears"),
-            "nickname": _("Your nickname appears")}[level_of(activity)]
+            "group": _("Only your group appears beside what you send"),
+            "nickname": _("Your nickname appears beside what you send")}[level_of(activity)]
 
 
 KINDS = ("ideas", "hats", "forces", "brainwriting")  # the kinds whose participants write content
