@@ -179,6 +179,9 @@ _COMPLEMENT_WORDS = frozenset({"de", "du", "des", "d", "of"})
 _TIGHT_COMPLEMENT_WORDS = frozenset({"de", "d", "en", "pas", "très", "trop", "not", "very"})
 _DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ma", "mon", "mes", "ses", "leur",
                           "leurs", "chaque", "the", "a", "an", "each"})
+# A degree word between a noun and its adjective ("Autobus plus fréquents"): the adjective
+# is the noun's, and a name never starts on it ("Fréquents la fin de semaine").
+_DEGREE_WORDS = frozenset({"plus", "moins", "aussi", "more", "less", "most"})
 _PURPOSE_WORDS = frozenset({"pour", "à", "de", "d", "afin", "to"})
 _COORDINATORS = frozenset({"et", "ou", "and", "or"})
 # A subject pronoun or a form of "être" / "be" opens a clause: a name stops before it ("Stationnement
@@ -262,6 +265,8 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
             if not content[i] or (i > 0 and ((content[i - 1] and not verb[i - 1])
                                              or lowered[i - 1] in _TIGHT_COMPLEMENT_WORDS)):
                 continue  # "abordable" of "logement abordable", "autobus" of "passe d'autobus": mid-phrase
+            if i > 1 and lowered[i - 1] in _DEGREE_WORDS and content[i - 2]:
+                continue  # "fréquents" of "autobus plus fréquents": the noun's adjective
             for j in range(i, min(len(tokens), i + max_words)):
                 if clause[j] or verb[j]:
                     break  # a new clause: "est mal déneigé", "I'm a computer", "router and check"

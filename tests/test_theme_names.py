@@ -311,3 +311,14 @@ def test_inclusive_writing_is_one_word_and_a_quantifier_opens_no_name():
     assert [p.stems for p in phrases("Diplômé·e·s")] == [("diplom",)]  # the stem the ideas' words have
     surfaces = {p.surface for p in phrases("Ouvrir un compte bancaire en une seule visite")}
     assert not any(s.lower().startswith("seule") for s in surfaces), surfaces
+
+
+def test_a_name_never_starts_on_the_adjective_of_a_noun_it_leaves_out():
+    from analysis.text import phrases
+
+    found = {p.surface for p in phrases("Autobus plus fréquents la fin de semaine")}
+    assert "Autobus plus fréquents" in found and not any(s.startswith("fréquents") for s in found)
+    assert "buses" in {p.surface for p in phrases("More buses at night")}  # a degree word opening the idea
+    result = cluster_ideas(["Autobus plus fréquents la fin de semaine"] * 4 + ["Des cours de français le soir"] * 4,
+                           k=2, method="tfidf")
+    assert sorted(c.label for c in result.clusters) == ["Autobus plus fréquents", "Cours de français le soir"]
