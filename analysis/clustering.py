@@ -1129,7 +1129,7 @@ def cluster_csv(
         w = csv.writer(fh, dialect=dialect)
         w.writerow([*table.rows[0], "cluster", "cluster_label"])
         for cells, a in zip(rows, assign):
-            cells = cells + [""] * (len(fields) - len(cells))
+            cells = (cells + [""] * len(fields))[:len(fields)]  # blank cells past the header dropped
             w.writerow([*cells, a + 1 if a >= 0 else "", result.clusters[a].label if a >= 0 else ""])
 
     if hasattr(out_path, "write"):

@@ -36,8 +36,8 @@ PROBLEMS = {
 class CSVProblem(ValueError):
     """The file cannot be read as a table: `code` (PROBLEMS) and the file's `line` (0: the whole file)."""
 
-    def __init__(self, code: str, line: int = 0):
-        self.code, self.line = code, line
+    def __init__(self, code: str, line: int = 0, unclosed: bool = False):
+        self.code, self.line, self.unclosed = code, line, unclosed
         where = f"line {line}: " if line else ""
         super().__init__(where + PROBLEMS[code])
 
@@ -84,24 +84,44 @@ def _text(data: bytes, encoding: str) -> str:
         raise CSVProblem("binary") from None
 
 
-def header_delimiter(text: str) -> str:
-    """The separator of the header row: the most frequent of comma, semicolon and tab
-    outside quotes on the first line; ONE_COLUMN when there is none. The header
-    alone decides: a comma inside a title further down never splits it."""
+def _counts(line: str) -> Counter[str]:
+    """Each separator's count outside quotes on one line."""
     counts: Counter[str] = Counter()
     quoted = False
-    for ch in text:
+    for ch in line:
         if ch == '"':
             quoted = not quoted
-        elif not quoted and ch in "\r\n":
-            break
         elif not quoted and ch in DELIMITERS:
             counts[ch] += 1
-    return max(DELIMITERS, key=lambda d: (counts[d], d == ",")) if counts else ONE_COLUMN
+    return counts
+
+
+def header_delimiter(text: str) -> str:
+    """The separator of the header row (the first line with something on it): the most
+    frequent of comma, semicolon and tab outside quotes; ONE_COLUMN when there is none.
+    The header decides, not a sample of rows: a comma inside a title further down never
+    splits it. On a tie ("Titre;Description, courte"), the separator the next lines
+    use as often wins, then the semicolon of a French Excel."""
+    lines = [line for line in text.splitlines() if line.strip()][:6]
+    if not lines:
+        return ONE_COLUMN
+    header = _counts(lines[0])
+    if not header:
+        return ONE_COLUMN
+    top = max(header.values())
+    tied = [d for d in DELIMITERS if header[d] == top]
+    if len(tied) > 1:
+        steady = [d for d in tied if all(_counts(line)[d] == top for line in lines[1:])]
+        tied = steady or tied
+    return ";" if ";" in tied else tied[0]
 
 
 def read_table(text: str, encoding: str = "utf-8", bom: bool = False) -> Table:
-    """Every record of a CSV text, with the line each starts on. Raises CSVProblem."""
+    """Every record of a CSV text, with the line each starts on. Raises CSVProblem.
+
+    A quote left open to the end of the file is refused at the line it opens (read on,
+    it would swallow every row after it into one); a quoted word at the start of a
+    field ("Vélo-boulot" pour tous) is read as written, quotes aside, as spreadsheets do."""
     if text.startswith("\ufeff"):
         text, bom = text[1:], True
     text = text.replace("\x00", "")
@@ -113,7 +133,19 @@ def read_table(text: str, encoding: str = "utf-8", bom: bool = False) -> Table:
         delimiter, text, skipped = sep.group(1), text[sep.end():], 1
     else:
         delimiter = header_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        rows, lines = _records(text, delimiter, skipped, strict=True)
+    except CSVProblem as problem:
+        if problem.code != "quote" or problem.unclosed:
+            raise
+        rows, lines = _records(text, delimiter, skipped, strict=False)
+    while rows and not any(cell.strip() for cell in rows[0]):  # blank lines above the header
+        rows, lines = rows[1:], lines[1:]
+    return Table(rows, lines, delimiter, line_end, encoding, bom)
+
+
+def _records(text: str, delimiter: str, skipped: int, strict: bool) -> tuple[list[list[str]], list[int]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     rows, lines = [], []
     start = 1
     try:
@@ -122,8 +154,13 @@ def read_table(text: str, encoding: str = "utf-8", bom: bool = False) -> Table:
             lines.append(start + skipped)
             start = reader.line_num + 1
     except csv.Error as error:  # said at the line the broken record starts on, where the quote opened
-        raise CSVProblem("field_too_long" if "field limit" in str(error) else "quote", start + skipped) from None
-    return Table(rows, lines, delimiter, line_end, encoding, bom)
+        code = "field_too_long" if "field limit" in str(error) else "quote"
+        raise CSVProblem(code, start + skipped, unclosed="end of data" in str(error)) from None
+    if not strict:  # a file with a stray quote: no field may have swallowed whole rows
+        for row, line in zip(rows, lines):
+            if any("\n" in field and delimiter in field for field in row):
+                raise CSVProblem("quote", line, unclosed=True)
+    return rows, lines
 
 
 def read_file(data: bytes) -> Table:

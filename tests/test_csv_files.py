@@ -165,6 +165,44 @@ def test_cluster_says_what_a_workbook_is(tmp_path):
 def test_organisations_are_counted_once_however_many_lines_name_them(app):
     from workshop.orphans import logic as orphans
 
-    data = "Nom;Type\nCoop du Fjord;OBNL\ncoop du fjord;OBNL\nCentre Alma;OBNL\n".encode()
+    data = b"Nom;Type\nCoop du Fjord;OBNL\ncoop du fjord;OBNL\nCentre Alma;OBNL\n"
     assert orphans.import_organisations(data) == 2
     assert orphans.import_organisations(data) == 2  # the same file again: two updated
+
+
+@pytest.mark.parametrize("text,rows", [
+    # a tie between ; and , in the header: the lines below say which
+    ("Titre;Description, courte\nProjet A;Un projet\nProjet B;Autre\n",
+     [["Titre", "Description, courte"], ["Projet A", "Un projet"], ["Projet B", "Autre"]]),
+    # blank lines above the header
+    ("\n\nTitre;Description\nA;B\n", [["Titre", "Description"], ["A", "B"]]),
+    # a quoted word opening a field is read as spreadsheets read it, not refused
+    ('Titre\n"Vélo-boulot" pour tous\nAutre\n', [["Titre"], ["Vélo-boulot pour tous"], ["Autre"]]),
+    ('Nom;Type\n"Les Amis" du quartier;OBNL\n', [["Nom", "Type"], ["Les Amis du quartier", "OBNL"]]),
+])
+def test_what_spreadsheets_write_is_read_as_they_mean_it(text, rows):
+    assert read_table(text).rows == rows
+
+
+def test_two_stray_quotes_that_swallow_rows_are_refused():
+    with pytest.raises(CSVProblem) as problem:
+        read_table('Nom;Type\n"Les Amis;OBNL\nB;OBNL\n"C;OBNL\nD;OBNL\n')
+    assert problem.value.code == "quote" and problem.value.line == 2
+
+
+def test_cluster_writes_its_columns_under_their_names_after_a_trailing_separator():
+    from analysis.clustering import cluster_csv
+
+    source = io.StringIO("text,author\n" + "".join(f"Idée {i} sur le logement,bob{i},\n" for i in range(8)))
+    out = io.StringIO()
+    cluster_csv(source, out, k=2, method="tfidf")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "text,author,cluster,cluster_label"
+    assert all(len(line.split(",")) == 4 and line.split(",")[2] in {"1", "2"} for line in lines[1:])
+
+
+def test_invisible_titles_are_empty_rows_and_an_invisible_round_title_falls_back(app, workshop):
+    from workshop.voting import items_import
+
+    found = items_import.from_text("Parc\n\u200b\u3164\nPiscine")
+    assert [item.title for item in found.items] == ["Parc", "Piscine"]

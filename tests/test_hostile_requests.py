@@ -59,6 +59,11 @@ def test_an_id_past_the_database_s_integers_is_not_found(app, workshop, facilita
     assert voters[0].get(f"/j/{workshop.join_code}/rounds/{HUGE}/ballot").status_code == 404
     assert facilitator_client.get(f"/w/{HUGE}/control").status_code == 404
     assert facilitator_client.post(f"/w/{workshop.id}/ideas/{HUGE}/hide").status_code == 404
+    assert facilitator_client.get(f"/w/{2**40}/control").status_code == 404  # past PostgreSQL's INTEGER
+    # A form's id: no row (SQLite cannot bind it: 404; PostgreSQL refuses the value: 422), never a 500.
+    merged = facilitator_client.post(f"/w/{workshop.id}/ideas/merge", data={"idea": [str(HUGE), str(HUGE - 1)]})
+    assert merged.status_code in (404, 422)
+    assert facilitator_client.post(f"/w/{workshop.id}/ideas/1/edit").status_code == 404  # a real 404 still
     # A phone still works after it: the session was rolled back.
     assert voters[0].post(f"/j/{workshop.join_code}/ideas",
                           data={"text": "Encore une idée", "key": "k-after-huge"}).status_code == 200
@@ -125,7 +130,7 @@ def test_refusals_before_any_guard_speak_the_joined_phone_s_workshop_language(ap
 
 def test_a_wrong_method_gets_a_translated_page(app, workshop, voters):
     response = voters[0].get(f"/j/{workshop.join_code}/ideas")
-    assert response.status_code == 405
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]
     assert "Method Not Allowed" not in response.get_data(as_text=True)
     assert "boutons" in response.get_data(as_text=True)
 

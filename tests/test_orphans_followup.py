@@ -85,7 +85,7 @@ def test_log_and_reschedule_over_http_with_quebec_dates(coordinator_client, orph
     db.session.expire_all()
     assert db.session.get(Adoption, adoption.id).next_follow_up == date(2027, 3, 15)  # not silently replaced
     page = coordinator_client.get(f"/orphans/projects/{orphan.id}").get_data(as_text=True)
-    assert "Rappel fait" in page and "Julie" in page and "2027-01-10" in page
+    assert "Rappel fait" in page and "Julie" in page and "10 janv. 2027" in page  # as French writes it
 
 
 # --- adoption rules --------------------------------------------------------------------

@@ -24,14 +24,14 @@ def test_means_and_dates_are_written_as_the_page_s_language_writes_them(app):
 
     from flask_babel import force_locale
 
-    from workshop.templating import day, one_decimal
+    from workshop.templating import day, force_number
 
     with app.test_request_context():
         with force_locale("fr"):
-            assert one_decimal(4.75) == "4,8" and one_decimal(3) == "3,0"
+            assert force_number(4.75) == "4,8" and force_number(3) == "3"
             assert day(date(2026, 12, 3)) == "3 déc. 2026"
         with force_locale("en"):
-            assert one_decimal(4.75) == "4.8"
+            assert force_number(4.75) == "4.8"
             assert day(date(2026, 12, 3)) == "Dec 3, 2026"
 
 

@@ -130,10 +130,11 @@ def _database_id_converter():
 
     class DatabaseId(IntegerConverter):
         """An <int:...> in a route is a row's id: one past what the database
-        stores (2^63 - 1) is no page (404), never a query that fails."""
+        stores (an INTEGER key: 2^31 - 1 on PostgreSQL) is no page (404),
+        never a query that fails."""
 
         def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's own name
-            kwargs.setdefault("max", 2**63 - 1)
+            kwargs.setdefault("max", 2**31 - 1)
             super().__init__(map, *args, **kwargs)
 
     return DatabaseId

@@ -73,10 +73,20 @@ def _speak_to_a_joined_phone() -> None:
         speak(participant.workshop.language)
 
 
-def not_found_id(_error):
-    """An id past what the database stores (SQLite: 2^63 - 1) matches no row."""
+def id_past_integers(error: OverflowError):
+    """A form's id past what SQLite stores (2^63 - 1; route ids are bounded by
+    their converter) matches no row: 404. Any other overflow is a bug: a 500."""
+    if "SQLite INTEGER" not in str(error):
+        raise error
     _rollback()
+    current_app.logger.info("an id past the database's integers: %s", error)
     return answer(404)
+
+
+def method_not_allowed(error):
+    response = make_response(answer(405))
+    response.headers["Allow"] = ", ".join(sorted(getattr(error, "valid_methods", None) or ()))
+    return response
 
 
 def csrf_failed(_error):
@@ -159,11 +169,12 @@ def init_app(app: Flask) -> None:
     # A command a feature refused and its view let through (workshop/refusals.py):
     # its message in the form's message area, as htmx forms show refusals.
     app.register_error_handler(Refused, lambda error: message_fragment(error.message(), error.status))
-    for status in (403, 404, 405, 408, 413, 429, 500):
+    app.register_error_handler(405, method_not_allowed)
+    for status in (403, 404, 408, 413, 429, 500):
         app.register_error_handler(status, lambda error, status=status: answer(status))
     # A body trickled slower than BODY_TIMEOUT (workshop/serve.py cuts it off).
     app.register_error_handler(TimeoutError, lambda _error: answer(408))
-    app.register_error_handler(OverflowError, not_found_id)
+    app.register_error_handler(OverflowError, id_past_integers)
     for unreachable in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(unreachable, database_unavailable)
     for refused in (DataError, IntegrityError):

@@ -36,11 +36,13 @@ def day(value) -> str:
     return format_date(value, format="medium")
 
 
-def one_decimal(value: float) -> str:
-    """A mean as the page's language writes it: "4,8" in French, "4.8" in English."""
+def force_number(value: float, signed: bool = False) -> str:
+    """One decimal at most, in the reader's locale ("4,2" in French, "4" for 4.0): a
+    mean score, a force's weight; `signed` shows + before a gain."""
     from flask_babel import format_decimal
 
-    return format_decimal(value, format="0.0")
+    text = format_decimal(round(value, 1), format="+0.#;-0.#" if signed else "0.#")
+    return text.replace("-", "\u2212")  # a true minus reads from the back of the room
 
 
 def plural_forms(singular: str, plural: str) -> tuple[str, str]:
@@ -55,7 +57,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS)
     app.jinja_env.filters["french_spacing"] = french_spacing
     app.jinja_env.filters["epoch_ms"] = epoch_ms
-    app.jinja_env.filters["one_decimal"] = one_decimal
+    app.jinja_env.filters["force_number"] = force_number
     app.jinja_env.filters["day"] = day
     app.jinja_env.globals.update(kind_of=kinds.kind_of, on_stage=kinds.on_stage, activity_kinds=kinds.kinds,
                                  idea_card_template=card_template)

@@ -28,13 +28,6 @@ def fresh_impact_key() -> str:
     return secrets.token_hex(16)
 
 
-@bp.app_template_filter()
-def force_number(value: float, signed: bool = False) -> str:
-    """One decimal in the reader's locale (4,2 in French); `signed` shows + before a gain."""
-    from flask_babel import format_decimal
-
-    text = format_decimal(round(value, 1), format="+0.#;-0.#" if signed else "0.#")
-    return text.replace("-", "\u2212")  # a true minus reads from the back of the room
 
 
 # --- facilitator -------------------------------------------------------------------

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from sqlalchemy import ColumnElement, func, select
 
-from analysis.csv_files import Table, first_of_each, read_table
+from analysis.csv_files import Table, first_of_each
 from workshop import uploads
 from workshop.dates import typed_date
 from workshop.extensions import db
@@ -857,7 +857,7 @@ def import_organisations(data: bytes | str) -> int:
 
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRefused("csv_too_large", value=MAX_IMPORT_BYTES // (1024 * 1024))
-    table = uploads.table(data, ImportRefused) if isinstance(data, bytes) else read_table(data)
+    table = uploads.table(data if isinstance(data, bytes) else data.encode("utf-8"), ImportRefused)
     rows = _import_rows(table)
     by_name = {normalised(o.name): o for o in organisations(include_archived=True) if not o.merged_into_id}
     new_rows: dict[str, dict] = {}

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from workshop.refusals import Message
 
+
 def cannot_restore(where: str) -> str:
     """A whole-file problem in words; a place inside the document named as it is
     (the person passes it on to whoever edited or made the file)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from workshop import uploads
 from workshop.refusals import Refused
-from workshop.security import clean_field
+from workshop.security import clean_field, is_blank
 from workshop.voting.messages import IMPORT_REFUSALS
 
 MAX_ITEMS = 500
@@ -81,6 +81,8 @@ def _columns(first_row: list[str]) -> dict[str, int] | None:
 
 def _clean(value, limit: int) -> tuple[str, bool]:
     text = " ".join(clean_field(str(value if value is not None else "")).split())
+    if is_blank(text):  # zero-width or filler characters only: an empty cell
+        return "", False
     return (text[:limit].rstrip(), True) if len(text) > limit else (text, False)
 
 

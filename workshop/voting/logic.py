@@ -166,7 +166,10 @@ def create_round(workshop: Workshop, title: str, kind: str, projects: list[Proje
     if not 0 <= (min_choices or 0) <= top_k:
         raise VoteRejected("bad_minimum", limit=top_k)
     position = workshop.end_of_agenda()
+    from workshop.security import is_blank
+
     title = " ".join(title.split())
+    title = "" if is_blank(title) else title  # nothing visible: the kind names it
     if len(title) > MAX_ROUND_TITLE:  # the projector's heading: a sentence, not a page
         raise VoteRejected("long_title")
     activity = Activity(workshop_id=workshop.id, kind=kinds.VOTE, prompt=title or kind, position=position)
