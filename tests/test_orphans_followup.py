@@ -446,3 +446,19 @@ def test_a_partner_contact_is_exported_then_erased_everywhere(coordinator_client
 def test_only_coordinators_act_on_a_contact_request(app, facilitator_client, orphan):
     assert facilitator_client.post("/orphans/privacy", data={"action": "erase", "email": "a@b.c"}).status_code == 403
     assert app.test_client().get("/orphans/privacy?email=a@b.c&format=json").status_code in (302, 401)
+
+
+def test_a_contact_s_name_is_matched_as_whole_words_only(coordinator_client, orphan, partners):
+    """Law 25: exporting or erasing "Julie Tremblay1" touches no note about "Julie Tremblay10"."""
+    first, second = logic.offer(orphan, partners[0], BY), logic.offer(orphan, partners[1], BY)
+    logic.log_contact(first, "call", "Julie Tremblay1 confirme le budget", BY, contact="Julie Tremblay1")
+    logic.log_contact(second, "call", "Julie Tremblay10 confirme le budget de 20 000 $", BY, contact="Julie Tremblay10")
+    partners[0].contact_name, partners[0].contact_email = "Julie Tremblay1", "contact1@org1.qc.ca"
+    db.session.commit()
+    exported = coordinator_client.get("/orphans/privacy?email=contact1@org1.qc.ca&format=json").get_json()
+    assert [e["with"] for e in exported["log_entries"]] == ["Julie Tremblay1"]
+    coordinator_client.post("/orphans/privacy", data={"action": "erase", "email": "contact1@org1.qc.ca"})
+    db.session.expire_all()
+    notes = {e.note for e in db.session.query(AdoptionEvent) if e.note and "budget" in e.note}
+    assert notes == {"Julie Tremblay10 confirme le budget de 20 000 $",  # another person's note, untouched
+                     "[effacé] confirme le budget"}

@@ -924,6 +924,15 @@ def _contact_names(email: str, name: str = "") -> set[str]:
     return {n for n in names if n and n != ERASED}
 
 
+def _naming(names: set[str]) -> re.Pattern | None:
+    """The names as whole words ("Julie Tremblay1" is not in "Julie Tremblay10 confirme"),
+    longest first ("Julie Gagnon" before "Julie"), case as typed aside."""
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
 def partner_contact_data(email: str, name: str = "") -> dict:
     """Everything held about one partner contact (by email, and the names it goes by):
     expressions of interest, organisations it is the contact of, log entries naming it."""
@@ -932,8 +941,9 @@ def partner_contact_data(email: str, name: str = "") -> dict:
                  if (email_key and i.contact_email.strip().casefold() == email_key) or i.contact_name in names]
     orgs = [o for o in organisations(include_archived=True)
             if (email_key and o.contact_email.strip().casefold() == email_key) or (o.contact_name in names)]
+    naming = _naming(names)
     entries = [e for e in db.session.scalars(select(AdoptionEvent).order_by(AdoptionEvent.id))
-               if e.contact in names or any(n in (e.note or "") for n in names)]
+               if e.contact in names or (naming is not None and naming.search(e.note or ""))]
     return {
         "email": email, "names": sorted(names),
         "interests": [{"project": i.project.title, "organisation": i.organisation_name, "name": i.contact_name,
@@ -963,10 +973,11 @@ def erase_partner_contact(email: str, name: str = "") -> int:
                 (organisation.contact_name and organisation.contact_name in names):
             organisation.contact_name, organisation.contact_email = "", ""
             changed += 1
+    naming = _naming(names)
     for entry in db.session.scalars(select(AdoptionEvent)):
         note = ERASED if (entry.note or "").strip() in messages else (entry.note or "")
-        for person in sorted(names, key=len, reverse=True):  # "Julie Gagnon" before "Julie"
-            note = note.replace(person, ERASED)
+        if naming is not None:
+            note = naming.sub(ERASED, note)
         if entry.contact in names or note != entry.note:
             entry.contact = ERASED if entry.contact in names else entry.contact
             entry.note = note
