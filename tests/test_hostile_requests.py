@@ -243,3 +243,28 @@ def test_a_round_prepared_but_not_opened_shows_no_ballot(app, workshop, voters):
     prepared = voting.create_round(workshop, "Gommettes", "dots", voting.candidates(workshop, "ideas"))
     assert voters[0].get(f"/j/{workshop.join_code}/rounds/{prepared.id}/ballot").status_code == 404
     assert voters[0].get(f"/j/{workshop.join_code}/rounds/{first.id}/ballot").status_code == 200  # a closed one: kept
+
+
+@pytest.mark.parametrize("typed", ["31/12/9999", "9999-06-01", "01/01/0001"])
+def test_a_date_centuries_away_is_a_typo(app, typed):
+    from workshop.dates import typed_date
+    from workshop.refusals import Refused
+
+    with pytest.raises(Refused):
+        typed_date(typed, Refused("bad_date"))
+    assert typed_date("15/03/2027", Refused("bad_date")).year == 2027
+
+
+def test_a_follow_up_in_year_9999_is_refused_and_the_calendar_stays(app, orphan, coordinator_client):
+    from workshop.orphans import logic as orphans
+
+    organisation = orphans.save_organisation(None, {"name": "Coop du Fjord", "kind": "community"})
+    adoption = orphans.offer(orphan, organisation, "coord@example.org")
+    answer = coordinator_client.post(f"/orphans/adoptions/{adoption.id}/follow-up", data={"next_follow_up": "31/12/9999"})
+    assert answer.status_code == 422
+    assert coordinator_client.get("/orphans/follow-ups.ics").status_code == 200
+
+
+def test_a_programme_ending_in_year_9999_is_refused_not_a_server_error(coordinator, program):
+    answer = coordinator.post(f"/jumelage/{program.id}/schedule", data={"ends_on": "9999-06-01"})
+    assert answer.status_code == 400

@@ -9,6 +9,7 @@ from datetime import date
 from workshop.refusals import Refused
 
 QUEBEC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")  # 15/03/2027: day first, as written in Québec
+FIRST_YEAR, LAST_YEAR = 2000, 2199  # follow-ups, meetings and programmes fall within these
 ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")  # 2027-03-15, the form's date field
 
 
@@ -24,6 +25,8 @@ def typed_date(raw: str | None, unreadable: Refused) -> date | None:
     elif found := QUEBEC_DATE.match(raw):
         day, month, year = found.groups()
     else:
+        raise unreadable
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:  # "9999" is a typo, and breaks a calendar feed's day after
         raise unreadable
     try:
         return date(int(year), int(month), int(day))

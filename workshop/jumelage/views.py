@@ -114,8 +114,8 @@ def schedule(program_id: int):
     """The program's last day (retention and evaluation count from it), and opening the evaluation early."""
     raw = request.form.get("ends_on", "")
     try:
-        ends_on = date.fromisoformat(raw) if raw else None
-    except ValueError:
+        ends_on = typed_date(raw, logic.JumelageRefused("bad_end"))  # a year past 2199 is a typo
+    except logic.JumelageRefused:
         return program_page(program_or_404(program_id), 400, error=refusal("bad_end"))
     found = program_or_404(program_id)
     if logic.erases_at_once(found, ends_on) and request.form.get("confirm_purge") != "1" and logic.signups(found):
@@ -487,8 +487,8 @@ def form_date(field: str) -> date | None:
     """The form's date field (ISO, as the browser sends it); None if empty or
     unreadable: the rules then refuse a missing date in their own words."""
     try:
-        return date.fromisoformat(request.form.get(field, ""))
-    except ValueError:
+        return typed_date(request.form.get(field, ""), logic.JumelageRefused("bad_date"))
+    except logic.JumelageRefused:
         return None
 
 
