@@ -444,7 +444,7 @@ def test_hostile_input_gets_an_answer_not_a_crash(coordinator, client, program):
     import io
 
     rng = random.Random(7)
-    long_languages = form_for(1, "student", rng, languages="a," * 149 + "a")
+    long_languages = form_for(1, "student", rng, languages="a," * 149 + "a", email="long@example.org")
     assert client.post(f"/jumelage/{program.id}/inscription", data=long_languages).status_code in (200, 302)
     url = f"/jumelage/{program.id}/import"
     for body in ('Nom;Courriel;Rôle\r\n"Quel"qu\'un;q@example.org;Citoyen\r\n',
@@ -474,3 +474,17 @@ def test_a_person_refused_after_matching_no_longer_sees_their_partners(coordinat
     logic.review(person, "refused", "Vous avez quitté la région.")
     page = link.get(f"/jumelage/m/{person.token}").get_data(as_text=True)
     assert partner.name not in page and partner.email not in page
+
+
+def test_one_email_signs_up_once_and_a_double_tap_gets_the_same_link(app, program):
+    client = app.test_client()
+    form = form_for(0, "student", random.Random(3), email="double@mail.ca")
+    first = client.post(f"/jumelage/{program.id}/inscription", data=form)
+    again = client.post(f"/jumelage/{program.id}/inscription", data=form)  # a double tap
+    assert first.status_code == again.status_code == 200
+    token = db.session.query(Signup).filter_by(email="double@mail.ca").one().token
+    assert token in again.get_data(as_text=True)
+    other = form_for(1, "student", random.Random(4), email=" DOUBLE@mail.ca ")  # someone else typing that email
+    refused = client.post(f"/jumelage/{program.id}/inscription", data=other)
+    assert refused.status_code == 400 and token not in refused.get_data(as_text=True)
+    assert db.session.query(Signup).filter(Signup.email == "double@mail.ca").count() == 1

@@ -129,11 +129,30 @@ def sign_up(program: Program, form, consent_text: str, language: str) -> Signup:
         raise JumelageRefused("closed")
     if form.get("consent") != "yes":
         raise JumelageRefused("consent_required")
+    profile = profile_from(form)
+    known = db.session.scalar(select(Signup).where(Signup.program_id == program.id, Signup.email == profile["email"]))
+    if known is not None:
+        # The same form sent twice in a moment (a double tap, an answer lost): the same
+        # sign-up. Otherwise one email is one person: its private link is never handed to
+        # whoever types that email again.
+        if _sent_again(known, profile):
+            return known
+        raise JumelageRefused("already_signed_up")
     signup = Signup(program_id=program.id, consent_text=consent_text, token=secrets.token_urlsafe(24),
-                    language=language, **profile_from(form))
+                    language=language, **profile)
     db.session.add(signup)
     db.session.commit()
     return signup
+
+
+RESEND_WINDOW = timedelta(minutes=10)
+
+
+def _sent_again(known: Signup, profile: dict) -> bool:
+    from workshop.workshops.logic import utcnow
+
+    recent = known.created_at is not None and utcnow() - known.created_at.replace(tzinfo=None) < RESEND_WINDOW
+    return recent and all(getattr(known, key) == value for key, value in profile.items())
 
 
 def edit(signup: Signup, form) -> None:

@@ -13,6 +13,8 @@ REFUSALS: dict[str, Message] = {
     # programs
     "name_required": _l("A program needs a name."),
     "bad_end": _l("Give the program's last day as a date."),
+    "already_signed_up": _l("This email is already signed up to this program: use the private link you "
+                            "received, or ask the coordinator to send it again."),
     "purge_at_once": _l("With this last day, the retention period is over already: every sign-up would be "
                         "erased at the next daily purge. Check the year, or tick the box to confirm."),
     # sign-ups and their review
