@@ -462,3 +462,23 @@ def test_a_contact_s_name_is_matched_as_whole_words_only(coordinator_client, orp
     notes = {e.note for e in db.session.query(AdoptionEvent) if e.note and "budget" in e.note}
     assert notes == {"Julie Tremblay10 confirme le budget de 20 000 $",  # another person's note, untouched
                      "[effacé] confirme le budget"}
+
+
+def test_an_interest_confirmed_twice_or_towards_a_merged_organisation_makes_one_offer(coordinator_client, orphan,
+                                                                                      partners):
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, BY)
+    interest = logic.express_interest(orphan, "Clic Double SENC", "Léa", "lea@example.org", "")
+    url = f"/orphans/interests/{interest.id}/confirm"
+    for _click in range(2):  # a double click
+        assert coordinator_client.post(url, data={"organisation": "new"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Organisation).filter_by(name="Clic Double SENC").count() == 1
+    assert db.session.query(Adoption).filter_by(project_id=orphan.id).count() == 1
+    source, target = partners[0], partners[1]
+    logic.merge(source, target, BY)
+    late = logic.express_interest(orphan, "Autre nom", "Max", "max@example.org", "")
+    adoption = logic.confirm_interest(late, BY, organisation=db.session.get(Organisation, source.id))  # a stale page
+    assert adoption.organisation_id == target.id
+    db.session.expire_all()
+    assert db.session.get(Organisation, source.id).merged_into_id == target.id

@@ -538,7 +538,14 @@ def confirm_interest(interest: Interest, by: str, organisation: Organisation | N
                      create: bool = False) -> Adoption:
     """The interest counts: linked to the organisation the coordinator chose, else
     to the one that matches (name or email), else to a new one; its offer moves
-    to "interested"."""
+    to "interested". Confirmed already (a second click, a page left open), it stays
+    as it was; an organisation merged since stands for the one it was merged into."""
+    if interest.confirmed_adoption_id:
+        confirmed = db.session.get(Adoption, interest.confirmed_adoption_id)
+        if confirmed is not None:
+            return confirmed
+    while organisation is not None and organisation.merged_into_id:
+        organisation = db.session.get(Organisation, organisation.merged_into_id)
     if organisation is None and not create:
         matches = matching_organisations(interest.organisation_name, interest.contact_email)
         organisation = matches[0] if matches else None
