@@ -3,6 +3,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import insert, select
 
 from workshop.extensions import db
@@ -62,8 +63,12 @@ def test_the_name_search_keeps_working_across_pages(coordinator_client):
     rest = rows_on(coordinator_client, "?q=c%C3%A9gep&page=2")[0] + rows_on(coordinator_client, "?q=c%C3%A9gep&page=3")[0]
     names = set(db.session.scalars(select(Organisation.name).where(Organisation.id.in_(found + rest))))
     assert len(found + rest) == 120 and all(name.startswith("Cégep") for name in names)
-    nothing, page = rows_on(coordinator_client, "?q=100%25")
-    assert nothing == [] and "Aucun nom d'organisation ne contient « 100% »." in page
+    # Searched as the picker searches, punctuation set aside: "%" is no wildcard, "100%" is "100".
+    hundred = rows_on(coordinator_client, "?q=100%25")[0]
+    names = set(db.session.scalars(select(Organisation.name).where(Organisation.id.in_(hundred))))
+    assert names and all("100" in name for name in names)
+    nothing, page = rows_on(coordinator_client, "?q=xyz%25")
+    assert nothing == [] and "Aucun nom d'organisation ne contient « xyz% »." in page
 
 
 def test_equal_names_never_show_on_two_pages_or_on_none(coordinator_client):
@@ -76,3 +81,14 @@ def test_equal_names_never_show_on_two_pages_or_on_none(coordinator_client):
 def test_an_empty_list_says_so_and_has_no_pages(coordinator_client):
     found, page = rows_on(coordinator_client, "")
     assert found == [] and "Page 1" not in page and "Aucune organisation" in page
+
+
+@pytest.mark.parametrize("typed", ["jonquiere", "JONQUIÈRE", "Jonquière", "cooperative", "COOPÉRATIVE"])
+def test_the_organisation_list_searches_as_the_picker_does(app, typed):
+    from workshop.orphans import logic as orphans
+
+    for name in ("Cégep de Jonquière", "Coopérative « Les Bleuets » de Jonquière", "Centre d'Alma"):
+        orphans.save_organisation(None, {"name": name, "kind": "community"})
+    found = {o.name for o in orphans.organisations_page(1, typed).organisations}
+    assert found and "Centre d'Alma" not in found
+    assert found == {o.name for o in orphans.picked_organisations(typed).organisations}

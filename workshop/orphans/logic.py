@@ -181,8 +181,9 @@ def organisations_page(page: int, search: str = "", per_page: int = ORGANISATION
     past the end shows the last one (an organisation archived or merged since
     the link was made)."""
     where: list[ColumnElement[bool]] = []
-    if search.strip():
-        where.append(Organisation.name.ilike(_anywhere(search.strip()), escape="\\"))
+    wanted = folded(search)  # as the picker searches: "jonquiere" finds "Jonquière"
+    if wanted:
+        where.append(Organisation.name_folded.like(_anywhere(wanted), escape="\\"))
     return OrganisationsPage(*_page_of(where, Organisation.name, page, per_page))
 
 
