@@ -138,3 +138,17 @@ def test_report_csv_in_french_for_a_french_browser(facilitator_client, workshop)
     text = facilitator_client.get(f"/w/{workshop.id}/export/ideas.csv", headers=FRENCH_EXCEL).get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[0]["Texte"] == "'+33 1 23 45 67 89" and rows[0]["Masqué"] == "non"
+
+
+@pytest.mark.parametrize("language", ["fr-CA,fr;q=0.9", "en-CA,en;q=0.9"])
+def test_the_organisations_export_imports_back_whole_in_both_languages(coordinator_client, offer, language):
+    organisation = offer.organisation
+    organisation.contact_name, organisation.contact_email = "Julie Gagnon", "julie@example.org"
+    organisation.name, organisation.sector = "Coop du Fjord", "=1+1"  # neutralised in the export, itself on import
+    db.session.commit()
+    exported = coordinator_client.get("/orphans/organisations.csv", headers={"Accept-Language": language}).data
+    renamed = exported.decode("utf-8-sig").replace("Coop du Fjord", "Transfert Org")
+    assert orphans.import_organisations(renamed.encode("utf-8")) == 1
+    db.session.expire_all()
+    moved = db.session.query(type(organisation)).filter_by(name="Transfert Org").one()
+    assert (moved.contact_name, moved.contact_email, moved.sector) == ("Julie Gagnon", "julie@example.org", "=1+1")

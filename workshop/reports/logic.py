@@ -490,7 +490,7 @@ def _column_labels() -> dict[str, str]:
         "next_follow_up": _("Next follow-up"), "last_change": _("Last change"), "last_note": _("Last note"),
         "workshop": _("Workshop"), "cell": _("Cell"), "members": _("Members"), "capacity": _("Capacity"),
         "sector": _("Sector"), "contact_name": _("Contact person"), "contact_email": _("Contact email"),
-        "mission": _("Mission"), "interests": _("Interests"), "archived": _("Archived"),
+        "mission": _("Mission"), "interests": _("Interests"), "archived": _("Archived"), "name": _("Name"),
         "impact_mean": _("Mean impact"), "feasibility_mean": _("Mean feasibility"), "offers": _("Offers"),
     }
 
