@@ -482,3 +482,11 @@ def test_an_interest_confirmed_twice_or_towards_a_merged_organisation_makes_one_
     assert adoption.organisation_id == target.id
     db.session.expire_all()
     assert db.session.get(Organisation, source.id).merged_into_id == target.id
+
+
+def test_an_organisation_added_twice_is_listed_once(coordinator_client):
+    form = {"name": "Festival Double Clic", "kind": "community"}
+    assert coordinator_client.post("/orphans/organisations", data=form).status_code == 302
+    again = coordinator_client.post("/orphans/organisations", data={**form, "name": "festival  double-clic"})
+    assert again.status_code == 422 and "déjà" in again.get_data(as_text=True)
+    assert db.session.query(Organisation).count() == 1

@@ -119,6 +119,16 @@ def territory_of(raw: str | None) -> str:
     return TERRITORY_SYNONYMS.get(normalised(typed), typed)
 
 
+def named_like(name: str) -> Organisation | None:
+    """The organisation already listed (neither archived nor merged) whose name is this one,
+    case, accents and punctuation aside: a second click on "Add" must not make two."""
+    wanted = folded(name)
+    if not wanted:
+        return None
+    return db.session.scalar(select(Organisation).where(
+        Organisation.name_folded == wanted, Organisation.merged_into_id.is_(None)).limit(1))
+
+
 def save_organisation(organisation: Organisation | None, data: dict) -> Organisation:
     name = " ".join((data.get("name") or "").split())
     if not name:

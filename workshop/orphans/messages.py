@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from workshop.refusals import Message
 
 REFUSALS: dict[str, Message] = {
+    "organisation_exists": _l("An organisation of this name is already in the list: search for it to change it."),
     # the pipeline's moves
     "note_required": _l("Going back, or reopening a closed adoption, needs a note that says why."),
     "same_stage": _l("The adoption is at this stage already."),

@@ -233,6 +233,8 @@ def organisations():
     error = None
     if request.method == "POST":
         try:
+            if logic.named_like(request.form.get("name", "")) is not None:
+                raise logic.OrphansRejected("organisation_exists")
             logic.save_organisation(None, request.form)
         except logic.OrphansRejected as rejected:
             error = rejected.message()
