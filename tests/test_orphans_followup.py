@@ -490,3 +490,13 @@ def test_an_organisation_added_twice_is_listed_once(coordinator_client):
     again = coordinator_client.post("/orphans/organisations", data={**form, "name": "festival  double-clic"})
     assert again.status_code == 422 and "déjà" in again.get_data(as_text=True)
     assert db.session.query(Organisation).count() == 1
+
+
+def test_an_interest_sent_twice_is_one_to_confirm(app, orphan):
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, BY)
+    client = app.test_client()
+    form = {"organisation": "Coop du Fjord", "contact": "Léa", "email": "lea@example.org", "message": "Intéressées"}
+    for _tap in range(2):
+        client.post(f"/catalogue/{orphan.id}/interest", data=form)
+    assert len(logic.pending_interests()) == 1

@@ -522,6 +522,10 @@ def log_check_in(match: Match, member: Signup, met_on: date | None, what: str, s
         raise JumelageRefused("what_required")
     if satisfaction not in range(1, 6):
         raise JumelageRefused("satisfaction_required")
+    logged = db.session.scalar(select(CheckIn).where(  # the same meeting sent twice (a double tap) is one
+        CheckIn.match_id == match.id, CheckIn.signup_id == member.id, CheckIn.met_on == met_on, CheckIn.what == what))
+    if logged is not None:
+        return logged
     entry = CheckIn(match_id=match.id, signup_id=member.id, met_on=met_on, what=what, satisfaction=satisfaction,
                     note=(note or "").strip()[:2000])
     db.session.add(entry)

@@ -511,8 +511,14 @@ def express_interest(project: Project, organisation_name: str, contact_name: str
     email = contact_email.strip()[:254]
     if not name or not contact or "@" not in email:
         raise OrphansRejected("interest_incomplete")
+    message = (message or "").strip()[:2000]
+    pending = db.session.scalar(select(Interest).where(  # the same form sent twice: one interest to confirm
+        Interest.project_id == project.id, Interest.organisation_name == name, Interest.contact_email == email,
+        Interest.message == message, Interest.confirmed_adoption_id.is_(None), Interest.dismissed.is_(False)))
+    if pending is not None:
+        return pending
     interest = Interest(project_id=project.id, organisation_name=name, contact_name=contact,
-                        contact_email=email, message=(message or "").strip()[:2000])
+                        contact_email=email, message=message)
     db.session.add(interest)
     db.session.commit()
     return interest
