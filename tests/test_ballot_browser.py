@@ -145,6 +145,8 @@ def test_a_200_item_approval_ballot_on_a_phone(browser, server):
     assert 0 < visible.count() < 200
     assert all("fontaine" in visible.nth(i).inner_text().lower() for i in range(visible.count()))
     shot(phone, "approval-200-search")
+    phone.fill("[data-ballot-search]", "budget de 12 000 $")  # typed with plain spaces, shown with no-break ones
+    expect(phone.locator(".ballot-item:visible")).not_to_have_count(0)
     phone.fill("[data-ballot-search]", "")
     phone.check("[data-ballot-mine]")
     expect(phone.locator(".ballot-item:visible")).to_have_count(3)

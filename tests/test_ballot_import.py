@@ -114,7 +114,7 @@ def test_a_round_over_an_imported_file_then_phones_see_themes_and_descriptions(a
     join(phone, workshop)
     ballot = phone.get(f"/j/{workshop.join_code}/rounds/{round_.id}/ballot").get_data(as_text=True)
     assert ballot.count('class="ballot-group-name"') == 8  # grouped by the file's themes
-    assert "Budget de 42 000 $" in ballot and "data-ballot-search" in ballot
+    assert "Budget de 42\u202f000\u00a0$" in ballot and "data-ballot-search" in ballot  # kept on one line
 
 
 def test_a_pasted_list_becomes_a_round(facilitator_client, workshop):

@@ -230,7 +230,9 @@
 
   // --- search, theme, only my choices -------------------------------------------
 
-  const plain = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  // Accents aside, and every space alike: "42 000 $" is written with no-break spaces
+  // (templating.french_spacing) and typed with plain ones.
+  const plain = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").toLowerCase();
   const texts = new WeakMap();
 
   function isMine(item, kind) {
