@@ -46,3 +46,8 @@ def test_themes_of_several_questions_are_titled_so_on_the_projector(app, worksho
             "Thèmes des 3 questions")
         assert QuestionStage(activity=first, themes=(object(),), span=(first,)).heading is None
         assert QuestionStage(activity=first, span=(first, second)).heading is None  # no themes yet: the question
+
+
+def test_digits_that_are_no_number_keep_their_spaces():
+    assert french_spacing("Téléphone 11 idée 1 506dfa") == "Téléphone 11 idée 1 506dfa"
+    assert french_spacing("idée 2 732c04, 1 250 000 €") == "idée 2 732c04, 1\u202f250\u202f000\u00a0€"

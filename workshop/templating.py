@@ -17,7 +17,7 @@ def epoch_ms(moment: datetime) -> int:
 
 
 HIGH_PUNCTUATION = re.compile(r"\s+([?!:;»])")
-DIGIT_GROUP = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")  # "13 000": never "13" then "000" a line below
+DIGIT_GROUP = re.compile(r"\b\d{1,3}(?: \d{3})+\b")  # "13 000": never "13" then "000" a line below
 UNIT = re.compile(r"(?<=\d) (?=[$€%])")  # "5 000 $"
 
 
@@ -26,7 +26,8 @@ def french_spacing(text: str) -> str:
     number together and a number to its unit ("13 000 $"), so that none
     wraps alone onto a line of the projector or a phone."""
     text = HIGH_PUNCTUATION.sub("\u202f\\1", text or "")
-    return UNIT.sub("\u00a0", DIGIT_GROUP.sub("\u202f", text))
+    text = DIGIT_GROUP.sub(lambda number: number.group().replace(" ", "\u202f"), text)
+    return UNIT.sub("\u00a0", text)
 
 
 def day(value) -> str:
