@@ -215,20 +215,12 @@ def test_a_stage_change_with_a_bad_date_is_refused_not_a_server_error(app, orpha
         assert response.status_code == 422, date
 
 
-def test_a_round_title_of_a_page_is_refused(app, workshop):
+def test_a_round_title_of_a_page_is_refused(app, workshop, voters):
     from workshop.voting import logic as voting
+    from workshop.workshops.logic import close_activity
 
-    people = joined_phones(app, workshop, 2)  # noqa: F841 - a room with people
-    from workshop.workshops.logic import close_activity, open_activity
-
-    question = workshop.activities[0]
-    open_activity(workshop, question)
-    from workshop.ideas import logic as ideas
-
-    author = people_of(workshop)[0]
-    for n in range(3):
-        ideas.submit_idea(author, question, f"Idée {n}", f"key-{n:08d}")
-    close_activity(workshop, question)
+    first = round_on_screen(workshop, people_of(workshop))  # 60 ideas from 40 phones, a round on screen
+    close_activity(workshop, first.activity)
     with pytest.raises(voting.VoteRejected) as refused:
         voting.create_round(workshop, "Priorités " * 1000, "approval", voting.candidates(workshop, "ideas"), top_k=2)
     assert refused.value.code == "long_title"
