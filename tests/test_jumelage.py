@@ -365,6 +365,38 @@ def test_a_list_from_excel_in_french_is_invited_and_each_person_consents_on_thei
     assert anonymous.post(f"/jumelage/{program.id}/import").status_code in (302, 401)
 
 
+def test_the_sign_up_export_reads_in_the_coordinators_excel_and_imports_back(coordinator, program):
+    """60 sign-ups exported for a French browser: semicolons, French headers, the
+    codes in words (never "mon-am" or "beginner"); imported into a new program,
+    the same people come back with their role and territory."""
+    import csv
+    import io
+
+    cohort(coordinator, program, students=26, citizens=26, employers=8)
+    response = coordinator.get(f"/jumelage/{program.id}/export", headers={"Accept-Language": "fr-CA,fr;q=0.9"})
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert len(body) == 60 and {"Nom", "Courriel", "Rôle", "Niveau de français", "Disponibilités"} <= set(header)
+    column = {name: header.index(name) for name in header}
+    assert {row[column["Rôle"]] for row in body} == {"Étudiant·e international·e", "Citoyen·ne (accueil)", "Employeur"}
+    assert "Débutant" in {row[column["Niveau de français"]] for row in body}
+    slots = body[0][column["Disponibilités"]]
+    assert slots.split(", ")[0].split()[0] in ("Lun", "Mar", "Mer", "Jeu") and "-am" not in slots
+    assert not any(code in text for code in ("beginner", "mon-am", ";student;", "pending"))
+    english = coordinator.get(f"/jumelage/{program.id}/export?lang=en&sep=comma").get_data(as_text=True)
+    assert english.lstrip("\ufeff").startswith("Number,Role,Name,Email") and "International student" in english
+    codes = coordinator.get(f"/jumelage/{program.id}/export?lang=codes").get_data(as_text=True)
+    assert codes.lstrip("\ufeff").startswith("id,role,name,email") and ",student," in codes
+
+    again = logic.create_program("Jumelage hiver 2028")
+    done = coordinator.post(f"/jumelage/{again.id}/import", content_type="multipart/form-data",
+                            data={"file": (io.BytesIO(response.data), "jumelage.csv")})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    before = {s.email: (s.name, s.role, s.place) for s in logic.signups(program)}
+    assert {s.email: (s.name, s.role, s.place) for s in logic.signups(again)} == before
+
+
 def test_activity_days_invite_the_accepted_and_record_who_came(coordinator, program):
     people = accepted_cohort(coordinator, program, 10, 10, 3)
     logic.run(program)

@@ -684,7 +684,7 @@ def test_the_funnel_counts_only_the_ideas_put_to_a_vote(app, facilitator_client,
     assert "42 → 6 → 3 → 2" in html
     # The header counts every visible idea sent; the funnel says how many never went to a vote.
     assert "59 idées" in html or "59 ideas" in html
-    assert "17 idées envoyées n’ont jamais été soumises au vote" in html or \
+    assert "17 idées envoyées n'ont jamais été soumises au vote" in html or \
         "17 ideas sent were never put to a vote" in html
     # The shared grouping is one section of the report, under both questions.
     assert html.count('class="report-activity"') == 2

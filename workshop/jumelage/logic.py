@@ -221,11 +221,17 @@ IMPORT_HEADERS = {"name": "name", "nom": "name", "nom complet": "name", "email":
                   "adresse courriel": "email", "e mail": "email", "role": "role", "profil": "role",
                   "phone": "phone", "telephone": "phone", "languages": "languages", "langues": "languages",
                   "field": "field", "domaine": "field", "secteur": "field", "domaine d etudes": "field",
-                  "place": "place", "mrc": "place", "municipalite": "place"}
+                  "place": "place", "mrc": "place", "municipalite": "place",
+                  # the export's own headers (labels.column_labels), so that it imports back
+                  "field of study or work": "field",
+                  "domaine d etudes ou de travail": "field", "territory rcm": "place", "territoire mrc": "place"}
 ROLE_WORDS = {"student": "student", "etudiant": "student", "etudiante": "student", "etudiant e": "student",
               "etudiant international": "student", "etudiante internationale": "student",
               "citizen": "citizen", "citoyen": "citizen", "citoyenne": "citizen", "citoyen ne": "citizen",
-              "employer": "employer", "employeur": "employer", "entreprise": "employer"}
+              "employer": "employer", "employeur": "employer", "entreprise": "employer",
+              # the export's words (labels.value_labels)
+              "international student": "student",
+              "citizen host": "citizen", "citoyenne accueil": "citizen"}
 
 
 class ImportRefused(JumelageRefused):
@@ -845,7 +851,9 @@ def find_people(program: Program, query: str, limit: int = 20) -> list[Signup]:
     return found[:limit]
 
 
-CSV_COLUMNS = ["id", *EXPORT_FIELDS, "created_at"]
+# An organisation's "interests" is free text: here they are leisure codes, so
+# their column has its own code and the export writes them in words.
+CSV_COLUMNS = ["id", *("leisure" if k == "interests" else k for k in EXPORT_FIELDS), "created_at"]
 
 
 def signup_rows(program: Program) -> tuple[list[str], list[list]]:

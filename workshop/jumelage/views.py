@@ -13,9 +13,9 @@ from workshop.extensions import db, limiter
 from workshop.guards import allowed_only
 from workshop.jumelage import cli as jumelage_cli
 from workshop.jumelage import logic
+from workshop.jumelage.labels import code_labels, worded
 from workshop.jumelage.models import EVENT_KINDS, STATUSES, Match, Program
-from workshop.reports.downloads import download
-from workshop.reports.logic import to_csv, write_xlsx
+from workshop.reports.downloads import download, table_download
 
 bp = Blueprint("jumelage", __name__)
 bp.cli.add_command(jumelage_cli.purge_command)  # `flask jumelage purge`
@@ -236,15 +236,6 @@ def never(program_id: int):
     return acted(program_id, act)
 
 
-def table_download(table: tuple[list[str], list[list]], name: str, sheet: str):
-    """CSV, or XLSX (?format=xlsx), in the interchange layout (codes, commas)."""
-    header, rows = table
-    if request.args.get("format") == "xlsx":
-        return download(write_xlsx([(sheet, header, rows)]),
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx")
-    return download(to_csv(header, rows), "text/csv", f"{name}.csv")  # the charset comes with text/
-
-
 @bp.get("/jumelage/<int:program_id>/export")
 @coordinator_required
 def export(program_id: int):
@@ -253,27 +244,6 @@ def export(program_id: int):
 
 
 # --- the proposal ---------------------------------------------------------------
-
-def code_labels() -> dict[str, str]:
-    """The words for the codes a reason's detail lists (goals, interests, moments)."""
-    days = {"mon": _("Mon"), "tue": _("Tue"), "wed": _("Wed"), "thu": _("Thu"), "fri": _("Fri"), "sat": _("Sat"),
-            "sun": _("Sun")}
-    parts = {"am": _("Morning"), "pm": _("Afternoon"), "ev": _("Evening")}
-    labels = {f"{d}-{p}": f"{day} {part.lower()}" for d, day in days.items() for p, part in parts.items()}
-    labels.update({"french": _("Practise French"), "network": _("Build a network"), "job": _("Find a job or hire"),
-                   "culture": _("Discover the culture"), "housing": _("Housing"), "sports": _("Sports"),
-                   "cooking": _("Cooking"), "music": _("Music"), "outdoors": _("Outdoors"), "arts": _("Arts"),
-                   "games": _("Games"), "volunteering": _("Volunteering"), "technology": _("Technology"),
-                   "reading": _("Reading"), "travel": _("Travel")})
-    return labels
-
-
-def worded(detail: str, labels: dict[str, str]) -> str:
-    """Codes (separated by spaces or commas; none contains either) in the reader's words."""
-    codes = detail.replace(",", " ").split()
-    order = {code: n for n, code in enumerate(labels)}  # moments by day then part of day
-    return ", ".join(labels.get(code, code) for code in sorted(codes, key=lambda c: order.get(c, len(order))))
-
 
 def reason_text(code: str, detail: str, labels: dict[str, str] | None = None) -> str:
     if code in ("interests", "goals", "slots"):

@@ -14,8 +14,7 @@ from workshop.forces import logic as forces
 from workshop.guards import allowed_only
 from workshop.orphans import logic, pipeline
 from workshop.orphans.models import DECLINE_REASONS, ENTRY_KINDS, ORGANISATION_KINDS, Adoption, Interest, Organisation
-from workshop.reports.downloads import download, reader_layout
-from workshop.reports.logic import to_csv, write_xlsx
+from workshop.reports.downloads import download, table_download
 from workshop.security import local_target
 from workshop.voting.models import Project
 
@@ -302,15 +301,6 @@ def merge(organisation_id: int):
     except logic.OrphansRejected as error:
         return organisation_page(found, error.message())
     return redirect(url_for("orphans.organisation", organisation_id=target.id))
-
-
-def table_download(table: tuple[list[str], list[list]], name: str, sheet: str):
-    """CSV or XLSX (?format=xlsx) through the one export layer, in the reader's layout."""
-    header, rows = table
-    if request.args.get("format") == "xlsx":
-        return download(write_xlsx([(sheet, header, rows)], reader_layout()),
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx")
-    return download(to_csv(header, rows, reader_layout()), "text/csv", f"{name}.csv")  # the charset comes with text/
 
 
 @bp.get("/orphans/organisations.csv")

@@ -26,6 +26,16 @@ def csv_download(header, rows, filename: str) -> Response:
     return download(logic.to_csv(header, rows, reader_layout()), "text/csv", filename)
 
 
+def table_download(table: tuple[list[str], list[list]], name: str, sheet: str) -> Response:
+    """A table as CSV, or XLSX (?format=xlsx), in the reader's layout (their
+    separator, headers and values in their language; ?lang=codes for a program)."""
+    header, rows = table
+    if request.args.get("format") == "xlsx":
+        return download(logic.write_xlsx([(sheet, header, rows)], reader_layout()),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx")
+    return download(logic.to_csv(header, rows, reader_layout()), "text/csv", f"{name}.csv")  # charset: text/
+
+
 def download(body, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -28,6 +28,8 @@ from workshop.hats.logic import comments_by_hat
 from workshop.hats.models import HatComment, HatsActivity, HatSubject
 from workshop.i18n import LANGUAGES
 from workshop.ideas.models import Idea
+from workshop.jumelage import labels as jumelage_labels
+from workshop.jumelage.labels import worded
 from workshop.orphans import logic as orphans
 from workshop.orphans.models import Adoption
 from workshop.participants.models import Participant
@@ -458,6 +460,7 @@ INTERCHANGE = Layout()
 SEPARATORS = {"semicolon": ";", "comma": ",", "tab": "\t"}
 NUMBER_COLUMNS = {"round", "rank", "score", "voters", "ballots", "participants", "ideas", "total", "members",
                   "capacity", "impact_mean", "feasibility_mean", "dots", "offers"}
+LIST_COLUMNS = jumelage_labels.LIST_COLUMNS  # several codes in one cell
 DATE_COLUMNS = {"created_at", "next_follow_up", "last_change", "at", "time", "date", "offered_on"}
 
 
@@ -477,7 +480,9 @@ def export_layout(args, accept_language: str, reader_language: str) -> Layout:
 
 
 def _column_labels() -> dict[str, str]:
-    return {
+    from workshop.jumelage.labels import column_labels as jumelage_columns
+
+    return {**jumelage_columns(), **{
         "idea": _("Idea"), "activity": _("Activity"), "text": _("Text"), "original_text": _("Text as sent"),
         "theme": _("Theme"), "hidden": _("Hidden"), "merged_into": _("Merged into"),
         "participant": _("Participant"), "group": _("Stakeholder group"), "created_at": _("Date"),
@@ -492,14 +497,17 @@ def _column_labels() -> dict[str, str]:
         "sector": _("Sector"), "contact_name": _("Contact person"), "contact_email": _("Contact email"),
         "mission": _("Mission"), "interests": _("Interests"), "archived": _("Archived"), "name": _("Name"),
         "impact_mean": _("Mean impact"), "feasibility_mean": _("Mean feasibility"), "offers": _("Offers"),
-    }
+    }}
 
 
 def _value_labels() -> dict[str, dict]:
     from workshop.hats.hats import LOOKS
+    from workshop.jumelage import labels as jumelage
 
     yes_no = {"yes": _("yes"), "no": _("no"), True: _("yes"), False: _("no")}
-    return {
+    codes = jumelage.code_labels()
+    shared = {
+        **jumelage.value_labels(), **{column: codes for column in jumelage.LIST_COLUMNS},
         "hidden": yes_no, "archived": yes_no,
         "hat": {hat: str(found.name) for hat, found in LOOKS.items()},
         "round_kind": {"dots": _("Dots"), "approval": _("Approval"), "ranking": _("Ranking"),
@@ -507,11 +515,16 @@ def _value_labels() -> dict[str, dict]:
         "stage": {"proposed": _("proposed"), "interested": _("interested"), "adopted": _("adopted"),
                   "in_progress": _("in progress"), "realised": _("realised"), "declined": _("declined"),
                   "abandoned": _("abandoned")},
+    }
+    # Both the report and jumelage write a status and a kind: their codes never meet.
+    for column, words in {
+        "status": {"priority": _("priority"), "orphan_candidate": _("orphan"), "candidate": _("candidate")},
         "kind": {"business": _("business"), "community": _("community organisation"),
                  "education": _("educational institution"), "municipality": _("municipality / RCM"),
                  "ministry": _("ministry"), "research": _("research"), "other": _("other")},
-        "status": {"priority": _("priority"), "orphan_candidate": _("orphan"), "candidate": _("candidate")},
-    }
+    }.items():
+        shared[column] = {**shared.get(column, {}), **words}
+    return shared
 
 
 def _safe_cell(value):
@@ -524,7 +537,12 @@ def _safe_cell(value):
 def _read_value(column: str, value, layout: Layout, values: dict):
     """A cell as the reader reads it: labels in their language, numbers and dates typed."""
     if layout.language != "codes":
-        value = values.get(column, {}).get(value, value)
+        words = values.get(column, {})
+        listed = value.replace(",", " ").split() if column in LIST_COLUMNS and isinstance(value, str) else ()
+        if listed and all(code in words for code in listed):
+            value = worded(value, words)
+        else:
+            value = words.get(value, value) if isinstance(value, Hashable) else value
     if isinstance(value, bool):
         return "yes" if value else "no"
     if column in NUMBER_COLUMNS and isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value):
