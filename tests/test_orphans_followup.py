@@ -350,19 +350,23 @@ def test_the_board_filters(coordinator_client, orphan, partners):
     assert "Carrefour jeunesse-emploi" in board and "Cégep de Jonquière" not in board
 
 
-def test_the_calendar_folds_lines_and_reads_back(orphan, partners):
+def test_the_calendar_folds_lines_and_reads_back(app, orphan, partners):
     icalendar = pytest.importorskip("icalendar")
     orphan.title = "Un projet au titre très long, avec des virgules; des accents éèàç et encore " * 3
     db.session.commit()
     adoption = logic.offer(orphan, partners[0], BY)
-    body = logic.follow_ups_ics(install="a1b2@one.example", link=lambda a: f"https://one.example/p/{a.id}")
+    with app.test_request_context():  # a calendar app's request: no session, no language asked
+        body = logic.follow_ups_ics(install="a1b2@one.example", link=lambda a: f"https://one.example/p/{a.id}")
+        other = logic.follow_ups_ics(install="c3d4@two.example")
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
     assert str(event["UID"]) == f"adoption-{adoption.id}-a1b2@one.example"
     assert str(event["SUMMARY"]).startswith(orphan.title[:60])
     assert f"https://one.example/p/{adoption.id}" in str(event["DESCRIPTION"])
+    # Words, never the stage's code, in the language the calendar is read in (French by default).
+    assert f"{partners[0].name} · proposé" in str(event["DESCRIPTION"]) and "proposed" not in body
+    assert "Projets orphelins : suivi" in body
     assert event["DTSTART"].dt == adoption.next_follow_up
-    other = logic.follow_ups_ics(install="c3d4@two.example")
     assert str(icalendar.Calendar.from_ical(other).walk("VEVENT")[0]["UID"]) != str(event["UID"])
 
 

@@ -729,10 +729,12 @@ def ics_fold(line: str) -> list[str]:
 def follow_ups_ics(now=None, install: str = "workshop", link=None) -> str:
     """Every open adoption's next follow-up as an all-day calendar event; UIDs
     unique across installs (`install` names this one), a description and a link."""
+    from flask_babel import gettext as _
+
     stamp = (now or utcnow()).strftime("%Y%m%dT%H%M%SZ")
-    titles = workshop_titles()
+    titles, stages = workshop_titles(), pipeline.stage_words()
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//living-lab workshop//orphan projects//FR",
-             "CALSCALE:GREGORIAN", "X-WR-CALNAME:" + ics_text("Projets orphelins : suivis")]
+             "CALSCALE:GREGORIAN", "X-WR-CALNAME:" + ics_text(_("Orphan projects: follow-up"))]
     for a in all_adoptions():
         if not (pipeline.is_open(a.stage) and a.next_follow_up):
             continue
@@ -740,7 +742,7 @@ def follow_ups_ics(now=None, install: str = "workshop", link=None) -> str:
         url = link(a) if link else ""
         last = timeline(a)[-1] if a.events else None
         description = "\n".join(filter(None, [
-            a.project.title, f"{a.organisation.name} · {a.stage}",
+            a.project.title, f"{a.organisation.name} · {stages.get(a.stage, a.stage)}",
             titles.get(a.project.workshop_id, ""),
             f"{last.at:%Y-%m-%d}: {last.note}" if last and last.note else "", url]))
         end = a.next_follow_up + timedelta(days=1)

@@ -16,6 +16,15 @@ ENDS = ("realised", "declined", "abandoned")
 OPEN = ("proposed", "interested", "adopted", "in_progress")
 
 
+def stage_words() -> dict[str, str]:
+    """Each stage in the reader's words (the pages' templates/orphans/_labels.html says the same)."""
+    from flask_babel import gettext as _
+
+    return {"proposed": _("proposed"), "interested": _("interested"), "adopted": _("adopted"),
+            "in_progress": _("in progress"), "realised": _("realised"), "declined": _("declined"),
+            "abandoned": _("abandoned")}
+
+
 class StageRefused(Refused):
     """A move the pipeline does not allow; `code` says why (workshop/orphans/messages.py)."""
 

@@ -32,6 +32,7 @@ from workshop.jumelage import labels as jumelage_labels
 from workshop.jumelage.labels import worded
 from workshop.orphans import logic as orphans
 from workshop.orphans.models import Adoption
+from workshop.orphans.pipeline import stage_words
 from workshop.participants.models import Participant
 from workshop.themes.logic import grouped_wall, grouping_span
 from workshop.voting.logic import ballot_cells, results, workshop_projects
@@ -512,9 +513,7 @@ def _value_labels() -> dict[str, dict]:
         "hat": {hat: str(found.name) for hat, found in LOOKS.items()},
         "round_kind": {"dots": _("Dots"), "approval": _("Approval"), "ranking": _("Ranking"),
                        "impact_feasibility": _("Impact × feasibility")},
-        "stage": {"proposed": _("proposed"), "interested": _("interested"), "adopted": _("adopted"),
-                  "in_progress": _("in progress"), "realised": _("realised"), "declined": _("declined"),
-                  "abandoned": _("abandoned")},
+        "stage": stage_words(),
     }
     # Both the report and jumelage write a status and a kind: their codes never meet.
     for column, words in {
