@@ -223,6 +223,8 @@ def test_members_show_by_group_unless_the_workshop_shows_names(app, facilitator_
     members = projector[projector.index('class="cell-members"'):].split("</ul>")[0]
     assert ("C0" in members) is names_shown
     assert workshop.groups[0].name in members
+    # Names hidden: one line per group with how many, not a badge per person.
+    assert ('class="cell-member-count">1<' in members) is not names_shown
 
 
 def test_the_cell_page_shows_where_its_priority_comes_from(app, facilitator_client, workshop, priorities):

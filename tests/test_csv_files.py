@@ -35,6 +35,21 @@ def test_excel_s_encodings_are_read(encoding):
     assert table.rows[1] == ["Été « très » l’an", "Santé"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_a_whole_round_saved_by_excel_with_a_sep_line_reads_every_row(encoding):
+    """200 items, as French Excel writes them: "sep=;" first, quoted titles with
+    semicolons, commas and line breaks well past the first 4 KB, CRLF."""
+    items = [(f"Projet {i}", f"Thème {i % 12}") for i in range(200)]
+    items[150] = ('Ruelle « verte » ; jardin, parc\r\net "placette"', "Thème 6")
+    lines = ["sep=;", "Titre;Thème"] + [
+        '"' + title.replace('"', '""') + '";' + theme if any(c in title for c in ';"\r\n') else f"{title};{theme}"
+        for title, theme in items]
+    table = read_file(("\r\n".join(lines) + "\r\n").encode(encoding))
+    assert table.rows[0] == ["Titre", "Thème"] and len(table.rows) == 201
+    assert [tuple(row) for row in table.rows[1:]] == items
+    assert table.lines[0] == 2 and table.lines[-1] == 203  # the quoted break spans lines 152-153
+
+
 @pytest.mark.parametrize("data,code", [
     (b"PK\x03\x04" + b"\x00" * 200, "workbook"),
     (bytes(range(256)) * 8, "binary"),

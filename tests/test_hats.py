@@ -269,6 +269,10 @@ def test_the_facilitator_moves_the_room_to_another_subject(app, facilitator_clie
     assert stage.status_code == 200 and "Deuxième sujet" in stage.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(HatsActivity, hats.id).current_subject_id == second.id
+    # The room and the phones are told where they are in the list, and each hat's frame in a word.
+    projector = facilitator_client.get(f"/w/{workshop.id}/projector").get_data(as_text=True)
+    assert 'class="hat-subject-count">Sujet 2 sur 2<' in projector
+    assert all(f'class="hat-keyword">{word}<' in projector for word in ("Faits", "Émotions", "Risques"))
     elsewhere = add_hats(facilitator_client, workshop, subjects="Un autre atelier de chapeaux")
     refused = facilitator_client.post(f"/w/{workshop.id}/hats/{hats.id}/subject",
                                       data={"subject": elsewhere.subjects[0].id})

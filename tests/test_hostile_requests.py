@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import base_config, join, joined_phones, new_app, round_on_screen
+from tests.conftest import base_config, join, joined_phones, make_workshop, new_app, round_on_screen
 
 HUGE = 99999999999999999999  # past SQLite's integers (2^63 - 1)
 
@@ -79,7 +79,6 @@ def test_a_watch_with_no_data_or_a_huge_workshop_is_answered(app, workshop, faci
 
 
 def test_a_resend_after_the_next_question_opened_gets_its_stored_idea(app, facilitator):
-    from tests.conftest import make_workshop
     from workshop.extensions import db
     from workshop.ideas.models import Idea
     from workshop.workshops.logic import close_activity, open_activity
@@ -111,7 +110,6 @@ def test_a_phone_that_has_not_joined_is_told_to_join(app, workshop):
 
 
 def test_refusals_before_any_guard_speak_the_joined_phone_s_workshop_language(app, database_url, facilitator):
-    from tests.conftest import make_workshop
 
     english = make_workshop(facilitator, language="en", title="Welcome workshop")
     csrf_app = new_app({**base_config(database_url), "WTF_CSRF_ENABLED": True})

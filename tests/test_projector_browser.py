@@ -301,7 +301,7 @@ def test_forty_results_show_the_top_and_sum_up_the_rest(browser, server, server_
     assert 5 <= shown < 40
     line = page.inner_text(".results-more")
     assert line.startswith(f"+ {40 - shown} autres projets")
-    assert "points" in line
+    assert "gommette" in line and "points" not in line  # a dots round counts dots
     look(page, "results-40")
     context.close()
 
@@ -319,6 +319,14 @@ def test_an_impact_feasibility_matrix_numbers_forty_points_with_a_legend(browser
     keys = page.eval_on_selector_all(".matrix-key", "els => els.filter(e => e.offsetParent !== null).length")
     points = page.eval_on_selector_all(".matrix-point", "els => els.filter(e => getComputedStyle(e).display !== 'none').length")
     assert keys >= 20 and points == keys  # a point on the matrix for each entry in the legend
+    # No disc covers another, even where 20 voters' means coincide.
+    discs = page.eval_on_selector_all(
+        ".matrix-point", """els => els.filter(e => getComputedStyle(e).display !== 'none').map(e => {
+            const r = e.querySelector('circle[r="18"]').getBoundingClientRect();
+            return [r.x + r.width / 2, r.y + r.height / 2, r.width]; })""")
+    closest = min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 / a[2]
+                  for n, a in enumerate(discs) for b in discs[n + 1:])
+    assert closest >= 0.97, closest  # in diameters
     look(page, "matrix-40")
     context.close()
 

@@ -54,6 +54,7 @@ def plural_forms(singular: str, plural: str) -> tuple[str, str]:
 
 def init_app(app: Flask) -> None:
     from workshop.hats.hats import LOOKS, look
+    from workshop.voting.matrix import matrix_points
 
     app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS)
     app.jinja_env.filters["french_spacing"] = french_spacing
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(kind_of=kinds.kind_of, on_stage=kinds.on_stage, activity_kinds=kinds.kinds,
                                  idea_card_template=card_template)
     app.jinja_env.globals["plural_forms"] = plural_forms
+    app.jinja_env.globals["matrix_points"] = matrix_points
     app.jinja_env.globals.update(author_label=anonymity.author_label, anonymity_promise=anonymity.promise,
                                  anonymity_choices=anonymity.choices)
 

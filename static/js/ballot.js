@@ -175,9 +175,15 @@
     const root = ballot();
     const controls = button.closest(".dot-controls");
     controls.classList.add("is-pending");
+    hideSaved(); // said again by the answer of the last dot
     queue.push({ url: root.dataset.dotsUrl, project: button.dataset.project, delta: button.dataset.move, seq: nextSeq() });
     send();
   });
+
+  function hideSaved() {
+    const mark = document.querySelector("#ballot-bar .dot-saved");
+    if (mark) mark.hidden = true;
+  }
 
   function replaceFrom(html) {
     const template = document.createElement("template");
@@ -210,6 +216,7 @@
           if (line) line.innerHTML = html;
         } else {
           replaceFrom(html);
+          if (queue.length) hideSaved(); // other dots still on their way
         }
       }
     } catch (e) {

@@ -59,7 +59,13 @@
     const key = form.replace(/-(\w)/g, (_, c) => c.toUpperCase());
     let text = line.dataset[key] || line.dataset[count === 1 ? "one" : "many"] || line.textContent;
     text = text.replace("{count}", count);
-    if (range) text = text.replace("{low}", format(range.low)).replace("{high}", format(range.high));
+    if (range) {
+      // The unit agrees with the number just before it: the highest, or the one score they share.
+      const beside = same ? range.low : range.high;
+      const one = document.documentElement.lang === "fr" ? Math.abs(beside) < 2 : beside === 1;
+      const unit = (one ? line.dataset.unitOne : line.dataset.unitMany) || "";
+      text = text.replace("{low}", format(range.low)).replace("{high}", format(range.high)).replace("{unit}", unit);
+    }
     line.textContent = text;
   }
 

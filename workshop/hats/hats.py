@@ -20,15 +20,16 @@ class HatLook:
     name: object  # lazy string: rendered in the reader's language
     frame: object
     symbol: str
+    keyword: object = ""  # the frame in a word or two: under the name on the projector's column
 
 
 LOOKS = {
-    "white": HatLook("white", _l("White hat"), _l("Facts, data: what we know and what is missing."), "≡"),
-    "red": HatLook("red", _l("Red hat"), _l("Feelings, intuitions, gut reactions."), "♥"),
-    "black": HatLook("black", _l("Black hat"), _l("Caution, risks: why it could fail."), "▲"),
-    "yellow": HatLook("yellow", _l("Yellow hat"), _l("Benefits, optimism, value."), "☀"),
-    "green": HatLook("green", _l("Green hat"), _l("Creativity, alternatives, new ideas."), "✦"),
-    "blue": HatLook("blue", _l("Blue hat"), _l("Process, overview, next steps."), "◎"),
+    "white": HatLook("white", _l("White hat"), _l("Facts, data: what we know and what is missing."), "≡", _l("Facts")),
+    "red": HatLook("red", _l("Red hat"), _l("Feelings, intuitions, gut reactions."), "♥", _l("Feelings")),
+    "black": HatLook("black", _l("Black hat"), _l("Caution, risks: why it could fail."), "▲", _l("Risks")),
+    "yellow": HatLook("yellow", _l("Yellow hat"), _l("Benefits, optimism, value."), "☀", _l("Benefits")),
+    "green": HatLook("green", _l("Green hat"), _l("Creativity, alternatives, new ideas."), "✦", _l("New ideas")),
+    "blue": HatLook("blue", _l("Blue hat"), _l("Process, overview, next steps."), "◎", _l("Process")),
 }
 
 

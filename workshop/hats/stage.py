@@ -28,6 +28,9 @@ class HatsStage:
     hats: HatsActivity
     subject: HatSubject | None
     subjects: tuple[HatSubject, ...] = ()
+    # "Subject 2 of 3", for the room and the phones, when there are several.
+    subject_number: int = 0
+    subject_count: int = 0
     wearing: dict[str, int] = field(default_factory=dict)
     columns: dict[str, list[HatComment]] = field(default_factory=dict)
     sequence_hat: str | None = None
@@ -44,8 +47,11 @@ def view(activity: Activity, audience: str) -> HatsStage:
     if hats is None:
         raise LookupError(f"activity {activity.id} is six hats without its hats")
     subject = hats.current_subject
+    ids = [s.id for s in hats.subjects]
+    place = {"subject_number": ids.index(subject.id) + 1 if subject is not None and subject.id in ids else 0,
+             "subject_count": len(ids)}
     if audience == "phone":  # each phone loads its own hat
-        return HatsStage(activity=activity, hats=hats, subject=subject)
+        return HatsStage(activity=activity, hats=hats, subject=subject, **place)
     control = audience == "control"
     columns = logic.comments_by_hat(subject, include_hidden=control) if subject is not None else {}
     authors: tuple[Participant, ...] = ()
@@ -61,7 +67,7 @@ def view(activity: Activity, audience: str) -> HatsStage:
         sequence_hat=logic.sequence_hat(hats) if hats.mode == "sequence" else None,
         assignment=logic.assignment(hats) if manual else {},
         people=tuple(logic.people(hats)) if manual else (),
-        authors=authors)
+        authors=authors, **place)
 
 
 @dataclass(frozen=True)
