@@ -47,11 +47,11 @@ def view(activity: Activity, audience: str) -> HatsStage:
     if hats is None:
         raise LookupError(f"activity {activity.id} is six hats without its hats")
     subject = hats.current_subject
-    ids = [s.id for s in hats.subjects]
-    place = {"subject_number": ids.index(subject.id) + 1 if subject is not None and subject.id in ids else 0,
-             "subject_count": len(ids)}
+    order = [s.id for s in hats.subjects]
+    number = order.index(subject.id) + 1 if subject is not None and subject.id in order else 0
     if audience == "phone":  # each phone loads its own hat
-        return HatsStage(activity=activity, hats=hats, subject=subject, **place)
+        return HatsStage(activity=activity, hats=hats, subject=subject, subject_number=number,
+                         subject_count=len(order))
     control = audience == "control"
     columns = logic.comments_by_hat(subject, include_hidden=control) if subject is not None else {}
     authors: tuple[Participant, ...] = ()
@@ -67,7 +67,7 @@ def view(activity: Activity, audience: str) -> HatsStage:
         sequence_hat=logic.sequence_hat(hats) if hats.mode == "sequence" else None,
         assignment=logic.assignment(hats) if manual else {},
         people=tuple(logic.people(hats)) if manual else (),
-        authors=authors, **place)
+        authors=authors, subject_number=number, subject_count=len(order))
 
 
 @dataclass(frozen=True)
