@@ -54,6 +54,8 @@ def plural_forms(singular: str, plural: str) -> tuple[str, str]:
 
 def init_app(app: Flask) -> None:
     from workshop.hats.hats import LOOKS, look
+    from workshop.jumelage.labels import words as jumelage_words
+    from workshop.orphans.pipeline import stage_words
     from workshop.voting.matrix import matrix_points
 
     app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS)
@@ -65,6 +67,8 @@ def init_app(app: Flask) -> None:
                                  idea_card_template=card_template)
     app.jinja_env.globals["plural_forms"] = plural_forms
     app.jinja_env.globals["matrix_points"] = matrix_points
+    # Words for codes, kept with their feature and read by its pages' macros.
+    app.jinja_env.globals.update(jumelage_words=jumelage_words, stage_words=stage_words)
     app.jinja_env.globals.update(author_label=anonymity.author_label, anonymity_promise=anonymity.promise,
                                  anonymity_choices=anonymity.choices)
 

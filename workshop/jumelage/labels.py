@@ -1,6 +1,6 @@
-"""The reader's words for jumelage's codes: on the proposal's reasons and in
-the coordinator's spreadsheets (workshop/reports/logic.py writes them). The
-pages say the same through templates/jumelage/_labels.html."""
+"""The reader's words for jumelage's codes, in one place: the pages
+(templates/jumelage/_labels.html reads `words`), the proposal's reasons, and
+the coordinator's spreadsheets (workshop/reports/logic.py writes them)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,35 @@ from flask_babel import gettext as _
 LIST_COLUMNS = {"leisure", "goals", "slots"}
 
 
+def words(kind: str) -> dict[str, str]:
+    """The words for one kind of code: role, status, goal, interest, day, part
+    (of a day), level (of French) or size (of the group wanted)."""
+    return {
+        "role": lambda: {"student": _("International student"), "citizen": _("Citizen (host)"),
+                         "employer": _("Employer")},
+        "status": lambda: {"pending": _("Pending"), "accepted": _("Accepted"), "on_hold": _("On hold"),
+                           "refused": _("Refused")},
+        "goal": lambda: {"french": _("Practise French"), "network": _("Build a network"),
+                         "job": _("Find a job or hire"), "culture": _("Discover the culture"),
+                         "housing": _("Housing")},
+        "interest": lambda: {"sports": _("Sports"), "cooking": _("Cooking"), "music": _("Music"),
+                             "outdoors": _("Outdoors"), "arts": _("Arts"), "games": _("Games"),
+                             "volunteering": _("Volunteering"), "technology": _("Technology"),
+                             "reading": _("Reading"), "travel": _("Travel")},
+        "day": lambda: {"mon": _("Mon"), "tue": _("Tue"), "wed": _("Wed"), "thu": _("Thu"), "fri": _("Fri"),
+                        "sat": _("Sat"), "sun": _("Sun")},
+        "part": lambda: {"am": _("Morning"), "pm": _("Afternoon"), "ev": _("Evening")},
+        "level": lambda: {"none": _("None yet"), "beginner": _("Beginner"), "intermediate": _("Intermediate"),
+                          "advanced": _("Advanced"), "native": _("First language")},
+        "size": lambda: {"duo": _("A duo"), "trio": _("A trio with an employer"), "either": _("Either")},
+    }[kind]()
+
+
 def code_labels() -> dict[str, str]:
     """The words for the codes a reason's detail lists (goals, interests, moments)."""
-    days = {"mon": _("Mon"), "tue": _("Tue"), "wed": _("Wed"), "thu": _("Thu"), "fri": _("Fri"), "sat": _("Sat"),
-            "sun": _("Sun")}
-    parts = {"am": _("Morning"), "pm": _("Afternoon"), "ev": _("Evening")}
-    labels = {f"{d}-{p}": f"{day} {part.lower()}" for d, day in days.items() for p, part in parts.items()}
-    labels.update({"french": _("Practise French"), "network": _("Build a network"), "job": _("Find a job or hire"),
-                   "culture": _("Discover the culture"), "housing": _("Housing"), "sports": _("Sports"),
-                   "cooking": _("Cooking"), "music": _("Music"), "outdoors": _("Outdoors"), "arts": _("Arts"),
-                   "games": _("Games"), "volunteering": _("Volunteering"), "technology": _("Technology"),
-                   "reading": _("Reading"), "travel": _("Travel")})
-    return labels
+    labels = {f"{d}-{p}": f"{day} {part.lower()}"
+              for d, day in words("day").items() for p, part in words("part").items()}
+    return {**labels, **words("goal"), **words("interest")}
 
 
 def worded(detail: str, labels: dict[str, str]) -> str:
@@ -51,12 +68,8 @@ def value_labels() -> dict[str, dict]:
     """The words for single codes, by column (the status and kind columns add to the report's)."""
     yes_no = {True: _("yes"), False: _("no")}
     return {
-        "role": {"student": _("International student"), "citizen": _("Citizen (host)"), "employer": _("Employer")},
-        "french_level": {"none": _("None yet"), "beginner": _("Beginner"), "intermediate": _("Intermediate"),
-                         "advanced": _("Advanced"), "native": _("First language")},
-        "group_size": {"duo": _("A duo"), "trio": _("A trio with an employer"), "either": _("Either")},
-        "status": {"pending": _("Pending"), "accepted": _("Accepted"), "on_hold": _("On hold"),
-                   "refused": _("Refused")},
+        "role": words("role"), "french_level": words("level"), "group_size": words("size"),
+        "status": words("status"),
         "kind": {"duo": _("Duo"), "trio": _("Trio")},
         "contract_confirmed": yes_no, "inactive": yes_no,
     }
