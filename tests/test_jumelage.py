@@ -373,6 +373,9 @@ def test_the_sign_up_export_reads_in_the_coordinators_excel_and_imports_back(coo
     import io
 
     cohort(coordinator, program, students=26, citizens=26, employers=8)
+    first = logic.signups(program)[0]
+    first.phone = "+1 418 555-0142"  # an international number: the export neutralises its "+"
+    db.session.commit()
     response = coordinator.get(f"/jumelage/{program.id}/export", headers={"Accept-Language": "fr-CA,fr;q=0.9"})
     text = response.get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
@@ -393,8 +396,9 @@ def test_the_sign_up_export_reads_in_the_coordinators_excel_and_imports_back(coo
     done = coordinator.post(f"/jumelage/{again.id}/import", content_type="multipart/form-data",
                             data={"file": (io.BytesIO(response.data), "jumelage.csv")})
     assert done.status_code == 200, done.get_data(as_text=True)
-    before = {s.email: (s.name, s.role, s.place) for s in logic.signups(program)}
-    assert {s.email: (s.name, s.role, s.place) for s in logic.signups(again)} == before
+    before = {s.email: (s.name, s.role, s.place, s.phone) for s in logic.signups(program)}
+    assert {s.email: (s.name, s.role, s.place, s.phone) for s in logic.signups(again)} == before
+    assert "+1 418 555-0142" in {s.phone for s in logic.signups(again)}
 
 
 def test_activity_days_invite_the_accepted_and_record_who_came(coordinator, program):

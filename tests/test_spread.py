@@ -31,7 +31,7 @@ def test_forty_projects_rated_by_forty_people_never_cover_each_other():
         assert closest(points) < 36  # as rated, several discs sit on one another
         placed = spread(points, radius=18, low=50, high=450)
         assert closest(placed) >= 36 - 0.5
-        assert all(68 - 1e-9 <= c <= 432 + 1e-9 for point in placed for c in point)
+        assert all(50 - 1e-9 <= c <= 450 + 1e-9 for point in placed for c in point)
         # Moved only as far as needed: on average within a disc and a half of where the ratings put it.
         assert sum(math.dist(a, b) for a, b in zip(points, placed)) / len(points) < 54
 
@@ -39,7 +39,17 @@ def test_forty_projects_rated_by_forty_people_never_cover_each_other():
 def test_a_point_alone_stays_where_it_is_and_equal_points_part_the_same_way_each_time():
     alone = [(100.0, 100.0), (300.0, 300.0)]
     assert spread(alone, radius=18, low=50, high=450) == alone
+    # A point on the frame stays on it while others elsewhere are parted.
+    assert spread([(50.0, 50.0), (250.0, 250.0), (250.0, 250.0)], radius=18, low=50, high=450)[0] == (50.0, 50.0)
     same = [(250.0, 250.0)] * 6
     placed = spread(same, radius=18, low=50, high=450)
     assert closest(placed) >= 36 - 0.5 and placed == spread(same, radius=18, low=50, high=450)
     assert spread([], radius=18, low=50, high=450) == []
+
+
+def test_more_points_than_the_chart_can_part_are_left_as_rated():
+    """Past MAX_POINTS (a 500-item round) the chart cannot hold the discs apart: no work is spent trying."""
+    from analysis.spread import MAX_POINTS
+
+    points = means_of_a_round(MAX_POINTS + 1, 10, 0)
+    assert spread(points, radius=18, low=50, high=450) == points

@@ -31,3 +31,10 @@ def table(data: bytes, refused: type[Refused]) -> Table:
         return read_file(data)
     except CSVProblem as problem:
         raise refused(f"csv_{problem.code}", line=problem.line) from None
+
+
+def unneutralised(value: str) -> str:
+    """A cell as it was before an export neutralised it for spreadsheets
+    ("'=1+1" was "=1+1", "'+1 418 555-0100" a phone number): what the app
+    exported imports back as it was."""
+    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@" else value

@@ -274,7 +274,7 @@ def _import_rows(table: Table) -> list[dict]:
     for line, values in numbered:
         if len(rows) >= MAX_IMPORT_ROWS:
             raise ImportRefused("csv_too_many", line, str(MAX_IMPORT_ROWS))
-        row = {f: " ".join(clean_field(v).split()) for f, v in zip(fields, values) if f}
+        row = {f: uploads.unneutralised(" ".join(clean_field(v).split())) for f, v in zip(fields, values) if f}
         if not any(row.values()):
             continue
         role = ROLE_WORDS.get(folded(row.get("role", "")))

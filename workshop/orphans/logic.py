@@ -841,11 +841,6 @@ def _breathe() -> None:
     time.sleep(0)
 
 
-def _unneutralised(value: str) -> str:
-    """A cell as it was before an export neutralised it for spreadsheets ("'=1+1" was "=1+1")."""
-    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@" else value
-
-
 def _import_rows(table: Table) -> list[dict]:
     """Every row, checked; the first wrong one refuses the whole file."""
     from workshop.security import clean_field
@@ -860,7 +855,7 @@ def _import_rows(table: Table) -> list[dict]:
             _breathe()
         if len(rows) >= MAX_IMPORT_ROWS:
             raise ImportRefused("csv_too_many", line=line, value=MAX_IMPORT_ROWS)
-        row = {f: _unneutralised(clean_field(v).strip()) for f, v in zip(fields, values) if f}
+        row = {f: uploads.unneutralised(clean_field(v).strip()) for f, v in zip(fields, values) if f}
         if not row.get("name"):
             continue
         for field, value in row.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from analysis.spread import spread
@@ -31,6 +32,13 @@ def matrix_points(items) -> list[MatrixPoint]:
     rated = [item for item in items if item.impact_mean is not None]
     spots = [(PAD + (item.feasibility_mean - 1) / 4 * SIZE, PAD + SIZE - (item.impact_mean - 1) / 4 * SIZE)
              for item in rated]
-    drawn = spread(spots, RADIUS, PAD, PAD + SIZE)
+    drawn = _spread(tuple(spots))
     return [MatrixPoint(n, item, x, y, rx, ry)
             for n, (item, (x, y), (rx, ry)) in enumerate(zip(rated, drawn, spots), start=1)]
+
+
+@lru_cache(maxsize=32)
+def _spread(spots: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+    # The same results are drawn for the projector, the control view and the
+    # report, in each language: parted once per change of the means.
+    return tuple(spread(spots, RADIUS, PAD, PAD + SIZE))
