@@ -412,6 +412,15 @@ def test_the_calendar_subscription_is_private_and_revocable(app, coordinator_cli
     path = address.replace("http://workshop.test", "")
     calendar = app.test_client()  # a calendar app: no session
     assert calendar.get(path).status_code == 200 and b"BEGIN:VEVENT" in calendar.get(path).data
+    # Made by a coordinator reading in English, the feed speaks English to an app with no cookie.
+    coordinator_client.post("/lang/en")
+    english = coordinator_client.get("/orphans/calendar").get_data(as_text=True)
+    english_path = english.split('class="calendar-address" readonly value="')[1].split('"')[0].replace(
+        "http://workshop.test", "").replace("&amp;", "&")
+    assert english_path.endswith("lang=en") and english_path.split("?")[0] == path.split("?")[0]
+    feed = calendar.get(english_path).get_data(as_text=True).replace("\r\n ", "")  # lines unfolded
+    assert "Orphan projects: follow-up" in feed and "proposed" in feed
+    assert "Projets orphelins" in calendar.get(path).get_data(as_text=True)  # the French address stays French
     assert calendar.get("/calendar/guessed.ics").status_code == 404
     renewed = coordinator_client.post("/orphans/calendar", data={"action": "renew"}).get_data(as_text=True)
     assert calendar.get(path).status_code == 404  # the old address stops

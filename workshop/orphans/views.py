@@ -4,14 +4,15 @@ import time
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from analysis import matching
 from workshop.extensions import db, limiter
 from workshop.forces import logic as forces
 from workshop.guards import allowed_only
+from workshop.i18n import LANGUAGES
 from workshop.orphans import logic, pipeline
 from workshop.orphans.models import DECLINE_REASONS, ENTRY_KINDS, ORGANISATION_KINDS, Adoption, Interest, Organisation
 from workshop.reports.downloads import download, table_download
@@ -394,7 +395,9 @@ def calendar():
         feed = logic.calendar_feed(current_user, renew=action == "renew")
     else:
         feed = logic.existing_calendar_feed(current_user)
-    address = url_for("orphans.calendar_feed", token=feed.token, _external=True) if feed else None
+    # The address carries the coordinator's language: a calendar app sends no cookie to say it.
+    address = url_for("orphans.calendar_feed", token=feed.token, lang=str(get_locale()),
+                      _external=True) if feed else None
     return render_template("orphans/calendar.html", address=address, revoked=action == "revoke")
 
 
@@ -403,7 +406,11 @@ def calendar_feed(token: str):
     """For calendar apps, which cannot sign in: the secret token is the key."""
     if logic.calendar_owner(token) is None:
         abort(404)
-    return follow_ups_calendar()
+    language = request.args.get("lang")
+    if language not in LANGUAGES:
+        return follow_ups_calendar()
+    with force_locale(language):  # stages and the calendar's name in the words it was made in
+        return follow_ups_calendar()
 
 
 @bp.route("/orphans/privacy", methods=["GET", "POST"])
