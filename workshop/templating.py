@@ -55,6 +55,7 @@ def plural_forms(singular: str, plural: str) -> tuple[str, str]:
 def init_app(app: Flask) -> None:
     from workshop.hats.hats import LOOKS, look
     from workshop.jumelage.labels import words as jumelage_words
+    from workshop.orphans.logic import kind_words
     from workshop.orphans.pipeline import stage_words
     from workshop.voting.matrix import matrix_points
 
@@ -68,7 +69,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["plural_forms"] = plural_forms
     app.jinja_env.globals["matrix_points"] = matrix_points
     # Words for codes, kept with their feature and read by its pages' macros.
-    app.jinja_env.globals.update(jumelage_words=jumelage_words, stage_words=stage_words)
+    app.jinja_env.globals.update(jumelage_words=jumelage_words, stage_words=stage_words,
+                                 organisation_kind_words=kind_words)
     app.jinja_env.globals.update(author_label=anonymity.author_label, anonymity_promise=anonymity.promise,
                                  anonymity_choices=anonymity.choices)
 

@@ -100,6 +100,16 @@ def kind_of(raw: str | None) -> str | None:
     return KIND_SYNONYMS.get(key)
 
 
+def kind_words() -> dict[str, str]:
+    """Each type of organisation in the reader's words: the pages (orphans/_labels.html)
+    and the exports say the same, and kind_of reads them back."""
+    from flask_babel import gettext as _
+
+    return {"business": _("business"), "community": _("community organisation"),
+            "education": _("educational institution"), "municipality": _("municipality / RCM"),
+            "ministry": _("ministry"), "research": _("research"), "other": _("other")}
+
+
 def territories() -> list[str]:
     """The territories the coordinator's forms offer: the TERRITORIES setting
     (the RCMs of Saguenay–Lac-Saint-Jean by default)."""

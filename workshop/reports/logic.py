@@ -518,9 +518,7 @@ def _value_labels() -> dict[str, dict]:
     # Both the report and jumelage write a status and a kind: their codes never meet.
     for column, words in {
         "status": {"priority": _("priority"), "orphan_candidate": _("orphan"), "candidate": _("candidate")},
-        "kind": {"business": _("business"), "community": _("community organisation"),
-                 "education": _("educational institution"), "municipality": _("municipality / RCM"),
-                 "ministry": _("ministry"), "research": _("research"), "other": _("other")},
+        "kind": orphans.kind_words(),
     }.items():
         shared[column] = {**shared.get(column, {}), **words}
     return shared
