@@ -3,6 +3,7 @@ from the database, then rendered for each room with no query."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +36,6 @@ class CellsStage:
         """How many members of each stakeholder group a cell holds, the most first:
         with nicknames hidden, 14 members read as 6 lines rather than 14 badges,
         and the room sees at a glance whether the cell mixes groups."""
-        from collections import Counter
-
         counts = Counter(m.participant.group.name if m.participant.group else None for m in cell.members)
         return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0] is None, pair[0] or ""))
 

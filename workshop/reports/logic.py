@@ -481,9 +481,7 @@ def export_layout(args, accept_language: str, reader_language: str) -> Layout:
 
 
 def _column_labels() -> dict[str, str]:
-    from workshop.jumelage.labels import column_labels as jumelage_columns
-
-    return {**jumelage_columns(), **{
+    return {**jumelage_labels.column_labels(), **{
         "idea": _("Idea"), "activity": _("Activity"), "text": _("Text"), "original_text": _("Text as sent"),
         "theme": _("Theme"), "hidden": _("Hidden"), "merged_into": _("Merged into"),
         "participant": _("Participant"), "group": _("Stakeholder group"), "created_at": _("Date"),
@@ -503,12 +501,11 @@ def _column_labels() -> dict[str, str]:
 
 def _value_labels() -> dict[str, dict]:
     from workshop.hats.hats import LOOKS
-    from workshop.jumelage import labels as jumelage
 
     yes_no = {"yes": _("yes"), "no": _("no"), True: _("yes"), False: _("no")}
-    codes = jumelage.code_labels()
+    codes = jumelage_labels.code_labels()
     shared = {
-        **jumelage.value_labels(), **{column: codes for column in jumelage.LIST_COLUMNS},
+        **jumelage_labels.value_labels(), **{column: codes for column in LIST_COLUMNS},
         "hidden": yes_no, "archived": yes_no,
         "hat": {hat: str(found.name) for hat, found in LOOKS.items()},
         "round_kind": {"dots": _("Dots"), "approval": _("Approval"), "ranking": _("Ranking"),
