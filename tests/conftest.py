@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -281,6 +282,14 @@ def opened(facilitator_client, workshop, added):
     response = facilitator_client.post(f"/w/{workshop.id}/activities/{added.activity_id}/open")
     db.session.expire_all()
     return response
+
+
+def without_form_token(page: str) -> str:
+    """A page's text with its CSRF token put as TOKEN wherever it appears (the form's field,
+    htmx's headers): the token is signed with the second it was made, so two pages made a
+    second apart differ there and nowhere else."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    return page.replace(token.group(1), "TOKEN") if token else page
 
 
 def is_phone_page(response, workshop) -> bool:
