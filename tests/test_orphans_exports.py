@@ -4,7 +4,7 @@ typed XLSX cells read back with openpyxl; the orphan exports go through it."""
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -152,3 +152,41 @@ def test_the_organisations_export_imports_back_whole_in_both_languages(coordinat
     db.session.expire_all()
     moved = db.session.query(type(organisation)).filter_by(name="Transfert Org").one()
     assert (moved.contact_name, moved.contact_email, moved.sector) == ("Julie Gagnon", "julie@example.org", "=1+1")
+
+
+def test_times_are_read_on_quebec_s_clock_not_the_server_s(app, coordinator_client, offer):
+    """Stored in UTC; shown, exported and counted in America/Toronto: a call logged at
+    20:30 in Chicoutimi (01:30 UTC the next day) is dated the day it was made."""
+    from zoneinfo import ZoneInfo
+
+    from flask_babel import force_locale
+
+    from workshop import dates
+    from workshop.templating import day
+
+    evening = datetime(2026, 12, 4, 1, 30)  # UTC: 3 December, 20:30 in Québec
+    assert dates.local(evening) == datetime(2026, 12, 3, 20, 30)
+    with app.test_request_context("/"), force_locale("fr"):
+        assert day(evening) == "3 déc. 2026"
+    assert dates.today() == datetime.now(ZoneInfo("America/Toronto")).date()
+    last = offer.events[-1]
+    last.at = evening
+    db.session.commit()
+    rows = list(csv.DictReader(io.StringIO(
+        coordinator_client.get("/orphans/pipeline.csv", headers=FRENCH_EXCEL).get_data(as_text=True)[1:]),
+        delimiter=";"))
+    assert rows[0]["Dernier changement"] == "2026-12-03 20:30:00"
+    # Summer time too (UTC-4), and another zone when the install says so.
+    assert dates.local(datetime(2027, 7, 1, 3, 0)) == datetime(2027, 6, 30, 23, 0)
+    app.config["TIMEZONE"] = "America/Vancouver"
+    assert dates.local(evening) == evening - timedelta(hours=8)
+
+
+def test_a_time_zone_the_database_does_not_know_stops_the_start(monkeypatch):
+    from workshop.config import _timezone
+
+    monkeypatch.setenv("TIMEZONE", "Chicoutimi/Centre-ville")
+    with pytest.raises(SystemExit, match="TIMEZONE"):
+        _timezone()
+    monkeypatch.setenv("TIMEZONE", "Europe/Paris")
+    assert _timezone() == "Europe/Paris"

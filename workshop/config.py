@@ -13,6 +13,21 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TERRITORIES = ("MRC du Domaine-du-Roy;MRC de Maria-Chapdelaine;MRC de Lac-Saint-Jean-Est;"
                        "MRC du Fjord-du-Saguenay;Saguenay")
 
+def _timezone() -> str:
+    """TIMEZONE (default America/Toronto, Québec's clock); a name the time zone
+    database does not know stops the start with a clear message, not a wrong hour later."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from workshop.dates import DEFAULT_ZONE
+
+    name = os.environ.get("TIMEZONE") or DEFAULT_ZONE
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SystemExit(f"TIMEZONE={name!r} is not a time zone name (e.g. America/Toronto)") from None
+    return name
+
+
 def _secret_key(instance_path: Path) -> str:
     """Keep the key stable across restarts: phones keep their identity in a
     signed cookie, and a new key on every start would sign them all out."""
@@ -112,6 +127,10 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": secure,
         "WTF_CSRF_TIME_LIMIT": None,  # a workshop lasts a day; the token lives with the session
         "BABEL_DEFAULT_LOCALE": "fr",
+        # The living labs' clock: times are stored in UTC and shown, exported and
+        # counted ("today", "overdue") in this zone, whatever the server's own.
+        "TIMEZONE": _timezone(),
+        "BABEL_DEFAULT_TIMEZONE": _timezone(),
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
         # Where `make run` listens; 127.0.0.1 keeps phones out (the control view says so).

@@ -4,13 +4,41 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from workshop.refusals import Refused
 
 QUEBEC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")  # 15/03/2027: day first, as written in Québec
 FIRST_YEAR, LAST_YEAR = 2000, 2199  # follow-ups, meetings and programmes fall within these
 ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")  # 2027-03-15, the form's date field
+
+
+DEFAULT_ZONE = "America/Toronto"  # Québec's clock (config TIMEZONE changes it)
+
+
+def zone() -> ZoneInfo:
+    """The workshop's clock (config TIMEZONE), outside a request too."""
+    from flask import current_app, has_app_context
+
+    return ZoneInfo((current_app.config.get("TIMEZONE") if has_app_context() else None) or DEFAULT_ZONE)
+
+
+def utcnow() -> datetime:
+    # Naive UTC throughout: SQLite keeps no time zone, and PostgreSQL must agree.
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def today() -> date:
+    """Today in Québec, not on the server's clock: at 20:00 in Chicoutimi a UTC
+    server is already tomorrow, and a follow-up due today would read overdue."""
+    return datetime.now(zone()).date()
+
+
+def local(moment: datetime) -> datetime:
+    """A stored moment (naive UTC) on the workshop's clock, naive, for a file a
+    person reads (exports)."""
+    return moment.replace(tzinfo=UTC).astimezone(zone()).replace(tzinfo=None)
 
 
 def typed_date(raw: str | None, unreadable: Refused) -> date | None:

@@ -3,10 +3,11 @@ promised on the consent text (run it daily, e.g. from cron)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 
+from workshop import dates
 from workshop.jumelage import logic
 
 
@@ -16,7 +17,7 @@ from workshop.jumelage import logic
 @click.option("--dry-run", is_flag=True, help="Say what would be erased, erase nothing.")
 def purge_command(today: datetime | None, dry_run: bool) -> None:
     """Erase every program's sign-ups whose retention period is over (program end + months said at consent)."""
-    day = today.date() if today else date.today()
+    day = today.date() if today else dates.today()
     if dry_run:
         for program in logic.programs():
             if due := logic.due_for_purge(program, day):

@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select
 from analysis import forcefield
 from analysis import jumelage as solver
 from analysis.csv_files import Table, first_of_each
-from workshop import refusals, uploads
+from workshop import dates, refusals, uploads
 from workshop.extensions import db
 from workshop.jumelage.messages import REFUSALS
 from workshop.jumelage.models import (
@@ -209,7 +209,7 @@ def complete(signup: Signup, form, consent_text: str) -> None:
         raise JumelageRefused("consent_required")
     for key, value in profile_from(form).items():
         setattr(signup, key, value)
-    signup.consent_text, signup.consent_at = consent_text, datetime.now()
+    signup.consent_text, signup.consent_at = consent_text, dates.utcnow()
     db.session.commit()
 
 
@@ -521,7 +521,7 @@ def confirm_contract(match: Match, member: Signup) -> None:
 def log_check_in(match: Match, member: Signup, met_on: date | None, what: str, satisfaction: int | None,
                  note: str = "", today: date | None = None) -> CheckIn:
     what = " ".join((what or "").split())[:300]
-    today = today or date.today()
+    today = today or dates.today()
     if met_on is None or met_on > today or met_on < today - timedelta(days=366):
         raise JumelageRefused("bad_date")
     if not what:
@@ -558,7 +558,7 @@ def follow_up(program: Program, weeks: int = INACTIVE_WEEKS, today: date | None 
     whether it has not met for `weeks` (counted from acceptance if never) and
     whether its follow-up is overdue or due within a week; the ones to act on
     first (overdue, then not meeting, then due soon)."""
-    today = today or date.today()
+    today = today or dates.today()
     accepted = matches(program, "accepted")
     last: dict[int, date] = {}
     for entry in db.session.scalars(select(CheckIn).join(Match, Match.id == CheckIn.match_id)
@@ -672,7 +672,7 @@ def evaluation_window(program: Program, today: date | None = None) -> dict:
     """Whether members may evaluate now: in the program's last EVALUATION_WEEKS
     weeks and after its end, or earlier if the coordinator opened it. Without
     an end date, only the coordinator opens it."""
-    today = today or date.today()
+    today = today or dates.today()
     opens_on = program.ends_on - timedelta(weeks=EVALUATION_WEEKS) if program.ends_on else None
     return {"open": program.evaluation_open or (opens_on is not None and today >= opens_on), "opens_on": opens_on}
 
@@ -693,7 +693,7 @@ def answer_survey(signup: Signup, overall: int | None, impacts: str, helped: str
     answer = survey_of(signup) or SurveyAnswer(program_id=signup.program_id, signup_id=signup.id)
     answer.overall = overall
     answer.impacts, answer.helped, answer.hindered = ((t or "").strip()[:2000] for t in (impacts, helped, hindered))
-    answer.answered_at = datetime.now()
+    answer.answered_at = dates.utcnow()
     db.session.add(answer)
     db.session.commit()
     return answer
@@ -763,7 +763,7 @@ def export_person(signup: Signup) -> dict:
                                                                          .where(CheckIn.signup_id == signup.id))],
                 evaluation=({"overall": answer.overall, "impacts": answer.impacts, "helped": answer.helped,
                              "hindered": answer.hindered} if (answer := survey_of(signup)) else None),
-                exported_at=datetime.now().isoformat(timespec="seconds"))
+                exported_at=datetime.now(dates.zone()).isoformat(timespec="seconds"))
     return data
 
 
@@ -817,12 +817,12 @@ def erases_at_once(program: Program, ends_on: date | None, today: date | None = 
     """Whether this last day would put every sign-up past its retention already
     (a year typed wrong): the next daily purge would erase them all."""
     return ends_on is not None and (
-        add_months(ends_on, program.retention_months) + timedelta(days=1) <= (today or date.today()))
+        add_months(ends_on, program.retention_months) + timedelta(days=1) <= (today or dates.today()))
 
 
 def due_for_purge(program: Program, today: date | None = None) -> list[Signup]:
     when = purge_date(program)
-    if when is None or (today or date.today()) < when:
+    if when is None or (today or dates.today()) < when:
         return []
     return signups(program)
 

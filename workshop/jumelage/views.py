@@ -8,6 +8,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from analysis import jumelage as solver
+from workshop import dates
 from workshop.dates import typed_date
 from workshop.extensions import db, limiter
 from workshop.guards import allowed_only
@@ -344,7 +345,7 @@ def member_page(person, status: int = 200, error: str | None = None, error_match
         return private(make_response(render_template(
             "jumelage/complete.html", signup=person, program=program, consent=consent_text(program), error=error,
             **shown_values(person)), status))
-    today = date.today()
+    today = dates.today()
     found = logic.matches_of(person)
     return private(make_response(render_template(
         "jumelage/member.html", signup=person, program=program, matches=found,

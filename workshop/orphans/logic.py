@@ -13,7 +13,7 @@ from functools import lru_cache
 from sqlalchemy import ColumnElement, func, select
 
 from analysis.csv_files import Table, first_of_each
-from workshop import uploads
+from workshop import dates, uploads
 from workshop.dates import typed_date
 from workshop.extensions import db
 from workshop.orphans import pipeline
@@ -318,7 +318,7 @@ def offer(project: Project, organisation: Organisation, by: str, note: str = "")
     if existing is not None:
         raise OrphansRejected("already_offered")
     adoption = Adoption(project_id=project.id, organisation_id=organisation.id, stage="proposed",
-                        next_follow_up=date.today() + FOLLOW_UP_AFTER)
+                        next_follow_up=dates.today() + FOLLOW_UP_AFTER)
     adoption.events = [AdoptionEvent(stage_from=None, stage_to="proposed", note=note.strip(), by=by)]
     db.session.add(adoption)
     db.session.commit()
@@ -367,7 +367,7 @@ def _change_stage(adoption: Adoption, stage: str, note: str, by: str, next_follo
     adoption.events.append(AdoptionEvent(stage_from=adoption.stage, stage_to=stage, note=note, by=by, kind="stage",
                                          reason=reason))
     adoption.stage = stage
-    adoption.next_follow_up = (next_follow_up or date.today() + FOLLOW_UP_AFTER) if pipeline.is_open(stage) else None
+    adoption.next_follow_up = (next_follow_up or dates.today() + FOLLOW_UP_AFTER) if pipeline.is_open(stage) else None
 
 
 def log_contact(adoption: Adoption, kind: str, note: str, by: str, contact: str = "", on: date | None = None,
@@ -660,7 +660,7 @@ def workshop_titles() -> dict[int, str]:
 def follow_ups(today: date | None = None, adoptions: list[Adoption] | None = None
                ) -> tuple[list[Adoption], list[Adoption]]:
     """(overdue, due within a week) open adoptions."""
-    today = today or date.today()
+    today = today or dates.today()
     dated = [(a.next_follow_up, a) for a in (all_adoptions() if adoptions is None else adoptions)
              if pipeline.is_open(a.stage) and a.next_follow_up]
     overdue = [(day, a) for day, a in dated if day < today]
@@ -710,7 +710,7 @@ def pipeline_rows(adoptions: list[Adoption] | None = None) -> tuple[list[str], l
         rows.append([a.project.title, titles.get(a.project.workshop_id, ""), a.organisation.name,
                      a.organisation.kind, a.organisation.territory, a.stage,
                      a.next_follow_up.isoformat() if a.next_follow_up else "",
-                     last.at.isoformat(sep=" ", timespec="seconds") if last and last.at else "",
+                     dates.local(last.at).isoformat(sep=" ", timespec="seconds") if last and last.at else "",
                      last.note if last else ""])
     return list(PIPELINE_COLUMNS), rows
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import time
-from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale, ngettext
@@ -9,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from analysis import matching
+from workshop import dates
 from workshop.extensions import db, limiter
 from workshop.forces import logic as forces
 from workshop.guards import allowed_only
@@ -55,7 +55,7 @@ def dashboard():
                            on_board=logic.organisations_on_board(),
                            projects=logic.orphan_projects(include_all=True), stages=pipeline.STAGES,
                            workshops=logic.workshop_titles(), filters=filters, kinds=ORGANISATION_KINDS,
-                           today=date.today())
+                           today=dates.today())
 
 
 def project_page(found: Project, status: int = 200, **extra):
@@ -72,7 +72,7 @@ def project_page(found: Project, status: int = 200, **extra):
                            force_summaries=forces.summaries_for_project(found, current_user),
                            listing=logic.listing(found), needs_partner=logic.needs_partner(found),
                            original=logic.original_of(found), progress=logic.progress(found),
-                           entry_kinds=ENTRY_KINDS, reasons=DECLINE_REASONS, today=date.today(),
+                           entry_kinds=ENTRY_KINDS, reasons=DECLINE_REASONS, today=dates.today(),
                            adopting=adopting, why=why, asked_stage=request.args.get("stage"),
                            timeline=logic.timeline, **extra), status
 

@@ -21,7 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from workshop import anonymity, kinds
+from workshop import anonymity, dates, kinds
 from workshop.cells.models import Cell, CellSignup
 from workshop.extensions import db
 from workshop.hats.logic import comments_by_hat
@@ -370,7 +370,8 @@ HATS_COLUMNS = ("activity", "subject", "hat", "comment", "hidden", "participant"
 
 
 def _time(moment: datetime | None) -> str:
-    return moment.isoformat(sep=" ", timespec="seconds") if moment else ""
+    """A stored moment as the facilitator's clock read it (dates.local), not UTC."""
+    return dates.local(moment).isoformat(sep=" ", timespec="seconds") if moment else ""
 
 
 def _author_cells(activity, author, ref: str, names: bool) -> list[str]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from workshop import kinds
+from workshop.dates import utcnow  # noqa: F401 - where the app's modules have long imported it
 from workshop.extensions import db
 from workshop.i18n import LANGUAGES
 from workshop.participants.models import Participant
@@ -38,11 +39,6 @@ class WorkshopRejected(Refused):
     """A rule was broken; `code` names which (workshop/workshops/messages.py)."""
 
     messages = REFUSALS
-
-
-def utcnow() -> datetime:
-    # Naive UTC throughout: SQLite keeps no time zone, and PostgreSQL must agree.
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_join_code() -> str:
