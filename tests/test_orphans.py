@@ -90,6 +90,25 @@ def test_public_catalogue_interest_then_confirmation(app, coordinator_client, or
     assert logic.figures()["interested"] == 1
 
 
+def test_an_interest_in_a_project_gone_from_the_catalogue_says_so_and_keeps_the_message(app, orphan):
+    """Withdrawn (or adopted) while the partner was writing: the refusal shows where the
+    page opens, with their message to keep, since the project's own card is gone."""
+    logic.describe(orphan, "Une foire annuelle pour les nouveaux arrivants.", "")
+    logic.publish(orphan, True, "coord@example.org")
+    visitor = app.test_client()
+    page = visitor.get("/catalogue").get_data(as_text=True)
+    assert f'action="/catalogue/{orphan.id}/interest#project-{orphan.id}"' in page  # the answer opens on the card
+    logic.publish(orphan, False, "coord@example.org")
+    refused = visitor.post(f"/catalogue/{orphan.id}/interest", data={
+        "organisation": "Chambre de commerce", "contact": "Alex Tremblay", "email": "alex@example.org",
+        "message": "Nous aimerions en discuter avec vous."})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and f'id="project-{orphan.id}"' not in text
+    alert = text[text.index('role="alert"'):]
+    assert alert.index("ne cherche pas") < alert.index("Nous aimerions en discuter avec vous.") < alert.index("</div>")
+    assert db.session.query(Interest).count() == 0
+
+
 def test_interest_form_is_rate_limited_per_organisation_not_per_room(limited_app, orphan):
     logic.describe(orphan, "Une foire annuelle.", "")
     logic.publish(orphan, True, "coord@example.org")

@@ -3,6 +3,7 @@ dates typed in Québec, adoption rules (co-adoption, never a silent decline,
 reasons), a catalogue that tells the truth, organisations without duplicates,
 the organisation import from French Excel, and the calendar."""
 
+import re
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -261,6 +262,24 @@ def test_a_confirmed_interest_joins_the_existing_organisation(orphan, partners):
     assert db.session.query(Organisation).count() == 4
 
 
+def test_the_person_behind_a_confirmed_interest_stays_on_the_offer(coordinator_client, orphan, partners):
+    """The organisation has its own contact already: the one who wrote from the catalogue
+    is still on the offer, with when and how to reach them, and the erasure takes it off."""
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, BY)
+    interest = logic.express_interest(orphan, "Cegep de Jonquiere", "Paul Nouveau", "paul@example.org",
+                                      "Notre département de génie aimerait la porter.")
+    adoption = logic.confirm_interest(interest, BY, organisation=partners[0])
+    assert partners[0].contact_email == "sai@cegepjonquiere.ca"  # the organisation's own contact is kept
+    page = coordinator_client.get(f"/orphans/projects/{orphan.id}").get_data(as_text=True)
+    offer = page[page.index(f'id="adoption-{adoption.id}"'):]
+    assert "Paul Nouveau" in offer and 'href="mailto:paul@example.org"' in offer
+    assert "Notre département de génie aimerait la porter." in offer and "Intérêt envoyé du catalogue le" in offer
+    logic.erase_partner_contact("paul@example.org")
+    page = coordinator_client.get(f"/orphans/projects/{orphan.id}").get_data(as_text=True)
+    assert "Paul Nouveau" not in page and "paul@example.org" not in page
+
+
 def test_merging_keeps_every_offer_and_its_history(orphan, partners, workshop):
     other_project = Project(workshop_id=workshop.id, title="Un répertoire des stages", status="orphan_candidate")
     db.session.add(other_project)
@@ -348,6 +367,29 @@ def test_the_board_filters(coordinator_client, orphan, partners):
     by_territory = coordinator_client.get("/orphans?territory=MRC+de+Lac-Saint-Jean-Est").get_data(as_text=True)
     board = by_territory[by_territory.index('class="board"'):]
     assert "Carrefour jeunesse-emploi" in board and "Cégep de Jonquière" not in board
+
+
+def test_the_figures_count_what_the_board_shows(coordinator_client, orphan, partners, workshop):
+    """Filtered by organisation, the figures are that organisation's, in French words that agree."""
+    others = [Project(workshop_id=workshop.id, title=f"Projet orphelin {n}", status="orphan_candidate")
+              for n in range(3)]
+    db.session.add_all(others)
+    db.session.commit()
+    for project in [orphan, *others]:
+        adoption = logic.offer(project, partners[0], BY)
+        logic.move(adoption, "adopted", "", BY)
+    logic.offer(orphan, partners[1], BY)
+
+    def figures(query: str) -> list[str]:
+        page = coordinator_client.get(f"/orphans{query}").get_data(as_text=True)
+        section = page[page.index('class="figures"'):page.index("</section>", page.index('class="figures"'))]
+        return [" ".join(p.split()) for p in re.findall(r'<p class="figure">(.*?)</p>', section, re.S)]
+
+    everyone = figures("")
+    assert '<span class="figure-value">5</span> offres' in everyone[0]
+    assert '<span class="figure-value">4</span> adoptés' in everyone[2]
+    one = figures(f"?organisation={partners[1].id}")
+    assert '<span class="figure-value">1</span> offre' in one[0] and '<span class="figure-value">0</span> adopté' in one[2]
 
 
 def test_the_calendar_folds_lines_and_reads_back(app, orphan, partners):
@@ -503,6 +545,42 @@ def test_an_organisation_added_twice_is_listed_once(coordinator_client):
     again = coordinator_client.post("/orphans/organisations", data={**form, "name": "festival  double-clic"})
     assert again.status_code == 422 and "déjà" in again.get_data(as_text=True)
     assert db.session.query(Organisation).count() == 1
+
+
+def test_a_refused_organisation_form_keeps_what_was_typed_and_no_rename_makes_two(coordinator_client, partners):
+    typed = {"name": "Cégep de Jonquière", "kind": "education", "sector": "Enseignement supérieur",
+             "mission": "Former des techniciens en génie.", "contact_name": "Marie Côté",
+             "contact_email": "marie@example.org", "interests": "stages, alternance"}
+    again = coordinator_client.post("/orphans/organisations", data=typed)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 422
+    form = page[page.index("Ajouter une organisation"):]
+    for value in ("Enseignement supérieur", "Former des techniciens en génie.", "Marie Côté", "marie@example.org",
+                  "stages, alternance"):
+        assert value in form
+    # Editing: a bad email keeps every field as typed; a rename onto another's name is refused.
+    ville = partners[2]
+    edit = coordinator_client.post(f"/orphans/organisations/{ville.id}", data={
+        "name": "Ville de Saguenay", "kind": "municipalité", "mission": "Services aux citoyens.",
+        "contact_email": "pas-un-courriel"})
+    assert edit.status_code == 422 and "Services aux citoyens." in edit.get_data(as_text=True)
+    renamed = coordinator_client.post(f"/orphans/organisations/{ville.id}", data={
+        "name": "cegep de jonquiere", "kind": "municipalité"})
+    assert renamed.status_code == 422 and "déjà" in renamed.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Organisation, ville.id).name == "Ville de Saguenay"
+    kept = coordinator_client.post(f"/orphans/organisations/{ville.id}", data={  # its own name, other case: fine
+        "name": "VILLE DE SAGUENAY", "kind": "municipalité"})
+    assert kept.status_code == 200
+
+
+def test_organisations_are_in_the_order_a_french_reader_expects_everywhere(coordinator_client):
+    for name in ("École des métiers", "CIUSSS du Saguenay", "Coop de solidarité", "Caisse Desjardins", "Cégep d'Alma"):
+        logic.save_organisation(None, {"name": name, "kind": "community"})
+    expected = ["Caisse Desjardins", "Cégep d'Alma", "CIUSSS du Saguenay", "Coop de solidarité", "École des métiers"]
+    assert [o.name for o in logic.organisations()] == expected
+    page = coordinator_client.get("/orphans/organisations").get_data(as_text=True)
+    assert sorted(expected, key=lambda name: page.index(name.replace("'", "&#39;"))) == expected
 
 
 def test_an_interest_sent_twice_is_one_to_confirm(app, orphan):

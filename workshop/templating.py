@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from flask import Flask
+from markupsafe import Markup
 
 from workshop import anonymity, kinds
 from workshop.ideas.pushes import card_template
@@ -37,6 +38,16 @@ def day(value) -> str:
     return format_date(value, format="medium")
 
 
+def quoted(text) -> Markup:
+    """Someone's words in the page's quotation marks: « … » with thin no-break
+    spaces in French, “…” in English."""
+    from flask_babel import get_locale
+
+    if str(get_locale() or "fr").startswith("fr"):
+        return Markup("«\u202f{}\u202f»").format(text)
+    return Markup("“{}”").format(text)
+
+
 def force_number(value: float, signed: bool = False) -> str:
     """One decimal at most, in the reader's locale ("4,2" in French, "4" for 4.0): a
     mean score, a force's weight; `signed` shows + before a gain."""
@@ -64,6 +75,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["epoch_ms"] = epoch_ms
     app.jinja_env.filters["force_number"] = force_number
     app.jinja_env.filters["day"] = day
+    app.jinja_env.globals["quoted"] = quoted
     app.jinja_env.globals.update(kind_of=kinds.kind_of, on_stage=kinds.on_stage, activity_kinds=kinds.kinds,
                                  idea_card_template=card_template)
     app.jinja_env.globals["plural_forms"] = plural_forms

@@ -176,7 +176,7 @@ def archive(organisation: Organisation) -> None:
 
 
 def organisations(include_archived: bool = False) -> list[Organisation]:
-    query = select(Organisation).order_by(Organisation.name)
+    query = select(Organisation).order_by(Organisation.name_folded, Organisation.id)
     if not include_archived:
         query = query.where(Organisation.archived.is_(False))
     return list(db.session.scalars(query))
@@ -204,7 +204,7 @@ def organisations_page(page: int, search: str = "", per_page: int = ORGANISATION
     wanted = folded(search)  # as the picker searches: "jonquiere" finds "Jonquière"
     if wanted:
         where.append(Organisation.name_folded.like(_anywhere(wanted), escape="\\"))
-    return OrganisationsPage(*_page_of(where, Organisation.name, page, per_page))
+    return OrganisationsPage(*_page_of(where, Organisation.name_folded, page, per_page))
 
 
 def _page_of(where: list[ColumnElement[bool]], by, page: int, per_page: int) -> tuple[list[Organisation], int, int, int]:
@@ -302,7 +302,7 @@ def organisations_by_id(ids: list[int]) -> dict[int, Organisation]:
 def organisations_on_board() -> list[Organisation]:
     """The organisations with an offer: the only ones the board can be filtered by."""
     return list(db.session.scalars(select(Organisation).where(
-        Organisation.id.in_(select(Adoption.organisation_id))).order_by(Organisation.name, Organisation.id)))
+        Organisation.id.in_(select(Adoption.organisation_id))).order_by(Organisation.name_folded, Organisation.id)))
 
 
 def has_organisations() -> bool:
@@ -411,6 +411,18 @@ def set_follow_up(adoption: Adoption, when: date | None, by: str = "") -> None:
 
 def adoptions_of(project: Project) -> list[Adoption]:
     return list(db.session.scalars(select(Adoption).where(Adoption.project_id == project.id).order_by(Adoption.id)))
+
+
+def confirmed_interests(project: Project) -> dict[int, list[Interest]]:
+    """The expressions of interest confirmed into each of the project's offers (by
+    offer id): the person who wrote and how to reach them stay on the offer, where
+    the coordinator follows it up, and the Law 25 erasure finds them in one place."""
+    found: dict[int, list[Interest]] = {}
+    for interest in db.session.scalars(select(Interest).where(Interest.project_id == project.id,
+                                                              Interest.confirmed_adoption_id.is_not(None))
+                                       .order_by(Interest.id)):
+        found.setdefault(interest.confirmed_adoption_id or 0, []).append(interest)
+    return found
 
 
 def all_adoptions() -> list[Adoption]:
@@ -679,9 +691,9 @@ def counts(adoptions: list[Adoption]) -> dict[str, int]:
             "realised": sum(a.stage == "realised" for a in adoptions)}
 
 
-def figures() -> dict:
-    """Dashboard figures over every adoption."""
-    adoptions = all_adoptions()
+def figures(adoptions: list[Adoption] | None = None) -> dict:
+    """Dashboard figures over these adoptions (the board's, filtered), else every one."""
+    adoptions = all_adoptions() if adoptions is None else adoptions
     reached = {a.id: pipeline.reached(e.stage_to for e in a.events) for a in adoptions}
     days = []
     for a in adoptions:

@@ -31,7 +31,7 @@ REFUSALS: dict[str, Message] = {
     "contact_required": _l("Give the person's email or name."),
     # offers, follow-ups, the catalogue
     "already_offered": _l("This project is already offered to this organisation."),
-    "not_offered": _l("This project is not offered to partners."),
+    "not_offered": _l("This project is not, or no longer, looking for a partner."),
     "interest_incomplete": _l("Give your organisation's name, your name and a valid email."),
     "closed_adoption": _l("This adoption is closed: no follow-up needed."),
     "long_description": lambda limit: _("The description and the needs are limited to %(num)d characters each.",

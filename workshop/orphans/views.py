@@ -48,7 +48,7 @@ def dashboard():
     overdue, due = logic.follow_ups(adoptions=adoptions)
     interests = logic.pending_interests()
     return render_template("orphans/dashboard.html", adoptions=adoptions, overdue=overdue, due=due,
-                           figures=logic.figures(), interests=interests,
+                           figures=logic.figures(adoptions), interests=interests,
                            matches={i.id: logic.matching_organisations(i.organisation_name, i.contact_email)
                                     for i in interests},
                            pickers={i.id: picker_for("picked", key=str(i.id)) for i in interests},
@@ -66,6 +66,7 @@ def project_page(found: Project, status: int = 200, **extra):
     if why and "error" not in extra:
         extra["error"] = refusal("reason_required")
     return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
+                           interests=logic.confirmed_interests(found),
                            has_organisations=logic.has_organisations(), picker=picker_for("organisation"),
                            suggestions=suggestions_for(found),
                            stages=pipeline.STAGES, origin=logic.origin(found), kinds=ORGANISATION_KINDS,
@@ -233,14 +234,22 @@ def organisations():
     error = None
     if request.method == "POST":
         try:
-            if logic.named_like(request.form.get("name", "")) is not None:
-                raise logic.OrphansRejected("organisation_exists")
+            refuse_a_second(request.form.get("name", ""))
             logic.save_organisation(None, request.form)
         except logic.OrphansRejected as rejected:
             error = rejected.message()
         else:
             return redirect(url_for("orphans.organisations"))
-    return organisations_list(error=error), (422 if error else 200)
+    # Refused: the form shows what was typed, not an empty one.
+    return organisations_list(error=error, typed=request.form if error else None), (422 if error else 200)
+
+
+def refuse_a_second(name: str, found: Organisation | None = None) -> None:
+    """Adding, or renaming to, the name of another organisation in the list makes two
+    that the pickers, the import and the coordinator cannot tell apart."""
+    same = logic.named_like(name)
+    if same is not None and (found is None or same.id != found.id):
+        raise logic.OrphansRejected("organisation_exists")
 
 
 def organisations_list(**extra) -> str:
@@ -258,13 +267,14 @@ def organisation(organisation_id: int):
     error = None
     if request.method == "POST":
         try:
+            refuse_a_second(request.form.get("name", ""), found)
             logic.save_organisation(found, request.form)
         except logic.OrphansRejected as rejected:
             error = rejected.message()
-    return organisation_page(found, error)
+    return organisation_page(found, error, typed=request.form if error else None)
 
 
-def organisation_page(found: Organisation, error: str | None = None):
+def organisation_page(found: Organisation, error: str | None = None, typed=None):
     """Its offers with their timelines, the projects that fit it, merge and archive."""
     projects = logic.orphan_projects()
     by_id = {p.id: p for p in projects}
@@ -276,7 +286,7 @@ def organisation_page(found: Organisation, error: str | None = None):
                            fitting=fitting, offers=logic.offers_of(found), timeline=logic.timeline,
                            picker=picker_for("into", exclude=found.id), territories=logic.territories(),
                            merged_into=db.session.get(Organisation, found.merged_into_id) if found.merged_into_id
-                           else None, error=error), (422 if error else 200)
+                           else None, error=error, typed=typed), (422 if error else 200)
 
 
 @bp.post("/orphans/organisations/<int:organisation_id>/<any(archive, unarchive):action>")
