@@ -151,6 +151,44 @@ def test_a_board_drag_to_adopted_asks_what_to_do_with_the_others(coordinator_cli
 
 # --- the catalogue tells the truth -----------------------------------------------------
 
+def test_a_stage_change_refused_from_the_page_keeps_what_was_typed(coordinator_client, orphan, partners):
+    """Going back without a note, declining without a reason, adopting with other offers
+    open, declining those without a note: each time the page asks, beside the offer,
+    with the note, the date and the choices as typed; nothing is lost or defaulted."""
+    first, second = logic.offer(orphan, partners[0], BY), logic.offer(orphan, partners[1], BY)
+    logic.move(first, "interested", "", BY)
+    move = f"/orphans/adoptions/{first.id}/move"
+
+    def offer_part(response) -> str:
+        page = response.get_data(as_text=True)
+        return page[page.index(f'id="adoption-{first.id}"'):].split("</article>")[0]
+
+    back = coordinator_client.post(move, data={"stage": "proposed", "next_follow_up": "2027-02-20"})
+    part = offer_part(back)
+    assert back.status_code == 422 and 'role="alert"' in part and 'value="2027-02-20"' in part
+    assert '<details class="adoption-actions" open>' in part and '<option value="proposed" selected>' in part
+    declined = coordinator_client.post(move, data={"stage": "declined", "note": "Le CA a refusé le budget."})
+    part = offer_part(declined)
+    assert declined.status_code == 422 and 'value="Le CA a refusé le budget."' in part
+    assert "Choisissez pourquoi" in part and '<option value="declined" selected>' in part
+    adopting = coordinator_client.post(move, data={"stage": "adopted", "note": "Signé.", "next_follow_up": "15/03/2027"})
+    part = offer_part(adopting)
+    assert adopting.status_code == 422 and 'value="co_adopt"' in part
+    choice = part[part.index("adopt-choice"):]
+    assert 'value="Signé."' in choice and 'value="15/03/2027"' in choice
+    no_note = coordinator_client.post(move, data={"stage": "adopted", "others": "decline", "next_follow_up": "15/03/2027"})
+    choice = offer_part(no_note)[offer_part(no_note).index("adopt-choice"):]
+    assert no_note.status_code == 422 and 'value="decline" checked' in choice and 'value="15/03/2027"' in choice
+    db.session.expire_all()
+    assert (db.session.get(Adoption, first.id).stage, db.session.get(Adoption, second.id).stage) == \
+        ("interested", "proposed")
+    done = coordinator_client.post(move, data={"stage": "adopted", "others": "keep", "note": "Signé.",
+                                               "next_follow_up": "15/03/2027"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Adoption, first.id).next_follow_up == date(2027, 3, 15)  # the date typed, not today + 14
+
+
 def test_publishing_needs_a_description_and_withdrawing_hides(app, orphan):
     visitor = app.test_client()
     assert "foire de l" not in visitor.get("/catalogue").get_data(as_text=True)  # not until published
@@ -390,6 +428,15 @@ def test_the_figures_count_what_the_board_shows(coordinator_client, orphan, part
     assert '<span class="figure-value">4</span> adoptés' in everyone[2]
     one = figures(f"?organisation={partners[1].id}")
     assert '<span class="figure-value">1</span> offre' in one[0] and '<span class="figure-value">0</span> adopté' in one[2]
+    # The list of projects says which still need work.
+    lonely = Project(workshop_id=workshop.id, title="Un projet que personne n'a vu", status="orphan_candidate")
+    db.session.add(lonely)
+    db.session.commit()
+    page = coordinator_client.get("/orphans").get_data(as_text=True)
+    rows = [" ".join(re.sub(r"<[^>]+>", "", row).split())
+            for row in re.findall(r"<li><a href=\"/orphans/projects/\d+\">(.*?)</li>", page, re.S)]
+    assert [row.split(" · ")[-2:] for row in rows] == [["2 offres", "pas dans le catalogue"]] + [
+        ["1 offre", "pas dans le catalogue"]] * 3 + [["jamais offert", "pas dans le catalogue"]]
 
 
 def test_the_calendar_folds_lines_and_reads_back(app, orphan, partners):
@@ -403,7 +450,8 @@ def test_the_calendar_folds_lines_and_reads_back(app, orphan, partners):
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
     assert str(event["UID"]) == f"adoption-{adoption.id}-a1b2@one.example"
-    assert str(event["SUMMARY"]).startswith(orphan.title[:60])
+    # Cut between two words, 60 characters with the "…", never mid-word ("des accen").
+    assert str(event["SUMMARY"]) == f"Un projet au titre très long, avec des virgules; des… — {partners[0].name}"
     assert f"https://one.example/p/{adoption.id}" in str(event["DESCRIPTION"])
     # Words, never the stage's code, in the language the calendar is read in (French by default).
     assert f"{partners[0].name} · proposé" in str(event["DESCRIPTION"]) and "proposed" not in body
@@ -487,7 +535,10 @@ def test_a_partner_contact_is_exported_then_erased_everywhere(coordinator_client
     exported = coordinator_client.get("/orphans/privacy?email=julie@example.org&format=json").get_json()
     assert exported["names"] == ["Julie Gagnon"] and len(exported["interests"]) == 1
     assert len(exported["organisations"]) == 1 and len(exported["log_entries"]) == 1
-    erased = coordinator_client.post("/orphans/privacy", data={"action": "erase", "email": "julie@example.org"})
+    unticked = coordinator_client.post("/orphans/privacy", data={"action": "erase", "email": "julie@example.org"})
+    assert unticked.status_code == 422 and "Julie Gagnon" in unticked.get_data(as_text=True)  # asked, nothing erased
+    erased = coordinator_client.post("/orphans/privacy", data={"action": "erase", "email": "julie@example.org",
+                                                               "confirm": "1"})
     assert erased.status_code == 200
     db.session.expire_all()
     everything = " ".join([*(f"{i.contact_name} {i.contact_email} {i.message}" for i in db.session.query(Interest)),
@@ -499,7 +550,8 @@ def test_a_partner_contact_is_exported_then_erased_everywhere(coordinator_client
 
 
 def test_only_coordinators_act_on_a_contact_request(app, facilitator_client, orphan):
-    assert facilitator_client.post("/orphans/privacy", data={"action": "erase", "email": "a@b.c"}).status_code == 403
+    assert facilitator_client.post("/orphans/privacy", data={"action": "erase", "email": "a@b.c",
+                                                             "confirm": "1"}).status_code == 403
     assert app.test_client().get("/orphans/privacy?email=a@b.c&format=json").status_code in (302, 401)
 
 
@@ -512,7 +564,7 @@ def test_a_contact_s_name_is_matched_as_whole_words_only(coordinator_client, orp
     db.session.commit()
     exported = coordinator_client.get("/orphans/privacy?email=contact1@org1.qc.ca&format=json").get_json()
     assert [e["with"] for e in exported["log_entries"]] == ["Julie Tremblay1"]
-    coordinator_client.post("/orphans/privacy", data={"action": "erase", "email": "contact1@org1.qc.ca"})
+    coordinator_client.post("/orphans/privacy", data={"action": "erase", "email": "contact1@org1.qc.ca", "confirm": "1"})
     db.session.expire_all()
     notes = {e.note for e in db.session.query(AdoptionEvent) if e.note and "budget" in e.note}
     assert notes == {"Julie Tremblay10 confirme le budget de 20 000 $",  # another person's note, untouched

@@ -485,6 +485,11 @@ def progress_projects() -> list[Project]:
         .where(Project.id.in_(ids), Listing.published.is_(True)).order_by(Project.id)))
 
 
+def published_ids() -> set[int]:
+    """The projects partner organisations see in the catalogue, for lists of many projects."""
+    return set(db.session.scalars(select(Listing.project_id).where(Listing.published.is_(True))))
+
+
 def is_published(project: Project) -> bool:
     listing = db.session.get(Listing, project.id)
     return bool(listing and listing.published)
@@ -727,6 +732,18 @@ def pipeline_rows(adoptions: list[Adoption] | None = None) -> tuple[list[str], l
     return list(PIPELINE_COLUMNS), rows
 
 
+def shortened(text: str, limit: int) -> str:
+    """At most `limit` characters, cut between words with "…" ("Un répertoire des
+    stages…", never "Un répertoire des sta")."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]  # and the "…"
+    if text[limit - 1] != " " and " " in head:  # the last word does not end here: leave it out
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:—-") + "…"
+
+
 def ics_text(value: str) -> str:
     """An iCalendar TEXT value: backslash, semicolon, comma and newlines escaped."""
     for char in ("\\", ";", ","):
@@ -760,13 +777,13 @@ def follow_ups_ics(now=None, install: str = "workshop", link=None) -> str:
     for a in all_adoptions():
         if not (pipeline.is_open(a.stage) and a.next_follow_up):
             continue
-        summary = f"{a.project.title[:60]} — {a.organisation.name}"
+        summary = f"{shortened(a.project.title, 60)} — {a.organisation.name}"
         url = link(a) if link else ""
         last = timeline(a)[-1] if a.events else None
         description = "\n".join(filter(None, [
             a.project.title, f"{a.organisation.name} · {stages.get(a.stage, a.stage)}",
             titles.get(a.project.workshop_id, ""),
-            f"{last.at:%Y-%m-%d}: {last.note}" if last and last.note else "", url]))
+            f"{dates.local(last.at):%Y-%m-%d}: {last.note}" if last and last.note else "", url]))
         end = a.next_follow_up + timedelta(days=1)
         event = ["BEGIN:VEVENT", f"UID:adoption-{a.id}-{install}", f"DTSTAMP:{stamp}",
                  f"DTSTART;VALUE=DATE:{a.next_follow_up:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}",

@@ -29,6 +29,7 @@ REFUSALS: dict[str, Message] = {
     "merge_same": _l("Choose another organisation to merge into."),
     "pick_organisation": _l("Choose an organisation in the list (search it by name)."),
     "contact_required": _l("Give the person's email or name."),
+    "erase_unconfirmed": _l("Tick the box to confirm: erasing cannot be undone."),
     # offers, follow-ups, the catalogue
     "already_offered": _l("This project is already offered to this organisation."),
     "not_offered": _l("This project is not, or no longer, looking for a partner."),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale, ngettext
@@ -44,7 +45,8 @@ def who() -> str:
 @coordinator_required
 def dashboard():
     filters = {key: request.args.get(key, "") for key in logic.BOARD_FILTERS}
-    adoptions = logic.filtered(logic.all_adoptions(), filters)
+    everything = logic.all_adoptions()
+    adoptions = logic.filtered(everything, filters)
     overdue, due = logic.follow_ups(adoptions=adoptions)
     interests = logic.pending_interests()
     return render_template("orphans/dashboard.html", adoptions=adoptions, overdue=overdue, due=due,
@@ -54,6 +56,9 @@ def dashboard():
                            pickers={i.id: picker_for("picked", key=str(i.id)) for i in interests},
                            on_board=logic.organisations_on_board(),
                            projects=logic.orphan_projects(include_all=True), stages=pipeline.STAGES,
+                           # Which projects still need work: never offered, not in the catalogue.
+                           offers_by_project=Counter(a.project_id for a in everything),
+                           published=logic.published_ids(),
                            workshops=logic.workshop_titles(), filters=filters, kinds=ORGANISATION_KINDS,
                            today=dates.today())
 
@@ -62,7 +67,8 @@ def project_page(found: Project, status: int = 200, **extra):
     """The project's page: origin, description, catalogue switch, offers with
     their timelines, public updates and the organisations that fit it."""
     adopting = extra.pop("adopting", request.values.get("adopt", type=int))
-    why = request.args.get("why", type=int)  # a board drag to declined or abandoned: the page asks why
+    why = extra.pop("why", request.args.get("why", type=int))  # a board drag to declined or abandoned: asks why
+    asked_stage = extra.pop("asked_stage", request.args.get("stage"))
     if why and "error" not in extra:
         extra["error"] = refusal("reason_required")
     return render_template("orphans/project.html", project=found, adoptions=logic.adoptions_of(found),
@@ -74,7 +80,7 @@ def project_page(found: Project, status: int = 200, **extra):
                            listing=logic.listing(found), needs_partner=logic.needs_partner(found),
                            original=logic.original_of(found), progress=logic.progress(found),
                            entry_kinds=ENTRY_KINDS, reasons=DECLINE_REASONS, today=dates.today(),
-                           adopting=adopting, why=why, asked_stage=request.args.get("stage"),
+                           adopting=adopting, why=why, asked_stage=asked_stage,
                            timeline=logic.timeline, **extra), status
 
 
@@ -166,18 +172,19 @@ def move(adoption_id: int):
                    logic.parse_date(form.get("next_follow_up")), others=form.get("others") or None,
                    reason=form.get("reason", ""))
     except logic.OrphansRejected as error:
-        if error.code in ("others_choice_required", "reason_required"):  # the project page asks
+        asks = error.code in ("others_choice_required", "reason_required")  # the project page asks
+        if request.headers.get("HX-Request"):  # a drag on the board: nothing typed to keep
+            if not asks:
+                raise  # the app answers in its message area
             asked = ({"adopt": adoption.id} if error.code == "others_choice_required"
                      else {"why": adoption.id, "stage": form.get("stage")})
-            target = url_for("orphans.project", project_id=adoption.project_id, **asked,
-                             _anchor=f"adoption-{adoption.id}")
-            if request.headers.get("HX-Request"):
-                return "", 204, {"HX-Redirect": target}
-            if not form.get("from_page"):
-                return redirect(target)
-        if request.headers.get("HX-Request"):  # a drag on the board: the app answers in its message area
-            raise
-        return project_page(adoption.project, 422, error=error.message(), adopting=None)
+            return "", 204, {"HX-Redirect": url_for("orphans.project", project_id=adoption.project_id, **asked,
+                                                    _anchor=f"adoption-{adoption.id}")}
+        # The project page, asking what is missing, with what the coordinator typed (note, date, reason).
+        return project_page(adoption.project, 422, error=error.message(), move_draft=form, move_adoption=adoption.id,
+                            adopting=adoption.id if error.code == "others_choice_required" or form.get("others") else None,
+                            why=adoption.id if error.code == "reason_required" else None,
+                            asked_stage=form.get("stage"))
     if request.headers.get("HX-Request"):
         return "", 204, {"HX-Refresh": "true"}
     return redirect(local_target(form.get("back"), url_for("orphans.project", project_id=adoption.project_id)))
@@ -431,12 +438,14 @@ def privacy():
     found, message, error = None, None, None
     if request.method == "POST" and request.form.get("action") == "erase":
         try:
+            if not request.form.get("confirm"):  # one click would erase for good: the form asks to tick first
+                raise logic.OrphansRejected("erase_unconfirmed")
             count = logic.erase_partner_contact(email, name)
         except logic.OrphansRejected as rejected:
             error = rejected.message()
         else:
             message = ngettext("%(num)d record erased.", "%(num)d records erased.", count)
-    elif email or name:
+    if (email or name) and (request.method == "GET" or error):
         found = logic.partner_contact_data(email, name)
         if request.args.get("format") == "json":
             import json
