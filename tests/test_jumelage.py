@@ -166,6 +166,8 @@ def test_the_proposal_runs_locks_swaps_and_is_accepted(coordinator, program):
     people = accepted_cohort(coordinator, program, 18, 16, 5)
     students = [s for s in people if s.role == "student"]
     citizens = [s for s in people if s.role == "citizen"]
+    same = coordinator.post(f"/jumelage/{program.id}/never", data={"first": students[0].id, "second": students[0].id})
+    assert same.status_code == 400 and "deux personnes différentes" in same.get_data(as_text=True)
     never = coordinator.post(f"/jumelage/{program.id}/never",
                              data={"first": students[0].id, "second": citizens[0].id})
     assert never.status_code == 302
@@ -237,9 +239,10 @@ def test_law_25_export_and_erasure_of_one_sign_up(coordinator, program):
     assert data["email"] == person.email and data["consent_text"] == person.consent_text
     assert data["matches"][0]["with"][0] == match.citizen.name
     url = f"/jumelage/{program.id}/inscriptions/{person.id}/erase"
-    assert coordinator.post(url, data={"confirm": "wrong"}).status_code == 400
+    wrong = coordinator.post(url, data={"confirm": "wrong"})
+    assert wrong.status_code == 400 and "tapez son courriel" in wrong.get_data(as_text=True)  # in words, in French
     email, token, match_id, program_id = person.email, person.token, match.id, program.id
-    assert coordinator.post(url, data={"confirm": email}).status_code == 302
+    assert coordinator.post(url, data={"confirm": f" {email.upper()} "}).status_code == 302  # as typed: case aside
     db.session.expire_all()
     assert db.session.query(Signup).filter_by(email=email).count() == 0
     assert db.session.query(NeverTogether).count() == 0

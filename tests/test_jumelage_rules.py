@@ -274,3 +274,47 @@ def test_each_match_has_a_follow_up_date_and_the_overdue_come_first(coordinator,
     other = logic.create_program("Autre programme")
     assert coordinator.post(f"/jumelage/{other.id}/suivi/{duos[0].id}/relance",
                             data={"next_follow_up": ""}).status_code == 404
+
+
+def test_a_match_under_way_ends_and_its_members_are_free_again(coordinator, program):
+    """The coordinator ends a duo (after ticking that they mean it); refusing a member
+    ends their duo, and an employer refused leaves their trios as duos. Whoever is left
+    out no longer sees anyone's details, and the next run proposes them again."""
+    people = accepted_cohort(coordinator, program, 20, 18, 6)
+    employer, trios = three_trios(program, people)
+    duo = logic.matches(program, "accepted")[3]
+    student, citizen = duo.student, duo.citizen
+    end = f"/jumelage/{program.id}/suivi/{duo.id}/fin"
+    unticked = coordinator.post(end, data={})
+    assert unticked.status_code == 400 and "Cochez la case" in unticked.get_data(as_text=True)
+    assert coordinator.post(end, data={"confirm": "1"}).status_code == 302
+    db.session.expire_all()
+    phone = coordinator.application.test_client()
+    page = phone.get(f"/jumelage/m/{student.token}").get_data(as_text=True)
+    assert citizen.email not in page and citizen.name not in page
+    follow_up = coordinator.get(f"/jumelage/{program.id}/suivi").get_data(as_text=True)
+    assert f"{student.name} · {citizen.name}" not in follow_up and "Terminer ce jumelage" in follow_up
+    # A citizen of a trio refused: the trio ends; the employer refused: their other trios go on as duos.
+    gone = trios[0].citizen
+    empty = coordinator.post(f"/jumelage/{program.id}/inscriptions/{gone.id}/status",
+                             data={"status": "refused", "message": " "}, headers={"HX-Request": "true"})
+    row = empty.get_data(as_text=True).strip()  # what htmx puts in place of the row: the row itself, saying why
+    assert empty.status_code == 422 and row.startswith(f'<tr id="signup-{gone.id}"') and gone.name in row
+    assert 'role="alert"' in row and "demande un message" in row
+    refused = coordinator.post(f"/jumelage/{program.id}/inscriptions/{gone.id}/status",
+                               data={"status": "refused", "message": "Départ de la région."})
+    assert refused.status_code in (200, 302)
+    logic.review(db.session.get(Signup, employer.id), "refused", "Plus de place cette année.")
+    db.session.expire_all()
+    statuses = [(db.session.get(Match, t.id).status, db.session.get(Match, t.id).employer_id) for t in trios]
+    assert statuses == [("ended", employer.id), ("accepted", None), ("accepted", None)]
+    for trio in trios[1:]:
+        page = phone.get(f"/jumelage/m/{trio.student.token}").get_data(as_text=True)
+        assert employer.email not in page and trio.citizen.email in page
+    # The next run proposes the people left free.
+    assert coordinator.post(f"/jumelage/{program.id}/proposition/run", data={}).status_code == 302
+    db.session.expire_all()
+    proposed = {m.student_id for m in logic.matches(program, "proposed")} | {
+        m.citizen_id for m in logic.matches(program, "proposed")}
+    # Free now: the ended duo's two and the first trio's student; one citizen, so one duo.
+    assert len(proposed) == 2 and citizen.id in proposed and proposed <= {student.id, citizen.id, trios[0].student_id}

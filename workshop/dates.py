@@ -41,6 +41,12 @@ def local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(zone()).replace(tzinfo=None)
 
 
+def stamped(moment: datetime | None) -> str:
+    """A stored moment on the workshop's clock with its offset ("2026-12-03T14:28:42-05:00"),
+    for files a program reads (a person's data on request): unambiguous in any zone."""
+    return moment.replace(tzinfo=UTC).astimezone(zone()).isoformat(timespec="seconds") if moment else ""
+
+
 def typed_date(raw: str | None, unreadable: Refused) -> date | None:
     """2027-03-15 or 15/03/2027; None when left empty; anything else raises
     `unreadable` (the caller's refusal, in its feature's words), never a

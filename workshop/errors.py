@@ -14,6 +14,7 @@ RETRY_AFTER_SECONDS = 5
 
 def messages() -> dict[int, str]:
     return {
+        400: _("This request could not be read: go back to the page and try again."),
         403: _("This is reserved to the workshop's facilitators."),
         404: _("This page does not exist (or no longer does)."),
         408: _("Your connection was too slow to send this: nothing was saved. Try again."),
@@ -170,7 +171,7 @@ def init_app(app: Flask) -> None:
     # its message in the form's message area, as htmx forms show refusals.
     app.register_error_handler(Refused, lambda error: message_fragment(error.message(), error.status))
     app.register_error_handler(405, method_not_allowed)
-    for status in (403, 404, 408, 413, 429, 500):
+    for status in (400, 403, 404, 408, 413, 429, 500):
         app.register_error_handler(status, lambda error, status=status: answer(status))
     # A body trickled slower than BODY_TIMEOUT (workshop/serve.py cuts it off).
     app.register_error_handler(TimeoutError, lambda _error: answer(408))

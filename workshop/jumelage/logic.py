@@ -169,8 +169,31 @@ def review(signup: Signup, status: str, message: str = "") -> None:
     if status == "refused" and not message:
         raise JumelageRefused("message_required")
     signup.status, signup.status_message = status, message
-    if status != "accepted":  # out of the pool: no longer proposed
+    if status != "accepted":  # out of the pool: no longer proposed, and out of the matches accepted
         db.session.execute(delete(Match).where(Match.status == "proposed", _involving(signup.id)))
+        for match in db.session.scalars(select(Match).where(Match.status == "accepted", _involving(signup.id))):
+            leave_match(match, signup)
+    db.session.commit()
+
+
+def leave_match(match: Match, person: Signup) -> None:
+    """`person` is out of an accepted match: an employer leaves a trio, which goes on as a
+    duo; a student or a citizen leaving ends it. Either way the others no longer see the
+    person's details, and whoever is free is proposed again by the next run."""
+    if match.employer_id == person.id and match.student_id != person.id and match.citizen_id != person.id:
+        match.employer_id = None
+        match.employer = None
+    else:
+        match.status = "ended"
+
+
+def end_match(match: Match) -> None:
+    """The coordinator ends an accepted match (it stopped meeting, someone moved away):
+    its members no longer see each other's details and are free for the next run; its
+    meetings stay in the program's figures."""
+    if match.status != "accepted":
+        raise JumelageRefused("not_accepted")
+    match.status = "ended"
     db.session.commit()
 
 
@@ -754,8 +777,7 @@ def export_person(signup: Signup) -> dict:
     data = {key: getattr(signup, key) for key in EXPORT_FIELDS}
     program = db.session.get_one(Program, signup.program_id)
     data.update(program=program.name, consent_text=signup.consent_text,
-                consent_at=signup.consent_at.isoformat() if signup.consent_at else "",
-                signed_up_at=signup.created_at.isoformat() if signup.created_at else "",
+                consent_at=dates.stamped(signup.consent_at), signed_up_at=dates.stamped(signup.created_at),
                 matches=[{"kind": m.kind, "status": m.status, "with": [x.name for x in m.members if x.id != signup.id]}
                          for m in db.session.scalars(select(Match).where(_involving(signup.id))).unique()],
                 check_ins=[{"met_on": c.met_on.isoformat(), "what": c.what, "satisfaction": c.satisfaction,
@@ -857,4 +879,5 @@ CSV_COLUMNS = ["id", *("leisure" if k == "interests" else k for k in EXPORT_FIEL
 
 
 def signup_rows(program: Program) -> tuple[list[str], list[list]]:
-    return CSV_COLUMNS, [[s.id, *(getattr(s, k) for k in EXPORT_FIELDS), s.created_at] for s in signups(program)]
+    return CSV_COLUMNS, [[s.id, *(getattr(s, k) for k in EXPORT_FIELDS), s.created_at and dates.local(s.created_at)]
+                         for s in signups(program)]

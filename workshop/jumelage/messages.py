@@ -27,6 +27,8 @@ REFUSALS: dict[str, Message] = {
     "message_required": _l("A refusal needs a message to the person."),
     # the proposal and the follow-up
     "never_same": _l("Choose two different people of this program."),
+    "not_accepted": _l("This match is no longer under way."),
+    "end_unconfirmed": _l("Tick the box to confirm that this match ends."),
     "not_proposed": _l("Only a proposed match can be locked or unlocked."),
     "swap_refused": _l("Choose two different proposed matches."),
     "swap_infeasible": _l("This swap breaks a rule (no shared availability, or never together)."),

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from analysis import jumelage as solver
 from workshop import dates
 from workshop.dates import typed_date
+from workshop.errors import answer
 from workshop.extensions import db, limiter
 from workshop.guards import allowed_only
 from workshop.jumelage import cli as jumelage_cli
@@ -58,8 +59,8 @@ def acted(program_id: int, act, back: str = "jumelage.program", refused_page=Non
     try:
         act(found)
     except logic.JumelageRefused as refused:
-        if refused_page is None:
-            abort(400)
+        if refused_page is None:  # the reason, in words, with the way back
+            return answer(400, refused.message())
         return refused_page(program_id, refused.message(), 400)
     return redirect(url_for(back, program_id=found.id))
 
@@ -180,6 +181,10 @@ def review(program_id: int, signup_id: int):
     try:
         logic.review(person, request.form.get("status", ""), request.form.get("message", ""))
     except logic.JumelageRefused as refused:
+        if request.headers.get("HX-Request"):  # the row stays, saying why, with the message as typed
+            db.session.refresh(person)
+            return render_template("jumelage/_signup_row.html", program=found, s=person, error=refused.message(),
+                                   typed=request.form.get("message", "")), 422
         return render_template("_message.html", message=refused.message()), 400
     if request.headers.get("HX-Request"):
         return render_template("jumelage/_signup_row.html", program=found, s=person)
@@ -198,8 +203,8 @@ def export_person(program_id: int, signup_id: int):
 @coordinator_required
 def erase(program_id: int, signup_id: int):
     found, person = signup_or_404(program_id, signup_id)
-    if request.form.get("confirm") != person.email:
-        abort(400)
+    if request.form.get("confirm", "").strip().casefold() != person.email.strip().casefold():
+        return answer(400, _("To erase this person, type their email as it is shown."))
     logic.erase(person)
     return redirect(url_for("jumelage.program", program_id=found.id))
 
@@ -232,7 +237,7 @@ def never(program_id: int):
         first = logic.signup_of(found, request.form.get("first", type=int) or 0)
         second = logic.signup_of(found, request.form.get("second", type=int) or 0)
         if not first or not second:
-            abort(400)
+            raise logic.JumelageRefused("never_same")
         logic.never_together(found, first, second)
     return acted(program_id, act)
 
@@ -504,6 +509,18 @@ def follow_up(program_id: int, error: str | None = None, status: int = 200):
     rows = logic.follow_up(found, weeks)
     return render_template("jumelage/follow_up.html", program=found, rows=rows, weeks=weeks,
                            figures=logic.figures(found, rows), error=error), status
+
+
+@bp.post("/jumelage/<int:program_id>/suivi/<int:match_id>/fin")
+@coordinator_required
+def end_match(program_id: int, match_id: int):
+    """End an accepted match, once the coordinator has ticked that they mean it."""
+    def act(found: Program):
+        if not request.form.get("confirm"):
+            raise logic.JumelageRefused("end_unconfirmed")
+        logic.end_match(match_or_404(found, match_id))
+
+    return acted(program_id, act, "jumelage.follow_up", follow_up)
 
 
 @bp.post("/jumelage/<int:program_id>/suivi/<int:match_id>/relance")
