@@ -138,12 +138,24 @@ def test_organisations_from_a_hard_file(app, data, code):
     assert orphans.organisations(include_archived=True) == []
 
 
+def test_a_jumelage_list_with_first_and_last_names_apart_keeps_both(app, program):
+    """French Excel's usual "Prénom;Nom": Éloïse Tremblay, not "Tremblay" greeted alone."""
+    from workshop.jumelage import logic as jumelage
+
+    lines = ["Prénom;Nom;Courriel;Rôle"] + [f"Éloïse{n};Tremblay;e{n}@example.org;Employeuse" for n in range(40)]
+    assert jumelage.import_signups(program, "\r\n".join(lines).encode("cp1252")) == (40, 0)
+    people = jumelage.signups(program)
+    assert {p.name for p in people} == {f"Éloïse{n} Tremblay" for n in range(40)}
+    assert {p.role for p in people} == {"employer"}
+
+
 def test_jumelage_synonym_columns_and_multi_line_names(app, program):
     from workshop.jumelage import logic as jumelage
 
     data = ("Nom;Courriel;Rôle;MRC;Municipalité\r\n"
             "Marie Tremblay;m@example.org;citoyenne;Lac-Saint-Jean-Est;Alma\r\n").encode("cp1252")
-    assert jumelage.import_signups(program, data) == 1
+    assert jumelage.import_signups(program, data) == (1, 0)
+    assert jumelage.import_signups(program, data) == (0, 1)  # the same list again: skipped, said
     assert jumelage.signups(program)[0].place != ""
     with pytest.raises(jumelage.ImportRefused) as refused:
         jumelage.import_signups(program, 'nom;courriel;rôle\n"Ana\nLopez";a@example.org;robot\n'.encode())

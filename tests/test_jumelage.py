@@ -402,6 +402,10 @@ def test_the_sign_up_export_reads_in_the_coordinators_excel_and_imports_back(coo
     before = {s.email: (s.name, s.role, s.place, s.phone) for s in logic.signups(program)}
     assert {s.email: (s.name, s.role, s.place, s.phone) for s in logic.signups(again)} == before
     assert "+1 418 555-0142" in {s.phone for s in logic.signups(again)}
+    twice = coordinator.post(f"/jumelage/{again.id}/import", content_type="multipart/form-data",
+                             data={"file": (io.BytesIO(response.data), "jumelage.csv")})
+    assert f"0 personne invitée. {len(before)} étaient déjà dans le programme (même courriel)." in \
+        twice.get_data(as_text=True)
 
 
 def test_activity_days_invite_the_accepted_and_record_who_came(coordinator, program):

@@ -318,3 +318,19 @@ def test_a_match_under_way_ends_and_its_members_are_free_again(coordinator, prog
         m.citizen_id for m in logic.matches(program, "proposed")}
     # Free now: the ended duo's two and the first trio's student; one citizen, so one duo.
     assert len(proposed) == 2 and citizen.id in proposed and proposed <= {student.id, citizen.id, trios[0].student_id}
+
+
+def test_a_private_link_speaks_the_language_the_person_signed_up_in(coordinator, program):
+    """Signed up in English; the link opened later on another device is in English, and
+    the switch still wins on that device."""
+    rng = random.Random(3)
+    phone = coordinator.application.test_client()
+    phone.post("/lang/en")
+    assert phone.post(f"/jumelage/{program.id}/inscription", data=form_for(1, "student", rng)).status_code in (200, 302)
+    person = db.session.query(Signup).filter_by(email="student1@example.org").one()
+    assert person.language == "en"
+    other_device = coordinator.application.test_client()
+    page = other_device.get(f"/jumelage/m/{person.token}")
+    assert '<html lang="en"' in page.get_data(as_text=True)
+    other_device.post("/lang/fr")
+    assert '<html lang="fr"' in other_device.get(f"/jumelage/m/{person.token}").get_data(as_text=True)

@@ -240,7 +240,9 @@ def complete(signup: Signup, form, consent_text: str) -> None:
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
-IMPORT_HEADERS = {"name": "name", "nom": "name", "nom complet": "name", "email": "email", "courriel": "email",
+IMPORT_HEADERS = {"name": "name", "nom": "name", "nom complet": "name", "nom de famille": "name", "last name": "name",
+                  "surname": "name", "prenom": "first_name", "first name": "first_name", "given name": "first_name",
+                  "email": "email", "courriel": "email",
                   "adresse courriel": "email", "e mail": "email", "role": "role", "profil": "role",
                   "phone": "phone", "telephone": "phone", "languages": "languages", "langues": "languages",
                   "field": "field", "domaine": "field", "secteur": "field", "domaine d etudes": "field",
@@ -251,7 +253,8 @@ IMPORT_HEADERS = {"name": "name", "nom": "name", "nom complet": "name", "email":
 ROLE_WORDS = {"student": "student", "etudiant": "student", "etudiante": "student", "etudiant e": "student",
               "etudiant international": "student", "etudiante internationale": "student",
               "citizen": "citizen", "citoyen": "citizen", "citoyenne": "citizen", "citoyen ne": "citizen",
-              "employer": "employer", "employeur": "employer", "entreprise": "employer",
+              "employer": "employer", "employeur": "employer", "employeuse": "employer", "employeur se": "employer",
+              "employeur euse": "employer", "entreprise": "employer",
               # the export's words (labels.value_labels)
               "international student": "student",
               "citizen host": "citizen", "citoyenne accueil": "citizen"}
@@ -291,7 +294,7 @@ def _import_rows(table: Table) -> list[dict]:
     header = table.rows[0] if table.rows else []
     numbered = list(zip(table.lines[1:], table.rows[1:]))
     fields = first_of_each([IMPORT_HEADERS.get(folded(h)) for h in header])
-    if not {"name", "email", "role"} <= set(fields):
+    if not ({"email", "role"} <= set(fields) and {"name", "first_name"} & set(fields)):
         raise ImportRefused("csv_columns")
     rows: list[dict] = []
     for line, values in numbered:
@@ -303,32 +306,35 @@ def _import_rows(table: Table) -> list[dict]:
         role = ROLE_WORDS.get(folded(row.get("role", "")))
         if role is None:
             raise ImportRefused("csv_role", line, row.get("role", ""))
-        if "@" not in row.get("email", "") or not row.get("name"):
+        # French Excel lists often split "Prénom;Nom": the person is both, first name first.
+        name = " ".join(filter(None, (row.get("first_name", ""), row.get("name", ""))))
+        if "@" not in row.get("email", "") or not name:
             raise ImportRefused("csv_contact", line, row.get("email", ""))
-        rows.append({"role": role, "name": row["name"][:120], "email": row["email"].lower()[:254],
+        rows.append({"role": role, "name": name[:120], "email": row["email"].lower()[:254],
                      "phone": row.get("phone", "")[:40], "languages": row.get("languages", "")[:300],
                      "field": row.get("field", "")[:120], "place": _place_of(row.get("place", ""))})
     return rows
 
 
-def import_signups(program: Program, data: bytes) -> int:
+def import_signups(program: Program, data: bytes) -> tuple[int, int]:
     """Invite a list (the coordinator's spreadsheet, CSV from Excel in French
     or English): each new email becomes a pending sign-up without consent, to
     be completed and consented on its private link. Known emails are skipped;
-    the first wrong line refuses the whole file."""
+    the first wrong line refuses the whole file. Returns (invited, skipped)."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRefused("csv_too_large", 0, str(MAX_IMPORT_BYTES // (1024 * 1024)))
     table = uploads.table(data, ImportRefused)  # Excel's "CSV" in French Windows, UTF-16, "sep=;"...
     known = {s.email for s in signups(program)}
-    added = 0
+    added = skipped = 0
     for row in _import_rows(table):
         if row["email"] in known:
+            skipped += 1
             continue
         known.add(row["email"])
         db.session.add(Signup(program_id=program.id, consent_text="", token=secrets.token_urlsafe(24), **row))
         added += 1
     db.session.commit()
-    return added
+    return added, skipped
 
 
 # --- never together ---------------------------------------------------------

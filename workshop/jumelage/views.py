@@ -13,6 +13,7 @@ from workshop.dates import typed_date
 from workshop.errors import answer
 from workshop.extensions import db, limiter
 from workshop.guards import allowed_only
+from workshop.i18n import speak
 from workshop.jumelage import cli as jumelage_cli
 from workshop.jumelage import logic
 from workshop.jumelage.labels import code_labels, worded
@@ -216,10 +217,14 @@ def import_signups(program_id: int):
     found = program_or_404(program_id)
     upload = request.files.get("file")
     try:
-        count = logic.import_signups(found, upload.read(logic.MAX_IMPORT_BYTES + 1) if upload else b"")
+        count, skipped = logic.import_signups(found, upload.read(logic.MAX_IMPORT_BYTES + 1) if upload else b"")
     except logic.JumelageRefused as refused:
         return program_page(found, 422, error=refused.message())
-    return program_page(found, message=ngettext("%(num)d person invited.", "%(num)d people invited.", count))
+    message = ngettext("%(num)d person invited.", "%(num)d people invited.", count)
+    if skipped:  # a list imported again: say why so few
+        message += " " + ngettext("%(num)d was already in the program (same email).",
+                                  "%(num)d were already in the program (same email).", skipped)
+    return program_page(found, message=message)
 
 
 @bp.post("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/link")
@@ -345,6 +350,8 @@ def private(response):
 
 
 def member_page(person, status: int = 200, error: str | None = None, error_match: int | None = None):
+    # The language the person signed up in, on any device, unless they switch (the link is theirs).
+    speak(person.language)
     program = db.session.get_one(Program, person.program_id)
     if not person.consent_text:  # invited from a list: the profile and the consent come first
         return private(make_response(render_template(
