@@ -136,6 +136,9 @@ def test_private_link_forms_are_rate_limited_and_unknown_links_tell_nothing(limi
     member = client("10.0.0.1")
     statuses = [member.post(f"/jumelage/m/{token}/check-in", data={"what": ""}).status_code for _ in range(42)]
     assert set(statuses[:40]) == {400} and statuses[40:] == [429, 429]
+    over = member.post(f"/jumelage/m/{token}/check-in", data={"what": ""})  # the real wait, not "a minute"
+    minutes = int(over.headers["Retry-After"]) // 60
+    assert minutes > 1 and f"pas été enregistré. Réessayez dans {minutes} minutes." in over.get_data(as_text=True)
     # Posting to links that do not exist: the guessing budget (30 refusals an hour) ends it the same way.
     poster = client("10.0.0.2")
     statuses = [poster.post(f"/jumelage/m/guess-{n}/check-in", data={"what": ""}).status_code for n in range(32)]

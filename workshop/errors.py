@@ -3,7 +3,9 @@ message in the form's message area for htmx requests."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, make_response, render_template, request
+import time
+
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -43,6 +45,22 @@ def sent(template: str, **context):
     response = make_response(render_template(template, **context))
     response.headers["HX-Trigger"] = "sent"
     return response
+
+
+def over_limit(limit, message_in_minutes) -> Response:
+    """A 429 that says the real wait, in minutes, rather than "a minute": for limits
+    counted by the hour. `message_in_minutes(n)` words it (an ngettext)."""
+    wait = max(1, round((limit.reset_at - time.time()) / 60))
+    response = make_response(render_template("error.html", status=429, message=message_in_minutes(wait)), 429)
+    response.headers["Retry-After"] = str(wait * 60)
+    return response
+
+
+def given_or_answer(error, status: int):
+    """The answer an abort carried (a limit's own refusal, over_limit) if any, else ours:
+    a handler by status would otherwise replace it with the generic words."""
+    given = getattr(error, "response", None)
+    return given if given is not None else answer(status)
 
 
 def answer(status: int, message: str | None = None):
@@ -172,7 +190,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Refused, lambda error: message_fragment(error.message(), error.status))
     app.register_error_handler(405, method_not_allowed)
     for status in (400, 403, 404, 408, 413, 429, 500):
-        app.register_error_handler(status, lambda error, status=status: answer(status))
+        app.register_error_handler(status, lambda error, status=status: given_or_answer(error, status))
     # A body trickled slower than BODY_TIMEOUT (workshop/serve.py cuts it off).
     app.register_error_handler(TimeoutError, lambda _error: answer(408))
     app.register_error_handler(OverflowError, id_past_integers)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from analysis import jumelage as solver
 from workshop import dates
 from workshop.dates import typed_date
-from workshop.errors import answer
+from workshop.errors import answer, over_limit
 from workshop.extensions import db, limiter
 from workshop.guards import allowed_only
 from workshop.i18n import speak
@@ -377,7 +377,9 @@ def member_page(person, status: int = 200, error: str | None = None, error_match
 LINK_GUESSES = "jumelage-link-guesses"
 GUESS_BUDGET = "30 per hour"  # 404s from one address: a revoked link or two, never a scan
 LINK_POSTS = "40 per hour"  # one member's forms: a contract, meetings, an evaluation
-ADDRESS_POSTS = "300 per hour"  # a campus room behind one address
+# A campus room behind one address on an activity day: 80 members each confirming a contract,
+# logging a meeting and answering the evaluation, with retries. 300 refused such a room.
+ADDRESS_POSTS = "2000 per hour"
 
 
 def on_private_link() -> bool:
@@ -429,9 +431,16 @@ def link_key() -> str:
 def link_limited(view):
     """Every POST reachable by a private link: per link and per address, each
     one ceiling for all these forms together (not one per form)."""
-    per_address = limiter.shared_limit(ADDRESS_POSTS, scope="jumelage-address-posts")
-    per_link = limiter.shared_limit(LINK_POSTS, scope="jumelage-link-posts", key_func=link_key)
+    per_address = limiter.shared_limit(ADDRESS_POSTS, scope="jumelage-address-posts", on_breach=posts_refused)
+    per_link = limiter.shared_limit(LINK_POSTS, scope="jumelage-link-posts", key_func=link_key,
+                                    on_breach=posts_refused)
     return per_address(per_link(view))
+
+
+def posts_refused(limit):
+    return over_limit(limit, lambda wait: ngettext(
+        "Many forms were sent in the last hour: this one was not saved. Try again in %(num)d minute.",
+        "Many forms were sent in the last hour: this one was not saved. Try again in %(num)d minutes.", wait))
 
 
 @bp.get("/jumelage/m/<token>")

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-import time
 from collections import Counter
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from analysis import matching
 from workshop import dates
+from workshop.errors import over_limit
 from workshop.extensions import db, limiter
 from workshop.forces import logic as forces
 from workshop.guards import allowed_only
@@ -475,13 +475,9 @@ def interest_key() -> str:
 
 
 def interest_refused(limit):
-    """The real wait, in minutes, rather than "a minute"."""
-    wait = max(1, round((limit.reset_at - time.time()) / 60))
-    response = make_response(render_template("error.html", status=429, message=ngettext(
+    return over_limit(limit, lambda wait: ngettext(
         "Many interests were sent for this organisation in the last hour: try again in %(num)d minute.",
-        "Many interests were sent for this organisation in the last hour: try again in %(num)d minutes.", wait)), 429)
-    response.headers["Retry-After"] = str(wait * 60)
-    return response
+        "Many interests were sent for this organisation in the last hour: try again in %(num)d minutes.", wait))
 
 
 @bp.post("/catalogue/<int:project_id>/interest")
