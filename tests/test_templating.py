@@ -30,9 +30,10 @@ def test_means_and_dates_are_written_as_the_page_s_language_writes_them(app):
         with force_locale("fr"):
             assert force_number(4.75) == "4,8" and force_number(3) == "3"
             assert day(date(2026, 12, 3)) == "3 déc. 2026"
+            assert day(date(2029, 5, 1)) == "1er mai 2029" and day(date(2029, 5, 11)) == "11 mai 2029"
         with force_locale("en"):
             assert force_number(4.75) == "4.8"
-            assert day(date(2026, 12, 3)) == "Dec 3, 2026"
+            assert day(date(2026, 12, 3)) == "Dec 3, 2026" and day(date(2029, 5, 1)) == "May 1, 2029"
 
 
 def test_themes_of_several_questions_are_titled_so_on_the_projector(app, workshop):

@@ -33,9 +33,12 @@ def french_spacing(text: str) -> str:
 
 def day(value) -> str:
     """A date as the page's language writes it ("3 déc. 2026", "Dec 3, 2026"), not ISO."""
-    from flask_babel import format_date
+    from flask_babel import format_date, get_locale
 
-    return format_date(value, format="medium")
+    text = format_date(value, format="medium")
+    if str(get_locale() or "fr").startswith("fr") and text.startswith("1 "):
+        return "1er" + text[1:]  # the first of the month is "1er mai" in French
+    return text
 
 
 def quoted(text) -> Markup:
