@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from werkzeug.datastructures import MultiDict
 
 from tests.conftest import make_user, sign_in
+from workshop import dates
 from workshop.extensions import db
 from workshop.jumelage import logic
 from workshop.jumelage.models import Match, NeverTogether, Program, Signup
@@ -254,7 +255,7 @@ def test_law_25_export_and_erasure_of_one_sign_up(coordinator, program):
 
 
 def test_a_trio_writes_and_confirms_its_contract_logs_meetings_and_an_idle_pair_is_flagged(coordinator, program):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     accepted_cohort(coordinator, program, 12, 12, 6)
     logic.run(program)
@@ -284,7 +285,7 @@ def test_a_trio_writes_and_confirms_its_contract_logs_meetings_and_an_idle_pair_
     db.session.expire_all()
     assert logic.contract_of(db.session.get(Match, trio.id))["confirmed"] == {}
 
-    today = date.today()
+    today = dates.today()
     base = {"what": "Marche au parc de la Rivière-du-Moulin", "satisfaction": "5", "note": "Très bien"}
     assert anonymous.post(f"/jumelage/m/{tokens[0]}/check-in",
                           data={**base, "met_on": (today + timedelta(days=2)).isoformat()}).status_code == 400
@@ -443,7 +444,7 @@ def test_members_evaluate_and_the_report_sums_up_in_both_languages(coordinator, 
     logic.run(program)
     logic.accept_proposal(program)
     members = [m for match in logic.matches(program, "accepted") for m in match.members]
-    ends_on = date.today() + timedelta(weeks=2)  # in the program's last weeks: the evaluation is open
+    ends_on = dates.today() + timedelta(weeks=2)  # in the program's last weeks: the evaluation is open
     assert coordinator.post(f"/jumelage/{program.id}/schedule",
                             data={"ends_on": ends_on.isoformat()}).status_code == 302
     anonymous = coordinator.application.test_client()

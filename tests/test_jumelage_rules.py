@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from tests.conftest import without_form_token
 from tests.test_jumelage import accepted_cohort, form_for
+from workshop import dates
 from workshop.extensions import db
 from workshop.jumelage import logic
 from workshop.jumelage.models import CheckIn, Match, Signup, SurveyAnswer
@@ -43,7 +44,7 @@ def test_an_employer_in_three_trios_sees_each_with_its_contract_and_meetings(coo
     for n, trio in enumerate(trios):
         assert phone.post(f"{base}/contract", data={"match": trio.id, "goals": f"Objectifs du trio {n}",
                                                      "commitments": "Deux fois par mois"}).status_code == 302
-        assert phone.post(f"{base}/check-in", data={"match": trio.id, "met_on": date.today().isoformat(),
+        assert phone.post(f"{base}/check-in", data={"match": trio.id, "met_on": dates.today().isoformat(),
                                                     "what": f"Visite usine {n}", "satisfaction": "4"}
                           ).status_code == 302
     assert phone.post(f"{base}/confirm", data={"match": trios[1].id}).status_code == 302
@@ -71,7 +72,7 @@ def test_an_employer_in_three_trios_sees_each_with_its_contract_and_meetings(coo
     before = len(logic.check_ins(trios[0]))
     for _tap in range(2):  # sent twice: one meeting
         assert phone.post(f"/jumelage/m/{student.token}/check-in", data={
-            "met_on": date.today().isoformat(), "what": "Café", "satisfaction": "5"}).status_code == 302
+            "met_on": dates.today().isoformat(), "what": "Café", "satisfaction": "5"}).status_code == 302
     assert len(logic.check_ins(trios[0])) == before + 1
     page = phone.get(f"/jumelage/m/{student.token}").get_data(as_text=True)
     assert page.count('class="jumelage-member-match"') == 1 and trios[1].student.email not in page
@@ -81,7 +82,7 @@ def test_program_figures_and_scores_use_the_readers_decimal_mark(coordinator, pr
     people = accepted_cohort(coordinator, program, 12, 12, 3)
     employer, trios = three_trios(program, people)
     for trio, mark in zip(trios, (4, 4, 4)):
-        logic.log_check_in(trio, trio.student, date.today(), "Souper", mark)
+        logic.log_check_in(trio, trio.student, dates.today(), "Souper", mark)
     duos = [m for m in logic.matches(program, "accepted") if not m.employer_id]
     for duo in duos:  # back to a proposal, as the coordinator sees it before accepting
         duo.status = "proposed"
@@ -213,7 +214,7 @@ def test_the_evaluation_opens_in_the_last_weeks_or_when_the_coordinator_opens_it
     answer = {"overall": "4", "impacts": "Un réseau"}
     assert phone.post(url, data=answer).status_code == 400  # no end date yet: closed
     assert "s'ouvre à la fin du programme" in phone.get(f"/jumelage/m/{member.token}").get_data(as_text=True)
-    ends_on = date.today() + timedelta(weeks=10)
+    ends_on = dates.today() + timedelta(weeks=10)
     coordinator.post(f"/jumelage/{program.id}/schedule", data={"ends_on": ends_on.isoformat()})
     assert phone.post(url, data=answer).status_code == 400
     opens = (ends_on - timedelta(weeks=logic.EVALUATION_WEEKS))
@@ -256,7 +257,7 @@ def test_each_match_has_a_follow_up_date_and_the_overdue_come_first(coordinator,
     people = accepted_cohort(coordinator, program, 20, 18, 6)
     _employer, trios = three_trios(program, people)
     duos = [r["match"] for r in logic.follow_up(program) if r["match"].employer_id is None]
-    today = date.today()
+    today = dates.today()
     base = f"/jumelage/{program.id}/suivi"
     late = (today - timedelta(days=3)).strftime("%d/%m/%Y")  # typed as in Québec
     assert coordinator.post(f"{base}/{duos[5].id}/relance", data={"next_follow_up": late}).status_code == 302

@@ -9,7 +9,7 @@ go to ORPHANS_SCREENSHOTS (default /tmp/shots-orphans) for a person to look at."
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from tests.browsing import COORDINATOR, coordinators_server, sign_in
 from tests.conftest import PASSWORD
+from workshop import dates
 
 pytestmark = pytest.mark.browser
 
@@ -123,7 +124,7 @@ def test_a_coordinator_follows_two_orphan_projects_over_months(browser, server):
     cegep.locator("summary", has_text="Noter un contact").click()
     cegep.locator("select[name=kind]").select_option("call")
     cegep.locator("input[name=note]").first.fill("Intéressé·es, à rappeler après leur conseil d'administration")
-    follow_up = (date.today() + timedelta(days=30)).strftime("%d/%m/%Y")
+    follow_up = (dates.today() + timedelta(days=30)).strftime("%d/%m/%Y")
     cegep.locator("form[action$='/log'] input[name=next_follow_up]").fill(follow_up)
     cegep.locator("form[action$='/log'] button.primary").click()
     cegep = page.locator("article.adoption", has_text="Cégep de Jonquière")

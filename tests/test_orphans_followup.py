@@ -9,6 +9,7 @@ from io import BytesIO
 
 import pytest
 
+from workshop import dates
 from workshop.extensions import db
 from workshop.orphans import logic
 from workshop.orphans.models import Adoption, AdoptionEvent, Interest, Organisation
@@ -388,7 +389,7 @@ def test_an_import_refusal_says_exactly_what_is_wrong(coordinator_client):
 
 def test_overdue_shows_on_the_board_and_the_project_page(coordinator_client, orphan, partners, workshop):
     adoption = logic.offer(orphan, partners[0], BY)
-    logic.set_follow_up(adoption, date.today() - timedelta(days=3), BY)
+    logic.set_follow_up(adoption, dates.today() - timedelta(days=3), BY)
     board = coordinator_client.get("/orphans").get_data(as_text=True)
     card = board[board.index(f'id="adoption-{adoption.id}"') - 60:]
     assert "board-card is-overdue" in card[:200] and workshop.title[:20] in card[:800]
