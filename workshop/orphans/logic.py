@@ -139,6 +139,15 @@ def named_like(name: str) -> Organisation | None:
         Organisation.name_folded == wanted, Organisation.merged_into_id.is_(None)).limit(1))
 
 
+def refuse_a_second(name: str, found: Organisation | None = None) -> None:
+    """Adding, or renaming to, the name of another organisation in the list makes two
+    that the pickers, the import and the coordinator cannot tell apart. (Confirming an
+    interest may make a namesake on purpose: the coordinator said it is another one.)"""
+    same = named_like(name)
+    if same is not None and (found is None or same.id != found.id):
+        raise OrphansRejected("organisation_exists")
+
+
 def save_organisation(organisation: Organisation | None, data: dict) -> Organisation:
     name = " ".join((data.get("name") or "").split())
     if not name:

@@ -241,7 +241,7 @@ def organisations():
     error = None
     if request.method == "POST":
         try:
-            refuse_a_second(request.form.get("name", ""))
+            logic.refuse_a_second(request.form.get("name", ""))
             logic.save_organisation(None, request.form)
         except logic.OrphansRejected as rejected:
             error = rejected.message()
@@ -249,14 +249,6 @@ def organisations():
             return redirect(url_for("orphans.organisations"))
     # Refused: the form shows what was typed, not an empty one.
     return organisations_list(error=error, typed=request.form if error else None), (422 if error else 200)
-
-
-def refuse_a_second(name: str, found: Organisation | None = None) -> None:
-    """Adding, or renaming to, the name of another organisation in the list makes two
-    that the pickers, the import and the coordinator cannot tell apart."""
-    same = logic.named_like(name)
-    if same is not None and (found is None or same.id != found.id):
-        raise logic.OrphansRejected("organisation_exists")
 
 
 def organisations_list(**extra) -> str:
@@ -274,7 +266,7 @@ def organisation(organisation_id: int):
     error = None
     if request.method == "POST":
         try:
-            refuse_a_second(request.form.get("name", ""), found)
+            logic.refuse_a_second(request.form.get("name", ""), found)
             logic.save_organisation(found, request.form)
         except logic.OrphansRejected as rejected:
             error = rejected.message()
