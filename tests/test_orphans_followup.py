@@ -4,7 +4,7 @@ reasons), a catalogue that tells the truth, organisations without duplicates,
 the organisation import from French Excel, and the calendar."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -65,8 +65,37 @@ def test_a_call_is_logged_without_a_stage_change_and_moves_the_follow_up(orphan,
 
 def test_the_timeline_is_in_the_order_things_happened(orphan, partners):
     adoption = logic.offer(orphan, partners[0], BY)
-    logic.log_contact(adoption, "email", "Courriel de présentation", BY, on=date(2020, 1, 1))
-    assert [e.kind for e in logic.timeline(adoption)] == ["email", "stage"]
+    adoption.created_at = adoption.events[0].at = datetime(2026, 9, 1, 15)  # offered in September,
+    logic.log_contact(adoption, "note", "Relancer en janvier", BY)  # a note today,
+    logic.log_contact(adoption, "email", "Courriel de présentation", BY, on=date(2026, 9, 8))  # an email logged late
+    assert [e.kind for e in logic.timeline(adoption)] == ["stage", "email", "note"]
+
+
+def test_a_contact_before_the_offer_or_a_past_follow_up_is_refused_not_kept(coordinator_client, orphan, partners):
+    """A call dated before the offer, or a next follow-up already passed, is a
+    typo (the year, most often): refused with the offer's date, nothing saved."""
+    adoption = logic.offer(orphan, partners[0], BY)
+    adoption.created_at = adoption.events[0].at = datetime(2026, 9, 1, 15)
+    db.session.commit()
+    with pytest.raises(logic.OrphansRejected, match="before_offer"):
+        logic.log_contact(adoption, "call", "Appel", BY, on=date(2025, 9, 8))
+    yesterday = dates.today() - timedelta(days=1)
+    with pytest.raises(logic.OrphansRejected, match="follow_up_past"):
+        logic.set_follow_up(adoption, yesterday, BY)
+    with pytest.raises(logic.OrphansRejected, match="follow_up_past"):
+        logic.move(adoption, "interested", "", BY, next_follow_up=yesterday)
+    base = f"/orphans/adoptions/{adoption.id}"
+    answer = coordinator_client.post(f"{base}/log", data={"kind": "call", "note": "Appel à Julie", "on": "08/09/2025"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "1 septembre 2026" in page and "Appel à Julie" in page  # the draft kept
+    answer = coordinator_client.post(f"{base}/follow-up", data={"next_follow_up": yesterday.strftime("%d/%m/%Y")})
+    assert answer.status_code == 422 and "passée" in answer.get_data(as_text=True)
+    db.session.expire_all()
+    kept = db.session.get(Adoption, adoption.id)
+    assert [e.kind for e in kept.events] == ["stage"] and kept.stage == "proposed"
+    assert kept.next_follow_up >= dates.today()
+    assert coordinator_client.post(f"{base}/follow-up", data={"next_follow_up": dates.today().isoformat()}
+                                   ).status_code == 302  # today is not past
 
 
 def test_a_closed_adoption_takes_notes_but_no_follow_up(orphan, partners):
@@ -389,7 +418,8 @@ def test_an_import_refusal_says_exactly_what_is_wrong(coordinator_client):
 
 def test_overdue_shows_on_the_board_and_the_project_page(coordinator_client, orphan, partners, workshop):
     adoption = logic.offer(orphan, partners[0], BY)
-    logic.set_follow_up(adoption, dates.today() - timedelta(days=3), BY)
+    adoption.next_follow_up = dates.today() - timedelta(days=3)  # months go by (a past date is not typed)
+    db.session.commit()
     board = coordinator_client.get("/orphans").get_data(as_text=True)
     card = board[board.index(f'id="adoption-{adoption.id}"') - 60:]
     assert "board-card is-overdue" in card[:200] and workshop.title[:20] in card[:800]
@@ -548,6 +578,12 @@ def test_a_partner_contact_is_exported_then_erased_everywhere(coordinator_client
     assert "Gagnon" not in everything and "julie@example.org" not in everything.lower() and "418" not in everything
     assert db.session.get(Adoption, adoption.id).stage == "interested"  # the offer and its history stay
     assert db.session.query(Organisation).count() == 3
+    # The erasure reads in the page's language; the stored mark is one.
+    page = f"/orphans/projects/{orphan.id}"
+    assert "[effacé] rappellera" in coordinator_client.get(page).get_data(as_text=True)
+    coordinator_client.post("/lang/en")
+    english = coordinator_client.get(page).get_data(as_text=True)
+    assert "[erased] rappellera" in english and "effacé" not in english
 
 
 def test_only_coordinators_act_on_a_contact_request(app, facilitator_client, orphan):

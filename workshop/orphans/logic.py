@@ -362,6 +362,7 @@ def move(adoption: Adoption, stage: str, note: str, by: str, next_follow_up: dat
         raise OrphansRejected("others_choice_required")
     if waiting and others == "decline" and not note:
         raise OrphansRejected("decline_note_required")
+    refuse_a_past(next_follow_up)
     _change_stage(adoption, stage, note, by, next_follow_up, reason if stage in ("declined", "abandoned") else "")
     for other in waiting:
         if others == "co_adopt":
@@ -390,6 +391,9 @@ def log_contact(adoption: Adoption, kind: str, note: str, by: str, contact: str 
         raise OrphansRejected("entry_note_required")
     if next_follow_up and not pipeline.is_open(adoption.stage):
         raise OrphansRejected("closed_adoption")
+    if on is not None and on < offered_on(adoption):
+        raise OrphansRejected("before_offer", offered=offered_on(adoption))
+    refuse_a_past(next_follow_up)
     entry = AdoptionEvent(stage_from=adoption.stage, stage_to=adoption.stage, kind=kind, note=note[:5000],
                           contact=contact, by=by)
     if on is not None:
@@ -399,6 +403,18 @@ def log_contact(adoption: Adoption, kind: str, note: str, by: str, contact: str 
         adoption.next_follow_up = next_follow_up
     db.session.commit()
     return entry
+
+
+def offered_on(adoption: Adoption) -> date:
+    """The day the offer was made, on Québec's clock."""
+    return dates.local(adoption.created_at).date() if adoption.created_at else dates.today()
+
+
+def refuse_a_past(follow_up: date | None) -> None:
+    """A next follow-up is a day to come (today counts): a past one is a typo
+    that would sit overdue on the board from the moment it is saved."""
+    if follow_up is not None and follow_up < dates.today():
+        raise OrphansRejected("follow_up_past")
 
 
 def timeline(adoption: Adoption) -> list[AdoptionEvent]:
@@ -412,6 +428,7 @@ def set_follow_up(adoption: Adoption, when: date | None, by: str = "") -> None:
         raise OrphansRejected("closed_adoption")
     if when is None:
         raise OrphansRejected("bad_date")
+    refuse_a_past(when)
     adoption.events.append(AdoptionEvent(stage_from=adoption.stage, stage_to=adoption.stage, kind="follow_up",
                                          note=when.isoformat(), by=by or "—"))
     adoption.next_follow_up = when

@@ -6,6 +6,7 @@ orphan-project command is refused, by the refusal's code: the rules'
 
 from __future__ import annotations
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -38,6 +39,10 @@ REFUSALS: dict[str, Message] = {
     "long_description": lambda limit: _("The description and the needs are limited to %(num)d characters each.",
                                         num=limit),
     "bad_date": _l("Type the date as 2027-03-15 or 15/03/2027 (day/month/year)."),
+    "follow_up_past": _l("The next follow-up is today or later: this date has passed."),
+    "before_offer": lambda offered: _(
+        "This date is before the offer was made (%(offered)s): check the year, or say in the note when you spoke.",
+        offered=format_date(offered, "long")),
     "unknown_entry": _l("Choose call, email, meeting or note."),
     "entry_note_required": _l("Say what was said or done."),
     "description_required": _l("Describe the project for partners before publishing it."),

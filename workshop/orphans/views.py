@@ -30,7 +30,13 @@ def refusal(code: str) -> str:
 
 @bp.context_processor
 def orphan_lists():
-    return {"territories": logic.territories()}
+    return {"territories": logic.territories(), "erased": erased}
+
+
+def erased(text: str | None) -> str:
+    """A stored text with an erased contact's mark said in the page's language
+    (the database keeps one mark, logic.ERASED, whatever the language)."""
+    return (text or "").replace(logic.ERASED, _("[erased]"))
 
 
 # Coordinators and admins only, for every request and every method.
