@@ -586,6 +586,26 @@ def test_a_partner_contact_is_exported_then_erased_everywhere(coordinator_client
     assert "[erased] rappellera" in english and "effacé" not in english
 
 
+def test_a_dismissed_interest_can_be_brought_back(coordinator_client, orphan):
+    """Dismissing is one click away from a real partner's interest: it is kept
+    aside, said so, and brought back to be confirmed."""
+    logic.describe(orphan, "Une foire annuelle.", "")
+    logic.publish(orphan, True, BY)
+    interests = [logic.express_interest(orphan, f"Organisme {n}", f"Personne {n}", f"p{n}@example.org", "")
+                 for n in range(12)]
+    target = interests[7]
+    answer = coordinator_client.post(f"/orphans/interests/{target.id}/dismiss", follow_redirects=True)
+    page = answer.get_data(as_text=True)
+    assert "Organisme 7" in page and "Marque d'intérêt écartée (1)" in page
+    waiting = page[page.index("Marques d'intérêt à confirmer"):page.index("Marque d'intérêt écartée")]
+    assert "Organisme 7" not in waiting and "Organisme 8" in waiting
+    coordinator_client.post(f"/orphans/interests/{target.id}/restore")
+    db.session.expire_all()
+    assert not db.session.get(Interest, target.id).dismissed
+    assert [i.id for i in logic.pending_interests()] == [i.id for i in interests]
+    assert "écartée" not in coordinator_client.get("/orphans").get_data(as_text=True)
+
+
 def test_only_coordinators_act_on_a_contact_request(app, facilitator_client, orphan):
     assert facilitator_client.post("/orphans/privacy", data={"action": "erase", "email": "a@b.c",
                                                              "confirm": "1"}).status_code == 403

@@ -577,9 +577,18 @@ def express_interest(project: Project, organisation_name: str, contact_name: str
     return interest
 
 
-def pending_interests() -> list[Interest]:
+def pending_interests(dismissed: bool = False) -> list[Interest]:
+    """Interests not confirmed yet: those waiting, or (`dismissed`) those set
+    aside, which the coordinator can bring back."""
     return list(db.session.scalars(select(Interest).where(Interest.confirmed_adoption_id.is_(None),
-                                                          Interest.dismissed.is_(False)).order_by(Interest.id)))
+                                                          Interest.dismissed.is_(dismissed)).order_by(Interest.id)))
+
+
+def set_aside(interest: Interest, dismissed: bool = True) -> None:
+    """Dismiss an interest (spam, a duplicate) or bring it back; a confirmed one stays confirmed."""
+    if interest.confirmed_adoption_id is None:
+        interest.dismissed = dismissed
+        db.session.commit()
 
 
 def _core(name: str) -> str:

@@ -57,6 +57,7 @@ def dashboard():
     interests = logic.pending_interests()
     return render_template("orphans/dashboard.html", adoptions=adoptions, overdue=overdue, due=due,
                            figures=logic.figures(adoptions), interests=interests,
+                           dismissed=logic.pending_interests(dismissed=True),
                            matches={i.id: logic.matching_organisations(i.organisation_name, i.contact_email)
                                     for i in interests},
                            pickers={i.id: picker_for("picked", key=str(i.id)) for i in interests},
@@ -346,10 +347,11 @@ def import_organisations():
     return organisations_list(message=ngettext("%(num)d organisation imported.", "%(num)d organisations imported.", count))
 
 
-@bp.post("/orphans/interests/<int:interest_id>/<any(confirm, dismiss):action>")
+@bp.post("/orphans/interests/<int:interest_id>/<any(confirm, dismiss, restore):action>")
 @coordinator_required
 def interest(interest_id: int, action: str):
-    """Confirm, linked to the organisation chosen (or the one that matches), or as a new one; or dismiss."""
+    """Confirm, linked to the organisation chosen (or the one that matches), or as a new one;
+    dismiss, or bring a dismissed one back."""
     found = db.get_or_404(Interest, interest_id)
     if action == "confirm":
         chosen = request.form.get("organisation", "")
@@ -361,9 +363,13 @@ def interest(interest_id: int, action: str):
         else:
             organisation = db.session.get(Organisation, int(chosen)) if chosen.isdigit() else None
         logic.confirm_interest(found, who(), organisation=organisation, create=chosen == "new")
+    elif action == "dismiss":
+        logic.set_aside(found)
+        flash(_("The interest of %(organisation)s is dismissed. It stays under “Dismissed interests” if you need it back.",
+                organisation=found.organisation_name), "info")
     else:
-        found.dismissed = True
-        db.session.commit()
+        logic.set_aside(found, dismissed=False)
+        return redirect(url_for("orphans.dashboard", _anchor=f"interest-{found.id}"))
     return redirect(url_for("orphans.dashboard"))
 
 
