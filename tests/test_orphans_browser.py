@@ -71,6 +71,7 @@ def move_dates(server, days: int) -> None:
         from workshop.orphans.models import Adoption, AdoptionEvent
 
         for adoption in db.session.scalars(db.select(Adoption)):
+            adoption.created_at -= timedelta(days=days)  # the offer was made back then too
             if adoption.next_follow_up:
                 adoption.next_follow_up -= timedelta(days=days)
         for event in db.session.scalars(db.select(AdoptionEvent)):
