@@ -301,7 +301,7 @@ def test_a_trio_writes_and_confirms_its_contract_logs_meetings_and_an_idle_pair_
     assert anonymous.post(f"/jumelage/m/{outsider.token}/contract", data=written).status_code == 404
 
     # Five weeks pass for the idle pair: flagged, the trio that met is not.
-    db.session.get(Match, idle.id).created_at -= timedelta(weeks=5)
+    db.session.get(Match, idle.id).accepted_at -= timedelta(weeks=5)
     db.session.commit()
     page = coordinator.get(f"/jumelage/{program.id}/suivi")
     assert page.status_code == 200

@@ -162,6 +162,8 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
 
         for match in db.session.scalars(db.select(Match)):
             match.created_at -= timedelta(weeks=6)
+            if match.accepted_at:
+                match.accepted_at -= timedelta(weeks=6)
         for entry in db.session.scalars(db.select(CheckIn)):
             entry.met_on -= timedelta(weeks=1)
         db.session.commit()

@@ -338,3 +338,22 @@ def test_a_private_link_speaks_the_language_the_person_signed_up_in(coordinator,
     assert '<html lang="en"' in page.get_data(as_text=True)
     other_device.post("/lang/fr")
     assert '<html lang="fr"' in other_device.get(f"/jumelage/m/{person.token}").get_data(as_text=True)
+
+
+def test_a_match_that_never_met_counts_its_weeks_from_its_acceptance(coordinator, program):
+    """A proposal run in September and accepted in October has not been idle
+    since September: the weeks without a meeting start when the coordinator accepts."""
+    accepted_cohort(coordinator, program, 20, 18, 6)
+    logic.run(program)
+    proposed = logic.matches(program, "proposed")
+    assert len(proposed) >= 15
+    for match in proposed:
+        match.created_at -= timedelta(weeks=6)  # the run, six weeks ago
+    db.session.commit()
+    assert logic.accept_proposal(program) == len(proposed)
+    rows = logic.follow_up(program)
+    assert len(rows) == len(proposed) and not any(r["inactive"] for r in rows)
+    for match in proposed[:4]:
+        match.accepted_at -= timedelta(weeks=5)  # accepted five weeks ago, never met since
+    db.session.commit()
+    assert {r["match"].id for r in logic.follow_up(program) if r["inactive"]} == {m.id for m in proposed[:4]}

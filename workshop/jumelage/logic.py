@@ -493,7 +493,7 @@ def swap(program: Program, first: Match, second: Match, role: str) -> None:
 def accept_proposal(program: Program) -> int:
     proposed = matches(program, "proposed")
     for match in proposed:
-        match.status = "accepted"
+        match.status, match.accepted_at = "accepted", dates.utcnow()
     db.session.commit()
     return len(proposed)
 
@@ -595,7 +595,7 @@ def follow_up(program: Program, weeks: int = INACTIVE_WEEKS, today: date | None 
         last[entry.match_id] = max(last.get(entry.match_id, entry.met_on), entry.met_on)
     rows = []
     for match in accepted:
-        since = last.get(match.id) or match.created_at.date()
+        since = last.get(match.id) or dates.local(match.accepted_at or match.created_at).date()
         due = match.next_follow_up
         rows.append({"match": match, "last": last.get(match.id), "contract": contract_of(match),
                      "inactive": (today - since).days >= weeks * 7,

@@ -88,6 +88,9 @@ class Match(Model):
     locked: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(10), default="proposed")  # proposed | accepted
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # When the coordinator accepted it: a match that never met counts its weeks from here,
+    # not from the matching run that proposed it (which may be weeks older).
+    accepted_at: Mapped[datetime | None]
     # The contract the members write together; changing it asks everyone to confirm again.
     contract_goals: Mapped[str] = mapped_column(Text, default="", server_default="")
     contract_commitments: Mapped[str] = mapped_column(Text, default="", server_default="")
