@@ -400,6 +400,33 @@ def test_the_import_reads_excel_french_csv(app, encoded):
     assert logic.import_organisations(encoded) == 2 and db.session.query(Organisation).count() == 2  # updated
 
 
+def registry_csv(count: int) -> str:
+    """A directory of organisations as a public registry publishes it (invented rows):
+    its own headers, legal forms for types, a region and a town, columns the tool does not keep."""
+    forms = ["Organisme sans but lucratif", "Entreprise privée", "Coopérative de solidarité", "Cégep",
+             "Municipalité régionale de comté", "Organisme public", "Centre de recherche", "Entreprise d'économie sociale"]
+    towns = ["Alma", "Roberval", "Chicoutimi", "Dolbeau-Mistassini", "Saint-Félicien"]
+    lines = ["Nom de l'organisme;Forme juridique;Région administrative;Ville;Téléphone;Courriel général;"
+             "Site Web;Mission de l'organisme"]
+    for n in range(count):
+        lines.append(f"Organisme régional {n};{forms[n % len(forms)]};Saguenay–Lac-Saint-Jean;{towns[n % 5]};"
+                     f"418 555-{1000 + n};info{n}@organisme{n}.example;https://organisme{n}.example;"
+                     f"Soutenir la communauté, volet {n}")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_a_public_registry_s_directory_imports_with_its_own_headers(app):
+    assert logic.import_organisations(registry_csv(36).encode("cp1252")) == 36
+    found = {o.name: o for o in db.session.query(Organisation)}
+    first, fifth = found["Organisme régional 0"], found["Organisme régional 4"]
+    assert (first.kind, first.contact_email, first.mission) == ("community", "info0@organisme0.example",
+                                                                "Soutenir la communauté, volet 0")
+    assert fifth.kind == "municipality" and found["Organisme régional 6"].kind == "research"
+    assert {o.kind for o in found.values()} == {"community", "business", "education", "municipality", "ministry",
+                                                "research"}
+    assert found["Organisme régional 1"].territory == "MRC du Domaine-du-Roy"  # Roberval, the region's first
+
+
 def test_an_import_refusal_says_exactly_what_is_wrong(coordinator_client):
     def send(text):
         return coordinator_client.post("/orphans/organisations/import",

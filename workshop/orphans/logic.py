@@ -74,6 +74,17 @@ KIND_SYNONYMS = {
     "municipalite": "municipality", "ville": "municipality", "mrc": "municipality", "municipalite mrc": "municipality",
     "municipality rcm": "municipality", "rcm": "municipality",
     "ministere": "ministry", "gouvernement": "ministry", "recherche": "research", "autre": "other",
+    # as public registries write them
+    "organisme sans but lucratif": "community", "organisme a but non lucratif": "community",
+    "organisme de bienfaisance": "community", "organisme communautaire autonome": "community", "nonprofit": "community",
+    "non profit": "community", "charity": "community", "entreprise privee": "business",
+    "entreprise d economie sociale": "business", "economie sociale": "business", "cooperative de solidarite": "business",
+    "societe par actions": "business", "private company": "business", "company": "business",
+    "municipalite regionale de comte": "municipality", "conseil de bande": "municipality",
+    "organisme public": "ministry", "gouvernement du quebec": "ministry", "gouvernement du canada": "ministry",
+    "government": "ministry", "centre de recherche": "research", "research centre": "research",
+    "research center": "research", "college": "education", "university": "education", "school": "education",
+    "centre collegial de transfert de technologie": "research", "cctt": "research",
 }
 # The RCMs of Saguenay–Lac-Saint-Jean as they are written, and Ville de Saguenay
 # (which counts as one): the default list.
@@ -890,6 +901,17 @@ IMPORT_HEADERS = {
     "champs d interet": "interests", "archived": "archived", "archive": "archived", "archivee": "archived",
     # the export's own headers in both languages (reports.logic._column_labels): an export imports back
     "contact person": "contact_name", "courriel de contact": "contact_email", "centres d interet": "interests",
+    # public registries and directories (Données Québec, a municipality's list of organisations)
+    "nom de l organisme": "name", "nom de l entreprise": "name", "raison sociale": "name", "nom legal": "name",
+    "organization": "name", "organization name": "name", "organisation name": "name", "nom de l etablissement": "name",
+    "type d organisme": "kind", "type d organization": "kind", "organization type": "kind",
+    "organisation type": "kind", "forme juridique": "kind", "categorie d organisme": "kind",
+    "secteur d activite": "sector", "secteur d activites": "sector", "domaine": "sector",
+    "domaine d activite": "sector", "region": "region", "region administrative": "region",
+    "ville": "town", "municipalite": "town", "city": "town",
+    "courriel general": "contact_email", "adresse electronique": "contact_email", "e mail address": "contact_email",
+    "email address": "contact_email", "mission de l organisme": "mission", "description": "mission",
+    "responsable": "contact_name", "nom du contact": "contact_name", "personne a contacter": "contact_name",
 }
 
 
@@ -942,8 +964,12 @@ def _import_rows(table: Table) -> list[dict]:
         email = row.get("contact_email", "")
         if email and "@" not in email:
             raise ImportRefused("csv_email", line=line, value=email)
-        if "territory" in row:
-            row["territory"] = territory_of(row["territory"])[:120]
+        places = [row.pop(field) for field in ("territory", "town", "region") if row.get(field)]
+        if places:  # the most precise one on the list (a town names its RCM), else the first as typed
+            named = [territory_of(place) for place in places]
+            row["territory"] = next((t for t in named if t in territories()), named[0])[:120]
+        elif "territory" in row:
+            row["territory"] = ""
         rows.append({**row, "kind": kind})
     return rows
 
