@@ -215,7 +215,7 @@ def test_the_proposal_runs_locks_swaps_and_is_accepted(coordinator, program):
     assert bad.status_code == 400
 
     count = len(logic.matches(program, "proposed"))
-    assert coordinator.post(f"/jumelage/{program.id}/proposition/accept").status_code == 302
+    assert coordinator.post(f"/jumelage/{program.id}/proposition/accept", data={"confirm": "1"}).status_code == 302
     db.session.expire_all()
     accepted = logic.matches(program, "accepted")
     assert len(accepted) == count and not logic.matches(program, "proposed")

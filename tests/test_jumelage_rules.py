@@ -338,3 +338,43 @@ def test_a_private_link_speaks_the_language_the_person_signed_up_in(coordinator,
     assert '<html lang="en"' in page.get_data(as_text=True)
     other_device.post("/lang/fr")
     assert '<html lang="fr"' in other_device.get(f"/jumelage/m/{person.token}").get_data(as_text=True)
+
+
+def count_cell(html: str, role: str, status: str) -> int:
+    """One number of the counts table (sign-ups by role and status), as the page shows it."""
+    import re
+
+    return int(re.search(rf'id="count-{role}-{status}">(\d+)<', html).group(1))
+
+
+def test_accepting_the_proposal_asks_first_and_a_review_by_htmx_refreshes_the_counts(coordinator, program):
+    """Accepting shows every member the others' details, so the page asks to tick first;
+    accepting a sign-up in its row (htmx) brings the counts table above up to date."""
+    from tests.test_jumelage import cohort
+
+    people = cohort(coordinator, program, students=26, citizens=26, employers=8)
+    page = coordinator.get(f"/jumelage/{program.id}").get_data(as_text=True)
+    assert count_cell(page, "student", "pending") == 26 and count_cell(page, "student", "accepted") == 0
+    student = next(s for s in people if s.role == "student")
+    answer = coordinator.post(f"/jumelage/{program.id}/inscriptions/{student.id}/status",
+                              data={"status": "accepted"}, headers={"HX-Request": "true"})
+    html = answer.get_data(as_text=True).strip()
+    assert answer.status_code == 200 and html.startswith(f'<tr id="signup-{student.id}"')
+    # Swapped in place of the stale table; in a template, or the parser drops a table that follows a row.
+    assert '<template><table class="jumelage-counts" id="jumelage-counts" hx-swap-oob="true">' in html
+    assert count_cell(html, "student", "pending") == 25 and count_cell(html, "student", "accepted") == 1
+
+    for s in people:
+        logic.review(s, "accepted")
+    logic.run(program)
+    proposed = len(logic.matches(program, "proposed"))
+    assert proposed >= 20
+    page = coordinator.get(f"/jumelage/{program.id}/proposition").get_data(as_text=True)
+    assert 'name="confirm" value="1" required' in page and f"J'accepte ces {proposed} jumelages" in page
+    unticked = coordinator.post(f"/jumelage/{program.id}/proposition/accept", data={})
+    assert unticked.status_code == 400 and "Cochez la case" in unticked.get_data(as_text=True)
+    assert len(logic.matches(program, "proposed")) == proposed and not logic.matches(program, "accepted")
+    assert coordinator.post(f"/jumelage/{program.id}/proposition/accept",
+                            data={"confirm": "1"}).status_code == 302
+    db.session.expire_all()
+    assert len(logic.matches(program, "accepted")) == proposed

@@ -28,6 +28,7 @@ REFUSALS: dict[str, Message] = {
     # the proposal and the follow-up
     "never_same": _l("Choose two different people of this program."),
     "not_accepted": _l("This match is no longer under way."),
+    "accept_unconfirmed": _l("Tick the box to confirm that you accept the proposal."),
     "end_unconfirmed": _l("Tick the box to confirm that this match ends."),
     "not_proposed": _l("Only a proposed match can be locked or unlocked."),
     "swap_refused": _l("Choose two different proposed matches."),

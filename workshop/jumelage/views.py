@@ -187,8 +187,9 @@ def review(program_id: int, signup_id: int):
             return render_template("jumelage/_signup_row.html", program=found, s=person, error=refused.message(),
                                    typed=request.form.get("message", "")), 422
         return render_template("_message.html", message=refused.message()), 400
-    if request.headers.get("HX-Request"):
-        return render_template("jumelage/_signup_row.html", program=found, s=person)
+    if request.headers.get("HX-Request"):  # the row, and the counts above it out of band: both changed
+        return (render_template("jumelage/_signup_row.html", program=found, s=person)
+                + render_template("jumelage/_counts.html", counts=logic.counts(found), oob=True))
     return redirect(url_for("jumelage.program", program_id=found.id))
 
 
@@ -330,7 +331,14 @@ def swap(program_id: int):
 @bp.post("/jumelage/<int:program_id>/proposition/accept")
 @coordinator_required
 def accept(program_id: int):
-    return acted(program_id, logic.accept_proposal, "jumelage.proposal")
+    """Accept every proposed match, once the coordinator has ticked that they mean it:
+    from then on the members see each other's details, which no re-run takes back."""
+    def act(found: Program):
+        if not request.form.get("confirm"):
+            raise logic.JumelageRefused("accept_unconfirmed")
+        logic.accept_proposal(found)
+
+    return acted(program_id, act, "jumelage.proposal", proposal)
 
 
 # --- a member by private link -------------------------------------------------
