@@ -136,7 +136,7 @@ def test_private_link_forms_are_rate_limited_and_unknown_links_tell_nothing(limi
     # One member's forms: 40 an hour on their link, then 429.
     member = client("10.0.0.1")
     statuses = [member.post(f"/jumelage/m/{token}/check-in", data={"what": ""}).status_code for _ in range(42)]
-    assert set(statuses[:40]) == {400} and statuses[40:] == [429, 429]
+    assert set(statuses[:40]) == {422} and statuses[40:] == [429, 429]
     over = member.post(f"/jumelage/m/{token}/check-in", data={"what": ""})  # the real wait, not "a minute"
     minutes = int(over.headers["Retry-After"]) // 60
     assert minutes > 1 and f"pas été enregistré. Réessayez dans {minutes} minutes." in over.get_data(as_text=True)
@@ -212,11 +212,11 @@ def test_the_evaluation_opens_in_the_last_weeks_or_when_the_coordinator_opens_it
     url = f"/jumelage/m/{member.token}/evaluation"
     phone = coordinator.application.test_client()
     answer = {"overall": "4", "impacts": "Un réseau"}
-    assert phone.post(url, data=answer).status_code == 400  # no end date yet: closed
+    assert phone.post(url, data=answer).status_code == 422  # no end date yet: closed
     assert "s'ouvre à la fin du programme" in phone.get(f"/jumelage/m/{member.token}").get_data(as_text=True)
     ends_on = dates.today() + timedelta(weeks=10)
     coordinator.post(f"/jumelage/{program.id}/schedule", data={"ends_on": ends_on.isoformat()})
-    assert phone.post(url, data=answer).status_code == 400
+    assert phone.post(url, data=answer).status_code == 422
     opens = (ends_on - timedelta(weeks=logic.EVALUATION_WEEKS))
     page = phone.get(f"/jumelage/m/{member.token}").get_data(as_text=True)
     assert f"{opens.day} " in page, page[page.find('id="evaluation"'):][:600]
@@ -378,3 +378,72 @@ def test_accepting_the_proposal_asks_first_and_a_review_by_htmx_refreshes_the_co
                             data={"confirm": "1"}).status_code == 302
     db.session.expire_all()
     assert len(logic.matches(program, "accepted")) == proposed
+
+
+def test_a_refused_form_comes_back_as_typed_with_the_reason_beside_it(coordinator, program):
+    """The coordinator's profile edit and new activity, a member's contract, meeting and
+    evaluation: refused, each answers 422 with what was typed, the reason in its own section."""
+    import re
+
+    people = accepted_cohort(coordinator, program, 26, 26, 8)
+    employer, trios = three_trios(program, people)
+    # The profile edit: no moment ticked; the name, phone and constraints typed stay.
+    target = next(s for s in people if s.role == "citizen")
+    typed = form_for(40, "citizen", random.Random(8), name="Geneviève Bouchard-Lavoie", phone="418 555-0199",
+                     constraints="Pas de voiture l'hiver")
+    typed.poplist("slots")
+    edit = coordinator.post(f"/jumelage/{program.id}/inscriptions/{target.id}", data=typed)
+    html = edit.get_data(as_text=True)
+    assert edit.status_code == 422 and 'value="Geneviève Bouchard-Lavoie"' in html and "418 555-0199" in html
+    assert "Pas de voiture l&#39;hiver" in html and f'value="{typed["email"]}"' in html
+    profile = html[html.index("<h2>Profil</h2>"):html.index('id="erase"')]
+    assert 'role="alert"' in profile and "Cochez au moins un moment" in profile
+    db.session.expire_all()
+    assert db.session.get(Signup, target.id).name != "Geneviève Bouchard-Lavoie"  # nothing saved
+
+    # The new activity: a date missing; the kind, title and place typed stay.
+    url = f"/jumelage/{program.id}/activites"
+    event = coordinator.post(url, data={"kind": "talent_sharing", "title": "Partage de talents au Cégep",
+                                        "held_on": "", "place": "Cégep de Jonquière"})
+    html = event.get_data(as_text=True)
+    assert event.status_code == 422 and 'value="Partage de talents au Cégep"' in html
+    assert 'value="Cégep de Jonquière"' in html and '<option value="talent_sharing" selected>' in html
+    new = html[html.index("<h2>Nouvelle activité</h2>"):]
+    assert new.index('role="alert"') < new.index("<form")  # beside the form, not at the top of the page
+    assert logic.events(program) == []
+
+    # A member of three trios: the refused form of the second trio keeps its words, in its own section.
+    phone = coordinator.application.test_client()
+    base = f"/jumelage/m/{employer.token}"
+    second = trios[1].id
+
+    def section(page: str, name: str) -> str:
+        return re.search(rf'<section class="card[^"]*" id="{name}">(.*?)</section>', page, re.S).group(1)
+
+    contract = phone.post(f"{base}/contract", data={"match": second, "goals": "Recruter une stagiaire en génie",
+                                                    "commitments": ""})
+    html = contract.get_data(as_text=True)
+    assert contract.status_code == 422
+    assert "Recruter une stagiaire en génie" in section(html, f"contract-{second}")
+    assert 'role="alert"' in section(html, f"contract-{second}")
+    assert 'role="alert"' not in section(html, f"contract-{trios[0].id}") + section(html, f"check-ins-{second}")
+    future = (dates.today() + timedelta(days=3)).isoformat()
+    meeting = phone.post(f"{base}/check-in", data={"match": second, "met_on": future, "satisfaction": "4",
+                                                   "what": "Visite de l'usine d'Alma", "note": "Très instructif"})
+    html = meeting.get_data(as_text=True)
+    check_ins = section(html, f"check-ins-{second}")
+    assert meeting.status_code == 422 and 'role="alert"' in check_ins and "Visite de l&#39;usine d&#39;Alma" in check_ins
+    assert "Très instructif" in check_ins and f'value="{future}"' in check_ins
+    assert 'value="4" required checked' in check_ins
+    assert "Visite de l&#39;usine" not in section(html, f"check-ins-{trios[0].id}")
+    assert logic.check_ins(trios[1]) == []
+
+    # The evaluation without its overall mark: the texts stay, the reason in the evaluation's section.
+    logic.set_schedule(program, None, evaluation_open=True)
+    survey = phone.post(f"{base}/evaluation", data={"impacts": "Deux stagiaires embauchées",
+                                                    "helped": "Les visites", "hindered": "L'hiver"})
+    html = survey.get_data(as_text=True)
+    evaluation = section(html, "evaluation")
+    assert survey.status_code == 422 and 'role="alert"' in evaluation and "Deux stagiaires embauchées" in evaluation
+    assert "Les visites" in evaluation and "L&#39;hiver" in evaluation
+    assert db.session.query(SurveyAnswer).count() == 0

@@ -170,9 +170,9 @@ def edit(program_id: int, signup_id: int):
             return redirect(url_for("jumelage.program", program_id=found.id))
         except logic.JumelageRefused as refused:
             error = refused.message()
-    return render_template("jumelage/edit.html", program=found, signup=person, error=error,
-                           v=lambda key: getattr(person, key, ""), vs=lambda key: profile_values(person, key),
-                           link=url_for("jumelage.member", token=person.token, _external=True)), 400 if error else 200
+    # A refused form comes back as typed (shown_values), saying why beside it.
+    return render_template("jumelage/edit.html", program=found, signup=person, error=error, **shown_values(person),
+                           link=url_for("jumelage.member", token=person.token, _external=True)), 422 if error else 200
 
 
 @bp.post("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/status")
@@ -357,7 +357,10 @@ def private(response):
     return response
 
 
-def member_page(person, status: int = 200, error: str | None = None, error_match: int | None = None):
+def member_page(person, status: int = 200, error: str | None = None, error_match: int | None = None,
+                error_form: str = ""):
+    """The member's page; a refused form (`error_form`: contract, check-ins or evaluation,
+    of match `error_match`) comes back with what was typed in it and why, beside it."""
     # The language the person signed up in, on any device, unless they switch (the link is theirs).
     speak(person.language)
     program = db.session.get_one(Program, person.program_id)
@@ -371,7 +374,8 @@ def member_page(person, status: int = 200, error: str | None = None, error_match
         "jumelage/member.html", signup=person, program=program, matches=found,
         contracts={m.id: logic.contract_of(m) for m in found}, check_ins={m.id: logic.check_ins(m) for m in found},
         today=today, events=logic.invited_to(person), survey=logic.survey_of(person),
-        evaluation=logic.evaluation_window(program, today), error=error, error_match=error_match), status))
+        evaluation=logic.evaluation_window(program, today), error=error, error_match=error_match,
+        error_form=error_form, draft=request.form if error_form else {}), status))
 
 
 # --- guessing private links -------------------------------------------------------
@@ -479,7 +483,7 @@ def complete(token: str):
     try:
         logic.complete(person, request.form, consent_text(program))
     except logic.JumelageRefused as refused:
-        return member_page(person, 400, refused.message())
+        return member_page(person, 422, refused.message())
     return redirect(url_for("jumelage.member", token=token))
 
 
@@ -499,7 +503,7 @@ def acted_on_match(token: str, act, part: str):
     try:
         act(person, match)
     except logic.JumelageRefused as refused:
-        return member_page(person, 400, refused.message(), match.id)
+        return member_page(person, 422, refused.message(), match.id, part)
     return redirect(url_for("jumelage.member", token=token) + f"#{part}-{match.id}")
 
 
@@ -569,6 +573,7 @@ def follow_up_export(program_id: int):
 
 def events_page(found: Program, code: int = 200, **extra):
     listed = logic.events(found)
+    extra.setdefault("draft", {})
     return render_template("jumelage/events.html", program=found, events=listed, event_kinds=EVENT_KINDS,
                            invited={e.id: logic.invitations(e) for e in listed},
                            people={s.id: s for s in logic.signups(found)}, **extra), code
@@ -582,8 +587,8 @@ def events(program_id: int):
         try:
             logic.create_event(found, request.form.get("kind", ""), request.form.get("title", ""), form_date("held_on"),
                                request.form.get("place", ""))
-        except logic.JumelageRefused as refused:
-            return events_page(found, 400, error=refused.message())
+        except logic.JumelageRefused as refused:  # the new activity as typed, saying why
+            return events_page(found, 422, error=refused.message(), draft=request.form)
         return redirect(url_for("jumelage.events", program_id=found.id))
     return events_page(found)
 
@@ -616,7 +621,7 @@ def evaluation(token: str):
         logic.answer_survey(person, request.form.get("overall", type=int), request.form.get("impacts", ""),
                             request.form.get("helped", ""), request.form.get("hindered", ""))
     except logic.JumelageRefused as refused:
-        return member_page(person, 400, refused.message())
+        return member_page(person, 422, refused.message(), error_form="evaluation")
     return redirect(url_for("jumelage.member", token=token) + "#evaluation")
 
 
