@@ -447,3 +447,42 @@ def test_a_refused_form_comes_back_as_typed_with_the_reason_beside_it(coordinato
     assert survey.status_code == 422 and 'role="alert"' in evaluation and "Deux stagiaires embauchées" in evaluation
     assert "Les visites" in evaluation and "L&#39;hiver" in evaluation
     assert db.session.query(SurveyAnswer).count() == 0
+
+
+def test_a_profile_completed_or_edited_with_another_persons_email_is_refused_as_typed(coordinator, program):
+    """As at sign-up, one email is one person of the program: the coordinator's edit and an
+    invited person's completion refuse someone else's email (in any case), keeping what was typed."""
+    import io
+
+    people = accepted_cohort(coordinator, program, 24, 24, 6)
+    first, second = [s for s in people if s.role == "student"][:2]
+    taken = second.email.upper()
+    typed = form_for(0, "student", random.Random(6), name="Aïcha Benali", email=taken)
+    edit = coordinator.post(f"/jumelage/{program.id}/inscriptions/{first.id}", data=typed)
+    html = edit.get_data(as_text=True)
+    assert edit.status_code == 422 and "Une autre personne de ce programme a déjà ce courriel" in html
+    assert 'value="Aïcha Benali"' in html and f'value="{taken}"' in html
+    db.session.expire_all()
+    assert db.session.get(Signup, first.id).email == first.email and db.session.get(Signup, first.id).name != "Aïcha Benali"
+    # Their own email, in another case, is theirs: saved.
+    own = form_for(0, "student", random.Random(6), name="Aïcha Benali", email=first.email.upper())
+    assert coordinator.post(f"/jumelage/{program.id}/inscriptions/{first.id}", data=own).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Signup, first.id).name == "Aïcha Benali"
+
+    # Invited from a list, a person completes their profile with an email someone else signed up with.
+    lines = "Nom;Courriel;Rôle\r\n" + "".join(f"Invitée {i};invitee{i}@example.org;Citoyen\r\n" for i in range(6))
+    coordinator.post(f"/jumelage/{program.id}/import", content_type="multipart/form-data",
+                     data={"file": (io.BytesIO(lines.encode()), "liste.csv")})
+    invited = next(s for s in logic.signups(program) if s.email == "invitee0@example.org")
+    phone = coordinator.application.test_client()
+    form = form_for(1, "citizen", random.Random(2), name="Invitée Zéro", email=second.email)
+    done = phone.post(f"/jumelage/m/{invited.token}/complete", data=form)
+    html = done.get_data(as_text=True)
+    assert done.status_code == 422 and "Une autre personne de ce programme a déjà ce courriel" in html
+    assert 'value="Invitée Zéro"' in html and 'name="consent"' in html
+    db.session.expire_all()
+    assert db.session.get(Signup, invited.id).consent_text == ""
+    form["email"] = "invitee0@example.org"
+    assert phone.post(f"/jumelage/m/{invited.token}/complete", data=form).status_code == 302
+    assert len({s.email for s in logic.signups(program)}) == len(logic.signups(program)) == 60

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from analysis import forcefield
 from analysis import jumelage as solver
@@ -155,8 +155,20 @@ def _sent_again(known: Signup, profile: dict) -> bool:
     return recent and all(getattr(known, key) == value for key, value in profile.items())
 
 
+def _own_email(signup: Signup, email: str) -> None:
+    """One email is one person in a program, as at sign-up: a profile completed or
+    edited with someone else's email would make two people one in every list, export
+    and Law 25 request that goes by email."""
+    taken = db.session.scalar(select(Signup.id).where(Signup.program_id == signup.program_id, Signup.id != signup.id,
+                                                      func.lower(Signup.email) == email.lower()).limit(1))
+    if taken is not None:
+        raise JumelageRefused("email_taken")
+
+
 def edit(signup: Signup, form) -> None:
-    for key, value in profile_from(form).items():
+    profile = profile_from(form)
+    _own_email(signup, profile["email"])
+    for key, value in profile.items():
         setattr(signup, key, value)
     db.session.commit()
 
@@ -230,7 +242,9 @@ def complete(signup: Signup, form, consent_text: str) -> None:
     """An invited person (imported by the coordinator) fills in the profile and consents on their private link."""
     if form.get("consent") != "yes":
         raise JumelageRefused("consent_required")
-    for key, value in profile_from(form).items():
+    profile = profile_from(form)
+    _own_email(signup, profile["email"])
+    for key, value in profile.items():
         setattr(signup, key, value)
     signup.consent_text, signup.consent_at = consent_text, dates.utcnow()
     db.session.commit()

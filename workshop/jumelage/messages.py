@@ -20,6 +20,7 @@ REFUSALS: dict[str, Message] = {
     # sign-ups and their review
     "role_required": _l("Choose whether you sign up as a student, a citizen or an employer."),
     "contact_required": _l("Give your name and a valid email."),
+    "email_taken": _l("Another person of this program already has this email: each person needs their own."),
     "slots_required": _l("Tick at least one moment when you are available."),
     "consent_required": _l("Sign-up needs your consent: tick the box after reading what is kept."),
     "closed": _l("This program no longer takes sign-ups."),
