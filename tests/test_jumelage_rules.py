@@ -486,3 +486,43 @@ def test_a_profile_completed_or_edited_with_another_persons_email_is_refused_as_
     form["email"] = "invitee0@example.org"
     assert phone.post(f"/jumelage/m/{invited.token}/complete", data=form).status_code == 302
     assert len({s.email for s in logic.signups(program)}) == len(logic.signups(program)) == 60
+
+
+def test_the_unplaced_are_named_with_a_link_and_namesakes_are_told_apart(coordinator, program):
+    """The follow-up page and the report name each accepted person in no match (with a
+    link to their profile), the proposal names those left over; two "Marie Tremblay"
+    read with their emails in lists and pickers."""
+    people = accepted_cohort(coordinator, program, 28, 24, 8)
+    _employer, trios = three_trios(program, people)
+    duos = [m for m in logic.matches(program, "accepted") if not m.employer_id]
+    for duo in duos[:2]:
+        logic.end_match(duo)
+    placed_marie, free_marie = duos[5].student, duos[0].citizen
+    placed_marie.name = free_marie.name = "Marie Tremblay"
+    db.session.commit()
+    unplaced = logic.unplaced(program)
+    assert len(unplaced) == 4 + 2 + 2 + 7  # students never matched, the ended duos' two, employers in no trio
+    assert {s.id for s in unplaced}.isdisjoint({m.id for match in logic.matches(program, "accepted")
+                                                for m in match.members})
+    page = coordinator.get(f"/jumelage/{program.id}/suivi").get_data(as_text=True)
+    listed = page[page.index('id="unplaced"'):]
+    for person in unplaced:
+        assert f'href="/jumelage/{program.id}/inscriptions/{person.id}"' in listed
+    assert f"Marie Tremblay ({free_marie.email})" in listed
+    assert f"Marie Tremblay ({placed_marie.email})" in page[:page.index('id="unplaced"')]  # in their match's row
+    assert "15 personnes acceptées ne sont dans aucun jumelage en cours" in listed
+
+    report = coordinator.get(f"/jumelage/{program.id}/rapport").get_data(as_text=True)
+    named = report[report.index('class="card jumelage-no-print" aria-labelledby="unplaced-title"'):]
+    assert all(f'/inscriptions/{person.id}"' in named for person in unplaced)
+
+    program_page = coordinator.get(f"/jumelage/{program.id}").get_data(as_text=True)
+    assert f"Marie Tremblay (Étudiant·e international·e, {placed_marie.email})" in program_page  # the pickers
+    assert f"Marie Tremblay (Citoyen·ne (accueil), {free_marie.email})" in program_page
+
+    logic.run(program)  # 6 students free for 2 citizens: students are left over, and named
+    left = logic.unmatched(program)
+    assert len(left["student"]) >= 4
+    proposal = coordinator.get(f"/jumelage/{program.id}/proposition").get_data(as_text=True)
+    for person in left["student"] + left["citizen"]:
+        assert f'href="/jumelage/{program.id}/inscriptions/{person.id}"' in proposal

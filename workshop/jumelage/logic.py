@@ -7,6 +7,7 @@ import calendar
 import json
 import secrets
 import unicodedata
+from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -223,6 +224,15 @@ def signup_of(program: Program, signup_id: int) -> Signup | None:
 
 def by_token(token: str) -> Signup | None:
     return db.session.scalar(select(Signup).where(Signup.token == token)) if token else None
+
+
+def shown_names(program: Program) -> dict[int, str]:
+    """Each person's name as lists and pickers show it: with their email when another
+    person of the program has the same name (accents and case aside), or two Marie
+    Tremblay read as one and the coordinator picks, pairs or ends the wrong one."""
+    people = signups(program)
+    named = Counter(folded(s.name) for s in people)
+    return {s.id: f"{s.name} ({s.email})" if named[folded(s.name)] > 1 else s.name for s in people}
 
 
 def counts(program: Program) -> dict[tuple[str, str], int]:
@@ -448,7 +458,8 @@ def unmatched(program: Program) -> dict[str, list[Signup]]:
     """Accepted students and citizens in no match, proposed or accepted."""
     placed: set[int] = set()
     for m in matches(program):
-        placed.update((m.student_id, m.citizen_id))
+        if m.status in ("proposed", "accepted"):  # an ended match's members are free again
+            placed.update((m.student_id, m.citizen_id))
     left: dict[str, list[Signup]] = {"student": [], "citizen": []}
     for signup in signups(program, "accepted"):
         if signup.role in left and signup.id not in placed and signup.consent_text:
@@ -618,6 +629,13 @@ def follow_up(program: Program, weeks: int = INACTIVE_WEEKS, today: date | None 
     return sorted(rows, key=lambda r: (not r["overdue"], not r["inactive"], not r["due_soon"], r["match"].id))
 
 
+def unplaced(program: Program) -> list[Signup]:
+    """Accepted people in no match under way (an employer: in no trio), by role then
+    name: those the coordinator still has to place, or to invite to consent first."""
+    placed = {m.id for match in matches(program, "accepted") for m in match.members}
+    return [s for s in signups(program, "accepted") if s.id not in placed]
+
+
 def figures(program: Program, rows: list[dict]) -> dict:
     """The program's figures for the report: matches formed, active, meetings, satisfaction, contracts."""
     entries = list(db.session.scalars(select(CheckIn).join(Match, Match.id == CheckIn.match_id)
@@ -776,7 +794,7 @@ def report(program: Program) -> dict:
     accepted = sum(1 for s in signups(program, "accepted"))
     placed = {m.id for r in rows for m in r["match"].members}
     return {"figures": figures(program, rows), "signups": len(roles), "accepted": accepted,
-            "placed": len(placed), "answers": len(answers),
+            "placed": len(placed), "unplaced": unplaced(program), "answers": len(answers),
             "overall": round(sum(a.overall for a in answers) / len(answers), 1) if answers else None,
             "retention": round(100 * sum(not r["inactive"] for r in rows) / len(rows)) if rows else None,
             "impacts": [(roles.get(a.signup_id, ""), a.impacts) for a in answers if a.impacts],

@@ -102,7 +102,7 @@ def program_page(found: Program, code: int = 200, **extra):
                            found_people=logic.find_people(found, query) if query else None,
                            purge_on=logic.purge_date(found), purged=len(logic.due_for_purge(found)),
                            evaluation=logic.evaluation_window(found), evaluation_weeks=logic.EVALUATION_WEEKS,
-                           **extra), code
+                           shown=logic.shown_names(found), **extra), code
 
 
 @bp.get("/jumelage/<int:program_id>")
@@ -272,13 +272,13 @@ def reason_text(code: str, detail: str, labels: dict[str, str] | None = None) ->
     }.get(code, detail)
 
 
-def worded_reasons(proposed: list[Match]) -> dict[int, list[tuple[str, list[str]]]]:
+def worded_reasons(proposed: list[Match], shown: dict[int, str]) -> dict[int, list[tuple[str, list[str]]]]:
     """Each match's reasons in the reader's words, grouped by pair for a trio
-    (whose pair, then why), so that the coordinator reads who fits whom."""
+    (whose pair, then why, each named as `shown`), so that the coordinator reads who fits whom."""
     labels = code_labels()
     grouped = {}
     for match in proposed:
-        names = {m.id: m.name for m in match.members}
+        names = {m.id: shown.get(m.id, m.name) for m in match.members}
         groups: list[tuple[str, list[str]]] = [("", [])]
         for code, detail in logic.reasons(match):
             if code == "pair":
@@ -294,10 +294,11 @@ def worded_reasons(proposed: list[Match]) -> dict[int, list[tuple[str, list[str]
 def proposal(program_id: int, error: str | None = None, status: int = 200):
     found = program_or_404(program_id)
     proposed = logic.matches(found, "proposed")
+    shown = logic.shown_names(found)
     return render_template("jumelage/proposal.html", program=found, proposed=proposed,
                            accepted=logic.matches(found, "accepted"), left=logic.unmatched(found),
                            weights=logic.weights_of(found), weight_keys=list(solver.DEFAULT_WEIGHTS),
-                           reasons=worded_reasons(proposed),
+                           reasons=worded_reasons(proposed, shown), shown=shown,
                            error=error), status
 
 
@@ -536,7 +537,8 @@ def follow_up(program_id: int, error: str | None = None, status: int = 200):
     weeks = max(1, min(request.args.get("weeks", logic.INACTIVE_WEEKS, type=int) or logic.INACTIVE_WEEKS, 52))
     rows = logic.follow_up(found, weeks)
     return render_template("jumelage/follow_up.html", program=found, rows=rows, weeks=weeks,
-                           figures=logic.figures(found, rows), error=error), status
+                           figures=logic.figures(found, rows), unplaced=logic.unplaced(found),
+                           shown=logic.shown_names(found), error=error), status
 
 
 @bp.post("/jumelage/<int:program_id>/suivi/<int:match_id>/fin")
@@ -576,7 +578,7 @@ def events_page(found: Program, code: int = 200, **extra):
     extra.setdefault("draft", {})
     return render_template("jumelage/events.html", program=found, events=listed, event_kinds=EVENT_KINDS,
                            invited={e.id: logic.invitations(e) for e in listed},
-                           people={s.id: s for s in logic.signups(found)}, **extra), code
+                           shown=logic.shown_names(found), **extra), code
 
 
 @bp.route("/jumelage/<int:program_id>/activites", methods=["GET", "POST"])
@@ -630,4 +632,5 @@ def evaluation(token: str):
 def program_report(program_id: int):
     """The printable program report, in the reader's language (the switch at the top)."""
     found = program_or_404(program_id)
-    return render_template("jumelage/report.html", program=found, report=logic.report(found))
+    return render_template("jumelage/report.html", program=found, report=logic.report(found),
+                           shown=logic.shown_names(found))
