@@ -526,3 +526,42 @@ def test_the_unplaced_are_named_with_a_link_and_namesakes_are_told_apart(coordin
     proposal = coordinator.get(f"/jumelage/{program.id}/proposition").get_data(as_text=True)
     for person in left["student"] + left["citizen"]:
         assert f'href="/jumelage/{program.id}/inscriptions/{person.id}"' in proposal
+
+
+def test_the_follow_up_export_gives_each_members_email_and_phone_and_the_next_follow_up(coordinator, program):
+    """The coordinator's call list: for each of 26 matches, who to call (email and
+    phone beside each name) and when (the next follow-up), in CSV and XLSX."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    people = accepted_cohort(coordinator, program, 26, 26, 8)
+    for n, person in enumerate(people):
+        person.phone = f"418 555-{n:04d}"
+    _employer, trios = three_trios(program, people)
+    when = dates.today() + timedelta(days=10)
+    logic.set_follow_up(trios[2], when)
+    answer = coordinator.get(f"/jumelage/{program.id}/suivi/export", headers={"Accept-Language": "fr-CA"})
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(logic.matches(program, "accepted")) == 26
+    assert {"Prochaine relance", "Courriel (étudiant·e international·e)", "Téléphone (citoyen·ne accueil)",
+            "Courriel (employeur)"} <= set(header)
+    column = {name: header.index(name) for name in header}
+    for match in logic.matches(program, "accepted"):
+        row = next(r for r in body if r[column["Jumelage"]] == str(match.id))
+        for role, person in (("étudiant·e international·e", match.student), ("citoyen·ne accueil", match.citizen)):
+            assert (row[column[f"Courriel ({role})"]], row[column[f"Téléphone ({role})"]]) == (person.email,
+                                                                                              person.phone)
+        if match.employer:
+            assert row[column["Courriel (employeur)"]] == match.employer.email
+        assert row[column["Prochaine relance"]] == (when.isoformat() if match.id == trios[2].id else "")
+    codes = coordinator.get(f"/jumelage/{program.id}/suivi/export?lang=codes").get_data(as_text=True)
+    assert "student_email,student_phone" in codes and "next_follow_up" in codes
+    book = load_workbook(io.BytesIO(coordinator.get(f"/jumelage/{program.id}/suivi/export?format=xlsx",
+                                                   headers={"Accept-Language": "fr-CA"}).data))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    dated = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("Prochaine relance")]]
+    assert len(dated) == 1 and dated[0][header.index("Prochaine relance")].date() == when

@@ -646,8 +646,11 @@ def figures(program: Program, rows: list[dict]) -> dict:
             "contracts": sum(1 for r in rows if r["contract"]["complete"])}
 
 
-MATCH_COLUMNS = ["match", "kind", "student", "citizen", "employer", "score", "contract_confirmed", "meetings",
-                 "last_meeting", "mean_satisfaction", "inactive"]
+# Each member's email and phone beside their name: the sheet is the coordinator's call
+# list (the sign-up export, coordinators only too, holds the same details).
+MATCH_COLUMNS = ["match", "kind", "student", "student_email", "student_phone", "citizen", "citizen_email",
+                 "citizen_phone", "employer", "employer_email", "employer_phone", "score", "contract_confirmed",
+                 "meetings", "last_meeting", "next_follow_up", "mean_satisfaction", "inactive"]
 
 
 def match_rows(program: Program, weeks: int = INACTIVE_WEEKS) -> tuple[list[str], list[list]]:
@@ -656,9 +659,11 @@ def match_rows(program: Program, weeks: int = INACTIVE_WEEKS) -> tuple[list[str]
     for r in follow_up(program, weeks):
         match = r["match"]
         scores = [c.satisfaction for c in check_ins(match)]
-        rows.append([match.id, match.kind, match.student.name, match.citizen.name,
-                     match.employer.name if match.employer else "", match.score, r["contract"]["complete"],
-                     len(scores), r["last"], round(sum(scores) / len(scores), 1) if scores else "", r["inactive"]])
+        people = [[p.name, p.email, p.phone] if p else ["", "", ""]
+                  for p in (match.student, match.citizen, match.employer)]
+        rows.append([match.id, match.kind, *people[0], *people[1], *people[2], match.score,
+                     r["contract"]["complete"], len(scores), r["last"], match.next_follow_up,
+                     round(sum(scores) / len(scores), 1) if scores else "", r["inactive"]])
     return MATCH_COLUMNS, rows
 
 
