@@ -565,3 +565,30 @@ def test_the_follow_up_export_gives_each_members_email_and_phone_and_the_next_fo
     header = [c.value for c in sheet[1]]
     dated = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("Prochaine relance")]]
     assert len(dated) == 1 and dated[0][header.index("Prochaine relance")].date() == when
+
+
+def test_an_erasure_says_who_was_erased_and_what_went_with_them(coordinator, program):
+    """A Law 25 erasure done, the program page says so in words: who, and what was erased
+    with them (their duo, its meetings, their evaluation, invitations); an employer's trios go on."""
+    people = accepted_cohort(coordinator, program, 26, 26, 8)
+    employer, trios = three_trios(program, people)
+    duo = next(m for m in logic.matches(program, "accepted") if not m.employer_id)
+    student = duo.student
+    for n in range(3):
+        logic.log_check_in(duo, student, dates.today() - timedelta(days=7 * n), f"Café {n}", 4)
+    logic.set_schedule(program, None, evaluation_open=True)
+    logic.answer_survey(student, 5, "Un réseau", "Les cafés", "")
+    event = logic.create_event(program, "cultural", "Sortie au Festival", date(2027, 8, 5))
+    logic.invite(event, ["student"])
+    url = f"/jumelage/{program.id}/inscriptions/{student.id}/erase"
+    done = coordinator.post(url, data={"confirm": student.email}, follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert done.status_code == 200 and 'role="alert"' in html
+    assert (f"Tout ce qui était conservé sur {student.name} est effacé pour de bon : son inscription, 1 jumelage, "
+            "3 rencontres consignées, son évaluation, 1 invitation à une activité.") in html
+    assert "effacé pour de bon" not in coordinator.get(f"/jumelage/{program.id}").get_data(as_text=True)  # once
+    gone = coordinator.post(f"/jumelage/{program.id}/inscriptions/{employer.id}/erase",
+                            data={"confirm": employer.email}, follow_redirects=True).get_data(as_text=True)
+    assert f"sur {employer.name} est effacé pour de bon : son inscription." in gone
+    assert "3 trios dont cette personne était l&#39;employeur continuent en duo." in gone
+    assert len(logic.signups(program)) == 58

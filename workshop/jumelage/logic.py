@@ -832,17 +832,32 @@ def export_person(signup: Signup) -> dict:
     return data
 
 
-def erase(signup: Signup) -> None:
+def erase(signup: Signup) -> dict[str, int]:
     """Gone for good: the sign-up, its confirmations, its never-together pairs
     and the duos it was in with their contract and check-ins (the duo no
     longer exists); a trio it was the employer of becomes a duo, and the
-    check-ins it wrote there stay without its name."""
+    check-ins it wrote there stay without its name. Returns how many of each
+    went (matches formed, meetings, evaluation, invitations, never-together
+    pairs) and how many trios go on as duos, for the coordinator's confirmation."""
+    gone = select(Match.id).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id))
+
+    def count(query) -> int:
+        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    erased = {
+        "matches": count(gone.where(Match.status != "proposed")),  # a proposal is redrawn at the next run
+        "meetings": count(select(CheckIn.id).where(CheckIn.match_id.in_(gone))),
+        "evaluation": count(select(SurveyAnswer.id).where(SurveyAnswer.signup_id == signup.id)),
+        "invitations": count(select(Invitation.id).where(Invitation.signup_id == signup.id)),
+        "never": count(select(NeverTogether.id).where(or_(NeverTogether.first_id == signup.id,
+                                                          NeverTogether.second_id == signup.id))),
+        "trios_left": count(select(Match.id).where(Match.employer_id == signup.id, Match.status != "proposed")),
+    }
     db.session.execute(delete(Confirmation).where(Confirmation.signup_id == signup.id))
     db.session.execute(delete(Invitation).where(Invitation.signup_id == signup.id))
     db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.signup_id == signup.id))
     for entry in db.session.scalars(select(CheckIn).where(CheckIn.signup_id == signup.id)):
         entry.signup_id = None
-    gone = select(Match.id).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id))
     db.session.execute(delete(CheckIn).where(CheckIn.match_id.in_(gone)))
     db.session.execute(delete(Confirmation).where(Confirmation.match_id.in_(gone)))
     db.session.execute(delete(NeverTogether).where(or_(NeverTogether.first_id == signup.id,
@@ -852,6 +867,7 @@ def erase(signup: Signup) -> None:
     db.session.execute(delete(Match).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id)))
     db.session.delete(signup)
     db.session.commit()
+    return erased
 
 
 # --- retention ---------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
@@ -207,8 +207,29 @@ def erase(program_id: int, signup_id: int):
     found, person = signup_or_404(program_id, signup_id)
     if request.form.get("confirm", "").strip().casefold() != person.email.strip().casefold():
         return answer(400, _("To erase this person, type their email as it is shown."))
-    logic.erase(person)
+    name = person.name
+    flash(erased_words(name, logic.erase(person)), "info")
     return redirect(url_for("jumelage.program", program_id=found.id))
+
+
+def erased_words(name: str, erased: dict[str, int]) -> str:
+    """The erasure said back to the coordinator (the record of a Law 25 request): who, and what went with them."""
+    parts = [_("their sign-up")]
+    if erased["matches"]:
+        parts.append(ngettext("%(num)d match", "%(num)d matches", erased["matches"]))
+    if erased["meetings"]:
+        parts.append(ngettext("%(num)d meeting logged", "%(num)d meetings logged", erased["meetings"]))
+    if erased["evaluation"]:
+        parts.append(_("their evaluation"))
+    if erased["invitations"]:
+        parts.append(ngettext("%(num)d activity invitation", "%(num)d activity invitations", erased["invitations"]))
+    if erased["never"]:
+        parts.append(ngettext("%(num)d never-together pair", "%(num)d never-together pairs", erased["never"]))
+    said = _("Everything kept about %(name)s is erased for good: %(what)s.", name=name, what=", ".join(parts))
+    if erased["trios_left"]:
+        said += " " + ngettext("%(num)d trio they were the employer of goes on as a duo.",
+                               "%(num)d trios they were the employer of go on as duos.", erased["trios_left"])
+    return said
 
 
 @bp.post("/jumelage/<int:program_id>/import")
