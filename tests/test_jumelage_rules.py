@@ -592,3 +592,39 @@ def test_an_erasure_says_who_was_erased_and_what_went_with_them(coordinator, pro
     assert f"sur {employer.name} est effacé pour de bon : son inscription." in gone
     assert "3 trios dont cette personne était l&#39;employeur continuent en duo." in gone
     assert len(logic.signups(program)) == 58
+
+
+def test_a_role_cannot_change_under_a_match_under_way_and_a_proposal_is_withdrawn_saying_so(coordinator, program):
+    """A citizen host of a duo under way edited into a student: refused (as typed, with
+    why) until the coordinator ends the duo; a person only proposed changes role, and
+    their proposal is withdrawn with a word to run the matching again."""
+    people = accepted_cohort(coordinator, program, 30, 22, 8)
+    three_trios(program, people)
+    duo = next(m for m in logic.matches(program, "accepted") if not m.employer_id)
+    host = duo.citizen
+    typed = form_for(70, "student", random.Random(4), name=host.name, email=host.email,
+                     constraints="Je reprends mes études")
+    url = f"/jumelage/{program.id}/inscriptions/{host.id}"
+    refused = coordinator.post(url, data=typed)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "dans un jumelage en cours" in html
+    assert 'value="student" required checked' in html and "Je reprends mes études" in html
+    db.session.expire_all()
+    assert db.session.get(Signup, host.id).role == "citizen" and db.session.get(Match, duo.id).citizen_id == host.id
+    logic.end_match(db.session.get(Match, duo.id))
+    assert coordinator.post(url, data=typed).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Signup, host.id).role == "student"
+
+    other = next(m for m in logic.matches(program, "accepted") if not m.employer_id)
+    logic.end_match(other)  # its citizen is free: the next run proposes them with one of the free students
+    logic.run(program)
+    proposed = logic.matches(program, "proposed")
+    assert proposed
+    student = proposed[0].student
+    changed = form_for(71, "citizen", random.Random(5), name=student.name, email=student.email)
+    done = coordinator.post(f"/jumelage/{program.id}/inscriptions/{student.id}", data=changed, follow_redirects=True)
+    assert "1 jumelage proposé avec cette personne est retiré" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Signup, student.id).role == "citizen"
+    assert all(student.id not in {m.student_id, m.citizen_id} for m in logic.matches(program, "proposed"))

@@ -166,12 +166,26 @@ def _own_email(signup: Signup, email: str) -> None:
         raise JumelageRefused("email_taken")
 
 
-def edit(signup: Signup, form) -> None:
+def edit(signup: Signup, form) -> int:
+    """The coordinator's edit of a profile. Returns how many proposed matches a new
+    role withdrew (the coordinator is told, and the next run proposes the person
+    in their new role)."""
     profile = profile_from(form)
     _own_email(signup, profile["email"])
+    withdrawn = 0
+    if profile["role"] != signup.role:
+        # A match holds each member in a role's place (the student, the citizen, the
+        # employer): a new role under way would leave a "student" as the host, in the
+        # match, its exports and its report. Refused until the coordinator ends the match.
+        if db.session.scalar(select(Match.id).where(Match.status == "accepted", _involving(signup.id)).limit(1)):
+            raise JumelageRefused("role_in_match")
+        withdrawn = len(db.session.scalars(select(Match.id).where(Match.status == "proposed",
+                                                                  _involving(signup.id))).all())
+        db.session.execute(delete(Match).where(Match.status == "proposed", _involving(signup.id)))
     for key, value in profile.items():
         setattr(signup, key, value)
     db.session.commit()
+    return withdrawn
 
 
 def review(signup: Signup, status: str, message: str = "") -> None:

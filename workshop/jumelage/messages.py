@@ -30,6 +30,8 @@ REFUSALS: dict[str, Message] = {
     "never_same": _l("Choose two different people of this program."),
     "not_accepted": _l("This match is no longer under way."),
     "accept_unconfirmed": _l("Tick the box to confirm that you accept the proposal."),
+    "role_in_match": _l("This person is in a match under way in their current role: end that match on the "
+                        "follow-up page first, then change their role."),
     "end_unconfirmed": _l("Tick the box to confirm that this match ends."),
     "not_proposed": _l("Only a proposed match can be locked or unlocked."),
     "swap_refused": _l("Choose two different proposed matches."),

@@ -166,7 +166,12 @@ def edit(program_id: int, signup_id: int):
     error = None
     if request.method == "POST":
         try:
-            logic.edit(person, request.form)
+            withdrawn = logic.edit(person, request.form)
+            if withdrawn:
+                flash(ngettext("%(num)d proposed match with this person is withdrawn (their role changed): run the "
+                               "matching again to place them in their new role.",
+                               "%(num)d proposed matches with this person are withdrawn (their role changed): run "
+                               "the matching again to place them in their new role.", withdrawn), "info")
             return redirect(url_for("jumelage.program", program_id=found.id))
         except logic.JumelageRefused as refused:
             error = refused.message()
