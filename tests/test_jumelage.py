@@ -215,7 +215,7 @@ def test_the_proposal_runs_locks_swaps_and_is_accepted(coordinator, program):
     assert bad.status_code == 400
 
     count = len(logic.matches(program, "proposed"))
-    assert coordinator.post(f"/jumelage/{program.id}/proposition/accept").status_code == 302
+    assert coordinator.post(f"/jumelage/{program.id}/proposition/accept", data={"confirm": "1"}).status_code == 302
     db.session.expire_all()
     accepted = logic.matches(program, "accepted")
     assert len(accepted) == count and not logic.matches(program, "proposed")
@@ -266,8 +266,8 @@ def test_a_trio_writes_and_confirms_its_contract_logs_meetings_and_an_idle_pair_
     tokens = [m.token for m in trio.members]
     anonymous = coordinator.application.test_client()
     empty = anonymous.post(f"/jumelage/m/{tokens[0]}/contract", data={"goals": "", "commitments": ""})
-    assert empty.status_code == 400
-    assert anonymous.post(f"/jumelage/m/{tokens[0]}/confirm").status_code == 400  # nothing written yet
+    assert empty.status_code == 422
+    assert anonymous.post(f"/jumelage/m/{tokens[0]}/confirm").status_code == 422  # nothing written yet
     written = {"goals": "Aïcha : pratiquer le français; Julie : découvrir le Sénégal; l'employeur : recruter",
                "commitments": "Deux fois par mois, au café du centre-ville, d'octobre à avril"}
     assert anonymous.post(f"/jumelage/m/{tokens[0]}/contract", data=written).status_code == 302
@@ -288,9 +288,9 @@ def test_a_trio_writes_and_confirms_its_contract_logs_meetings_and_an_idle_pair_
     today = dates.today()
     base = {"what": "Marche au parc de la Rivière-du-Moulin", "satisfaction": "5", "note": "Très bien"}
     assert anonymous.post(f"/jumelage/m/{tokens[0]}/check-in",
-                          data={**base, "met_on": (today + timedelta(days=2)).isoformat()}).status_code == 400
+                          data={**base, "met_on": (today + timedelta(days=2)).isoformat()}).status_code == 422
     assert anonymous.post(f"/jumelage/m/{tokens[0]}/check-in",
-                          data={**base, "met_on": today.isoformat(), "satisfaction": "9"}).status_code == 400
+                          data={**base, "met_on": today.isoformat(), "satisfaction": "9"}).status_code == 422
     assert anonymous.post(f"/jumelage/m/{tokens[0]}/check-in",
                           data={**base, "met_on": today.isoformat()}).status_code == 302
     page = anonymous.get(f"/jumelage/m/{tokens[2]}").get_data(as_text=True)
@@ -354,7 +354,7 @@ def test_a_list_from_excel_in_french_is_invited_and_each_person_consents_on_thei
     assert page.status_code == 200 and 'name="consent"' in page.get_data(as_text=True)
     form = form_for(0, "student", random.Random(5), name="Personne 0", email="personne0@example.org")
     form.pop("consent")
-    assert anonymous.post(f"/jumelage/m/{student.token}/complete", data=form).status_code == 400
+    assert anonymous.post(f"/jumelage/m/{student.token}/complete", data=form).status_code == 422
     form["consent"] = "yes"
     assert anonymous.post(f"/jumelage/m/{student.token}/complete", data=form).status_code == 302
     db.session.expire_all()
@@ -414,7 +414,7 @@ def test_activity_days_invite_the_accepted_and_record_who_came(coordinator, prog
     logic.run(program)
     logic.accept_proposal(program)
     url = f"/jumelage/{program.id}/activites"
-    assert coordinator.post(url, data={"kind": "cultural", "title": "", "held_on": "2027-10-12"}).status_code == 400
+    assert coordinator.post(url, data={"kind": "cultural", "title": "", "held_on": "2027-10-12"}).status_code == 422
     assert coordinator.post(url, data={"kind": "cultural", "title": "Sortie au Festival des rythmes du monde",
                                        "held_on": "2027-08-05", "place": "Chicoutimi"}).status_code == 302
     event = logic.events(program)[0]
@@ -449,7 +449,7 @@ def test_members_evaluate_and_the_report_sums_up_in_both_languages(coordinator, 
                             data={"ends_on": ends_on.isoformat()}).status_code == 302
     anonymous = coordinator.application.test_client()
     url = f"/jumelage/m/{members[0].token}/evaluation"
-    assert anonymous.post(url, data={"impacts": "x"}).status_code == 400  # the overall mark is needed
+    assert anonymous.post(url, data={"impacts": "x"}).status_code == 422  # the overall mark is needed
     answers = [("4", "Mon français s'est amélioré", "Les sorties ensemble", "Les horaires de travail"),
                ("5", "Un stage trouvé", "La confiance de l'employeur", ""),
                ("2", "", "", "La distance entre Alma et Chicoutimi")]

@@ -102,8 +102,10 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
                         locale="fr-CA", bypass_csp=True)
     page.goto(f"{server.url}/jumelage/{server.program}?status=pending")
     row = page.locator("tr", has_text="Nadia Haddad")
+    accepted_before = int(page.locator("#count-student-accepted").inner_text())
     row.locator("button[value=accepted]").click()  # htmx swaps the row
     page.locator("tr", has_text="Nadia Haddad").filter(has_text="Acceptée").wait_for()
+    assert int(page.locator("#count-student-accepted").inner_text()) == accepted_before + 1  # counts out of band
 
     page.goto(f"{server.url}/jumelage/{server.program}/proposition")
     with page.expect_navigation():
@@ -121,6 +123,7 @@ def test_a_phone_signs_up_and_the_coordinator_matches_the_cohort(browser, server
     with page.expect_navigation():
         page.click(".jumelage-weights form.stack button.primary")  # re-run: the lock holds
     assert names.split(" · ")[0] in page.locator(".jumelage-match.locked").inner_text()
+    page.locator("form[action$='/accept'] input[name=confirm]").check()  # accepting asks first
     with page.expect_navigation():
         page.locator("form[action$='/accept'] button").click()
     assert "jumelages acceptés" in page.locator(".jumelage-matches").inner_text()

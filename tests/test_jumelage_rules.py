@@ -136,7 +136,7 @@ def test_private_link_forms_are_rate_limited_and_unknown_links_tell_nothing(limi
     # One member's forms: 40 an hour on their link, then 429.
     member = client("10.0.0.1")
     statuses = [member.post(f"/jumelage/m/{token}/check-in", data={"what": ""}).status_code for _ in range(42)]
-    assert set(statuses[:40]) == {400} and statuses[40:] == [429, 429]
+    assert set(statuses[:40]) == {422} and statuses[40:] == [429, 429]
     over = member.post(f"/jumelage/m/{token}/check-in", data={"what": ""})  # the real wait, not "a minute"
     minutes = int(over.headers["Retry-After"]) // 60
     assert minutes > 1 and f"pas été enregistré. Réessayez dans {minutes} minutes." in over.get_data(as_text=True)
@@ -212,11 +212,11 @@ def test_the_evaluation_opens_in_the_last_weeks_or_when_the_coordinator_opens_it
     url = f"/jumelage/m/{member.token}/evaluation"
     phone = coordinator.application.test_client()
     answer = {"overall": "4", "impacts": "Un réseau"}
-    assert phone.post(url, data=answer).status_code == 400  # no end date yet: closed
+    assert phone.post(url, data=answer).status_code == 422  # no end date yet: closed
     assert "s'ouvre à la fin du programme" in phone.get(f"/jumelage/m/{member.token}").get_data(as_text=True)
     ends_on = dates.today() + timedelta(weeks=10)
     coordinator.post(f"/jumelage/{program.id}/schedule", data={"ends_on": ends_on.isoformat()})
-    assert phone.post(url, data=answer).status_code == 400
+    assert phone.post(url, data=answer).status_code == 422
     opens = (ends_on - timedelta(weeks=logic.EVALUATION_WEEKS))
     page = phone.get(f"/jumelage/m/{member.token}").get_data(as_text=True)
     assert f"{opens.day} " in page, page[page.find('id="evaluation"'):][:600]
@@ -357,3 +357,293 @@ def test_a_match_that_never_met_counts_its_weeks_from_its_acceptance(coordinator
         match.accepted_at -= timedelta(weeks=5)  # accepted five weeks ago, never met since
     db.session.commit()
     assert {r["match"].id for r in logic.follow_up(program) if r["inactive"]} == {m.id for m in proposed[:4]}
+
+
+def count_cell(html: str, role: str, status: str) -> int:
+    """One number of the counts table (sign-ups by role and status), as the page shows it."""
+    import re
+
+    return int(re.search(rf'id="count-{role}-{status}">(\d+)<', html).group(1))
+
+
+def test_accepting_the_proposal_asks_first_and_a_review_by_htmx_refreshes_the_counts(coordinator, program):
+    """Accepting shows every member the others' details, so the page asks to tick first;
+    accepting a sign-up in its row (htmx) brings the counts table above up to date."""
+    from tests.test_jumelage import cohort
+
+    people = cohort(coordinator, program, students=26, citizens=26, employers=8)
+    page = coordinator.get(f"/jumelage/{program.id}").get_data(as_text=True)
+    assert count_cell(page, "student", "pending") == 26 and count_cell(page, "student", "accepted") == 0
+    student = next(s for s in people if s.role == "student")
+    answer = coordinator.post(f"/jumelage/{program.id}/inscriptions/{student.id}/status",
+                              data={"status": "accepted"}, headers={"HX-Request": "true"})
+    html = answer.get_data(as_text=True).strip()
+    assert answer.status_code == 200 and html.startswith(f'<tr id="signup-{student.id}"')
+    # Swapped in place of the stale table; in a template, or the parser drops a table that follows a row.
+    assert '<template><table class="jumelage-counts" id="jumelage-counts" hx-swap-oob="true">' in html
+    assert count_cell(html, "student", "pending") == 25 and count_cell(html, "student", "accepted") == 1
+
+    for s in people:
+        logic.review(s, "accepted")
+    logic.run(program)
+    proposed = len(logic.matches(program, "proposed"))
+    assert proposed >= 20
+    page = coordinator.get(f"/jumelage/{program.id}/proposition").get_data(as_text=True)
+    assert 'name="confirm" value="1" required' in page and f"J'accepte ces {proposed} jumelages" in page
+    unticked = coordinator.post(f"/jumelage/{program.id}/proposition/accept", data={})
+    assert unticked.status_code == 400 and "Cochez la case" in unticked.get_data(as_text=True)
+    assert len(logic.matches(program, "proposed")) == proposed and not logic.matches(program, "accepted")
+    assert coordinator.post(f"/jumelage/{program.id}/proposition/accept",
+                            data={"confirm": "1"}).status_code == 302
+    db.session.expire_all()
+    assert len(logic.matches(program, "accepted")) == proposed
+
+
+def test_a_refused_form_comes_back_as_typed_with_the_reason_beside_it(coordinator, program):
+    """The coordinator's profile edit and new activity, a member's contract, meeting and
+    evaluation: refused, each answers 422 with what was typed, the reason in its own section."""
+    import re
+
+    people = accepted_cohort(coordinator, program, 26, 26, 8)
+    employer, trios = three_trios(program, people)
+    # The profile edit: no moment ticked; the name, phone and constraints typed stay.
+    target = next(s for s in people if s.role == "citizen")
+    typed = form_for(40, "citizen", random.Random(8), name="Geneviève Bouchard-Lavoie", phone="418 555-0199",
+                     constraints="Pas de voiture l'hiver")
+    typed.poplist("slots")
+    edit = coordinator.post(f"/jumelage/{program.id}/inscriptions/{target.id}", data=typed)
+    html = edit.get_data(as_text=True)
+    assert edit.status_code == 422 and 'value="Geneviève Bouchard-Lavoie"' in html and "418 555-0199" in html
+    assert "Pas de voiture l&#39;hiver" in html and f'value="{typed["email"]}"' in html
+    profile = html[html.index("<h2>Profil</h2>"):html.index('id="erase"')]
+    assert 'role="alert"' in profile and "Cochez au moins un moment" in profile
+    db.session.expire_all()
+    assert db.session.get(Signup, target.id).name != "Geneviève Bouchard-Lavoie"  # nothing saved
+
+    # The new activity: a date missing; the kind, title and place typed stay.
+    url = f"/jumelage/{program.id}/activites"
+    event = coordinator.post(url, data={"kind": "talent_sharing", "title": "Partage de talents au Cégep",
+                                        "held_on": "", "place": "Cégep de Jonquière"})
+    html = event.get_data(as_text=True)
+    assert event.status_code == 422 and 'value="Partage de talents au Cégep"' in html
+    assert 'value="Cégep de Jonquière"' in html and '<option value="talent_sharing" selected>' in html
+    new = html[html.index("<h2>Nouvelle activité</h2>"):]
+    assert new.index('role="alert"') < new.index("<form")  # beside the form, not at the top of the page
+    assert logic.events(program) == []
+
+    # A member of three trios: the refused form of the second trio keeps its words, in its own section.
+    phone = coordinator.application.test_client()
+    base = f"/jumelage/m/{employer.token}"
+    second = trios[1].id
+
+    def section(page: str, name: str) -> str:
+        return re.search(rf'<section class="card[^"]*" id="{name}">(.*?)</section>', page, re.S).group(1)
+
+    contract = phone.post(f"{base}/contract", data={"match": second, "goals": "Recruter une stagiaire en génie",
+                                                    "commitments": ""})
+    html = contract.get_data(as_text=True)
+    assert contract.status_code == 422
+    assert "Recruter une stagiaire en génie" in section(html, f"contract-{second}")
+    assert 'role="alert"' in section(html, f"contract-{second}")
+    assert 'role="alert"' not in section(html, f"contract-{trios[0].id}") + section(html, f"check-ins-{second}")
+    future = (dates.today() + timedelta(days=3)).isoformat()
+    meeting = phone.post(f"{base}/check-in", data={"match": second, "met_on": future, "satisfaction": "4",
+                                                   "what": "Visite de l'usine d'Alma", "note": "Très instructif"})
+    html = meeting.get_data(as_text=True)
+    check_ins = section(html, f"check-ins-{second}")
+    assert meeting.status_code == 422 and 'role="alert"' in check_ins and "Visite de l&#39;usine d&#39;Alma" in check_ins
+    assert "Très instructif" in check_ins and f'value="{future}"' in check_ins
+    assert 'value="4" required checked' in check_ins
+    assert "Visite de l&#39;usine" not in section(html, f"check-ins-{trios[0].id}")
+    assert logic.check_ins(trios[1]) == []
+
+    # The evaluation without its overall mark: the texts stay, the reason in the evaluation's section.
+    logic.set_schedule(program, None, evaluation_open=True)
+    survey = phone.post(f"{base}/evaluation", data={"impacts": "Deux stagiaires embauchées",
+                                                    "helped": "Les visites", "hindered": "L'hiver"})
+    html = survey.get_data(as_text=True)
+    evaluation = section(html, "evaluation")
+    assert survey.status_code == 422 and 'role="alert"' in evaluation and "Deux stagiaires embauchées" in evaluation
+    assert "Les visites" in evaluation and "L&#39;hiver" in evaluation
+    assert db.session.query(SurveyAnswer).count() == 0
+
+
+def test_a_profile_completed_or_edited_with_another_persons_email_is_refused_as_typed(coordinator, program):
+    """As at sign-up, one email is one person of the program: the coordinator's edit and an
+    invited person's completion refuse someone else's email (in any case), keeping what was typed."""
+    import io
+
+    people = accepted_cohort(coordinator, program, 24, 24, 6)
+    first, second = [s for s in people if s.role == "student"][:2]
+    taken = second.email.upper()
+    typed = form_for(0, "student", random.Random(6), name="Aïcha Benali", email=taken)
+    edit = coordinator.post(f"/jumelage/{program.id}/inscriptions/{first.id}", data=typed)
+    html = edit.get_data(as_text=True)
+    assert edit.status_code == 422 and "Une autre personne de ce programme a déjà ce courriel" in html
+    assert 'value="Aïcha Benali"' in html and f'value="{taken}"' in html
+    db.session.expire_all()
+    assert db.session.get(Signup, first.id).email == first.email and db.session.get(Signup, first.id).name != "Aïcha Benali"
+    # Their own email, in another case, is theirs: saved.
+    own = form_for(0, "student", random.Random(6), name="Aïcha Benali", email=first.email.upper())
+    assert coordinator.post(f"/jumelage/{program.id}/inscriptions/{first.id}", data=own).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Signup, first.id).name == "Aïcha Benali"
+
+    # Invited from a list, a person completes their profile with an email someone else signed up with.
+    lines = "Nom;Courriel;Rôle\r\n" + "".join(f"Invitée {i};invitee{i}@example.org;Citoyen\r\n" for i in range(6))
+    coordinator.post(f"/jumelage/{program.id}/import", content_type="multipart/form-data",
+                     data={"file": (io.BytesIO(lines.encode()), "liste.csv")})
+    invited = next(s for s in logic.signups(program) if s.email == "invitee0@example.org")
+    phone = coordinator.application.test_client()
+    form = form_for(1, "citizen", random.Random(2), name="Invitée Zéro", email=second.email)
+    done = phone.post(f"/jumelage/m/{invited.token}/complete", data=form)
+    html = done.get_data(as_text=True)
+    assert done.status_code == 422 and "Une autre personne de ce programme a déjà ce courriel" in html
+    assert 'value="Invitée Zéro"' in html and 'name="consent"' in html
+    db.session.expire_all()
+    assert db.session.get(Signup, invited.id).consent_text == ""
+    form["email"] = "invitee0@example.org"
+    assert phone.post(f"/jumelage/m/{invited.token}/complete", data=form).status_code == 302
+    assert len({s.email for s in logic.signups(program)}) == len(logic.signups(program)) == 60
+
+
+def test_the_unplaced_are_named_with_a_link_and_namesakes_are_told_apart(coordinator, program):
+    """The follow-up page and the report name each accepted person in no match (with a
+    link to their profile), the proposal names those left over; two "Marie Tremblay"
+    read with their emails in lists and pickers."""
+    people = accepted_cohort(coordinator, program, 28, 24, 8)
+    _employer, trios = three_trios(program, people)
+    duos = [m for m in logic.matches(program, "accepted") if not m.employer_id]
+    for duo in duos[:2]:
+        logic.end_match(duo)
+    placed_marie, free_marie = duos[5].student, duos[0].citizen
+    placed_marie.name = free_marie.name = "Marie Tremblay"
+    db.session.commit()
+    unplaced = logic.unplaced(program)
+    assert len(unplaced) == 4 + 2 + 2 + 7  # students never matched, the ended duos' two, employers in no trio
+    assert {s.id for s in unplaced}.isdisjoint({m.id for match in logic.matches(program, "accepted")
+                                                for m in match.members})
+    page = coordinator.get(f"/jumelage/{program.id}/suivi").get_data(as_text=True)
+    listed = page[page.index('id="unplaced"'):]
+    for person in unplaced:
+        assert f'href="/jumelage/{program.id}/inscriptions/{person.id}"' in listed
+    assert f"Marie Tremblay ({free_marie.email})" in listed
+    assert f"Marie Tremblay ({placed_marie.email})" in page[:page.index('id="unplaced"')]  # in their match's row
+    assert "15 personnes acceptées ne sont dans aucun jumelage en cours" in listed
+
+    report = coordinator.get(f"/jumelage/{program.id}/rapport").get_data(as_text=True)
+    named = report[report.index('class="card jumelage-no-print" aria-labelledby="unplaced-title"'):]
+    assert all(f'/inscriptions/{person.id}"' in named for person in unplaced)
+
+    program_page = coordinator.get(f"/jumelage/{program.id}").get_data(as_text=True)
+    assert f"Marie Tremblay (Étudiant·e international·e, {placed_marie.email})" in program_page  # the pickers
+    assert f"Marie Tremblay (Citoyen·ne (accueil), {free_marie.email})" in program_page
+
+    logic.run(program)  # 6 students free for 2 citizens: students are left over, and named
+    left = logic.unmatched(program)
+    assert len(left["student"]) >= 4
+    proposal = coordinator.get(f"/jumelage/{program.id}/proposition").get_data(as_text=True)
+    for person in left["student"] + left["citizen"]:
+        assert f'href="/jumelage/{program.id}/inscriptions/{person.id}"' in proposal
+
+
+def test_the_follow_up_export_gives_each_members_email_and_phone_and_the_next_follow_up(coordinator, program):
+    """The coordinator's call list: for each of 26 matches, who to call (email and
+    phone beside each name) and when (the next follow-up), in CSV and XLSX."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    people = accepted_cohort(coordinator, program, 26, 26, 8)
+    for n, person in enumerate(people):
+        person.phone = f"418 555-{n:04d}"
+    _employer, trios = three_trios(program, people)
+    when = dates.today() + timedelta(days=10)
+    logic.set_follow_up(trios[2], when)
+    answer = coordinator.get(f"/jumelage/{program.id}/suivi/export", headers={"Accept-Language": "fr-CA"})
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(logic.matches(program, "accepted")) == 26
+    assert {"Prochaine relance", "Courriel (étudiant·e international·e)", "Téléphone (citoyen·ne accueil)",
+            "Courriel (employeur)"} <= set(header)
+    column = {name: header.index(name) for name in header}
+    for match in logic.matches(program, "accepted"):
+        row = next(r for r in body if r[column["Jumelage"]] == str(match.id))
+        for role, person in (("étudiant·e international·e", match.student), ("citoyen·ne accueil", match.citizen)):
+            assert (row[column[f"Courriel ({role})"]], row[column[f"Téléphone ({role})"]]) == (person.email,
+                                                                                              person.phone)
+        if match.employer:
+            assert row[column["Courriel (employeur)"]] == match.employer.email
+        assert row[column["Prochaine relance"]] == (when.isoformat() if match.id == trios[2].id else "")
+    codes = coordinator.get(f"/jumelage/{program.id}/suivi/export?lang=codes").get_data(as_text=True)
+    assert "student_email,student_phone" in codes and "next_follow_up" in codes
+    book = load_workbook(io.BytesIO(coordinator.get(f"/jumelage/{program.id}/suivi/export?format=xlsx",
+                                                   headers={"Accept-Language": "fr-CA"}).data))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    dated = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("Prochaine relance")]]
+    assert len(dated) == 1 and dated[0][header.index("Prochaine relance")].date() == when
+
+
+def test_an_erasure_says_who_was_erased_and_what_went_with_them(coordinator, program):
+    """A Law 25 erasure done, the program page says so in words: who, and what was erased
+    with them (their duo, its meetings, their evaluation, invitations); an employer's trios go on."""
+    people = accepted_cohort(coordinator, program, 26, 26, 8)
+    employer, trios = three_trios(program, people)
+    duo = next(m for m in logic.matches(program, "accepted") if not m.employer_id)
+    student = duo.student
+    for n in range(3):
+        logic.log_check_in(duo, student, dates.today() - timedelta(days=7 * n), f"Café {n}", 4)
+    logic.set_schedule(program, None, evaluation_open=True)
+    logic.answer_survey(student, 5, "Un réseau", "Les cafés", "")
+    event = logic.create_event(program, "cultural", "Sortie au Festival", date(2027, 8, 5))
+    logic.invite(event, ["student"])
+    url = f"/jumelage/{program.id}/inscriptions/{student.id}/erase"
+    done = coordinator.post(url, data={"confirm": student.email}, follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert done.status_code == 200 and 'role="alert"' in html
+    assert (f"Tout ce qui était conservé sur {student.name} est effacé pour de bon : son inscription, 1 jumelage, "
+            "3 rencontres consignées, son évaluation, 1 invitation à une activité.") in html
+    assert "effacé pour de bon" not in coordinator.get(f"/jumelage/{program.id}").get_data(as_text=True)  # once
+    gone = coordinator.post(f"/jumelage/{program.id}/inscriptions/{employer.id}/erase",
+                            data={"confirm": employer.email}, follow_redirects=True).get_data(as_text=True)
+    assert f"sur {employer.name} est effacé pour de bon : son inscription." in gone
+    assert "3 trios dont cette personne était l&#39;employeur continuent en duo." in gone
+    assert len(logic.signups(program)) == 58
+
+
+def test_a_role_cannot_change_under_a_match_under_way_and_a_proposal_is_withdrawn_saying_so(coordinator, program):
+    """A citizen host of a duo under way edited into a student: refused (as typed, with
+    why) until the coordinator ends the duo; a person only proposed changes role, and
+    their proposal is withdrawn with a word to run the matching again."""
+    people = accepted_cohort(coordinator, program, 30, 22, 8)
+    three_trios(program, people)
+    duo = next(m for m in logic.matches(program, "accepted") if not m.employer_id)
+    host = duo.citizen
+    typed = form_for(70, "student", random.Random(4), name=host.name, email=host.email,
+                     constraints="Je reprends mes études")
+    url = f"/jumelage/{program.id}/inscriptions/{host.id}"
+    refused = coordinator.post(url, data=typed)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "dans un jumelage en cours" in html
+    assert 'value="student" required checked' in html and "Je reprends mes études" in html
+    db.session.expire_all()
+    assert db.session.get(Signup, host.id).role == "citizen" and db.session.get(Match, duo.id).citizen_id == host.id
+    logic.end_match(db.session.get(Match, duo.id))
+    assert coordinator.post(url, data=typed).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Signup, host.id).role == "student"
+
+    other = next(m for m in logic.matches(program, "accepted") if not m.employer_id)
+    logic.end_match(other)  # its citizen is free: the next run proposes them with one of the free students
+    logic.run(program)
+    proposed = logic.matches(program, "proposed")
+    assert proposed
+    student = proposed[0].student
+    changed = form_for(71, "citizen", random.Random(5), name=student.name, email=student.email)
+    done = coordinator.post(f"/jumelage/{program.id}/inscriptions/{student.id}", data=changed, follow_redirects=True)
+    assert "1 jumelage proposé avec cette personne est retiré" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Signup, student.id).role == "citizen"
+    assert all(student.id not in {m.student_id, m.citizen_id} for m in logic.matches(program, "proposed"))

@@ -59,6 +59,10 @@ def column_labels() -> dict[str, str]:
         "constraints": _("Constraints"), "status_message": _("Message to the person"),
         "language": _("Language"), "match": _("Match"), "student": _("International student"),
         "citizen": _("Citizen (host)"), "employer": _("Employer"), "contract_confirmed": _("Contract confirmed"),
+        "student_email": _("Email (international student)"), "student_phone": _("Phone (international student)"),
+        "citizen_email": _("Email (citizen host)"), "citizen_phone": _("Phone (citizen host)"),
+        "employer_email": _("Email (employer)"), "employer_phone": _("Phone (employer)"),
+        "next_follow_up": _("Next follow-up"),
         "meetings": _("Meetings"), "last_meeting": _("Last meeting"),
         "mean_satisfaction": _("Mean satisfaction"), "inactive": _("Inactive"),
     }

@@ -7,10 +7,11 @@ import calendar
 import json
 import secrets
 import unicodedata
+from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from analysis import forcefield
 from analysis import jumelage as solver
@@ -155,10 +156,36 @@ def _sent_again(known: Signup, profile: dict) -> bool:
     return recent and all(getattr(known, key) == value for key, value in profile.items())
 
 
-def edit(signup: Signup, form) -> None:
-    for key, value in profile_from(form).items():
+def _own_email(signup: Signup, email: str) -> None:
+    """One email is one person in a program, as at sign-up: a profile completed or
+    edited with someone else's email would make two people one in every list, export
+    and Law 25 request that goes by email."""
+    taken = db.session.scalar(select(Signup.id).where(Signup.program_id == signup.program_id, Signup.id != signup.id,
+                                                      func.lower(Signup.email) == email.lower()).limit(1))
+    if taken is not None:
+        raise JumelageRefused("email_taken")
+
+
+def edit(signup: Signup, form) -> int:
+    """The coordinator's edit of a profile. Returns how many proposed matches a new
+    role withdrew (the coordinator is told, and the next run proposes the person
+    in their new role)."""
+    profile = profile_from(form)
+    _own_email(signup, profile["email"])
+    withdrawn = 0
+    if profile["role"] != signup.role:
+        # A match holds each member in a role's place (the student, the citizen, the
+        # employer): a new role under way would leave a "student" as the host, in the
+        # match, its exports and its report. Refused until the coordinator ends the match.
+        if db.session.scalar(select(Match.id).where(Match.status == "accepted", _involving(signup.id)).limit(1)):
+            raise JumelageRefused("role_in_match")
+        withdrawn = len(db.session.scalars(select(Match.id).where(Match.status == "proposed",
+                                                                  _involving(signup.id))).all())
+        db.session.execute(delete(Match).where(Match.status == "proposed", _involving(signup.id)))
+    for key, value in profile.items():
         setattr(signup, key, value)
     db.session.commit()
+    return withdrawn
 
 
 def review(signup: Signup, status: str, message: str = "") -> None:
@@ -213,6 +240,15 @@ def by_token(token: str) -> Signup | None:
     return db.session.scalar(select(Signup).where(Signup.token == token)) if token else None
 
 
+def shown_names(program: Program) -> dict[int, str]:
+    """Each person's name as lists and pickers show it: with their email when another
+    person of the program has the same name (accents and case aside), or two Marie
+    Tremblay read as one and the coordinator picks, pairs or ends the wrong one."""
+    people = signups(program)
+    named = Counter(folded(s.name) for s in people)
+    return {s.id: f"{s.name} ({s.email})" if named[folded(s.name)] > 1 else s.name for s in people}
+
+
 def counts(program: Program) -> dict[tuple[str, str], int]:
     found = {(r, s): 0 for r in ROLES for s in STATUSES}
     for signup in signups(program):
@@ -230,7 +266,9 @@ def complete(signup: Signup, form, consent_text: str) -> None:
     """An invited person (imported by the coordinator) fills in the profile and consents on their private link."""
     if form.get("consent") != "yes":
         raise JumelageRefused("consent_required")
-    for key, value in profile_from(form).items():
+    profile = profile_from(form)
+    _own_email(signup, profile["email"])
+    for key, value in profile.items():
         setattr(signup, key, value)
     signup.consent_text, signup.consent_at = consent_text, dates.utcnow()
     db.session.commit()
@@ -434,7 +472,8 @@ def unmatched(program: Program) -> dict[str, list[Signup]]:
     """Accepted students and citizens in no match, proposed or accepted."""
     placed: set[int] = set()
     for m in matches(program):
-        placed.update((m.student_id, m.citizen_id))
+        if m.status in ("proposed", "accepted"):  # an ended match's members are free again
+            placed.update((m.student_id, m.citizen_id))
     left: dict[str, list[Signup]] = {"student": [], "citizen": []}
     for signup in signups(program, "accepted"):
         if signup.role in left and signup.id not in placed and signup.consent_text:
@@ -604,6 +643,13 @@ def follow_up(program: Program, weeks: int = INACTIVE_WEEKS, today: date | None 
     return sorted(rows, key=lambda r: (not r["overdue"], not r["inactive"], not r["due_soon"], r["match"].id))
 
 
+def unplaced(program: Program) -> list[Signup]:
+    """Accepted people in no match under way (an employer: in no trio), by role then
+    name: those the coordinator still has to place, or to invite to consent first."""
+    placed = {m.id for match in matches(program, "accepted") for m in match.members}
+    return [s for s in signups(program, "accepted") if s.id not in placed]
+
+
 def figures(program: Program, rows: list[dict]) -> dict:
     """The program's figures for the report: matches formed, active, meetings, satisfaction, contracts."""
     entries = list(db.session.scalars(select(CheckIn).join(Match, Match.id == CheckIn.match_id)
@@ -614,8 +660,11 @@ def figures(program: Program, rows: list[dict]) -> dict:
             "contracts": sum(1 for r in rows if r["contract"]["complete"])}
 
 
-MATCH_COLUMNS = ["match", "kind", "student", "citizen", "employer", "score", "contract_confirmed", "meetings",
-                 "last_meeting", "mean_satisfaction", "inactive"]
+# Each member's email and phone beside their name: the sheet is the coordinator's call
+# list (the sign-up export, coordinators only too, holds the same details).
+MATCH_COLUMNS = ["match", "kind", "student", "student_email", "student_phone", "citizen", "citizen_email",
+                 "citizen_phone", "employer", "employer_email", "employer_phone", "score", "contract_confirmed",
+                 "meetings", "last_meeting", "next_follow_up", "mean_satisfaction", "inactive"]
 
 
 def match_rows(program: Program, weeks: int = INACTIVE_WEEKS) -> tuple[list[str], list[list]]:
@@ -624,9 +673,11 @@ def match_rows(program: Program, weeks: int = INACTIVE_WEEKS) -> tuple[list[str]
     for r in follow_up(program, weeks):
         match = r["match"]
         scores = [c.satisfaction for c in check_ins(match)]
-        rows.append([match.id, match.kind, match.student.name, match.citizen.name,
-                     match.employer.name if match.employer else "", match.score, r["contract"]["complete"],
-                     len(scores), r["last"], round(sum(scores) / len(scores), 1) if scores else "", r["inactive"]])
+        people = [[p.name, p.email, p.phone] if p else ["", "", ""]
+                  for p in (match.student, match.citizen, match.employer)]
+        rows.append([match.id, match.kind, *people[0], *people[1], *people[2], match.score,
+                     r["contract"]["complete"], len(scores), r["last"], match.next_follow_up,
+                     round(sum(scores) / len(scores), 1) if scores else "", r["inactive"]])
     return MATCH_COLUMNS, rows
 
 
@@ -762,7 +813,7 @@ def report(program: Program) -> dict:
     accepted = sum(1 for s in signups(program, "accepted"))
     placed = {m.id for r in rows for m in r["match"].members}
     return {"figures": figures(program, rows), "signups": len(roles), "accepted": accepted,
-            "placed": len(placed), "answers": len(answers),
+            "placed": len(placed), "unplaced": unplaced(program), "answers": len(answers),
             "overall": round(sum(a.overall for a in answers) / len(answers), 1) if answers else None,
             "retention": round(100 * sum(not r["inactive"] for r in rows) / len(rows)) if rows else None,
             "impacts": [(roles.get(a.signup_id, ""), a.impacts) for a in answers if a.impacts],
@@ -795,17 +846,32 @@ def export_person(signup: Signup) -> dict:
     return data
 
 
-def erase(signup: Signup) -> None:
+def erase(signup: Signup) -> dict[str, int]:
     """Gone for good: the sign-up, its confirmations, its never-together pairs
     and the duos it was in with their contract and check-ins (the duo no
     longer exists); a trio it was the employer of becomes a duo, and the
-    check-ins it wrote there stay without its name."""
+    check-ins it wrote there stay without its name. Returns how many of each
+    went (matches formed, meetings, evaluation, invitations, never-together
+    pairs) and how many trios go on as duos, for the coordinator's confirmation."""
+    gone = select(Match.id).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id))
+
+    def count(query) -> int:
+        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    erased = {
+        "matches": count(gone.where(Match.status != "proposed")),  # a proposal is redrawn at the next run
+        "meetings": count(select(CheckIn.id).where(CheckIn.match_id.in_(gone))),
+        "evaluation": count(select(SurveyAnswer.id).where(SurveyAnswer.signup_id == signup.id)),
+        "invitations": count(select(Invitation.id).where(Invitation.signup_id == signup.id)),
+        "never": count(select(NeverTogether.id).where(or_(NeverTogether.first_id == signup.id,
+                                                          NeverTogether.second_id == signup.id))),
+        "trios_left": count(select(Match.id).where(Match.employer_id == signup.id, Match.status != "proposed")),
+    }
     db.session.execute(delete(Confirmation).where(Confirmation.signup_id == signup.id))
     db.session.execute(delete(Invitation).where(Invitation.signup_id == signup.id))
     db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.signup_id == signup.id))
     for entry in db.session.scalars(select(CheckIn).where(CheckIn.signup_id == signup.id)):
         entry.signup_id = None
-    gone = select(Match.id).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id))
     db.session.execute(delete(CheckIn).where(CheckIn.match_id.in_(gone)))
     db.session.execute(delete(Confirmation).where(Confirmation.match_id.in_(gone)))
     db.session.execute(delete(NeverTogether).where(or_(NeverTogether.first_id == signup.id,
@@ -815,6 +881,7 @@ def erase(signup: Signup) -> None:
     db.session.execute(delete(Match).where(or_(Match.student_id == signup.id, Match.citizen_id == signup.id)))
     db.session.delete(signup)
     db.session.commit()
+    return erased
 
 
 # --- retention ---------------------------------------------------------------------

@@ -20,6 +20,7 @@ REFUSALS: dict[str, Message] = {
     # sign-ups and their review
     "role_required": _l("Choose whether you sign up as a student, a citizen or an employer."),
     "contact_required": _l("Give your name and a valid email."),
+    "email_taken": _l("Another person of this program already has this email: each person needs their own."),
     "slots_required": _l("Tick at least one moment when you are available."),
     "consent_required": _l("Sign-up needs your consent: tick the box after reading what is kept."),
     "closed": _l("This program no longer takes sign-ups."),
@@ -28,6 +29,9 @@ REFUSALS: dict[str, Message] = {
     # the proposal and the follow-up
     "never_same": _l("Choose two different people of this program."),
     "not_accepted": _l("This match is no longer under way."),
+    "accept_unconfirmed": _l("Tick the box to confirm that you accept the proposal."),
+    "role_in_match": _l("This person is in a match under way in their current role: end that match on the "
+                        "follow-up page first, then change their role."),
     "end_unconfirmed": _l("Tick the box to confirm that this match ends."),
     "not_proposed": _l("Only a proposed match can be locked or unlocked."),
     "swap_refused": _l("Choose two different proposed matches."),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
@@ -102,7 +102,7 @@ def program_page(found: Program, code: int = 200, **extra):
                            found_people=logic.find_people(found, query) if query else None,
                            purge_on=logic.purge_date(found), purged=len(logic.due_for_purge(found)),
                            evaluation=logic.evaluation_window(found), evaluation_weeks=logic.EVALUATION_WEEKS,
-                           **extra), code
+                           shown=logic.shown_names(found), **extra), code
 
 
 @bp.get("/jumelage/<int:program_id>")
@@ -166,13 +166,18 @@ def edit(program_id: int, signup_id: int):
     error = None
     if request.method == "POST":
         try:
-            logic.edit(person, request.form)
+            withdrawn = logic.edit(person, request.form)
+            if withdrawn:
+                flash(ngettext("%(num)d proposed match with this person is withdrawn (their role changed): run the "
+                               "matching again to place them in their new role.",
+                               "%(num)d proposed matches with this person are withdrawn (their role changed): run "
+                               "the matching again to place them in their new role.", withdrawn), "info")
             return redirect(url_for("jumelage.program", program_id=found.id))
         except logic.JumelageRefused as refused:
             error = refused.message()
-    return render_template("jumelage/edit.html", program=found, signup=person, error=error,
-                           v=lambda key: getattr(person, key, ""), vs=lambda key: profile_values(person, key),
-                           link=url_for("jumelage.member", token=person.token, _external=True)), 400 if error else 200
+    # A refused form comes back as typed (shown_values), saying why beside it.
+    return render_template("jumelage/edit.html", program=found, signup=person, error=error, **shown_values(person),
+                           link=url_for("jumelage.member", token=person.token, _external=True)), 422 if error else 200
 
 
 @bp.post("/jumelage/<int:program_id>/inscriptions/<int:signup_id>/status")
@@ -187,8 +192,9 @@ def review(program_id: int, signup_id: int):
             return render_template("jumelage/_signup_row.html", program=found, s=person, error=refused.message(),
                                    typed=request.form.get("message", "")), 422
         return render_template("_message.html", message=refused.message()), 400
-    if request.headers.get("HX-Request"):
-        return render_template("jumelage/_signup_row.html", program=found, s=person)
+    if request.headers.get("HX-Request"):  # the row, and the counts above it out of band: both changed
+        return (render_template("jumelage/_signup_row.html", program=found, s=person)
+                + render_template("jumelage/_counts.html", counts=logic.counts(found), oob=True))
     return redirect(url_for("jumelage.program", program_id=found.id))
 
 
@@ -206,8 +212,29 @@ def erase(program_id: int, signup_id: int):
     found, person = signup_or_404(program_id, signup_id)
     if request.form.get("confirm", "").strip().casefold() != person.email.strip().casefold():
         return answer(400, _("To erase this person, type their email as it is shown."))
-    logic.erase(person)
+    name = person.name
+    flash(erased_words(name, logic.erase(person)), "info")
     return redirect(url_for("jumelage.program", program_id=found.id))
+
+
+def erased_words(name: str, erased: dict[str, int]) -> str:
+    """The erasure said back to the coordinator (the record of a Law 25 request): who, and what went with them."""
+    parts = [_("their sign-up")]
+    if erased["matches"]:
+        parts.append(ngettext("%(num)d match", "%(num)d matches", erased["matches"]))
+    if erased["meetings"]:
+        parts.append(ngettext("%(num)d meeting logged", "%(num)d meetings logged", erased["meetings"]))
+    if erased["evaluation"]:
+        parts.append(_("their evaluation"))
+    if erased["invitations"]:
+        parts.append(ngettext("%(num)d activity invitation", "%(num)d activity invitations", erased["invitations"]))
+    if erased["never"]:
+        parts.append(ngettext("%(num)d never-together pair", "%(num)d never-together pairs", erased["never"]))
+    said = _("Everything kept about %(name)s is erased for good: %(what)s.", name=name, what=", ".join(parts))
+    if erased["trios_left"]:
+        said += " " + ngettext("%(num)d trio they were the employer of goes on as a duo.",
+                               "%(num)d trios they were the employer of go on as duos.", erased["trios_left"])
+    return said
 
 
 @bp.post("/jumelage/<int:program_id>/import")
@@ -271,13 +298,13 @@ def reason_text(code: str, detail: str, labels: dict[str, str] | None = None) ->
     }.get(code, detail)
 
 
-def worded_reasons(proposed: list[Match]) -> dict[int, list[tuple[str, list[str]]]]:
+def worded_reasons(proposed: list[Match], shown: dict[int, str]) -> dict[int, list[tuple[str, list[str]]]]:
     """Each match's reasons in the reader's words, grouped by pair for a trio
-    (whose pair, then why), so that the coordinator reads who fits whom."""
+    (whose pair, then why, each named as `shown`), so that the coordinator reads who fits whom."""
     labels = code_labels()
     grouped = {}
     for match in proposed:
-        names = {m.id: m.name for m in match.members}
+        names = {m.id: shown.get(m.id, m.name) for m in match.members}
         groups: list[tuple[str, list[str]]] = [("", [])]
         for code, detail in logic.reasons(match):
             if code == "pair":
@@ -293,10 +320,11 @@ def worded_reasons(proposed: list[Match]) -> dict[int, list[tuple[str, list[str]
 def proposal(program_id: int, error: str | None = None, status: int = 200):
     found = program_or_404(program_id)
     proposed = logic.matches(found, "proposed")
+    shown = logic.shown_names(found)
     return render_template("jumelage/proposal.html", program=found, proposed=proposed,
                            accepted=logic.matches(found, "accepted"), left=logic.unmatched(found),
                            weights=logic.weights_of(found), weight_keys=list(solver.DEFAULT_WEIGHTS),
-                           reasons=worded_reasons(proposed),
+                           reasons=worded_reasons(proposed, shown), shown=shown,
                            error=error), status
 
 
@@ -330,7 +358,14 @@ def swap(program_id: int):
 @bp.post("/jumelage/<int:program_id>/proposition/accept")
 @coordinator_required
 def accept(program_id: int):
-    return acted(program_id, logic.accept_proposal, "jumelage.proposal")
+    """Accept every proposed match, once the coordinator has ticked that they mean it:
+    from then on the members see each other's details, which no re-run takes back."""
+    def act(found: Program):
+        if not request.form.get("confirm"):
+            raise logic.JumelageRefused("accept_unconfirmed")
+        logic.accept_proposal(found)
+
+    return acted(program_id, act, "jumelage.proposal", proposal)
 
 
 # --- a member by private link -------------------------------------------------
@@ -349,7 +384,10 @@ def private(response):
     return response
 
 
-def member_page(person, status: int = 200, error: str | None = None, error_match: int | None = None):
+def member_page(person, status: int = 200, error: str | None = None, error_match: int | None = None,
+                error_form: str = ""):
+    """The member's page; a refused form (`error_form`: contract, check-ins or evaluation,
+    of match `error_match`) comes back with what was typed in it and why, beside it."""
     # The language the person signed up in, on any device, unless they switch (the link is theirs).
     speak(person.language)
     program = db.session.get_one(Program, person.program_id)
@@ -363,7 +401,8 @@ def member_page(person, status: int = 200, error: str | None = None, error_match
         "jumelage/member.html", signup=person, program=program, matches=found,
         contracts={m.id: logic.contract_of(m) for m in found}, check_ins={m.id: logic.check_ins(m) for m in found},
         today=today, events=logic.invited_to(person), survey=logic.survey_of(person),
-        evaluation=logic.evaluation_window(program, today), error=error, error_match=error_match), status))
+        evaluation=logic.evaluation_window(program, today), error=error, error_match=error_match,
+        error_form=error_form, draft=request.form if error_form else {}), status))
 
 
 # --- guessing private links -------------------------------------------------------
@@ -471,7 +510,7 @@ def complete(token: str):
     try:
         logic.complete(person, request.form, consent_text(program))
     except logic.JumelageRefused as refused:
-        return member_page(person, 400, refused.message())
+        return member_page(person, 422, refused.message())
     return redirect(url_for("jumelage.member", token=token))
 
 
@@ -491,7 +530,7 @@ def acted_on_match(token: str, act, part: str):
     try:
         act(person, match)
     except logic.JumelageRefused as refused:
-        return member_page(person, 400, refused.message(), match.id)
+        return member_page(person, 422, refused.message(), match.id, part)
     return redirect(url_for("jumelage.member", token=token) + f"#{part}-{match.id}")
 
 
@@ -524,7 +563,8 @@ def follow_up(program_id: int, error: str | None = None, status: int = 200):
     weeks = max(1, min(request.args.get("weeks", logic.INACTIVE_WEEKS, type=int) or logic.INACTIVE_WEEKS, 52))
     rows = logic.follow_up(found, weeks)
     return render_template("jumelage/follow_up.html", program=found, rows=rows, weeks=weeks,
-                           figures=logic.figures(found, rows), error=error), status
+                           figures=logic.figures(found, rows), unplaced=logic.unplaced(found),
+                           shown=logic.shown_names(found), error=error), status
 
 
 @bp.post("/jumelage/<int:program_id>/suivi/<int:match_id>/fin")
@@ -561,9 +601,10 @@ def follow_up_export(program_id: int):
 
 def events_page(found: Program, code: int = 200, **extra):
     listed = logic.events(found)
+    extra.setdefault("draft", {})
     return render_template("jumelage/events.html", program=found, events=listed, event_kinds=EVENT_KINDS,
                            invited={e.id: logic.invitations(e) for e in listed},
-                           people={s.id: s for s in logic.signups(found)}, **extra), code
+                           shown=logic.shown_names(found), **extra), code
 
 
 @bp.route("/jumelage/<int:program_id>/activites", methods=["GET", "POST"])
@@ -574,8 +615,8 @@ def events(program_id: int):
         try:
             logic.create_event(found, request.form.get("kind", ""), request.form.get("title", ""), form_date("held_on"),
                                request.form.get("place", ""))
-        except logic.JumelageRefused as refused:
-            return events_page(found, 400, error=refused.message())
+        except logic.JumelageRefused as refused:  # the new activity as typed, saying why
+            return events_page(found, 422, error=refused.message(), draft=request.form)
         return redirect(url_for("jumelage.events", program_id=found.id))
     return events_page(found)
 
@@ -608,7 +649,7 @@ def evaluation(token: str):
         logic.answer_survey(person, request.form.get("overall", type=int), request.form.get("impacts", ""),
                             request.form.get("helped", ""), request.form.get("hindered", ""))
     except logic.JumelageRefused as refused:
-        return member_page(person, 400, refused.message())
+        return member_page(person, 422, refused.message(), error_form="evaluation")
     return redirect(url_for("jumelage.member", token=token) + "#evaluation")
 
 
@@ -617,4 +658,5 @@ def evaluation(token: str):
 def program_report(program_id: int):
     """The printable program report, in the reader's language (the switch at the top)."""
     found = program_or_404(program_id)
-    return render_template("jumelage/report.html", program=found, report=logic.report(found))
+    return render_template("jumelage/report.html", program=found, report=logic.report(found),
+                           shown=logic.shown_names(found))
