@@ -15,6 +15,7 @@ import re
 from tests.conftest import joined_phones, make_user, sign_in
 from tests.test_forces import agree, open_field, thirty_forces
 from tests.test_live import swaps, watching_screens
+from workshop import dates
 from workshop.extensions import db
 from workshop.forces import logic
 from workshop.forces.models import ForceImpact
@@ -181,7 +182,7 @@ def test_removal_takes_a_participants_impacts_and_their_data_export_lists_them(
     theirs, _real = logic.impacts_of(field)
     data = personal_data(theirs.participant_id)["force_impacts"]
     assert data == [{"effect": "negative", "text": "Du pourriel", "affected": "everyone", "hidden": False,
-                     "sent_at": theirs.created_at.isoformat()}]
+                     "sent_at": dates.stamped(theirs.created_at)}]
     flooder_id = theirs.participant_id
     response = facilitator_client.post(f"/w/{workshop.id}/participants/remove", data={"participant": flooder_id})
     assert response.status_code == 302 and db.session.get(Participant, flooder_id) is None
@@ -248,6 +249,9 @@ def test_forces_csv_holds_forces_and_impacts_pseudonymous_and_safe(app, facilita
     merged = next(line for line in lines if ",F3," in line)
     assert ",F1," in merged.split(",F3,")[1]  # merged into F1
     assert "'=HYPERLINK" in body and ',"=HYPERLINK' not in body  # a formula stays text
+    # Sent at 17:50 in Chicoutimi reads 17:50, as in the ideas' and hats' exports, not the server's 22:50 UTC.
+    first = db.session.get(type(forces[1]), forces[1].id)
+    assert dates.local_text(first.created_at) in body and first.created_at.isoformat(sep=" ", timespec="seconds") not in body
 
     # Names when asked, and only where the activity names people (a force field
     # says groups only by default); none at all under an anonymous one.

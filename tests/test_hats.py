@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import added_activity, joined_phones, make_user, opened, sign_in
 from tests.test_live import emit, socket_for, swaps, watcher
-from workshop import stylesheet
+from workshop import dates, stylesheet
 from workshop.extensions import db
 from workshop.hats import logic
 from workshop.hats.models import HatComment, HatsActivity
@@ -186,6 +186,7 @@ def test_hidden_comments_leave_the_projector_and_stay_in_the_record(app, facilit
     assert lines[0] == "\ufeffsubject,hat,comment,group,created_at,hidden"  # the one export layer's codes
     assert "À masquer" in lines[1] and hat in lines[1] and "Étudiant·e international·e" in lines[1]
     assert lines[1].endswith(",yes")
+    assert dates.local_text(note.created_at) in lines[1]  # the facilitator's clock, as every export
 
 
 def test_hats_actions_are_refused_to_others(app, facilitator_client, workshop):

@@ -41,6 +41,12 @@ def local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(zone()).replace(tzinfo=None)
 
 
+def local_text(moment: datetime | None) -> str:
+    """A stored moment as a person on the workshop's clock reads it ("2027-03-15 17:50:02"),
+    for every table a person opens (CSV, XLSX text): one clock across the exports."""
+    return local(moment).isoformat(sep=" ", timespec="seconds") if moment else ""
+
+
 def stamped(moment: datetime | None) -> str:
     """A stored moment on the workshop's clock with its offset ("2026-12-03T14:28:42-05:00"),
     for files a program reads (a person's data on request): unambiguous in any zone."""

@@ -21,7 +21,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
-from workshop import kinds, live
+from workshop import dates, kinds, live
 from workshop.extensions import db
 from workshop.kinds import FreeText
 from workshop.participants.models import Participant
@@ -48,7 +48,7 @@ def participant_data(workshop: Workshop) -> list[dict]:
                                 .order_by(Participant.id)).all()
     by_person: dict[int, dict] = {
         p.id: {"participant": p.id, "nickname": p.nickname, "stakeholder_group": p.group.name if p.group else None,
-               "language": p.language, "joined_at": p.joined_at.isoformat()}
+               "language": p.language, "joined_at": dates.stamped(p.joined_at)}
         for p in people
     }
     for sent_in in _asked("participants_data"):
@@ -240,7 +240,7 @@ def person_export(workshop: Workshop, person: Person, reviewed: set[str]) -> dic
         "workshop": workshop.title,
         "participant": None if participant is None else {
             "nickname": participant.nickname, "stakeholder_group": participant.group.name if participant.group else None,
-            "language": participant.language, "joined_at": participant.joined_at.isoformat(),
+            "language": participant.language, "joined_at": dates.stamped(participant.joined_at),
             "left_at": participant.left_at.isoformat() if participant.left_at else None},
         **sent,
         "named_in": [{"record": m.kind, "where": m.where, "text": m.text, "names": m.names,

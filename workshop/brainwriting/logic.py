@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from analysis import rotation
-from workshop import kinds
+from workshop import dates, kinds
 from workshop.brainwriting.messages import REFUSALS
 from workshop.brainwriting.models import INSPIRED, KEY, MAX_BUILD_LENGTH, NOTE_KINDS, Brainwriting, Build, Serve
 from workshop.extensions import db
@@ -309,4 +309,4 @@ def personal_data(participant_id: int) -> dict:
     """One person's build-ons, for their Law 25 data export."""
     builds = db.session.scalars(select(Build).where(Build.participant_id == participant_id).order_by(Build.id))
     return {"build_ons": [{"kind": b.kind, "text": b.text, "round": b.round_no, "hidden": b.hidden,
-                           "sent_at": b.created_at.isoformat()} for b in builds]}
+                           "sent_at": dates.stamped(b.created_at)} for b in builds]}

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import CursorResult, func, select, update
 
+from workshop import dates
 from workshop.cells.models import Cell, CellLogEntry, CellMember, CellPreference, CellSignup
 from workshop.extensions import db
 from workshop.kinds import FreeText
@@ -45,7 +46,7 @@ def personal_data(participant_id: int) -> dict:
     return {
         "cells": [{"cell": titles.get(m.cell_id, ""), "contact_consent": m.contact_consent,
                    "contact_name": m.contact_name, "contact_email": m.contact_email,
-                   "joined_at": m.joined_at.isoformat()} for m in _rows(CellMember, participant_id)],
+                   "joined_at": dates.stamped(m.joined_at)} for m in _rows(CellMember, participant_id)],
         "cell_preferences": [{"ranking": [titles.get(c, "") for c in json.loads(p.ranking or "[]")],
                               "contact_consent": p.contact_consent, "contact_name": p.contact_name,
                               "contact_email": p.contact_email} for p in _rows(CellPreference, participant_id)],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from workshop import anonymity
+from workshop import anonymity, dates
 from workshop.forces import logic
 from workshop.reports import logic as reports
 from workshop.workshops.models import Workshop
@@ -100,4 +100,4 @@ def _author(person, refs: reports.RefMap, participant_id: int, names: bool, leve
 
 
 def _time(moment) -> str:
-    return moment.isoformat(sep=" ", timespec="seconds") if moment else ""
+    return dates.local_text(moment)  # the facilitator's clock, as every other export

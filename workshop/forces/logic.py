@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from analysis import forcefield
-from workshop import snapshot
+from workshop import dates, snapshot
 from workshop.extensions import db
 from workshop.forces.messages import IMPACT_REFUSALS, REFUSALS
 from workshop.forces.models import (
@@ -322,10 +322,10 @@ def personal_data(participant_id: int) -> dict:
     agreed = db.session.scalars(select(Force).join(ForceAgreement, ForceAgreement.force_id == Force.id)
                                 .where(ForceAgreement.participant_id == participant_id).order_by(Force.id))
     return {"forces": [{"side": f.side, "strength": f.strength, "text": f.text, "explanation": f.explanation,
-                        "hidden": f.hidden, "sent_at": f.created_at.isoformat()} for f in forces],
+                        "hidden": f.hidden, "sent_at": dates.stamped(f.created_at)} for f in forces],
             "forces_agreed": [f.text for f in agreed],
             "force_impacts": [{"effect": i.effect, "text": i.text, "affected": i.group.name if i.group else EVERYONE,
-                               "hidden": i.hidden, "sent_at": i.created_at.isoformat()}
+                               "hidden": i.hidden, "sent_at": dates.stamped(i.created_at)}
                               for i in db.session.scalars(select(ForceImpact).where(
                                   ForceImpact.participant_id == participant_id).order_by(ForceImpact.id))]}
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from analysis import hat_assignment as assign
-from workshop import anonymity, kinds
+from workshop import anonymity, dates, kinds
 from workshop.extensions import db
 from workshop.hats.messages import REFUSALS
 from workshop.hats.models import HAT_MODES, HatAssignment, HatComment, HatsActivity, HatSubject
@@ -238,7 +238,7 @@ def export_rows(subject: HatSubject) -> tuple[list[str], list[list]]:
                                    .order_by(HatComment.id)):
         group = note.participant.group.name if named and note.participant.group else ""
         rows.append([subject.title, note.hat, note.text, group,
-                     note.created_at.isoformat(sep=" ", timespec="seconds"), "yes" if note.hidden else "no"])
+                     dates.local_text(note.created_at), "yes" if note.hidden else "no"])
     return list(EXPORT_COLUMNS), rows
 
 

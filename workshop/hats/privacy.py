@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from workshop import dates
 from workshop.extensions import db
 from workshop.hats.models import HatComment, HatsActivity, HatSubject
 from workshop.kinds import FreeText
@@ -36,7 +37,7 @@ def personal_data(participant_id: int) -> dict:
     comments = db.session.execute(select(HatComment, HatSubject.title)
                                   .join(HatSubject, HatSubject.id == HatComment.subject_id)
                                   .where(HatComment.participant_id == participant_id).order_by(HatComment.id)).all()
-    return {"hat_comments": [{"subject": title, "hat": c.hat, "text": c.text, "sent_at": c.created_at.isoformat()}
+    return {"hat_comments": [{"subject": title, "hat": c.hat, "text": c.text, "sent_at": dates.stamped(c.created_at)}
                              for c, title in comments]}
 
 

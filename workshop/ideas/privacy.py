@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from workshop import dates
 from workshop.extensions import db
 from workshop.ideas.models import Idea
 from workshop.kinds import FreeText
@@ -34,7 +35,7 @@ def _ideas_of(participant_id: int) -> list[Idea]:
 
 def personal_data(participant_id: int) -> dict:
     return {"ideas": [{"question": i.activity.prompt, "text": i.text, "text_as_sent": i.original_text,
-                       "hidden": i.hidden, "sent_at": i.created_at.isoformat()} for i in _ideas_of(participant_id)]}
+                       "hidden": i.hidden, "sent_at": dates.stamped(i.created_at)} for i in _ideas_of(participant_id)]}
 
 
 def held(participant_id: int) -> list[str]:

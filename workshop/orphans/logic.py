@@ -773,7 +773,7 @@ def pipeline_rows(adoptions: list[Adoption] | None = None) -> tuple[list[str], l
         rows.append([a.project.title, titles.get(a.project.workshop_id, ""), a.organisation.name,
                      a.organisation.kind, a.organisation.territory, a.stage,
                      a.next_follow_up.isoformat() if a.next_follow_up else "",
-                     dates.local(last.at).isoformat(sep=" ", timespec="seconds") if last and last.at else "",
+                     dates.local_text(last.at) if last else "",
                      last.note if last else ""])
     return list(PIPELINE_COLUMNS), rows
 

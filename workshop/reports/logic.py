@@ -371,7 +371,7 @@ HATS_COLUMNS = ("activity", "subject", "hat", "comment", "hidden", "participant"
 
 def _time(moment: datetime | None) -> str:
     """A stored moment as the facilitator's clock read it (dates.local), not UTC."""
-    return dates.local(moment).isoformat(sep=" ", timespec="seconds") if moment else ""
+    return dates.local_text(moment)
 
 
 def _author_cells(activity, author, ref: str, names: bool) -> list[str]:
