@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -344,10 +345,17 @@ def test_hats_columns_list_the_newest_comments_first(browser, server, server_app
     for i, hat in enumerate(["white"] * 18 + ["red", "black", "yellow", "green", "blue"] * 3):
         notes.append(HatComment(subject_id=hats.current_subject_id, participant_id=people[i % 24].id, hat=hat,
                                 text=texts[i][:200], submission_key=f"h{i}"))
+    long_word = notes[-2]  # the newest green comment: one word wider than a sixth of the screen
+    long_word.text = "Une colocation intergénérationnelle"
     db.session.add_all(notes)
     db.session.commit()
     context, page = projector_page(browser, server, workshop.id)
     snap(page, "hats-18")
+    # That card is marked to hyphenate its word (where the browser can), the others wrap whole.
+    expect(page.locator(f"#hat-comment-{long_word.id}")).to_have_class(re.compile(r"\blong-word\b"))
+    marked = page.locator(".hat-comment.long-word").all_inner_texts()
+    assert all(max(len(word) for word in text.split()) >= 14 for text in marked)  # only cards with a long word
+    assert page.locator(".hat-comment:not(.long-word)").count() >= 10
 
     white = shown_ids(page, "#hat-col-white > .hat-comment")
     whites = [n for n in notes if n.hat == "white"]

@@ -166,9 +166,32 @@
     wall.classList.add("wall-" + step);
   }
 
+  // Words wrap whole on the projector. Measured with every column at its fair
+  // share (class measuring-words), a card whose longest word is wider than the
+  // card ("intergénérationnelle" in a hat's column) is marked long-word: a hat's
+  // column then widens a little to hold it (its style.css), and where a card
+  // cannot (a wall's idea, or a word half as wide again as its card, a pasted
+  // link) it is marked word-too-long, to be hyphenated where the browser knows
+  // the language, else cut at the edge. One layout for all cards, not one per card.
+  const TOO_LONG = 1.5;
+
+  function markLongWords(stage) {
+    const cards = Array.from(stage.querySelectorAll(".idea, .hat-comment"));
+    stage.classList.add("measuring-words");
+    const ratios = cards.map((card) => card.scrollWidth / Math.max(1, card.clientWidth));
+    stage.classList.remove("measuring-words");
+    cards.forEach((card, i) => {
+      const long = ratios[i] > 1.01;
+      const widens = long && ratios[i] <= TOO_LONG && card.classList.contains("hat-comment");
+      card.classList.toggle("long-word", long);
+      card.classList.toggle("word-too-long", long && !widens);
+    });
+  }
+
   function fit() {
     const stage = document.getElementById("stage");
     if (!stage) return;
+    markLongWords(stage);
     const end = limit();
     const themes = stage.querySelector("[data-fit-themes]");
     if (themes) fitThemes(themes, end);
