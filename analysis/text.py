@@ -310,3 +310,15 @@ def capitalise(phrase: str) -> str:
     """First letter upper case, the rest as written ("logement à l'arrivée" -> "Logement à l'arrivée")."""
     phrase = phrase.strip()
     return phrase[:1].upper() + phrase[1:]
+
+
+def shortened(text: str, limit: int) -> str:
+    """At most `limit` characters, cut between words with "…" ("Un répertoire des
+    stages…", never "Un répertoire des sta")."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]  # and the "…"
+    if text[limit - 1] != " " and " " in head:  # the last word does not end here: leave it out
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:—-") + "…"

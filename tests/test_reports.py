@@ -134,6 +134,25 @@ def test_the_program_is_for_coordinators_and_admins(app, facilitator_client, wor
 
 # --------------------------------------------------------------------------- the report page
 
+def test_rounds_that_do_not_narrow_are_not_drawn_as_a_funnel(facilitator_client, workshop):
+    """A round on 8 themes, its shortlist of 3, then a round on every idea: "40 → 8 → 3 → 40"
+    would read as a funnel that widens. Each step is listed with what it held instead."""
+    texts = [f"Idée {n} : un service d'accueil de plus pour les personnes arrivées en {2000 + n}" for n in range(42)]
+    labels = ("Emploi", "Accueil", "Logement", "Transport", "Francisation", "Santé", "Démarches", "Intégration")
+    build_session(workshop, texts=texts, people=30, theme_labels=labels, themed_share=1.0, first_source="themes")
+    facilitator_client.post("/lang/en")
+    narrowing = facilitator_client.get(f"/w/{workshop.id}/report").get_data(as_text=True)
+    assert "Voting funnel" in narrowing and re.search(r"\d+ → 8 → 3 → 2", narrowing)
+    every_idea = voting.create_round(workshop, "Toutes les idées", "approval", voting.candidates(workshop, "ideas"),
+                                     top_k=5)
+    html = facilitator_client.get(f"/w/{workshop.id}/report").get_data(as_text=True)
+    section = html[html.index('id="funnel"'):html.index('id="rounds"')]
+    assert "Votes, step by step" in section and "Voting funnel" not in section and " → " not in section
+    assert "Round 1 · Premier tri: 8" in section and "Round 2 · Choix final: 3" in section
+    assert f"Round 3 · Toutes les idées: {len(every_idea.items)}" in section and "Priorities: 2" in section
+
+
+
 def test_the_report_shows_every_section(facilitator_client, workshop, session):
     facilitator_client.post("/lang/en")
     response = facilitator_client.get(f"/w/{workshop.id}/report")

@@ -13,6 +13,7 @@ from functools import lru_cache
 from sqlalchemy import ColumnElement, func, select
 
 from analysis.csv_files import Table, first_of_each
+from analysis.text import shortened
 from workshop import dates, uploads
 from workshop.dates import typed_date
 from workshop.extensions import db
@@ -776,18 +777,6 @@ def pipeline_rows(adoptions: list[Adoption] | None = None) -> tuple[list[str], l
                      dates.local_text(last.at) if last else "",
                      last.note if last else ""])
     return list(PIPELINE_COLUMNS), rows
-
-
-def shortened(text: str, limit: int) -> str:
-    """At most `limit` characters, cut between words with "…" ("Un répertoire des
-    stages…", never "Un répertoire des sta")."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    head = text[:limit - 1]  # and the "…"
-    if text[limit - 1] != " " and " " in head:  # the last word does not end here: leave it out
-        head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:—-") + "…"
 
 
 def ics_text(value: str) -> str:

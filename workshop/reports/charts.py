@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from analysis.text import shortened
+
 WIDTH = 720
 LABEL_WIDTH = 270
 NUMBER_ROOM = 60
@@ -24,11 +26,6 @@ class Bar:
     label: str
     value: int
     pattern: str = "solid"  # one of PATTERNS
-
-
-def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _defs(prefix: str) -> str:
@@ -73,7 +70,7 @@ def bar_chart(bars: list[Bar], title: str, prefix: str) -> Markup:
         middle = y + BAR / 2 + 5
         parts.append(f'<g class="chart-row">'
                      f'<text x="{LABEL_WIDTH - 10}" y="{middle}" text-anchor="end" fill="{INK}">'
-                     f'{escape(_short(bar.label))}</text>')
+                     f'{escape(shortened(bar.label, LABEL_CHARS))}</text>')
         if length:
             parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR}" '
                          f'fill="{_fill(prefix, bar.pattern)}" stroke="{INK}" stroke-width="1.5"/>')

@@ -21,6 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from analysis.text import shortened
 from workshop import anonymity, dates, kinds
 from workshop.cells.models import Cell, CellSignup
 from workshop.extensions import db
@@ -41,6 +42,7 @@ from workshop.workshops.models import Activity, Workshop
 
 # Spreadsheets run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ROUND_LABEL_CHARS = 60  # a round's title in the funnel's steps (the chart shortens its labels further)
 
 
 # --------------------------------------------------------------------------- references
@@ -173,6 +175,13 @@ class Report:
     hats_sections: list[HatsSection] = field(default_factory=list)
     cells: dict[int, list[Cell]] = field(default_factory=dict)  # by project: where its members went
     adoption: list[ProjectAdoption] = field(default_factory=list)  # orphan candidates, then priorities
+
+    @property
+    def funnel_narrows(self) -> bool:
+        """Whether each step holds at most what the one before held (58 → 8 → 3). A round on
+        all ideas after a round on themes (53 → 10 → 53) is not a funnel, and is not drawn as one."""
+        counts = [step.count for step in self.funnel]
+        return all(later <= earlier for earlier, later in zip(counts, counts[1:]))
     ideas_sent: int = 0  # every visible idea, whether or not it was ever put to a vote
     round_sections: list[RoundSection] = field(default_factory=list)
 
@@ -239,7 +248,9 @@ def funnel(workshop: Workshop) -> list[FunnelStep]:
     else:
         steps = [FunnelStep(_("Ideas"), visible_idea_count(workshop), "ideas")]
     for number, round_ in enumerate(rounds, start=1):
-        steps.append(FunnelStep(_("Round %(num)d: candidates", num=number), len(round_.items), "round"))
+        title = shortened(round_.activity.prompt, ROUND_LABEL_CHARS) if round_.activity else ""
+        label = _("Round %(num)d · %(title)s", num=number, title=title) if title else _("Round %(num)d", num=number)
+        steps.append(FunnelStep(label, len(round_.items), "round"))
     priorities = [p for p in projects_of(workshop) if p.status == "priority"]
     if priorities:
         steps.append(FunnelStep(_("Priorities"), len(priorities), "priorities"))

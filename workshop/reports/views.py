@@ -46,7 +46,8 @@ def with_names() -> bool:
 def report(workshop_id: int):
     workshop = readable(workshop_id)
     data = logic.report(workshop)
-    funnel_svg = charts.funnel_chart(data.funnel, _("Voting funnel"))
+    funnel_svg = charts.funnel_chart(data.funnel, _("Voting funnel") if data.funnel_narrows
+                                     else _("Votes, step by step"))
     participation_svg = charts.bar_chart(
         [charts.Bar(row.name, row.participants) for row in data.participation],
         _("Participants by stakeholder group"), "participation")
