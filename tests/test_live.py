@@ -207,6 +207,22 @@ def test_opening_and_closing_switch_every_phone_in_its_language(app, workshop, f
     assert "idea-form" not in closed and "fermée" in closed
 
 
+def test_a_second_control_view_sees_which_activity_is_open(app, facilitator, facilitator_client):
+    """Two control views (a co-facilitator's laptop): one opens the next question,
+    the other's agenda says so at once, and its buttons act on what is really open."""
+    workshop = make_workshop(facilitator, prompts=("Quels freins ?", "Quelles idées ?", "Qui peut agir ?"))
+    first, second = workshop.activities[0], workshop.activities[1]
+    facilitator_client.post(f"/w/{workshop.id}/activities/{first.id}/open")
+    other_laptop, _ = watcher(app, facilitator_client, workshop, "control")
+    other_laptop.get_received()
+    facilitator_client.post(f"/w/{workshop.id}/activities/{second.id}/open")
+    pushed = {s["id"]: s["html"] for s in swaps(other_laptop)}
+    assert set(pushed) >= {"stage", "agenda"}
+    agenda = pushed["agenda"]
+    assert f"/activities/{second.id}/close" in agenda  # open now: its button closes it
+    assert f"/activities/{first.id}/open" in agenda and f"/activities/{first.id}/close" not in agenda  # closed
+
+
 def test_the_timer_is_pushed_with_the_server_end_time(app, workshop, facilitator_client, phone):
     phone_socket, _ = watcher(app, phone, workshop, "phones")
     projector, _ = watcher(app, facilitator_client, workshop, "projector")

@@ -509,15 +509,22 @@ def remove(element_id: str) -> Swap:
     return {"op": "remove", "id": element_id}
 
 
-def stage_changed(workshop: Workshop, audiences: Iterable[str] = AUDIENCES, skip: str | None = None) -> None:
-    """Another activity opened or closed (or its content changed): screens switch."""
+def stage_changed(workshop: Workshop, audiences: Iterable[str] = AUDIENCES, skip: str | None = None,
+                  agenda: bool = False) -> None:
+    """Another activity opened or closed (or its content changed): screens switch.
+    `agenda`: the agenda changed too (an activity opened, closed or shown), and
+    every control view (a co-facilitator's laptop, a second tab) gets it, not
+    only the one that acted, which has it in its answer."""
 
     def render(audience: str) -> list[Swap]:
         if audience == "phones":
             return [replace("activity-panel", render_template(
                 "participants/_activity_panel.html", workshop=workshop, **kinds.stage_context(workshop, audience)))]
-        return [replace("stage", render_template(
+        stage = [replace("stage", render_template(
             f"workshops/_{audience}_stage.html", workshop=workshop, **kinds.stage_context(workshop, audience)))]
+        if agenda and audience == "control":
+            stage.append(replace("agenda", render_template("workshops/_agenda.html", workshop=workshop)))
+        return stage
 
     broadcast(workshop.id, audiences, render, skip)
 

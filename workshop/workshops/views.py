@@ -161,7 +161,7 @@ def switch_activity(workshop_id: int, activity_id: int, action: str):
         kind_of(activity).on_open(activity)
     else:
         logic.close_activity(workshop, activity)
-    live.stage_changed(workshop)
+    live.stage_changed(workshop, agenda=True)
     live.timer_changed(workshop)
     return render_template("workshops/_agenda.html", workshop=workshop)
 
@@ -178,7 +178,7 @@ def set_anonymity(workshop_id: int, activity_id: int):
     activity.anonymity = wanted
     db.session.commit()
     if activity.id in (workshop.current_activity_id, workshop.stage_activity and workshop.stage_activity.id):
-        live.stage_changed(workshop)  # phones read the new promise before they write
+        live.stage_changed(workshop, agenda=True)  # phones read the new promise before they write
     return render_template("workshops/_agenda.html", workshop=workshop)
 
 
@@ -191,7 +191,7 @@ def show_on_projector(workshop_id: int, activity_id: int):
         logic.show_on_projector(workshop, logic.activity_of(workshop, activity_id))
     except logic.WorkshopRejected:
         abort(404)
-    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
+    live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES, agenda=True)
     return render_template("workshops/_agenda.html", workshop=workshop)
 
 
