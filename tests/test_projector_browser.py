@@ -132,6 +132,21 @@ def test_the_wall_shows_the_newest_ideas_first_and_says_how_many_are_left_out(br
     context.close()
 
 
+def test_a_wall_that_does_not_fit_at_its_size_takes_the_denser_one(browser, server, server_app):
+    """25 ideas of two lines each: at the size 25 suggests (three columns) 13 showed and
+    "+ 12" stood for half the room; the wall takes the denser size and shows them all."""
+    workshop, people = new_workshop()
+    activity = workshop.activities[0]
+    texts = [f"Idée {n} : un programme de mentorat entre employeurs locaux et étudiant·e·s d'ici" for n in range(25)]
+    add_ideas(activity, people, texts)
+    open_(workshop, activity)
+    context, page = projector_page(browser, server, workshop.id)
+    expect(page.locator("#wall")).to_have_class(re.compile(r"\bwall-compact\b"))
+    assert len(shown_ids(page, "#wall > .idea")) == 25
+    look(page, "wall-25")
+    context.close()
+
+
 def measurements_catch_what_they_measure(page):
     """The helpers fail on a wrong count, small text and a card pushed off screen."""
     page.evaluate("() => { document.querySelector('.wall-more').textContent = '+ 1 autre idée'; }")

@@ -157,13 +157,30 @@
   }
 
   // The wall's density follows its count: fewer ideas, larger cards.
+  const STEPS = ["large", "medium", "compact"];
+
+  function setDensity(wall, step) {
+    wall.classList.remove("wall-large", "wall-medium", "wall-compact");
+    wall.classList.add("wall-" + step);
+  }
+
   function density(wall) {
     if (!wall.dataset.densitySteps) return;
     const count = items(wall).length + Number(wall.dataset.omitted || 0);
     const [large, medium] = wall.dataset.densitySteps.split(" ").map(Number);
-    const step = count <= large ? "large" : count <= medium ? "medium" : "compact";
-    wall.classList.remove("wall-large", "wall-medium", "wall-compact");
-    wall.classList.add("wall-" + step);
+    setDensity(wall, count <= large ? "large" : count <= medium ? "medium" : "compact");
+  }
+
+  // A wall whose ideas do not all fit at the size its count suggests (25
+  // long ideas at "medium" show 13) takes the next denser size, still 22 px
+  // or more, before the rest is left to its "more" line.
+  function fitWall(wall, end) {
+    fitList(wall, end);
+    let step = STEPS.findIndex((name) => wall.classList.contains("wall-" + name));
+    while (step >= 0 && step < STEPS.length - 1 && items(wall).some((item) => item.classList.contains(HIDDEN))) {
+      setDensity(wall, STEPS[++step]);
+      fitList(wall, end);
+    }
   }
 
   // Words wrap whole on the projector. Measured with every column at its fair
@@ -198,7 +215,8 @@
     for (const list of stage.querySelectorAll("[data-fit-list]")) {
       if (themes && themes.contains(list)) continue;
       density(list);
-      fitList(list, end);
+      if (list.dataset.densitySteps) fitWall(list, end);
+      else fitList(list, end);
     }
   }
 
