@@ -231,6 +231,24 @@ def test_a_refused_offline_idea_stays_until_dismissed(browser, server):
     facilitator.context.close()
 
 
+def test_a_long_idea_says_how_many_characters_are_left(browser, server):
+    """A pasted paragraph stops at 500 characters: the phone says so from 100 left, not after."""
+    facilitator, workshop, context, phone = facilitator_and_phone(browser, server, "Aïcha")
+    facilitator.open(workshop["questions"][0])
+    phone.wait_for_selector("#idea-form")
+    left = phone.locator("#idea-text-left")
+    phone.fill("#idea-text", "Un guichet unique pour les démarches")
+    expect(left).to_be_hidden()
+    phone.fill("#idea-text", ("Un guichet unique pour les démarches d'immigration et d'emploi, " * 8)[:450])
+    expect(left).to_be_visible()
+    expect(left).to_have_text("50 caractères restants")
+    shot(phone, "phone-idea-characters-left", "#idea-form")
+    phone.click("#idea-form button")
+    expect(phone.locator("#my-ideas .my-idea")).to_have_count(1, timeout=10000)
+    expect(left).to_be_hidden()  # the field is empty again
+    context.close()
+
+
 def test_leaving_asks_first_and_the_same_phone_comes_back_as_itself(browser, server):
     facilitator, workshop, context, phone = facilitator_and_phone(browser, server, "Sofia")
     expect(facilitator.count()).to_have_text("40")

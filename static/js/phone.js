@@ -276,7 +276,22 @@
     if (typed && typed.form === formKey(f)) setDraft(null);
     f.reset();
     f.elements.key.value = "";
+    f.querySelectorAll("textarea[maxlength]").forEach(charsLeft);
     say("");
+  });
+
+  // How many characters are left in a text field, once fewer than CHARS_SHOWN
+  // remain (templates/_chars_left.html): a pasted paragraph is not cut unseen.
+  const CHARS_SHOWN = 100;
+  function charsLeft(field) {
+    const note = field.id && document.getElementById(field.id + "-left");
+    if (!note || field.maxLength < 0) return;
+    const left = field.maxLength - field.value.length;
+    note.hidden = left >= CHARS_SHOWN;
+    note.textContent = (left === 1 ? note.dataset.one : note.dataset.many).replace("{count}", left);
+  }
+  document.addEventListener("input", (event) => {
+    if (event.target instanceof HTMLTextAreaElement) charsLeft(event.target);
   });
 
   function retry() {
