@@ -213,6 +213,19 @@ def test_grouping_ideas_into_themes_live(browser, server):
     control.wait_for_selector("body[data-live=connected]")
     expect(control.locator("#wall .idea")).to_have_count(36)
 
+    # Four ideas ticked (two pairs of duplicates, say): merging them into one asks first.
+    ticks = control.locator("#wall .idea-select input")
+    for n in range(4):
+        ticks.nth(n).check()
+    asked = []
+    control.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    control.click(".merge-bar button:has-text('Fusionner')")
+    control.wait_for_timeout(500)
+    assert asked and "Fusionner ces 4 idées" in asked[0]
+    expect(control.locator("#wall .idea")).to_have_count(36)  # declined: nothing merged
+    for n in range(4):
+        ticks.nth(n).uncheck()
+
     control.fill("input[name=k]", "4")
     control.click("button:has-text('Regrouper les idées')")
     expect(projector.locator(".themes .theme")).to_have_count(4, timeout=20000)

@@ -353,6 +353,21 @@ def test_phones_see_the_choices_left_for_approval_and_ranking(facilitator_client
         facilitator_client.post(f"/w/{workshop.id}/activities/{activity.id}/close")
 
 
+def test_a_ranking_ballot_shows_its_items_in_full_above_the_lists(phone, workshop):
+    """The lists' options are cut to fit a phone ("…"): the eight finalists are read in full above them."""
+    titles = [f"Finaliste {n}, un programme de jumelage entre les étudiant·e·s internationaux·ales et les PME "
+              f"de la région, volet {n}" for n in range(1, 9)]
+    projects = [Project(workshop_id=workshop.id, title=title) for title in titles]
+    round_ = logic.create_round(workshop, "Choix final", "ranking", projects, top_k=3)
+    open_activity(workshop, round_.activity)
+    page = phone.get(f"/j/{workshop.join_code}/rounds/{round_.id}/ballot").get_data(as_text=True)
+    listed = page[page.index('class="ballot-candidates" open'):page.index('class="ballot-places"')]
+    assert "Les 8 éléments à classer, en entier" in listed
+    assert all(title.replace("'", "&#39;") in listed for title in titles)
+    options = page[page.index('class="ballot-places"'):]
+    assert titles[0] not in options and "…" in options  # the options stay short
+
+
 def test_the_breakdown_of_impact_feasibility_gives_each_group_its_means(app, facilitator_client, workshop, ideas_sent):
     from tests.conftest import joined_phones
 

@@ -33,3 +33,17 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+// Merging more than two ticked ideas asks first (templates/ideas/_control_stage.html):
+// two pairs of duplicates ticked at once became one idea, and a merge is not undone.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:confirm", (event) => {
+    const form = event.detail.elt;
+    if (!(form instanceof HTMLFormElement) || !form.matches(".merge-bar")) return;
+    const ticked = document.querySelectorAll("#stage .idea-select input:checked").length;
+    if (ticked <= 2) return;
+    event.preventDefault();
+    if (window.confirm(form.dataset.confirmMany.replace("{count}", ticked))) event.detail.issueRequest(true);
+  });
+})();
