@@ -176,3 +176,38 @@ def test_a_failure_after_the_insert_leaves_no_ghost_row_in_the_session(app, work
         logic.stored_once(Idea, author, "key-00000012", make, then=fails)
     assert stored[0] not in db.session  # not left persistent with no row behind it
     assert db.session.scalar(select(db.func.count(Idea.id))) == 0
+
+
+def test_with_the_screens_watching_an_idea_still_reads_nothing_back(app, workshop, facilitator_client):
+    """The control card names the author's group and offers the themes to move
+    the idea to: both come with the participant's lookup, not a lazy query each
+    (on PostgreSQL, a round trip each, for every idea of the room)."""
+    from tests.test_live import swaps, watching_screens
+    from workshop.themes.logic import split
+    from workshop.workshops.models import Activity
+
+    open_first_activity(workshop)
+    phones = joined_phones(app, workshop, PHONES)
+    projector, control, _phones_room = watching_screens(app, facilitator_client, phones[0], workshop)
+    for n in range(IDEAS - 1):
+        assert send(phones[n % PHONES], workshop, n).status_code == 200
+    control.get_received()
+
+    with Counted() as counted:
+        assert send(phones[7], workshop, IDEAS - 1).status_code == 200
+    assert len(counted.statements) <= 2, counted.statements
+    card = [swap["html"] for swap in swaps(control) if swap["id"] == f"idea-{_newest_id()}"][0]
+    assert workshop.groups[7 % len(workshop.groups)].name in card
+    assert "move-select" not in card  # no themes yet: nothing to move to
+
+    # Once themes exist, the next card offers them: the lookup must not say "none".
+    question = db.session.get(Activity, workshop.activities[0].id)
+    split(question, [db.session.scalars(select(Idea).order_by(Idea.id)).first()], "Logement à l'arrivée")
+    db.session.expire_all()
+    assert send(phones[8], workshop, IDEAS).status_code == 200
+    card = [swap["html"] for swap in swaps(control) if swap["id"] == f"idea-{_newest_id()}"][0]
+    assert "Logement à l&#39;arrivée" in card and "move-select" in card
+
+
+def _newest_id() -> int:
+    return db.session.scalars(select(Idea.id).order_by(Idea.id.desc())).first()

@@ -72,9 +72,16 @@ def _by_code(several: bool):
 
     ids = Participant.id.in_(bindparam("ids", expanding=True)) if several else Participant.id == bindparam("ids")
 
+    from workshop.themes.models import Theme
+    from workshop.workshops.models import StakeholderGroup
+
+    # The author's group and whether the activity has themes yet: the cards
+    # an idea is pushed as read both, and each was a lazy query per send.
+    has_themes = select(Theme.id).where(Theme.activity_id == Activity.id).exists()
     return (
-        select(Participant, Workshop, Activity).join(Participant.workshop)
+        select(Participant, Workshop, Activity, StakeholderGroup, has_themes).join(Participant.workshop)
         .outerjoin(Activity, Activity.id == Workshop.current_activity_id)
+        .outerjoin(StakeholderGroup, StakeholderGroup.id == Participant.group_id)
         .where(ids, Participant.left_at.is_(None),
                Workshop.join_code == bindparam("code"))
     )
@@ -131,8 +138,12 @@ def current_by_code(code: str) -> Participant | None:
                                                    "code": normalise_join_code(code)}).first()
     if found is None:
         return None
-    participant, workshop, activity = found
-    for owner, name, value in ((participant, "workshop", workshop), (workshop, "current_activity", activity)):
+    participant, workshop, activity, group, has_themes = found
+    known_now = [(participant, "workshop", workshop), (workshop, "current_activity", activity),
+                 (participant, "group", group)]
+    if activity is not None and not has_themes:
+        known_now.append((activity, "themes", []))
+    for owner, name, value in known_now:
         if name not in owner.__dict__:  # loaded already in this session: kept as it is
             set_committed_value(owner, name, value)
     # As current(): the phone's participant for *this* workshop, as the cookie records it.
