@@ -87,3 +87,40 @@ def test_a_phone_over_its_idea_limit_is_told_when_to_come_back_and_answers_carry
     assert not any(name.startswith("X-RateLimit") for a in answers for name in a.headers.keys())
     assert "Retry-After" not in answers[0].headers
     assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+
+
+def test_with_the_store_away_a_phone_is_still_counted_in_memory(app, database_url, workshop):
+    """Several workers count in Redis; while it is away, a phone's sends are
+    counted in this process's memory rather than let through without a limit."""
+    from tests.conftest import base_config, join, new_app, open_first_activity
+
+    away = new_app({**base_config(database_url), "RATELIMIT_ENABLED": True,
+                    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0"})  # nothing listens there
+    rate_limits._memory_meanwhile.storage.reset()  # one per process: the other database's run counted there
+    open_first_activity(workshop)
+    phone = away.test_client()
+    join(phone, workshop)
+    answers = [phone.post(f"/j/{workshop.join_code}/ideas",
+                          data={"text": f"Idée {n} : un jardin partagé", "key": f"away-{n:08d}"})
+               for n in range(21)]  # IDEA_LIMIT: 20 per minute
+
+    assert [a.status_code for a in answers] == [200] * 20 + [429]
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+
+
+def test_a_refused_idea_does_not_use_the_venues_budget(app, database_url, workshop):
+    """The per-address budget counts ideas stored, not refusals (an empty text, a closed question)."""
+    from tests.conftest import base_config, join, new_app, open_first_activity
+
+    venue = new_app({**base_config(database_url), "RATELIMIT_ENABLED": True,
+                     "IDEAS_PER_ADDRESS_LIMIT": "3 per minute"})
+    open_first_activity(workshop)
+    phone = venue.test_client()
+    join(phone, workshop)
+    refused = [phone.post(f"/j/{workshop.join_code}/ideas", data={"text": "  ", "key": f"empty-{n:08d}"})
+               for n in range(5)]
+    sent = [phone.post(f"/j/{workshop.join_code}/ideas",
+                       data={"text": f"Idée {n} : un jardin partagé", "key": f"idea-{n:08d}"}) for n in range(4)]
+
+    assert [a.status_code for a in refused] == [422] * 5
+    assert [a.status_code for a in sent] == [200, 200, 200, 429]

@@ -36,6 +36,7 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter.request_filter(rate_limits.counted_here)  # those routes count for themselves
 compress = Compress()
 # gevent, set explicitly: one process holds many long-lived connections.
 socketio = SocketIO()

@@ -7,8 +7,8 @@ from workshop import live
 from workshop.brainwriting import logic, pushes
 from workshop.brainwriting.stage import author_activities
 from workshop.errors import message_fragment, sent
-from workshop.extensions import limiter
 from workshop.guards import facilitated, facilitated_part, idea_limit, joined_part, participant_key
+from workshop.rate_limits import counted
 
 bp = Blueprint("brainwriting", __name__)
 
@@ -87,7 +87,7 @@ def mine(code: str, bw_id: int):
 
 
 @bp.post("/j/<code>/brainwriting/<int:bw_id>/builds")
-@limiter.limit(idea_limit, key_func=participant_key)
+@counted(idea_limit, participant_key)
 def send(code: str, bw_id: int):
     _workshop, participant, bw = brainwriting_phone(code, bw_id)
     try:

@@ -8,6 +8,7 @@ from workshop.cells import logic, pushes
 from workshop.extensions import limiter
 from workshop.forces import logic as forces
 from workshop.guards import facilitated, facilitated_part, joined_part, participant_key
+from workshop.rate_limits import counted
 from workshop.workshops.logic import can_facilitate
 
 bp = Blueprint("cells", __name__)
@@ -114,7 +115,7 @@ def mine(code: str, signup_id: int):
 
 
 @bp.post("/j/<code>/cells/<int:signup_id>/join")
-@limiter.limit("30 per minute", key_func=participant_key)
+@counted(lambda: "30 per minute", participant_key)
 def join(code: str, signup_id: int):
     workshop, participant, signup = cells_phone(code, signup_id)
     form = request.form

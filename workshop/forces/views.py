@@ -4,7 +4,6 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
 from workshop.errors import sent
-from workshop.extensions import limiter
 from workshop.forces import exports, logic, pushes, stage
 from workshop.guards import (
     facilitated,
@@ -15,6 +14,7 @@ from workshop.guards import (
     participant_key,
     readable,
 )
+from workshop.rate_limits import counted
 from workshop.reports.downloads import download, reader_layout
 from workshop.reports.logic import to_csv
 
@@ -118,7 +118,7 @@ def mine(code: str, field_id: int):
 
 
 @bp.post("/j/<code>/forces/<int:field_id>/impacts")
-@limiter.limit(idea_limit, key_func=participant_key)
+@counted(idea_limit, participant_key)
 def send_impact(code: str, field_id: int):
     workshop, participant, field = field_phone(code, field_id)
     form = request.form
@@ -130,7 +130,7 @@ def send_impact(code: str, field_id: int):
 
 
 @bp.post("/j/<code>/forces/<int:field_id>")
-@limiter.limit(idea_limit, key_func=participant_key)
+@counted(idea_limit, participant_key)
 def send(code: str, field_id: int):
     workshop, participant, field = field_phone(code, field_id)
     form = request.form
@@ -149,7 +149,7 @@ def agree_limit() -> str:
 
 
 @bp.post("/j/<code>/forces/<int:field_id>/agree/<int:force_id>")
-@limiter.limit(agree_limit, key_func=participant_key)
+@counted(agree_limit, participant_key)
 def agree(code: str, field_id: int, force_id: int):
     workshop, participant, field = field_phone(code, field_id)
     try:

@@ -5,9 +5,9 @@ from flask_login import login_required
 
 from workshop import anonymity, live
 from workshop.errors import sent
-from workshop.extensions import limiter
 from workshop.guards import facilitated, facilitated_part, idea_limit, joined_part, participant_key
 from workshop.hats import logic, pushes
+from workshop.rate_limits import counted
 
 bp = Blueprint("hats", __name__)
 
@@ -90,7 +90,7 @@ def mine(code: str, hats_id: int):
 
 
 @bp.post("/j/<code>/hats/<int:hats_id>/comments")
-@limiter.limit(idea_limit, key_func=participant_key)
+@counted(idea_limit, participant_key)
 def send(code: str, hats_id: int):
     _workshop, participant, hats = hats_phone(code, hats_id)
     try:

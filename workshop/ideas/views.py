@@ -6,9 +6,9 @@ from flask_login import login_required
 
 from workshop import live
 from workshop.errors import message_fragment, sent
-from workshop.extensions import limiter
 from workshop.guards import facilitated, facilitated_part, idea_limit, participant_key, phone_participant
 from workshop.ideas import logic, pushes
+from workshop.rate_limits import counted
 
 bp = Blueprint("ideas", __name__)
 
@@ -39,9 +39,8 @@ def address_and_activity() -> str:
 
 
 @bp.post("/j/<code>/ideas")
-@limiter.limit(idea_limit, key_func=participant_key)
-@limiter.limit(ideas_per_address_limit, key_func=address_and_activity,
-               deduct_when=lambda response: response.status_code == 200)
+@counted(idea_limit, participant_key)
+@counted(ideas_per_address_limit, address_and_activity, answered_only=True)
 def send(code: str):
     participant = phone_participant(code)
     if participant is None:

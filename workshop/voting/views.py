@@ -11,11 +11,12 @@ from flask_login import login_required
 from sqlalchemy import bindparam, select
 
 from workshop import kinds, live
-from workshop.extensions import db, limiter
+from workshop.extensions import db
 from workshop.guards import facilitated, found_or_404, participant_key, phone_participant, refuse_code
 from workshop.i18n import speak
 from workshop.participants import logic as participants
 from workshop.participants.models import Participant
+from workshop.rate_limits import counted
 from workshop.voting import items_import, logic, pushes
 from workshop.voting.models import VoteKind
 from workshop.workshops.logic import normalise_join_code
@@ -195,7 +196,7 @@ def change_number(form) -> int | None:
 
 
 @bp.post("/j/<code>/rounds/<int:round_id>/dots")
-@limiter.limit(vote_limit, key_func=participant_key)
+@counted(vote_limit, participant_key)
 def dots(code: str, round_id: int):
     """One dot on or off one item; answers only that item's controls and the budget."""
     participant, facts = voting_phone(code, round_id)
@@ -236,7 +237,7 @@ _ITEM_STAND_IN = 987654321  # no round has this item: it marks where the item's 
 
 
 @bp.post("/j/<code>/rounds/<int:round_id>/ballot")
-@limiter.limit(vote_limit, key_func=participant_key)
+@counted(vote_limit, participant_key)
 def save(code: str, round_id: int):
     """Approval, ranking and impact × feasibility: the whole ballot at once."""
     participant, facts = voting_phone(code, round_id)
