@@ -63,6 +63,24 @@ def test_timer_end_is_held_by_the_server(workshop):
     assert workshop.timer_ends_at is None
 
 
+def test_the_next_question_does_not_inherit_the_last_ones_countdown(facilitator):
+    """A timer set for question 1 stops when question 2 is opened (which closes
+    question 1), as a close stops it; one set before anything is open, or
+    re-opening the same question, keeps it."""
+    workshop = make_workshop(facilitator, prompts=("Pourquoi rester en région ?", "Comment mieux accueillir ?"))
+    first, second = workshop.activities
+    logic.start_timer(workshop, 5)
+    logic.open_activity(workshop, first)
+    assert workshop.timer_ends_at is not None  # set for the question about to open
+    logic.open_activity(workshop, first)
+    assert workshop.timer_ends_at is not None
+    logic.open_activity(workshop, second)
+    assert workshop.timer_ends_at is None
+    logic.start_timer(workshop, 3)
+    logic.close_activity(workshop, second)
+    assert workshop.timer_ends_at is None
+
+
 def test_control_and_projector_show_the_join_code(facilitator_client, workshop):
     control = facilitator_client.get(f"/w/{workshop.id}/control").get_data(as_text=True)
     projector = facilitator_client.get(f"/w/{workshop.id}/projector").get_data(as_text=True)

@@ -138,10 +138,13 @@ def activity_of(workshop: Workshop, activity_id: int) -> Activity:
 
 
 def open_activity(workshop: Workshop, activity: Activity) -> None:
-    """Put an activity on every screen; one is open at a time."""
+    """Put an activity on every screen; one is open at a time. The one it
+    closes takes its countdown with it, as a close does: the next question's
+    time is not what was left of the last one's."""
     for other in workshop.activities:
         if other.state == "open" and other.id != activity.id:
             other.state = "closed"
+            workshop.timer_ends_at = None
     activity.state = "open"
     workshop.current_activity = activity
     workshop.projector_activity = None  # the big screens follow what phones now answer
