@@ -100,6 +100,9 @@ class ActivityKind:
       and `audience`, and renders its own heading.
     - `name`: what the kind is called ("Voting round"), in reports.
     - `label(activity)`: the activity's name in the agenda and on the control view.
+    - `own_words(activity)`: what the facilitator named it, without the kind's
+      name ("" if nothing): the report writes it beside a badge of the kind,
+      where a label would say the kind twice ("Pause — Pause : café").
     - `heading(activity)`: what the projector and phones title it now.
     - `announce(activity)`: what a phone's live region reads out when the
       activity opens or closes (in the phone's language); `until_closed`
@@ -155,6 +158,7 @@ class ActivityKind:
     heading: Callable[[Activity], str]
     announce: Callable[[Activity], str]
     announce_key: Callable[[Activity], str] = lambda _activity: ""
+    own_words: Callable[[Activity], str] = lambda activity: activity.prompt or ""
     on_open: Callable[[Activity], None] = _nothing
     shown: Callable[[Activity], Activity] = _same
     view: Callable[[Activity, str], Any] | None = None

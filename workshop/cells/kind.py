@@ -15,6 +15,7 @@ KIND = kinds.register(kinds.ActivityKind(
     stage={"projector": "cells/_projector.html", "control": "cells/_control.html", "phone": "cells/_phone_stage.html"},
     # Its prompt is a placeholder ("cells"): the kind's name is its title everywhere.
     label=lambda _activity: _("Innovation cells"),
+    own_words=lambda _activity: "",
     heading=lambda _activity: _("Innovation cells"),
     announce=kinds.until_closed(lambda _activity: _("Innovation cells: the sign-up is open."),
                                 closed=_l("The sign-up is closed.")),

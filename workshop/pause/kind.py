@@ -20,6 +20,7 @@ KIND = kinds.register(kinds.ActivityKind(
     name=_l("Break"),
     stage={"projector": "pause/_projector.html", "control": "pause/_control.html", "phone": "pause/_phone_stage.html"},
     label=_label,
+    own_words=message_of,
     # The projector's title; its stage shows the message itself, very large.
     heading=lambda _activity: _("Break"),
     announce=kinds.until_closed(_label, closed=_l("The break is over.")),
