@@ -131,6 +131,23 @@ def _light_stem(token: str, lang: str) -> str:
     return token
 
 
+# French words that mean something else right after "en": "transports en commun" is not
+# about a "commune" (a town), "en ligne" (online) not about a bus line, "prendre en compte"
+# not about an account, "en cours" (under way) not about a class. There, the word gets a stem
+# of its own ("en_commun"), which only the same locution shares.
+_AFTER_EN = frozenset({"commun", "compte", "charge", "oeuvre", "œuvre", "valeur", "cours", "fonction", "lien",
+                       "ligne"})
+
+
+def in_locution(previous: str, token: str) -> bool:
+    """Whether `token`, following `previous`, is the second word of a locution (see _AFTER_EN)."""
+    return previous == "en" and token in _AFTER_EN
+
+
+def locution_stem(token: str) -> str:
+    return "en_" + strip_accents(token)
+
+
 @lru_cache(maxsize=200_000)
 def stem(token: str, lang: str = "fr") -> str:
     """Stem one lower-case token for ``lang`` ("fr" or "en") and strip its accents.
@@ -155,12 +172,12 @@ def analyse(text: str) -> tuple[list[str], dict[str, str]]:
     lang = guess_language(tokens)
     stems: list[str] = []
     surface: dict[str, str] = {}
-    for tok in tokens:
+    for previous, tok in zip(["", *tokens], tokens):
         if tok in STOP_WORDS or len(tok) < 2 or tok.isdigit():
             continue
         if strip_accents(tok) in STOP_WORDS:
             continue
-        s = stem(tok, lang)
+        s = locution_stem(tok) if in_locution(previous, tok) else stem(tok, lang)
         if len(s) < 2:
             continue
         stems.append(s)
@@ -255,7 +272,9 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
         lowered = [tok.lower() for _a, _b, tok in tokens]
         parts = [[part.split("·")[0] for part in w.split("-")] for w in lowered]  # "établi·e·s": "établi"
         lang = guess_language([part for w in parts for part in w])
-        stems = [[stem(part, lang) for part in w if not _is_edge_word(part)] for w in parts]
+        stems = [[locution_stem(w)] if i and in_locution(lowered[i - 1], w)
+                 else [stem(part, lang) for part in parts[i] if not _is_edge_word(part)]
+                 for i, w in enumerate(lowered)]
         content = [bool(st) and not _is_edge_word(w) for w, st in zip(lowered, stems)]
         clause = [w in _CLAUSE_WORDS[lang] for w in lowered]
         verb = _english_verbs(lowered) if lang == "en" else [False] * len(lowered)

@@ -322,3 +322,21 @@ def test_a_name_never_starts_on_the_adjective_of_a_noun_it_leaves_out():
     result = cluster_ideas(["Autobus plus fréquents la fin de semaine"] * 4 + ["Des cours de français le soir"] * 4,
                            k=2, method="tfidf")
     assert sorted(c.label for c in result.clusters) == ["Autobus plus fréquents", "Cours de français le soir"]
+
+
+def test_a_word_in_a_french_locution_is_not_the_same_word_alone():
+    """"Transports en commun" and "la commune" (a town) shared the stem "commun", and a
+    theme named "Transport en commun" collected ideas about the town; "en ligne" (online)
+    and "une ligne d'autobus" likewise. The locution's word has a stem of its own."""
+    from analysis.text import analyse, phrases
+
+    transit, _ = analyse("Des transports en commun le soir")
+    town, _ = analyse("Une salle communautaire dans chaque commune")
+    online, _ = analyse("Des cours de français en ligne")
+    bus_line, _ = analyse("Une ligne d'autobus vers le campus")
+    assert not set(transit) & set(town)
+    assert not set(online) & set(bus_line)
+    assert set(analyse("Plus de transports en commun")[0]) >= set(transit) - {"soir"}  # the locution shares
+    # A name keeps the locution whole, and its stems are the ideas' own.
+    named = {p.surface: p.stems for p in phrases("Transports en commun gratuits")}
+    assert set(named["Transports en commun"]) <= set(transit)
