@@ -70,18 +70,22 @@ def test_while_redis_is_away_the_app_counts_in_memory_swept_the_same_way(limited
     assert [fallback.hit(two, "join", "10.0.0.9") for _ in range(3)] == [True, True, False]
 
 
+def one_phone_past_its_idea_limit(app, workshop):
+    """The first question opened and one phone sending it 21 ideas (IDEA_LIMIT: 20 per minute): the answers."""
+    from tests.conftest import join, open_first_activity
+
+    open_first_activity(workshop)
+    phone = app.test_client()
+    join(phone, workshop)
+    return [phone.post(f"/j/{workshop.join_code}/ideas",
+                       data={"text": f"Idée {n} : un jardin partagé", "key": f"key-{n:08d}"}) for n in range(21)]
+
+
 def test_a_phone_over_its_idea_limit_is_told_when_to_come_back_and_answers_carry_no_limit_headers(
         limited_app, workshop):
     """phone.js waits for Retry-After before sending again; the X-RateLimit-*
     headers cost a storage read per limit on every send and no phone reads them."""
-    from tests.conftest import join, open_first_activity
-
-    open_first_activity(workshop)
-    phone = limited_app.test_client()
-    join(phone, workshop)
-    answers = [phone.post(f"/j/{workshop.join_code}/ideas",
-                          data={"text": f"Idée {n} : un jardin partagé", "key": f"key-{n:08d}"})
-               for n in range(21)]  # IDEA_LIMIT: 20 per minute
+    answers = one_phone_past_its_idea_limit(limited_app, workshop)
 
     assert [a.status_code for a in answers] == [200] * 20 + [429]
     assert not any(name.startswith("X-RateLimit") for a in answers for name in a.headers.keys())
@@ -92,17 +96,12 @@ def test_a_phone_over_its_idea_limit_is_told_when_to_come_back_and_answers_carry
 def test_with_the_store_away_a_phone_is_still_counted_in_memory(app, database_url, workshop):
     """Several workers count in Redis; while it is away, a phone's sends are
     counted in this process's memory rather than let through without a limit."""
-    from tests.conftest import base_config, join, new_app, open_first_activity
+    from tests.conftest import base_config, new_app
 
     away = new_app({**base_config(database_url), "RATELIMIT_ENABLED": True,
                     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0"})  # nothing listens there
     rate_limits._memory_meanwhile.storage.reset()  # one per process: the other database's run counted there
-    open_first_activity(workshop)
-    phone = away.test_client()
-    join(phone, workshop)
-    answers = [phone.post(f"/j/{workshop.join_code}/ideas",
-                          data={"text": f"Idée {n} : un jardin partagé", "key": f"away-{n:08d}"})
-               for n in range(21)]  # IDEA_LIMIT: 20 per minute
+    answers = one_phone_past_its_idea_limit(away, workshop)
 
     assert [a.status_code for a in answers] == [200] * 20 + [429]
     assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
