@@ -51,7 +51,7 @@ from typing import IO, Any, cast
 import numpy as np
 
 from . import csv_files
-from .text import analyse, capitalise, guess_language, normalise, phrases, strip_accents, tokenise
+from .text import ANALYSIS_VERSION, analyse, capitalise, guess_language, normalise, phrases, strip_accents, tokenise
 
 __all__ = [
     "Cluster",
@@ -243,7 +243,7 @@ class TextFeatures:
 
     def to_json(self) -> str:
         """Serialise to a compact JSON string (embedding as base64 float32)."""
-        d = {"s": self.stems, "f": self.surface, "k": self.key}
+        d = {"s": self.stems, "f": self.surface, "k": self.key, "v": ANALYSIS_VERSION}
         if self.text:
             d["t"] = self.text
         if self.embedding is not None:
@@ -262,7 +262,12 @@ class TextFeatures:
         if "e" in d:
             # kept as a numpy vector: 1,000 Python lists of 512 floats cost more than the clustering
             emb = np.frombuffer(base64.b64decode(d["e"]), dtype="<f4")
-        return cls(stems=list(d["s"]), surface=dict(d["f"]), key=d["k"], embedding=emb, text=d.get("t", ""))
+        stems, surface, text = list(d["s"]), dict(d["f"]), d.get("t", "")
+        if d.get("v") != ANALYSIS_VERSION and text:
+            # Stored by an older analysis (before "en_commun", say): its stems would not
+            # meet those of ideas stored since. The text gives them again; the embedding stays.
+            stems, surface = analyse(text)
+        return cls(stems=stems, surface=surface, key=d["k"], embedding=emb, text=text)
 
     from_bytes = from_json
 
@@ -983,14 +988,12 @@ def _route_to_themes(themes, feats, Z, X_words, vocab, duplicates, chosen, seed,
     tf = vectorise(themes, embed=(chosen in ("combined", "embedding")))
     n = len(feats)
     # lexical score: share of the theme's stems found in the idea (stems compared accent-free)
-    from .text import STOP_WORDS, stem, tokenise
+    from .text import stem_variants
 
     lex = np.zeros((n, len(themes)))
     idea_stems = [set(g.stems) for g in feats]
     for t, name in enumerate(themes):
-        # each theme word may match in its French or English stemmed form
-        words = [w for w in tokenise(str(name)) if w not in STOP_WORDS and len(w) > 1]
-        variants = [{stem(w, "fr"), stem(w, "en")} for w in words]
+        variants = stem_variants(str(name))
         if not variants:
             continue
         for i, st in enumerate(idea_stems):

@@ -135,6 +135,9 @@ def _light_stem(token: str, lang: str) -> str:
 # about a "commune" (a town), "en ligne" (online) not about a bus line, "prendre en compte"
 # not about an account, "en cours" (under way) not about a class. There, the word gets a stem
 # of its own ("en_commun"), which only the same locution shares.
+# Bump ANALYSIS_VERSION whenever `analyse` gives other stems for the same text: features
+# stored with an older one have their stems read again from their text (TextFeatures).
+ANALYSIS_VERSION = 2
 _AFTER_EN = frozenset({"commun", "compte", "charge", "oeuvre", "œuvre", "valeur", "cours", "fonction", "lien",
                        "ligne"})
 
@@ -159,6 +162,15 @@ def stem(token: str, lang: str = "fr") -> str:
     st = _STEMMERS.get(lang)
     out = st.stemWord(token) if st is not None else _light_stem(token, lang)
     return strip_accents(out)
+
+
+def stem_variants(name: str) -> list[set[str]]:
+    """The stems each content word of a short name typed by a person may match in the
+    ideas: its French and English stems (a name is too short to guess its language), or
+    its locution's stem as `analyse` gives it ("Transports en commun": "en_commun")."""
+    tokens = tokenise(name)
+    return [{locution_stem(w)} if in_locution(previous, w) else {stem(w, "fr"), stem(w, "en")}
+            for previous, w in zip(["", *tokens], tokens) if w not in STOP_WORDS and len(w) > 1]
 
 
 def analyse(text: str) -> tuple[list[str], dict[str, str]]:
@@ -272,9 +284,12 @@ def phrases(text: str, max_words: int = 7) -> list[Phrase]:
         lowered = [tok.lower() for _a, _b, tok in tokens]
         parts = [[part.split("·")[0] for part in w.split("-")] for w in lowered]  # "établi·e·s": "établi"
         lang = guess_language([part for w in parts for part in w])
-        stems = [[locution_stem(w)] if i and in_locution(lowered[i - 1], w)
-                 else [stem(part, lang) for part in parts[i] if not _is_edge_word(part)]
-                 for i, w in enumerate(lowered)]
+        # Each part of a hyphenated word after the part before it, as `analyse` reads
+        # them: "en-ligne" is the locution too.
+        before = [[parts[i - 1][-1] if i else "", *w[:-1]] for i, w in enumerate(parts)]
+        stems = [[locution_stem(part) if in_locution(previous, part) else stem(part, lang)
+                  for previous, part in zip(before[i], w) if in_locution(previous, part) or not _is_edge_word(part)]
+                 for i, w in enumerate(parts)]
         content = [bool(st) and not _is_edge_word(w) for w, st in zip(lowered, stems)]
         clause = [w in _CLAUSE_WORDS[lang] for w in lowered]
         verb = _english_verbs(lowered) if lang == "en" else [False] * len(lowered)

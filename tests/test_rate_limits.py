@@ -123,3 +123,58 @@ def test_a_refused_idea_does_not_use_the_venues_budget(app, database_url, worksh
 
     assert [a.status_code for a in refused] == [422] * 5
     assert [a.status_code for a in sent] == [200, 200, 200, 429]
+
+
+def test_while_the_store_is_away_sends_do_not_wait_for_it_each_time(app, database_url, workshop, caplog):
+    """A store that accepts and never answers (a Redis host gone away): the first send
+    waits for its timeout, then the store is left alone for a while and sends count in
+    memory at once, rather than waiting for it on every limit of every send."""
+    import logging
+    import socket
+    import time
+
+    from tests.conftest import base_config, join, new_app, open_first_activity
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)  # the kernel accepts; nobody answers
+    away = new_app({**base_config(database_url), "RATELIMIT_ENABLED": True,
+                    "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+                                             "?socket_timeout=0.2&socket_connect_timeout=0.2"})
+    rate_limits._memory_meanwhile.storage.reset()
+    rate_limits._store_away.update(until=0.0, backoff=0.0)
+    open_first_activity(workshop)
+    phone = away.test_client()
+    join(phone, workshop)
+    caplog.set_level(logging.WARNING)
+    began = time.monotonic()
+    answers = [phone.post(f"/j/{workshop.join_code}/ideas",
+                          data={"text": f"Idée {n} : un jardin partagé", "key": f"slow-{n:08d}"}) for n in range(5)]
+    took = time.monotonic() - began
+    silent.close()
+    rate_limits._store_away.update(until=0.0, backoff=0.0)
+
+    assert [a.status_code for a in answers] == [200] * 5
+    tries = [r for r in caplog.records if "unreachable" in r.getMessage()]
+    assert len(tries) == 1 and took < 1.0, (len(tries), round(took, 2))
+
+
+def test_a_send_the_venue_refuses_does_not_use_the_phones_own_budget(app, database_url, workshop):
+    """The venue's budget (per address) is tested before the phone's is counted."""
+    from tests.conftest import base_config, join, new_app, open_first_activity
+
+    venue = new_app({**base_config(database_url), "RATELIMIT_ENABLED": True,
+                     "IDEA_LIMIT": "5 per minute", "IDEAS_PER_ADDRESS_LIMIT": "1 per minute"})
+    open_first_activity(workshop)
+    phone = venue.test_client()
+    join(phone, workshop)
+    answers = [phone.post(f"/j/{workshop.join_code}/ideas",
+                          data={"text": f"Idée {n} : un jardin partagé", "key": f"venue-{n:08d}"}).status_code
+               for n in range(4)]
+    assert answers == [200, 429, 429, 429]
+    # The venue's budget raised: the phone still has 4 of its 5, having sent 1.
+    venue.config["IDEAS_PER_ADDRESS_LIMIT"] = "1000 per minute"
+    more = [phone.post(f"/j/{workshop.join_code}/ideas",
+                       data={"text": f"Idée {n} : un jardin partagé", "key": f"more-{n:08d}"}).status_code
+            for n in range(5)]
+    assert more == [200, 200, 200, 200, 429]

@@ -340,3 +340,46 @@ def test_a_word_in_a_french_locution_is_not_the_same_word_alone():
     # A name keeps the locution whole, and its stems are the ideas' own.
     named = {p.surface: p.stems for p in phrases("Transports en commun gratuits")}
     assert set(named["Transports en commun"]) <= set(transit)
+
+
+ONLINE_AND_BUS = ["Formation en ligne pour les nouveaux arrivants", "Services en ligne en anglais",
+                  "Une ligne d'autobus vers le parc industriel", "Plus de services pour la ligne 12"]
+
+
+def test_a_seed_theme_with_a_locution_gathers_the_ideas_that_use_it():
+    """A theme the facilitator types ("En ligne", "Transports en commun") reads its words
+    as the ideas' are read: the online ideas, not the bus line; transit, not a town."""
+    result = cluster_ideas(ONLINE_AND_BUS, seed_themes=["En ligne", "Autobus"], method="tfidf")
+    online = next(c for c in result.clusters if c.label == "En ligne")
+    assert {0, 1} <= set(online.members), [ONLINE_AND_BUS[m] for m in online.members]
+
+    ideas = ["Transports en commun le soir", "Jardin communautaire dans chaque commune"]
+    theme = cluster_ideas(ideas, seed_themes=["Transports en commun"], method="tfidf").clusters[0]
+    assert theme.members == [0] or theme.centrality[0] > theme.centrality[1], (theme.members, theme.centrality)
+
+
+def test_a_hyphenated_locution_has_the_same_stems_in_names_and_ideas():
+    from analysis.text import analyse, phrases
+
+    idea_stems = set(analyse("Formulaire en-ligne simple")[0])
+    named = {p.surface: p.stems for p in phrases("Formulaire en-ligne simple")}
+    assert set(named["Formulaire en-ligne"]) <= idea_stems, (named, idea_stems)
+
+
+def test_ideas_stored_before_the_analysis_changed_read_their_stems_again(monkeypatch):
+    """An idea's features are computed once, on arrival, and stored: those stored before
+    "en_commun" existed said "commun". Read back, their stems come again from their text."""
+    import json
+
+    import analysis.text as text
+    from analysis.clustering import TextFeatures
+
+    before = ["Transports en commun le soir", "Transports en commun plus fréquents",
+              "Transports en commun gratuits", "Transports en commun vers le parc"]
+    with monkeypatch.context() as m:
+        m.setattr(text, "in_locution", lambda _previous, _token: False)
+        old = [json.loads(f.to_json()) for f in vectorise(before, embed=False)]
+    stored = [TextFeatures.from_json(json.dumps({k: v for k, v in d.items() if k != "v"})) for d in old]
+    assert "commun" in old[0]["s"]
+    # Read back, they are those of the same texts sent today: one topic, not two.
+    assert [f.stems for f in stored] == [f.stems for f in vectorise(before, embed=False)]

@@ -108,6 +108,8 @@ def load(instance_path: str) -> dict:
         # Redis gone for a moment: count in this process's memory meanwhile
         # (and go back to Redis once it answers) rather than refuse every request.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # A Redis host gone away answers nothing: a second, not the system's TCP timeout.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         # Phones keep their participant identity for a month: people come back
         # to a workshop on a second day, or after their battery died.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),

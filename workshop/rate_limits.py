@@ -105,12 +105,12 @@ def counted(setting: Callable[[], str], key: Callable[[], str], answered_only: b
                 return view(*args, **kwargs)
             items, identity = parsed(setting()), (key(), request.endpoint or "")
             if answered_only:
-                _refuse_past(items, identity, _count(items, identity, test_only=True))
+                _refuse_past(identity, _count(items, identity, test_only=True))
                 response = current_app.make_response(view(*args, **kwargs))
                 if response.status_code == 200:
                     _count(items, identity)
                 return response
-            _refuse_past(items, identity, _count(items, identity))
+            _refuse_past(identity, _count(items, identity))
             return view(*args, **kwargs)
 
         limited.counted_here = True  # type: ignore[attr-defined]
@@ -131,27 +131,43 @@ def _counters():
     return limiter.limiter
 
 
-def _count(items: tuple[RateLimitItem, ...], identity: tuple[str, str], test_only: bool = False) -> RateLimitItem | None:
-    """The first limit past its budget (None if none), counting one more against each unless `test_only`."""
-    for counters in (_counters(), _memory_meanwhile):
+# While the store is away, counting goes on in memory and the store is tried
+# again after 1, 2, 4... seconds (at most STORE_RETRY_MAX), as Flask-Limiter
+# does with its own limits: trying it on every send would make each one wait
+# for the store's timeout.
+STORE_RETRY_MAX = 30.0
+_store_away = {"until": 0.0, "backoff": 0.0}
+
+
+def _count(items: tuple[RateLimitItem, ...], identity: tuple[str, str], test_only: bool = False):
+    """(the first limit past its budget or None, the counters that said so),
+    counting one more against each limit up to that one unless `test_only`."""
+    counters = _memory_meanwhile if time.monotonic() < _store_away["until"] else _counters()
+    while True:
         try:
-            for item in items:
-                within = counters.test(item, *identity) if test_only else counters.hit(item, *identity)
-                if not within:
-                    return item
-            return None
+            check = counters.test if test_only else counters.hit
+            over = next((item for item in items if not check(item, *identity)), None)
+            if counters is not _memory_meanwhile:
+                _store_away["backoff"] = 0.0
+            return over, counters
         except Exception:  # noqa: BLE001 - the store is away: count in memory meanwhile
-            log.warning("rate-limit store unreachable: counting %s in memory", request.endpoint, exc_info=True)
-    return None
+            if counters is _memory_meanwhile:
+                raise
+            backoff = min(max(1.0, 2 * _store_away["backoff"]), STORE_RETRY_MAX)
+            _store_away.update(until=time.monotonic() + backoff, backoff=backoff)
+            log.warning("rate-limit store unreachable (%s): counting in memory, trying it again in %.0f s",
+                        request.endpoint, backoff)
+            counters = _memory_meanwhile
 
 
-def _refuse_past(items, identity, over: RateLimitItem | None) -> None:
+def _refuse_past(identity, counted) -> None:
+    over, counters = counted
     if over is None:
         return
     from workshop.errors import answer
 
-    try:
-        wait = int(_counters().get_window_stats(over, *identity).reset_time - time.time())
+    try:  # from the counters that refused it: memory while the store is away
+        wait = int(counters.get_window_stats(over, *identity).reset_time - time.time())
     except Exception:  # noqa: BLE001 - the store went away meanwhile: the window's length
         wait = over.get_expiry()
     response = make_response(answer(429))

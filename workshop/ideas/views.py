@@ -39,8 +39,9 @@ def address_and_activity() -> str:
 
 
 @bp.post("/j/<code>/ideas")
-@counted(idea_limit, participant_key)
+# The venue's budget is tested first: a send it refuses does not use the phone's own.
 @counted(ideas_per_address_limit, address_and_activity, answered_only=True)
+@counted(idea_limit, participant_key)
 def send(code: str):
     participant = phone_participant(code)
     if participant is None:
