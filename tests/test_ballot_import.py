@@ -2,6 +2,7 @@
 with a preview first, as a facilitator would from the control view."""
 
 import io
+import re
 
 import pytest
 
@@ -114,6 +115,8 @@ def test_a_round_over_an_imported_file_then_phones_see_themes_and_descriptions(a
     join(phone, workshop)
     ballot = phone.get(f"/j/{workshop.join_code}/rounds/{round_.id}/ballot").get_data(as_text=True)
     assert ballot.count('class="ballot-group-name"') == 8  # grouped by the file's themes
+    # Numbered down the ballot, theme by theme, as a phone reads it (the file mixes its themes).
+    assert [int(n) for n in re.findall(r'class="ballot-number">(\d+)\.', ballot)] == list(range(1, 200))
     assert "Budget de 42\u202f000\u00a0$" in ballot and "data-ballot-search" in ballot  # kept on one line
 
 

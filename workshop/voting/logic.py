@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -473,7 +473,7 @@ class BallotItem:
     """One line of a phone's ballot, with what tells it apart from its neighbours."""
 
     project_id: int
-    number: int  # 1-based, in the round's order: two equal titles still differ
+    number: int  # 1-based, down the ballot as the phone shows it: two equal titles still differ
     title: str
     theme: str  # the theme it belongs to (an idea's theme, or the one it was imported with)
     is_theme: bool  # the item is a whole theme (its ideas together)
@@ -539,6 +539,12 @@ def ballot_view(round_: Round) -> BallotView:
         groups = tuple(BallotGroup(theme, tuple(found)) for theme, found in by_theme.items() if theme)
         if "" in by_theme:
             groups += (BallotGroup("", tuple(by_theme[""])),)
+        # Numbered down the ballot as it reads, theme by theme (1, 2, 3 under the first
+        # heading), not in the round's order, which would jump about under each heading.
+        counter = iter(range(1, len(items) + 1))
+        groups = tuple(BallotGroup(group.theme, tuple(replace(item, number=next(counter)) for item in group.items))
+                       for group in groups)
+        items = tuple(item for group in groups for item in group.items)
     else:
         groups = (BallotGroup("", items),)
     return BallotView(items=items, groups=groups, long=long)
