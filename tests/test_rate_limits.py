@@ -178,3 +178,25 @@ def test_a_send_the_venue_refuses_does_not_use_the_phones_own_budget(app, databa
                        data={"text": f"Idée {n} : un jardin partagé", "key": f"more-{n:08d}"}).status_code
             for n in range(5)]
     assert more == [200, 200, 200, 200, 429]
+
+
+def test_a_flask_limiter_limit_around_a_counted_view_still_counts():
+    """`counted` routes skip Flask-Limiter's own check; a view that wraps one (its
+    attributes copied by functools.wraps) is not one of them."""
+    from flask import Flask
+
+    from workshop.extensions import limiter
+
+    app = Flask(__name__)
+
+    @rate_limits.counted(lambda: "5 per minute", lambda: "phone")
+    def inner():
+        return "sent"
+
+    outer = limiter.limit("1 per minute")(inner)
+    app.add_url_rule("/inner", "inner", inner)
+    app.add_url_rule("/outer", "outer", outer)
+    with app.test_request_context("/inner"):
+        assert rate_limits.counted_here()
+    with app.test_request_context("/outer"):
+        assert not rate_limits.counted_here()

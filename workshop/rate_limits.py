@@ -113,16 +113,22 @@ def counted(setting: Callable[[], str], key: Callable[[], str], answered_only: b
             _refuse_past(identity, _count(items, identity))
             return view(*args, **kwargs)
 
-        limited.counted_here = True  # type: ignore[attr-defined]
+        _counted_views.add(limited)
         return limited
 
     return decorator
 
 
+# The views `counted` made, themselves: a mark in their __dict__ would be copied by
+# functools.wraps onto any decorator put around them, Flask-Limiter's among them,
+# whose limits the filter below would then skip.
+_counted_views: set = set()
+
+
 def counted_here() -> bool:
     """A Flask-Limiter request filter: its own check, run before every request,
     has nothing to count on a route that `counted` counts."""
-    return getattr(current_app.view_functions.get(request.endpoint or ""), "counted_here", False)
+    return current_app.view_functions.get(request.endpoint or "") in _counted_views
 
 
 def _counters():
