@@ -169,8 +169,9 @@ def test_times_are_read_on_quebec_s_clock_not_the_server_s(app, coordinator_clie
     with app.test_request_context("/"), force_locale("fr"):
         assert day(evening) == "3 déc. 2026"
     assert dates.today() == datetime.now(ZoneInfo("America/Toronto")).date()
-    last = offer.events[-1]
-    last.at = evening
+    for event in offer.events:  # made now by the fixture: the evening is the last change
+        event.at = evening - timedelta(days=2)
+    offer.events[-1].at = evening
     db.session.commit()
     rows = list(csv.DictReader(io.StringIO(
         coordinator_client.get("/orphans/pipeline.csv", headers=FRENCH_EXCEL).get_data(as_text=True)[1:]),

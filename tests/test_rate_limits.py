@@ -6,10 +6,23 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from limits import parse, strategies
 from limits.storage import storage_from_string
 
 from workshop import rate_limits
+
+
+@pytest.fixture(autouse=True)
+def _store_back():
+    """The memory counted in while the store is away, and when to try it again, are
+    the process's: a test that sent the store away must not leave the next one
+    counting in memory the sends it made (same address, same route)."""
+    rate_limits._memory_meanwhile.storage.reset()
+    rate_limits._store_away.update(until=0.0, backoff=0.0)
+    yield
+    rate_limits._memory_meanwhile.storage.reset()
+    rate_limits._store_away.update(until=0.0, backoff=0.0)
 
 
 def test_the_app_counts_in_the_swept_storage_by_default(limited_app):
@@ -100,7 +113,6 @@ def test_with_the_store_away_a_phone_is_still_counted_in_memory(app, database_ur
 
     away = new_app({**base_config(database_url), "RATELIMIT_ENABLED": True,
                     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0"})  # nothing listens there
-    rate_limits._memory_meanwhile.storage.reset()  # one per process: the other database's run counted there
     answers = one_phone_past_its_idea_limit(away, workshop)
 
     assert [a.status_code for a in answers] == [200] * 20 + [429]
@@ -141,8 +153,6 @@ def test_while_the_store_is_away_sends_do_not_wait_for_it_each_time(app, databas
     away = new_app({**base_config(database_url), "RATELIMIT_ENABLED": True,
                     "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
                                              "?socket_timeout=0.2&socket_connect_timeout=0.2"})
-    rate_limits._memory_meanwhile.storage.reset()
-    rate_limits._store_away.update(until=0.0, backoff=0.0)
     open_first_activity(workshop)
     phone = away.test_client()
     join(phone, workshop)
@@ -152,7 +162,6 @@ def test_while_the_store_is_away_sends_do_not_wait_for_it_each_time(app, databas
                           data={"text": f"Idée {n} : un jardin partagé", "key": f"slow-{n:08d}"}) for n in range(5)]
     took = time.monotonic() - began
     silent.close()
-    rate_limits._store_away.update(until=0.0, backoff=0.0)
 
     assert [a.status_code for a in answers] == [200] * 5
     tries = [r for r in caplog.records if "unreachable" in r.getMessage()]
