@@ -51,10 +51,10 @@ def test_the_public_sign_up_keeps_the_consent_as_shown_and_gives_a_private_link(
     assert 'name="consent"' in html and "24" in html  # what is kept, for how long, who sees it
     rng = random.Random(1)
     refused = client.post(f"/jumelage/{program.id}/inscription", data=form_for(1, "student", rng, consent="no"))
-    assert refused.status_code == 400 and db.session.query(Signup).count() == 0
+    assert refused.status_code == 422 and db.session.query(Signup).count() == 0
     no_slot = form_for(1, "student", rng)
     no_slot.poplist("slots")
-    assert client.post(f"/jumelage/{program.id}/inscription", data=no_slot).status_code == 400
+    assert client.post(f"/jumelage/{program.id}/inscription", data=no_slot).status_code == 422
     done = client.post(f"/jumelage/{program.id}/inscription", data=form_for(1, "student", rng))
     assert done.status_code == 200
     signup = db.session.query(Signup).one()
@@ -70,7 +70,7 @@ def test_a_closed_program_takes_no_sign_up(client, program):
     logic.set_open(program, False)
     assert client.get(f"/jumelage/{program.id}/inscription").status_code == 410
     response = client.post(f"/jumelage/{program.id}/inscription", data=form_for(1, "citizen", random.Random(2)))
-    assert response.status_code == 400 and db.session.query(Signup).count() == 0
+    assert response.status_code == 422 and db.session.query(Signup).count() == 0
 
 
 PUBLIC = ("jumelage.signup", "jumelage.member", "jumelage.complete", "jumelage.contract", "jumelage.confirm",
@@ -117,7 +117,7 @@ def test_another_programs_people_and_matches_are_not_found_through_this_one(coor
     assert coordinator.post(f"/jumelage/{program.id}/proposition/{match.id}/lock",
                             data={"locked": "1"}).status_code == 404
     assert coordinator.post(f"/jumelage/{program.id}/never",
-                            data={"first": theirs[0].id, "second": theirs[1].id}).status_code == 400
+                            data={"first": theirs[0].id, "second": theirs[1].id}).status_code == 422
     assert coordinator.get("/jumelage/999999").status_code == 404
 
 
@@ -125,14 +125,14 @@ def test_a_coordinator_creates_a_program_reviews_and_edits(coordinator):
     response = coordinator.post("/jumelage", data={"name": "Jumelage hiver", "retention_months": "12"})
     assert response.status_code == 302
     program = db.session.query(Program).filter_by(name="Jumelage hiver").one()
-    assert coordinator.post("/jumelage", data={"name": " "}).status_code == 400
+    assert coordinator.post("/jumelage", data={"name": " "}).status_code == 422
     people = cohort(coordinator, program, 14, 12, 4)
     assert len(people) == 30
     page = coordinator.get(f"/jumelage/{program.id}")
     assert page.status_code == 200 and page.get_data(as_text=True).count('id="signup-') == 30
     target = people[0]
     url = f"/jumelage/{program.id}/inscriptions/{target.id}/status"
-    assert coordinator.post(url, data={"status": "refused"}).status_code == 400  # a refusal says why
+    assert coordinator.post(url, data={"status": "refused"}).status_code == 422  # a refusal says why
     refused = coordinator.post(url, data={"status": "refused", "message": "Le programme est complet."},
                                headers={"HX-Request": "true"})
     assert refused.status_code == 200 and "Le programme est complet." in refused.get_data(as_text=True)
@@ -168,7 +168,7 @@ def test_the_proposal_runs_locks_swaps_and_is_accepted(coordinator, program):
     students = [s for s in people if s.role == "student"]
     citizens = [s for s in people if s.role == "citizen"]
     same = coordinator.post(f"/jumelage/{program.id}/never", data={"first": students[0].id, "second": students[0].id})
-    assert same.status_code == 400 and "deux personnes différentes" in same.get_data(as_text=True)
+    assert same.status_code == 422 and "deux personnes différentes" in same.get_data(as_text=True)
     never = coordinator.post(f"/jumelage/{program.id}/never",
                              data={"first": students[0].id, "second": citizens[0].id})
     assert never.status_code == 302
@@ -212,7 +212,7 @@ def test_the_proposal_runs_locks_swaps_and_is_accepted(coordinator, program):
         assert db.session.get(Match, b.id).citizen_id == a_citizen and db.session.get(Match, b.id).locked
     bad = coordinator.post(f"/jumelage/{program.id}/proposition/swap",
                            data={"first": again[0].id, "second": again[0].id, "role": "citizen"})
-    assert bad.status_code == 400
+    assert bad.status_code == 422
 
     count = len(logic.matches(program, "proposed"))
     assert coordinator.post(f"/jumelage/{program.id}/proposition/accept", data={"confirm": "1"}).status_code == 302
@@ -241,7 +241,7 @@ def test_law_25_export_and_erasure_of_one_sign_up(coordinator, program):
     assert data["matches"][0]["with"][0] == match.citizen.name
     url = f"/jumelage/{program.id}/inscriptions/{person.id}/erase"
     wrong = coordinator.post(url, data={"confirm": "wrong"})
-    assert wrong.status_code == 400 and "tapez son courriel" in wrong.get_data(as_text=True)  # in words, in French
+    assert wrong.status_code == 422 and "tapez son courriel" in wrong.get_data(as_text=True)  # in words, in French
     email, token, match_id, program_id = person.email, person.token, match.id, program.id
     assert coordinator.post(url, data={"confirm": f" {email.upper()} "}).status_code == 302  # as typed: case aside
     db.session.expire_all()
@@ -530,5 +530,5 @@ def test_one_email_signs_up_once_and_a_double_tap_gets_the_same_link(app, progra
     assert token in again.get_data(as_text=True)
     other = form_for(1, "student", random.Random(4), email=" DOUBLE@mail.ca ")  # someone else typing that email
     refused = client.post(f"/jumelage/{program.id}/inscription", data=other)
-    assert refused.status_code == 400 and token not in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and token not in refused.get_data(as_text=True)
     assert db.session.query(Signup).filter(Signup.email == "double@mail.ca").count() == 1

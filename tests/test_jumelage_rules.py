@@ -229,7 +229,7 @@ def test_the_evaluation_opens_in_the_last_weeks_or_when_the_coordinator_opens_it
     coordinator.post(f"/jumelage/{program.id}/schedule",
                      data={"ends_on": ends_on.isoformat(), "evaluation_open": "1"})
     assert phone.post(url, data=answer).status_code == 302 and db.session.query(SurveyAnswer).count() == 1
-    assert coordinator.post(f"/jumelage/{program.id}/schedule", data={"ends_on": "demain"}).status_code == 400
+    assert coordinator.post(f"/jumelage/{program.id}/schedule", data={"ends_on": "demain"}).status_code == 422
 
 
 def test_the_coordinator_finds_one_persons_sign_up_for_export_or_erasure(coordinator, program):
@@ -263,7 +263,7 @@ def test_each_match_has_a_follow_up_date_and_the_overdue_come_first(coordinator,
     assert coordinator.post(f"{base}/{duos[5].id}/relance", data={"next_follow_up": late}).status_code == 302
     assert coordinator.post(f"{base}/{trios[1].id}/relance",
                             data={"next_follow_up": (today + timedelta(days=2)).isoformat()}).status_code == 302
-    assert coordinator.post(f"{base}/{duos[0].id}/relance", data={"next_follow_up": "demain"}).status_code == 400
+    assert coordinator.post(f"{base}/{duos[0].id}/relance", data={"next_follow_up": "demain"}).status_code == 422
     db.session.expire_all()
     rows = logic.follow_up(program)
     assert rows[0]["match"].id == duos[5].id and rows[0]["overdue"]
@@ -290,7 +290,7 @@ def test_a_match_under_way_ends_and_its_members_are_free_again(coordinator, prog
     student, citizen = duo.student, duo.citizen
     end = f"/jumelage/{program.id}/suivi/{duo.id}/fin"
     unticked = coordinator.post(end, data={})
-    assert unticked.status_code == 400 and "Cochez la case" in unticked.get_data(as_text=True)
+    assert unticked.status_code == 422 and "Cochez la case" in unticked.get_data(as_text=True)
     assert coordinator.post(end, data={"confirm": "1"}).status_code == 302
     db.session.expire_all()
     phone = coordinator.application.test_client()
@@ -391,7 +391,7 @@ def test_accepting_the_proposal_asks_first_and_a_review_by_htmx_refreshes_the_co
     page = coordinator.get(f"/jumelage/{program.id}/proposition").get_data(as_text=True)
     assert 'name="confirm" value="1" required' in page and f"J'accepte ces {proposed} jumelages" in page
     unticked = coordinator.post(f"/jumelage/{program.id}/proposition/accept", data={})
-    assert unticked.status_code == 400 and "Cochez la case" in unticked.get_data(as_text=True)
+    assert unticked.status_code == 422 and "Cochez la case" in unticked.get_data(as_text=True)
     assert len(logic.matches(program, "proposed")) == proposed and not logic.matches(program, "accepted")
     assert coordinator.post(f"/jumelage/{program.id}/proposition/accept",
                             data={"confirm": "1"}).status_code == 302

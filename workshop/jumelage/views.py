@@ -55,14 +55,14 @@ def signup_or_404(program_id: int, signup_id: int):
 
 def acted(program_id: int, act, back: str = "jumelage.program", refused_page=None):
     """The coordinator's usual POST: load the program, act on it, go back to a
-    page. A refusal shows `refused_page(program_id, message, 400)` if given."""
+    page. A refusal shows `refused_page(program_id, message, 422)` if given."""
     found = program_or_404(program_id)
     try:
         act(found)
     except logic.JumelageRefused as refused:
         if refused_page is None:  # the reason, in words, with the way back
-            return answer(400, refused.message())
-        return refused_page(program_id, refused.message(), 400)
+            return answer(422, refused.message())
+        return refused_page(program_id, refused.message(), 422)
     return redirect(url_for(back, program_id=found.id))
 
 
@@ -91,7 +91,7 @@ def programs():
             return redirect(url_for("jumelage.program", program_id=program.id))
         except logic.JumelageRefused as refused:
             error = refused.message()
-    return render_template("jumelage/programs.html", programs=logic.programs(), error=error), 400 if error else 200
+    return render_template("jumelage/programs.html", programs=logic.programs(), error=error), 422 if error else 200
 
 
 def program_page(found: Program, code: int = 200, **extra):
@@ -119,7 +119,7 @@ def schedule(program_id: int):
     try:
         ends_on = typed_date(raw, logic.JumelageRefused("bad_end"))  # a year past 2199 is a typo
     except logic.JumelageRefused:
-        return program_page(program_or_404(program_id), 400, error=refusal("bad_end"))
+        return program_page(program_or_404(program_id), 422, error=refusal("bad_end"))
     found = program_or_404(program_id)
     if logic.erases_at_once(found, ends_on) and request.form.get("confirm_purge") != "1" and logic.signups(found):
         return program_page(found, 409, error=refusal("purge_at_once"), confirm_purge=raw)
@@ -149,7 +149,7 @@ def signup(program_id: int):
     try:
         person = logic.sign_up(found, request.form, consent_text(found), str(get_locale() or "fr"))
     except logic.JumelageRefused as refused:
-        return signup_form(found, 400, error=refused.message())
+        return signup_form(found, 422, error=refused.message())
     return render_template("jumelage/signed_up.html", program=found, signup=person,
                            link=url_for("jumelage.member", token=person.token, _external=True))
 
@@ -191,7 +191,7 @@ def review(program_id: int, signup_id: int):
             db.session.refresh(person)
             return render_template("jumelage/_signup_row.html", program=found, s=person, error=refused.message(),
                                    typed=request.form.get("message", "")), 422
-        return render_template("_message.html", message=refused.message()), 400
+        return render_template("_message.html", message=refused.message()), 422
     if request.headers.get("HX-Request"):  # the row, and the counts above it out of band: both changed
         return (render_template("jumelage/_signup_row.html", program=found, s=person)
                 + render_template("jumelage/_counts.html", counts=logic.counts(found), oob=True))
@@ -211,7 +211,7 @@ def export_person(program_id: int, signup_id: int):
 def erase(program_id: int, signup_id: int):
     found, person = signup_or_404(program_id, signup_id)
     if request.form.get("confirm", "").strip().casefold() != person.email.strip().casefold():
-        return answer(400, _("To erase this person, type their email as it is shown."))
+        return answer(422, _("To erase this person, type their email as it is shown."))
     name = person.name
     flash(erased_words(name, logic.erase(person)), "info")
     return redirect(url_for("jumelage.program", program_id=found.id))
