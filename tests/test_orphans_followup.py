@@ -16,6 +16,8 @@ from workshop.orphans.models import Adoption, AdoptionEvent, Interest, Organisat
 from workshop.voting.models import Project
 
 BY = "coord@example.org"
+# A year to come, for follow-ups (a past one is refused) and dates typed in forms.
+NEXT = dates.today().year + 1
 
 
 @pytest.fixture
@@ -50,15 +52,15 @@ def test_a_date_that_cannot_be_read_is_refused_not_replaced(typed):
 def test_a_call_is_logged_without_a_stage_change_and_moves_the_follow_up(orphan, partners):
     adoption = logic.offer(orphan, partners[0], BY)
     entry = logic.log_contact(adoption, "call", "Intéressés, à rappeler après leur CA", BY, contact="Julie Gagnon",
-                              on=date(2027, 1, 10), next_follow_up=logic.parse_date("15/03/2027"))
-    assert adoption.stage == "proposed" and adoption.next_follow_up == date(2027, 3, 15)
-    assert (entry.kind, entry.contact, entry.at.date()) == ("call", "Julie Gagnon", date(2027, 1, 10))
+                              on=date(NEXT, 1, 10), next_follow_up=logic.parse_date(f"15/03/{NEXT}"))
+    assert adoption.stage == "proposed" and adoption.next_follow_up == date(NEXT, 3, 15)
+    assert (entry.kind, entry.contact, entry.at.date()) == ("call", "Julie Gagnon", date(NEXT, 1, 10))
     with pytest.raises(logic.OrphansRejected, match="entry_note_required"):
         logic.log_contact(adoption, "meeting", "  ", BY)
     with pytest.raises(logic.OrphansRejected, match="unknown_entry"):
         logic.log_contact(adoption, "fax", "x", BY)
-    logic.set_follow_up(adoption, date(2027, 4, 1), BY)
-    assert adoption.next_follow_up == date(2027, 4, 1)
+    logic.set_follow_up(adoption, date(NEXT, 4, 1), BY)
+    assert adoption.next_follow_up == date(NEXT, 4, 1)
     assert [e.kind for e in adoption.events] == ["stage", "call", "follow_up"]
     assert logic.counts([adoption])["interested"] == 0  # a call is not a stage
 
@@ -103,20 +105,20 @@ def test_a_closed_adoption_takes_notes_but_no_follow_up(orphan, partners):
     logic.move(adoption, "declined", "", BY, reason="no_budget")
     logic.log_contact(adoption, "note", "Reparler au prochain budget", BY)
     with pytest.raises(logic.OrphansRejected, match="closed_adoption"):
-        logic.set_follow_up(adoption, date(2027, 1, 1), BY)
+        logic.set_follow_up(adoption, date(NEXT, 1, 1), BY)
 
 
 def test_log_and_reschedule_over_http_with_quebec_dates(coordinator_client, orphan, partners):
     adoption = logic.offer(orphan, partners[0], BY)
     logged = coordinator_client.post(f"/orphans/adoptions/{adoption.id}/log", data={
-        "kind": "call", "note": "Rappel fait", "contact": "Julie", "on": "10/01/2027", "next_follow_up": "15/03/2027"})
+        "kind": "call", "note": "Rappel fait", "contact": "Julie", "on": f"10/01/{NEXT}", "next_follow_up": f"15/03/{NEXT}"})
     assert logged.status_code == 302
     refused = coordinator_client.post(f"/orphans/adoptions/{adoption.id}/follow-up", data={"next_follow_up": "15 mars"})
-    assert refused.status_code == 422 and "15/03/2027" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and f"15/03/{NEXT}" in refused.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Adoption, adoption.id).next_follow_up == date(2027, 3, 15)  # not silently replaced
+    assert db.session.get(Adoption, adoption.id).next_follow_up == date(NEXT, 3, 15)  # not silently replaced
     page = coordinator_client.get(f"/orphans/projects/{orphan.id}").get_data(as_text=True)
-    assert "Rappel fait" in page and "Julie" in page and "10 janv. 2027" in page  # as French writes it
+    assert "Rappel fait" in page and "Julie" in page and f"10 janv. {NEXT}" in page  # as French writes it
 
 
 # --- adoption rules --------------------------------------------------------------------
@@ -193,30 +195,30 @@ def test_a_stage_change_refused_from_the_page_keeps_what_was_typed(coordinator_c
         page = response.get_data(as_text=True)
         return page[page.index(f'id="adoption-{first.id}"'):].split("</article>")[0]
 
-    back = coordinator_client.post(move, data={"stage": "proposed", "next_follow_up": "2027-02-20"})
+    back = coordinator_client.post(move, data={"stage": "proposed", "next_follow_up": f"{NEXT}-02-20"})
     part = offer_part(back)
-    assert back.status_code == 422 and 'role="alert"' in part and 'value="2027-02-20"' in part
+    assert back.status_code == 422 and 'role="alert"' in part and f'value="{NEXT}-02-20"' in part
     assert '<details class="adoption-actions" open>' in part and '<option value="proposed" selected>' in part
     declined = coordinator_client.post(move, data={"stage": "declined", "note": "Le CA a refusé le budget."})
     part = offer_part(declined)
     assert declined.status_code == 422 and 'value="Le CA a refusé le budget."' in part
     assert "Choisissez pourquoi" in part and '<option value="declined" selected>' in part
-    adopting = coordinator_client.post(move, data={"stage": "adopted", "note": "Signé.", "next_follow_up": "15/03/2027"})
+    adopting = coordinator_client.post(move, data={"stage": "adopted", "note": "Signé.", "next_follow_up": f"15/03/{NEXT}"})
     part = offer_part(adopting)
     assert adopting.status_code == 422 and 'value="co_adopt"' in part
     choice = part[part.index("adopt-choice"):]
-    assert 'value="Signé."' in choice and 'value="15/03/2027"' in choice
-    no_note = coordinator_client.post(move, data={"stage": "adopted", "others": "decline", "next_follow_up": "15/03/2027"})
+    assert 'value="Signé."' in choice and f'value="15/03/{NEXT}"' in choice
+    no_note = coordinator_client.post(move, data={"stage": "adopted", "others": "decline", "next_follow_up": f"15/03/{NEXT}"})
     choice = offer_part(no_note)[offer_part(no_note).index("adopt-choice"):]
-    assert no_note.status_code == 422 and 'value="decline" checked' in choice and 'value="15/03/2027"' in choice
+    assert no_note.status_code == 422 and 'value="decline" checked' in choice and f'value="15/03/{NEXT}"' in choice
     db.session.expire_all()
     assert (db.session.get(Adoption, first.id).stage, db.session.get(Adoption, second.id).stage) == \
         ("interested", "proposed")
     done = coordinator_client.post(move, data={"stage": "adopted", "others": "keep", "note": "Signé.",
-                                               "next_follow_up": "15/03/2027"})
+                                               "next_follow_up": f"15/03/{NEXT}"})
     assert done.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Adoption, first.id).next_follow_up == date(2027, 3, 15)  # the date typed, not today + 14
+    assert db.session.get(Adoption, first.id).next_follow_up == date(NEXT, 3, 15)  # the date typed, not today + 14
 
 
 def test_publishing_needs_a_description_and_withdrawing_hides(app, orphan):
@@ -245,9 +247,9 @@ def test_an_adopted_project_moves_to_its_public_progress_page(app, orphan, partn
     logic.move(adoption, "in_progress", "", BY)
     catalogue = visitor.get("/catalogue").get_data(as_text=True)
     assert f'id="project-{orphan.id}"' not in catalogue and f"/catalogue/projects/{orphan.id}" in catalogue
-    logic.add_progress_update(orphan, "Première édition prévue en mai", BY, on=date(2027, 2, 1))
+    logic.add_progress_update(orphan, "Première édition prévue en mai", BY, on=date(NEXT, 2, 1))
     page = visitor.get(f"/catalogue/projects/{orphan.id}").get_data(as_text=True)
-    assert "Première édition prévue en mai" in page and "2027-02-01" in page
+    assert "Première édition prévue en mai" in page and f"{NEXT}-02-01" in page
     assert "Cégep de Jonquière" in page and workshop.title in page and "sai@cegepjonquiere.ca" not in page
     with pytest.raises(logic.OrphansRejected, match="not_offered"):
         logic.express_interest(orphan, "Org", "A", "a@example.org", "")
