@@ -164,6 +164,19 @@ def test_a_round_needs_two_items(workshop, voting_round):
         logic.create_round(workshop, "t", "dots", [voting_round.items[0].project])
 
 
+def test_a_round_left_without_a_title_is_named_by_its_vote_type_in_the_workshops_language(workshop, voting_round):
+    """The projector, the phones and the report print a round's title: never its internal key."""
+    from workshop.voting.models import VOTE_KINDS
+
+    projects = [item.project for item in voting_round.items[:4]]
+    assert set(logic.VOTE_KIND_NAMES) == set(VOTE_KINDS)
+    named = {kind: logic.create_round(workshop, "  ", kind, projects, top_k=2).activity.prompt for kind in VOTE_KINDS}
+    assert named == {"dots": "Gommettes", "approval": "Approbation", "ranking": "Classement",
+                     "impact_feasibility": "Impact × faisabilité"}
+    workshop.language = "en"
+    assert logic.create_round(workshop, "", "ranking", projects, top_k=2).activity.prompt == "Ranking"
+
+
 # --- over HTTP and sockets ------------------------------------------------------
 
 def add_round(facilitator_client, workshop, **fields):

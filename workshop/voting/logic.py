@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import aliased
@@ -144,6 +146,11 @@ def parse_source(value: str) -> tuple[str, int | None, int | None]:
 MAX_ROUND_TITLE = 300
 
 
+# What names a round left without a title (the form's words for each vote type).
+VOTE_KIND_NAMES = {"dots": _l("Dots"), "approval": _l("Approval"), "ranking": _l("Ranking"),
+                   "impact_feasibility": _l("Impact × feasibility")}
+
+
 def create_round(workshop: Workshop, title: str, kind: str, projects: list[Project], *,
                  dots: int = 5, max_per_item: int = 3, top_k: int = 3, show_live: bool = False,
                  impact_label: str = "", feasibility_label: str = "", previous: Round | None = None,
@@ -169,10 +176,12 @@ def create_round(workshop: Workshop, title: str, kind: str, projects: list[Proje
     from workshop.security import is_blank
 
     title = " ".join(title.split())
-    title = "" if is_blank(title) else title  # nothing visible: the kind names it
+    if is_blank(title):  # nothing visible: the vote type names it, in the workshop's language
+        with force_locale(workshop.language):
+            title = str(VOTE_KIND_NAMES[kind])
     if len(title) > MAX_ROUND_TITLE:  # the projector's heading: a sentence, not a page
         raise VoteRejected("long_title")
-    activity = Activity(workshop_id=workshop.id, kind=kinds.VOTE, prompt=title or kind, position=position)
+    activity = Activity(workshop_id=workshop.id, kind=kinds.VOTE, prompt=title, position=position)
     db.session.add(activity)
     db.session.flush()
     round_ = Round(activity_id=activity.id, kind=kind, dots_per_participant=dots, max_dots_per_item=max_per_item,
