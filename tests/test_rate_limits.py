@@ -137,6 +137,30 @@ def test_a_refused_idea_does_not_use_the_venues_budget(app, database_url, worksh
     assert [a.status_code for a in sent] == [200, 200, 200, 429]
 
 
+def test_sends_that_find_the_store_away_together_lengthen_the_wait_once_and_one_tries_it_again(limited_app):
+    """Under gevent many sends wait on the store's timeout at once: each one doubling
+    the wait took a one-second outage to the 30 s maximum. Past the wait, one send
+    tries the store; the others count in memory until it has answered."""
+    with limited_app.test_request_context("/"):
+        first, second = rate_limits._counters_now(), rate_limits._counters_now()
+        assert first[0] is not rate_limits._memory_meanwhile and first[1] == second[1]
+        rate_limits._store_found_away(first[1])
+        rate_limits._store_found_away(second[1])  # the same round: already said
+        assert rate_limits._store_away["backoff"] == 1.0
+
+        rate_limits._store_away["until"] = time.monotonic() - 0.1  # the wait is over
+        trying, meanwhile = rate_limits._counters_now(), rate_limits._counters_now()
+        assert trying[0] is not rate_limits._memory_meanwhile and meanwhile[0] is rate_limits._memory_meanwhile
+        rate_limits._store_found_away(trying[1])  # still away: twice as long
+        assert rate_limits._store_away["backoff"] == 2.0
+        assert rate_limits._counters_now()[0] is rate_limits._memory_meanwhile
+
+
+def test_limits_are_counted_shortest_window_first():
+    """A phone refused for the minute does not use up its hour, whatever order the setting lists them in."""
+    assert [item.get_expiry() for item in rate_limits.parsed("200 per hour; 20 per minute")] == [60, 3600]
+
+
 def test_while_the_store_is_away_sends_do_not_wait_for_it_each_time(app, database_url, workshop, caplog):
     """A store that accepts and never answers (a Redis host gone away): the first send
     waits for its timeout, then the store is left alone for a while and sends count in

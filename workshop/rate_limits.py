@@ -53,8 +53,10 @@ def sweep_fallback_slowly(limiter) -> None:
 @lru_cache(maxsize=32)
 def parsed(setting: str) -> tuple[RateLimitItem, ...]:
     """A limits setting ("5 per minute; 30 per hour"), parsed once per text:
-    the join pages read two of them on every request."""
-    return tuple(parse_many(setting))
+    the join pages read two of them on every request. Shortest window first,
+    as Flask-Limiter orders them: counting stops at the first one past its
+    budget, so a phone refused for the minute does not use up its hour."""
+    return tuple(sorted(parse_many(setting), key=lambda item: item.get_expiry()))
 
 
 def retry_after(limiter):
@@ -131,39 +133,61 @@ def counted_here() -> bool:
     return current_app.view_functions.get(request.endpoint or "") in _counted_views
 
 
-def _counters():
+def _store_counters():
+    """Flask-Limiter's counters in the configured store. Not `limiter.limiter`:
+    that one turns to Flask-Limiter's own memory once its check has found the
+    store away, and it looks for the store again only on the routes it counts
+    itself, so a phone's count would be split between two memories."""
     from workshop.extensions import limiter
 
-    return limiter.limiter
+    return limiter._limiter
 
 
 # While the store is away, counting goes on in memory and the store is tried
 # again after 1, 2, 4... seconds (at most STORE_RETRY_MAX), as Flask-Limiter
 # does with its own limits: trying it on every send would make each one wait
-# for the store's timeout.
+# for the store's timeout. Past the wait, one send tries it (the others count
+# in memory until it has answered); sends that found it away together, in one
+# round, lengthen the wait once, not once each.
 STORE_RETRY_MAX = 30.0
-_store_away = {"until": 0.0, "backoff": 0.0}
+_store_away = {"until": 0.0, "backoff": 0.0, "round": 0}
 
 
 def _count(items: tuple[RateLimitItem, ...], identity: tuple[str, str], test_only: bool = False):
     """(the first limit past its budget or None, the counters that said so),
     counting one more against each limit up to that one unless `test_only`."""
-    counters = _memory_meanwhile if time.monotonic() < _store_away["until"] else _counters()
+    counters, round_ = _counters_now()
     while True:
         try:
             check = counters.test if test_only else counters.hit
             over = next((item for item in items if not check(item, *identity)), None)
-            if counters is not _memory_meanwhile:
-                _store_away["backoff"] = 0.0
+            if counters is not _memory_meanwhile and _store_away["backoff"]:
+                _store_away.update(until=0.0, backoff=0.0, round=_store_away["round"] + 1)  # back
             return over, counters
         except Exception:  # noqa: BLE001 - the store is away: count in memory meanwhile
             if counters is _memory_meanwhile:
                 raise
-            backoff = min(max(1.0, 2 * _store_away["backoff"]), STORE_RETRY_MAX)
-            _store_away.update(until=time.monotonic() + backoff, backoff=backoff)
-            log.warning("rate-limit store unreachable (%s): counting in memory, trying it again in %.0f s",
-                        request.endpoint, backoff)
+            _store_found_away(round_)
             counters = _memory_meanwhile
+
+
+def _counters_now():
+    """The store's counters, or memory while it is away; and the round this send is in."""
+    round_, now = _store_away["round"], time.monotonic()
+    if now < _store_away["until"]:
+        return _memory_meanwhile, round_
+    if _store_away["backoff"]:  # this send tries the store again; the others keep to memory meanwhile
+        _store_away["until"] = now + STORE_RETRY_MAX
+    return _store_counters(), round_
+
+
+def _store_found_away(round_: int) -> None:
+    if _store_away["round"] != round_:
+        return  # another send of the same round has said so
+    backoff = min(max(1.0, 2 * _store_away["backoff"]), STORE_RETRY_MAX)
+    _store_away.update(until=time.monotonic() + backoff, backoff=backoff, round=round_ + 1)
+    log.warning("rate-limit store unreachable (%s): counting in memory, trying it again in %.0f s",
+                request.endpoint, backoff)
 
 
 def _refuse_past(identity, counted) -> None:
