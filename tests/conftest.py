@@ -54,6 +54,7 @@ def base_config(database_url: str) -> dict:
         "FEATURES_ON_ARRIVAL": False,  # tests/test_themes.py turns it on where it is the subject
         "FEATURES_WAIT_AT_PRESS": 0,  # no features worker runs beside the tests
         "RESULTS_PUSH_INTERVAL": 0,  # the server coalesces result pushes
+        "BURST_RATE": 0,  # the server holds a burst's ideas a moment (tests/test_live.py turns it on)
         "SERVER_NAME": "workshop.test",
     }
 

@@ -182,6 +182,11 @@ def load(instance_path: str) -> dict:
         # Nothing bigger is read: the largest legitimate upload is a workshop's
         # JSON (imports check their own, smaller limits and say so).
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024))),
+        # A burst of ideas (this many a second on one workshop, 0: never) is
+        # pushed to each screen in one frame per BURST_WINDOW seconds rather
+        # than one frame per idea (workshop/live.py, in_burst).
+        "BURST_RATE": int(os.environ.get("BURST_RATE", "100")),
+        "BURST_WINDOW": float(os.environ.get("BURST_WINDOW", "0.05")),
         # A dot is one request: a phone spending and moving dots taps quickly.
         "VOTE_LIMIT": os.environ.get("VOTE_LIMIT", "120 per minute"),
         # Partner organisations' territories, as the coordinator's forms list

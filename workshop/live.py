@@ -475,22 +475,81 @@ Swap = dict
 Render = Callable[[str], list[Swap]]
 
 
-def broadcast(workshop_id: int, audiences: Iterable[str], render: Render, skip: str | None = None) -> None:
+def broadcast(workshop_id: int, audiences: Iterable[str], render: Render, skip: str | None = None,
+              arrival: bool = False) -> None:
     """Render the swaps once per (audience, language) room and emit them (not
-    to the socket `skip`, whose screen has them already)."""
+    to the socket `skip`, whose screen has them already). `arrival`: one of
+    many of its kind (an idea sent): in a burst, held a moment and sent with
+    the others in one frame per room (`in_burst`)."""
     now, audiences = server_now_ms(), tuple(audiences)
     _count_pushes(audiences)  # whether or not a room has a screen yet: a page may be on its way
     screens = rooms_with_screens()
+    send = _hold if arrival and skip is None and in_burst(workshop_id) else _send
     with snapshot.one_change():  # one tally (and so on) for every room, not one per room
         for audience in audiences:
             for lang in LANGUAGES:
-                if screens is not None and room(workshop_id, audience, lang) not in screens:
+                name = room(workshop_id, audience, lang)
+                if screens is not None and name not in screens:
                     continue
                 with force_locale(lang):
                     swaps = render(audience)
                 if swaps:
-                    socketio.emit("swap", {"swaps": swaps, "server_now": now},
-                                  to=room(workshop_id, audience, lang), skip_sid=skip)
+                    send(name, swaps, now, skip)
+
+
+def _send(name: str, swaps: list[Swap], now: int, skip: str | None = None) -> None:
+    if name in _held:  # what was held goes first: a hidden idea must not come back after its removal
+        _send_held(name)
+    socketio.emit("swap", {"swaps": swaps, "server_now": now}, to=name, skip_sid=skip)
+
+
+# --- bursts -----------------------------------------------------------------
+# Calm, an idea is pushed as it is stored. In a burst (BURST_RATE ideas a
+# second or more on one workshop, in this second or the last), each push would
+# cost every room a frame (and every screen in it a write) per idea: the swaps
+# are held for BURST_WINDOW seconds at most, then each room gets them all in
+# one frame. The projector shows an idea a few hundredths of a second later,
+# and a burst costs a fraction of the frames. A reconnecting screen renders
+# from the database, so nothing held is lost to it.
+_held: dict[str, list[Swap]] = {}  # room -> swaps waiting for the end of the window
+_arrivals: dict[int, tuple[int, int, int]] = {}  # workshop -> (second, arrivals in it, in the one before)
+
+
+def _this_second() -> int:
+    return int(time.monotonic())
+
+
+def in_burst(workshop_id: int) -> bool:
+    """Counts one arrival; whether the workshop's rate makes it a burst."""
+    rate = current_app.config.get("BURST_RATE", 100)
+    if not rate:
+        return False
+    second = _this_second()
+    at, count, before = _arrivals.get(workshop_id, (second, 0, 0))
+    if at != second:
+        count, before = 0, (count if at == second - 1 else 0)
+    _arrivals[workshop_id] = (second, count + 1, before)
+    return max(count + 1, before) >= rate
+
+
+def _hold(name: str, swaps: list[Swap], _now: int, _skip: str | None = None) -> None:
+    held = _held.get(name)
+    if held is not None:
+        held.extend(swaps)
+        return
+    _held[name] = list(swaps)
+    socketio.start_background_task(_send_after, name, current_app.config.get("BURST_WINDOW", 0.05))
+
+
+def _send_after(name: str, window: float) -> None:
+    socketio.sleep(window)  # type: ignore[arg-type]  # seconds, a float as gevent takes
+    _send_held(name)
+
+
+def _send_held(name: str) -> None:
+    swaps = _held.pop(name, None)
+    if swaps:
+        socketio.emit("swap", {"swaps": swaps, "server_now": server_now_ms()}, to=name)
 
 
 def replace(element_id: str, html: str) -> Swap:

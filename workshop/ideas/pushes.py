@@ -18,8 +18,9 @@ def idea_card(idea, audience: str) -> str:
     return render_template(card_template(audience), idea=idea, workshop=idea.activity.workshop)
 
 
-def idea_changed(idea, removed_ids: Iterable[int] = ()) -> None:
-    """An idea was added or moderated: update it, or take it off the wall."""
+def idea_changed(idea, removed_ids: Iterable[int] = (), arrival: bool = False) -> None:
+    """An idea was added or moderated: update it, or take it off the wall.
+    `arrival`: a phone's new idea, which a burst may hold a moment (live.in_burst)."""
     from workshop.themes.logic import theme_owner
 
     shown = idea.activity.workshop.stage_activity
@@ -35,4 +36,4 @@ def idea_changed(idea, removed_ids: Iterable[int] = ()) -> None:
         first = audience == "projector" and not idea.theme_id
         return [live.upsert(f"idea-{idea.id}", parent, idea_card(idea, audience), first=first), *removed]
 
-    live.broadcast(idea.activity.workshop_id, live.FACILITATOR_AUDIENCES, render)
+    live.broadcast(idea.activity.workshop_id, live.FACILITATOR_AUDIENCES, render, arrival=arrival)

@@ -58,7 +58,7 @@ def send(code: str):
     idea, stored_now = logic.submit_idea(
         participant, activity, request.form.get("text", ""), request.form.get("key", ""))
     if stored_now:
-        pushes.idea_changed(idea)
+        pushes.idea_changed(idea, arrival=True)
     # phone.js skips a card it already shows (a resend's).
     return sent("participants/_my_idea.html", idea=idea, workshop=participant.workshop)
 
