@@ -186,7 +186,7 @@ def load(instance_path: str) -> dict:
         # pushed to each screen in one frame per BURST_WINDOW seconds rather
         # than one frame per idea (workshop/live.py, in_burst).
         "BURST_RATE": int(os.environ.get("BURST_RATE", "100")),
-        "BURST_WINDOW": float(os.environ.get("BURST_WINDOW", "0.05")),
+        "BURST_WINDOW": float(os.environ.get("BURST_WINDOW", "0.02")),
         # A dot is one request: a phone spending and moving dots taps quickly.
         "VOTE_LIMIT": os.environ.get("VOTE_LIMIT", "120 per minute"),
         # Partner organisations' territories, as the coordinator's forms list

@@ -538,7 +538,7 @@ def _hold(name: str, swaps: list[Swap], _now: int, _skip: str | None = None) -> 
         held.extend(swaps)
         return
     _held[name] = list(swaps)
-    socketio.start_background_task(_send_after, name, current_app.config.get("BURST_WINDOW", 0.05))
+    socketio.start_background_task(_send_after, name, current_app.config.get("BURST_WINDOW", 0.02))
 
 
 def _send_after(name: str, window: float) -> None:
