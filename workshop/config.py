@@ -185,7 +185,7 @@ def load(instance_path: str) -> dict:
         # A burst of ideas (this many a second on one workshop, 0: never) is
         # pushed to each screen in one frame per BURST_WINDOW seconds rather
         # than one frame per idea (workshop/live.py, in_burst).
-        "BURST_RATE": int(os.environ.get("BURST_RATE", "100")),
+        "BURST_RATE": int(os.environ.get("BURST_RATE", "300")),
         "BURST_WINDOW": float(os.environ.get("BURST_WINDOW", "0.02")),
         # A dot is one request: a phone spending and moving dots taps quickly.
         "VOTE_LIMIT": os.environ.get("VOTE_LIMIT", "120 per minute"),

@@ -521,7 +521,7 @@ def _this_second() -> int:
 
 def in_burst(workshop_id: int) -> bool:
     """Counts one arrival; whether the workshop's rate makes it a burst."""
-    rate = current_app.config.get("BURST_RATE", 100)
+    rate = current_app.config.get("BURST_RATE", 300)
     if not rate:
         return False
     second = _this_second()
