@@ -143,41 +143,51 @@ def test_a_resend_is_not_pushed_twice(app, workshop, facilitator_client, phone):
 
 
 def frames(client):
-    """The swap frames a screen received, each as the ids it swaps."""
-    return [[swap["id"] for swap in message["args"][0]["swaps"]]
+    """The swap frames a screen received, each as the (operation, id) it swaps."""
+    return [[(swap["op"], swap["id"]) for swap in message["args"][0]["swaps"]]
             for message in client.get_received() if message["name"] == "swap"]
 
 
 def test_a_burst_of_ideas_reaches_the_projector_in_one_frame_a_window_and_a_calm_room_at_once(
         app, workshop, facilitator_client, phone, monkeypatch):
-    """Past BURST_RATE ideas a second, a room gets the ideas of a window in one frame, in
-    the order they came; a moderation sends what was held first, so a hidden idea
-    does not come back; a calm room gets each idea as it is stored."""
+    """Past BURST_RATE ideas a second (in this second or the last), a room gets the
+    ideas of a window in one frame, in the order they came; a moderation sends what
+    was held first, so a hidden idea does not come back; a calm room gets each idea
+    as it is stored."""
     from workshop import live
     from workshop.extensions import db, socketio
     from workshop.ideas.models import Idea
 
     app.config.update(BURST_RATE=3, BURST_WINDOW=0.3)
-    monkeypatch.setattr(live, "_this_second", lambda: 7)  # every send in one second, however slow the machine
+    clock = {"second": 7}  # every send in the second said, however slow the machine
+    monkeypatch.setattr(live, "_this_second", lambda: clock["second"])
     monkeypatch.setattr(live, "_arrivals", {})  # the process's counts: another test's workshop had this id
     monkeypatch.setattr(live, "_held", {})
     open_first_activity(workshop)
     projector, _ = watcher(app, facilitator_client, workshop, "projector")
-    projector.get_received()
+    control, _ = watcher(app, facilitator_client, workshop, "control")
+    projector.get_received(), control.get_received()
     for n in range(8):
         send(phone, workshop, f"Idée {n} : une navette le soir", f"burst-{n:04d}")
     ids = [f"idea-{i.id}" for i in db.session.query(Idea).order_by(Idea.id)]
-    assert frames(projector) == [[ids[0]], [ids[1]]]  # the room was calm: at once
+    calm = [[("upsert", ids[0])], [("upsert", ids[1])]]  # the room was calm: at once
+    assert frames(projector) == calm and frames(control) == calm
     socketio.sleep(0.5)
-    assert frames(projector) == [ids[2:8]]  # the rest of the burst: one frame, in order
+    burst = [[("upsert", i) for i in ids[2:8]]]  # the rest of the burst: one frame, in order
+    assert frames(projector) == burst and frames(control) == burst
 
+    clock["second"] = 8  # the last second's rate still makes it a burst
     send(phone, workshop, "Idée 8 : un guichet unique", "burst-0008")
     held = f"idea-{db.session.query(Idea).order_by(Idea.id.desc()).first().id}"
-    assert frames(projector) == []  # still a burst: held
+    assert frames(projector) == []
     facilitator_client.post(f"/w/{workshop.id}/ideas/{held.split('-')[1]}/hide")
-    assert frames(projector) == [[held], [held]]  # the card, then its removal: not the other way round
+    assert frames(projector) == [[("upsert", held)], [("remove", held)]]  # not the other way round
     socketio.sleep(0.5)
     assert frames(projector) == []
+
+    clock["second"] = 10  # a calm second after a calm one: at once again
+    send(phone, workshop, "Idée 9 : un calendrier partagé", "burst-0009")
+    assert [op for [(op, _id)] in frames(projector)] == ["upsert"]
 
 
 def test_the_acting_control_view_gets_the_stage_once_by_its_answer(app, workshop, facilitator_client, phone):
