@@ -315,6 +315,9 @@ def test_forty_results_show_the_top_and_sum_up_the_rest(browser, server, server_
 
     shown = len(shown_ids(page, "#results > .result"))
     assert 5 <= shown < 40
+    # A tie is shown whole or left to the "more" line whole: never "12 tie" alone above the line.
+    ranks = page.eval_on_selector_all("#results > .result", "els => els.map(e => e.dataset.rank)")
+    assert ranks[shown - 1] != ranks[shown], ranks[:shown + 3]
     line = page.inner_text(".results-more")
     assert line.startswith(f"+ {40 - shown} autres projets")
     assert "gommette" in line and "points" not in line  # a dots round counts dots

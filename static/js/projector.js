@@ -117,6 +117,18 @@
     if (shown < 0) shown = all.length;
     showFirst(list, shown);
     while (shown > 0 && overflows(list, end)) showFirst(list, --shown);
+    keepTiesTogether(list, all, shown);
+  }
+
+  // Results share a rank when tied: a cut inside a tie would show one of them
+  // ("9 tie") and sum up the others with the rest. The tie goes to the "more"
+  // line whole, unless it is all that fits.
+  function keepTiesTogether(list, all, shown) {
+    if (shown <= 0 || shown >= all.length || !all[shown].dataset.rank) return;
+    const rank = all[shown].dataset.rank;
+    let start = shown;
+    while (start > 0 && all[start - 1].dataset.rank === rank) start--;
+    if (start > 0 && start < shown) showFirst(list, start);
   }
 
   // Themes share the screen in rows of equal height (CSS): each shows the
