@@ -324,6 +324,16 @@ def test_forty_results_show_the_top_and_sum_up_the_rest(browser, server, server_
     look(page, "results-40")
     context.close()
 
+    # The control view beside it, on a laptop: the table by group (six columns) scrolls
+    # in its own box, and the page does not widen past the screen.
+    laptop = {"width": 1366, "height": 768}
+    context, page = signed_in(browser, server.url, viewport=laptop)
+    live(page, f"{server.url}/w/{workshop.id}/control")
+    assert page.locator("table.by-group th[scope=col]").count() == 1 + len(GROUPS)
+    assert page.evaluate("document.documentElement.scrollWidth") <= laptop["width"]
+    assert page.eval_on_selector(".result-score", "e => e.getBoundingClientRect().right") <= laptop["width"]
+    context.close()
+
 
 def test_an_impact_feasibility_matrix_numbers_forty_points_with_a_legend(browser, server, server_app):
     from workshop.workshops.logic import close_activity
