@@ -532,6 +532,20 @@ def test_grouping_over_two_questions_puts_both_walls_in_one_set_of_themes(facili
     assert f'name="together" value="{second.id}" checked' in page
 
 
+def test_merging_ideas_of_two_questions_says_why_it_cannot(facilitator_client, questions):
+    """A grouping over several questions puts their duplicates side by side; a merge
+    stays within one question, and the refusal says so (not "choose two ideas")."""
+    first, second, _third = questions.activities[:3]
+    facilitator_client.post(group_url(questions, first), data={"k": "4", "together": [str(second.id)]})
+    pair = [ideas.wall(first)[0].id, ideas.wall(second)[0].id]
+    refused = facilitator_client.post(f"/w/{questions.id}/ideas/merge", data={"idea": pair})
+    assert refused.status_code == 422 and "questions différentes" in refused.get_data(as_text=True)
+    one = facilitator_client.post(f"/w/{questions.id}/ideas/merge", data={"idea": pair[:1]})
+    assert one.status_code == 422 and "Cochez deux doublons ou plus" in one.get_data(as_text=True)
+    db.session.expire_all()
+    assert all(db.session.get(Idea, i).merged_into_id is None for i in pair)
+
+
 def test_theme_edits_work_across_the_questions_of_a_grouping(facilitator_client, questions):
     from workshop.themes.models import Theme
 

@@ -218,9 +218,11 @@ def edit_text(idea: Idea, text: str) -> None:
 def merge(target: Idea, duplicates: list[Idea]) -> Idea:
     """Fold duplicates into target; it then counts every author of them all."""
     if target.merged_into_id is not None or any(d.merged_into_id is not None for d in duplicates):
-        raise IdeaRejected("bad_merge")  # a stale screen: one of them was merged already
+        raise IdeaRejected("merged_already")  # a stale screen
+    if any(d.activity_id != target.activity_id for d in duplicates):
+        raise IdeaRejected("merge_other_question")  # themes gather several questions' ideas
     for duplicate in duplicates:
-        if duplicate.id == target.id or duplicate.activity_id != target.activity_id:
+        if duplicate.id == target.id:
             raise IdeaRejected("bad_merge")
         # Keep the tree one level deep: what was merged into the duplicate follows it.
         for earlier in list(duplicate.merged):

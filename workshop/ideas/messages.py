@@ -17,5 +17,9 @@ REFUSALS: dict[str, Message] = {
     "bad_key": _l("Reload the page and send your idea again."),
     "unknown_idea": _l("This idea no longer exists."),
     "bad_merge": _l("Choose two different ideas of the same activity to merge."),
+    "merge_needs_two": _l("Tick two duplicates or more, then merge them."),
+    "merge_other_question": _l("These ideas answer different questions: only ideas of the same question can be "
+                               "merged. They can stay side by side in one theme."),
+    "merged_already": _l("One of these ideas was merged already: reload the page to see where it went."),
 }
 

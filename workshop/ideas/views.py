@@ -108,7 +108,7 @@ def merge(workshop_id: int):
     workshop = facilitated(workshop_id)
     ids = sorted({int(i) for i in request.form.getlist("idea") if i.isdigit()})
     if len(ids) < 2:
-        raise logic.IdeaRejected("bad_merge")
+        raise logic.IdeaRejected("merge_needs_two")
     chosen = [logic.idea_in(workshop.id, i) for i in ids]
     logic.merge(chosen[0], chosen[1:])  # the oldest idea stays; later duplicates fold into it
     # Phones show no wall: re-rendering them would wipe what people are typing.
