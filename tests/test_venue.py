@@ -305,6 +305,13 @@ def test_the_control_view_fits_a_laptop_screen(browser, tmp_path):
         page.click(".add-activity > summary")
         page.click("summary:has-text('Ajouter un tour de vote')")
         assert page.is_visible("select[name=kind]")
+        # The form opens at the top of the agenda's box, with its height, not in a strip under the agenda.
+        assert page.eval_on_selector("summary:has-text('Ajouter un tour de vote')", """summary => {
+            const box = document.querySelector('.agenda-scroll');
+            const atTop = summary.getBoundingClientRect().top - box.getBoundingClientRect().top < 20;
+            return atTop || box.scrollTop + box.clientHeight >= box.scrollHeight - 1; }""")
+        assert in_viewport(page, "#new-round-form input[name=title]")
+        assert in_viewport(page, "#new-round-form select[name=source]")
         if shots:
             page.screenshot(path=f"{shots}/control-1366x768-add-activity.png")
         page.click(".add-activity > summary")

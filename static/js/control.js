@@ -28,6 +28,14 @@
     keepCurrentInSight(box);
     // htmx and live.js both replace #agenda whole: a change among the box's children.
     new MutationObserver(() => keepCurrentInSight(box)).observe(box, { childList: true });
+    // A form opened below the agenda ("Add an activity", then a voting round) starts
+    // at the top of the box, with its whole height, not in the strip left under the agenda.
+    box.addEventListener("toggle", (event) => {
+      const opened = event.target;
+      if (!(opened instanceof HTMLDetailsElement) || !opened.open) return;
+      const top = (opened.querySelector(":scope > summary") || opened).getBoundingClientRect().top;
+      box.scrollTop += top - box.getBoundingClientRect().top - 4;
+    }, true);  // toggle does not bubble: caught on its way down
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
