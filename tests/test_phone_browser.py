@@ -246,6 +246,18 @@ def test_a_long_idea_says_how_many_characters_are_left(browser, server):
     phone.click("#idea-form button")
     expect(phone.locator("#my-ideas .my-idea")).to_have_count(1, timeout=10000)
     expect(left).to_be_hidden()  # the field is empty again
+
+    # A paragraph of 2,000 characters pasted: the browser keeps 500 and says nothing; the phone does.
+    paragraph = ("Un accompagnement complet dès l'arrivée, du logement au premier emploi. " * 30)[:2000]
+    phone.focus("#idea-text")
+    phone.evaluate("""text => {
+        const field = document.getElementById('idea-text');
+        const data = new DataTransfer();
+        data.setData('text/plain', text);
+        if (field.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true})))
+            field.value = text.slice(0, field.maxLength);  // what the browser's own paste keeps
+    }""", paragraph)
+    expect(left).to_have_text("Le texte collé était trop long : 1500 caractères de la fin n'ont pas été gardés.")
     context.close()
 
 

@@ -294,6 +294,22 @@
     if (event.target instanceof HTMLTextAreaElement) charsLeft(event.target);
   });
 
+  // A paste longer than the room left is cut by the browser at maxlength, silently:
+  // say how much of it was left out (the rest is still on the clipboard).
+  document.addEventListener("paste", (event) => {
+    const field = event.target;
+    if (!(field instanceof HTMLTextAreaElement) || field.maxLength < 0 || !event.clipboardData) return;
+    const note = field.id && document.getElementById(field.id + "-left");
+    const pasted = event.clipboardData.getData("text").length;
+    const room = field.maxLength - field.value.length + (field.selectionEnd - field.selectionStart);
+    const cut = pasted - room;
+    if (!note || cut <= 0) return;
+    setTimeout(() => {
+      note.hidden = false;
+      note.textContent = (cut === 1 ? note.dataset.cutOne : note.dataset.cutMany).replace("{count}", cut);
+    }, 0);
+  });
+
   function retry() {
     restore();
     const f = form();
