@@ -167,7 +167,7 @@ def test_participants_see_the_promise_before_they_write(app, facilitator_client,
     phone = joined_phones(app, workshop, 1, prefix="Zorglub")[0]
     question = workshop.activities[0]
     open_activity(workshop, question)
-    assert "Votre pseudo apparaît" in phone.get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
+    assert "Votre pseudo, si vous en avez choisi un, apparaît" in phone.get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
     assert set_level(facilitator_client, workshop, question.id, "anonymous").status_code == 200
     page = phone.get(f"/j/{workshop.join_code}/panel").get_data(as_text=True)
     assert "Anonyme : votre pseudo n'apparaît nulle part" in page.replace("&#39;", "'")

@@ -100,7 +100,7 @@ def promise(activity) -> str:
     """The line a phone shows before its participant writes."""
     return {"anonymous": _("Anonymous: your nickname appears nowhere"),
             "group": _("Only your group appears beside what you send"),
-            "nickname": _("Your nickname appears beside what you send")}[level_of(activity)]
+            "nickname": _("Your nickname, if you chose one, appears beside what you send")}[level_of(activity)]
 
 
 KINDS = ("ideas", "hats", "forces", "brainwriting")  # the kinds whose participants write content
