@@ -6,6 +6,7 @@ and the first PDF page are kept in /tmp for a person to look at."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -123,6 +124,9 @@ def test_the_report_renders_and_prints_to_a_multi_page_pdf(browser, server):
     assert "Convention citoyenne" in text
     assert "RAPPORT DE SÉANCE" in text.upper()  # French by default; the kicker is set in capitals
     assert "Se nourrir" in text and "Commentaire 0" in text and "Carrefour" in text and "intéressé" in text
+    # The participation table on one page: split, its header and total repeated under a single row.
+    header = re.compile(r"Groupe de parties prenantes\s+Participant·e·s\s+Idées\s+Votant·e·s")
+    assert sum(bool(header.search(page_text)) for page_text in text.split("\f")) == 1
     # Printed without the navigation bar or the export buttons.
     first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(PDF), "-"],
                                 capture_output=True, text=True, check=True).stdout
