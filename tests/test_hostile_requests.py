@@ -257,4 +257,4 @@ def test_a_follow_up_in_year_9999_is_refused_and_the_calendar_stays(app, orphan,
 
 def test_a_programme_ending_in_year_9999_is_refused_not_a_server_error(coordinator, program):
     answer = coordinator.post(f"/jumelage/{program.id}/schedule", data={"ends_on": "9999-06-01"})
-    assert answer.status_code == 400
+    assert answer.status_code == 422

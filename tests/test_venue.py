@@ -306,10 +306,13 @@ def test_the_control_view_fits_a_laptop_screen(browser, tmp_path):
         page.click("summary:has-text('Ajouter un tour de vote')")
         assert page.is_visible("select[name=kind]")
         # The form opens at the top of the agenda's box, with its height, not in a strip under the agenda.
-        assert page.eval_on_selector("summary:has-text('Ajouter un tour de vote')", """summary => {
+        # (The toggle event comes after the click returns: waited for, not read at once.)
+        page.wait_for_function("""() => {
+            const summary = [...document.querySelectorAll('.add-activity summary')]
+                .find(s => s.textContent.includes('Ajouter un tour de vote'));
             const box = document.querySelector('.agenda-scroll');
             const atTop = summary.getBoundingClientRect().top - box.getBoundingClientRect().top < 20;
-            return atTop || box.scrollTop + box.clientHeight >= box.scrollHeight - 1; }""")
+            return atTop || box.scrollTop + box.clientHeight >= box.scrollHeight - 1; }""", timeout=3000)
         assert in_viewport(page, "#new-round-form input[name=title]")
         assert in_viewport(page, "#new-round-form select[name=source]")
         if shots:
