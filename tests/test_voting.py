@@ -166,10 +166,11 @@ def test_a_round_needs_two_items(workshop, voting_round):
 
 def test_a_round_left_without_a_title_is_named_by_its_vote_type_in_the_workshops_language(workshop, voting_round):
     """The projector, the phones and the report print a round's title: never its internal key."""
+    from workshop.voting.messages import VOTE_KIND_NAMES
     from workshop.voting.models import VOTE_KINDS
 
     projects = [item.project for item in voting_round.items[:4]]
-    assert set(logic.VOTE_KIND_NAMES) == set(VOTE_KINDS)
+    assert set(VOTE_KIND_NAMES) == set(VOTE_KINDS)
     named = {kind: logic.create_round(workshop, "  ", kind, projects, top_k=2).activity.prompt for kind in VOTE_KINDS}
     assert named == {"dots": "Gommettes", "approval": "Approbation", "ranking": "Classement",
                      "impact_feasibility": "Impact × faisabilité"}

@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
     from workshop.orphans.logic import kind_words
     from workshop.orphans.pipeline import stage_words
     from workshop.voting.matrix import matrix_points
+    from workshop.voting.messages import vote_kind_words
 
     app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS)
     app.jinja_env.filters["french_spacing"] = french_spacing
@@ -85,7 +86,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["matrix_points"] = matrix_points
     # Words for codes, kept with their feature and read by its pages' macros.
     app.jinja_env.globals.update(jumelage_words=jumelage_words, stage_words=stage_words,
-                                 organisation_kind_words=kind_words)
+                                 organisation_kind_words=kind_words, vote_kind_words=vote_kind_words)
     app.jinja_env.globals.update(author_label=anonymity.author_label, anonymity_promise=anonymity.promise,
                                  anonymity_choices=anonymity.choices)
 

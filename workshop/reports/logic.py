@@ -513,6 +513,7 @@ def _column_labels() -> dict[str, str]:
 
 def _value_labels() -> dict[str, dict]:
     from workshop.hats.hats import LOOKS
+    from workshop.voting.messages import vote_kind_words
 
     yes_no = {"yes": _("yes"), "no": _("no"), True: _("yes"), False: _("no")}
     codes = jumelage_labels.code_labels()
@@ -520,8 +521,7 @@ def _value_labels() -> dict[str, dict]:
         **jumelage_labels.value_labels(), **{column: codes for column in LIST_COLUMNS},
         "hidden": yes_no, "archived": yes_no,
         "hat": {hat: str(found.name) for hat, found in LOOKS.items()},
-        "round_kind": {"dots": _("Dots"), "approval": _("Approval"), "ranking": _("Ranking"),
-                       "impact_feasibility": _("Impact × feasibility")},
+        "round_kind": vote_kind_words(),
         "stage": stage_words(),
     }
     # Both the report and jumelage write a status and a kind: their codes never meet.

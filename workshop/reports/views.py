@@ -32,8 +32,9 @@ def state_label(state: str) -> str:
 
 
 def vote_kind_label(kind: str) -> str:
-    return {"dots": _("Dots"), "approval": _("Approval"), "ranking": _("Ranking"),
-            "impact_feasibility": _("Impact × feasibility")}.get(kind, kind)
+    from workshop.voting.messages import vote_kind_words
+
+    return vote_kind_words().get(kind, kind)
 
 
 def with_names() -> bool:

@@ -8,7 +8,6 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import aliased
@@ -20,7 +19,7 @@ from workshop.extensions import db
 from workshop.ideas.logic import central_first, kind_row_in, wall
 from workshop.participants.models import Participant
 from workshop.refusals import Refused
-from workshop.voting.messages import REFUSALS
+from workshop.voting.messages import REFUSALS, vote_kind_words
 from workshop.voting.models import SCORED, VOTE_KINDS, Ballot, Project, Round, RoundItem, VoteKind
 from workshop.workshops.models import Activity, StakeholderGroup, Workshop
 
@@ -146,11 +145,6 @@ def parse_source(value: str) -> tuple[str, int | None, int | None]:
 MAX_ROUND_TITLE = 300
 
 
-# What names a round left without a title (the form's words for each vote type).
-VOTE_KIND_NAMES = {"dots": _l("Dots"), "approval": _l("Approval"), "ranking": _l("Ranking"),
-                   "impact_feasibility": _l("Impact × feasibility")}
-
-
 def create_round(workshop: Workshop, title: str, kind: str, projects: list[Project], *,
                  dots: int = 5, max_per_item: int = 3, top_k: int = 3, show_live: bool = False,
                  impact_label: str = "", feasibility_label: str = "", previous: Round | None = None,
@@ -178,7 +172,7 @@ def create_round(workshop: Workshop, title: str, kind: str, projects: list[Proje
     title = " ".join(title.split())
     if is_blank(title):  # nothing visible: the vote type names it, in the workshop's language
         with force_locale(workshop.language):
-            title = str(VOTE_KIND_NAMES[kind])
+            title = vote_kind_words()[kind]
     if len(title) > MAX_ROUND_TITLE:  # the projector's heading: a sentence, not a page
         raise VoteRejected("long_title")
     activity = Activity(workshop_id=workshop.id, kind=kinds.VOTE, prompt=title, position=position)

@@ -9,6 +9,15 @@ from flask_babel import ngettext
 
 from workshop.refusals import Message
 
+# A vote type's name: the form's choices, a round left without a title, the report and its exports.
+VOTE_KIND_NAMES = {"dots": _l("Dots"), "approval": _l("Approval"), "ranking": _l("Ranking"),
+                   "impact_feasibility": _l("Impact × feasibility")}
+
+
+def vote_kind_words() -> dict[str, str]:
+    """Each vote type's name in the language of the request (or of force_locale)."""
+    return {kind: str(name) for kind, name in VOTE_KIND_NAMES.items()}
+
 # `limit` is the number a plural needs; a refusal raised without it says 0.
 REFUSALS: dict[str, Message] = {
     "closed": _l("This vote is closed: your vote was not changed."),
