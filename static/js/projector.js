@@ -168,30 +168,32 @@
     }
   }
 
-  // The wall's density follows its count: fewer ideas, larger cards.
+  // A list's density follows its count (data-density-steps: the most items
+  // drawn large, then medium): fewer ideas, larger cards. The wall and the
+  // items of an open vote have such steps.
   const STEPS = ["large", "medium", "compact"];
 
-  function setDensity(wall, step) {
-    wall.classList.remove("wall-large", "wall-medium", "wall-compact");
-    wall.classList.add("wall-" + step);
+  function setDensity(list, step) {
+    list.classList.remove(...STEPS.map((name) => "density-" + name));
+    list.classList.add("density-" + step);
   }
 
-  function density(wall) {
-    if (!wall.dataset.densitySteps) return;
-    const count = items(wall).length + Number(wall.dataset.omitted || 0);
-    const [large, medium] = wall.dataset.densitySteps.split(" ").map(Number);
-    setDensity(wall, count <= large ? "large" : count <= medium ? "medium" : "compact");
+  function density(list) {
+    const count = items(list).length + Number(list.dataset.omitted || 0);
+    const [large, medium] = list.dataset.densitySteps.split(" ").map(Number);
+    setDensity(list, count <= large ? "large" : count <= medium ? "medium" : "compact");
   }
 
-  // A wall whose ideas do not all fit at the size its count suggests (25
+  // A list whose items do not all fit at the size its count suggests (25
   // long ideas at "medium" show 13) takes the next denser size, still 22 px
   // or more, before the rest is left to its "more" line.
-  function fitWall(wall, end) {
-    fitList(wall, end);
-    let step = STEPS.findIndex((name) => wall.classList.contains("wall-" + name));
-    while (step >= 0 && step < STEPS.length - 1 && items(wall).some((item) => item.classList.contains(HIDDEN))) {
-      setDensity(wall, STEPS[++step]);
-      fitList(wall, end);
+  function fitDense(list, end) {
+    density(list);
+    fitList(list, end);
+    let step = STEPS.findIndex((name) => list.classList.contains("density-" + name));
+    while (step >= 0 && step < STEPS.length - 1 && items(list).some((item) => item.classList.contains(HIDDEN))) {
+      setDensity(list, STEPS[++step]);
+      fitList(list, end);
     }
   }
 
@@ -226,8 +228,7 @@
     if (themes) fitThemes(themes, end);
     for (const list of stage.querySelectorAll("[data-fit-list]")) {
       if (themes && themes.contains(list)) continue;
-      density(list);
-      if (list.dataset.densitySteps) fitWall(list, end);
+      if (list.dataset.densitySteps) fitDense(list, end);
       else fitList(list, end);
     }
   }
