@@ -1,6 +1,6 @@
 from markupsafe import escape
 
-from workshop.templating import french_spacing
+from workshop.templating import french_spacing, heading_text
 
 
 def test_french_high_punctuation_is_tied_to_its_word():
@@ -11,6 +11,12 @@ def test_french_high_punctuation_is_tied_to_its_word():
 
 def test_french_spacing_leaves_escaping_to_the_template():
     assert "<b>" not in str(escape(french_spacing("<b> ?")))
+
+
+def test_a_heading_may_break_after_a_middle_dot_inside_a_word_and_stays_escaped():
+    heading = heading_text("Étudiant·e·s internationaux·ales <en> région ?")
+    assert str(heading) == "Étudiant·<wbr>e·<wbr>s internationaux·<wbr>ales &lt;en&gt; région\u202f?"
+    assert str(heading_text("Point · seul")) == "Point · seul"  # a dot between spaces is no word's
 
 
 def test_a_number_s_groups_and_its_unit_stay_together():

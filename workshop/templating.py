@@ -31,6 +31,17 @@ def french_spacing(text: str) -> str:
     return UNIT.sub("\u00a0", text)
 
 
+MIDDLE_DOT_IN_WORD = re.compile(r"(?<=\w)·(?=\w)")
+
+
+def heading_text(text: str) -> Markup:
+    """A heading's words on a phone: french_spacing, and a line may break after
+    the middle dot of inclusive writing ("internationaux·<wbr>ales"), not
+    inside a word wherever it overflows. <wbr> adds no character to what is read or copied."""
+    escaped = Markup.escape(french_spacing(text))
+    return Markup(MIDDLE_DOT_IN_WORD.sub("·<wbr>", str(escaped)))
+
+
 def day(value) -> str:
     """A date as the page's language writes it ("3 déc. 2026", "Dec 3, 2026"), not ISO."""
     from flask_babel import format_date, get_locale
@@ -76,6 +87,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(hat_look=look, hat_looks=LOOKS)
     app.jinja_env.filters["french_spacing"] = french_spacing
+    app.jinja_env.filters["heading_text"] = heading_text
     app.jinja_env.filters["epoch_ms"] = epoch_ms
     app.jinja_env.filters["force_number"] = force_number
     app.jinja_env.filters["day"] = day
