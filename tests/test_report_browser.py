@@ -127,6 +127,11 @@ def test_the_report_renders_and_prints_to_a_multi_page_pdf(browser, server):
     # The participation table on one page: split, its header and total repeated under a single row.
     header = re.compile(r"Groupe de parties prenantes\s+Participant·e·s\s+Idées\s+Votant·e·s")
     assert sum(bool(header.search(page_text)) for page_text in text.split("\f")) == 1
+    # Eight groups' columns beside the items: each group's name printed in whole words (the
+    # participation table names them once, each of the two rounds' tables once more).
+    plain = subprocess.run(["pdftotext", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    for word in ("d'enseignement", "communautaire", "Municipalité"):
+        assert plain.count(word) >= 3, (word, plain.count(word))
     # Printed without the navigation bar or the export buttons.
     first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(PDF), "-"],
                                 capture_output=True, text=True, check=True).stdout
