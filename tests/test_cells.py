@@ -52,7 +52,10 @@ def test_first_come_full_closed_and_twice_are_refused_clearly(app, facilitator_c
     projector, _ = watcher(app, facilitator_client, workshop, "projector")
     projector.get_received()
     assert sign(first, workshop, signup, cell=cell.id).status_code == 200
-    assert any("1 place prise sur 1" in s["html"] for s in swaps(projector))
+    pushed = [s["html"] for s in swaps(projector)]
+    assert any("1 place prise sur 1" in html for html in pushed)
+    # The projector shows how full the cell is at a glance (the words say it to a screen reader).
+    assert any('<meter class="cell-fill" min="0" max="1" value="1" aria-hidden="true">' in html for html in pushed)
     again = sign(first, workshop, signup, cell=signup.cells[1].id)
     assert again.status_code == 422 and "déjà dans une cellule" in again.get_data(as_text=True)
     full = sign(second, workshop, signup, cell=cell.id)

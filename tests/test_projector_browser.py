@@ -442,4 +442,7 @@ def test_three_cells_all_show(browser, server, server_app):
 
     assert len(shown_ids(page, ".cell")) == 3
     look(page, "cells-3")
+    # Three cells share the screen: drawn large enough for the back of the room.
+    expect(page.locator("#cells-list")).to_have_class(re.compile(r"\bcells-few\b"))
+    assert page.eval_on_selector(".cell-title", "e => parseFloat(getComputedStyle(e).fontSize)") >= 40
     context.close()
