@@ -136,6 +136,11 @@ def test_exports_figures_and_calendar(coordinator_client, orphan, partners):
     assert (figures["proposed"], figures["adopted"], figures["median_days_to_adoption"]) == (1, 1, 0)
     assert figures["interested"] == 1  # straight from proposed to adopted: of interest, in effect
     assert figures["by_kind"] == {"community": 1}
+    assert figures["by_territory"] == {"MRC du Fjord-du-Saguenay": 1}
+    partners[0].territory = ""  # a partner saved without its territory: said in words, not as a dash
+    db.session.commit()
+    page = coordinator_client.get("/orphans").get_data(as_text=True)
+    assert "territoire non précisé (1)" in page and "— (1)" not in page
     logic.move(adoption, "realised", "", "coord@example.org")
     second = logic.offer(orphan, partners[1], "coord@example.org")
     ics = coordinator_client.get("/orphans/follow-ups.ics").get_data(as_text=True)

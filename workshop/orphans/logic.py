@@ -757,7 +757,7 @@ def figures(adoptions: list[Adoption] | None = None) -> dict:
         **counts(adoptions),
         "median_days_to_adoption": statistics.median(days) if days else None,
         "by_kind": Counter(a.organisation.kind for a in adopted_ids),
-        "by_territory": Counter(a.organisation.territory or "—" for a in adopted_ids),
+        "by_territory": Counter(a.organisation.territory or "" for a in adopted_ids),  # "": none given
     }
 
 
