@@ -3,6 +3,7 @@ the server (not this benchmark) spends on it.
 
     .venv/bin/python benchmarks/load.py --phones 50 --ideas 2
     .venv/bin/python benchmarks/load.py --phones 500 --rate 133 --duration 15 --generators 2 --with-floor
+    .venv/bin/python benchmarks/load.py --phones 500 --rate 133 --duration 15 --generators 2 --with-floor --repeat 3
     .venv/bin/python benchmarks/load.py --phones 500 --ramp --rate 100 --ramp-step 100 --with-floor
     .venv/bin/python benchmarks/load.py --phones 50 200 --database-url postgresql://postgres@127.0.0.1:5432/test
     .venv/bin/python benchmarks/load.py --phones 50 200 --servers 2 \\
@@ -33,7 +34,10 @@ opens a dots round over 12 of them (live bars) and every phone places N dots.
 
 With --with-floor, the same phones and sends also drive benchmarks/floor.py
 (the same stack doing only insert + broadcast) right after each Atelier run,
-and a ratio line follows: Atelier / floor for p95 and for CPU per idea.
+and a ratio line follows: Atelier / floor for p95 and for CPU per idea. With
+--repeat N each phone count runs N times (Atelier, floor, Atelier, floor...),
+and the ratio line gives the median and the range: on a shared machine one
+run's ratio can be a tenth off the next one's.
 
 Every run prints phones, target and achieved rate, p50/p95/p99 (send to
 projector), errors, lost and duplicated ideas, whether each idea is stored
@@ -638,10 +642,22 @@ def print_ratios(rows: list[dict], args) -> None:
                 once = "yes" if all(r.get("stored_once") for r in part) else "NO"
                 print(f"{name}, {part[0]['phones']} phones: {ramp_result(part, args.ramp_limit)}; "
                       f"every idea answered 200 stored once: {once}")
+    # Each run's Atelier row is followed by its floor's (run()): consecutive pairs, one ratio each.
+    ratios: dict[tuple, list[tuple[float, float]]] = {}
     for a, f in zip(mine, floors):
-        rate = f"{a['target_rate']:g}/s" if a["target_rate"] else "spread"
-        print(f"Atelier / floor, {a['phones']} phones, {rate}: p95 × {a['p95'] / f['p95']:.1f}, "
-              f"server CPU per idea × {a['server_cpu_per_1000'] / f['server_cpu_per_1000']:.1f}")
+        ratios.setdefault((a["phones"], a["target_rate"]), []).append(
+            (a["p95"] / f["p95"], a["server_cpu_per_1000"] / f["server_cpu_per_1000"]))
+    for (phones, target), pairs in ratios.items():
+        rate = f"{target:g}/s" if target else "spread"
+        p95, cpu = zip(*pairs)
+        print(f"Atelier / floor, {phones} phones, {rate}: p95 × {spread_of(p95)}, server CPU per idea × {spread_of(cpu)}")
+
+
+def spread_of(values) -> str:
+    """One ratio as it is; several runs' as their median and range (a shared machine varies)."""
+    if len(values) == 1:
+        return f"{values[0]:.1f}"
+    return f"{statistics.median(values):.1f} (median of {len(values)} runs, {min(values):.1f}–{max(values):.1f})"
 
 
 def main() -> None:
@@ -663,6 +679,9 @@ def main() -> None:
     parser.add_argument("--with-floor", action="store_true",
                         help="also drive benchmarks/floor.py the same way, and print Atelier / floor")
     parser.add_argument("--no-features", action="store_true", help="no features worker beside the server")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of each phone count, each on a fresh server (with --with-floor, Atelier and "
+                             "the floor alternate); the ratio line gives their median and range")
     parser.add_argument("--votes", type=int, default=3, help="dots per phone in the round after the ideas (0: none)")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--servers", type=int, default=1,
@@ -672,15 +691,18 @@ def main() -> None:
     args = parser.parse_args()
     if args.servers > 1 and not (args.database_url or "").startswith("postgres"):
         parser.error("--servers 2 needs a shared database: --database-url postgresql://...")
+    if args.ramp and args.repeat > 1:
+        parser.error("--repeat is for fixed rates: a ramp already runs several steps")
     if args.ramp and not args.rate:
         args.rate = args.ramp_step
     print_header(args)
     rows = []
     for phones in args.phones:
-        new = asyncio.run(run(args, phones))
-        for row in new:
-            print_row(row, args)
-        rows += new
+        for _ in range(max(1, args.repeat)):
+            new = asyncio.run(run(args, phones))
+            for row in new:
+                print_row(row, args)
+            rows += new
     print_votes(rows)
     print_ratios(rows, args)
 

@@ -37,6 +37,14 @@ def test_a_fixed_rate_run_measures_atelier_and_the_floor_with_the_same_phones():
     assert "Atelier / floor, 40 phones, 20/s: p95 ×" in output
 
 
+def test_repeated_runs_alternate_atelier_and_the_floor_and_give_the_median_ratio():
+    rows, output = run_load("--phones", "30", "--rate", "20", "--duration", "1", "--generators", "1",
+                            "--votes", "0", "--with-floor", "--repeat", "2")
+    assert [row["server"] for row in rows] == ["atelier", "floor", "atelier", "floor"]
+    ratio = next(line for line in output.splitlines() if line.startswith("Atelier / floor"))
+    assert "30 phones, 20/s" in ratio and ratio.count("(median of 2 runs, ") == 2
+
+
 def test_the_default_run_drops_phones_and_votes_as_before():
     rows, output = run_load("--phones", "40", "--spread", "2", "--votes", "1", "--drop", "0.2")
     (row,) = rows
