@@ -1,6 +1,6 @@
 from markupsafe import escape
 
-from workshop.templating import french_spacing, heading_text
+from workshop.templating import density, french_spacing, heading_text
 
 
 def test_french_high_punctuation_is_tied_to_its_word():
@@ -17,6 +17,11 @@ def test_a_heading_may_break_after_a_middle_dot_inside_a_word_and_stays_escaped(
     heading = heading_text("Étudiant·e·s internationaux·ales <en> région ?")
     assert str(heading) == "Étudiant·<wbr>e·<wbr>s internationaux·<wbr>ales &lt;en&gt; région\u202f?"
     assert str(heading_text("Point · seul")) == "Point · seul"  # a dot between spaces is no word's
+
+
+def test_a_projector_list_is_first_drawn_at_the_size_its_count_asks():
+    assert [density(n, (8, 20)) for n in (0, 8, 9, 20, 21, 200)] == [
+        "large", "large", "medium", "medium", "compact", "compact"]
 
 
 def test_a_number_s_groups_and_its_unit_stay_together():

@@ -71,6 +71,14 @@ def force_number(value: float, signed: bool = False) -> str:
     return text.replace("-", "\u2212")  # a true minus reads from the back of the room
 
 
+def density(count: int, steps: tuple[int, int]) -> str:
+    """The size a projector list of `count` items is first drawn at: "large" up to
+    steps[0] items, "medium" up to steps[1], else "compact". static/js/projector.js
+    reads the same steps (data-density-steps) and goes denser where they do not fit."""
+    large, medium = steps
+    return "large" if count <= large else "medium" if count <= medium else "compact"
+
+
 def plural_forms(singular: str, plural: str) -> tuple[str, str]:
     """A plural pair handed to a macro that calls ngettext itself; the name is
     a keyword of `make extract-messages`, so the pair reaches the catalogues."""
@@ -96,6 +104,7 @@ def init_app(app: Flask) -> None:
                                  idea_card_template=card_template)
     app.jinja_env.globals["plural_forms"] = plural_forms
     app.jinja_env.globals["matrix_points"] = matrix_points
+    app.jinja_env.globals["density"] = density
     # Words for codes, kept with their feature and read by its pages' macros.
     app.jinja_env.globals.update(jumelage_words=jumelage_words, stage_words=stage_words,
                                  organisation_kind_words=kind_words, vote_kind_words=vote_kind_words)
