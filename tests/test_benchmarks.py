@@ -66,3 +66,20 @@ def test_a_grouping_pressed_after_a_burst_gets_the_features_worker_s_features():
     assert (size, worker, still) == ("120", "yes", "0")
     assert int(at_press) > 0  # the worker held what it computed: the room was not calm yet
     assert method == ("auto" if embedding_available() else "tfidf")
+
+
+def test_the_send_cost_benchmark_sends_stores_and_pushes_each_idea_and_prints_every_part():
+    done = subprocess.run([sys.executable, "benchmarks/send_cost.py", "--phones", "3", "--ideas", "15",
+                           "--repeat", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "31 ideas sent and stored, each pushed to both screens" in done.stdout  # a warm-up idea and 2 × 15
+    table = [[cell.strip() for cell in line.strip("|").split("|")] for line in done.stdout.splitlines()
+             if line.startswith("| ")]
+    rows = {cells[0]: cells[1:] for cells in table[1:]}  # the header first
+    assert list(rows) == ["whole send", "request alone", "participant lookup", "lookup statement without the ORM",
+                          "projector card", "control card"]
+    for median, spread in rows.values():
+        low, high = (float(value) for value in spread.split("–"))
+        assert 0 < low <= float(median) <= high
+    # The lookup is part of a send, and the request part of the lookup.
+    assert float(rows["request alone"][0]) < float(rows["participant lookup"][0]) < float(rows["whole send"][0])
