@@ -12,8 +12,10 @@ code costs, with nothing else in the process: the same sends through Flask's tes
 client (CSRF checked, rate limits counted, a projector and a control view
 watching through Socket.IO's test client, so each idea is rendered and emitted
 once per room), in batches, alternating with the parts of a send measured alone.
-Process CPU time, so another program on the machine changes it little; the
-batches give a median and a range.
+Process CPU time: another program on the machine changes it less than it
+changes the load benchmark's, but a busy machine still moves the whole send by
+up to a fifth; the parts timed alone move less. The batches give a median and
+a range.
 
 Prints, in ms of CPU per idea: the whole send; the request alone (a context with
 the phone's cookie, no view); the participant's lookup (`current_by_code`, the
@@ -30,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -89,6 +92,7 @@ def measure(database_url: str, phones: int, ideas: int, repeat: int) -> dict[str
     from workshop.ideas import pushes
     from workshop.ideas.models import Idea
     from workshop.participants import logic as participants
+    from workshop.participants.models import Participant
     from workshop.workshops.logic import normalise_join_code
 
     app, code, workshop_id, clients, screens = build(database_url, phones)
@@ -103,28 +107,33 @@ def measure(database_url: str, phones: int, ideas: int, repeat: int) -> dict[str
             raise SystemExit(f"send refused: {answer.status_code} {answer.get_data(as_text=True)[:200]}")
         sent += 1
 
-    def request_alone(n: int) -> None:
+    send(0)  # one idea for the cards, and every cache warm
+
+    with app.app_context():
+        people = db.session.scalars(db.select(Participant.id).order_by(Participant.id)).all()
+
+    @contextmanager
+    def phone_request(n: int):
+        """A request of the n-th phone's (its cookie says who it is), its session closed after."""
         with app.test_request_context(f"/j/{code}/ideas", method="POST"):
-            session[participants.SESSION_KEY] = {str(workshop_id): 1 + n % len(clients)}
+            session[participants.SESSION_KEY] = {str(workshop_id): people[n % len(people)]}
+            yield people[n % len(people)]
             db.session.remove()
 
+    def request_alone(n: int) -> None:
+        with phone_request(n):
+            pass
+
     def lookup(n: int) -> None:
-        with app.test_request_context(f"/j/{code}/ideas", method="POST"):
-            session[participants.SESSION_KEY] = {str(workshop_id): 1 + n % len(clients)}
+        with phone_request(n):
             assert participants.current_by_code(code) is not None
-            db.session.remove()
 
     statement = participants._by_code(False)  # noqa: SLF001 - the very statement, read another way
 
     def lookup_rows(n: int) -> None:
-        with app.test_request_context(f"/j/{code}/ideas", method="POST"):
-            session[participants.SESSION_KEY] = {str(workshop_id): 1 + n % len(clients)}
-            rows = db.session.connection().execute(statement, {"ids": 1 + n % len(clients),
-                                                               "code": normalise_join_code(code)})
+        with phone_request(n) as person:
+            rows = db.session.connection().execute(statement, {"ids": person, "code": normalise_join_code(code)})
             assert rows.first() is not None
-            db.session.remove()
-
-    send(0)  # every cache warm
 
     def card_cost(audience: str, count: int) -> float:
         """An idea's card for one screen, rendered `count` times with all it shows loaded
