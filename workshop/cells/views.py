@@ -125,7 +125,7 @@ def join(code: str, signup_id: int):
                        form.get("name", ""), form.get("email", ""))
         else:
             ranking = [int(form[f"place{n}"]) for n in range(1, len(signup.cells) + 1)
-                       if form.get(f"place{n}", "").isdigit()]
+                       if form.get(f"place{n}", "").isdecimal()]
             logic.prefer(signup, participant, ranking, bool(form.get("consent")),
                          form.get("name", ""), form.get("email", ""))
     except logic.CellsRejected as error:

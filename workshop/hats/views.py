@@ -19,9 +19,9 @@ bp = Blueprint("hats", __name__)
 def create(workshop_id: int):
     workshop = facilitated(workshop_id)
     logic.create(workshop, (request.form.get("subjects") or "").splitlines(),
-                 [int(i) for i in request.form.getlist("project") if i.isdigit()],
+                 [int(i) for i in request.form.getlist("project") if i.isdecimal()],
                  request.form.get("mode", "balanced"),
-                 idea_ids=[int(i) for i in request.form.getlist("idea") if i.isdigit()])
+                 idea_ids=[int(i) for i in request.form.getlist("idea") if i.isdecimal()])
     return render_template("workshops/_agenda.html", workshop=workshop)
 
 

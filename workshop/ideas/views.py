@@ -106,7 +106,7 @@ def card(workshop_id: int, idea_id: int):
 @login_required
 def merge(workshop_id: int):
     workshop = facilitated(workshop_id)
-    ids = sorted({int(i) for i in request.form.getlist("idea") if i.isdigit()})
+    ids = sorted({int(i) for i in request.form.getlist("idea") if i.isdecimal()})
     if len(ids) < 2:
         raise logic.IdeaRejected("merge_needs_two")
     chosen = [logic.idea_in(workshop.id, i) for i in ids]

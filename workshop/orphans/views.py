@@ -113,7 +113,7 @@ def picker_for(field: str, exclude: int | None = None, page_path: str | None = N
     without script, and the address of its choices alone for htmx. `key`
     tells apart several pickers of one page (an interest's id)."""
     page_path = local_target(page_path or request.path, request.path)
-    key = key if key.isdigit() else ""
+    key = key if key.isdecimal() else ""
     search = request.args.get("org_q", "")
     if key and not search.strip():  # one of several on a page: no choices until a name is typed
         picked = logic.PickedOrganisations(organisations=[], page=1, pages=1, total=0, search="")
@@ -361,7 +361,7 @@ def interest(interest_id: int, action: str):
                 flash(refusal("pick_organisation"), "error")
                 return redirect(url_for("orphans.dashboard", _anchor=f"interest-{found.id}"))
         else:
-            organisation = db.session.get(Organisation, int(chosen)) if chosen.isdigit() else None
+            organisation = db.session.get(Organisation, int(chosen)) if chosen.isdecimal() else None
         logic.confirm_interest(found, who(), organisation=organisation, create=chosen == "new")
     elif action == "dismiss":
         logic.set_aside(found)

@@ -190,7 +190,7 @@ def lock_joining(workshop_id: int):
 def remove(workshop_id: int):
     """Removed with everything they sent; every screen shows the workshop without them."""
     workshop = facilitated(workshop_id)
-    ids = [int(i) for i in request.form.getlist("participant") if i.isdigit()]
+    ids = [int(i) for i in request.form.getlist("participant") if i.isdecimal()]
     removed = logic.remove(workshop, ids)
     if removed:
         pushes.room_changed(workshop)

@@ -77,7 +77,7 @@ def group(workshop_id: int, activity_id: int):
     workshop, activity = facilitated_activity(workshop_id, activity_id)
     k, seeds = logic.parse_request(request.form.get("k"), request.form.get("seed_themes"))
     # The other questions whose ideas this grouping takes in (its themes stay this activity's).
-    together = logic.companions(activity, [int(i) for i in request.form.getlist("together") if i.isdigit()])
+    together = logic.companions(activity, [int(i) for i in request.form.getlist("together") if i.isdecimal()])
     logic.start_grouping(activity, together)
     together_ids = [a.id for a in together]
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as the app
@@ -105,7 +105,7 @@ def ungroup(workshop_id: int, activity_id: int):
 @login_required
 def split(workshop_id: int, activity_id: int):
     workshop, activity = facilitated_activity(workshop_id, activity_id)
-    chosen = [ideas.idea_in(workshop.id, int(i)) for i in request.form.getlist("idea") if i.isdigit()]
+    chosen = [ideas.idea_in(workshop.id, int(i)) for i in request.form.getlist("idea") if i.isdecimal()]
     logic.split(activity, chosen, request.form.get("label") or _("New theme"))
     return stage_answer(workshop)
 

@@ -132,7 +132,7 @@ def parse_source(value: str) -> tuple[str, int | None, int | None]:
     "themes:<question>", "theme:<theme>", "picked" or "shortlist" ->
     (source, question id, theme id)."""
     source, _sep, number = (value or "ideas").partition(":")
-    item_id = int(number) if number.isdigit() else None
+    item_id = int(number) if number.isdecimal() else None
     if number and item_id is None:
         raise VoteRejected("bad_source")
     if source == "theme":

@@ -36,7 +36,7 @@ def create(workshop_id: int):
     source, activity_id, theme_id = logic.parse_source(form.get("source", "ideas"))
     previous = latest_round(workshop) if source == "shortlist" else None
     picked = [(kind, int(item_id)) for kind, _sep, item_id in (p.partition(":") for p in form.getlist("pick"))
-              if item_id.isdigit()]
+              if item_id.isdecimal()]
     imported = brought_in(form) if source == "list" else None
     projects = logic.candidates(workshop, source, previous=previous, carry=form.get("carry", type=int),
                                 theme_id=theme_id, picked=picked, activity_id=activity_id, imported=imported)
@@ -88,7 +88,7 @@ def latest_round(workshop):
 @login_required
 def retain(workshop_id: int):
     workshop = facilitated(workshop_id)
-    logic.retain(workshop, [int(i) for i in request.form.getlist("project") if i.isdigit()])
+    logic.retain(workshop, [int(i) for i in request.form.getlist("project") if i.isdecimal()])
     return live.stage_answer(workshop, audiences=live.FACILITATOR_AUDIENCES)
 
 
@@ -192,7 +192,7 @@ def vote_limit() -> str:
 def change_number(form) -> int | None:
     """The phone's number for this change (see logic.save_ballot); None from scripts without one."""
     value = form.get("seq", "")
-    return int(value) if value.isdigit() and len(value) <= 18 else None
+    return int(value) if value.isdecimal() and len(value) <= 18 else None
 
 
 @bp.post("/j/<code>/rounds/<int:round_id>/dots")
@@ -256,7 +256,7 @@ def ballot_from_form(facts, form):
     ids = set(facts.item_ids)
 
     def project(value):
-        number = int(value) if str(value).isdigit() else None
+        number = int(value) if str(value).isdecimal() else None
         if number not in ids:
             raise logic.VoteRejected("unknown_item")
         return number
