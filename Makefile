@@ -4,6 +4,9 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 BABEL  := $(VENV)/bin/pybabel
 PORT   ?= 5000
+# Tests run in two or more processes (pytest-xdist), a file to a process: a
+# file's tests share its servers and, for the scale-out tests, one Redis database.
+PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 export FLASK_APP := workshop
 
 .PHONY: setup run test lint translations extract-messages bench clean
