@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask
 from markupsafe import Markup
@@ -43,9 +43,16 @@ def heading_text(text: str) -> Markup:
 
 
 def day(value) -> str:
-    """A date as the page's language writes it ("3 déc. 2026", "Dec 3, 2026"), not ISO."""
+    """A date as the page's language writes it ("3 déc. 2026", "Dec 3, 2026"), not ISO:
+    a date, a stored moment (on the workshop's clock), or a day written ISO, as a
+    timeline's "follow-up moved" line keeps it (other text is shown as it is)."""
     from flask_babel import format_date, get_locale
 
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
     text = format_date(value, format="medium")
     if str(get_locale() or "fr").startswith("fr") and text.startswith("1 "):
         return "1er" + text[1:]  # the first of the month is "1er mai" in French

@@ -355,10 +355,17 @@ def other_open_offers(adoption: Adoption) -> list[Adoption]:
             if o.id != adoption.id and o.stage in ("proposed", "interested")]
 
 
+def adopts(adoption: Adoption, stage: str) -> bool:
+    """Whether moving the offer to `stage` makes it an adoption (adopted, in progress
+    or realised, from a stage before them): the moment to ask what becomes of the
+    project's other open offers, whichever of the three the coordinator chose."""
+    return stage in ADOPTED_STAGES and adoption.stage not in ADOPTED_STAGES
+
+
 def move(adoption: Adoption, stage: str, note: str, by: str, next_follow_up: date | None = None,
          others: str | None = None, reason: str = "") -> None:
     """Change an adoption's stage, dated, with who and why. Declining or abandoning
-    says why (one of DECLINE_REASONS). Adopting leaves the project's other open
+    says why (one of DECLINE_REASONS). Adopting (`adopts`) leaves the project's other open
     offers as they are unless the coordinator chose (`others`): co-adopters, kept
     open, or declined with a note. Nothing is ever declined silently; the views
     ask for the choice whenever other offers are open."""
@@ -369,11 +376,13 @@ def move(adoption: Adoption, stage: str, note: str, by: str, next_follow_up: dat
         raise OrphansRejected(refused.code, **refused.params) from None
     if stage in ("declined", "abandoned") and reason not in DECLINE_REASONS:
         raise OrphansRejected("reason_required")
-    waiting = other_open_offers(adoption) if stage == "adopted" else []
+    waiting = other_open_offers(adoption) if adopts(adoption, stage) else []
     if others is not None and others not in OTHERS_CHOICES:
         raise OrphansRejected("others_choice_required")
     if waiting and others == "decline" and not note:
         raise OrphansRejected("decline_note_required")
+    if not pipeline.is_open(stage):
+        next_follow_up = None  # an end has no follow-up: a date typed in the same form does not apply
     refuse_a_past(next_follow_up)
     _change_stage(adoption, stage, note, by, next_follow_up, reason if stage in ("declined", "abandoned") else "")
     for other in waiting:
@@ -405,6 +414,7 @@ def log_contact(adoption: Adoption, kind: str, note: str, by: str, contact: str 
         raise OrphansRejected("closed_adoption")
     if on is not None and on < offered_on(adoption):
         raise OrphansRejected("before_offer", offered=offered_on(adoption))
+    refuse_a_future(on)
     refuse_a_past(next_follow_up)
     entry = AdoptionEvent(stage_from=adoption.stage, stage_to=adoption.stage, kind=kind, note=note[:5000],
                           contact=contact, by=by)
@@ -427,6 +437,13 @@ def refuse_a_past(follow_up: date | None) -> None:
     that would sit overdue on the board from the moment it is saved."""
     if follow_up is not None and follow_up < dates.today():
         raise OrphansRejected("follow_up_past")
+
+
+def refuse_a_future(on: date | None) -> None:
+    """What is logged (a call, a public update) happened: a day to come is a typo
+    of the year that would sit last on the timeline and pass for the latest news."""
+    if on is not None and on > dates.today():
+        raise OrphansRejected("not_yet")
 
 
 def timeline(adoption: Adoption) -> list[AdoptionEvent]:
@@ -463,8 +480,12 @@ def confirmed_interests(project: Project) -> dict[int, list[Interest]]:
     return found
 
 
-def all_adoptions() -> list[Adoption]:
-    return list(db.session.scalars(select(Adoption).order_by(Adoption.id)))
+def all_adoptions(workshop_ids: list[int] | None = None) -> list[Adoption]:
+    """Every offer, or those of these workshops' projects."""
+    query = select(Adoption).order_by(Adoption.id)
+    if workshop_ids is not None:
+        query = query.join(Project, Project.id == Adoption.project_id).where(Project.workshop_id.in_(workshop_ids))
+    return list(db.session.scalars(query))
 
 
 ADOPTED_STAGES = ("adopted", "in_progress", "realised")
@@ -510,8 +531,13 @@ def catalogue_projects() -> list[Project]:
     """Published projects that still need a partner; adopted ones move to their progress page."""
     published = select(Project).join(Listing, Listing.project_id == Project.id).where(
         Listing.published.is_(True), Project.status == "orphan_candidate").order_by(Project.id)
-    carried = set(db.session.scalars(select(Adoption.project_id).where(Adoption.stage.in_(ADOPTED_STAGES))))
+    carried = carried_ids()
     return [p for p in db.session.scalars(published) if p.id not in carried]
+
+
+def carried_ids() -> set[int]:
+    """The projects a partner carries now (adopted, in progress or realised)."""
+    return set(db.session.scalars(select(Adoption.project_id).where(Adoption.stage.in_(ADOPTED_STAGES))))
 
 
 def progress_projects() -> list[Project]:
@@ -559,6 +585,7 @@ def add_progress_update(project: Project, text: str, by: str, on: date | None = 
         raise OrphansRejected("long_description", limit=MAX_DESCRIPTION_LENGTH)
     if not adopters(project):
         raise OrphansRejected("not_adopted")
+    refuse_a_future(on)
     update = ProgressUpdate(project_id=project.id, text=text, by=by)
     if on is not None:
         update.at = datetime.combine(on, time(12))
@@ -629,7 +656,7 @@ def confirm_interest(interest: Interest, by: str, organisation: Organisation | N
                      create: bool = False) -> Adoption:
     """The interest counts: linked to the organisation the coordinator chose, else
     to the one that matches (name or email), else to a new one; its offer moves
-    to "interested". Confirmed already (a second click, a page left open), it stays
+    to "interested" (from proposed, or reopened from declined or abandoned). Confirmed already (a second click, a page left open), it stays
     as it was; an organisation merged since stands for the one it was merged into."""
     if interest.confirmed_adoption_id:
         confirmed = db.session.get(Adoption, interest.confirmed_adoption_id)
@@ -654,6 +681,13 @@ def confirm_interest(interest: Interest, by: str, organisation: Organisation | N
         adoption = offer(interest.project, organisation, by, note="")
     if adoption.stage == "proposed":
         move(adoption, "interested", interest.message or "", by)
+    elif adoption.stage in ("declined", "abandoned"):
+        # They said no, and now write that they are interested: the offer opens
+        # again (reopening an end needs a note: their message, or what happened).
+        from flask_babel import gettext as _
+
+        move(adoption, "interested", interest.message.strip()
+             or _("Interest sent again from the catalogue by %(name)s.", name=interest.contact_name), by)
     interest.confirmed_adoption_id = adoption.id
     db.session.commit()
     return adoption
@@ -677,18 +711,45 @@ def merge(source: Organisation, target: Organisation, by: str) -> None:
         if kept is None:
             adoption.organisation_id = target.id
             continue
-        for event in list(adoption.events):  # one offer per pair: the timelines join
-            adoption.events.remove(event)
-            kept.events.append(event)
-        kept.events.append(AdoptionEvent(stage_from=kept.stage, stage_to=kept.stage, kind="note", by=by,
-                                         note=f"{source.name} → {target.name}"))
-        db.session.flush()
-        db.session.delete(adoption)
+        _join_offers(adoption, kept, f"{source.name} → {target.name}", by)
     for field in ORGANISATION_FIELDS:
         if not getattr(target, field) and getattr(source, field):
             setattr(target, field, getattr(source, field))
     source.archived, source.merged_into_id = True, target.id
     db.session.commit()
+
+
+def _join_offers(gone: Adoption, kept: Adoption, note: str, by: str) -> None:
+    """One organisation's two offers on one project (its two rows merged) become
+    `kept`, with both timelines and the stage that says the most: an adoption,
+    the furthest along, over no adoption (a project adopted must not go back to
+    the catalogue); else the stage of the offer that changed last. Confirmed
+    interests follow; the note on the timeline says what was merged."""
+    stage_before = kept.stage
+    truer = max((kept, gone), key=lambda offer: (
+        offer.stage in ADOPTED_STAGES, offer.stage in ADOPTED_STAGES and _progress(offer), _last_change(offer),
+        _progress(offer)))  # changed in the same second: the further along
+    if truer is gone:
+        kept.stage = gone.stage
+    follow_ups = [truer.next_follow_up, kept.next_follow_up, gone.next_follow_up]
+    kept.next_follow_up = next((d for d in follow_ups if d), None) if pipeline.is_open(kept.stage) else None
+    for event in list(gone.events):  # one offer per pair: the timelines join
+        gone.events.remove(event)
+        kept.events.append(event)
+    for interest in db.session.scalars(select(Interest).where(Interest.confirmed_adoption_id == gone.id)):
+        interest.confirmed_adoption_id = kept.id
+    kept.events.append(AdoptionEvent(stage_from=stage_before, stage_to=kept.stage, kind="note", by=by, note=note))
+    db.session.flush()
+    db.session.delete(gone)
+
+
+def _progress(offer: Adoption) -> int:
+    """How far along the pipeline the offer is (-1 for an end other than realised)."""
+    return pipeline.FORWARD.index(offer.stage) if offer.stage in pipeline.FORWARD else -1
+
+
+def _last_change(offer: Adoption) -> datetime:
+    return max((event.at for event in offer.events if event.at), default=offer.created_at or datetime.min)
 
 
 def offers_of(organisation: Organisation) -> list[Adoption]:
@@ -1064,10 +1125,10 @@ def partner_contact_data(email: str, name: str = "") -> dict:
     return {
         "email": email, "names": sorted(names),
         "interests": [{"project": i.project.title, "organisation": i.organisation_name, "name": i.contact_name,
-                       "email": i.contact_email, "message": i.message, "sent_at": str(i.created_at)}
+                       "email": i.contact_email, "message": i.message, "sent_at": dates.stamped(i.created_at)}
                       for i in interests],
         "organisations": [{"organisation": o.name, "name": o.contact_name, "email": o.contact_email} for o in orgs],
-        "log_entries": [{"kind": e.kind, "with": e.contact, "note": e.note, "at": str(e.at)} for e in entries],
+        "log_entries": [{"kind": e.kind, "with": e.contact, "note": e.note, "at": dates.stamped(e.at)} for e in entries],
     }
 
 

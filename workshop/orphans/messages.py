@@ -40,6 +40,7 @@ REFUSALS: dict[str, Message] = {
                                         num=limit),
     "bad_date": _l("Type the date as 2027-03-15 or 15/03/2027 (day/month/year)."),
     "follow_up_past": _l("The next follow-up is today or later: this date has passed."),
+    "not_yet": _l("This date has not come yet: what is logged happened today or before. Check the year."),
     "before_offer": lambda offered: _(
         "This date is before the offer was made (%(offered)s): check the year, or say in the note when you spoke.",
         offered=format_date(offered, "long")),

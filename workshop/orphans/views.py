@@ -82,7 +82,9 @@ def project_page(found: Project, status: int = 200, **extra):
                            interests=logic.confirmed_interests(found),
                            has_organisations=logic.has_organisations(), picker=picker_for("organisation"),
                            suggestions=suggestions_for(found),
-                           stages=pipeline.STAGES, origin=logic.origin(found), kinds=ORGANISATION_KINDS,
+                           stages=pipeline.STAGES, adopted_stages=logic.ADOPTED_STAGES,
+                           open_stages=pipeline.OPEN, origin=logic.origin(found),
+                           kinds=ORGANISATION_KINDS,
                            force_summaries=forces.summaries_for_project(found, current_user),
                            listing=logic.listing(found), needs_partner=logic.needs_partner(found),
                            original=logic.original_of(found), progress=logic.progress(found),
@@ -137,10 +139,12 @@ def pick_organisation():
 
 
 def suggestions_for(project: Project):
-    """Organisations most likely to adopt it, with the reason shown."""
+    """Organisations most likely to adopt it, with the reason shown; not those
+    it is offered to already (who said yes, no, or nothing yet)."""
     territory, kind = logic.territory_of(request.args.get("territory")) or None, request.args.get("kind") or None
-    pool = logic.suggestion_pool(f"{project.title} {project.description or ''}", logic.organisation_profiles(),
-                                 territory, kind)
+    offered = {a.organisation_id for a in logic.adoptions_of(project)}
+    profiles = [row for row in logic.organisation_profiles() if row[0] not in offered]
+    pool = logic.suggestion_pool(f"{project.title} {project.description or ''}", profiles, territory, kind)
     matches = matching.organisations_for(
         matching.Project(project.id, project.title, project.description or ""),
         [matching.Organisation(*row) for row in pool], territory=territory, kind=kind, limit=5)
@@ -173,7 +177,7 @@ def move(adoption_id: int):
     adoption = db.get_or_404(Adoption, adoption_id)
     form = request.form
     try:
-        if form.get("stage") == "adopted" and logic.other_open_offers(adoption) and not form.get("others"):
+        if logic.adopts(adoption, form.get("stage", "")) and logic.other_open_offers(adoption) and not form.get("others"):
             raise logic.OrphansRejected("others_choice_required")  # ask, never decide for the coordinator
         logic.move(adoption, form.get("stage", ""), form.get("note", ""), who(),
                    logic.parse_date(form.get("next_follow_up")), others=form.get("others") or None,
@@ -183,8 +187,8 @@ def move(adoption_id: int):
         if request.headers.get("HX-Request"):  # a drag on the board: nothing typed to keep
             if not asks:
                 raise  # the app answers in its message area
-            asked = ({"adopt": adoption.id} if error.code == "others_choice_required"
-                     else {"why": adoption.id, "stage": form.get("stage")})
+            asked = {"adopt" if error.code == "others_choice_required" else "why": adoption.id,
+                     "stage": form.get("stage")}
             return "", 204, {"HX-Redirect": url_for("orphans.project", project_id=adoption.project_id, **asked,
                                                     _anchor=f"adoption-{adoption.id}")}
         # The project page, asking what is missing, with what the coordinator typed (note, date, reason).
@@ -281,15 +285,18 @@ def organisation(organisation_id: int):
 
 
 def organisation_page(found: Organisation, error: str | None = None, typed=None):
-    """Its offers with their timelines, the projects that fit it, merge and archive."""
-    projects = logic.orphan_projects()
+    """Its offers with their timelines, the projects that fit it (not those offered
+    to it already, nor those another partner carries), merge and archive."""
+    offers = logic.offers_of(found)
+    taken = logic.carried_ids() | {a.project_id for a in offers}
+    projects = [p for p in logic.orphan_projects() if p.id not in taken]
     by_id = {p.id: p for p in projects}
     fitting = [(by_id[m.id], m) for m in matching.projects_for(
         matching.Organisation(found.id, found.name, found.kind, found.sector, found.territory, found.mission,
                               found.interests),
         [matching.Project(p.id, p.title, p.description or "") for p in projects], limit=5) if m.score > 0]
     return render_template("orphans/organisation.html", organisation=found, kinds=ORGANISATION_KINDS,
-                           fitting=fitting, offers=logic.offers_of(found), timeline=logic.timeline,
+                           fitting=fitting, offers=offers, timeline=logic.timeline,
                            picker=picker_for("into", exclude=found.id), territories=logic.territories(),
                            merged_into=db.session.get(Organisation, found.merged_into_id) if found.merged_into_id
                            else None, error=error, typed=typed), (422 if error else 200)

@@ -16,6 +16,7 @@ from workshop.orphans import logic as orphans
 from workshop.orphans.pipeline import is_open as adoption_is_open
 from workshop.reports import archive, charts, logic
 from workshop.reports.downloads import csv_download, download, export_choice, reader_layout
+from workshop.templating import day
 from workshop.workshops.logic import can_facilitate, can_read
 
 bp = Blueprint("reports", __name__)
@@ -129,10 +130,11 @@ def import_workshop():
 def program():
     rows = logic.program()
     chart = charts.bar_chart(
-        [charts.Bar(f"{row.workshop.created_at:%Y-%m-%d} · {row.workshop.title}", row.ideas) for row in rows],
+        [charts.Bar(f"{day(row.workshop.created_at)} · {row.workshop.title}", row.ideas) for row in rows],
         _("Ideas per workshop, oldest first"), "program")
     totals = {key: sum(getattr(r, key) for r in rows)
               for key in ("participants", "ideas", "projects", "priorities", "orphan_candidates",
                           *logic.ADOPTION_FIGURES)}
     return render_template("reports/program.html", rows=rows, chart=chart, totals=totals, can_read=can_read,
-                           figures=orphans.figures())
+                           # the table's workshops only, as its Total row: an archived one counts in neither
+                           figures=orphans.figures(orphans.all_adoptions([row.workshop.id for row in rows])))
