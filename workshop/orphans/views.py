@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import typing
 from collections import Counter
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -187,10 +188,10 @@ def move(adoption_id: int):
         if request.headers.get("HX-Request"):  # a drag on the board: nothing typed to keep
             if not asks:
                 raise  # the app answers in its message area
-            asked = {"adopt" if error.code == "others_choice_required" else "why": adoption.id,
-                     "stage": form.get("stage")}
-            return "", 204, {"HX-Redirect": url_for("orphans.project", project_id=adoption.project_id, **asked,
-                                                    _anchor=f"adoption-{adoption.id}")}
+            asking: dict[str, typing.Any] = {"adopt" if error.code == "others_choice_required" else "why": adoption.id}
+            asked = url_for("orphans.project", project_id=adoption.project_id, stage=form.get("stage"),
+                            _anchor=f"adoption-{adoption.id}", **asking)
+            return "", 204, {"HX-Redirect": asked}
         # The project page, asking what is missing, with what the coordinator typed (note, date, reason).
         return project_page(adoption.project, 422, error=error.message(), move_draft=form, move_adoption=adoption.id,
                             adopting=adoption.id if error.code == "others_choice_required" or form.get("others") else None,

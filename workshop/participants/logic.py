@@ -6,6 +6,7 @@ from functools import cache
 
 from flask import session
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -29,10 +30,13 @@ class JoinRejected(Refused):
 
 
 def join(workshop: Workshop, nickname: str | None, group_id: int | None, language: str | None = None,
-         returning: Participant | None = None) -> Participant:
+         returning: Participant | None = None, key: str | None = None) -> Participant:
     """A new participant; an empty nickname means anonymous. Someone `returning`
     (this phone left the workshop earlier) is the same row again, with the
-    nickname and group given now: their ideas, hats and ballots stay theirs."""
+    nickname and group given now: their ideas, hats and ballots stay theirs.
+    `key`: the join form's own (`new_join_key`); the same form sent twice (a
+    second tap before the first answer came) is one participant, not a ghost
+    that the count, the hats and the rotations would wait for."""
     from workshop.security import clean_field, is_blank
 
     nickname = " ".join(clean_field(nickname or "").split()) or None
@@ -49,16 +53,34 @@ def join(workshop: Workshop, nickname: str | None, group_id: int | None, languag
         participant.left_at = None
         participant.nickname, participant.group_id, participant.language = nickname, group_id, language
     else:
+        key = key if key and 16 <= len(key) <= 64 and key.isascii() and key.replace("-", "").replace("_", "").isalnum() else None
         participant = Participant(
-            workshop_id=workshop.id, nickname=nickname, group_id=group_id, language=language
+            workshop_id=workshop.id, nickname=nickname, group_id=group_id, language=language, join_key=key
         )
-        # A room joins in the same seconds: one INSERT, no unit of work (database.py).
-        if not insert_directly(participant):
-            db.session.add(participant)
+        try:
+            # A room joins in the same seconds: one INSERT, no unit of work (database.py).
+            if not insert_directly(participant):
+                db.session.add(participant)
+            commit_keeping_loaded()
+        except IntegrityError:  # the unique key: this form was sent before
+            db.session.rollback()
+            first = db.session.scalar(select(Participant).where(Participant.workshop_id == workshop.id,
+                                                                Participant.join_key == key))
+            if key is None or first is None:
+                raise
+            return first
+        return participant
     # What is loaded was just written: the answer (the cookie, the redirect)
     # reads it without going back to the database.
     commit_keeping_loaded()
     return participant
+
+
+def new_join_key() -> str:
+    """A join form's key (see join): random, one per form shown."""
+    import secrets
+
+    return secrets.token_urlsafe(18)
 
 
 @cache

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, func
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import Model
@@ -12,6 +12,9 @@ class Participant(Model):
     """A phone in a workshop. Pseudonymous: a nickname is optional."""
 
     __tablename__ = "participants"
+    # A second tap on "Join" (the first answer slow on the venue's Wi-Fi) carries
+    # the form's key again: it finds the participant the first one made.
+    __table_args__ = (UniqueConstraint("workshop_id", "join_key", name="uq_participants_join_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
@@ -22,6 +25,7 @@ class Participant(Model):
     # Set when the person leaves from their phone: hats are handed out among
     # those still here, and the projector counts them no more. Their ideas stay.
     left_at: Mapped[datetime | None]
+    join_key: Mapped[str | None] = mapped_column(String(64))
 
     workshop = relationship("Workshop")
     group = relationship("StakeholderGroup")

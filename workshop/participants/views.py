@@ -77,7 +77,8 @@ def join(code: str):
         group_id = request.form.get("group", type=int)
         try:
             participant = logic.join(workshop, request.form.get("nickname", ""), group_id,
-                                     language=request.form.get("lang"), returning=back)
+                                     language=request.form.get("lang"), returning=back,
+                                     key=request.form.get("join_key"))
         except logic.JoinRejected as failure:
             error = failure.message()  # the form again, with what was typed
         else:
@@ -92,8 +93,9 @@ def join(code: str):
             return phone_page(workshop, participant, pushes_seen)
     if error and status == 200:
         status = 422
-    return render_template("participants/join.html", workshop=workshop, error=error,
-                           back=back), status
+    # The form sent again after a refusal keeps its key: nothing was stored under it.
+    return render_template("participants/join.html", workshop=workshop, error=error, back=back,
+                           join_key=request.form.get("join_key") or logic.new_join_key()), status
 
 
 def room_for_one_more(workshop: Workshop) -> bool:
