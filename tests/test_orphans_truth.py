@@ -173,3 +173,18 @@ def test_the_privacy_page_says_when_nothing_is_held(coordinator_client):
     page = coordinator_client.get("/orphans/privacy?email=personne@example.org").get_data(as_text=True)
     assert "Rien n'est conservé sur cette personne" in page.replace("&#39;", "'")
     assert 'value="erase"' not in page
+
+
+@pytest.mark.parametrize("field, limit", [("sector", 120), ("contact_name", 120), ("mission", 5000),
+                                          ("interests", 5000), ("name", 200)])
+def test_an_organisation_field_past_its_size_is_refused_with_what_was_typed(coordinator_client, field, limit):
+    form = {"name": "Chambre de commerce du Saguenay", "kind": "business", "sector": "Commerce",
+            "contact_name": "Sam", "mission": "Soutenir les entreprises", "interests": "emploi"}
+    form[field] = "é" * (limit + 1)
+    answer = coordinator_client.post("/orphans/organisations", data=form)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and f"{limit} caractères au maximum" in page
+    assert "Soutenir les entreprises" in page or field == "mission"  # what was typed is kept
+    assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 0
+    form[field] = "é" * limit  # at the limit: saved, and the export can be imported back
+    assert coordinator_client.post("/orphans/organisations", data=form).status_code == 302

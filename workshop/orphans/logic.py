@@ -170,9 +170,12 @@ def save_organisation(organisation: Organisation | None, data: dict) -> Organisa
     email = (data.get("contact_email") or "").strip()
     if email and "@" not in email:
         raise OrphansRejected("bad_email")
+    values = {field: (data.get(field) or "").strip() for field in ORGANISATION_FIELDS}
+    for field, value in values.items():  # as the import checks them: the columns' sizes, on every database
+        if len(value) > IMPORT_FIELD_LIMITS[field]:
+            raise OrphansRejected("field_too_long", field=field, limit=IMPORT_FIELD_LIMITS[field])
     organisation = organisation or Organisation()
-    for field in ORGANISATION_FIELDS:
-        value = (data.get(field) or "").strip()
+    for field, value in values.items():
         setattr(organisation, field, value)
     organisation.name, organisation.kind = name[:200], kind
     organisation.territory = territory_of(organisation.territory)[:120]

@@ -12,6 +12,12 @@ from flask_babel import lazy_gettext as _l
 
 from workshop.refusals import Message
 
+# An organisation's fields as its form labels them (templates/orphans/_organisation_fields.html).
+FIELD_LABELS = {"name": lambda: _("Name"), "kind": lambda: _("Type"), "sector": lambda: _("Sector"),
+                "territory": lambda: _("Territory"), "contact_name": lambda: _("Contact person"),
+                "contact_email": lambda: _("Contact email"), "mission": lambda: _("Mission"),
+                "interests": lambda: _("Interests")}
+
 REFUSALS: dict[str, Message] = {
     "organisation_exists": _l("An organisation of this name is already in the list: search for it to change it."),
     # the pipeline's moves
@@ -38,6 +44,8 @@ REFUSALS: dict[str, Message] = {
     "closed_adoption": _l("This adoption is closed: no follow-up needed."),
     "long_description": lambda limit: _("The description and the needs are limited to %(num)d characters each.",
                                         num=limit),
+    "field_too_long": lambda field, limit: _("%(field)s: %(limit)d characters at most. Shorten it, then save again.",
+                                             field=FIELD_LABELS[field](), limit=limit),
     "bad_date": _l("Type the date as 2027-03-15 or 15/03/2027 (day/month/year)."),
     "follow_up_past": _l("The next follow-up is today or later: this date has passed."),
     "not_yet": _l("This date has not come yet: what is logged happened today or before. Check the year."),
