@@ -532,3 +532,22 @@ def test_one_email_signs_up_once_and_a_double_tap_gets_the_same_link(app, progra
     refused = client.post(f"/jumelage/{program.id}/inscription", data=other)
     assert refused.status_code == 422 and token not in refused.get_data(as_text=True)
     assert db.session.query(Signup).filter(Signup.email == "double@mail.ca").count() == 1
+
+
+def test_the_report_counts_the_matches_that_ended_as_formed_and_not_retained(coordinator, program):
+    people = accepted_cohort(coordinator, program, 12, 12, 4)
+    logic.run(program)
+    logic.accept_proposal(program)
+    formed = logic.matches(program, "accepted")
+    before = logic.report(program)
+    members = {m.id for match in formed for m in match.members}
+    assert before["figures"]["matches"] == len(formed) and before["placed"] == len(members)
+    for match in formed[:3]:  # stopped meeting: the coordinator ends them
+        logic.end_match(match)
+    after = logic.report(program)
+    assert after["figures"]["matches"] == len(formed)  # formed they were: the count does not drop
+    assert after["figures"]["trios"] == before["figures"]["trios"]
+    assert after["placed"] == len(members) <= len(people)
+    assert after["figures"]["active"] == before["figures"]["active"] - 3
+    assert after["retention"] == round(100 * (before["figures"]["active"] - 3) / len(formed))
+    assert after["retention"] < (before["retention"] or 0)

@@ -8,6 +8,7 @@ import json
 import secrets
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -650,11 +651,14 @@ def unplaced(program: Program) -> list[Signup]:
     return [s for s in signups(program, "accepted") if s.id not in placed]
 
 
-def figures(program: Program, rows: list[dict]) -> dict:
-    """The program's figures for the report: matches formed, active, meetings, satisfaction, contracts."""
+def figures(program: Program, rows: list[dict], ended: Sequence[Match] = ()) -> dict:
+    """The program's figures: matches formed (those under way, `rows` of follow_up, and
+    those `ended` since: the report counts both, as it counts their meetings), still
+    meeting, meetings, satisfaction, contracts."""
     entries = list(db.session.scalars(select(CheckIn).join(Match, Match.id == CheckIn.match_id)
                                       .where(Match.program_id == program.id)))
-    return {"matches": len(rows), "trios": sum(1 for r in rows if r["match"].employer_id),
+    formed = [r["match"] for r in rows] + list(ended)
+    return {"matches": len(formed), "trios": sum(1 for match in formed if match.employer_id),
             "active": sum(1 for r in rows if not r["inactive"]), "meetings": len(entries),
             "satisfaction": round(sum(e.satisfaction for e in entries) / len(entries), 1) if entries else None,
             "contracts": sum(1 for r in rows if r["contract"]["complete"])}
@@ -806,16 +810,19 @@ def evaluation_field(answers: list[SurveyAnswer], roles: dict[int, str]) -> dict
 def report(program: Program) -> dict:
     """The program report: figures, retention, the evaluation's impacts and its
     driving and restraining forces (what helped, what hindered), by role."""
-    rows = follow_up(program)
+    rows, ended = follow_up(program), matches(program, "ended")
     answers = list(db.session.scalars(select(SurveyAnswer).where(SurveyAnswer.program_id == program.id)
                                       .order_by(SurveyAnswer.id)))
     roles = {s.id: s.role for s in signups(program)}
     accepted = sum(1 for s in signups(program, "accepted"))
-    placed = {m.id for r in rows for m in r["match"].members}
-    return {"figures": figures(program, rows), "signups": len(roles), "accepted": accepted,
+    # Everyone the program matched, in a match under way or ended since (an evaluation counts both).
+    placed = {m.id for match in [r["match"] for r in rows] + ended for m in match.members}
+    counted = figures(program, rows, ended)
+    return {"figures": counted, "signups": len(roles), "accepted": accepted,
             "placed": len(placed), "unplaced": unplaced(program), "answers": len(answers),
             "overall": round(sum(a.overall for a in answers) / len(answers), 1) if answers else None,
-            "retention": round(100 * sum(not r["inactive"] for r in rows) / len(rows)) if rows else None,
+            # Of the matches formed, the share still meeting: an ended match is not retained.
+            "retention": round(100 * counted["active"] / counted["matches"]) if counted["matches"] else None,
             "impacts": [(roles.get(a.signup_id, ""), a.impacts) for a in answers if a.impacts],
             "helped": [(roles.get(a.signup_id, ""), a.helped) for a in answers if a.helped],
             "hindered": [(roles.get(a.signup_id, ""), a.hindered) for a in answers if a.hindered],
