@@ -173,6 +173,11 @@ def test_facilitator_renames_moves_merges_and_splits(app, facilitator_client, wo
                             data={"idea": [str(i) for i in chosen], "label": "Nouveau"})
     new = db.session.query(Theme).filter_by(label="Nouveau").one()
     assert sorted(i.id for i in db.session.query(Idea).filter_by(theme_id=new.id)) == sorted(chosen)
+    # A name of spaces is no name: the theme takes the default one, as with none typed.
+    facilitator_client.post(f"{base}/activities/{activity_with_ideas.id}/split",
+                            data={"idea": [str(chosen[0])], "label": "   "})
+    assert db.session.query(Theme).filter_by(label="Nouveau thème").count() == 1
+    assert db.session.query(Theme).filter(Theme.label.in_(["", "   "])).count() == 0
 
     facilitator_client.post(f"{base}/activities/{activity_with_ideas.id}/ungroup")
     assert db.session.query(Theme).count() == 0

@@ -294,6 +294,12 @@ def theme_of_workshop(workshop_id: int, theme_id: int) -> Theme:
 
 
 def rename(theme: Theme, label: str) -> None:
+    theme.label = theme_label(label)
+    db.session.commit()
+
+
+def theme_label(label: str | None) -> str:
+    """A name a facilitator typed, cleaned; refused if it shows nothing or is too long."""
     from workshop.security import clean_field, is_blank
 
     label = " ".join(clean_field(label or "").split())
@@ -301,8 +307,7 @@ def rename(theme: Theme, label: str) -> None:
         raise ThemeRejected("empty_label")
     if len(label) > MAX_LABEL_LENGTH:
         raise ThemeRejected("long_label")
-    theme.label = label
-    db.session.commit()
+    return label
 
 
 def move(idea: Idea, theme: Theme | None) -> None:
@@ -339,7 +344,7 @@ def split(activity: Activity, ideas: list[Idea], label: str) -> Theme:
     if not ideas or any(idea.activity_id not in span_ids for idea in ideas):
         raise ThemeRejected("nothing_selected")
     position = 1 + max((t.position for t in activity.themes), default=-1)
-    theme = Theme(activity_id=activity.id, label=label[:MAX_LABEL_LENGTH], position=position)
+    theme = Theme(activity_id=activity.id, label=theme_label(label), position=position)
     db.session.add(theme)
     db.session.flush()
     for rank, idea in enumerate(ideas):

@@ -106,7 +106,7 @@ def ungroup(workshop_id: int, activity_id: int):
 def split(workshop_id: int, activity_id: int):
     workshop, activity = facilitated_activity(workshop_id, activity_id)
     chosen = [ideas.idea_in(workshop.id, int(i)) for i in request.form.getlist("idea") if i.isdecimal()]
-    logic.split(activity, chosen, request.form.get("label") or _("New theme"))
+    logic.split(activity, chosen, (request.form.get("label") or "").strip() or _("New theme"))
     return stage_answer(workshop)
 
 
