@@ -38,6 +38,16 @@ def message_fragment(message: str, status: int = 422):
     return response
 
 
+def retargeted(answer, element: str):
+    """An answer (a body, or (body, status)) that replaces `element` whole, wherever the
+    form that asked meant to put it: a phone's stale panel (another hat, another
+    idea served) is replaced by the current one, not added into its list."""
+    response = make_response(answer)
+    response.headers["HX-Retarget"] = element
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response
+
+
 def sent(template: str, **context):
     """What a phone's send answers: its card, and the "sent" event on which
     the phone clears its form (static/js/phone.js). A resend of something

@@ -22,6 +22,7 @@
     const node = nodeFrom(swap.html);
     if (!node) return;
     if (existing) {
+      if (keepsEdits) keepEdits(existing, node);
       existing.replaceWith(node);
     } else if (swap.op === "upsert") {
       const parent = document.querySelector(swap.parent);
@@ -33,6 +34,48 @@
     }
     htmx.process(node);
     tick();
+  }
+
+  // On the control view a push re-renders parts that hold the facilitator's
+  // forms (the projects ticked to retain, a force group's name, a cell's
+  // capacity) while results and sign-ups arrive. What the facilitator has
+  // changed and not sent yet stays as they left it: each control whose value
+  // differs from the one it was rendered with gives it to its twin in the new
+  // content (the same name, and value for a box, in the form posting to the
+  // same address). Phones keep their drafts themselves (static/js/phone.js).
+  const keepsEdits = body.dataset.audience === "control";
+
+  function edited(control) {
+    if (control.type === "checkbox" || control.type === "radio") return control.checked !== control.defaultChecked;
+    if (control.tagName === "SELECT") return Array.from(control.options).some((o) => o.selected !== o.defaultSelected);
+    if (["hidden", "submit", "button", "reset", "file"].includes(control.type)) return false;
+    return control.value !== control.defaultValue;
+  }
+
+  function formAddress(form) {
+    return form ? form.getAttribute("hx-post") || form.getAttribute("action") || form.id || "" : "";
+  }
+
+  function twinOf(control, fresh) {
+    const address = formAddress(control.form);
+    for (const candidate of fresh.querySelectorAll("input, textarea, select")) {
+      if (candidate.name !== control.name || candidate.type !== control.type) continue;
+      if ((control.type === "checkbox" || control.type === "radio") && candidate.value !== control.value) continue;
+      if (formAddress(candidate.closest("form")) === address) return candidate;
+    }
+    return null;
+  }
+
+  function keepEdits(old, fresh) {
+    for (const control of old.querySelectorAll("input, textarea, select")) {
+      if (!control.name || !edited(control)) continue;
+      const twin = twinOf(control, fresh);
+      if (!twin) continue;
+      if (control.type === "checkbox" || control.type === "radio") twin.checked = control.checked;
+      else if (control.tagName === "SELECT") {
+        Array.from(twin.options).forEach((o) => { o.selected = Array.from(control.selectedOptions).some((c) => c.value === o.value); });
+      } else twin.value = control.value;
+    }
   }
 
   // Screens that lay out what they received (static/js/projector.js) listen for this.

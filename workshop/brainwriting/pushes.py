@@ -43,9 +43,12 @@ def build_changed(bw: Brainwriting, note: Build) -> None:
                     "brainwriting/_chain_control.html", bw=bw, idea=new_idea, builds=[], workshop=workshop,
                     inspired=inspired, author_activities=authors)))
             return swaps
-        html = render_template("brainwriting/_chain.html", bw=bw, idea=idea, builds=shown, workshop=workshop,
-                               inspired=inspired)
-        swaps = [live.remove(element), live.upsert(element, "#bw-chains", html, first=True)]
+        if idea.hidden:  # hidden by the facilitator: off the projector, whatever is built on it
+            swaps = [live.remove(element)]
+        else:
+            html = render_template("brainwriting/_chain.html", bw=bw, idea=idea, builds=shown, workshop=workshop,
+                                   inspired=inspired)
+            swaps = [live.remove(element), live.upsert(element, "#bw-chains", html, first=True)]
         if new_idea is not None:  # below the ideas built on, as the wall orders it
             swaps.append(live.upsert(f"bw-chain-{new_idea.id}", "#bw-chains", render_template(
                 "brainwriting/_chain.html", bw=bw, idea=new_idea, builds=[], workshop=workshop, inspired=inspired)))

@@ -6,7 +6,7 @@ from flask_login import login_required
 from workshop import live
 from workshop.brainwriting import logic, pushes
 from workshop.brainwriting.stage import author_activities
-from workshop.errors import message_fragment, sent
+from workshop.errors import message_fragment, retargeted, sent
 from workshop.guards import facilitated, facilitated_part, idea_limit, joined_part, participant_key
 from workshop.rate_limits import counted
 
@@ -96,7 +96,7 @@ def send(code: str, bw_id: int):
                                        request.form.get("key", ""))
     except logic.BrainwritingRejected as error:
         if error.code == "not_served":  # a stale screen: show the idea of this round, with the reason
-            return my_turn(bw, participant, 409, error.message())
+            return retargeted(my_turn(bw, participant, 409, error.message()), "#my-turn")
         raise  # its message in the form's message area
     if stored_now:
         pushes.build_changed(bw, note)

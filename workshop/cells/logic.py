@@ -145,12 +145,15 @@ def prefer(signup: CellSignup, participant: Participant, ranking: list[int], con
 
 
 def run_assignment(signup: CellSignup) -> dict:
-    """Ranked mode: place everyone who ranked, within capacities, groups mixed."""
+    """Ranked mode: place everyone who ranked and is still here (someone who left
+    the workshop would hold a seat a person in the room needs), within
+    capacities, groups mixed."""
     if signup.mode != "ranked":
         raise CellsRejected("wrong_mode")
     if signup.assigned:
         raise CellsRejected("already_assigned")
-    rows = db.session.scalars(select(CellPreference).where(CellPreference.signup_id == signup.id)).all()
+    rows = db.session.scalars(select(CellPreference).join(Participant, Participant.id == CellPreference.participant_id)
+                              .where(CellPreference.signup_id == signup.id, Participant.left_at.is_(None))).all()
     if not rows:
         raise CellsRejected("no_preferences")
     groups = dict(db.session.execute(select(Participant.id, Participant.group_id).where(
@@ -179,7 +182,7 @@ def outcome(signup: CellSignup) -> dict:
     people = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.id.in_(unplaced or [-1])))}
     return {"placed": len(members),
             "first_choice": sum(1 for pid, cell_id in members.items() if rankings.get(pid, [None])[0] == cell_id),
-            "unplaced": [people[pid] for pid in unplaced]}
+            "unplaced": [people[pid] for pid in unplaced if people[pid].left_at is None]}  # gone: no seat to find
 
 
 def place(signup: CellSignup, participant_id: int, cell_id: int) -> CellMember:
@@ -201,10 +204,16 @@ def place(signup: CellSignup, participant_id: int, cell_id: int) -> CellMember:
     return _seat(signup, cell, participant, contact, taken_code="already_placed", full_code="full_for_facilitator")
 
 
-def preferences_of(signup: CellSignup, participant: Participant) -> list[int]:
-    row = db.session.scalar(select(CellPreference).where(CellPreference.signup_id == signup.id,
-                                                         CellPreference.participant_id == participant.id))
-    return json.loads(row.ranking) if row else []
+def preference_of(signup: CellSignup, participant: Participant) -> CellPreference | None:
+    """What the participant saved in ranked mode (their order, and the contact details they
+    consented to share), or None: the form shows it again, so that changing the order
+    does not silently drop the consent."""
+    return db.session.scalar(select(CellPreference).where(CellPreference.signup_id == signup.id,
+                                                          CellPreference.participant_id == participant.id))
+
+
+def ranking_of(preference: CellPreference | None) -> list[int]:
+    return json.loads(preference.ranking) if preference else []
 
 
 def add_log(cell: Cell, author: str, body: str) -> CellLogEntry:

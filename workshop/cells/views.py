@@ -103,9 +103,10 @@ def cells_phone(code: str, signup_id: int):
 
 
 def my_cell(signup, participant, error: str | None = None, status: int = 200):
+    saved = logic.preference_of(signup, participant)
     return render_template("cells/_my_cell.html", signup=signup, member=logic.membership(signup, participant),
-                           workshop=signup.activity.workshop,
-                           ranking=logic.preferences_of(signup, participant), error=error), status
+                           workshop=signup.activity.workshop, ranking=logic.ranking_of(saved), saved=saved,
+                           error=error), status
 
 
 @bp.get("/j/<code>/cells/<int:signup_id>/mine")

@@ -176,15 +176,20 @@ def switch_subject(hats: HatsActivity, subject_id: int) -> None:
     hand_out(hats)
 
 
-def comment(hats: HatsActivity, participant: Participant, claimed_hat: str, text: str, key: str):
-    """Store a comment under the participant's own current hat; returns (comment, newly_stored)."""
+def comment(hats: HatsActivity, participant: Participant, claimed_hat: str, text: str, key: str,
+            subject_id: int | None = None):
+    """Store a comment under the participant's own current hat; returns (comment, newly_stored).
+    `subject_id`: the subject the phone showed. A comment written on one subject and sent
+    (or resent after a drop) once the facilitator moved on is refused, not filed under the
+    next: in a sequence the same hat often comes up on both."""
 
     def make(key: str) -> HatComment:
         text_ = clean_text(text)
         db.session.refresh(hats.activity)
+        db.session.refresh(hats)
         if not hats.activity.is_open:
             raise HatsRejected("closed")
-        if claimed_hat != hat_of(hats, participant):
+        if claimed_hat != hat_of(hats, participant) or (subject_id is not None and subject_id != hats.current_subject_id):
             raise HatsRejected("not_your_hat")
         return HatComment(subject_id=hats.current_subject_id, participant_id=participant.id, hat=claimed_hat,
                           text=text_, submission_key=key)

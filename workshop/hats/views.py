@@ -4,7 +4,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
 from workshop import anonymity, live
-from workshop.errors import sent
+from workshop.errors import retargeted, sent
 from workshop.guards import facilitated, facilitated_part, idea_limit, joined_part, participant_key
 from workshop.hats import logic, pushes
 from workshop.rate_limits import counted
@@ -95,11 +95,12 @@ def send(code: str, hats_id: int):
     _workshop, participant, hats = hats_phone(code, hats_id)
     try:
         note, stored_now = logic.comment(hats, participant, request.form.get("hat", ""),
-                                         request.form.get("text", ""), request.form.get("key", ""))
+                                         request.form.get("text", ""), request.form.get("key", ""),
+                                         request.form.get("subject", type=int))
     except logic.HatsRejected as error:
         if error.code == "not_your_hat":
-            # Show the phone its real hat, with the reason.
-            return my_hat(hats, participant, 409, error.message())
+            # Show the phone its real hat (and subject), with the reason, in place of the old one.
+            return retargeted(my_hat(hats, participant, 409, error.message()), "#my-hat")
         raise  # its message in the form's message area
     if stored_now:
         pushes.hat_comment_changed(hats.activity.workshop, note)

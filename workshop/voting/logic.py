@@ -448,15 +448,22 @@ def shortlist(round_: Round, n: int) -> tally.Shortlist:
     return tally.top_n(results(round_), n)
 
 
-def retain(workshop: Workshop, project_ids: list[int]) -> None:
+def retain(workshop: Workshop, project_ids: list[int], round_: Round | None = None) -> None:
     """Mark the chosen projects as priorities; every other candidate of the
-    workshop becomes a candidate orphan project."""
+    workshop becomes a candidate orphan project. Retained from `round_` (the
+    round on the control view), a priority retained earlier from another round
+    stays one: the form lists this round's items only, so leaving one unticked
+    there says nothing about it. Unticking one of this round's items does."""
     projects = list(db.session.scalars(select(Project).where(Project.workshop_id == workshop.id)))
     chosen = set(project_ids)
     if not chosen or not chosen <= {p.id for p in projects}:
         raise VoteRejected("bad_retain")
+    listed = {item.project_id for item in round_.items} if round_ is not None else None
     for project in projects:
-        project.status = "priority" if project.id in chosen else "orphan_candidate"
+        if project.id in chosen:
+            project.status = "priority"
+        elif not (listed is not None and project.id not in listed and project.status == "priority"):
+            project.status = "orphan_candidate"
     db.session.commit()
 
 

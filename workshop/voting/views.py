@@ -88,7 +88,9 @@ def latest_round(workshop):
 @login_required
 def retain(workshop_id: int):
     workshop = facilitated(workshop_id)
-    logic.retain(workshop, [int(i) for i in request.form.getlist("project") if i.isdecimal()])
+    shown = request.form.get("round", type=int)  # the round whose items the form listed
+    logic.retain(workshop, [int(i) for i in request.form.getlist("project") if i.isdecimal()],
+                 logic.round_of(workshop, shown) if shown is not None else None)
     return live.stage_answer(workshop, audiences=live.FACILITATOR_AUDIENCES)
 
 
