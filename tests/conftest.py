@@ -428,8 +428,12 @@ def browser():
 
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         missing_service(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Waits end as soon as what they wait for is there: a longer bound only
+    # spares a slow or busy machine (CI's, two test processes on two cores) a
+    # false failure. The tests' own waits say 10-20 s for the same reason.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True,

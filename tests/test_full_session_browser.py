@@ -239,7 +239,7 @@ def run_the_session(browser, server, context, control, projector, code, crowd):
     for _context, phone in phones:
         add = phone.locator(".ballot-item").first.locator("button[aria-label='Ajouter une gommette']")
         add.click()
-        expect(phone.locator(".budget")).to_contain_text("4", timeout=5000)
+        expect(phone.locator(".budget")).to_contain_text("4", timeout=15000)
         expect(phone.locator("#ballot-bar .dot-saved")).to_have_text("✓ Enregistré")  # saved as placed
     shot(phones[0][1], "23b-full-phone-dots")
     phones[1][1].set_viewport_size({"width": 360, "height": 640})  # a small phone reads the same ballot

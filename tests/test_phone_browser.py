@@ -117,16 +117,16 @@ def test_a_phone_back_online_shows_the_timer_as_the_server_holds_it(browser, ser
     expect(facilitator.count()).to_have_text("40")
     facilitator.open(facilitator.workshop["questions"][0])
     facilitator.post("/timer", minutes="5")
-    expect(phone.locator("#timer")).to_have_text(re.compile(r"^[45]:\d\d$"), timeout=5000)
+    expect(phone.locator("#timer")).to_have_text(re.compile(r"^[45]:\d\d$"), timeout=15000)
 
     # Away while the timer is stopped: back, no countdown left on the phone.
     offline(context, phone)
     facilitator.post("/timer")
-    expect(facilitator.projector.locator("#timer")).to_be_hidden(timeout=5000)
+    expect(facilitator.projector.locator("#timer")).to_be_hidden(timeout=15000)
     phone.wait_for_timeout(1500)
     expect(phone.locator("#timer")).to_be_visible()  # still counting: it missed the stop
     back_online(context, phone)
-    expect(phone.locator("#timer")).to_be_hidden(timeout=5000)
+    expect(phone.locator("#timer")).to_be_hidden(timeout=15000)
 
     # Away while a timer starts: back, it counts down with everyone.
     offline(context, phone)
@@ -134,7 +134,7 @@ def test_a_phone_back_online_shows_the_timer_as_the_server_holds_it(browser, ser
     phone.wait_for_timeout(1500)
     expect(phone.locator("#timer")).to_be_hidden()
     back_online(context, phone)
-    expect(phone.locator("#timer")).to_have_text(re.compile(r"^[23]:\d\d$"), timeout=5000)
+    expect(phone.locator("#timer")).to_have_text(re.compile(r"^[23]:\d\d$"), timeout=15000)
     projector_left = facilitator.projector.inner_text("#timer")
     phone_left = phone.inner_text("#timer")
     seconds = [int(m) * 60 + int(s) for m, s in (t.split(":") for t in (projector_left, phone_left))]
@@ -158,7 +158,7 @@ def test_a_draft_survives_a_close_and_a_subject_change(browser, server):
     # The question closes while the text is being typed: it is kept, with a way to copy it.
     facilitator.close(first)
     kept = phone.locator("#kept-drafts .kept-draft")
-    expect(kept).to_have_count(1, timeout=5000)
+    expect(kept).to_have_count(1, timeout=15000)
     expect(kept.locator(".kept-draft-text")).to_have_text(draft)
     expect(kept.locator("[data-kept=copy]")).to_be_visible()
     expect(kept.locator("[data-kept=put]")).to_be_hidden()  # no question open
@@ -169,14 +169,14 @@ def test_a_draft_survives_a_close_and_a_subject_change(browser, server):
 
     # The next question opens: the kept text goes into its answer box, and is sent there.
     facilitator.open(second)
-    expect(kept.locator("[data-kept=put]")).to_be_visible(timeout=5000)
+    expect(kept.locator("[data-kept=put]")).to_be_visible(timeout=15000)
     shot(phone, "phone-kept-draft-next-question", "#kept-drafts")
     kept.locator("[data-kept=put]").click()
     expect(kept).to_have_count(0)
     expect(phone.locator("#idea-text")).to_have_value(draft)
     phone.click("#idea-form button")
-    phone.locator("#my-ideas-list li", has_text="parrainage").wait_for(timeout=5000)
-    facilitator.projector.locator(".wall .idea", has_text="parrainage").wait_for(timeout=5000)
+    phone.locator("#my-ideas-list li", has_text="parrainage").wait_for(timeout=15000)
+    facilitator.projector.locator(".wall .idea", has_text="parrainage").wait_for(timeout=15000)
     assert phone.evaluate("localStorage.length") == 0  # nothing left over once sent
 
     # A half-written hats comment when the subject changes: kept, and offered to the new subject.
@@ -186,8 +186,8 @@ def test_a_draft_survives_a_close_and_a_subject_change(browser, server):
     comment = "Qui trouve les employeur·e·s prêt·e·s à s'engager ?"
     phone.fill("#hat-text", comment)
     facilitator.post(f"/hats/{workshop['hats']}/subject", subject=str(workshop["subjects"][1]))
-    expect(phone.locator(".phone-prompt")).to_contain_text("foire", timeout=5000)
-    expect(kept.locator(".kept-draft-text")).to_have_text(comment, timeout=5000)
+    expect(phone.locator(".phone-prompt")).to_contain_text("foire", timeout=15000)
+    expect(kept.locator(".kept-draft-text")).to_have_text(comment, timeout=15000)
     expect(kept.locator("[data-kept=put]")).to_be_visible()
     expect(phone.locator("#hat-text")).to_have_value("")
     shot(phone, "phone-kept-comment-subject", "#kept-drafts")
@@ -208,7 +208,7 @@ def test_a_refused_offline_idea_stays_until_dismissed(browser, server):
     idea = "Un guichet unique pour les démarches d'immigration et d'emploi"
     phone.fill("#idea-text", idea)
     phone.click("#idea-form button")
-    phone.wait_for_selector("#form-message:has-text('Pas de connexion')", timeout=5000)
+    phone.wait_for_selector("#form-message:has-text('Pas de connexion')", timeout=15000)
     facilitator.close(workshop["questions"][0])  # while the phone is away
 
     back_online(context, phone)
@@ -267,7 +267,7 @@ def test_leaving_asks_first_and_the_same_phone_comes_back_as_itself(browser, ser
     facilitator.open(workshop["questions"][0])
     phone.fill("#idea-text", "Des stages courts dans les PME")
     phone.click("#idea-form button")
-    phone.locator("#my-ideas-list li", has_text="stages courts").wait_for(timeout=5000)
+    phone.locator("#my-ideas-list li", has_text="stages courts").wait_for(timeout=15000)
 
     # The button sits at the page end, below a separator, far from the activity.
     leave = phone.locator("details.leave")
@@ -288,12 +288,12 @@ def test_leaving_asks_first_and_the_same_phone_comes_back_as_itself(browser, ser
     leave.locator("summary").click()
     confirm.locator("button:has-text('Oui, quitter')").click()
     phone.wait_for_url(re.compile(r"/j/\w+\?left=1$"))
-    expect(facilitator.count()).to_have_text("39", timeout=5000)
+    expect(facilitator.count()).to_have_text("39", timeout=15000)
 
     # Joining again from the same phone: the same person, their idea still "mine".
     join(browser, server, workshop["code"], "Sofia B.", context=context)
     expect(phone.locator(".who")).to_contain_text("Sofia B.")
-    expect(phone.locator("#my-ideas-list li", has_text="stages courts")).to_have_count(1, timeout=5000)
-    expect(facilitator.count()).to_have_text("40", timeout=5000)
+    expect(phone.locator("#my-ideas-list li", has_text="stages courts")).to_have_count(1, timeout=15000)
+    expect(facilitator.count()).to_have_text("40", timeout=15000)
     context.close()
     facilitator.context.close()
