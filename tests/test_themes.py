@@ -339,6 +339,25 @@ def test_the_features_worker_writes_what_it_holds_when_a_grouping_starts(worksho
     assert worker.hurried  # no rest between batches while the grouping waits
 
 
+def test_a_resting_features_worker_wakes_when_a_grouping_starts(workshop):
+    """After a slow batch the worker rests three times as long; a grouping
+    pressed meanwhile must not wait that rest out (it would give up first)."""
+    import time
+
+    from workshop.themes import features
+    from workshop.workshops.logic import utcnow
+
+    burst = Burst(workshop)
+    started = time.monotonic()
+    features.rest(0.3, look=0.05)
+    assert time.monotonic() - started >= 0.3  # a calm room: the whole rest
+    burst.activity.grouping_started_at = utcnow()
+    db.session.commit()
+    started = time.monotonic()
+    features.rest(60, look=0.05)
+    assert time.monotonic() - started < 30  # woken by the grouping, not a minute later
+
+
 def test_features_held_through_a_failed_write_are_written_at_the_next_try(monkeypatch, workshop):
     from workshop.themes import features
 

@@ -47,6 +47,10 @@ IDLE_WAIT = 1.0  # seconds between two looks when nothing is waiting
 # behind its writes. A burst of 1,000 ideas is caught up seconds later; a
 # grouping pressed before computes what is missing.
 DUTY_REST = 3.0
+# A resting worker looks this often whether a grouping has started: resting
+# three times a slow batch (a loaded machine) outlasted the grouping's patience
+# (themes.logic.FEATURES_STALL), which then went by words with the features held.
+REST_LOOK = 0.5
 
 # What the worker computed is stored once the room is calm: no new idea for CALM
 # seconds. On SQLite its writes take the database's write lock, and a server
@@ -176,6 +180,17 @@ class Worker:
             self.held = {}
 
 
+def rest(seconds: float, look: float = REST_LOOK) -> None:
+    """The worker's rest after a batch, cut short when a grouping starts."""
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        time.sleep(min(left, look))
+        started = grouping_started()
+        db.session.rollback()  # no read held open on the database while resting
+        if started:
+            return
+
+
 def work_forever(app, idle_wait: float = IDLE_WAIT, parent: int | None = None) -> None:
     """The features worker's loop: compute what waits, else look again a moment later.
     With `parent`, it ends when that process (the server that started it) is gone."""
@@ -195,7 +210,7 @@ def work_forever(app, idle_wait: float = IDLE_WAIT, parent: int | None = None) -
             if not done:
                 time.sleep(idle_wait)
             elif not worker.hurried:
-                time.sleep((time.monotonic() - started) * DUTY_REST)
+                rest((time.monotonic() - started) * DUTY_REST)
         try:  # the server is gone: what is held is not thrown away
             worker.flush()
         finally:
