@@ -163,9 +163,47 @@
   socket.on("disconnect", () => showConnection(false));
   socket.on("swap", (message) => {
     clockOffset = message.server_now - Date.now();
+    noteCrossings(message.swaps);
     if (held) held.push(...message.swaps);
     else { message.swaps.forEach(apply); swapped(); }
   });
+
+  // A command's answer replaces part of this screen (its htmx target) with
+  // what the server rendered when it answered. A push that touches that part
+  // while the answer is on its way either is undone by it (an idea that
+  // arrived meanwhile vanishes from the wall) or undoes it (results rendered
+  // just before "close" show the vote open again, the answer landing in the
+  // part the push took out). Either way, once the answer is in, the screen
+  // renders again from the database, as after a reconnect.
+  const answering = new Map(); // request -> { swaps pushed meanwhile, crossed }
+  document.addEventListener("htmx:beforeSend", (event) => {
+    if (event.detail.xhr) answering.set(event.detail.xhr, { swaps: [], crossed: false });
+  });
+  function noteCrossings(swaps) {
+    if (!answering.size) return;
+    // What a removal took out is gone by the time the answer comes: its place is noted now.
+    const noted = swaps.map((swap) => (swap.op === "remove"
+      ? { removedFrom: (document.getElementById(swap.id) || {}).parentElement } : swap));
+    for (const request of answering.values()) request.swaps.push(...noted);
+  }
+  // The target is known for sure only now: the server may retarget the answer (HX-Retarget).
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const request = answering.get(event.detail.xhr);
+    if (request) request.crossed = request.swaps.some((swap) => touches(swap, event.detail.target));
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const request = answering.get(event.detail.xhr);
+    if (!request) return; // told twice when its element left the page
+    answering.delete(event.detail.xhr);
+    if (request.crossed) refresh();
+  });
+
+  function touches(swap, target) {
+    if (!target || !target.isConnected) return true; // a push took it out: the answer lands nowhere
+    if ("removedFrom" in swap) return Boolean(swap.removedFrom) && target.contains(swap.removedFrom);
+    const element = document.getElementById(swap.id) || (swap.parent && document.querySelector(swap.parent));
+    return Boolean(element) && (element === target || element.contains(target) || target.contains(element));
+  }
 
   // A command that went through clears the last refusal shown.
   document.body.addEventListener("htmx:afterRequest", (event) => {
