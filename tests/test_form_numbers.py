@@ -80,3 +80,14 @@ def test_ids_in_plain_digits_still_act(workshop, facilitator_client, phone):
     assert answer.status_code == 302
     db.session.expire_all()
     assert db.session.get(Participant, person) is None
+
+
+@pytest.mark.parametrize(("key", "shortest", "taken"), [
+    ("k-0000000001", 8, True), ("AbC_12-xyz", 8, True), ("short", 8, False), ("x" * 65, 8, False),
+    ("k-0000000001", 16, False), ("j" * 16, 16, True), ("clé-00000001", 8, False), ("k²²²²²²²²²", 8, False),
+    ("k 00000001", 8, False),
+])
+def test_a_form_s_own_key_is_plain_ascii_of_a_sane_length(key, shortest, taken):
+    from workshop.security import is_sending_key
+
+    assert is_sending_key(key, shortest) is taken

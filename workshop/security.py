@@ -74,6 +74,13 @@ PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb
                       "interest-cohort=(), browsing-topics=()")
 
 
+def is_sending_key(key: str, shortest: int = 8) -> bool:
+    """Whether `key` is a form's own key as phone.js and the join form make them
+    (letters, digits, "-" and "_"; 8 to 64 characters, or from `shortest`): the
+    same key sent twice is the same send, stored once."""
+    return shortest <= len(key) <= 64 and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in key)
+
+
 def private_answer(response) -> bool:
     """What a signed-in account is shown (not static files): control and
     report pages, exports, privacy and contact data."""

@@ -16,6 +16,7 @@ from workshop.ideas.messages import REFUSALS
 from workshop.ideas.models import MAX_IDEA_LENGTH, Idea
 from workshop.participants.models import Participant
 from workshop.refusals import Refused
+from workshop.security import is_sending_key
 from workshop.workshops.models import Activity, Workshop
 
 
@@ -40,7 +41,7 @@ def clean_text(text: str, limit: int = MAX_IDEA_LENGTH) -> str:
 
 def clean_key(key: str) -> str:
     key = (key or "").strip()
-    if not 8 <= len(key) <= 64 or not all(ch.isalnum() or ch in "-_" for ch in key):
+    if not is_sending_key(key):
         raise IdeaRejected("bad_key")
     return key
 

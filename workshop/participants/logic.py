@@ -37,7 +37,7 @@ def join(workshop: Workshop, nickname: str | None, group_id: int | None, languag
     `key`: the join form's own (`new_join_key`); the same form sent twice (a
     second tap before the first answer came) is one participant, not a ghost
     that the count, the hats and the rotations would wait for."""
-    from workshop.security import clean_field, is_blank
+    from workshop.security import clean_field, is_blank, is_sending_key
 
     nickname = " ".join(clean_field(nickname or "").split()) or None
     if nickname and is_blank(nickname):
@@ -53,7 +53,7 @@ def join(workshop: Workshop, nickname: str | None, group_id: int | None, languag
         participant.left_at = None
         participant.nickname, participant.group_id, participant.language = nickname, group_id, language
     else:
-        key = key if key and 16 <= len(key) <= 64 and key.isascii() and key.replace("-", "").replace("_", "").isalnum() else None
+        key = key if key and is_sending_key(key, shortest=16) else None
         participant = Participant(
             workshop_id=workshop.id, nickname=nickname, group_id=group_id, language=language, join_key=key
         )
