@@ -234,9 +234,9 @@ def join(client, workshop, nickname="Alex", group_index=0):
     return response
 
 
-def round_on_screen(workshop, people):
-    """The first question's 60 ideas, from `people` in turn, closed and put to an
-    approval round (top 8) that is opened: a vote on screen; returns the round."""
+def round_on_screen(workshop, people, kind="approval"):
+    """The first question's 60 ideas, from `people` in turn, closed and put to a
+    round (approval by default; top 8) that is opened: a vote on screen; returns the round."""
     from workshop.ideas import logic as ideas
     from workshop.voting import logic as voting
     from workshop.workshops.logic import close_activity, open_activity
@@ -245,7 +245,7 @@ def round_on_screen(workshop, people):
     for n in range(60):
         ideas.submit_idea(people[n % len(people)], question, f"Idée numéro {n} pour l'accueil", f"key-{n:08d}")
     close_activity(workshop, question)
-    round_ = voting.create_round(workshop, "Priorités", "approval", voting.candidates(workshop, "ideas"), top_k=8)
+    round_ = voting.create_round(workshop, "Priorités", kind, voting.candidates(workshop, "ideas"), top_k=8)
     open_activity(workshop, round_.activity)
     return round_
 

@@ -32,6 +32,26 @@ def test_a_dot_on_an_approval_round_is_refused_not_a_server_error(app, workshop,
     assert "reload the page" in response.get_data(as_text=True) or "rechargez" in response.get_data(as_text=True)
 
 
+def test_an_item_given_one_score_of_two_is_named_and_nothing_is_stored(app, workshop, voters):
+    """Sixty items scored by impact and feasibility on a phone: one left with an
+    impact only must be found among them, so the refusal names it."""
+    from workshop.voting import logic as voting
+
+    round_ = round_on_screen(workshop, people_of(workshop), kind="impact_feasibility")
+    items = [item.project_id for item in round_.items]
+    assert len(items) == 60
+    form = {f"{criterion}{item}": "4" for item in items[:10] for criterion in ("impact", "feasibility")}
+    half = items[37]
+    form[f"impact{half}"] = "5"
+    response = voters[0].post(f"/j/{workshop.join_code}/rounds/{round_.id}/ballot", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    title = voting.item_title(half)
+    assert "Idée numéro" in title and title in page.replace("&#39;", "'")
+    assert "faisabilité" in page  # the phone's language: French
+    assert voting.results(round_).ballots == 0
+
+
 def test_a_whole_ballot_sent_to_a_dots_round_keeps_the_dots(app, workshop, voters):
     from workshop.voting import logic as voting
     from workshop.workshops.logic import close_activity, open_activity

@@ -354,6 +354,12 @@ def empty_ballot(kind: str):
     return {} if kind in SCORED else []
 
 
+def item_title(project_id: int, length: int = 80) -> str:
+    """An item's title as a refusal names it on a phone: its start, for a long one."""
+    title = db.session.scalar(select(Project.title).where(Project.id == project_id)) or ""
+    return title if len(title) <= length else title[:length - 1].rstrip() + "…"
+
+
 def ballot_of(round_: Round | RoundFacts, participant: Participant):
     row = db.session.scalar(select(Ballot).where(Ballot.round_id == round_.id,
                                                  Ballot.participant_id == participant.id))

@@ -4,6 +4,7 @@ brought in (workshop.voting.items_import.ImportRefused)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
@@ -38,6 +39,8 @@ REFUSALS: dict[str, Message] = {
                                                "Rank at least %(num)d items, or none.", limit or 0),
     "bad_minimum": _l("The minimum of choices cannot be above the number of choices or places."),
     "score_out_of_range": _l("Scores go from 1 to 5."),
+    "half_scored": lambda item="": _("Give “%(item)s” both an impact and a feasibility score, or neither.",
+                                     item=item),
     "unknown_item": _l("This item is not part of the vote."),
     "busy": _l("Many votes at once: try again."),
     "no_ideas": _l("There are no ideas to vote on yet."),

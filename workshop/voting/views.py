@@ -274,10 +274,10 @@ def ballot_from_form(facts, form):
     if facts.kind != VoteKind.IMPACT_FEASIBILITY:
         raise logic.VoteRejected("other_kind")
     scores = {}
-    for item_id in ids:
+    for item_id in facts.item_ids:  # in the ballot's order: the first item half scored is named
         impact, feasibility = form.get(f"impact{item_id}", type=int), form.get(f"feasibility{item_id}", type=int)
         if impact or feasibility:
-            if not (impact and feasibility):
-                raise logic.VoteRejected("score_out_of_range")
+            if not (impact and feasibility):  # which of sixty items, the phone must say
+                raise logic.VoteRejected("half_scored", item=logic.item_title(item_id))
             scores[item_id] = (impact, feasibility)
     return scores
