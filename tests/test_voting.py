@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from tests.conftest import open_first_activity
+from tests.conftest import open_first_activity, round_on_screen
 from workshop.extensions import db
 from workshop.ideas import logic as ideas
 from workshop.participants.models import Participant
@@ -122,6 +122,32 @@ def test_results_give_totals_voters_groups_and_ties(workshop, voting_round):
     assert sum(item.total for item in result.items) == 15  # dots tallied = dots spent
     cut = logic.shortlist(voting_round, 2)
     assert cut.tie_at_cut and set(cut.tied) == {x, y, z}
+
+
+def test_a_shortlist_carries_what_was_voted_for_once_its_round_is_closed(facilitator_client, workshop):
+    """58 ideas -> 8: from a round of 60 items where 40 people voted for 5 of
+    them, "carry 8" is those 5, not a tie of 55 items at nothing; a round still
+    open or never voted on carries nothing, and says why."""
+    crowd = people(workshop, 40)
+    first = round_on_screen(workshop, crowd)  # approval, top 8, open
+    items = [item.project_id for item in first.items]
+    form = {"title": "Suite", "source": "shortlist", "kind": "approval", "top_k": "3", "carry": "8"}
+
+    refused = facilitator_client.post(f"/w/{workshop.id}/rounds", data=form)
+    assert refused.status_code == 422 and "Fermez le tour précédent" in refused.get_data(as_text=True)
+    close_activity(workshop, first.activity)
+    refused = facilitator_client.post(f"/w/{workshop.id}/rounds", data=form)
+    assert refused.status_code == 422 and "Personne n'a voté" in refused.get_data(as_text=True).replace("&#39;", "'")
+
+    open_activity(workshop, first.activity)
+    favourites = items[10:15]
+    for n, person in enumerate(crowd):
+        logic.save_ballot(first, person, lambda _current, n=n: [favourites[n % 5], favourites[(n + 1) % 5]])
+    close_activity(workshop, first.activity)
+    assert facilitator_client.post(f"/w/{workshop.id}/rounds", data=form).status_code == 200
+    db.session.expire_all()
+    second = [a for a in workshop.activities if a.kind == "vote"][-1].round
+    assert sorted(item.project_id for item in second.items) == sorted(favourites)
 
 
 def test_the_funnel_carries_a_shortlist_then_retains_priorities(workshop, voting_round):

@@ -87,9 +87,16 @@ def candidates(workshop: Workshop, source: str, previous: Round | None = None, c
             raise VoteRejected("no_previous_round")
         if carry is not None and carry < 0:
             raise VoteRejected("bad_rules")
-        short = shortlist(previous, carry or 0)
+        if previous.activity.is_open:
+            raise VoteRejected("previous_open")  # its results, and so what it carries, may still change
+        result = results(previous)
+        if not result.ballots:
+            raise VoteRejected("no_votes_yet")  # every item tied at nothing: the shortlist would be all of them
+        short = tally.top_n(result, carry or 0)
+        voted = {item.item_id for item in result.items if item.voters}
         by_id: dict[Hashable, Project] = {item.project_id: item.project for item in previous.items}
-        return [by_id[i] for i in (*short.carried, *short.tied)]
+        # Only what someone voted for: 5 items voted on of 58, "carry 8" is those 5, not a tie of 53 at nothing.
+        return [by_id[i] for i in (*short.carried, *short.tied) if i in voted]
     questions = ideas_activities(workshop) if activity_id is None else [_question(workshop, activity_id)]
     if not questions:
         raise VoteRejected("no_ideas")

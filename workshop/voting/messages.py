@@ -48,6 +48,9 @@ REFUSALS: dict[str, Message] = {
     "nothing_picked": _l("Tick the themes and ideas to vote on first."),
     "unknown_pick": _l("One of the ticked items no longer exists: reload and tick again."),
     "no_previous_round": _l("There is no previous round to carry from."),
+    "previous_open": _l("Close the previous round first: its results decide what carries over."),
+    "no_votes_yet": _l("Nobody voted in the previous round: there is nothing to carry over. "
+                       "Choose what to vote on another way."),
     "unknown_question": _l("This question has not been opened yet: there is nothing to vote on from it."),
     "bad_source": _l("Choose what to vote on."),
     "too_few_items": _l("A vote needs at least two items."),
