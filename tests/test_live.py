@@ -181,7 +181,12 @@ def test_a_burst_of_ideas_reaches_the_projector_in_one_frame_a_window_and_a_calm
     held = f"idea-{db.session.query(Idea).order_by(Idea.id.desc()).first().id}"
     assert frames(projector) == []
     facilitator_client.post(f"/w/{workshop.id}/ideas/{held.split('-')[1]}/hide")
-    assert frames(projector) == [[("upsert", held)], [("remove", held)]]  # not the other way round
+    received = [message["args"][0] for message in projector.get_received() if message["name"] == "swap"]
+    assert [[(swap["op"], swap["id"]) for swap in message["swaps"]] for message in received] == [
+        [("upsert", held)], [("remove", held)]]  # not the other way round
+    # Stamped when it was read, not when the window closed: static/js/live.js drops
+    # a swap read before what a screen shows, and would drop the removal.
+    assert received[0]["swaps"][0]["at"] <= received[1]["server_now"] <= received[0]["server_now"]
     socketio.sleep(0.5)
     assert frames(projector) == []
 
@@ -381,3 +386,16 @@ def test_a_phone_that_leaves_and_comes_back_wears_its_hat_again_on_the_big_scree
     assert phones[0].post(f"/j/{workshop.join_code}/hats/{hats_activity.hats.id}/mine").status_code == 200
     assert f'name="hat" value="{hat}"' in phones[0].post(
         f"/j/{workshop.join_code}/hats/{hats_activity.hats.id}/mine").get_data(as_text=True)
+
+
+def test_an_answer_and_a_refresh_say_when_the_server_began_to_read_them(facilitator_client, workshop):
+    """static/js/live.js drops a push read before what a screen shows: answers carry that time."""
+    import time
+
+    before = int(time.time() * 1000)
+    refresh = facilitator_client.get(f"/w/{workshop.id}/stage/control", headers={"HX-Request": "true"})
+    after = int(time.time() * 1000)
+    assert refresh.status_code == 200
+    assert before <= int(refresh.headers["X-Server-Now"]) <= after
+    page = facilitator_client.get(f"/w/{workshop.id}/control")  # a whole page: no push can be older than it
+    assert page.status_code == 200 and "X-Server-Now" not in page.headers

@@ -86,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []) or None,  # type: ignore[arg-type]
     )
     live.guard_handshake(app)  # a client whose cookie says nobody gets no socket at all
+    live.stamp_answers(app)
     security.init_app(app)
     i18n.init_app(app)
     vendor.init_app(app)

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from threading import Lock
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import force_locale
 from flask_login import current_user
 from flask_socketio import join_room
@@ -55,6 +55,24 @@ def room(workshop_id: int, audience: str, lang: str) -> str:
 
 def server_now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def stamp_answers(app) -> None:
+    """Every htmx answer (and a screen's refresh) says when the server began to
+    read it, as pushes do with server_now: static/js/live.js then never shows
+    a push read earlier over it."""
+
+    @app.before_request
+    def _note_read_time():
+        if request.headers.get("HX-Request"):
+            g.read_at = server_now_ms()
+
+    @app.after_request
+    def _say_read_time(response):
+        read_at = g.get("read_at")
+        if read_at is not None:
+            response.headers["X-Server-Now"] = str(read_at)
+        return response
 
 
 def may_watch(workshop: Workshop, audience: str) -> bool:
@@ -532,7 +550,9 @@ def in_burst(workshop_id: int) -> bool:
     return max(count + 1, before) >= rate
 
 
-def _hold(name: str, swaps: list[Swap], _now: int, _skip: str | None = None) -> None:
+def _hold(name: str, swaps: list[Swap], now: int, _skip: str | None = None) -> None:
+    for swap in swaps:  # when each was read, not when the window ends (static/js/live.js drops what is older)
+        swap["at"] = now
     held = _held.get(name)
     if held is not None:
         held.extend(swaps)

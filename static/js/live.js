@@ -13,8 +13,33 @@
     return template.content.firstElementChild;
   }
 
+  // Each live part remembers when the server read what it shows: a push's
+  // server_now (taken before it renders), an answer's or a refresh's
+  // X-Server-Now (taken before its view reads). On PostgreSQL, and across
+  // workers, a push rendered just before a change can reach a screen after
+  // the change's own push, and would show the room the past (a vote open
+  // again after "close"): a push older than what it would replace, or than a
+  // part around it, is dropped. The change's own push is always newer.
+  const readAt = new WeakMap(); // element -> server ms
+  // Older than this, it is a server clock that was set back, not a late push: shown.
+  const STALE_WINDOW = 10000;
+
+  function newestAround(element) {
+    let newest = 0;
+    for (let e = element; e; e = e.parentElement) newest = Math.max(newest, readAt.get(e) || 0);
+    return newest;
+  }
+
+  function stale(swap, existing) {
+    if (!swap.at) return false;
+    const place = existing || (swap.parent && document.querySelector(swap.parent));
+    const newest = place ? newestAround(place) : 0;
+    return newest > swap.at && newest - swap.at < STALE_WINDOW;
+  }
+
   function apply(swap) {
     const existing = document.getElementById(swap.id);
+    if (stale(swap, existing)) return;
     if (swap.op === "remove") {
       if (existing) existing.remove();
       return;
@@ -32,9 +57,20 @@
     } else {
       return;
     }
+    if (swap.at) readAt.set(node, swap.at);
     htmx.process(node);
     tick();
   }
+
+  function serverTimeOf(response) {
+    return Number(response.headers.get ? response.headers.get("X-Server-Now") : response.getResponseHeader("X-Server-Now")) || 0;
+  }
+
+  // What a command's answer put on screen was read when the server answered.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const at = event.detail.xhr ? serverTimeOf(event.detail.xhr) : 0;
+    if (at && event.target instanceof Element) readAt.set(event.target, at);
+  });
 
   // On the control view a push re-renders parts that hold the facilitator's
   // forms (the projects ticked to retain, a force group's name, a cell's
@@ -90,13 +126,22 @@
   // Re-render every live element from the server (after a reconnect).
   function refresh() {
     held = held || [];
+    let at = 0;
     return fetch(body.dataset.refreshUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
-      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((response) => {
+        at = serverTimeOf(response);
+        return response.ok ? response.text() : Promise.reject(response.status);
+      })
       .then((html) => {
         const template = document.createElement("template");
         template.innerHTML = html;
         for (const node of Array.from(template.content.children)) {
-          if (node.id) apply({ op: "replace", id: node.id, html: node.outerHTML });
+          if (!node.id) continue;
+          // Shown whatever an earlier push said (the database's state replaces the
+          // screen's), and read when the server answered, for the pushes held meanwhile.
+          apply({ op: "replace", id: node.id, html: node.outerHTML });
+          const fresh = document.getElementById(node.id);
+          if (fresh && at) readAt.set(fresh, at);
         }
         const waiting = held || [];
         held = null;
@@ -163,6 +208,8 @@
   socket.on("disconnect", () => showConnection(false));
   socket.on("swap", (message) => {
     clockOffset = message.server_now - Date.now();
+    // Held a moment in a burst, each swap says when it was read itself.
+    message.swaps.forEach((swap) => { swap.at = swap.at || message.server_now; });
     noteCrossings(message.swaps);
     if (held) held.push(...message.swaps);
     else { message.swaps.forEach(apply); swapped(); }
