@@ -262,3 +262,33 @@ def test_the_cell_page_shows_where_its_priority_comes_from(app, facilitator_clie
     page = facilitator_client.get(f"/w/{workshop.id}/cell/{cell.id}").get_data(as_text=True)
     assert "Parrainage par des employeurs" in page and "Idée masquée" not in page
     assert "Trouver assez d&#39;employeurs" in page or "Trouver assez d'employeurs" in page
+
+
+def test_someone_back_re_renders_the_big_screens_and_the_cells_list_not_every_phone(
+        app, facilitator_client, workshop, priorities):
+    """Forty phones in the room, typing: one that left and comes back under another
+    name shows on the big screens (and, in cells, in the phones' list of members);
+    no phone's whole panel is re-rendered, which would close every keyboard."""
+    from tests.conftest import join, open_first_activity
+
+    crowd = phones(app, workshop, 40)
+    open_first_activity(workshop)
+    projector, _ = watcher(app, facilitator_client, workshop, "projector")
+    room, _ = watcher(app, crowd[1], workshop, "phones")
+    projector.get_received(), room.get_received()
+    crowd[0].post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"})
+    join(crowd[0], workshop, nickname="Revenue")
+    assert "stage" in {swap["id"] for swap in swaps(projector)}
+    assert "activity-panel" not in {swap["id"] for swap in swaps(room)}
+
+    signup = open_signup(facilitator_client, workshop, capacity="40")
+    assert sign(crowd[2], workshop, signup, cell=signup.cells[0].id).status_code == 200
+    projector.get_received(), room.get_received()
+    crowd[2].post(f"/j/{workshop.join_code}/leave", data={"confirm": "yes"})
+    join(crowd[2], workshop, nickname="De retour", group_index=1)  # a member, now of another group
+    pushed = {swap["id"]: swap["html"] for swap in swaps(room)}
+    assert "activity-panel" not in pushed
+    first = signup.cells[0].id
+    members = pushed["cells-list"].split(f'id="cell-{first}-members">')[1].split("</ul>")[0]  # by group
+    group = workshop.groups[1].name
+    assert group in members and group in "".join(swap["html"] for swap in swaps(projector))

@@ -8,6 +8,7 @@ from flask_login import login_required
 from workshop import guards, kinds, live
 from workshop.extensions import limiter
 from workshop.guards import facilitated, guessing_too_much, joined, reads_a_code
+from workshop.cells import pushes as cells_pushes
 from workshop.hats import pushes as hats_pushes
 from workshop.i18n import speak
 from workshop.ideas import logic as ideas
@@ -86,7 +87,7 @@ def join(code: str):
             pushes.room_changed(workshop)
             if back is not None:
                 hats_pushes.hat_wearers_changed(workshop)  # back under the hat they wore, if hats are worn now
-                live.stage_changed(workshop)  # under the name and group given now (a cell's members list them)
+                came_back(workshop)
             # The phone page itself, not a redirect to it: a room joins within the same
             # seconds, and a second request per phone was a third of each join.
             # phone.js puts the page's own address in the history, so a reload is a GET.
@@ -96,6 +97,17 @@ def join(code: str):
     # The form sent again after a refusal keeps its key: nothing was stored under it.
     return render_template("participants/join.html", workshop=workshop, error=error, back=back,
                            join_key=request.form.get("join_key") or logic.new_join_key()), status
+
+
+def came_back(workshop: Workshop) -> None:
+    """Someone back under the name and group they gave now, which a cell's members
+    list: the big screens' stage again, and on phones only the cells' list. A
+    whole phone panel re-rendered would close the keyboard of everyone typing."""
+    activity = workshop.current_activity
+    if activity is not None and activity.kind == kinds.CELLS and activity.signup is not None:
+        cells_pushes.cells_changed(workshop, activity.signup)
+    else:
+        live.stage_changed(workshop, audiences=live.FACILITATOR_AUDIENCES)
 
 
 def room_for_one_more(workshop: Workshop) -> bool:
