@@ -286,3 +286,36 @@ def test_an_interest_without_the_csrf_token_is_refused(database_url, orphan):
         "organisation": "Chambre de commerce", "contact": "Alex", "email": "alex@example.org", "message": "Oui"})
     assert response.status_code == 400
     assert db.session.query(Interest).count() == 0
+
+
+CATALOGUE_TITLES = ["Épiceries solidaires dans les quartiers", "Une navette vers l'épicerie le samedi",
+                    "Jardins communautaires au cégep", "Logements meublés pour les nouveaux arrivants"]
+
+
+def test_the_catalogue_searches_sixty_projects_whatever_the_accents(app, client, workshop):
+    """Partner organisations read a catalogue of sixty projects from several
+    workshops: a search keeps those with every word typed, accents, case and
+    endings aside, says how many, and says what to do when none has them."""
+    from workshop.voting.models import Project
+
+    projects = [Project(workshop_id=workshop.id, status="orphan_candidate",
+                        title=CATALOGUE_TITLES[n % 4] + f" ({n})", description="Né d'un atelier du laboratoire vivant.",
+                        needs="Un local et des bénévoles" if n < 6 else "")
+                for n in range(60)]
+    db.session.add_all(projects)
+    db.session.commit()
+    for project in projects:
+        logic.publish(project, True, "coord@example.org")
+
+    page = client.get("/catalogue").get_data(as_text=True)
+    assert page.count('class="card catalogue-item"') == 60 and 'role="search"' in page
+    found = client.get("/catalogue?q=EPICERIE").get_data(as_text=True)
+    assert found.count('class="card catalogue-item"') == 30  # "Épiceries", "l'épicerie"
+    assert "30 projets correspondent à « EPICERIE »" in found
+    both = client.get("/catalogue?q=épicerie+samedi").get_data(as_text=True)
+    assert both.count('class="card catalogue-item"') == 15
+    needs = client.get("/catalogue?q=benevoles").get_data(as_text=True)
+    assert needs.count('class="card catalogue-item"') == 6  # what a project needs is searched too
+    none = client.get("/catalogue?q=<b>piscine</b>").get_data(as_text=True)
+    assert 'class="card catalogue-item"' not in none and "Essayez moins de mots" in none
+    assert "<b>piscine</b>" not in none  # what was typed comes back as text

@@ -530,12 +530,19 @@ def publish(project: Project, published: bool, by: str) -> None:
     db.session.commit()
 
 
-def catalogue_projects() -> list[Project]:
-    """Published projects that still need a partner; adopted ones move to their progress page."""
+MAX_SEARCH_LENGTH = 200
+
+
+def catalogue_projects(search: str = "") -> list[Project]:
+    """Published projects that still need a partner; adopted ones move to their progress page.
+    `search`: words every project shown has in its title, description or needs, whatever
+    their accents, case or ending ("epicerie" finds "Épiceries solidaires")."""
     published = select(Project).join(Listing, Listing.project_id == Project.id).where(
         Listing.published.is_(True), Project.status == "orphan_candidate").order_by(Project.id)
     carried = carried_ids()
-    return [p for p in db.session.scalars(published) if p.id not in carried]
+    words = normalised(search[:MAX_SEARCH_LENGTH]).split()
+    return [p for p in db.session.scalars(published) if p.id not in carried
+            and all(word in normalised(f"{p.title} {p.description} {p.needs}") for word in words)]
 
 
 def carried_ids() -> set[int]:

@@ -476,7 +476,8 @@ def catalogue():
 
 
 def catalogue_page(status: int = 200, **extra):
-    return render_template("orphans/catalogue.html", projects=logic.catalogue_projects(),
+    search = request.args.get("q", "").strip()[:logic.MAX_SEARCH_LENGTH]
+    return render_template("orphans/catalogue.html", projects=logic.catalogue_projects(search), search=search,
                            carried=logic.progress_projects(), **extra), status
 
 
