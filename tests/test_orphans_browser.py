@@ -208,3 +208,30 @@ def test_a_coordinator_follows_two_orphan_projects_over_months(browser, server):
     overflow = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert not overflow  # nothing wider than the phone
     assert not violations, violations
+
+
+def test_an_organisation_added_by_a_double_click_is_sent_once(browser, server):
+    """A coordinator clicks "Add" twice while the first answer is on its way:
+    the form is sent once (static/js/send_once.js). Sent twice, the server
+    made the organisation with the first and answered the second, the page the
+    coordinator sees, with "this organisation is already in the list"."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-CA")
+    page = context.new_page()
+    sign_in(page, server.url, COORDINATOR, PASSWORD)
+    page.goto(f"{server.url}/orphans/organisations")
+    sent = []
+    page.route("**/orphans/organisations", lambda route: sent.append(route) if route.request.method == "POST"
+               else route.continue_())  # the answers wait: the second click comes while they are on their way
+    form = page.locator("form.stack", has=page.locator("input[name=name]"))
+    form.locator("input[name=name]").fill("Maison des jeunes de Chicoutimi")
+    # Two clicks a tenth of a second apart (Playwright's own clicks wait for the page the first one asked for).
+    form.locator("button.primary").evaluate(
+        "button => { button.click(); return new Promise((done) => setTimeout(() => { button.click(); done(); }, 100)); }")
+    page.wait_for_timeout(500)
+    assert len(sent) == 1
+    with page.expect_navigation():
+        sent[0].continue_()
+    assert page.locator("[role=alert]").count() == 0
+    assert "Maison des jeunes de Chicoutimi" in page.locator("table").inner_text()
+    assert organisation_count(server) == 4  # the three of the fixture, and this one once
+    context.close()
