@@ -80,6 +80,9 @@ class Cluster:
             "IDEA_LIMIT": "10000 per minute",
             "SECRET_KEY": "scale-out-" + secrets.token_hex(16),  # one key: a cookie works on every worker
             "WATCHED_ROOMS_REFRESH": str(ROOMS_REFRESH),
+            # Three workers at 30 connections each (opened at start), beside another test
+            # process's PostgreSQL tests, passed the server's 100: "too many clients".
+            "DATABASE_POOL_SIZE": "12",
         }
         self.a = ServerProcess(env, extra_env=self.extra)
         self.b = ServerProcess(env, extra_env=self.extra)

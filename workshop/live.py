@@ -427,10 +427,11 @@ def resync_local_screens() -> None:
             if workshop is None:
                 continue
             for audience, lang in rooms:
+                now = server_now_ms()  # before reading: a screen drops a push read before what it shows
                 with force_locale(lang):
                     swaps = live_state(workshop, audience)
                 # This worker's own sockets only: the others resync themselves.
-                _server().emit("swap", {"swaps": swaps, "server_now": server_now_ms()},
+                _server().emit("swap", {"swaps": swaps, "server_now": now},
                                      to=room(workshop_id, audience, lang), namespace="/", ignore_queue=True)
         db.session.remove()
     log.warning("message queue back: re-rendered %d workshops' screens on this worker", len(by_workshop))
@@ -494,12 +495,14 @@ Render = Callable[[str], list[Swap]]
 
 
 def broadcast(workshop_id: int, audiences: Iterable[str], render: Render, skip: str | None = None,
-              arrival: bool = False) -> None:
+              arrival: bool = False, read_at: int | None = None) -> None:
     """Render the swaps once per (audience, language) room and emit them (not
     to the socket `skip`, whose screen has them already). `arrival`: one of
     many of its kind (an idea sent): in a burst, held a moment and sent with
-    the others in one frame per room (`in_burst`)."""
-    now, audiences = server_now_ms(), tuple(audiences)
+    the others in one frame per room (`in_burst`). `read_at`: when the caller
+    read what it renders, if before this call (static/js/live.js drops a push
+    read before what a screen shows: the time must not be later than the reads)."""
+    now, audiences = (server_now_ms() if read_at is None else read_at), tuple(audiences)
     _count_pushes(audiences)  # whether or not a room has a screen yet: a page may be on its way
     screens = rooms_with_screens()
     send = _hold if arrival and skip is None and in_burst(workshop_id) else _send
@@ -632,17 +635,19 @@ def acting_socket() -> str | None:
 
 
 def timer_changed(workshop: Workshop) -> None:
+    now = server_now_ms()
     html = render_template("workshops/_timer.html", workshop=workshop)
     # The countdown has no words, so one render serves every room.
-    broadcast(workshop.id, AUDIENCES, lambda _audience: [replace("timer", html)])
+    broadcast(workshop.id, AUDIENCES, lambda _audience: [replace("timer", html)], read_at=now)
 
 
-def count_changed(workshop: Workshop, count: int) -> None:
+def count_changed(workshop: Workshop, count: int, read_at: int | None = None) -> None:
+    """The head count on the big screens; `read_at`: when `count` was read."""
     def render(_audience: str) -> list[Swap]:
         return [replace("participant-count", render_template(
             "workshops/_participant_count.html", count=count))]
 
-    broadcast(workshop.id, FACILITATOR_AUDIENCES, render)
+    broadcast(workshop.id, FACILITATOR_AUDIENCES, render, read_at=read_at)
 
 
 # Ballots and hats arrive by the hundred: some screens are re-rendered at most

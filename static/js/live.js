@@ -123,9 +123,30 @@
   // it: the resync was rendered earlier and must not undo them.
   let held = null;
 
-  // Re-render every live element from the server (after a reconnect).
+  // Re-render every live element from the server (after a reconnect, or an
+  // answer crossed by a push). One at a time: a second read finishing after a
+  // push applied meanwhile would undo it, so a refresh asked for while one is
+  // on its way reads once more after it, before the pushes held are applied.
+  let refreshing = null;
+  let again = false;
   function refresh() {
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
     held = held || [];
+    refreshing = readAll().then(() => {
+      const waiting = held || [];
+      held = null;
+      refreshing = null;
+      waiting.forEach(apply);
+      swapped();
+    });
+    return refreshing;
+  }
+
+  function readAll() {
+    again = false;
     let at = 0;
     return fetch(body.dataset.refreshUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
       .then((response) => {
@@ -143,12 +164,9 @@
           const fresh = document.getElementById(node.id);
           if (fresh && at) readAt.set(fresh, at);
         }
-        const waiting = held || [];
-        held = null;
-        waiting.forEach(apply);
-        swapped();
+        return again ? readAll() : null;
       })
-      .catch(() => new Promise((resolve) => setTimeout(() => resolve(refresh()), 2000)));
+      .catch(() => new Promise((resolve) => setTimeout(() => resolve(readAll()), 2000)));
   }
 
   function format(ms) {
@@ -222,9 +240,18 @@
   // just before "close" show the vote open again, the answer landing in the
   // part the push took out). Either way, once the answer is in, the screen
   // renders again from the database, as after a reconnect.
-  const answering = new Map(); // request -> { swaps pushed meanwhile, crossed }
+  const answering = new Map(); // request -> { swaps pushed meanwhile, checked, crossed }
   document.addEventListener("htmx:beforeSend", (event) => {
-    if (event.detail.xhr) answering.set(event.detail.xhr, { swaps: [], crossed: false });
+    const xhr = event.detail.xhr;
+    if (!xhr) return;
+    const request = { swaps: [], checked: false, crossed: false };
+    answering.set(xhr, request);
+    // Told however the request ends, even when htmx cannot tell the page: its
+    // events go to the parts it started from, which a push may have taken out.
+    xhr.addEventListener("loadend", () => {
+      answering.delete(xhr);
+      if (request.crossed || (!request.checked && request.swaps.length)) refresh();
+    });
   });
   function noteCrossings(swaps) {
     if (!answering.size) return;
@@ -236,13 +263,9 @@
   // The target is known for sure only now: the server may retarget the answer (HX-Retarget).
   document.addEventListener("htmx:beforeSwap", (event) => {
     const request = answering.get(event.detail.xhr);
-    if (request) request.crossed = request.swaps.some((swap) => touches(swap, event.detail.target));
-  });
-  document.addEventListener("htmx:afterRequest", (event) => {
-    const request = answering.get(event.detail.xhr);
-    if (!request) return; // told twice when its element left the page
-    answering.delete(event.detail.xhr);
-    if (request.crossed) refresh();
+    if (!request) return;
+    request.checked = true;
+    request.crossed = request.swaps.some((swap) => touches(swap, event.detail.target));
   });
 
   function touches(swap, target) {

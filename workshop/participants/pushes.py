@@ -16,8 +16,9 @@ def room_changed(workshop) -> None:
         from workshop.workshops.logic import participant_count
         from workshop.workshops.models import Workshop
 
+        read_at = live.server_now_ms()
         found = db.session.get(Workshop, workshop_id)
         if found is not None:
-            live.count_changed(found, participant_count(found))
+            live.count_changed(found, participant_count(found), read_at=read_at)
 
     live.coalesced(("room", workshop_id), push)
