@@ -6,9 +6,9 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from workshop import guards, kinds, live
+from workshop.cells import pushes as cells_pushes
 from workshop.extensions import limiter
 from workshop.guards import facilitated, guessing_too_much, joined, reads_a_code
-from workshop.cells import pushes as cells_pushes
 from workshop.hats import pushes as hats_pushes
 from workshop.i18n import speak
 from workshop.ideas import logic as ideas
