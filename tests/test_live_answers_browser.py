@@ -17,21 +17,11 @@ IDEAS = [f"Idée {n} : une navette entre le cégep et le quartier {n}" for n in 
 LATE = "Un jardin communautaire derrière la bibliothèque"
 
 
-def test_an_idea_pushed_while_a_merge_answer_is_on_its_way_stays_on_the_wall(browser, server):
-    context, control, _projector, code = sign_in_and_create_workshop(browser, server)
-    control.click("#agenda button:has-text('Ouvrir')")
-    seed_ideas(server, code, IDEAS)
-    control.reload()
-    control.wait_for_selector("body[data-live=connected]")
-    expect(control.locator("#wall .idea")).to_have_count(60)
-    phone_context, phone = join_by_code(browser, server, code, "Tardive", "Recherche")
-
+def merge_answered_later(control):
+    """The first two ideas of the wall merged; the server answers at once, from the
+    wall as it is then, but the answer is held: (route, response), for route.fulfill."""
     held = []
-
-    def answer_later(route):
-        held.append((route, route.fetch()))  # the server answers now, from the wall as it is now
-
-    control.route("**/ideas/merge", answer_later)
+    control.route("**/ideas/merge", lambda route: held.append((route, route.fetch())))
     ticks = control.locator("#wall .idea-select input")
     ticks.nth(0).check()
     ticks.nth(1).check()
@@ -41,10 +31,21 @@ def test_an_idea_pushed_while_a_merge_answer_is_on_its_way_stays_on_the_wall(bro
             break
         control.wait_for_timeout(100)
     assert held, "the merge was not sent"
+    return held[0]
 
+
+def test_an_idea_pushed_while_a_merge_answer_is_on_its_way_stays_on_the_wall(browser, server):
+    context, control, _projector, code = sign_in_and_create_workshop(browser, server)
+    control.click("#agenda button:has-text('Ouvrir')")
+    seed_ideas(server, code, IDEAS)
+    control.reload()
+    control.wait_for_selector("body[data-live=connected]")
+    expect(control.locator("#wall .idea")).to_have_count(60)
+    phone_context, phone = join_by_code(browser, server, code, "Tardive", "Recherche")
+
+    route, response = merge_answered_later(control)
     send_idea(phone, LATE)  # stored after the answer was rendered: pushed to the control view
     expect(control.locator("#wall .idea", has_text=LATE)).to_have_count(1)
-    route, response = held[0]
     route.fulfill(response=response)
 
     # The answer (59 ideas: two merged, and not the late one) lands, then the wall renders again.

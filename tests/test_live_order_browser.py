@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import seed_ideas, sign_in_and_create_workshop
+from tests.test_live_answers_browser import merge_answered_later
 
 pytestmark = pytest.mark.browser
 
@@ -31,15 +32,22 @@ def stage(text: str) -> dict:
     return {"op": "replace", "id": "stage", "html": f'<section id="stage"><p class="said">{text}</p></section>'}
 
 
-def test_a_push_read_before_the_one_shown_is_dropped(browser, server):
+def watched_wall(browser, server, screen: str):
+    """A workshop whose question holds sixty ideas, and its `screen` ("projector" or
+    "control") opened again with its socket caught: (context, page)."""
     context, control, projector, code = sign_in_and_create_workshop(browser, server)
     control.click("#agenda button:has-text('Ouvrir')")
     seed_ideas(server, code, [f"Idée {n} : un local pour les associations étudiantes {n}" for n in range(60)])
     context.add_init_script(CATCH_SOCKET)
-    watched = context.new_page()
-    watched.goto(projector.url)
-    watched.wait_for_selector("body[data-live=connected]")
-    expect(watched.locator(".idea")).to_have_count(60)
+    page = context.new_page()
+    page.goto(projector.url if screen == "projector" else control.url)
+    page.wait_for_selector("body[data-live=connected]")
+    expect(page.locator(".idea")).to_have_count(60)
+    return context, page
+
+
+def test_a_push_read_before_the_one_shown_is_dropped(browser, server):
+    context, watched = watched_wall(browser, server, "projector")
 
     now = watched.evaluate("Date.now()") + 60_000  # past every real push of this test
     watched.evaluate(PUSH, [now, [stage("Vote fermé : les résultats")]])
@@ -70,29 +78,10 @@ def test_an_answer_whose_part_a_push_took_out_renders_the_screen_again(browser, 
     """A push replaces the control view's whole stage while a merge's answer is
     on its way: the answer lands nowhere (htmx's events go to the stage taken
     out), so the screen renders again from the database, the merge in it."""
-    context, control, _projector, code = sign_in_and_create_workshop(browser, server)
-    control.click("#agenda button:has-text('Ouvrir')")
-    seed_ideas(server, code, [f"Idée {n} : un local pour les associations étudiantes {n}" for n in range(60)])
-    context.add_init_script(CATCH_SOCKET)
-    page = context.new_page()
-    page.goto(control.url)
-    page.wait_for_selector("body[data-live=connected]")
-    expect(page.locator("#wall .idea")).to_have_count(60)
-
-    held = []
-    page.route("**/ideas/merge", lambda route: held.append((route, route.fetch())))
-    ticks = page.locator("#wall .idea-select input")
-    ticks.nth(0).check()
-    ticks.nth(1).check()
-    page.click(".merge-bar button:has-text('Fusionner')")
-    for _ in range(100):  # the route's handler runs while the page waits
-        if held:
-            break
-        page.wait_for_timeout(100)
-    now = page.evaluate("Date.now()")
-    page.evaluate(PUSH, [now, [stage("Une scène d'avant la fusion")]])
+    context, page = watched_wall(browser, server, "control")
+    route, response = merge_answered_later(page)
+    page.evaluate(PUSH, [page.evaluate("Date.now()"), [stage("Une scène d'avant la fusion")]])
     expect(page.locator("#stage .said")).to_have_count(1)
-    route, response = held[0]
     route.fulfill(response=response)
     expect(page.locator("#wall .idea")).to_have_count(59)  # read again: the merge is there
     expect(page.locator("#stage .said")).to_have_count(0)
