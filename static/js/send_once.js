@@ -1,28 +1,38 @@
-// A plain form (not htmx) is sent once. A double click sent it twice: the
-// first made the row (an organisation, a sign-up) and the second, the page
-// the person then saw, answered that it already existed. htmx forms have
-// hx-disabled-elt instead. Until the next page comes, a second submit of the
-// same form is ignored; a form whose answer is no new page (a download) can
-// be sent again after a few seconds, or when the page comes back from the
-// browser's history.
+// A plain form (not htmx) is not sent twice with the same content. A double
+// click sent it twice: the first made the row (an organisation, a sign-up)
+// and the second, the page the person then saw, answered that it already
+// existed. htmx forms have hx-disabled-elt instead. Until the next page
+// comes, a second submit of the same form with the same values is ignored;
+// with other values (the next organisation typed while the page was slow to
+// come) it goes. A form whose answer is no new page (a download) can be sent
+// again after a few seconds, or when the page comes back from the history.
 (function () {
   "use strict";
   const AGAIN_AFTER = 5000; // ms
+  const sent = new WeakMap(); // form -> what it sent last, while its answer is awaited
+
+  function contentOf(form, submitter) {
+    const data = new FormData(form, submitter);
+    return JSON.stringify(Array.from(data.entries(), ([name, value]) =>
+      [name, typeof value === "string" ? value : `${value.name}:${value.size}`]));
+  }
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
     if (form.hasAttribute("hx-post") || form.target === "_blank") return;
-    if (form.dataset.sending) {
+    const content = contentOf(form, event.submitter);
+    if (sent.get(form) === content) {
       event.preventDefault();
       return;
     }
     if (event.defaultPrevented) return; // a confirmation declined: nothing was sent
-    form.dataset.sending = "1";
-    setTimeout(() => { delete form.dataset.sending; }, AGAIN_AFTER);
+    sent.set(form, content);
+    setTimeout(() => { if (sent.get(form) === content) sent.delete(form); }, AGAIN_AFTER);
   });
 
-  window.addEventListener("pageshow", () => {
-    document.querySelectorAll("form[data-sending]").forEach((form) => { delete form.dataset.sending; });
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    document.querySelectorAll("form").forEach((form) => sent.delete(form));
   });
 })();
